@@ -1,0 +1,147 @@
+package auth0gin
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"slices"
+	"time"
+
+	"github.com/auth0/go-jwt-middleware/v2/validator"
+)
+
+// Auth0 validates access tokens of one Auth0 tenant and API and builds the
+// middlewares that protect routes. It is safe for concurrent use; build one
+// with New at start-up and share it.
+type Auth0 struct {
+	cfg        Config
+	keys       *keySet
+	validators map[string]*validator.Validator // by alg
+	claims     *claimsLayout
+	cache      TokenCache // nil when disabled
+}
+
+// New checks cfg and returns an Auth0 ready to protect routes. It does not
+// contact the tenant: keys are fetched on first use and retried, so an app
+// starts even while the tenant is unreachable.
+func New(cfg Config) (*Auth0, error) {
+	c, err := cfg.resolve()
+	if err != nil {
+		return nil, err
+	}
+	layout, err := newClaimsLayout(c.EmailClaim, c.RolesClaim)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	a := &Auth0{cfg: c, claims: layout, validators: map[string]*validator.Validator{}}
+	a.keys = newKeySet(c)
+	for _, alg := range c.Algorithms {
+		v, err := validator.New(a.keys.keyFunc, validator.SignatureAlgorithm(alg), c.Issuer, c.Audience,
+			validator.WithAllowedClockSkew(c.ClockSkew),
+			validator.WithCustomClaims(func() validator.CustomClaims { return &tokenClaims{layout: layout} }))
+		if err != nil {
+			return nil, fmt.Errorf("%w: validator for %s: %w", ErrConfig, alg, err)
+		}
+		a.validators[alg] = v
+	}
+	switch {
+	case c.DisableCache:
+	case c.Cache != nil:
+		a.cache = c.Cache
+	default:
+		a.cache = NewMemoryCache(c.CacheMaxEntries, c.CacheMaxBytes)
+	}
+	return a, nil
+}
+
+// MustNew is New for main: it panics when cfg is invalid.
+func MustNew(cfg Config) *Auth0 {
+	a, err := New(cfg)
+	if err != nil {
+		panic(err)
+	}
+	return a
+}
+
+// Config returns the configuration in force, with every default filled in
+// (Issuer, Realm, Algorithms, ...).
+func (a *Auth0) Config() Config {
+	c := a.cfg
+	c.Audience = slices.Clone(c.Audience)
+	c.Algorithms = slices.Clone(c.Algorithms)
+	return c
+}
+
+// Endpoint returns the URL of one of the tenant's endpoints, such as
+// "authorize", "oauth/token" or "v2/logout".
+func (a *Auth0) Endpoint(path string) string {
+	u, err := url.Parse(a.cfg.Domain)
+	if err != nil { // resolve checked Domain; keep the zero value safe anyway
+		return a.cfg.Domain + path
+	}
+	return u.JoinPath(path).String()
+}
+
+// Verify validates a raw access token (without the "Bearer " prefix) and
+// returns the user it describes. Errors are *AuthError values matching the
+// package's sentinel errors. Verified tokens are cached until they expire, at
+// most Config.CacheMaxTTL.
+func (a *Auth0) Verify(ctx context.Context, token string) (*Auth0User, error) {
+	if len(token) > a.cfg.MaxTokenBytes {
+		return nil, unauthorized(ErrTokenTooLarge, "token too large", nil)
+	}
+	if token == "" {
+		return nil, unauthorized(ErrMalformedToken, "empty token", nil)
+	}
+	if a.cache != nil {
+		if u, ok := a.cache.Get(ctx, token); ok {
+			return u, nil
+		}
+	}
+	u, err := a.verify(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	if a.cache != nil {
+		until := time.Now().Add(a.cfg.CacheMaxTTL)
+		if u.ExpiresAt.Before(until) {
+			until = u.ExpiresAt
+		}
+		a.cache.Set(ctx, token, u, until)
+	}
+	return u, nil
+}
+
+func (a *Auth0) verify(ctx context.Context, token string) (*Auth0User, error) {
+	h, err := parseHeader(token)
+	if err != nil {
+		return nil, unauthorized(ErrMalformedToken, "malformed token", err)
+	}
+	v, ok := a.validators[h.Alg]
+	if !ok {
+		return nil, unauthorized(ErrAlgorithm, "signing algorithm not allowed", fmt.Errorf("alg %q", h.Alg))
+	}
+	if !allowedTyp(h.Typ) {
+		return nil, unauthorized(ErrMalformedToken, "not an access token", fmt.Errorf("typ %q", h.Typ))
+	}
+	key, err := a.keys.key(ctx, h.Kid)
+	if err != nil {
+		return nil, err
+	}
+	if key.Algorithm != "" && key.Algorithm != h.Alg {
+		return nil, unauthorized(ErrAlgorithm, "signing algorithm not allowed", fmt.Errorf("key %q is for %s, token says %s", h.Kid, key.Algorithm, h.Alg))
+	}
+	res, err := v.ValidateToken(context.WithValue(ctx, verifyKey{}, key), token)
+	if err != nil {
+		return nil, classify(err)
+	}
+	vc, ok := res.(*validator.ValidatedClaims)
+	if !ok {
+		return nil, unauthorized(ErrInvalidClaims, "invalid token", fmt.Errorf("validator returned %T", res))
+	}
+	tc, ok := vc.CustomClaims.(*tokenClaims)
+	if !ok {
+		return nil, unauthorized(ErrInvalidClaims, "invalid token", fmt.Errorf("custom claims are %T", vc.CustomClaims))
+	}
+	return tc.user(vc.RegisteredClaims, h.Kid), nil
+}

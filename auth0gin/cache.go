@@ -1,0 +1,184 @@
+package auth0gin
+
+import (
+	"context"
+	"hash/maphash"
+	"sync"
+	"time"
+)
+
+// TokenCache remembers validated tokens so each is verified once and then
+// trusted until it expires. Keys are the exact token strings; a shared
+// implementation (Redis, memcached) should store a hash of them instead.
+// Implementations must be safe for concurrent use and must never return an
+// entry past the expiry given to Set.
+type TokenCache interface {
+	// Get returns the user a token was validated as, if still cached.
+	Get(ctx context.Context, token string) (*Auth0User, bool)
+	// Set remembers that token was valid for u until expiresAt.
+	Set(ctx context.Context, token string, u *Auth0User, expiresAt time.Time)
+	// Delete forgets one token.
+	Delete(ctx context.Context, token string)
+	// DeleteUser forgets every token of the user with this ID.
+	DeleteUser(ctx context.Context, userID string)
+}
+
+// Forget removes a token from the cache, so that its next use is verified
+// again, in full.
+func (a *Auth0) Forget(ctx context.Context, token string) {
+	if a.cache != nil {
+		a.cache.Delete(ctx, token)
+	}
+}
+
+// ForgetUser removes every cached token of a user (on logout, say), so that
+// each is verified again in full at its next use.
+func (a *Auth0) ForgetUser(ctx context.Context, userID string) {
+	if a.cache != nil {
+		a.cache.DeleteUser(ctx, userID)
+	}
+}
+
+const cacheShards = 16
+
+// entryOverhead approximates the memory an entry costs beyond its token and
+// payload bytes: the Auth0User, its slices, the map slot and list links.
+const entryOverhead = 512
+
+// MemoryCache is the default TokenCache: an LRU bounded both in entries and
+// in approximate bytes, split into shards so that concurrent requests rarely
+// share a lock. A flood of distinct tokens evicts old entries; it cannot grow
+// memory past the bounds.
+type MemoryCache struct {
+	seed   maphash.Seed
+	shards [cacheShards]cacheShard
+}
+
+type cacheShard struct {
+	mu         sync.Mutex
+	m          map[string]*cacheEntry
+	head       cacheEntry // sentinel: head.next is the most recently used
+	bytes      int64
+	maxEntries int
+	maxBytes   int64
+}
+
+type cacheEntry struct {
+	key        string
+	user       *Auth0User
+	expires    int64 // unix nanoseconds
+	size       int64
+	prev, next *cacheEntry
+}
+
+// NewMemoryCache returns an in-memory LRU holding at most maxEntries tokens
+// and about maxBytes bytes.
+func NewMemoryCache(maxEntries int, maxBytes int64) *MemoryCache {
+	c := &MemoryCache{seed: maphash.MakeSeed()}
+	perEntries := max(1, maxEntries/cacheShards)
+	perBytes := max(1, maxBytes/cacheShards)
+	for i := range c.shards {
+		s := &c.shards[i]
+		s.m = make(map[string]*cacheEntry)
+		s.head.next, s.head.prev = &s.head, &s.head
+		s.maxEntries, s.maxBytes = perEntries, perBytes
+	}
+	return c
+}
+
+func (c *MemoryCache) shard(key string) *cacheShard {
+	return &c.shards[maphash.String(c.seed, key)%cacheShards]
+}
+
+// Get implements TokenCache.
+func (c *MemoryCache) Get(_ context.Context, token string) (*Auth0User, bool) {
+	s := c.shard(token)
+	now := time.Now().UnixNano()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.m[token]
+	if !ok {
+		return nil, false
+	}
+	if now >= e.expires {
+		s.remove(e)
+		return nil, false
+	}
+	s.unlink(e)
+	s.pushFront(e)
+	return e.user, true
+}
+
+// Set implements TokenCache.
+func (c *MemoryCache) Set(_ context.Context, token string, u *Auth0User, expiresAt time.Time) {
+	size := int64(2*len(token)+len(u.raw)) + entryOverhead
+	s := c.shard(token)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if size > s.maxBytes || !expiresAt.After(time.Now()) {
+		return
+	}
+	if old, ok := s.m[token]; ok {
+		s.remove(old)
+	}
+	e := &cacheEntry{key: token, user: u, expires: expiresAt.UnixNano(), size: size}
+	s.m[token] = e
+	s.bytes += size
+	s.pushFront(e)
+	for len(s.m) > s.maxEntries || s.bytes > s.maxBytes {
+		s.remove(s.head.prev)
+	}
+}
+
+// Delete implements TokenCache.
+func (c *MemoryCache) Delete(_ context.Context, token string) {
+	s := c.shard(token)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e, ok := s.m[token]; ok {
+		s.remove(e)
+	}
+}
+
+// DeleteUser implements TokenCache. It scans every entry: logouts are rare
+// and a per-user index would cost every insert.
+func (c *MemoryCache) DeleteUser(_ context.Context, userID string) {
+	for i := range c.shards {
+		s := &c.shards[i]
+		s.mu.Lock()
+		for _, e := range s.m {
+			if e.user.ID == userID {
+				s.remove(e)
+			}
+		}
+		s.mu.Unlock()
+	}
+}
+
+// Len returns the number of cached tokens.
+func (c *MemoryCache) Len() int {
+	n := 0
+	for i := range c.shards {
+		s := &c.shards[i]
+		s.mu.Lock()
+		n += len(s.m)
+		s.mu.Unlock()
+	}
+	return n
+}
+
+func (s *cacheShard) pushFront(e *cacheEntry) {
+	e.prev, e.next = &s.head, s.head.next
+	s.head.next.prev = e
+	s.head.next = e
+}
+
+func (s *cacheShard) unlink(e *cacheEntry) {
+	e.prev.next, e.next.prev = e.next, e.prev
+}
+
+func (s *cacheShard) remove(e *cacheEntry) {
+	s.unlink(e)
+	delete(s.m, e.key)
+	s.bytes -= e.size
+}

@@ -1,0 +1,317 @@
+package auth0gin
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/joho/godotenv"
+)
+
+// ScopeSource says which claim satisfies a required scope.
+type ScopeSource int
+
+const (
+	// ScopeOrPermissions accepts a scope found in either the space-separated
+	// `scope` claim or the `permissions` array (Auth0 RBAC). The default.
+	ScopeOrPermissions ScopeSource = iota
+	// ScopeClaimOnly accepts only the `scope` claim.
+	ScopeClaimOnly
+	// PermissionsClaimOnly accepts only the `permissions` claim.
+	PermissionsClaimOnly
+)
+
+// Defaults applied by New when the corresponding Config field is zero.
+const (
+	DefaultHTTPTimeout        = 10 * time.Second
+	DefaultMaxTokenBytes      = 16 << 10
+	DefaultKeyRefreshInterval = 10 * time.Minute
+	DefaultKeyMinRefetch      = 5 * time.Second
+	DefaultKeyMaxStale        = 12 * time.Hour
+	DefaultCacheMaxEntries    = 100_000
+	DefaultCacheMaxBytes      = 64 << 20
+	DefaultCacheMaxTTL        = 5 * time.Minute
+)
+
+// Config describes the Auth0 tenant and API a protected app trusts.
+// Only Domain and Audience are required; FromEnv fills it from the environment.
+type Config struct {
+	// Domain is the tenant domain ("tenant.eu.auth0.com", giving the issuer
+	// "https://tenant.eu.auth0.com/") or a base URL ("http://127.0.0.1:4000").
+	// Plain http is accepted only for loopback hosts.
+	Domain string
+	// Issuer overrides the expected `iss` claim exactly. By default it is the
+	// Domain's base URL with a trailing slash, as Auth0 issues it.
+	Issuer string
+	// Audience lists the API identifiers accepted in `aud`; a token needs one of them.
+	Audience []string
+	// ClientID is the SPA client id used by the Swagger UI login.
+	ClientID string
+	// EmailClaim names the namespaced email claim (e.g. "https://example.com/email").
+	// A plain `email` claim is used when it is absent.
+	EmailClaim string
+	// RolesClaim names a namespaced roles claim (an array of strings), if any.
+	RolesClaim string
+	// Algorithms lists the accepted asymmetric signing algorithms (default RS256).
+	// HS* and "none" are always refused.
+	Algorithms []string
+	// ScopeSource says which claims satisfy RequireScopes (default: either).
+	ScopeSource ScopeSource
+	// Scopes declares the API's scopes (name → description). It feeds the
+	// Swagger security definitions, and when it is not empty RequireScopes
+	// panics at route registration for a scope it does not declare.
+	Scopes map[string]string
+	// ClockSkew is the leeway allowed on exp, nbf and iat (default 0).
+	ClockSkew time.Duration
+	// Realm is the realm of WWW-Authenticate challenges (default: the first audience).
+	Realm string
+	// JWKSURL skips discovery and fetches keys from this URL.
+	JWKSURL string
+	// HTTPClient makes every outbound call; its Timeout is set to HTTPTimeout when zero.
+	HTTPClient *http.Client
+	// HTTPTimeout bounds every outbound call (default 10s).
+	HTTPTimeout time.Duration
+	// MaxTokenBytes bounds the size of an accepted token (default 16 KiB).
+	MaxTokenBytes int
+	// KeyRefreshInterval is how old the key set may grow before it is
+	// refreshed in the background (default 10m).
+	KeyRefreshInterval time.Duration
+	// KeyMinRefetch is the least time between two fetches of the key set, which
+	// bounds what a flood of tokens with unknown `kid`s can cost the tenant (default 5s).
+	KeyMinRefetch time.Duration
+	// KeyMaxStale is how long known keys keep working while the tenant cannot be
+	// reached or answers garbage (default 12h).
+	KeyMaxStale time.Duration
+	// Cache holds validated tokens. Nil means an in-memory LRU bounded by the
+	// Cache* fields below; set DisableCache to verify every request.
+	Cache TokenCache
+	// DisableCache turns the validated-token cache off.
+	DisableCache bool
+	// CacheMaxEntries bounds the default cache's entries (default 100,000).
+	CacheMaxEntries int
+	// CacheMaxBytes bounds the default cache's approximate memory (default 64 MiB).
+	CacheMaxBytes int64
+	// CacheMaxTTL bounds how long a validated token is trusted without being
+	// verified again, whatever its exp (default 5m).
+	CacheMaxTTL time.Duration
+	// Logger receives the package's logs (default slog.Default()). Tokens and
+	// secrets are never logged.
+	Logger *slog.Logger
+
+	envErr error // a value FromEnv could not parse, reported by New
+}
+
+// Environment variables read by FromEnv.
+const (
+	EnvDomain      = "AUTH0_DOMAIN"
+	EnvIssuer      = "AUTH0_ISSUER"
+	EnvAudience    = "AUTH0_API_AUDIENCE"
+	EnvClientID    = "AUTH0_CLIENT_ID"
+	EnvEmailClaim  = "AUTH0_EMAIL_CLAIM"
+	EnvRolesClaim  = "AUTH0_ROLES_CLAIM"
+	EnvAlgorithms  = "AUTH0_ALGORITHMS"
+	EnvScopeSource = "AUTH0_SCOPE_SOURCE"
+	EnvClockSkew   = "AUTH0_CLOCK_SKEW"
+	EnvJWKSURL     = "AUTH0_JWKS_URL"
+	EnvCache       = "AUTH0_TOKEN_CACHE"
+)
+
+// FromEnv reads a Config from the environment, loading `.env` from the working
+// directory first when it exists (variables already set win). A value it cannot
+// parse is reported by New, so `MustNew(FromEnv())` fails at start-up.
+func FromEnv() Config {
+	if err := godotenv.Load(); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return Config{envErr: fmt.Errorf("auth0gin: reading .env: %w", err)}
+	}
+	return configFromLookup(os.Getenv)
+}
+
+func configFromLookup(get func(string) string) Config {
+	c := Config{
+		Domain:     strings.TrimSpace(get(EnvDomain)),
+		Issuer:     strings.TrimSpace(get(EnvIssuer)),
+		Audience:   splitList(get(EnvAudience)),
+		ClientID:   strings.TrimSpace(get(EnvClientID)),
+		EmailClaim: strings.TrimSpace(get(EnvEmailClaim)),
+		RolesClaim: strings.TrimSpace(get(EnvRolesClaim)),
+		Algorithms: splitList(get(EnvAlgorithms)),
+		JWKSURL:    strings.TrimSpace(get(EnvJWKSURL)),
+	}
+	var errs []error
+	switch v := strings.ToLower(strings.TrimSpace(get(EnvScopeSource))); v {
+	case "", "either", "any", "both":
+	case "scope":
+		c.ScopeSource = ScopeClaimOnly
+	case "permissions":
+		c.ScopeSource = PermissionsClaimOnly
+	default:
+		errs = append(errs, fmt.Errorf("%s=%q: want scope, permissions or either", EnvScopeSource, v))
+	}
+	if v := strings.TrimSpace(get(EnvClockSkew)); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", EnvClockSkew, err))
+		}
+		c.ClockSkew = d
+	}
+	if v := strings.TrimSpace(get(EnvCache)); v != "" {
+		on, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", EnvCache, err))
+		}
+		c.DisableCache = !on
+	}
+	if len(errs) > 0 {
+		c.envErr = fmt.Errorf("auth0gin: environment: %w", errors.Join(errs...))
+	}
+	return c
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// ErrConfig is wrapped by every error New returns for a bad Config.
+var ErrConfig = errors.New("auth0gin: invalid config")
+
+// resolve validates c and returns a copy with every default filled in.
+func (c Config) resolve() (Config, error) {
+	if c.envErr != nil {
+		return c, fmt.Errorf("%w: %w", ErrConfig, c.envErr)
+	}
+	bad := func(format string, args ...any) (Config, error) {
+		return c, fmt.Errorf("%w: %s", ErrConfig, fmt.Sprintf(format, args...))
+	}
+	base, err := BaseURL(c.Domain)
+	if err != nil {
+		return c, fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	c.Domain = base
+	if c.Issuer == "" {
+		c.Issuer = base
+	}
+	if len(c.Audience) == 0 {
+		return bad("an audience (%s) is required: without one any API's token of the tenant would be accepted", EnvAudience)
+	}
+	if len(c.Algorithms) == 0 {
+		c.Algorithms = []string{"RS256"}
+	}
+	for _, alg := range c.Algorithms {
+		if !asymmetric[alg] {
+			return bad("algorithm %q is not allowed: use an asymmetric one (RS256, PS256, ES256, EdDSA, ...)", alg)
+		}
+	}
+	if c.ScopeSource < ScopeOrPermissions || c.ScopeSource > PermissionsClaimOnly {
+		return bad("unknown ScopeSource %d", c.ScopeSource)
+	}
+	if c.JWKSURL != "" {
+		u, err := url.Parse(c.JWKSURL)
+		if err != nil || !secureURL(u) {
+			return bad("JWKS URL %q must be https, or http on a loopback host", c.JWKSURL)
+		}
+	}
+	for _, d := range []*time.Duration{&c.ClockSkew, &c.HTTPTimeout, &c.KeyRefreshInterval, &c.KeyMinRefetch, &c.KeyMaxStale, &c.CacheMaxTTL} {
+		if *d < 0 {
+			return bad("durations must not be negative")
+		}
+	}
+	if c.MaxTokenBytes < 0 || c.CacheMaxEntries < 0 || c.CacheMaxBytes < 0 {
+		return bad("limits must not be negative")
+	}
+	def := func(d *time.Duration, v time.Duration) {
+		if *d == 0 {
+			*d = v
+		}
+	}
+	def(&c.HTTPTimeout, DefaultHTTPTimeout)
+	def(&c.KeyRefreshInterval, DefaultKeyRefreshInterval)
+	def(&c.KeyMinRefetch, DefaultKeyMinRefetch)
+	def(&c.KeyMaxStale, DefaultKeyMaxStale)
+	def(&c.CacheMaxTTL, DefaultCacheMaxTTL)
+	if c.MaxTokenBytes == 0 {
+		c.MaxTokenBytes = DefaultMaxTokenBytes
+	}
+	if c.CacheMaxEntries == 0 {
+		c.CacheMaxEntries = DefaultCacheMaxEntries
+	}
+	if c.CacheMaxBytes == 0 {
+		c.CacheMaxBytes = DefaultCacheMaxBytes
+	}
+	if c.HTTPClient == nil {
+		c.HTTPClient = &http.Client{Timeout: c.HTTPTimeout}
+	} else if c.HTTPClient.Timeout == 0 {
+		hc := *c.HTTPClient
+		hc.Timeout = c.HTTPTimeout
+		c.HTTPClient = &hc
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.Realm == "" {
+		c.Realm = c.Audience[0]
+	}
+	return c, nil
+}
+
+// BaseURL turns an AUTH0_DOMAIN value into the tenant's base URL with a
+// trailing slash: "tenant.auth0.com" → "https://tenant.auth0.com/". Plain http
+// is allowed only for loopback hosts, so a typo cannot send keys over the clear.
+func BaseURL(domain string) (string, error) {
+	d := strings.TrimSpace(domain)
+	if d == "" {
+		return "", fmt.Errorf("a domain (%s) is required", EnvDomain)
+	}
+	if !strings.Contains(d, "://") {
+		d = "https://" + d
+	}
+	u, err := url.Parse(d)
+	if err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("domain %q is not a host name or base URL", domain)
+	}
+	if !secureURL(u) {
+		return "", fmt.Errorf("domain %q: plain http is allowed only for loopback hosts", domain)
+	}
+	if !strings.HasSuffix(u.Path, "/") {
+		u.Path += "/"
+	}
+	return u.String(), nil
+}
+
+func secureURL(u *url.URL) bool {
+	switch u.Scheme {
+	case "https":
+		return u.Host != ""
+	case "http":
+		return IsLoopback(u.Hostname())
+	}
+	return false
+}
+
+// IsLoopback reports whether host is "localhost" or a loopback IP address.
+func IsLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+var asymmetric = map[string]bool{
+	"RS256": true, "RS384": true, "RS512": true,
+	"PS256": true, "PS384": true, "PS512": true,
+	"ES256": true, "ES384": true, "ES512": true,
+	"EdDSA": true,
+}

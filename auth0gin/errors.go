@@ -1,0 +1,148 @@
+package auth0gin
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// Sentinel errors. Every error the middleware answers with is an *AuthError
+// that matches one of these with errors.Is.
+var (
+	// ErrMissingToken: the request carries no bearer token.
+	ErrMissingToken = errors.New("auth0gin: no bearer token")
+	// ErrMalformedToken: the Authorization header or the token is not well formed.
+	ErrMalformedToken = errors.New("auth0gin: malformed token")
+	// ErrTokenTooLarge: the token exceeds Config.MaxTokenBytes.
+	ErrTokenTooLarge = errors.New("auth0gin: token too large")
+	// ErrAlgorithm: the token's `alg` is not one of Config.Algorithms.
+	ErrAlgorithm = errors.New("auth0gin: signing algorithm not allowed")
+	// ErrUnknownKey: no key of the tenant has the token's `kid`.
+	ErrUnknownKey = errors.New("auth0gin: unknown signing key")
+	// ErrKeysUnavailable: the tenant's keys could not be fetched.
+	ErrKeysUnavailable = errors.New("auth0gin: signing keys unavailable")
+	// ErrInvalidSignature: the signature does not verify.
+	ErrInvalidSignature = errors.New("auth0gin: invalid signature")
+	// ErrExpired: `exp` has passed.
+	ErrExpired = errors.New("auth0gin: token expired")
+	// ErrNotYetValid: `nbf` or `iat` lies in the future.
+	ErrNotYetValid = errors.New("auth0gin: token not valid yet")
+	// ErrMissingExpiry: the token has no `exp`.
+	ErrMissingExpiry = errors.New("auth0gin: token has no exp")
+	// ErrIssuer: `iss` is not the configured issuer.
+	ErrIssuer = errors.New("auth0gin: wrong issuer")
+	// ErrAudience: `aud` holds none of the configured audiences.
+	ErrAudience = errors.New("auth0gin: wrong audience")
+	// ErrInvalidClaims: a claim has the wrong shape, or custom claims failed validation.
+	ErrInvalidClaims = errors.New("auth0gin: invalid claims")
+	// ErrInsufficientScope: the token is valid but lacks a required scope or role.
+	ErrInsufficientScope = errors.New("auth0gin: insufficient scope")
+	// ErrNoUser: no authenticated user is attached to the context.
+	ErrNoUser = errors.New("auth0gin: no authenticated user")
+)
+
+// RFC 6750 §3.1 error codes.
+const (
+	CodeInvalidRequest    = "invalid_request"
+	CodeInvalidToken      = "invalid_token"
+	CodeInsufficientScope = "insufficient_scope"
+)
+
+// AuthError is what a failed authentication or authorization produces: the
+// HTTP status, the RFC 6750 error code and a short description safe to show
+// the caller. It wraps one of the sentinel errors above.
+type AuthError struct {
+	// Status is 401 for authentication failures, 403 for missing scopes or roles.
+	Status int
+	// Code is the RFC 6750 error code; empty when no token was presented.
+	Code string
+	// Description is a short human-readable reason, safe to return to the caller.
+	Description string
+	// Scope lists the scopes that would have been sufficient (403 only).
+	Scope []string
+	// Err is the underlying cause.
+	Err error
+}
+
+// Error implements error.
+func (e *AuthError) Error() string {
+	if e.Err != nil {
+		return e.Err.Error()
+	}
+	return "auth0gin: " + e.Description
+}
+
+// Unwrap lets errors.Is find the sentinel and the cause.
+func (e *AuthError) Unwrap() error { return e.Err }
+
+// Challenge returns the WWW-Authenticate value for the error (RFC 6750 §3).
+func (e *AuthError) Challenge(realm string) string {
+	var b strings.Builder
+	b.WriteString(`Bearer realm="`)
+	b.WriteString(quote(realm))
+	b.WriteByte('"')
+	if e.Code != "" {
+		fmt.Fprintf(&b, `, error="%s"`, e.Code)
+		if e.Description != "" {
+			fmt.Fprintf(&b, `, error_description="%s"`, quote(e.Description))
+		}
+	}
+	if len(e.Scope) > 0 {
+		fmt.Fprintf(&b, `, scope="%s"`, quote(strings.Join(e.Scope, " ")))
+	}
+	return b.String()
+}
+
+// Body returns the JSON body mirroring the challenge.
+func (e *AuthError) Body() ErrorBody {
+	body := ErrorBody{Error: e.Code, Description: e.Description, Scope: strings.Join(e.Scope, " ")}
+	if body.Error == "" {
+		body.Error = "unauthorized"
+	}
+	return body
+}
+
+// ErrorBody is the JSON body of a 401 or 403 answer.
+type ErrorBody struct {
+	Error       string `json:"error" example:"invalid_token"`
+	Description string `json:"error_description,omitempty" example:"token expired"`
+	Scope       string `json:"scope,omitempty" example:"read:messages"`
+}
+
+// quote keeps a value inside a quoted-string of a challenge: RFC 6750 forbids
+// '"' and '\' in these values, and control characters would split headers.
+func quote(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '"' || r == '\\' || r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func unauthorized(sentinel error, desc string, cause error) *AuthError {
+	err := sentinel
+	if cause != nil {
+		err = fmt.Errorf("%w: %w", sentinel, cause)
+	}
+	code := CodeInvalidToken
+	if sentinel == ErrMissingToken {
+		code = ""
+	}
+	return &AuthError{Status: http.StatusUnauthorized, Code: code, Description: desc, Err: err}
+}
+
+func forbidden(desc string, scope []string) *AuthError {
+	return &AuthError{Status: http.StatusForbidden, Code: CodeInsufficientScope, Description: desc, Scope: scope, Err: ErrInsufficientScope}
+}
+
+// asAuthError turns any error into the *AuthError the middleware answers with;
+// anything unexpected becomes a plain 401 invalid_token, never a 500.
+func asAuthError(err error) *AuthError {
+	var ae *AuthError
+	if errors.As(err, &ae) {
+		return ae
+	}
+	return unauthorized(ErrInvalidClaims, "invalid token", err)
+}

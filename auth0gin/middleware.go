@@ -1,0 +1,90 @@
+package auth0gin
+
+import (
+	"encoding/json"
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
+
+// Require returns Gin middleware that lets a request through only when its
+// bearer token is valid and meets every requirement; it then attaches the
+// *Auth0User for UserFrom / MustUser. Otherwise it answers 401 or 403 with an
+// RFC 6750 challenge and a JSON body, and aborts the chain.
+func (a *Auth0) Require(reqs ...Requirement) gin.HandlerFunc {
+	g := a.compile(reqs)
+	return func(c *gin.Context) {
+		u, err := a.authenticate(c.Request, &g)
+		if err != nil {
+			a.fail(c.Writer, c.Request, err)
+			c.Abort()
+			return
+		}
+		if u != nil {
+			c.Set(ContextKey, u)
+			c.Request = c.Request.WithContext(WithUser(c.Request.Context(), u))
+		}
+		c.Next()
+	}
+}
+
+// RequireScopes requires a valid token holding every one of the scopes (in
+// `scope` or `permissions`, per Config.ScopeSource). With no scopes, any valid
+// token will do. It panics at registration for a scope that Config.Scopes does
+// not declare, when Config.Scopes is set.
+func (a *Auth0) RequireScopes(scopes ...string) gin.HandlerFunc {
+	return a.Require(Scopes(scopes...))
+}
+
+// RequireAnyScope requires a valid token holding at least one of the scopes.
+func (a *Auth0) RequireAnyScope(scopes ...string) gin.HandlerFunc {
+	return a.Require(AnyScope(scopes...))
+}
+
+// RequireRoles requires a valid token whose roles claim (Config.RolesClaim)
+// holds at least one of the roles.
+func (a *Auth0) RequireRoles(roles ...string) gin.HandlerFunc {
+	return a.Require(Roles(roles...))
+}
+
+// OptionalAuth attaches the user when a valid token is sent and lets guests
+// through with none; an invalid token is still answered 401.
+func (a *Auth0) OptionalAuth() gin.HandlerFunc {
+	return a.Require(Optional())
+}
+
+// Middleware is Require for plain net/http: it wraps a handler, and the user
+// is read with UserFrom(r.Context()).
+func (a *Auth0) Middleware(reqs ...Requirement) func(http.Handler) http.Handler {
+	g := a.compile(reqs)
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			u, err := a.authenticate(r, &g)
+			if err != nil {
+				a.fail(w, r, err)
+				return
+			}
+			if u != nil {
+				r = r.WithContext(WithUser(r.Context(), u))
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// fail writes the 401/403 answer: the WWW-Authenticate challenge and a JSON
+// body that mirrors it (RFC 6750 §3).
+func (a *Auth0) fail(w http.ResponseWriter, r *http.Request, err *AuthError) {
+	if a.cfg.Logger.Enabled(r.Context(), slog.LevelDebug) {
+		// The reason only: never the token, which would let a log reader replay it.
+		a.cfg.Logger.LogAttrs(r.Context(), slog.LevelDebug, "auth0gin: request refused",
+			slog.Int("status", err.Status), slog.String("reason", err.Error()), slog.String("path", r.URL.Path))
+	}
+	h := w.Header()
+	h.Set("WWW-Authenticate", err.Challenge(a.cfg.Realm))
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(err.Status)
+	_ = json.NewEncoder(w).Encode(err.Body())
+}

@@ -1,0 +1,104 @@
+package auth0gin
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+// Auth0User is the caller a validated access token describes.
+type Auth0User struct {
+	// ID is the `sub` claim: "auth0|…", "google-oauth2|…", or "<client>@clients" for M2M tokens.
+	ID string `json:"id" example:"auth0|64b0c0ffee"`
+	// Permissions is the `permissions` claim (Auth0 RBAC); empty, never null, when absent.
+	Permissions []string `json:"permissions" example:"read:messages"`
+	// Email is the namespaced email claim (Config.EmailClaim) or `email`; null when absent.
+	Email *string `json:"email" example:"alice@example.com"`
+	// Scopes is the `scope` claim split on spaces.
+	Scopes []string `json:"scopes,omitempty" example:"openid"`
+	// Roles is the claim named by Config.RolesClaim.
+	Roles []string `json:"roles,omitempty"`
+	// ClientID is `azp`, or `client_id` in the RFC 9068 profile.
+	ClientID string `json:"client_id,omitempty"`
+	// GrantType is `gty` ("password", "client-credentials", ...), when present.
+	GrantType string `json:"grant_type,omitempty"`
+	// OrgID is `org_id` (Auth0 Organizations), when present.
+	OrgID string `json:"org_id,omitempty"`
+	// Audience is the `aud` claim.
+	Audience []string `json:"-"`
+	// ExpiresAt is `exp`.
+	ExpiresAt time.Time `json:"-"`
+	// KeyID is the `kid` of the key that signed the token.
+	KeyID string `json:"-"`
+
+	raw json.RawMessage // the verified payload, for Claims
+}
+
+// IsM2M reports whether the token was issued to a machine through the client
+// credentials grant rather than to a person.
+func (u *Auth0User) IsM2M() bool {
+	return u.GrantType == "client-credentials" || strings.HasSuffix(u.ID, "@clients")
+}
+
+// HasScope reports whether the `scope` claim holds s.
+func (u *Auth0User) HasScope(s string) bool { return slices.Contains(u.Scopes, s) }
+
+// HasPermission reports whether the `permissions` claim holds p.
+func (u *Auth0User) HasPermission(p string) bool { return slices.Contains(u.Permissions, p) }
+
+// HasRole reports whether the roles claim holds r.
+func (u *Auth0User) HasRole(r string) bool { return slices.Contains(u.Roles, r) }
+
+// Claims decodes the whole verified token payload into v, for claims the
+// Auth0User has no field for. See also ClaimsFrom.
+func (u *Auth0User) Claims(v any) error {
+	if err := json.Unmarshal(u.raw, v); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidClaims, err)
+	}
+	return nil
+}
+
+type userKey struct{}
+
+// ContextKey is the gin.Context key the middleware stores the *Auth0User under.
+const ContextKey = "auth0gin.user"
+
+// WithUser returns a copy of ctx carrying u; the middleware does this for the
+// request's context, and tests of code below the handler can do it too.
+func WithUser(ctx context.Context, u *Auth0User) context.Context {
+	return context.WithValue(ctx, userKey{}, u)
+}
+
+// UserFrom returns the authenticated user, from a *gin.Context or from any
+// context.Context derived from the request's (c.Request.Context()), so
+// services and resolvers below the handler can read it. ok is false on a
+// route without auth, or in guest mode when no token was sent.
+func UserFrom(ctx context.Context) (u *Auth0User, ok bool) {
+	if c, isGin := ctx.(*gin.Context); isGin {
+		if v, exists := c.Get(ContextKey); exists {
+			u, ok = v.(*Auth0User)
+			return u, ok
+		}
+		if c.Request == nil {
+			return nil, false
+		}
+		ctx = c.Request.Context()
+	}
+	u, ok = ctx.Value(userKey{}).(*Auth0User)
+	return u, ok && u != nil
+}
+
+// MustUser is UserFrom for handlers behind RequireScopes, where a user is
+// always present; it panics when there is none, which is a wiring bug.
+func MustUser(ctx context.Context) *Auth0User {
+	u, ok := UserFrom(ctx)
+	if !ok {
+		panic("auth0gin: MustUser on a route without auth0gin middleware")
+	}
+	return u
+}
