@@ -21,14 +21,10 @@ type claimsKey[T any] struct{}
 // the value available to ClaimsFrom[T]. The middleware is not re-implemented:
 // the token checks, cache and errors are Require's.
 func RequireClaims[T any](a *Auth0, reqs ...Requirement) gin.HandlerFunc {
-	inner := a.Require(reqs...)
+	g := a.compile(reqs)
 	return func(c *gin.Context) {
-		inner(c)
-		if c.IsAborted() {
-			return
-		}
-		u, ok := UserFrom(c)
-		if !ok { // guest on an optional route
+		u, ok := a.admit(c, &g)
+		if !ok || u == nil { // refused, or a guest on an optional route
 			return
 		}
 		claims, err := decodeClaims[T](c.Request.Context(), u)

@@ -14,19 +14,23 @@ import (
 // RFC 6750 challenge and a JSON body, and aborts the chain.
 func (a *Auth0) Require(reqs ...Requirement) gin.HandlerFunc {
 	g := a.compile(reqs)
-	return func(c *gin.Context) {
-		u, err := a.authenticate(c.Request, &g)
-		if err != nil {
-			a.fail(c.Writer, c.Request, err)
-			c.Abort()
-			return
-		}
-		if u != nil {
-			c.Set(ContextKey, u)
-			c.Request = c.Request.WithContext(WithUser(c.Request.Context(), u))
-		}
-		c.Next()
+	return func(c *gin.Context) { a.admit(c, &g) }
+}
+
+// admit authenticates the request against g and attaches the user; when that
+// fails it writes the answer and aborts the chain. ok is false then.
+func (a *Auth0) admit(c *gin.Context, g *guard) (u *Auth0User, ok bool) {
+	u, err := a.authenticate(c.Request, g)
+	if err != nil {
+		a.fail(c.Writer, c.Request, err)
+		c.Abort()
+		return nil, false
 	}
+	if u != nil {
+		c.Set(ContextKey, u)
+		c.Request = c.Request.WithContext(WithUser(c.Request.Context(), u))
+	}
+	return u, true
 }
 
 // RequireScopes requires a valid token holding every one of the scopes (in

@@ -1,0 +1,157 @@
+package auth0gin_test
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/auth0gin/auth0gin/auth0gin"
+)
+
+func TestMemoryCacheBounds(t *testing.T) {
+	u := &auth0gin.Auth0User{ID: "auth0|x"}
+	until := time.Now().Add(time.Hour)
+	c := auth0gin.NewMemoryCache(160, 1<<30)
+	for i := range 10_000 {
+		c.Set(t.Context(), fmt.Sprintf("token-%d", i), u, until)
+	}
+	if n := c.Len(); n > 160 || n < 16 {
+		t.Errorf("entry bound: %d entries", n)
+	}
+	if _, ok := c.Get(t.Context(), "token-9999"); !ok {
+		t.Error("the most recent entry was evicted")
+	}
+	if _, ok := c.Get(t.Context(), "token-0"); ok {
+		t.Error("the oldest entry survived 10,000 inserts")
+	}
+
+	// Bytes: 2 KiB tokens in a 256 KiB cache.
+	c = auth0gin.NewMemoryCache(1_000_000, 256<<10)
+	for i := range 1000 {
+		c.Set(t.Context(), fmt.Sprintf("%d-%s", i, strings.Repeat("x", 2048)), u, until)
+	}
+	if n := c.Len(); n*2*2048 > 256<<10 || n == 0 {
+		t.Errorf("byte bound: %d entries of 2 KiB", n)
+	}
+}
+
+func TestMemoryCacheExpiry(t *testing.T) {
+	c := auth0gin.NewMemoryCache(100, 1<<20)
+	u := &auth0gin.Auth0User{ID: "auth0|x"}
+	c.Set(t.Context(), "past", u, time.Now().Add(-time.Second))
+	if _, ok := c.Get(t.Context(), "past"); ok {
+		t.Error("an already-expired entry was stored")
+	}
+	c.Set(t.Context(), "soon", u, time.Now().Add(20*time.Millisecond))
+	if _, ok := c.Get(t.Context(), "soon"); !ok {
+		t.Fatal("fresh entry missing")
+	}
+	time.Sleep(30 * time.Millisecond)
+	if _, ok := c.Get(t.Context(), "soon"); ok {
+		t.Error("entry returned past its expiry")
+	}
+}
+
+func TestMemoryCacheDelete(t *testing.T) {
+	c := auth0gin.NewMemoryCache(1000, 1<<20)
+	until := time.Now().Add(time.Hour)
+	alice, bob := &auth0gin.Auth0User{ID: "auth0|alice"}, &auth0gin.Auth0User{ID: "auth0|bob"}
+	for i := range 50 {
+		c.Set(t.Context(), fmt.Sprint("a", i), alice, until)
+		c.Set(t.Context(), fmt.Sprint("b", i), bob, until)
+	}
+	c.DeleteUser(t.Context(), "auth0|alice")
+	if c.Len() != 50 {
+		t.Errorf("after DeleteUser: %d entries, want bob's 50", c.Len())
+	}
+	c.Delete(t.Context(), "b0")
+	if _, ok := c.Get(t.Context(), "b0"); ok || c.Len() != 49 {
+		t.Error("Delete did not remove the token")
+	}
+}
+
+// TestCacheNeverBypassesScopes: a token cached by a scope-less route is still
+// refused by a scoped one.
+func TestCacheNeverBypassesScopes(t *testing.T) {
+	ti := newTestIssuer(t)
+	r := newEngine(t, mustNew(t, ti.config()))
+	tok := bearerH(ti.token(t, map[string]any{"scope": "openid", "permissions": []string{}}))
+	if got := call(t, r, "/private", tok); got.code != 200 {
+		t.Fatal(got.code)
+	}
+	if got := call(t, r, "/scoped", tok); got.code != 403 {
+		t.Errorf("cached token skipped the scope check: %d", got.code)
+	}
+}
+
+// TestCachedTokenNotTrustedPastExp: the cache keeps a token no longer than its exp.
+func TestCachedTokenNotTrustedPastExp(t *testing.T) {
+	ti := newTestIssuer(t)
+	a := mustNew(t, ti.config())
+	tok := ti.token(t, map[string]any{"exp": time.Now().Add(1100 * time.Millisecond).Unix()})
+	if _, err := a.Verify(t.Context(), tok); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2100 * time.Millisecond)
+	if _, err := a.Verify(t.Context(), tok); !errors.Is(err, auth0gin.ErrExpired) {
+		t.Errorf("expired token served from the cache: %v", err)
+	}
+}
+
+func TestCacheServesWithoutReverifying(t *testing.T) {
+	ti := newTestIssuer(t)
+	a := mustNew(t, ti.config())
+	tok := ti.token(t, nil)
+	if _, err := a.Verify(t.Context(), tok); err != nil {
+		t.Fatal(err)
+	}
+	ti.setMode("5xx", 0)
+	hits := ti.jwksHits.Load()
+	for range 100 {
+		if _, err := a.Verify(t.Context(), tok); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ti.jwksHits.Load() != hits {
+		t.Error("a cached token touched the key set")
+	}
+	a.ForgetUser(t.Context(), "auth0|alice")
+	a.Forget(t.Context(), tok)
+}
+
+// TestCacheMemoryFlat: a flood of distinct valid tokens leaves the heap bounded
+// by the cache limits, not by the number of tokens.
+func TestCacheMemoryFlat(t *testing.T) {
+	if testing.Short() {
+		t.Skip("signs 4,000 tokens")
+	}
+	ti := newTestIssuer(t)
+	cfg := ti.config()
+	cfg.CacheMaxEntries = 300
+	a := mustNew(t, cfg)
+	heap := func() uint64 {
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.HeapAlloc
+	}
+	flood := func(from, n int) {
+		for i := from; i < from+n; i++ {
+			if _, err := a.Verify(t.Context(), ti.token(t, map[string]any{"jti": fmt.Sprint(i)})); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	flood(0, 1000)
+	before := heap()
+	flood(1000, 3000)
+	after := heap()
+	// Unbounded, 3,000 more entries would hold some 5 MiB.
+	t.Logf("heap after 1k tokens %d KiB, after 4k %d KiB", before>>10, after>>10)
+	if after > before+(1<<20) {
+		t.Errorf("heap grew from %d KiB to %d KiB across 3,000 more tokens", before>>10, after>>10)
+	}
+}

@@ -1,0 +1,129 @@
+package auth0gin_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/auth0gin/auth0gin/auth0gin"
+)
+
+func TestBaseURL(t *testing.T) {
+	cases := map[string]string{
+		"tenant.eu.auth0.com":          "https://tenant.eu.auth0.com/",
+		"https://tenant.eu.auth0.com":  "https://tenant.eu.auth0.com/",
+		"https://tenant.eu.auth0.com/": "https://tenant.eu.auth0.com/",
+		" login.example.com ":          "https://login.example.com/",
+		"http://127.0.0.1:4000":        "http://127.0.0.1:4000/",
+		"http://localhost:4000/":       "http://localhost:4000/",
+		"http://[::1]:4000":            "http://[::1]:4000/",
+	}
+	for in, want := range cases {
+		got, err := auth0gin.BaseURL(in)
+		if err != nil || got != want {
+			t.Errorf("BaseURL(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "http://tenant.auth0.com", "http://10.0.0.1:4000", "ftp://x", "https://u:p@x", "https://x/?q=1", "https://"} {
+		if got, err := auth0gin.BaseURL(bad); err == nil {
+			t.Errorf("BaseURL(%q) = %q, want an error", bad, got)
+		}
+	}
+}
+
+func TestNewRejectsMisconfiguration(t *testing.T) {
+	ok := auth0gin.Config{Domain: "tenant.auth0.com", Audience: []string{"https://api"}}
+	if _, err := auth0gin.New(ok); err != nil {
+		t.Fatalf("valid config: %v", err)
+	}
+	bad := map[string]func(*auth0gin.Config){
+		"no domain":             func(c *auth0gin.Config) { c.Domain = "" },
+		"no audience":           func(c *auth0gin.Config) { c.Audience = nil },
+		"plain http, public":    func(c *auth0gin.Config) { c.Domain = "http://tenant.auth0.com" },
+		"HS256":                 func(c *auth0gin.Config) { c.Algorithms = []string{"HS256"} },
+		"none":                  func(c *auth0gin.Config) { c.Algorithms = []string{"none"} },
+		"insecure JWKS URL":     func(c *auth0gin.Config) { c.JWKSURL = "http://evil.example/jwks.json" },
+		"negative timeout":      func(c *auth0gin.Config) { c.HTTPTimeout = -1 },
+		"quote in email claim":  func(c *auth0gin.Config) { c.EmailClaim = `a"b` },
+		"bad scope source":      func(c *auth0gin.Config) { c.ScopeSource = 9 },
+		"roles claim = email's": func(c *auth0gin.Config) { c.EmailClaim, c.RolesClaim = "https://x/c", "https://x/c" },
+	}
+	for name, mutate := range bad {
+		c := ok
+		mutate(&c)
+		if _, err := auth0gin.New(c); !errors.Is(err, auth0gin.ErrConfig) {
+			t.Errorf("%s: err = %v, want ErrConfig", name, err)
+		}
+	}
+}
+
+func TestMustNewPanicsOnBadConfig(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Error("no panic")
+		}
+	}()
+	auth0gin.MustNew(auth0gin.Config{})
+}
+
+func TestFromEnvReadsDotEnv(t *testing.T) {
+	dir := t.TempDir()
+	env := "AUTH0_DOMAIN=tenant.us.auth0.com\nAUTH0_API_AUDIENCE=https://a, https://b\nAUTH0_CLIENT_ID=spa\n" +
+		"AUTH0_EMAIL_CLAIM=https://example.com/email\nAUTH0_SCOPE_SOURCE=permissions\nAUTH0_CLOCK_SKEW=30s\n"
+	if err := os.WriteFile(filepath.Join(dir, ".env"), []byte(env), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	t.Setenv("AUTH0_CLIENT_ID", "from-the-environment") // the environment wins over .env
+	for _, k := range []string{"AUTH0_DOMAIN", "AUTH0_API_AUDIENCE", "AUTH0_EMAIL_CLAIM", "AUTH0_SCOPE_SOURCE", "AUTH0_CLOCK_SKEW", "AUTH0_ISSUER"} {
+		t.Setenv(k, "")
+		os.Unsetenv(k)
+	}
+	a, err := auth0gin.New(auth0gin.FromEnv())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := a.Config()
+	if c.Issuer != "https://tenant.us.auth0.com/" || len(c.Audience) != 2 || c.Audience[1] != "https://b" ||
+		c.ClientID != "from-the-environment" || c.EmailClaim != "https://example.com/email" ||
+		c.ScopeSource != auth0gin.PermissionsClaimOnly || c.ClockSkew.Seconds() != 30 {
+		t.Errorf("config = %+v", c)
+	}
+	if got := a.Endpoint("authorize"); got != "https://tenant.us.auth0.com/authorize" {
+		t.Errorf("Endpoint = %q", got)
+	}
+}
+
+func TestFromEnvBadValueFailsInNew(t *testing.T) {
+	t.Chdir(t.TempDir())
+	t.Setenv("AUTH0_DOMAIN", "tenant.auth0.com")
+	t.Setenv("AUTH0_API_AUDIENCE", "https://api")
+	t.Setenv("AUTH0_CLOCK_SKEW", "soon")
+	if _, err := auth0gin.New(auth0gin.FromEnv()); !errors.Is(err, auth0gin.ErrConfig) {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestIssuerOverride(t *testing.T) {
+	ti := newTestIssuer(t)
+	cfg := ti.config()
+	cfg.Issuer = ti.srv.URL // an issuer that omits the trailing slash
+	a := mustNew(t, cfg)
+	if _, err := a.Verify(t.Context(), ti.token(t, map[string]any{"iss": ti.srv.URL})); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Verify(t.Context(), ti.token(t, nil)); !errors.Is(err, auth0gin.ErrIssuer) {
+		t.Errorf("the issuer must match exactly: %v", err)
+	}
+}
+
+func TestMultipleAudiences(t *testing.T) {
+	ti := newTestIssuer(t)
+	cfg := ti.config()
+	cfg.Audience = []string{"https://other", testAudience}
+	a := mustNew(t, cfg)
+	if _, err := a.Verify(t.Context(), ti.token(t, map[string]any{"aud": testAudience})); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,230 @@
+package auth0gin_test
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/auth0gin/auth0gin/auth0gin"
+)
+
+// noCache verifies every token in full, so key-set behaviour is observable.
+func noCache(c auth0gin.Config) auth0gin.Config { c.DisableCache = true; return c }
+
+func TestUnknownKidTriggersOneRefetch(t *testing.T) {
+	ti := newTestIssuer(t)
+	a := mustNew(t, noCache(ti.config()))
+	if _, err := a.Verify(t.Context(), ti.token(t, nil)); err != nil {
+		t.Fatal(err)
+	}
+	warm := ti.jwksHits.Load()
+	kid := ti.addKey(t) // the tenant rotates to a key we have not seen
+	if _, err := a.Verify(t.Context(), ti.sign(t, kid, nil)); err != nil {
+		t.Fatalf("token signed with the new key: %v", err)
+	}
+	if got := ti.jwksHits.Load() - warm; got != 1 {
+		t.Errorf("%d JWKS fetches for a new kid, want 1", got)
+	}
+}
+
+func TestConcurrentNewKidSharesOneFetch(t *testing.T) {
+	ti := newTestIssuer(t)
+	a := mustNew(t, noCache(ti.config()))
+	if _, err := a.Verify(t.Context(), ti.token(t, nil)); err != nil {
+		t.Fatal(err)
+	}
+	warm := ti.jwksHits.Load()
+	kid := ti.addKey(t)
+	tok := ti.sign(t, kid, nil)
+	release := ti.hold() // the fetch hangs until every request is in
+	const n = 1000
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for range n {
+		wg.Go(func() {
+			_, err := a.Verify(t.Context(), tok)
+			errs <- err
+		})
+	}
+	release()
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatalf("a request failed: %v", err)
+		}
+	}
+	if got := ti.jwksHits.Load() - warm; got != 1 {
+		t.Errorf("%d JWKS fetches for %d concurrent requests with a new kid, want 1", got, n)
+	}
+}
+
+func TestRandomKidFloodIsRateLimited(t *testing.T) {
+	ti := newTestIssuer(t)
+	cfg := noCache(ti.config())
+	cfg.KeyMinRefetch = time.Hour
+	a := mustNew(t, cfg)
+	if _, err := a.Verify(t.Context(), ti.token(t, nil)); err != nil {
+		t.Fatal(err)
+	}
+	warm := ti.jwksHits.Load()
+	for i := range 300 {
+		_, err := a.Verify(t.Context(), ti.sign(t, fmt.Sprintf("random-%d", i), nil))
+		if !errors.Is(err, auth0gin.ErrUnknownKey) {
+			t.Fatalf("random kid: %v", err)
+		}
+	}
+	if got := ti.jwksHits.Load() - warm; got != 0 {
+		t.Errorf("%d JWKS fetches within one rate-limit interval, want 0", got)
+	}
+}
+
+// TestKnownKeysNeverWaitOnAFetch: while a refresh hangs, requests whose key is
+// known are answered (go-jwt-middleware's caching provider holds its lock
+// during the fetch and would stall them all).
+func TestKnownKeysNeverWaitOnAFetch(t *testing.T) {
+	ti := newTestIssuer(t)
+	cfg := noCache(ti.config())
+	cfg.KeyRefreshInterval = time.Nanosecond // every request wants a refresh
+	a := mustNew(t, cfg)
+	if _, err := a.Verify(t.Context(), ti.token(t, nil)); err != nil {
+		t.Fatal(err)
+	}
+	release := ti.hold()
+	defer release()
+	go func() { _, _ = a.Verify(t.Context(), ti.sign(t, "unknown", nil)) }() // waits on the held fetch
+	done := make(chan error, 1)
+	go func() {
+		for i := range 50 {
+			if _, err := a.Verify(t.Context(), ti.token(t, map[string]any{"jti": fmt.Sprint(i)})); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second): // a liveness guard, not a timing assert
+		t.Fatal("requests with a known key waited on the key-set fetch")
+	}
+}
+
+func TestStaleIfError(t *testing.T) {
+	for _, mode := range []string{"5xx", "5xxjson", "garbage", "empty", "drop", "slow"} {
+		t.Run(mode, func(t *testing.T) {
+			ti := newTestIssuer(t)
+			cfg := noCache(ti.config())
+			cfg.KeyRefreshInterval = time.Nanosecond
+			cfg.HTTPTimeout = 200 * time.Millisecond
+			a := mustNew(t, cfg)
+			if _, err := a.Verify(t.Context(), ti.token(t, nil)); err != nil {
+				t.Fatal(err)
+			}
+			delay := time.Duration(0)
+			if mode == "slow" {
+				delay = 2 * time.Second
+			}
+			ti.setMode(mode, delay)
+			for i := range 30 {
+				if _, err := a.Verify(t.Context(), ti.token(t, map[string]any{"jti": fmt.Sprint(i)})); err != nil {
+					t.Fatalf("known key refused while the JWKS is %s: %v", mode, err)
+				}
+			}
+			if ti.jwksHits.Load() < 2 {
+				t.Errorf("no refresh was attempted")
+			}
+			// A new kid cannot be learnt from a broken tenant: a clean 401.
+			if _, err := a.Verify(t.Context(), ti.sign(t, "k-new", nil)); !errors.Is(err, auth0gin.ErrUnknownKey) && !errors.Is(err, auth0gin.ErrKeysUnavailable) {
+				t.Errorf("new kid while %s: %v", mode, err)
+			}
+		})
+	}
+}
+
+func TestStalenessIsBounded(t *testing.T) {
+	ti := newTestIssuer(t)
+	cfg := noCache(ti.config())
+	cfg.KeyRefreshInterval = time.Nanosecond
+	cfg.KeyMaxStale = 50 * time.Millisecond
+	a := mustNew(t, cfg)
+	if _, err := a.Verify(t.Context(), ti.token(t, nil)); err != nil {
+		t.Fatal(err)
+	}
+	ti.setMode("5xx", 0)
+	time.Sleep(100 * time.Millisecond)
+	_, err := a.Verify(t.Context(), ti.token(t, map[string]any{"jti": "late"}))
+	if !errors.Is(err, auth0gin.ErrKeysUnavailable) {
+		t.Fatalf("keys older than KeyMaxStale still trusted: %v", err)
+	}
+	ti.setMode("", 0)
+	time.Sleep(5 * time.Millisecond)
+	if _, err := a.Verify(t.Context(), ti.token(t, map[string]any{"jti": "back"})); err != nil {
+		t.Fatalf("tenant back, keys not refetched: %v", err)
+	}
+}
+
+func TestRevokedKeyDisappearsAtNextRefresh(t *testing.T) {
+	ti := newTestIssuer(t)
+	a := mustNew(t, noCache(ti.config()))
+	kid := ti.addKey(t)
+	if _, err := a.Verify(t.Context(), ti.sign(t, kid, nil)); err != nil {
+		t.Fatal(err)
+	}
+	ti.removeKey(kid)
+	time.Sleep(5 * time.Millisecond) // past KeyMinRefetch
+	_, _ = a.Verify(t.Context(), ti.sign(t, "trigger-a-refetch", nil))
+	if _, err := a.Verify(t.Context(), ti.sign(t, kid, map[string]any{"jti": "2"})); !errors.Is(err, auth0gin.ErrUnknownKey) {
+		t.Fatalf("revoked key still trusted: %v", err)
+	}
+}
+
+func TestStartsWhileTenantUnreachable(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close() // connection refused from now on
+	a, err := auth0gin.New(auth0gin.Config{Domain: "http://" + addr, Audience: []string{testAudience}, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatalf("New must not contact the tenant: %v", err)
+	}
+	ti := newTestIssuer(t)
+	_, err = a.Verify(t.Context(), ti.token(t, nil))
+	if !errors.Is(err, auth0gin.ErrKeysUnavailable) {
+		t.Fatalf("got %v", err)
+	}
+	var ae *auth0gin.AuthError
+	if !errors.As(err, &ae) || ae.Status != 401 {
+		t.Fatalf("want a 401 AuthError, got %#v", err)
+	}
+}
+
+func TestDiscoveryFallsBackToWellKnownJWKS(t *testing.T) {
+	ti := newTestIssuer(t)
+	ti.noDiscovery.Store(true)
+	a := mustNew(t, ti.config())
+	if _, err := a.Verify(t.Context(), ti.token(t, nil)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestOutboundCallsAreBounded(t *testing.T) {
+	ti := newTestIssuer(t)
+	release := ti.hold() // the tenant never answers
+	defer release()
+	cfg := ti.config()
+	cfg.HTTPTimeout = 100 * time.Millisecond
+	a := mustNew(t, cfg)
+	if _, err := a.Verify(t.Context(), ti.token(t, nil)); !errors.Is(err, auth0gin.ErrKeysUnavailable) {
+		t.Fatalf("got %v", err)
+	}
+}
