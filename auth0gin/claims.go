@@ -85,7 +85,9 @@ func (t *tokenClaims) UnmarshalJSON(b []byte) error {
 	return josejson.Unmarshal(b, t.v.Interface())
 }
 
-func (t *tokenClaims) fixed() *fixedClaims { return t.v.Elem().Field(0).Addr().Interface().(*fixedClaims) }
+func (t *tokenClaims) fixed() *fixedClaims {
+	return t.v.Elem().Field(0).Addr().Interface().(*fixedClaims)
+}
 
 // Validate implements validator.CustomClaims. The validator accepts a token
 // with no exp; RFC 9068 §2.2 makes exp required in access tokens, and a token

@@ -207,15 +207,15 @@ func (ti *testIssuer) config() auth0gin.Config {
 func (ti *testIssuer) claims() map[string]any {
 	now := time.Now()
 	return map[string]any{
-		"iss":         ti.iss(),
-		"sub":         "auth0|alice",
-		"aud":         []string{testAudience, ti.iss() + "userinfo"},
-		"azp":         "spa-client",
-		"iat":         now.Unix(),
-		"exp":         now.Add(time.Hour).Unix(),
-		"scope":       "openid profile read:messages",
-		"permissions": []string{"read:messages", "write:messages"},
-		"gty":         "password",
+		"iss":          ti.iss(),
+		"sub":          "auth0|alice",
+		"aud":          []string{testAudience, ti.iss() + "userinfo"},
+		"azp":          "spa-client",
+		"iat":          now.Unix(),
+		"exp":          now.Add(time.Hour).Unix(),
+		"scope":        "openid profile read:messages",
+		"permissions":  []string{"read:messages", "write:messages"},
+		"gty":          "password",
 		testEmailClaim: "alice@example.com",
 		testRolesClaim: []string{"admin"},
 	}
