@@ -113,6 +113,9 @@ func (a *Auth0) Verify(ctx context.Context, token string) (*Auth0User, error) {
 }
 
 func (a *Auth0) verify(ctx context.Context, token string) (*Auth0User, error) {
+	if !wellFormed(token) {
+		return nil, unauthorized(ErrMalformedToken, "malformed token", nil)
+	}
 	h, err := parseHeader(token)
 	if err != nil {
 		return nil, unauthorized(ErrMalformedToken, "malformed token", err)

@@ -27,7 +27,6 @@ func (a *Auth0) admit(c *gin.Context, g *guard) (u *Auth0User, ok bool) {
 		return nil, false
 	}
 	if u != nil {
-		c.Set(ContextKey, u)
 		c.Request = c.Request.WithContext(WithUser(c.Request.Context(), u))
 	}
 	return u, true

@@ -134,8 +134,8 @@ func (a *Auth0) authenticate(r *http.Request, g *guard) (*Auth0User, *AuthError)
 }
 
 // bearer extracts the token of an `Authorization: Bearer <token>` header
-// (RFC 6750 §2.1). Another scheme counts as no token; two headers, an empty
-// token or characters outside the b64token set are malformed.
+// (RFC 6750 §2.1). Another scheme counts as no token; two headers or an empty
+// token are malformed.
 func bearer(h http.Header) (string, *AuthError) {
 	values := h.Values("Authorization")
 	switch {
@@ -153,15 +153,24 @@ func bearer(h http.Header) (string, *AuthError) {
 	if token == "" {
 		return "", unauthorized(ErrMalformedToken, "empty bearer token", nil)
 	}
-	for i := 0; i < len(token); i++ {
-		if !b64token(token[i]) {
-			return "", unauthorized(ErrMalformedToken, "malformed token", nil)
-		}
-	}
 	return token, nil
 }
 
-func b64token(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
-		c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/' || c == '='
+// b64token is the character set of RFC 6750's b64token.
+var b64token = func() (set [256]bool) {
+	for _, c := range []byte("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~+/=") {
+		set[c] = true
+	}
+	return set
+}()
+
+// wellFormed reports whether token holds only b64token characters. Verify
+// checks it on cache misses only: a cached token was verified already.
+func wellFormed(token string) bool {
+	for i := 0; i < len(token); i++ {
+		if !b64token[token[i]] {
+			return false
+		}
+	}
+	return true
 }

@@ -65,9 +65,6 @@ func (u *Auth0User) Claims(v any) error {
 
 type userKey struct{}
 
-// ContextKey is the gin.Context key the middleware stores the *Auth0User under.
-const ContextKey = "auth0gin.user"
-
 // WithUser returns a copy of ctx carrying u; the middleware does this for the
 // request's context, and tests of code below the handler can do it too.
 func WithUser(ctx context.Context, u *Auth0User) context.Context {
@@ -80,10 +77,6 @@ func WithUser(ctx context.Context, u *Auth0User) context.Context {
 // route without auth, or in guest mode when no token was sent.
 func UserFrom(ctx context.Context) (u *Auth0User, ok bool) {
 	if c, isGin := ctx.(*gin.Context); isGin {
-		if v, exists := c.Get(ContextKey); exists {
-			u, ok = v.(*Auth0User)
-			return u, ok
-		}
 		if c.Request == nil {
 			return nil, false
 		}
