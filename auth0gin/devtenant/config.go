@@ -1,0 +1,187 @@
+package devtenant
+
+import (
+	"log/slog"
+	"time"
+)
+
+// Config describes a dev tenant: its issuer, APIs (resource servers),
+// applications (clients) and users. Start from Default and change what you
+// need; New validates it and fills in the zero durations.
+type Config struct {
+	// Issuer is the tenant's base URL, e.g. "http://127.0.0.1:4000/". A trailing
+	// slash is added when missing, as Auth0 always issues with one. Required by
+	// New; Listen fills it from the bound address when empty.
+	Issuer string
+	// DefaultAudience is the tenant's "Default Audience" setting: the API used
+	// when a request names none. Empty (Auth0's default) means such requests get
+	// an opaque access token that only /userinfo accepts.
+	DefaultAudience string
+	// APIs are the tenant's APIs. The Management API (ManagementAudience) is
+	// always present and need not be listed.
+	APIs []API
+	// Clients are the tenant's applications.
+	Clients []Client
+	// Users live in database connections; they can log in with the password
+	// grants, the login page and the device flow.
+	Users []User
+	// ExtraClaims plays the role of an Auth0 Action adding custom claims to
+	// access tokens, ID tokens and /userinfo: claim name → the user field it
+	// copies. Sources: "email", "email_verified", "name", "nickname",
+	// "user_id", "connection", "roles" (an array), "permissions" (the user's
+	// permissions for the token's audience, an array), "app_metadata.KEY",
+	// "user_metadata.KEY", or "=VALUE" for a literal string. A claim whose user
+	// field is empty is left out. As on Auth0, restricted claim names (iss, sub,
+	// scope, permissions, gty, ...) and namespaces on auth0.com, webtask.io and
+	// webtask.run are silently dropped; namespaced URLs are recommended.
+	ExtraClaims map[string]string
+
+	// AccessTokenLifetime is the default access-token lifetime of an API that
+	// sets none (default DefaultAccessTokenLifetime, 86,400 s).
+	AccessTokenLifetime time.Duration
+	// IDTokenLifetime is the ID-token lifetime (default DefaultIDTokenLifetime).
+	IDTokenLifetime time.Duration
+	// RefreshTokenLifetime is the absolute lifetime of a refresh-token family;
+	// rotation does not extend it (default DefaultRefreshTokenLifetime, 30 days).
+	RefreshTokenLifetime time.Duration
+	// RefreshReuseLeeway lets the immediately previous refresh token of a family
+	// be exchanged again for this long after it was rotated (Auth0's "Reuse
+	// Interval"). Zero: any reuse revokes the family.
+	RefreshReuseLeeway time.Duration
+	// DeviceCodeLifetime is how long a device code can be used (default 900 s).
+	DeviceCodeLifetime time.Duration
+	// DeviceInterval is the least time between two polls of a device code
+	// (default 5 s); faster polling gets 429 slow_down.
+	DeviceInterval time.Duration
+	// Dialect chooses the access-token profile (default DialectAuth0).
+	Dialect Dialect
+	// RateLimit, when positive, enforces that many requests per second across
+	// the tenant (429 too_many_requests beyond it). When zero the
+	// X-RateLimit-* headers still count requests against DefaultRateLimit but
+	// nothing is refused; use Tenant.FailNext to inject 429s.
+	RateLimit int
+	// KeyFile, when set, persists the signing keys there (JSON holding PEM, mode
+	// 0600): New loads them when the file exists and writes them otherwise, and
+	// RotateKeys and RevokeKey write them again, so tokens survive a restart.
+	KeyFile string
+	// Now is the tenant's clock (default time.Now); tests can move it forward.
+	Now func() time.Time
+	// Logger receives request and lifecycle logs (default slog.Default()).
+	// Tokens, codes, passwords and secrets are never logged.
+	Logger *slog.Logger
+}
+
+// Dialect is the access-token profile the tenant issues.
+type Dialect int
+
+const (
+	// DialectAuth0 issues tokens as Auth0 does by default: header typ "JWT",
+	// the client id in azp.
+	DialectAuth0 Dialect = iota
+	// DialectRFC9068 issues RFC 9068 tokens as Auth0 does with the "RFC 9068"
+	// token profile: header typ "at+jwt", the client id in client_id, and a jti.
+	DialectRFC9068
+)
+
+// API is an Auth0 API (resource server).
+type API struct {
+	// Identifier is the API's audience, e.g. "https://auth0gin.example/api".
+	Identifier string `json:"identifier"`
+	// Name is a display name.
+	Name string `json:"name,omitempty"`
+	// Scopes are the permissions the API defines.
+	Scopes []Scope `json:"scopes,omitempty"`
+	// RBAC enables role-based access control: a user's token gets only the
+	// requested scopes the user has been granted as permissions.
+	RBAC bool `json:"rbac,omitempty"`
+	// AddPermissionsInToken adds the `permissions` array (with RBAC only).
+	AddPermissionsInToken bool `json:"add_permissions_in_token,omitempty"`
+	// AllowOfflineAccess lets clients get refresh tokens (scope offline_access).
+	AllowOfflineAccess bool `json:"allow_offline_access,omitempty"`
+	// TokenLifetime is the access-token lifetime (default: Config.AccessTokenLifetime).
+	TokenLifetime time.Duration `json:"-"`
+}
+
+// Scope is a permission an API defines.
+type Scope struct {
+	// Name is the scope value, e.g. "read:messages".
+	Name string `json:"name"`
+	// Description is shown to people (and in Swagger UI).
+	Description string `json:"description,omitempty"`
+}
+
+// ClientType is an Auth0 application type; the values are Auth0's app_type.
+type ClientType string
+
+// Application types.
+const (
+	ClientSPA     ClientType = "spa"
+	ClientRegular ClientType = "regular_web"
+	ClientM2M     ClientType = "non_interactive"
+	ClientNative  ClientType = "native"
+)
+
+// Grant types, as listed in a Client's GrantTypes and sent as grant_type.
+// GrantDeviceCode may also be written "device_code" in GrantTypes.
+const (
+	GrantImplicit          = "implicit"
+	GrantAuthorizationCode = "authorization_code"
+	GrantRefreshToken      = "refresh_token"
+	GrantPassword          = "password"
+	GrantPasswordRealm     = "http://auth0.com/oauth/grant-type/password-realm"
+	GrantClientCredentials = "client_credentials"
+	GrantDeviceCode        = "urn:ietf:params:oauth:grant-type:device_code"
+)
+
+// Client is an Auth0 application.
+type Client struct {
+	// ID is the client_id.
+	ID string `json:"client_id"`
+	// Secret is the client secret. A client with a secret is confidential and
+	// must authenticate (body or HTTP Basic); one without is public.
+	Secret string `json:"client_secret,omitempty"`
+	// Name is a display name.
+	Name string `json:"name,omitempty"`
+	// Type is the application type (default ClientSPA).
+	Type ClientType `json:"app_type,omitempty"`
+	// Callbacks are the allowed redirect_uri values, matched exactly. For
+	// loopback hosts only (localhost, 127.0.0.1, [::1]) the port may be "*",
+	// e.g. "http://127.0.0.1:*/docs/oauth2-redirect.html", so a dev server on a
+	// random port works; Auth0 itself would need every port listed.
+	Callbacks []string `json:"callbacks,omitempty"`
+	// LogoutURLs are the allowed returnTo values of /v2/logout (same matching
+	// as Callbacks). On loopback hosts the origins of Callbacks are allowed too.
+	LogoutURLs []string `json:"allowed_logout_urls,omitempty"`
+	// Grants are the client grants of an M2M client: audience → scopes it may
+	// get through client credentials. The audience may be written
+	// ManagementAudience ("{issuer}api/v2/").
+	Grants map[string][]string `json:"grants,omitempty"`
+	// GrantTypes are the grant types the client may use (see the Grant*
+	// constants). Empty: Auth0's defaults for the Type.
+	GrantTypes []string `json:"grant_types,omitempty"`
+}
+
+// User is a user of a database connection.
+type User struct {
+	// ID is the user_id and the `sub` of its tokens, e.g. "auth0|alice". New
+	// derives a stable one from the connection and email when empty.
+	ID string `json:"user_id,omitempty"`
+	// Email is the login name; stored lower-case.
+	Email string `json:"email"`
+	// Password is compared in plain text (this is a dev tenant).
+	Password string `json:"password,omitempty"`
+	// Name is the full name.
+	Name string `json:"name,omitempty"`
+	// Connection is the database connection (default DefaultConnection).
+	Connection string `json:"connection,omitempty"`
+	// Permissions are the user's RBAC permissions per API: audience → scopes.
+	Permissions map[string][]string `json:"permissions,omitempty"`
+	// Roles are role names, exposed through ExtraClaims ("roles").
+	Roles []string `json:"roles,omitempty"`
+	// AppMetadata is the user's app_metadata.
+	AppMetadata map[string]any `json:"app_metadata,omitempty"`
+	// UserMetadata is the user's user_metadata.
+	UserMetadata map[string]any `json:"user_metadata,omitempty"`
+	// EmailVerified is the email_verified flag.
+	EmailVerified bool `json:"email_verified,omitempty"`
+}

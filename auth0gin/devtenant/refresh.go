@@ -1,0 +1,200 @@
+package devtenant
+
+import (
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// rtFamily is a chain of rotated refresh tokens from one login. Tokens are
+// stored as hashes.
+type rtFamily struct {
+	id                         string
+	clientID, userID, audience string
+	scopes                     []string // the scopes requested at login
+	expires                    time.Time
+	current                    []string // hashes valid now (more than one only after a leeway reuse)
+	previous                   string   // the token rotated last
+	rotatedAt                  time.Time
+	revoked                    bool
+}
+
+// refreshToken points a token hash to its family.
+type refreshToken struct {
+	family string
+}
+
+// opaqueToken is an access token without audience, good for /userinfo only.
+type opaqueToken struct {
+	sub, clientID string
+	scopes        []string
+	exp           time.Time
+}
+
+const invalidRefreshToken = "Unknown or invalid refresh token."
+
+// newRefreshFamily starts a family and returns its first token.
+func (t *Tenant) newRefreshFamily(clientID, userID, aud string, scopes []string) string {
+	tok := randomToken(32)
+	h := hashToken(tok)
+	now := t.now()
+	f := &rtFamily{
+		id: randomToken(12), clientID: clientID, userID: userID, audience: aud,
+		scopes: append([]string(nil), scopes...), expires: now.Add(t.cfg.RefreshTokenLifetime),
+		current: []string{h},
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.sweepLocked()
+	t.families[f.id] = f
+	t.rts[h] = &refreshToken{family: f.id}
+	return tok
+}
+
+// grantRefreshToken exchanges a refresh token, rotating it. Reusing a rotated
+// token (outside the leeway, for the immediately previous one) revokes the
+// whole family, as Auth0's reuse detection does.
+func (t *Tenant) grantRefreshToken(r *http.Request, p url.Values) (tokenResponse, *tokenError) {
+	c, terr := t.authenticateClient(r, p, GrantRefreshToken)
+	if terr != nil {
+		return tokenResponse{}, terr
+	}
+	rt := p.Get("refresh_token")
+	if rt == "" {
+		return tokenResponse{}, errInvalidRequest("Missing required parameter: refresh_token")
+	}
+	narrow := scopeList(p.Get("scope"))
+
+	h := hashToken(rt)
+	now := t.now()
+	t.mu.Lock()
+	f := t.familyLocked(h, c.ID, now)
+	if f == nil {
+		t.mu.Unlock()
+		return tokenResponse{}, errInvalidGrant(invalidRefreshToken)
+	}
+	switch {
+	case contains(f.current, h):
+	case h == f.previous && t.cfg.RefreshReuseLeeway > 0 && now.Sub(f.rotatedAt) <= t.cfg.RefreshReuseLeeway:
+	default:
+		f.revoked = true
+		t.mu.Unlock()
+		t.log.Warn("devtenant: refresh token reuse detected; family revoked", "client_id", c.ID, "user_id", f.userID)
+		return tokenResponse{}, errInvalidGrant(invalidRefreshToken)
+	}
+	rec := t.users.byID[f.userID]
+	if rec == nil {
+		f.revoked = true
+		t.mu.Unlock()
+		return tokenResponse{}, errInvalidGrant(invalidRefreshToken)
+	}
+	for _, s := range narrow {
+		if !contains(f.scopes, s) {
+			t.mu.Unlock()
+			return tokenResponse{}, &tokenError{http.StatusForbidden, "invalid_scope", "Scope must be a subset of the scopes originally granted."}
+		}
+	}
+	u := cloneUser(rec.User)
+	newTok := randomToken(32)
+	nh := hashToken(newTok)
+	if contains(f.current, h) {
+		f.previous, f.current = h, []string{nh}
+	} else {
+		f.current = append(f.current, nh) // a leeway reuse: the concurrent winner stays valid
+	}
+	f.rotatedAt = now
+	t.rts[nh] = &refreshToken{family: f.id}
+	aud, scopes := f.audience, f.scopes
+	t.mu.Unlock()
+
+	if len(narrow) > 0 {
+		scopes = narrow
+	}
+	resp, _, terr := t.userTokens(c, u, aud, scopes, "", "")
+	if terr != nil {
+		return tokenResponse{}, terr
+	}
+	resp.RefreshToken = newTok
+	return resp, nil
+}
+
+// familyLocked returns the live family of the token hash h for client, or nil.
+func (t *Tenant) familyLocked(h, clientID string, now time.Time) *rtFamily {
+	rt := t.rts[h]
+	if rt == nil {
+		return nil
+	}
+	f := t.families[rt.family]
+	if f == nil || f.revoked || !now.Before(f.expires) || f.clientID != clientID {
+		return nil
+	}
+	return f
+}
+
+// revokeRefresh revokes the family of token for client; unknown tokens are
+// ignored (RFC 7009).
+func (t *Tenant) revokeRefresh(token, clientID string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if f := t.familyLocked(hashToken(token), clientID, t.now()); f != nil {
+		f.revoked = true
+	}
+}
+
+// revokeUserLocked revokes every family and session of a deleted user.
+func (t *Tenant) revokeUserLocked(userID string) {
+	for _, f := range t.families {
+		if f.userID == userID {
+			f.revoked = true
+		}
+	}
+	for id, s := range t.sessions {
+		if s.userID == userID {
+			delete(t.sessions, id)
+		}
+	}
+}
+
+// sweepLocked drops expired state, at most once a minute.
+func (t *Tenant) sweepLocked() {
+	now := t.now()
+	if now.Sub(t.lastSweep) < time.Minute {
+		return
+	}
+	t.lastSweep = now
+	for h, rt := range t.rts {
+		if f := t.families[rt.family]; f == nil || !now.Before(f.expires) {
+			delete(t.rts, h)
+		}
+	}
+	for id, f := range t.families {
+		if !now.Before(f.expires) {
+			delete(t.families, id)
+		}
+	}
+	for h, o := range t.opaque {
+		if !now.Before(o.exp) {
+			delete(t.opaque, h)
+		}
+	}
+	for h, c := range t.codes {
+		if !now.Before(c.expires) {
+			delete(t.codes, h)
+		}
+	}
+	for id, tx := range t.txs {
+		if !now.Before(tx.expires) {
+			delete(t.txs, id)
+		}
+	}
+	for h, d := range t.devices {
+		if now.Sub(d.expires) > time.Hour {
+			delete(t.devices, h)
+		}
+	}
+	for id, s := range t.sessions {
+		if !now.Before(s.expires) {
+			delete(t.sessions, id)
+		}
+	}
+}

@@ -1,0 +1,307 @@
+package devtenant
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Tenant is an Auth0-compatible tenant; it is an http.Handler. Create it with
+// New; it is safe for concurrent use.
+type Tenant struct {
+	cfg    Config
+	issuer string
+	log    *slog.Logger
+	now    func() time.Time
+	mux    *http.ServeMux
+
+	apis    map[string]*api
+	clients map[string]*client
+	claims  []extraClaim
+
+	keyMu                   sync.RWMutex
+	current, next, previous *signingKey
+
+	failNext atomic.Int64
+	rl       rateLimiter
+
+	mu          sync.Mutex // guards everything below
+	users       *userStore
+	sessions    map[string]session
+	txs         map[string]*authTx
+	codes       map[string]*authCode
+	rts         map[string]*refreshToken // by hash of the token
+	families    map[string]*rtFamily
+	devices     map[string]*deviceAuth // by hash of the device code
+	opaque      map[string]opaqueToken // by hash of the token
+	activations map[string]time.Time   // activation-form transactions
+	lastSweep   time.Time
+}
+
+// api is a configured API with its lookups.
+type api struct {
+	API
+	scopes   map[string]bool
+	lifetime time.Duration
+	mgmt     bool
+}
+
+// client is a configured client with its lookups.
+type client struct {
+	Client
+	grantTypes map[string]bool
+	callbacks  []urlPattern
+	logout     []urlPattern
+}
+
+// Management API scopes checked by the users endpoints.
+const (
+	scopeReadUsers   = "read:users"
+	scopeCreateUsers = "create:users"
+	scopeUpdateUsers = "update:users"
+	scopeDeleteUsers = "delete:users"
+)
+
+// New validates cfg and returns a tenant serving it. It generates the signing
+// keys (or loads them from cfg.KeyFile) and takes a private copy of the users,
+// so changes made through the Management API do not touch cfg.
+func New(cfg Config) (*Tenant, error) {
+	issuer, err := normalizeIssuer(cfg.Issuer)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Issuer = issuer
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&cfg.AccessTokenLifetime, DefaultAccessTokenLifetime)
+	def(&cfg.IDTokenLifetime, DefaultIDTokenLifetime)
+	def(&cfg.RefreshTokenLifetime, DefaultRefreshTokenLifetime)
+	def(&cfg.DeviceCodeLifetime, DefaultDeviceCodeLifetime)
+	def(&cfg.DeviceInterval, DefaultDeviceInterval)
+	if cfg.RefreshReuseLeeway < 0 {
+		cfg.RefreshReuseLeeway = 0
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	t := &Tenant{
+		cfg:         cfg,
+		issuer:      issuer,
+		log:         cfg.Logger,
+		now:         cfg.Now,
+		apis:        map[string]*api{},
+		clients:     map[string]*client{},
+		sessions:    map[string]session{},
+		txs:         map[string]*authTx{},
+		codes:       map[string]*authCode{},
+		rts:         map[string]*refreshToken{},
+		families:    map[string]*rtFamily{},
+		devices:     map[string]*deviceAuth{},
+		opaque:      map[string]opaqueToken{},
+		activations: map[string]time.Time{},
+	}
+	t.rl.limit = cfg.RateLimit
+	if err := t.setupAPIs(); err != nil {
+		return nil, err
+	}
+	if err := t.setupClients(); err != nil {
+		return nil, err
+	}
+	if t.users, err = newUserStore(cfg.Users, t.now()); err != nil {
+		return nil, err
+	}
+	if t.claims, err = parseExtraClaims(cfg.ExtraClaims); err != nil {
+		return nil, err
+	}
+	if err := t.setupKeys(); err != nil {
+		return nil, err
+	}
+	t.routes()
+	return t, nil
+}
+
+func normalizeIssuer(s string) (string, error) {
+	if s == "" {
+		return "", errors.New("devtenant: Config.Issuer is required (e.g. \"http://127.0.0.1:4000/\")")
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return "", fmt.Errorf("devtenant: issuer %q must be an http(s) base URL", s)
+	}
+	if !strings.HasSuffix(u.Path, "/") {
+		u.Path += "/"
+	}
+	return u.String(), nil
+}
+
+// ManagementAudience returns the audience of the tenant's Management API,
+// "<issuer>api/v2/".
+func (t *Tenant) ManagementAudience() string { return t.issuer + "api/v2/" }
+
+func (t *Tenant) expandIssuer(s string) string {
+	return strings.ReplaceAll(s, "{issuer}", t.issuer)
+}
+
+func (t *Tenant) setupAPIs() error {
+	for _, a := range t.cfg.APIs {
+		a.Identifier = t.expandIssuer(a.Identifier)
+		if a.Identifier == "" {
+			return errors.New("devtenant: an API needs an Identifier")
+		}
+		if _, dup := t.apis[a.Identifier]; dup {
+			return fmt.Errorf("devtenant: API %q is listed twice", a.Identifier)
+		}
+		a.Scopes = append([]Scope(nil), a.Scopes...)
+		t.apis[a.Identifier] = t.newAPI(a)
+	}
+	if mgmt := t.ManagementAudience(); t.apis[mgmt] == nil {
+		a := t.newAPI(API{
+			Identifier: mgmt,
+			Name:       "Auth0 Management API",
+			Scopes: []Scope{
+				{Name: scopeReadUsers, Description: "Read Users"},
+				{Name: scopeCreateUsers, Description: "Create Users"},
+				{Name: scopeUpdateUsers, Description: "Update Users"},
+				{Name: scopeDeleteUsers, Description: "Delete Users"},
+			},
+			RBAC: true,
+		})
+		t.apis[mgmt] = a
+	}
+	t.apis[t.ManagementAudience()].mgmt = true
+	t.cfg.DefaultAudience = t.expandIssuer(t.cfg.DefaultAudience)
+	if aud := t.cfg.DefaultAudience; aud != "" && t.apis[aud] == nil {
+		return fmt.Errorf("devtenant: DefaultAudience %q is not an API of the tenant", aud)
+	}
+	return nil
+}
+
+func (t *Tenant) newAPI(a API) *api {
+	out := &api{API: a, scopes: map[string]bool{}, lifetime: a.TokenLifetime}
+	for _, s := range a.Scopes {
+		out.scopes[s.Name] = true
+	}
+	if out.lifetime <= 0 {
+		out.lifetime = t.cfg.AccessTokenLifetime
+	}
+	return out
+}
+
+func (t *Tenant) setupClients() error {
+	for _, c := range t.cfg.Clients {
+		if c.ID == "" {
+			return errors.New("devtenant: a client needs an ID")
+		}
+		if _, dup := t.clients[c.ID]; dup {
+			return fmt.Errorf("devtenant: client %q is listed twice", c.ID)
+		}
+		if c.Type == "" {
+			c.Type = ClientSPA
+		}
+		out := &client{Client: c, grantTypes: map[string]bool{}}
+		gts := c.GrantTypes
+		if len(gts) == 0 {
+			gts = defaultGrantTypes(c.Type)
+		}
+		for _, g := range gts {
+			if g == "device_code" {
+				g = GrantDeviceCode
+			}
+			switch g {
+			case GrantImplicit, GrantAuthorizationCode, GrantRefreshToken, GrantPassword, GrantPasswordRealm, GrantClientCredentials, GrantDeviceCode:
+				out.grantTypes[g] = true
+			default:
+				return fmt.Errorf("devtenant: client %q: unknown grant type %q", c.ID, g)
+			}
+		}
+		for _, cb := range c.Callbacks {
+			p, err := parseURLPattern(cb)
+			if err != nil {
+				return fmt.Errorf("devtenant: client %q callback: %w", c.ID, err)
+			}
+			out.callbacks = append(out.callbacks, p)
+		}
+		for _, lu := range c.LogoutURLs {
+			p, err := parseURLPattern(lu)
+			if err != nil {
+				return fmt.Errorf("devtenant: client %q logout URL: %w", c.ID, err)
+			}
+			out.logout = append(out.logout, p)
+		}
+		out.Grants = map[string][]string{}
+		for aud, scopes := range c.Grants {
+			aud = t.expandIssuer(aud)
+			a := t.apis[aud]
+			if a == nil {
+				return fmt.Errorf("devtenant: client %q is granted unknown API %q", c.ID, aud)
+			}
+			for _, s := range scopes {
+				if !a.scopes[s] {
+					return fmt.Errorf("devtenant: client %q is granted scope %q that API %q does not define", c.ID, s, aud)
+				}
+			}
+			out.Grants[aud] = append([]string{}, scopes...)
+		}
+		t.clients[c.ID] = out
+	}
+	return nil
+}
+
+func (t *Tenant) setupKeys() error {
+	if t.cfg.KeyFile != "" {
+		cur, next, prev, ok, err := loadKeys(t.cfg.KeyFile, t.now())
+		if err != nil {
+			return err
+		}
+		if ok {
+			t.current, t.next, t.previous = cur, next, prev
+			return nil
+		}
+	}
+	// Two keys in parallel: RSA generation dominates New's cost.
+	var nextErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t.next, nextErr = newSigningKey(t.now())
+	}()
+	cur, err := newSigningKey(t.now())
+	<-done
+	if err = errors.Join(err, nextErr); err != nil {
+		return err
+	}
+	t.current = cur
+	t.persistKeys()
+	return nil
+}
+
+// Issuer returns the issuer, with its trailing slash.
+func (t *Tenant) Issuer() string { return t.issuer }
+
+// randomToken returns n random bytes, base64url-encoded.
+func randomToken(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return b64(b)
+}
+
+// hashToken is how stored secrets (refresh tokens, codes, device codes) are keyed.
+func hashToken(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}

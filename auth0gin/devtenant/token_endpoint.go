@@ -1,0 +1,213 @@
+package devtenant
+
+import (
+	"crypto/subtle"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// tokenResponse is the /oauth/token success body.
+type tokenResponse struct {
+	AccessToken  string `json:"access_token"`
+	RefreshToken string `json:"refresh_token,omitempty"`
+	IDToken      string `json:"id_token,omitempty"`
+	Scope        string `json:"scope,omitempty"`
+	ExpiresIn    int64  `json:"expires_in"`
+	TokenType    string `json:"token_type"`
+}
+
+// handleToken is POST /oauth/token.
+func (t *Tenant) handleToken(w http.ResponseWriter, r *http.Request) {
+	p, err := params(r)
+	if err != nil {
+		writeBodyError(w, err)
+		return
+	}
+	gt := p.Get("grant_type")
+	var resp tokenResponse
+	var terr *tokenError
+	switch gt {
+	case "":
+		terr = errInvalidRequest("Missing required parameter: grant_type")
+	case GrantPassword, GrantPasswordRealm:
+		resp, terr = t.grantPassword(r, p, gt)
+	case GrantClientCredentials:
+		resp, terr = t.grantClientCredentials(r, p)
+	case GrantAuthorizationCode:
+		resp, terr = t.grantAuthorizationCode(r, p)
+	case GrantRefreshToken:
+		resp, terr = t.grantRefreshToken(r, p)
+	case GrantDeviceCode:
+		resp, terr = t.grantDeviceCode(r, p)
+	default:
+		terr = &tokenError{http.StatusBadRequest, "unsupported_grant_type", "Unsupported grant type: " + gt}
+	}
+	if terr != nil {
+		if terr.status == http.StatusUnauthorized {
+			w.Header().Set("WWW-Authenticate", `Basic realm="devtenant"`)
+		}
+		terr.write(w)
+		return
+	}
+	resp.TokenType = "Bearer"
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// authenticateClient finds the client of the request (HTTP Basic or body) and
+// checks its secret when it is confidential; then that it may use grant.
+func (t *Tenant) authenticateClient(r *http.Request, p url.Values, grant string) (*client, *tokenError) {
+	id, secret, basic := r.BasicAuth()
+	if basic {
+		id, _ = url.QueryUnescape(id)
+		secret, _ = url.QueryUnescape(secret)
+	} else {
+		id, secret = p.Get("client_id"), p.Get("client_secret")
+	}
+	if id == "" {
+		return nil, errInvalidRequest("Missing required parameter: client_id")
+	}
+	c := t.clients[id]
+	if c == nil {
+		return nil, &tokenError{http.StatusUnauthorized, "invalid_client", "Client authentication failed."}
+	}
+	if c.Secret != "" && subtle.ConstantTimeCompare([]byte(c.Secret), []byte(secret)) != 1 {
+		return nil, &tokenError{http.StatusUnauthorized, "invalid_client", "Client authentication failed."}
+	}
+	if grant != "" && !c.allows(grant) {
+		return nil, &tokenError{http.StatusForbidden, "unauthorized_client", "Grant type '" + grant + "' not allowed for the client."}
+	}
+	return c, nil
+}
+
+func (c *client) allows(grant string) bool {
+	if grant == GrantPasswordRealm {
+		return c.grantTypes[GrantPassword] || c.grantTypes[GrantPasswordRealm]
+	}
+	return c.grantTypes[grant]
+}
+
+// audience resolves the requested audience: "" with no default audience
+// means no API (an opaque token).
+func (t *Tenant) audience(p url.Values) (string, *tokenError) {
+	aud := p.Get("audience")
+	if aud == "" {
+		aud = t.cfg.DefaultAudience
+	}
+	if aud != "" && t.apis[aud] == nil {
+		return "", errServiceNotEnabled(aud)
+	}
+	return aud, nil
+}
+
+func (t *Tenant) grantPassword(r *http.Request, p url.Values, gt string) (tokenResponse, *tokenError) {
+	c, terr := t.authenticateClient(r, p, gt)
+	if terr != nil {
+		return tokenResponse{}, terr
+	}
+	for _, k := range []string{"username", "password"} {
+		if p.Get(k) == "" {
+			return tokenResponse{}, errInvalidRequest("Missing required parameter: " + k)
+		}
+	}
+	realm := ""
+	if gt == GrantPasswordRealm {
+		if realm = p.Get("realm"); realm == "" {
+			return tokenResponse{}, errInvalidRequest("Missing required parameter: realm")
+		}
+	}
+	aud, terr := t.audience(p)
+	if terr != nil {
+		return tokenResponse{}, terr
+	}
+	u, ok := t.checkPassword(realm, p.Get("username"), p.Get("password"))
+	if !ok {
+		t.log.Info("devtenant: failed login", "client_id", c.ID)
+		return tokenResponse{}, errInvalidGrant("Wrong email or password.")
+	}
+	return t.issueForUser(c, u, aud, scopeList(p.Get("scope")), "", "password")
+}
+
+func (t *Tenant) grantClientCredentials(r *http.Request, p url.Values) (tokenResponse, *tokenError) {
+	c, terr := t.authenticateClient(r, p, GrantClientCredentials)
+	if terr != nil {
+		return tokenResponse{}, terr
+	}
+	if c.Secret == "" {
+		return tokenResponse{}, &tokenError{http.StatusUnauthorized, "invalid_client", "Client authentication failed."}
+	}
+	aud, terr := t.audience(p)
+	if terr != nil {
+		return tokenResponse{}, terr
+	}
+	if aud == "" {
+		return tokenResponse{}, &tokenError{http.StatusForbidden, "access_denied", "No audience parameter was provided, and no default audience has been configured"}
+	}
+	a := t.apis[aud]
+	scopes, terr := clientScopes(c, aud, scopeList(p.Get("scope")), nil, false)
+	if terr != nil {
+		return tokenResponse{}, terr
+	}
+	now := t.now()
+	g := accessGrant{clientID: c.ID, sub: c.ID + "@clients", api: a, scopes: scopes, gty: "client-credentials", iat: now, exp: now.Add(a.lifetime)}
+	if a.RBAC && a.AddPermissionsInToken {
+		g.permissions = append([]string{}, scopes...)
+	}
+	tok, err := t.signAccess(g)
+	if err != nil {
+		return tokenResponse{}, t.serverError(err)
+	}
+	return tokenResponse{AccessToken: tok, ExpiresIn: int64(a.lifetime / time.Second)}, nil
+}
+
+// issueForUser answers a user grant: an access token for aud (opaque when
+// empty), an ID token with openid, and a new refresh-token family when
+// offline_access was granted and the client may refresh.
+func (t *Tenant) issueForUser(c *client, u User, aud string, requested []string, nonce, gty string) (tokenResponse, *tokenError) {
+	resp, scopes, terr := t.userTokens(c, u, aud, requested, nonce, gty)
+	if terr != nil {
+		return resp, terr
+	}
+	if contains(scopes, "offline_access") && c.grantTypes[GrantRefreshToken] {
+		resp.RefreshToken = t.newRefreshFamily(c.ID, u.ID, aud, requested)
+	}
+	return resp, nil
+}
+
+// userTokens mints the access and ID tokens of a user grant and returns the
+// granted scopes.
+func (t *Tenant) userTokens(c *client, u User, aud string, requested []string, nonce, gty string) (tokenResponse, []string, *tokenError) {
+	a := t.apis[aud]
+	var perms []string
+	if a != nil {
+		perms = u.Permissions[aud]
+	}
+	scopes, permissions := userScopes(a, perms, requested)
+	now := t.now()
+	lifetime := t.cfg.AccessTokenLifetime
+	if a != nil {
+		lifetime = a.lifetime
+	}
+	tok, err := t.signAccess(accessGrant{
+		clientID: c.ID, user: &u, sub: u.ID, api: a, scopes: scopes, permissions: permissions,
+		gty: gty, iat: now, exp: now.Add(lifetime),
+	})
+	if err != nil {
+		return tokenResponse{}, nil, t.serverError(err)
+	}
+	resp := tokenResponse{AccessToken: tok, ExpiresIn: int64(lifetime / time.Second)}
+	if len(scopes) > 0 {
+		resp.Scope = joinScopes(scopes)
+	}
+	if contains(scopes, "openid") {
+		if resp.IDToken, err = t.signIDToken(u, c.ID, scopes, nonce, now); err != nil {
+			return tokenResponse{}, nil, t.serverError(err)
+		}
+	}
+	return resp, scopes, nil
+}
+
+func (t *Tenant) serverError(err error) *tokenError {
+	t.log.Error("devtenant: issuing tokens failed", "err", err)
+	return &tokenError{http.StatusInternalServerError, "server_error", "Internal error."}
+}
