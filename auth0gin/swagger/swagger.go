@@ -1,0 +1,122 @@
+// Package swagger serves Swagger UI for an API protected by auth0gin, with
+// the Auth0 login built in.
+//
+// The spec that swag generates names an OAuth2 authorization URL and token
+// URL at build time, but the tenant is only known at run time (and differs
+// between a developer's dev tenant and production). Handler serves the spec
+// with every OAuth2 security definition pointed at the configured tenant:
+//
+//   - authorizationUrl is the tenant's /authorize with `audience` set to the
+//     API's first audience (without it Auth0 issues an opaque token the API
+//     cannot verify);
+//   - tokenUrl is the tenant's /oauth/token;
+//   - the scopes are those of auth0gin.Config.Scopes, added to the spec's own;
+//
+// and serves Swagger UI (through gin-swagger) with the SPA client id preset
+// (auth0gin.Config.ClientID), PKCE on for the authorization code flow,
+// persisted authorization, and the oauth2-redirect.html page the login popup
+// returns to. One line mounts it:
+//
+//	r.GET("/docs/*any", swagger.Handler(auth, docs.SwaggerInfo))
+//
+// Register the SPA's callback URL in Auth0 as
+// https://YOUR_HOST/docs/oauth2-redirect.html, and its web origin for CORS.
+package swagger
+
+import (
+	"fmt"
+	"net/http"
+	"path"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	swaggerFiles "github.com/swaggo/files"
+	ginSwagger "github.com/swaggo/gin-swagger"
+	"github.com/swaggo/swag"
+	"golang.org/x/net/webdav"
+
+	"github.com/auth0gin/auth0gin/auth0gin"
+)
+
+// Handler returns a Gin handler that serves Swagger UI and the spec, to be
+// mounted on a wildcard route such as "/docs/*any". The UI is at
+// "/docs/index.html" ("/docs/" redirects there) and the rewritten spec at
+// "/docs/doc.json".
+//
+// The spec is rendered from spec on each request (so changes to its Host or
+// BasePath made before serving are honoured) and spec itself is never
+// modified; nothing is registered in swag's global registry, so any number
+// of handlers can live in one process. Handler panics when auth or spec is nil
+// or when spec does not render to a JSON object, so a broken spec fails at
+// start-up.
+func Handler(auth *auth0gin.Auth0, spec *swag.Spec, opts ...Option) gin.HandlerFunc {
+	if auth == nil || spec == nil {
+		panic("swagger: Handler needs an *auth0gin.Auth0 and a *swag.Spec")
+	}
+	cfg := auth.Config()
+	o := options{title: spec.Title}
+	if len(cfg.Audience) > 0 {
+		o.audience = cfg.Audience[0]
+	}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	rw := rewriter{
+		authorizeURL: authorizeURL(auth.Endpoint("authorize"), o.audience),
+		tokenURL:     auth.Endpoint("oauth/token"),
+		scopes:       cfg.Scopes,
+	}
+	if _, err := rw.render(spec); err != nil {
+		panic(fmt.Sprintf("swagger: %v", err))
+	}
+
+	ui := &ginSwagger.Config{
+		URL:                      "doc.json",
+		DocExpansion:             "list",
+		InstanceName:             spec.InstanceName(),
+		Title:                    o.title,
+		DefaultModelsExpandDepth: 1,
+		DeepLinking:              true,
+		PersistAuthorization:     true,
+		Oauth2DefaultClientID:    cfg.ClientID,
+		Oauth2UsePkce:            true,
+	}
+	if ui.Title == "" {
+		ui.Title = "Swagger UI"
+	}
+	for _, f := range o.ginSwagger {
+		f(ui)
+	}
+	// gin-swagger sets the Prefix of the file handler it is given from the
+	// first request; swaggerFiles.Handler is a package-level value, so sharing
+	// it would let two handlers on different paths fight over it. Each
+	// Handler gets its own over the same read-only file system.
+	files := &webdav.Handler{FileSystem: swaggerFiles.FS, LockSystem: webdav.NewMemLS()}
+	serveUI := ginSwagger.CustomWrapHandler(ui, files)
+
+	return func(c *gin.Context) {
+		p := c.Request.URL.Path
+		switch {
+		case c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead:
+			c.Header("Allow", "GET, HEAD")
+			c.AbortWithStatus(http.StatusMethodNotAllowed)
+		case strings.HasSuffix(p, "/"):
+			c.Redirect(http.StatusFound, p+"index.html")
+		case path.Base(p) == "doc.json":
+			serveSpec(c, &rw, spec)
+		default:
+			serveUI(c)
+		}
+	}
+}
+
+func serveSpec(c *gin.Context, rw *rewriter, spec *swag.Spec) {
+	doc, err := rw.render(spec)
+	if err != nil {
+		_ = c.Error(err)
+		c.AbortWithStatus(http.StatusInternalServerError)
+		return
+	}
+	c.Header("Cache-Control", "no-cache")
+	c.Data(http.StatusOK, "application/json; charset=utf-8", doc)
+}
