@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -53,6 +54,7 @@ func newEnv(t *testing.T, mutate ...func(*devtenant.Config)) *env {
 	cfg := devtenant.Default()
 	cfg.Issuer = srv.URL
 	cfg.Now = ck.Now
+	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	for _, m := range mutate {
 		m(&cfg)
 	}

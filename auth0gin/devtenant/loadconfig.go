@@ -25,7 +25,7 @@ import (
 //	users:
 //	  - email: carol@example.com
 //	    password: carol-password
-//	    permissions: {"https://auth0gin.example/api": [read:messages]}
+//	    permissions: {"https://auth0gin.example/api": ["read:messages"]}
 func LoadConfig(path string) (Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
