@@ -1,0 +1,49 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"syscall"
+
+	"github.com/auth0gin/auth0gin/auth0gin"
+	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
+)
+
+// startDevTenant starts the embedded dev tenant on addr (default
+// devtenant.DefaultAddr, or any free loopback port when that one is taken)
+// and points cfg at it.
+func startDevTenant(addr string, cfg *auth0gin.Config, log *slog.Logger) (*devtenant.Server, error) {
+	tcfg := devtenant.Default()
+	tcfg.Logger = log
+	explicit := addr != ""
+	if !explicit {
+		addr = devtenant.DefaultAddr
+	}
+	dev, err := devtenant.Listen(addr, tcfg)
+	if err != nil && !explicit && errors.Is(err, syscall.EADDRINUSE) {
+		log.Warn("example: dev tenant port busy, using a free one", "addr", addr)
+		dev, err = devtenant.Listen("127.0.0.1:0", tcfg)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("starting the dev tenant: %w", err)
+	}
+
+	// Everything that names the tenant comes from it, whatever the
+	// environment said for a real tenant.
+	cfg.Domain = dev.URL
+	cfg.Issuer = dev.Issuer()
+	cfg.JWKSURL = ""
+	cfg.Audience = []string{devtenant.DefaultAudience}
+	cfg.ClientID = devtenant.DefaultSPAClientID
+	cfg.EmailClaim = devtenant.EmailClaim
+	cfg.RolesClaim = devtenant.RolesClaim
+
+	log.Info("example: no AUTH0_DOMAIN, so the embedded dev tenant is running (development only)",
+		"tenant", dev.URL, "audience", devtenant.DefaultAudience, "client_id", devtenant.DefaultSPAClientID)
+	// The dev users are public fixtures of the dev tenant, not secrets.
+	log.Info("example: dev users for Swagger UI's Authorize button",
+		"alice", devtenant.AliceEmail+" / "+devtenant.AlicePassword+" (read:messages, write:messages)",
+		"bob", devtenant.BobEmail+" / "+devtenant.BobPassword+" (no permissions)")
+	return dev, nil
+}

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/auth0gin/auth0gin/auth0gin"
+)
+
+// Message is the body of the public route.
+type Message struct {
+	Message string `json:"message" validate:"required" example:"Hello from a public endpoint! You don't need to be authenticated to see this."`
+}
+
+// PrivateMessage is the body of the protected routes: a message and who asked.
+type PrivateMessage struct {
+	Message string `json:"message" validate:"required" example:"Hello from a private endpoint! You need to be authenticated to see this."`
+	User    User   `json:"user" validate:"required"`
+}
+
+// User is the caller the access token describes.
+type User struct {
+	// The token's subject: auth0|…, google-oauth2|…, or <client-id>@clients for machine tokens.
+	ID string `json:"id" validate:"required" example:"auth0|alice"`
+	// The token's permissions (Auth0 RBAC); empty when it has none.
+	Permissions []string `json:"permissions" validate:"required" example:"read:messages,write:messages"`
+	// The email from the namespaced email claim; null when the token has none (machine tokens).
+	Email *string `json:"email" validate:"required" extensions:"x-nullable" example:"alice@example.com"`
+}
+
+func userOf(u *auth0gin.Auth0User) User {
+	return User{ID: u.ID, Permissions: u.Permissions, Email: u.Email}
+}
+
+// public godoc
+//
+//	@Summary	A route anyone can call
+//	@Tags		messages
+//	@Produce	json
+//	@Success	200	{object}	Message
+//	@Router		/api/public [get]
+func public(c *gin.Context) {
+	c.JSON(http.StatusOK, Message{Message: "Hello from a public endpoint! You don't need to be authenticated to see this."})
+}
+
+// private godoc
+//
+//	@Summary		A route for any valid access token
+//	@Description	Answers 401 with a WWW-Authenticate challenge when the token is missing or invalid.
+//	@Tags			messages
+//	@Produce		json
+//	@Security		Auth0ImplicitBearer
+//	@Security		Auth0PKCE
+//	@Success		200	{object}	PrivateMessage
+//	@Failure		401	{object}	auth0gin.ErrorBody	"Missing or invalid token"
+//	@Header			401	{string}	WWW-Authenticate	"Bearer challenge (RFC 6750): realm, error invalid_token (none when no token was sent), error_description"
+//	@Router			/api/private [get]
+func private(c *gin.Context) {
+	c.JSON(http.StatusOK, PrivateMessage{
+		Message: "Hello from a private endpoint! You need to be authenticated to see this.",
+		User:    userOf(auth0gin.MustUser(c)),
+	})
+}
+
+// scoped godoc
+//
+//	@Summary		A route that needs the read:messages scope
+//	@Description	Answers 401 without a valid token and 403 (error="insufficient_scope") when the token lacks read:messages in its scope or permissions.
+//	@Tags			messages
+//	@Produce		json
+//	@Security		Auth0ImplicitBearer[read:messages]
+//	@Security		Auth0PKCE[read:messages]
+//	@Success		200	{object}	PrivateMessage
+//	@Failure		401	{object}	auth0gin.ErrorBody	"Missing or invalid token"
+//	@Header			401	{string}	WWW-Authenticate	"Bearer challenge (RFC 6750): realm, error invalid_token (none when no token was sent), error_description"
+//	@Failure		403	{object}	auth0gin.ErrorBody	"The token lacks read:messages"
+//	@Header			403	{string}	WWW-Authenticate	"Bearer challenge (RFC 6750): realm, error insufficient_scope, scope read:messages"
+//	@Router			/api/private-scoped [get]
+func scoped(c *gin.Context) {
+	c.JSON(http.StatusOK, PrivateMessage{
+		Message: "Hello from a private endpoint! You need to be authenticated and have a scope of read:messages to see this.",
+		User:    userOf(auth0gin.MustUser(c)),
+	})
+}
