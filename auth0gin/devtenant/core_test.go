@@ -1,0 +1,70 @@
+package devtenant_test
+
+import (
+	"context"
+	"net/url"
+	"testing"
+
+	"github.com/auth0gin/auth0gin/auth0gin"
+	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
+)
+
+// coreFor is the auth0gin core configured to trust e, as an app would be.
+func coreFor(t *testing.T, e *env) *auth0gin.Auth0 {
+	t.Helper()
+	auth, err := auth0gin.New(auth0gin.Config{
+		Domain:     e.srv.URL,
+		Audience:   []string{devtenant.DefaultAudience},
+		ClientID:   devtenant.DefaultSPAClientID,
+		EmailClaim: devtenant.EmailClaim,
+		RolesClaim: devtenant.RolesClaim,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return auth
+}
+
+// TestCoreValidatesTenantTokens proves tokens from the real endpoints pass the
+// core's validation and map onto Auth0User as Auth0's would.
+func TestCoreValidatesTenantTokens(t *testing.T) {
+	e := newEnv(t)
+	auth := coreFor(t, e)
+	ctx := context.Background()
+
+	pw := e.password(t, devtenant.AliceEmail, devtenant.AlicePassword, "openid read:messages")
+	wantStatus(t, pw, 200)
+	u, err := auth.Verify(ctx, pw.str("access_token"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.ID != devtenant.AliceID || u.Email == nil || *u.Email != devtenant.AliceEmail || u.IsM2M() || u.GrantType != "password" ||
+		!u.HasScope("read:messages") || !u.HasPermission("write:messages") || !u.HasRole("admin") || u.ClientID != devtenant.DefaultSPAClientID {
+		t.Errorf("password grant user %+v", u)
+	}
+
+	u, err = auth.Verify(ctx, e.m2m(t, devtenant.DefaultAudience))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !u.IsM2M() || u.Email != nil || u.ID != devtenant.DefaultM2MClientID+"@clients" || !u.HasScope("read:messages") || u.GrantType != "client-credentials" {
+		t.Errorf("client credentials user %+v", u)
+	}
+
+	// RFC 9068 tokens validate too, and name the client in client_id.
+	e9068 := newEnv(t, func(c *devtenant.Config) { c.Dialect = devtenant.DialectRFC9068 })
+	r := e9068.post(t, "oauth/token", url.Values{"grant_type": {"client_credentials"}, "client_id": {devtenant.DefaultM2MClientID},
+		"client_secret": {devtenant.DefaultM2MClientSecret}, "audience": {devtenant.DefaultAudience}})
+	u, err = coreFor(t, e9068).Verify(ctx, r.str("access_token"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.ClientID != devtenant.DefaultM2MClientID || !u.IsM2M() {
+		t.Errorf("RFC 9068 user %+v", u)
+	}
+
+	// The Management API's tokens are not for the app.
+	if _, err := auth.Verify(ctx, e.m2m(t, e.ManagementAudience())); err == nil {
+		t.Error("a Management API token passed the app's audience check")
+	}
+}
