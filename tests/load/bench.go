@@ -1,0 +1,80 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// benchCommand is the core's in-process benchmark the report quotes.
+var benchCommand = []string{"go", "test", "-run", "^$", "-bench", "BenchmarkRoute", "-count", "5", "./auth0gin/"}
+
+// benchResult is BenchmarkRoute's ns/op per sub-benchmark, every count.
+type benchResult struct {
+	nsPerOp map[string][]float64
+	order   []string
+}
+
+// median ns/op of a sub-benchmark; 0 when absent.
+func (b *benchResult) median(name string) float64 {
+	v := slices.Clone(b.nsPerOp[name])
+	if len(v) == 0 {
+		return 0
+	}
+	slices.Sort(v)
+	if len(v)%2 == 1 {
+		return v[len(v)/2]
+	}
+	return (v[len(v)/2-1] + v[len(v)/2]) / 2
+}
+
+// runBench runs benchCommand from the module root and parses its output.
+func runBench(ctx context.Context) (*benchResult, error) {
+	gomod, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
+	if err != nil {
+		return nil, fmt.Errorf("go env GOMOD: %w", err)
+	}
+	cmd := exec.CommandContext(ctx, benchCommand[0], benchCommand[1:]...)
+	cmd.Dir = filepath.Dir(strings.TrimSpace(string(gomod)))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w\n%s", strings.Join(benchCommand, " "), err, out)
+	}
+	return parseBench(out)
+}
+
+// parseBench reads `BenchmarkRoute/<name>-<procs>  <n>  <ns> ns/op ...` lines.
+func parseBench(out []byte) (*benchResult, error) {
+	b := &benchResult{nsPerOp: map[string][]float64{}}
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) < 4 || !strings.HasPrefix(f[0], "BenchmarkRoute/") || f[3] != "ns/op" {
+			continue
+		}
+		name := strings.TrimPrefix(f[0], "BenchmarkRoute/")
+		if i := strings.LastIndexByte(name, '-'); i > 0 {
+			if _, err := strconv.Atoi(name[i+1:]); err == nil {
+				name = name[:i]
+			}
+		}
+		ns, err := strconv.ParseFloat(f[2], 64)
+		if err != nil {
+			return nil, fmt.Errorf("benchmark line %q: %w", sc.Text(), err)
+		}
+		if _, seen := b.nsPerOp[name]; !seen {
+			b.order = append(b.order, name)
+		}
+		b.nsPerOp[name] = append(b.nsPerOp[name], ns)
+	}
+	if len(b.order) == 0 {
+		return nil, fmt.Errorf("no BenchmarkRoute results in:\n%s", out)
+	}
+	return b, nil
+}

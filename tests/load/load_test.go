@@ -1,0 +1,145 @@
+package main
+
+import (
+	"log/slog"
+	"net/http"
+	"os"
+	"testing"
+	"time"
+)
+
+// TestMain lets the test binary serve as a child server, as the command does.
+func TestMain(m *testing.M) {
+	if os.Getenv(envChild) != "" {
+		os.Exit(childMain())
+	}
+	os.Exit(m.Run())
+}
+
+func quiet() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// TestLoad runs every variant under every workload, small and in-process,
+// and checks correctness only: every valid token answered 2xx, exactly one
+// JWKS fetch per server (none for bare Gin), a flood answered 2xx. It never
+// asserts on timing or throughput.
+func TestLoad(t *testing.T) {
+	p := plan{
+		concurrency: 8, rounds: 1, duration: 200 * time.Millisecond, hotWarm: 50 * time.Millisecond,
+		distinct: 40, fresh: 40, flood: 80,
+	}
+	rep, err := measure(t.Context(), p, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range rep.problems {
+		t.Error(s)
+	}
+	for _, w := range workloads {
+		for i, v := range variants {
+			if m := rep.cells[w][i].median(); m.requests == 0 {
+				t.Errorf("%s, %s: no request answered", v, w)
+			}
+		}
+	}
+	if n := len(rep.flood); n != 5 || rep.flood[n-1].heap.CacheEntries == 0 {
+		t.Errorf("flood: heap points %+v", rep.flood)
+	}
+	md := render(rep, nil)
+	if len(md) == 0 {
+		t.Error("empty report")
+	}
+}
+
+// TestChildServer checks the way the full run serves: a child process.
+func TestChildServer(t *testing.T) {
+	k0, err := newSigningKey("k0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	is, err := newIssuer(k0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer is.close()
+	srv, err := startChild(cached, is.url(), false, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if err := srv.stop(); err != nil {
+			t.Error(err)
+		}
+	}()
+	tok, err := is.sign(k0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(1)
+	res, err := load{url: srv.url + route, headers: []string{"Bearer " + tok}, requests: 3}.run(t.Context(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.status[http.StatusOK] != 3 {
+		t.Fatalf("statuses %v, transport error %v", res.status, res.firstErr)
+	}
+	res, err = load{url: srv.url + route, requests: 1}.run(t.Context(), c)
+	if err != nil || res.status[http.StatusUnauthorized] != 1 {
+		t.Fatalf("no token: statuses %v, %v", res.status, err)
+	}
+	hs, err := fetchHeap(t.Context(), c, srv.url)
+	if err != nil || hs.CacheEntries != 1 {
+		t.Fatalf("heap %+v, %v", hs, err)
+	}
+}
+
+// TestFaults runs the fault scenarios: key rotation, JWKS slow / 503 /
+// refused / malformed, a random-kid flood, and 10,000 requests (over HTTP)
+// and 10,000 Verify calls (in-process) carrying a new kid at once.
+func TestFaults(t *testing.T) {
+	fp := faultPlan{concurrency: 8, phase: 250 * time.Millisecond, flood: 700 * time.Millisecond, stormN: 10_000, stormConns: 500}
+	results, err := faultScenarios(t.Context(), fp, false, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range results {
+		if r.variant == byHand {
+			continue // for contrast only: it cannot learn a new key before its TTL
+		}
+		if err := r.check(); err != nil {
+			t.Errorf("%s (%s): %v [%s]", r.name, r.variant, err, r.note)
+		}
+	}
+}
+
+func TestHistogram(t *testing.T) {
+	var h histogram
+	for i := 1; i <= 1000; i++ {
+		h.record(time.Duration(i) * time.Microsecond)
+	}
+	for _, c := range []struct {
+		q    float64
+		want time.Duration
+	}{{0.5, 500 * time.Microsecond}, {0.99, 990 * time.Microsecond}, {1, 1000 * time.Microsecond}} {
+		got := h.quantile(c.q)
+		if d := float64(got-c.want) / float64(c.want); d < -0.04 || d > 0.04 {
+			t.Errorf("quantile(%v) = %v, want %v ±4%%", c.q, got, c.want)
+		}
+	}
+	for v := uint64(0); v < 1<<20; v += 7 {
+		b := bucketOf(v)
+		if m := bucketMid(b); m < v*31/32 || m > v*33/32+1 {
+			t.Fatalf("bucket %d of %d has middle %d", b, v, m)
+		}
+	}
+}
+
+func TestParseBench(t *testing.T) {
+	out := []byte("goos: linux\nBenchmarkRoute/bare-gin-2   \t  300000\t      3900 ns/op\t  100 B/op\nBenchmarkRoute/auth0gin-cached-2 \t 200000\t 4100 ns/op\nBenchmarkRoute/bare-gin-2 \t 300000\t 3700 ns/op\n")
+	b, err := parseBench(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.order) != 2 || b.median("bare-gin") != 3800 || b.median("auth0gin-cached") != 4100 {
+		t.Fatalf("%+v", b)
+	}
+}

@@ -1,0 +1,159 @@
+// Command load measures auth0gin against bare Gin and against
+// go-jwt-middleware/v2 wired by hand, and checks that it stays correct while
+// the tenant rotates keys or fails. Everything runs on 127.0.0.1.
+//
+// The full run writes the performance guide:
+//
+//	go run ./tests/load -full -out docs/performance.md
+//
+// It serves each variant from a child process pinned to CPU 0 with
+// GOMAXPROCS=1 and generates load from CPU 1, so one core serves and one
+// core loads. Without -full it makes a quick, small run and prints the
+// report. The same scenarios, small, are what `go test ./tests/load/` checks
+// (correctness only: never timing).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"os/signal"
+	"time"
+)
+
+func main() {
+	if os.Getenv(envChild) != "" {
+		os.Exit(childMain())
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if err := cli(log); err != nil {
+		log.Error("load", "error", err)
+		os.Exit(1)
+	}
+}
+
+func cli(log *slog.Logger) error {
+	full := flag.Bool("full", false, "the full measured run (about 5 minutes)")
+	out := flag.String("out", "", "write the Markdown report here (default: standard output)")
+	pin := flag.Bool("pin", true, "pin the server to CPU 0 and the load generator to CPU 1 with taskset")
+	prof := flag.String("profile", "", "save a server CPU profile of every measurement in this directory")
+	flag.Parse()
+
+	p := quickPlan()
+	if *full {
+		p = fullPlan()
+	}
+	p.profileDir = *prof
+	if p.pin = *pin; p.pin {
+		if _, err := exec.LookPath("taskset"); err != nil {
+			log.Warn("taskset not found (util-linux); running unpinned")
+			p.pin = false
+		}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Minute)
+	defer cancel()
+
+	rep, err := measure(ctx, p, log)
+	if err != nil {
+		return err
+	}
+	faults, err := runFaults(ctx, p, log)
+	if err != nil {
+		return err
+	}
+	md := render(rep, faults)
+	if *out == "" {
+		_, err = os.Stdout.WriteString(md)
+		return err
+	}
+	if err := os.WriteFile(*out, []byte(md), 0o644); err != nil {
+		return fmt.Errorf("writing report: %w", err)
+	}
+	log.Info("report written", "path", *out, "problems", len(rep.problems))
+	return nil
+}
+
+// fullPlan is the documented run: about five minutes on two cores.
+func fullPlan() plan {
+	return plan{
+		concurrency: 32, rounds: 3, duration: 3 * time.Second, hotWarm: 500 * time.Millisecond,
+		distinct: 10_000, fresh: 20_000, flood: 100_000,
+		child: true, bench: true,
+	}
+}
+
+// quickPlan is a run of a few seconds, to try the harness.
+func quickPlan() plan {
+	return plan{
+		concurrency: 16, rounds: 1, duration: 500 * time.Millisecond, hotWarm: 100 * time.Millisecond,
+		distinct: 200, fresh: 200, flood: 400,
+		child: true,
+	}
+}
+
+// faultPlan says how big the fault scenarios are.
+type faultPlan struct {
+	concurrency int
+	phase       time.Duration // length of each phase of rotation and outage
+	flood       time.Duration // length of the random-kid flood
+	stormN      int           // requests (and Verify calls) carrying the new kid
+	stormConns  int           // connections at once for the in-process storm
+	childConns  int           // connections at once for the child-process storm; 0: none
+}
+
+func runFaults(ctx context.Context, p plan, log *slog.Logger) ([]faultResult, error) {
+	fp := faultPlan{concurrency: 16, phase: 300 * time.Millisecond, flood: time.Second, stormN: 2000, stormConns: 500}
+	if p.rounds > 1 { // the full run
+		fp = faultPlan{concurrency: 32, phase: 500 * time.Millisecond, flood: 2 * time.Second, stormN: 10_000, stormConns: 1000, childConns: 10_000}
+	}
+	return faultScenarios(ctx, fp, p.pin, log)
+}
+
+// faultScenarios runs every fault scenario once and returns what each saw.
+func faultScenarios(ctx context.Context, fp faultPlan, pin bool, log *slog.Logger) ([]faultResult, error) {
+	k, err := newFaultKit(fp.concurrency)
+	if err != nil {
+		return nil, err
+	}
+	defer k.client.CloseIdleConnections()
+	var out []faultResult
+	add := func(r faultResult, err error) error {
+		if err != nil {
+			return fmt.Errorf("%s (%s): %w", r.name, r.variant, err)
+		}
+		log.Info("fault scenario", "name", r.name, "variant", string(r.variant), "requests", r.requests,
+			"known_non2xx", r.knownNon2xx, "unknown_not401", r.unknownNot401, "5xx", r.fiveXX, "fetches", r.fetches)
+		out = append(out, r)
+		return nil
+	}
+	for _, v := range []variant{cached, nocache, byHand} {
+		if err := add(k.rotation(ctx, v, fp.phase)); err != nil {
+			return nil, err
+		}
+	}
+	for _, v := range []variant{cached, nocache} {
+		if err := add(k.outage(ctx, v, fp.phase)); err != nil {
+			return nil, err
+		}
+		if err := add(k.randomKidFlood(ctx, v, fp.flood)); err != nil {
+			return nil, err
+		}
+	}
+	if err := add(k.inProcessStorm(ctx, fp.stormN, fp.stormConns)); err != nil {
+		return nil, err
+	}
+	if fp.childConns > 0 {
+		if err := add(k.childStorm(ctx, fp.stormN, fp.childConns, pin)); err != nil {
+			return nil, err
+		}
+	}
+	if err := add(k.verifyStorm(ctx, fp.stormN)); err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -1,0 +1,367 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"syscall"
+	"time"
+)
+
+// plan says how big a run is. The smoke test and the full run differ only in
+// their plans.
+type plan struct {
+	concurrency int           // parallel keep-alive connections
+	rounds      int           // measurements per cell; the median is reported
+	duration    time.Duration // length of one time-bound measurement
+	hotWarm     time.Duration // warm-up before a measurement
+	distinct    int           // tokens of the round-robin workload
+	fresh       int           // tokens of the every-request-a-new-token workload
+	flood       int           // tokens of the heap flood through the cached variant
+	child       bool          // serve from a child process (else in this process)
+	pin         bool          // pin the server to CPU 0 and this process to CPU 1
+	bench       bool          // also run the core's in-process BenchmarkRoute
+	profileDir  string        // save a CPU profile of every measurement here
+}
+
+// workload names one of the three token mixes.
+type workload string
+
+// The workloads.
+const (
+	hot      workload = "one hot token"
+	distinct workload = "distinct tokens, round-robin"
+	fresh    workload = "every request a new token"
+)
+
+var workloads = []workload{hot, distinct, fresh}
+
+// run is one measurement of one variant under one workload.
+type run struct {
+	rps, p50, p99 float64 // requests/s; latencies in µs
+	requests      int64
+	non2xx        int64
+	fetches       int64   // JWKS requests the issuer received during this run (warm-up included)
+	serverCPU     float64 // fraction of one core the server used; -1 when unknown
+	clientCPU     float64 // fraction of one core this process used
+	firstErr      error
+}
+
+// cell is every round of one variant under one workload.
+type cell struct {
+	runs []run
+}
+
+// median is the round with the median req/s.
+func (c *cell) median() run {
+	if len(c.runs) == 0 {
+		return run{}
+	}
+	rs := slices.Clone(c.runs)
+	slices.SortFunc(rs, func(a, b run) int {
+		switch {
+		case a.rps < b.rps:
+			return -1
+		case a.rps > b.rps:
+			return 1
+		}
+		return 0
+	})
+	return rs[(len(rs)-1)/2]
+}
+
+// heapPoint is the cached variant's heap after some tokens of the flood.
+type heapPoint struct {
+	tokens int
+	heap   heapStats
+}
+
+// report is everything a run measured.
+type report struct {
+	plan       plan
+	started    time.Time
+	signing    time.Duration
+	tokens     int
+	pinned     string // how the cores were split, in words
+	loadBefore string
+	loadAfter  string
+	cells      map[workload]*[variantN]cell
+	flood      []heapPoint
+	floodNon2x int64
+	bench      *benchResult
+	problems   []string // correctness failures: non-2xx, unexpected fetch counts
+}
+
+// measure runs the plan and reports. It fails only when the harness itself
+// cannot run; wrong answers are listed in report.problems.
+func measure(ctx context.Context, p plan, log *slog.Logger) (*report, error) {
+	rep := &report{plan: p, started: time.Now(), loadBefore: loadAvg(), cells: map[workload]*[variantN]cell{}}
+	k0, err := newSigningKey("load-k0")
+	if err != nil {
+		return nil, err
+	}
+	is, err := newIssuer(k0)
+	if err != nil {
+		return nil, err
+	}
+	defer is.close()
+
+	n := max(1+p.distinct+p.fresh, p.flood)
+	log.Info("signing tokens", "n", n)
+	t0 := time.Now()
+	tokens, err := is.signMany(ctx, k0, 0, n, runtime.NumCPU())
+	if err != nil {
+		return nil, err
+	}
+	rep.signing, rep.tokens = time.Since(t0), n
+	auth := make([]string, n)
+	for i, t := range tokens {
+		auth[i] = "Bearer " + t
+	}
+	tokens = nil
+	hotSet, distinctSet, freshSet := auth[:1], auth[1:1+p.distinct], auth[1+p.distinct:1+p.distinct+p.fresh]
+
+	if p.bench {
+		log.Info("running the core's BenchmarkRoute")
+		b, err := runBench(ctx)
+		if err != nil {
+			return nil, err
+		}
+		rep.bench = b
+	}
+
+	rep.pinned = pinSelf(p, log)
+	client := newClient(p.concurrency)
+	defer client.CloseIdleConnections()
+
+	start := func(v variant) (*server, error) {
+		if p.child {
+			return startChild(v, is.url(), p.pin, 0)
+		}
+		return startInProcess(v, is.url(), nil)
+	}
+
+	for _, w := range workloads {
+		cells := &[variantN]cell{}
+		rep.cells[w] = cells
+		for r := range p.rounds {
+			for j := range variantN {
+				vi := (j + r) % variantN // rotate the order so no variant always runs first
+				v := variants[vi]
+				srv, err := start(v)
+				if err != nil {
+					return nil, err
+				}
+				hits0 := is.hits()
+				var warm, meas load
+				switch w {
+				case hot:
+					warm = load{headers: hotSet, duration: p.hotWarm}
+					meas = load{headers: hotSet, duration: p.duration}
+				case distinct:
+					warm = load{headers: distinctSet, requests: len(distinctSet)}
+					meas = load{headers: distinctSet, duration: p.duration}
+				case fresh:
+					warm = load{headers: hotSet, duration: p.hotWarm}
+					meas = load{headers: freshSet, requests: len(freshSet)}
+				}
+				for _, l := range []*load{&warm, &meas} {
+					l.url, l.concurrency = srv.url+route, p.concurrency
+				}
+				res, err := measureOne(ctx, client, srv, warm, meas, p, fmt.Sprintf("%s-%s-%d", v, slug(w), r))
+				if err == nil {
+					res.fetches = is.hits() - hits0
+				}
+				err = errors.Join(err, srv.stop())
+				client.CloseIdleConnections()
+				if err != nil {
+					return nil, err
+				}
+				cells[vi].runs = append(cells[vi].runs, res)
+				want := int64(1)
+				if v == bareGin {
+					want = 0
+				}
+				if res.non2xx > 0 {
+					rep.problems = append(rep.problems, fmt.Sprintf("%s, %s, round %d: %d answers out of 2xx (first error: %v)", v, w, r+1, res.non2xx, res.firstErr))
+				}
+				if res.fetches != want {
+					rep.problems = append(rep.problems, fmt.Sprintf("%s, %s, round %d: %d JWKS fetches, want %d", v, w, r+1, res.fetches, want))
+				}
+				log.Info("measured", "workload", string(w), "variant", string(v), "round", r+1,
+					"rps", int(res.rps), "p50_us", int(res.p50), "p99_us", int(res.p99),
+					"server_cpu", fmt.Sprintf("%.2f", res.serverCPU), "client_cpu", fmt.Sprintf("%.2f", res.clientCPU))
+			}
+		}
+	}
+
+	if err := floodHeap(ctx, client, start, auth[:p.flood], p, rep, log); err != nil {
+		return nil, err
+	}
+	rep.loadAfter = loadAvg()
+	return rep, nil
+}
+
+// measureOne warms a server up, then measures meas, with the CPU both sides
+// used meanwhile.
+func measureOne(ctx context.Context, client *http.Client, srv *server, warm, meas load, p plan, name string) (run, error) {
+	if _, err := warm.run(ctx, client); err != nil {
+		return run{}, err
+	}
+	var profDone chan error
+	if p.profileDir != "" {
+		profDone = make(chan error, 1)
+		go func() { profDone <- saveProfile(ctx, srv.url, p.duration, filepath.Join(p.profileDir, name+".pprof")) }()
+	}
+	sc0, cc0 := serverCPU(srv), selfCPU()
+	res, err := meas.run(ctx, client)
+	if err != nil {
+		return run{}, err
+	}
+	sc1, cc1 := serverCPU(srv), selfCPU()
+	if profDone != nil {
+		if err := <-profDone; err != nil {
+			return run{}, err
+		}
+	}
+	r := run{
+		rps: res.rps(), requests: res.requests, non2xx: res.non2xx(), firstErr: res.firstErr,
+		p50:       float64(res.latency.quantile(0.50)) / 1e3,
+		p99:       float64(res.latency.quantile(0.99)) / 1e3,
+		serverCPU: -1,
+		clientCPU: (cc1 - cc0).Seconds() / res.elapsed.Seconds(),
+	}
+	if srv.pid != 0 {
+		r.serverCPU = (sc1 - sc0).Seconds() / res.elapsed.Seconds()
+	}
+	return r, nil
+}
+
+// floodHeap sends every token of the flood, each once, through a fresh
+// cached server, reading its heap before and after each quarter.
+func floodHeap(ctx context.Context, client *http.Client, start func(variant) (*server, error), flood []string, p plan, rep *report, log *slog.Logger) error {
+	if len(flood) == 0 {
+		return nil
+	}
+	srv, err := start(cached)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = srv.stop() }()
+	url := srv.url + route
+	if _, err := (load{url: url, headers: flood[:1], requests: 1}).run(ctx, client); err != nil {
+		return err
+	}
+	hs, err := fetchHeap(ctx, client, srv.url)
+	if err != nil {
+		return err
+	}
+	rep.flood = append(rep.flood, heapPoint{tokens: 0, heap: hs})
+	const parts = 4
+	for i := range parts {
+		lo, hi := len(flood)*i/parts, len(flood)*(i+1)/parts
+		res, err := load{url: url, headers: flood[lo:hi], requests: hi - lo, concurrency: p.concurrency}.run(ctx, client)
+		if err != nil {
+			return err
+		}
+		rep.floodNon2x += res.non2xx()
+		hs, err := fetchHeap(ctx, client, srv.url)
+		if err != nil {
+			return err
+		}
+		rep.flood = append(rep.flood, heapPoint{tokens: hi, heap: hs})
+		log.Info("flood", "tokens", hi, "heap_alloc_mib", hs.HeapAlloc>>20, "cache_entries", hs.CacheEntries)
+	}
+	if rep.floodNon2x > 0 {
+		rep.problems = append(rep.problems, fmt.Sprintf("heap flood: %d answers out of 2xx", rep.floodNon2x))
+	}
+	return nil
+}
+
+func serverCPU(s *server) time.Duration {
+	if s.pid == 0 {
+		return 0
+	}
+	return processCPU(s.pid)
+}
+
+// selfCPU is the CPU time (user+system) this process has used.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// pinSelf moves every thread of this process to CPU 1 and sets GOMAXPROCS
+// to 1, leaving CPU 0 to the server. It says in words what it did.
+func pinSelf(p plan, log *slog.Logger) string {
+	if !p.child {
+		return "none: servers run in the load generator's process (smoke mode)"
+	}
+	if !p.pin {
+		return "none (-pin=false): server child process with GOMAXPROCS=1, unpinned"
+	}
+	if runtime.NumCPU() < 2 {
+		return "none: fewer than 2 CPUs; server child process with GOMAXPROCS=1, unpinned"
+	}
+	out, err := exec.Command("taskset", "-a", "-p", "-c", "1", strconv.Itoa(os.Getpid())).CombinedOutput()
+	if err != nil {
+		log.Warn("taskset failed; running unpinned", "error", err, "output", string(out))
+		return "server child process with GOMAXPROCS=1; taskset failed, so neither side is pinned"
+	}
+	runtime.GOMAXPROCS(1)
+	return "server: child process, `taskset -c 0`, GOMAXPROCS=1; load generator (and JWKS issuer): `taskset -a -p -c 1`, GOMAXPROCS=1"
+}
+
+// saveProfile saves a CPU profile of the server over d.
+func saveProfile(ctx context.Context, base string, d time.Duration, path string) error {
+	secs := max(1, int(d.Seconds()))
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", base, secs), nil)
+	if err != nil {
+		return fmt.Errorf("profile: %w", err)
+	}
+	res, err := (&http.Client{Timeout: d + 30*time.Second}).Do(req)
+	if err != nil {
+		return fmt.Errorf("profile: %w", err)
+	}
+	defer res.Body.Close()
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("profile: %w", err)
+	}
+	_, err = io.Copy(f, res.Body)
+	return errors.Join(err, f.Close())
+}
+
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := string(b)
+	if len(f) > 14 {
+		f = f[:14]
+	}
+	return f
+}
+
+func slug(w workload) string {
+	switch w {
+	case hot:
+		return "hot"
+	case distinct:
+		return "distinct"
+	}
+	return "fresh"
+}

@@ -1,0 +1,243 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/pprof"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/auth0gin/auth0gin/auth0gin"
+)
+
+// Environment of a child server process: the harness re-executes itself with
+// these set to serve one variant, so that the server can be pinned to its own
+// core apart from the load generator.
+const (
+	envChild  = "AUTH0GIN_LOAD_CHILD" // the variant to serve
+	envIssuer = "AUTH0GIN_LOAD_ISSUER"
+	// envMinRefetch overrides Config.KeyMinRefetch (a duration).
+	envMinRefetch = "AUTH0GIN_LOAD_MIN_REFETCH"
+	listenLine    = "LISTEN "
+)
+
+// server is one variant listening on 127.0.0.1.
+type server struct {
+	url  string // base URL, no trailing slash
+	pid  int    // the child's pid; 0 when the server runs in this process
+	stop func() error
+}
+
+// heapStats is what GET /debug/heap answers, after a full GC.
+type heapStats struct {
+	HeapAlloc    uint64 `json:"heap_alloc"`
+	HeapInuse    uint64 `json:"heap_inuse"`
+	Sys          uint64 `json:"sys"`
+	CacheEntries int    `json:"cache_entries"`
+	Goroutines   int    `json:"goroutines"`
+}
+
+// handler is v's engine plus the harness's debug routes: /debug/heap and, for
+// profiling a run, /debug/pprof/profile. Neither is on the measured route.
+func handler(v variant, issuerURL string, tune func(*auth0gin.Config)) (http.Handler, error) {
+	r, cache, err := engine(v, issuerURL, tune)
+	if err != nil {
+		return nil, err
+	}
+	r.GET("/debug/heap", func(c *gin.Context) {
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		hs := heapStats{HeapAlloc: ms.HeapAlloc, HeapInuse: ms.HeapInuse, Sys: ms.Sys, Goroutines: runtime.NumGoroutine()}
+		if cache != nil {
+			hs.CacheEntries = cache.Len()
+		}
+		c.JSON(http.StatusOK, hs)
+	})
+	r.GET("/debug/pprof/profile", gin.WrapF(pprof.Profile))
+	return r, nil
+}
+
+// serveOn serves h on a fresh 127.0.0.1 port until stop.
+func serveOn(h http.Handler) (*server, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("listen: %w", err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(l) }()
+	return &server{
+		url: "http://" + l.Addr().String(),
+		stop: func() error {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			if err := srv.Shutdown(ctx); err != nil {
+				return errors.Join(err, srv.Close())
+			}
+			return nil
+		},
+	}, nil
+}
+
+// startInProcess serves v in this process (the smoke test's way).
+func startInProcess(v variant, issuerURL string, tune func(*auth0gin.Config)) (*server, error) {
+	h, err := handler(v, issuerURL, tune)
+	if err != nil {
+		return nil, err
+	}
+	return serveOn(h)
+}
+
+// startChild serves v in a child process with GOMAXPROCS=1, pinned to CPU 0
+// with taskset when pin is set. minRefetch, when not zero, is the child's
+// Config.KeyMinRefetch. The child exits when its stdin closes, so it cannot
+// outlive the harness.
+func startChild(v variant, issuerURL string, pin bool, minRefetch time.Duration) (*server, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("own executable: %w", err)
+	}
+	var cmd *exec.Cmd
+	if pin {
+		cmd = exec.Command("taskset", "-c", "0", exe)
+	} else {
+		cmd = exec.Command(exe)
+	}
+	cmd.Env = append(os.Environ(), envChild+"="+string(v), envIssuer+"="+issuerURL, "GOMAXPROCS=1", "GIN_MODE=release")
+	if minRefetch > 0 {
+		cmd.Env = append(cmd.Env, envMinRefetch+"="+minRefetch.String())
+	}
+	cmd.Stderr = os.Stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, fmt.Errorf("child stdin: %w", err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, fmt.Errorf("child stdout: %w", err)
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting child: %w", err)
+	}
+	waited := make(chan error, 1)
+	stop := func() error {
+		stdin.Close()
+		select {
+		case err := <-waited:
+			return err
+		case <-time.After(5 * time.Second):
+			_ = cmd.Process.Kill()
+			return fmt.Errorf("child %d did not exit; killed: %w", cmd.Process.Pid, <-waited)
+		}
+	}
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if a, ok := strings.CutPrefix(sc.Text(), listenLine); ok {
+				addr <- a
+				break
+			}
+		}
+		_, _ = io.Copy(io.Discard, stdout)
+		waited <- cmd.Wait()
+	}()
+	select {
+	case a := <-addr:
+		return &server{url: "http://" + a, pid: cmd.Process.Pid, stop: stop}, nil
+	case <-time.After(10 * time.Second):
+		return nil, errors.Join(errors.New("child server did not start within 10s"), stop())
+	}
+}
+
+// childMain is the child process: it serves one variant and prints its
+// address, until its stdin closes.
+func childMain() int {
+	gin.SetMode(gin.ReleaseMode)
+	v, err := parseVariant(os.Getenv(envChild))
+	if err != nil {
+		slog.Error("load child", "error", err)
+		return 2
+	}
+	var tune func(*auth0gin.Config)
+	if s := os.Getenv(envMinRefetch); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			slog.Error("load child", "error", fmt.Errorf("%s: %w", envMinRefetch, err))
+			return 2
+		}
+		tune = func(c *auth0gin.Config) { c.KeyMinRefetch = d }
+	}
+	h, err := handler(v, os.Getenv(envIssuer), tune)
+	if err != nil {
+		slog.Error("load child", "error", err)
+		return 1
+	}
+	s, err := serveOn(h)
+	if err != nil {
+		slog.Error("load child", "error", err)
+		return 1
+	}
+	fmt.Println(listenLine + strings.TrimPrefix(s.url, "http://"))
+	_, _ = io.Copy(io.Discard, os.Stdin)
+	_ = s.stop()
+	return 0
+}
+
+// fetchHeap asks a server for its heap after a full GC.
+func fetchHeap(ctx context.Context, client *http.Client, base string) (heapStats, error) {
+	var hs heapStats
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/debug/heap", nil)
+	if err != nil {
+		return hs, fmt.Errorf("heap request: %w", err)
+	}
+	res, err := client.Do(req)
+	if err != nil {
+		return hs, fmt.Errorf("heap: %w", err)
+	}
+	defer res.Body.Close()
+	if err := json.NewDecoder(res.Body).Decode(&hs); err != nil {
+		return hs, fmt.Errorf("heap: %w", err)
+	}
+	return hs, nil
+}
+
+// clockTick is the unit of /proc/<pid>/stat times (USER_HZ, 100 on Linux).
+const clockTick = 10 * time.Millisecond
+
+// processCPU is the CPU time (user+system) process pid has used so far, read
+// from /proc; 0 when it cannot be read.
+func processCPU(pid int) time.Duration {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0
+	}
+	// Fields after the ")" closing the command name: state is field 3, utime 14, stime 15.
+	_, rest, ok := strings.Cut(string(b), ") ")
+	if !ok {
+		return 0
+	}
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0
+	}
+	ut, err1 := strconv.ParseInt(f[11], 10, 64)
+	st, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0
+	}
+	return time.Duration(ut+st) * clockTick
+}
