@@ -87,6 +87,7 @@ func (t *Tenant) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	id := randomToken(24)
 	t.mu.Lock()
 	t.sweepLocked()
+	capMap(t.txs)
 	t.txs[id] = tx
 	t.mu.Unlock()
 	t.render(w, http.StatusOK, "login", t.loginPage(c, "u/login", id, "", ""))
@@ -214,6 +215,7 @@ func (t *Tenant) completeAuthorize(w http.ResponseWriter, tx *authTx, u User) {
 	if tx.responseType["code"] {
 		code := randomToken(32)
 		t.mu.Lock()
+		capMap(t.codes)
 		t.codes[hashToken(code)] = &authCode{
 			clientID: c.ID, redirectURI: tx.redirectURI, userID: u.ID, audience: tx.audience,
 			nonce: tx.nonce, challenge: tx.challenge, method: tx.method, scopes: scopes,
@@ -286,6 +288,7 @@ func (t *Tenant) startSession(w http.ResponseWriter, userID string) {
 	id := randomToken(24)
 	t.mu.Lock()
 	t.sweepLocked()
+	capMap(t.sessions)
 	t.sessions[hashToken(id)] = session{userID: userID, expires: t.now().Add(sessionLifetime)}
 	t.mu.Unlock()
 	http.SetCookie(w, &http.Cookie{

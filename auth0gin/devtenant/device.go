@@ -89,6 +89,7 @@ func (t *Tenant) handleDeviceCode(w http.ResponseWriter, r *http.Request) {
 	}
 	t.mu.Lock()
 	t.sweepLocked()
+	capMap(t.devices)
 	t.devices[hashToken(dc)] = d
 	t.mu.Unlock()
 	verify := t.issuer + "activate"
@@ -240,6 +241,7 @@ func (t *Tenant) newActivation() string {
 			delete(t.activations, k)
 		}
 	}
+	capMap(t.activations)
 	t.activations[id] = now.Add(txLifetime)
 	return id
 }

@@ -16,7 +16,6 @@ func (t *Tenant) handleDiscovery(w http.ResponseWriter, r *http.Request) {
 		"userinfo_endpoint":                     is + "userinfo",
 		"jwks_uri":                              is + ".well-known/jwks.json",
 		"revocation_endpoint":                   is + "oauth/revoke",
-		"end_session_endpoint":                  is + "v2/logout",
 		"scopes_supported":                      []string{"openid", "profile", "offline_access", "name", "given_name", "family_name", "nickname", "email", "email_verified", "picture", "created_at", "identities", "phone", "address"},
 		"response_types_supported":              []string{"code", "token", "id_token", "code token", "code id_token", "token id_token", "code token id_token"},
 		"code_challenge_methods_supported":      []string{"S256", "plain"},

@@ -8,13 +8,39 @@
 //
 // A Tenant is an http.Handler: mount it on an httptest.Server in tests (see
 // package auth0gin/auth0test), or run it with Listen or the cmd/devtenant
-// command. It answers with Auth0's status codes, error codes and error texts
-// (see /work/shared/AUTH0_FACTS.md in the repository), so code that works
-// against it works against a real tenant.
+// command. It serves its endpoints at the root of the handler; when the issuer
+// has a path, mount it with http.StripPrefix.
 //
-// Everything is held in memory and guarded by mutexes; only the signing keys
-// can be persisted (Config.KeyFile) so tokens survive a restart.
+// # Faithful to Auth0
 //
-// Nothing here is meant for production: passwords are compared in plain text
-// and the tenant trusts whoever can reach it.
+// Status codes, error codes and error descriptions follow Auth0 (see
+// AUTH0_FACTS.md in the repository): issuer with a trailing slash; access
+// tokens with alg RS256, kid, typ JWT (at+jwt with DialectRFC9068), sub
+// "auth0|…" or "<client>@clients", aud a string or [api, "<issuer>userinfo"]
+// with openid, azp (client_id and jti in RFC 9068), scope as the RBAC
+// intersection, permissions, gty "password" / "client-credentials", custom
+// claims under Auth0's restrictions; client grants and audiences enforced with
+// Auth0's texts ("Service not enabled within domain: …", "Client has not been
+// granted scopes: …"); refresh-token rotation whose reuse revokes the family,
+// with an absolute lifetime and an optional reuse leeway; device-flow polling
+// answers (authorization_pending, slow_down, expired_token once then
+// invalid_grant, access_denied); Management API error bodies
+// ({statusCode, error, message, errorCode}); X-RateLimit-* headers on every
+// answer and an injectable 429 (FailNext); a key set holding the next key
+// before it is used and the previous one until it is revoked.
+//
+// # Simplified
+//
+// Only database connections (no social or enterprise logins, MFA,
+// Organizations, consent screens or Actions beyond Config.ExtraClaims);
+// opaque access tokens are random strings rather than JWEs; browser flows use
+// the API's token lifetime (Auth0 caps implicit tokens at 7,200 s); the user
+// search understands field:value terms joined by AND, not all of Lucene;
+// RateLimit is one per-second bucket for the whole tenant; passwords are
+// stored and compared in plain text; the callback port wildcard on loopback
+// hosts is a dev convenience Auth0 does not have. Everything lives in memory
+// except the signing keys (Config.KeyFile).
+//
+// Nothing here is meant for production: the tenant trusts whoever reaches it,
+// which is why cmd/devtenant listens on loopback only by default.
 package devtenant

@@ -88,8 +88,9 @@ func (t *Tenant) RotateKeys() {
 	}
 	t.keyMu.Lock()
 	t.previous, t.current, t.next = t.current, t.next, k
+	cur := t.current.kid
 	t.keyMu.Unlock()
-	t.log.Info("devtenant: signing keys rotated", "current", t.current.kid)
+	t.log.Info("devtenant: signing keys rotated", "current", cur)
 	t.persistKeys()
 }
 

@@ -46,7 +46,11 @@ func LoadConfig(path string) (Config, error) {
 	if err := dec.Decode(&fc); err != nil {
 		return Config{}, fmt.Errorf("devtenant: config %s: %w", path, err)
 	}
-	return fc.apply(Default()), nil
+	cfg, err := fc.apply(Default())
+	if err != nil {
+		return Config{}, fmt.Errorf("devtenant: config %s: %w", path, err)
+	}
+	return cfg, nil
 }
 
 type fileConfig struct {
@@ -72,7 +76,7 @@ type fileAPI struct {
 	TokenLifetime duration `json:"token_lifetime"`
 }
 
-func (fc fileConfig) apply(c Config) Config {
+func (fc fileConfig) apply(c Config) (Config, error) {
 	set := func(dst *time.Duration, src *duration) {
 		if src != nil {
 			*dst = time.Duration(*src)
@@ -107,8 +111,15 @@ func (fc fileConfig) apply(c Config) Config {
 	set(&c.RefreshReuseLeeway, fc.RefreshReuseLeeway)
 	set(&c.DeviceCodeLifetime, fc.DeviceCodeLifetime)
 	set(&c.DeviceInterval, fc.DeviceInterval)
-	if fc.Dialect != nil && strings.EqualFold(*fc.Dialect, "rfc9068") {
-		c.Dialect = DialectRFC9068
+	if fc.Dialect != nil {
+		switch strings.ToLower(*fc.Dialect) {
+		case "rfc9068", "rfc 9068":
+			c.Dialect = DialectRFC9068
+		case "auth0", "":
+			c.Dialect = DialectAuth0
+		default:
+			return c, fmt.Errorf("dialect %q: want auth0 or rfc9068", *fc.Dialect)
+		}
 	}
 	if fc.RateLimit != nil {
 		c.RateLimit = *fc.RateLimit
@@ -116,7 +127,7 @@ func (fc fileConfig) apply(c Config) Config {
 	if fc.KeyFile != nil {
 		c.KeyFile = *fc.KeyFile
 	}
-	return c
+	return c, nil
 }
 
 // duration reads "90s"-style strings or plain numbers of seconds.

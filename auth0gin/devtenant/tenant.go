@@ -122,7 +122,18 @@ func New(cfg Config) (*Tenant, error) {
 	if err := t.setupClients(); err != nil {
 		return nil, err
 	}
-	if t.users, err = newUserStore(cfg.Users, t.now()); err != nil {
+	users := make([]User, len(cfg.Users))
+	for i, u := range cfg.Users {
+		u = cloneUser(u)
+		for aud, perms := range u.Permissions {
+			if x := t.expandIssuer(aud); x != aud {
+				delete(u.Permissions, aud)
+				u.Permissions[x] = perms
+			}
+		}
+		users[i] = u
+	}
+	if t.users, err = newUserStore(users, t.now()); err != nil {
 		return nil, err
 	}
 	if t.claims, err = parseExtraClaims(cfg.ExtraClaims); err != nil {
@@ -304,4 +315,18 @@ func randomToken(n int) string {
 func hashToken(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:])
+}
+
+// maxPending bounds each map of short-lived state (login transactions, codes,
+// opaque tokens, device codes, sessions), so a flood of requests cannot grow
+// the tenant without limit; beyond it, arbitrary entries are dropped.
+const maxPending = 50_000
+
+func capMap[K comparable, V any](m map[K]V) {
+	for k := range m {
+		if len(m) < maxPending {
+			return
+		}
+		delete(m, k)
+	}
 }

@@ -67,6 +67,7 @@ func (t *Tenant) signAccess(g accessGrant) (string, error) {
 		tok := randomToken(32)
 		t.mu.Lock()
 		t.sweepLocked()
+		capMap(t.opaque)
 		t.opaque[hashToken(tok)] = opaqueToken{sub: g.sub, clientID: g.clientID, scopes: g.scopes, exp: g.exp}
 		t.mu.Unlock()
 		return tok, nil
