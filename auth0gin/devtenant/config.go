@@ -174,7 +174,10 @@ type User struct {
 	Name string `json:"name,omitempty"`
 	// Connection is the database connection (default DefaultConnection).
 	Connection string `json:"connection,omitempty"`
-	// Permissions are the user's RBAC permissions per API: audience → scopes.
+	// Permissions are the user's RBAC permissions per API: audience → scopes,
+	// e.g. {DefaultAudience: {"read:messages"}}. The audience may be written
+	// ManagementAudience. With RBAC, a token's scope is the requested scopes
+	// the user holds here, and its permissions claim is the whole list.
 	Permissions map[string][]string `json:"permissions,omitempty"`
 	// Roles are role names, exposed through ExtraClaims ("roles").
 	Roles []string `json:"roles,omitempty"`
