@@ -46,6 +46,7 @@ func (t *Tenant) newRefreshFamily(clientID, userID, aud string, scopes []string)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.sweepLocked()
+	capMap(t.families) // beyond maxPending live logins, old families are dropped
 	t.families[f.id] = f
 	t.rts[h] = &refreshToken{family: f.id}
 	return tok
