@@ -6,6 +6,8 @@ import (
 	"os"
 	"testing"
 	"time"
+
+	"github.com/gin-gonic/gin"
 )
 
 // TestMain lets the test binary serve as a child server, as the command does.
@@ -13,6 +15,7 @@ func TestMain(m *testing.M) {
 	if os.Getenv(envChild) != "" {
 		os.Exit(childMain())
 	}
+	gin.SetMode(gin.ReleaseMode)
 	os.Exit(m.Run())
 }
 

@@ -22,12 +22,15 @@ import (
 	"os/exec"
 	"os/signal"
 	"time"
+
+	"github.com/gin-gonic/gin"
 )
 
 func main() {
 	if os.Getenv(envChild) != "" {
 		os.Exit(childMain())
 	}
+	gin.SetMode(gin.ReleaseMode)
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	if err := cli(log); err != nil {
 		log.Error("load", "error", err)

@@ -94,7 +94,7 @@ func render(rep *report, faults []faultResult) string {
 	f("| target | measured | holds |\n|---|---:|---|\n")
 	for _, t := range targets {
 		r := rep.ratio(t.w, t.v, t.ref)
-		f("| %s | %.2f× | %s |\n", t.what, r, yesNo(r >= t.min))
+		f("| %s | %.3f× | %s |\n", t.what, r, yesNo(r >= t.min))
 	}
 	f("\n")
 
