@@ -100,17 +100,16 @@ func (k *keySet) key(ctx context.Context, kid string) (*jose.JSONWebKey, error) 
 	if kid == "" {
 		return nil, unauthorized(ErrUnknownKey, "unknown signing key", errors.New("token has no kid"))
 	}
-	done := k.start(now)
-	if done == nil && s != nil && now.Sub(s.fetched) <= k.maxStale {
-		return nil, unauthorized(ErrUnknownKey, "unknown signing key", fmt.Errorf("kid %q (refetch rate-limited)", kid))
-	}
-	if done != nil {
+	if done := k.start(now); done != nil {
 		select {
 		case <-done:
 		case <-ctx.Done():
 			return nil, unauthorized(ErrKeysUnavailable, "signing keys unavailable", ctx.Err())
 		}
 	}
+	// Read the keys again whether we waited or were rate-limited: a fetch may
+	// have stored them between our first read and start (which then refused a
+	// new fetch because that one had just run).
 	s = k.snap.Load()
 	if s == nil || time.Since(s.fetched) > k.maxStale {
 		k.mu.Lock()
