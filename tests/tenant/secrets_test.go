@@ -1,0 +1,74 @@
+package tenant
+
+import (
+	"bytes"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/auth0gin/auth0gin/auth0gin/auth0test"
+	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
+)
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+// TestTenantLogsNoSecrets drives the grants that carry secrets (passwords,
+// client secrets, refresh tokens, including a reused one) with the tenant's
+// debug log on, and checks none of them is written there.
+func TestTenantLogsNoSecrets(t *testing.T) {
+	var logs lockedBuffer
+	tenant := auth0test.NewTenant(t, auth0test.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	post := func(form url.Values) map[string]any {
+		res, err := http.PostForm(tenant.URL+"oauth/token", form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body map[string]any
+		_ = json.Unmarshal([]byte(readAll(t, res)), &body)
+		return body
+	}
+	secrets := []string{devtenant.AlicePassword, devtenant.DefaultM2MClientSecret, "a-wrong-password"}
+	first := post(url.Values{"grant_type": {"password"}, "client_id": {devtenant.DefaultSPAClientID}, "audience": {devtenant.DefaultAudience},
+		"username": {devtenant.AliceEmail}, "password": {devtenant.AlicePassword}, "scope": {"openid offline_access read:messages"}})
+	rt, _ := first["refresh_token"].(string)
+	if rt == "" {
+		t.Fatalf("no refresh token: %v", first)
+	}
+	second := post(url.Values{"grant_type": {"refresh_token"}, "client_id": {devtenant.DefaultSPAClientID}, "refresh_token": {rt}})
+	post(url.Values{"grant_type": {"refresh_token"}, "client_id": {devtenant.DefaultSPAClientID}, "refresh_token": {rt}}) // reuse: family revoked, logged
+	post(url.Values{"grant_type": {"password"}, "client_id": {devtenant.DefaultSPAClientID}, "audience": {devtenant.DefaultAudience},
+		"username": {devtenant.AliceEmail}, "password": {"a-wrong-password"}})
+	m2m := post(url.Values{"grant_type": {"client_credentials"}, "client_id": {devtenant.DefaultM2MClientID},
+		"client_secret": {devtenant.DefaultM2MClientSecret}, "audience": {devtenant.DefaultAudience}})
+	for _, body := range []map[string]any{first, second, m2m} {
+		for _, k := range []string{"access_token", "refresh_token", "id_token"} {
+			if s, _ := body[k].(string); s != "" {
+				secrets = append(secrets, s)
+			}
+		}
+	}
+	logs.mu.Lock()
+	out := logs.b.String()
+	logs.mu.Unlock()
+	if !strings.Contains(out, "reuse detected") || !strings.Contains(out, "failed login") {
+		t.Fatalf("the log should record the reuse and the failed login: %q", out)
+	}
+	for _, s := range secrets {
+		if strings.Contains(out, s) {
+			t.Errorf("a secret (%d chars) appears in the tenant's log", len(s))
+		}
+	}
+}
