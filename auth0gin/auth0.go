@@ -94,8 +94,8 @@ func (a *Auth0) Verify(ctx context.Context, token string) (*Auth0User, error) {
 		return nil, unauthorized(ErrMalformedToken, "empty token", nil)
 	}
 	if a.cache != nil {
-		if u, ok := a.cache.Get(ctx, token); ok {
-			return u, nil
+		if u, ok := a.cache.Get(ctx, token); ok && a.trusted(u) {
+			return u.clone(), nil
 		}
 	}
 	u, err := a.verify(ctx, token)
@@ -107,9 +107,20 @@ func (a *Auth0) Verify(ctx context.Context, token string) (*Auth0User, error) {
 		if u.ExpiresAt.Before(until) {
 			until = u.ExpiresAt
 		}
-		a.cache.Set(ctx, token, u, until)
+		a.cache.Set(ctx, token, u.clone(), until)
 	}
 	return u, nil
+}
+
+// trusted re-checks a cached user against this Auth0's own rules, so that a
+// cache shared between APIs (or a shared backend) can never lend one API's
+// verdict to another: the issuer, an audience and the algorithm must be ours,
+// the token unexpired, and its key still published (a revoked key's tokens
+// stop at the next key refresh, not at CacheMaxTTL).
+func (a *Auth0) trusted(u *Auth0User) bool {
+	return u != nil && time.Now().Before(u.ExpiresAt) && u.Issuer == a.cfg.Issuer &&
+		a.validators[u.Algorithm] != nil && a.keys.has(u.KeyID) &&
+		slices.ContainsFunc(a.cfg.Audience, func(aud string) bool { return slices.Contains(u.Audience, aud) })
 }
 
 func (a *Auth0) verify(ctx context.Context, token string) (*Auth0User, error) {
@@ -146,5 +157,5 @@ func (a *Auth0) verify(ctx context.Context, token string) (*Auth0User, error) {
 	if !ok {
 		return nil, unauthorized(ErrInvalidClaims, "invalid token", fmt.Errorf("custom claims are %T", vc.CustomClaims))
 	}
-	return tc.user(vc.RegisteredClaims, h.Kid), nil
+	return tc.user(vc.RegisteredClaims, h), nil
 }

@@ -10,8 +10,10 @@ import (
 // TokenCache remembers validated tokens so each is verified once and then
 // trusted until it expires. Keys are the exact token strings; a shared
 // implementation (Redis, memcached) should store a hash of them instead.
-// Implementations must be safe for concurrent use and must never return an
-// entry past the expiry given to Set.
+// Implementations must be safe for concurrent use. Verify re-checks every
+// hit (issuer, audience, algorithm, key, expiry) against its own Config, so a
+// cache may be shared between APIs; an entry that lost its fields on the way
+// (a shared backend that does not store them) is simply verified again.
 type TokenCache interface {
 	// Get returns the user a token was validated as, if still cached.
 	Get(ctx context.Context, token string) (*Auth0User, bool)
@@ -24,7 +26,8 @@ type TokenCache interface {
 }
 
 // Forget removes a token from the cache, so that its next use is verified
-// again, in full.
+// again, in full. It does not revoke the token: a token still valid passes
+// that verification.
 func (a *Auth0) Forget(ctx context.Context, token string) {
 	if a.cache != nil {
 		a.cache.Delete(ctx, token)
@@ -32,7 +35,8 @@ func (a *Auth0) Forget(ctx context.Context, token string) {
 }
 
 // ForgetUser removes every cached token of a user (on logout, say), so that
-// each is verified again in full at its next use.
+// each is verified again in full at its next use. Like Forget it revokes
+// nothing; it keeps a logged-out user's tokens from lingering in memory.
 func (a *Auth0) ForgetUser(ctx context.Context, userID string) {
 	if a.cache != nil {
 		a.cache.DeleteUser(ctx, userID)
@@ -46,9 +50,10 @@ const cacheShards = 16
 const entryOverhead = 512
 
 // MemoryCache is the default TokenCache: an LRU bounded both in entries and
-// in approximate bytes, split into shards so that concurrent requests rarely
-// share a lock. A flood of distinct tokens evicts old entries; it cannot grow
-// memory past the bounds.
+// in approximate bytes, split into 16 shards (each holding a sixteenth of the
+// bounds) so that concurrent requests rarely share a lock. A flood of distinct
+// tokens evicts old entries; it cannot grow memory past the bounds. Make one
+// with NewMemoryCache.
 type MemoryCache struct {
 	seed   maphash.Seed
 	shards [cacheShards]cacheShard
@@ -72,11 +77,19 @@ type cacheEntry struct {
 }
 
 // NewMemoryCache returns an in-memory LRU holding at most maxEntries tokens
-// and about maxBytes bytes.
+// and about maxBytes bytes; zero or less means DefaultCacheMaxEntries and
+// DefaultCacheMaxBytes. The byte bound is raised, if needed, so that every
+// shard can hold a token of DefaultMaxTokenBytes.
 func NewMemoryCache(maxEntries int, maxBytes int64) *MemoryCache {
+	if maxEntries <= 0 {
+		maxEntries = DefaultCacheMaxEntries
+	}
+	if maxBytes <= 0 {
+		maxBytes = DefaultCacheMaxBytes
+	}
 	c := &MemoryCache{seed: maphash.MakeSeed()}
 	perEntries := max(1, maxEntries/cacheShards)
-	perBytes := max(1, maxBytes/cacheShards)
+	perBytes := max(3*DefaultMaxTokenBytes+entryOverhead, maxBytes/cacheShards)
 	for i := range c.shards {
 		s := &c.shards[i]
 		s.m = make(map[string]*cacheEntry)

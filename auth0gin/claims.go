@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/auth0/go-jwt-middleware/v2/validator"
 	jose "gopkg.in/go-jose/go-jose.v2"
@@ -43,8 +44,8 @@ func newClaimsLayout(emailClaim, rolesClaim string) (*claimsLayout, error) {
 	fields := []reflect.StructField{{Name: "Fixed", Type: reflect.TypeFor[fixedClaims](), Anonymous: true}}
 	l := &claimsLayout{emailIdx: -1, rolesIdx: -1}
 	add := func(name string, t reflect.Type, goName string) (int, error) {
-		if strings.ContainsAny(name, "\",`\\ \t\r\n") {
-			return -1, fmt.Errorf("claim name %q must not contain quotes, commas, backslashes or spaces", name)
+		if !usableClaimName(name) {
+			return -1, fmt.Errorf("claim name %q is not usable: it is a registered claim or has characters JSON tags cannot hold", name)
 		}
 		fields = append(fields, reflect.StructField{Name: goName, Type: t, Tag: reflect.StructTag(`json:"` + name + `"`)})
 		return len(fields) - 1, nil
@@ -65,6 +66,23 @@ func newClaimsLayout(emailClaim, rolesClaim string) (*claimsLayout, error) {
 	}
 	l.typ = reflect.StructOf(fields)
 	return l, nil
+}
+
+// usableClaimName accepts a name the JSON decoder will match exactly: the
+// characters of a valid struct tag name (any other makes go-jose's decoder
+// silently fall back to the Go field name), and not a claim the core reads
+// itself.
+func usableClaimName(name string) bool {
+	switch name {
+	case "", "-", "sub", "exp", "iss", "aud", "iat", "nbf", "scope", "permissions", "gty", "azp", "client_id", "org_id":
+		return false
+	}
+	for _, c := range name {
+		if !strings.ContainsRune("!#$%&()*+-./:<=>?@[]^_{|}~", c) && !unicode.IsLetter(c) && !unicode.IsDigit(c) {
+			return false
+		}
+	}
+	return true
 }
 
 var errMissingExp = errors.New("token has no exp")
@@ -106,7 +124,7 @@ func (t *tokenClaims) Validate(context.Context) error {
 	return nil
 }
 
-func (t *tokenClaims) user(rc validator.RegisteredClaims, kid string) *Auth0User {
+func (t *tokenClaims) user(rc validator.RegisteredClaims, h header) *Auth0User {
 	f := t.fixed()
 	u := &Auth0User{
 		ID:          rc.Subject,
@@ -118,7 +136,9 @@ func (t *tokenClaims) user(rc validator.RegisteredClaims, kid string) *Auth0User
 		OrgID:       f.OrgID,
 		Audience:    rc.Audience,
 		ExpiresAt:   time.Unix(rc.Expiry, 0),
-		KeyID:       kid,
+		Issuer:      rc.Issuer,
+		KeyID:       h.Kid,
+		Algorithm:   h.Alg,
 		raw:         t.raw,
 	}
 	if u.Permissions == nil {

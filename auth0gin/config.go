@@ -206,11 +206,19 @@ func (c Config) resolve() (Config, error) {
 	if len(c.Audience) == 0 {
 		return bad("an audience (%s) is required: without one any API's token of the tenant would be accepted", EnvAudience)
 	}
+	for _, aud := range c.Audience {
+		if strings.TrimSpace(aud) == "" {
+			return bad("an empty audience would accept tokens with an empty aud")
+		}
+		if aud == c.Issuer+"userinfo" {
+			return bad("audience %q is the userinfo endpoint, which every token requested with openid carries", aud)
+		}
+	}
 	if len(c.Algorithms) == 0 {
 		c.Algorithms = []string{"RS256"}
 	}
 	for _, alg := range c.Algorithms {
-		if !asymmetric[alg] {
+		if !asymmetric(alg) {
 			return bad("algorithm %q is not allowed: use an asymmetric one (RS256, PS256, ES256, EdDSA, ...)", alg)
 		}
 	}
@@ -287,6 +295,7 @@ func BaseURL(domain string) (string, error) {
 	if !strings.HasSuffix(u.Path, "/") {
 		u.Path += "/"
 	}
+	u.Host = strings.ToLower(u.Host) // Auth0 issues with the lower-case host
 	return u.String(), nil
 }
 
@@ -295,13 +304,13 @@ func secureURL(u *url.URL) bool {
 	case "https":
 		return u.Host != ""
 	case "http":
-		return IsLoopback(u.Hostname())
+		return isLoopback(u.Hostname())
 	}
 	return false
 }
 
-// IsLoopback reports whether host is "localhost" or a loopback IP address.
-func IsLoopback(host string) bool {
+// isLoopback reports whether host is "localhost" or a loopback IP address.
+func isLoopback(host string) bool {
 	if strings.EqualFold(host, "localhost") {
 		return true
 	}
@@ -309,9 +318,12 @@ func IsLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-var asymmetric = map[string]bool{
-	"RS256": true, "RS384": true, "RS512": true,
-	"PS256": true, "PS384": true, "PS512": true,
-	"ES256": true, "ES384": true, "ES512": true,
-	"EdDSA": true,
+// asymmetric reports whether alg is a public-key signature algorithm that
+// go-jwt-middleware's validator supports.
+func asymmetric(alg string) bool {
+	switch alg {
+	case "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA":
+		return true
+	}
+	return false
 }

@@ -42,9 +42,8 @@ var (
 	ErrNoUser = errors.New("auth0gin: no authenticated user")
 )
 
-// RFC 6750 §3.1 error codes.
+// RFC 6750 §3.1 error codes the middleware answers with.
 const (
-	CodeInvalidRequest    = "invalid_request"
 	CodeInvalidToken      = "invalid_token"
 	CodeInsufficientScope = "insufficient_scope"
 )

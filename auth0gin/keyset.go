@@ -48,7 +48,10 @@ type keySet struct {
 	lastStart time.Time     // start of the latest fetch, for the rate limit
 	lastErr   error         // outcome of the latest fetch
 	jwksURI   string        // discovered; "" until discovery succeeds
-	fetches   atomic.Int64
+
+	// nextTry is when a background refresh may next start (unix ns): during an
+	// outage the keys stay old, and this keeps requests off the mutex.
+	nextTry atomic.Int64
 }
 
 type keySnapshot struct {
@@ -90,7 +93,7 @@ func (k *keySet) key(ctx context.Context, kid string) (*jose.JSONWebKey, error) 
 	now := time.Now()
 	s := k.snap.Load()
 	if s != nil && now.Sub(s.fetched) <= k.maxStale {
-		if now.Sub(s.fetched) > k.refreshAge {
+		if now.Sub(s.fetched) > k.refreshAge && now.UnixNano() >= k.nextTry.Load() {
 			k.start(now) // background; this request goes on with the keys it has
 		}
 		if key, ok := s.byKid[kid]; ok {
@@ -123,6 +126,12 @@ func (k *keySet) key(ctx context.Context, kid string) (*jose.JSONWebKey, error) 
 	return nil, unauthorized(ErrUnknownKey, "unknown signing key", fmt.Errorf("kid %q", kid))
 }
 
+// has reports whether kid is among the keys held and still usable.
+func (k *keySet) has(kid string) bool {
+	s := k.snap.Load()
+	return s != nil && s.byKid[kid] != nil && time.Since(s.fetched) <= k.maxStale
+}
+
 // start returns a channel closed when the fetch in progress ends, starting
 // one when none is and the rate limit allows; nil when it does not.
 func (k *keySet) start(now time.Time) <-chan struct{} {
@@ -135,6 +144,7 @@ func (k *keySet) start(now time.Time) <-chan struct{} {
 		return nil
 	}
 	k.lastStart = now
+	k.nextTry.Store(now.Add(k.minRefetch).UnixNano())
 	done := make(chan struct{})
 	k.flight = done
 	go k.refresh(done)
@@ -161,7 +171,6 @@ func (k *keySet) refresh(done chan struct{}) {
 }
 
 func (k *keySet) fetch(ctx context.Context) (*keySnapshot, error) {
-	k.fetches.Add(1)
 	uri, err := k.uri(ctx)
 	if err != nil {
 		return nil, err

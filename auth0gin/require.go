@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"unicode"
 )
 
 // A Requirement is one condition a route puts on its caller. Combine several
@@ -75,6 +76,11 @@ func (a *Auth0) compile(reqs []Requirement) guard {
 			g.roles = append(g.roles, r.values...)
 		case reqOptional:
 			g.optional = true
+		}
+	}
+	for _, s := range slices.Concat(g.all, g.any, g.roles) {
+		if s == "" || strings.ContainsFunc(s, unicode.IsSpace) {
+			panic(fmt.Sprintf("auth0gin: %q is not a scope or role name (no spaces; one name per argument)", s))
 		}
 	}
 	if len(a.cfg.Scopes) > 0 {

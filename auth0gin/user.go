@@ -9,9 +9,11 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	josejson "gopkg.in/go-jose/go-jose.v2/json"
 )
 
-// Auth0User is the caller a validated access token describes.
+// Auth0User is the caller a validated access token describes. Each request
+// gets its own copy: changing it affects nobody else.
 type Auth0User struct {
 	// ID is the `sub` claim: "auth0|…", "google-oauth2|…", or "<client>@clients" for M2M tokens.
 	ID string `json:"id" example:"auth0|64b0c0ffee"`
@@ -33,10 +35,36 @@ type Auth0User struct {
 	Audience []string `json:"-"`
 	// ExpiresAt is `exp`.
 	ExpiresAt time.Time `json:"-"`
+	// Issuer is `iss`.
+	Issuer string `json:"-"`
 	// KeyID is the `kid` of the key that signed the token.
 	KeyID string `json:"-"`
+	// Algorithm is the `alg` the token was signed with.
+	Algorithm string `json:"-"`
 
 	raw json.RawMessage // the verified payload, for Claims
+}
+
+// clone returns a copy sharing nothing mutable with u: the cache hands each
+// request its own, so a handler that edits its user cannot edit another's.
+// The string slices share one backing array, each capped so append copies.
+func (u *Auth0User) clone() *Auth0User {
+	c := *u
+	all := make([]string, 0, len(u.Permissions)+len(u.Scopes)+len(u.Roles)+len(u.Audience))
+	part := func(s []string) []string {
+		if s == nil {
+			return nil
+		}
+		from := len(all)
+		all = append(all, s...)
+		return all[from:len(all):len(all)]
+	}
+	c.Permissions, c.Scopes, c.Roles, c.Audience = part(u.Permissions), part(u.Scopes), part(u.Roles), part(u.Audience)
+	if u.Email != nil {
+		e := *u.Email
+		c.Email = &e
+	}
+	return &c
 }
 
 // IsM2M reports whether the token was issued to a machine through the client
@@ -57,7 +85,8 @@ func (u *Auth0User) HasRole(r string) bool { return slices.Contains(u.Roles, r) 
 // Claims decodes the whole verified token payload into v, for claims the
 // Auth0User has no field for. See also ClaimsFrom.
 func (u *Auth0User) Claims(v any) error {
-	if err := json.Unmarshal(u.raw, v); err != nil {
+	// go-jose's JSON matches names case-sensitively, as the core's own claims do.
+	if err := josejson.Unmarshal(u.raw, v); err != nil {
 		return fmt.Errorf("%w: %w", ErrInvalidClaims, err)
 	}
 	return nil

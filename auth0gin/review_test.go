@@ -1,0 +1,134 @@
+package auth0gin_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/auth0gin/auth0gin/auth0gin"
+)
+
+// A cache shared by two APIs must not lend one API's verdict to the other.
+func TestSharedCacheKeepsEachAPIsRules(t *testing.T) {
+	ti := newTestIssuer(t)
+	shared := auth0gin.NewMemoryCache(0, 0)
+	cfgA, cfgB := ti.config(), ti.config()
+	cfgA.Cache, cfgB.Cache = shared, shared
+	cfgB.Audience = []string{"https://other.api"}
+	a, b := mustNew(t, cfgA), mustNew(t, cfgB)
+	tok := ti.token(t, nil) // for testAudience only
+	if _, err := a.Verify(t.Context(), tok); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Verify(t.Context(), tok); !errors.Is(err, auth0gin.ErrAudience) {
+		t.Fatalf("API B accepted API A's token from the shared cache: %v", err)
+	}
+}
+
+// A handler that edits its user edits its own copy, not the cached one.
+func TestCachedUserIsNotShared(t *testing.T) {
+	ti := newTestIssuer(t)
+	a := mustNew(t, ti.config())
+	tok := ti.token(t, nil)
+	first, err := a.Verify(t.Context(), tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first.Permissions[0] = "admin:everything"
+	first.ID = "auth0|mallory"
+	*first.Email = "mallory@example.com"
+	for range 2 {
+		u, err := a.Verify(t.Context(), tok)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u.ID != "auth0|alice" || u.Permissions[0] != "read:messages" || *u.Email != "alice@example.com" {
+			t.Fatalf("an edit leaked into the cache: %+v", u)
+		}
+		u.Permissions = append(u.Permissions, "admin") // append must not reach a shared array either
+		u.Scopes[0] = "changed"
+	}
+}
+
+// A key the tenant revokes takes its cached tokens with it at the next
+// refresh, not CacheMaxTTL later.
+func TestRevokedKeyEndsCachedTokens(t *testing.T) {
+	ti := newTestIssuer(t)
+	a := mustNew(t, ti.config())
+	kid := ti.addKey(t)
+	tok := ti.sign(t, kid, nil)
+	if _, err := a.Verify(t.Context(), tok); err != nil {
+		t.Fatal(err)
+	}
+	ti.removeKey(kid)
+	time.Sleep(5 * time.Millisecond)                         // past KeyMinRefetch
+	_, _ = a.Verify(t.Context(), ti.sign(t, "unknown", nil)) // triggers a refetch
+	if _, err := a.Verify(t.Context(), tok); !errors.Is(err, auth0gin.ErrUnknownKey) {
+		t.Fatalf("cached token of a revoked key: %v", err)
+	}
+}
+
+func TestConfigRejectsDangerousValues(t *testing.T) {
+	ok := auth0gin.Config{Domain: "tenant.auth0.com", Audience: []string{"https://api"}}
+	bad := map[string]func(*auth0gin.Config){
+		"empty audience":            func(c *auth0gin.Config) { c.Audience = []string{""} },
+		"userinfo audience":         func(c *auth0gin.Config) { c.Audience = []string{"https://tenant.auth0.com/userinfo"} },
+		"email claim with a quote":  func(c *auth0gin.Config) { c.EmailClaim = "https://example.com/user's_email" },
+		"email claim named scope":   func(c *auth0gin.Config) { c.EmailClaim = "scope" },
+		"roles claim named sub":     func(c *auth0gin.Config) { c.RolesClaim = "sub" },
+		"roles claim with a space":  func(c *auth0gin.Config) { c.RolesClaim = "my roles" },
+		"email claim with a comma":  func(c *auth0gin.Config) { c.EmailClaim = "email,omitempty" },
+		"roles claim named -":       func(c *auth0gin.Config) { c.RolesClaim = "-" },
+		"email claim semicolon":     func(c *auth0gin.Config) { c.EmailClaim = "https://x/a;b" },
+		"algorithm in lower case":   func(c *auth0gin.Config) { c.Algorithms = []string{"rs256"} },
+		"both HS and RS algorithms": func(c *auth0gin.Config) { c.Algorithms = []string{"RS256", "HS256"} },
+	}
+	for name, mutate := range bad {
+		c := ok
+		mutate(&c)
+		if _, err := auth0gin.New(c); !errors.Is(err, auth0gin.ErrConfig) {
+			t.Errorf("%s: err = %v, want ErrConfig", name, err)
+		}
+	}
+	a := mustNew(t, auth0gin.Config{Domain: "My-Tenant.EU.Auth0.com", Audience: []string{"https://api"}})
+	if got := a.Config().Issuer; got != "https://my-tenant.eu.auth0.com/" {
+		t.Errorf("issuer %q: Auth0 issues with the lower-case host", got)
+	}
+}
+
+func TestCustomClaimsMatchCaseSensitively(t *testing.T) {
+	ti := newTestIssuer(t)
+	a := mustNew(t, ti.config())
+	u, err := a.Verify(t.Context(), ti.token(t, map[string]any{"ORG_ID": "evil"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c orgClaims
+	if err := u.Claims(&c); err != nil || c.OrgID != "" {
+		t.Errorf("ORG_ID filled org_id: %q %v", c.OrgID, err)
+	}
+}
+
+func TestMalformedScopeNamesPanicAtRegistration(t *testing.T) {
+	ti := newTestIssuer(t)
+	a := mustNew(t, ti.config())
+	for _, s := range []string{"", "read:messages write:messages", "read:messages\n"} {
+		func() {
+			defer func() {
+				if r := recover(); r == nil || !strings.Contains(r.(string), "not a scope") {
+					t.Errorf("RequireScopes(%q): recovered %v", s, r)
+				}
+			}()
+			a.RequireScopes(s)
+		}()
+	}
+}
+
+func TestMemoryCacheZeroBoundsMeanDefaults(t *testing.T) {
+	c := auth0gin.NewMemoryCache(0, 0)
+	c.Set(t.Context(), "t", &auth0gin.Auth0User{ID: "x"}, time.Now().Add(time.Hour))
+	if _, ok := c.Get(t.Context(), "t"); !ok {
+		t.Error("NewMemoryCache(0, 0) caches nothing")
+	}
+}
