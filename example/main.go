@@ -44,6 +44,10 @@ func main() {
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		<-ctx.Done()
+		stop() // a second Ctrl-C kills at once instead of waiting for the graceful shutdown
+	}()
 	if err := run(ctx, log); err != nil {
 		log.Error("example: stopped", "err", err)
 		stop()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -245,4 +246,23 @@ func passwordGrant(t *testing.T, tenant, user, password string) string {
 		t.Fatalf("password grant for %s: %d %s (%v)", user, res.StatusCode, tok.Error, err)
 	}
 	return tok.AccessToken
+}
+
+// TestEmbeddedTenantPortBusy checks that the example still starts when the
+// dev tenant's default address is taken, on a free port instead.
+func TestEmbeddedTenantPortBusy(t *testing.T) {
+	if ln, err := net.Listen("tcp", devtenant.DefaultAddr); err == nil {
+		t.Cleanup(func() { ln.Close() })
+	} // otherwise something else holds it, which is just as busy
+	app := startExample(t, nil)
+	if app.Tenant == "http://"+devtenant.DefaultAddr+"/" {
+		t.Fatalf("the example claims the busy address %s", devtenant.DefaultAddr)
+	}
+	if !strings.Contains(app.stderr.String(), "port busy") {
+		t.Error("no log line about the busy port")
+	}
+	tok := passwordGrant(t, app.Tenant, devtenant.AliceEmail, devtenant.AlicePassword)
+	if res, body := get(t, app.URL+"/api/private", tok); res.StatusCode != http.StatusOK {
+		t.Errorf("got %s", describe(res, body))
+	}
 }
