@@ -23,7 +23,8 @@ func (t *Tenant) cors(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	h.Set("Access-Control-Allow-Methods", "GET, POST")
-	h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, Auth0-Client")
+	// Swagger UI and other SPA libraries send X-Requested-With with the token request.
+	h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, Auth0-Client, X-Requested-With")
 	h.Set("Access-Control-Max-Age", "600")
 	w.WriteHeader(http.StatusNoContent)
 	return true
