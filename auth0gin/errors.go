@@ -106,7 +106,7 @@ func (e *AuthError) Body() ErrorBody {
 type ErrorBody struct {
 	Error       string `json:"error" example:"invalid_token"`
 	Description string `json:"error_description,omitempty" example:"token expired"`
-	Scope       string `json:"scope,omitempty" example:"read:messages"`
+	Scope       string `json:"scope,omitempty"`
 }
 
 // quote keeps a value inside a quoted-string of a challenge: RFC 6750 forbids

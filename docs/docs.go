@@ -99,7 +99,7 @@ const docTemplate = `{
                     "403": {
                         "description": "The token lacks read:messages",
                         "schema": {
-                            "$ref": "#/definitions/auth0gin.ErrorBody"
+                            "$ref": "#/definitions/main.ScopeError"
                         },
                         "headers": {
                             "WWW-Authenticate": {
@@ -144,8 +144,7 @@ const docTemplate = `{
                     "example": "token expired"
                 },
                 "scope": {
-                    "type": "string",
-                    "example": "read:messages"
+                    "type": "string"
                 }
             }
         },
@@ -174,6 +173,23 @@ const docTemplate = `{
                 },
                 "user": {
                     "$ref": "#/definitions/main.User"
+                }
+            }
+        },
+        "main.ScopeError": {
+            "type": "object",
+            "properties": {
+                "error": {
+                    "type": "string",
+                    "example": "insufficient_scope"
+                },
+                "error_description": {
+                    "type": "string",
+                    "example": "missing scope read:messages"
+                },
+                "scope": {
+                    "type": "string",
+                    "example": "read:messages"
                 }
             }
         },

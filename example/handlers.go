@@ -29,6 +29,14 @@ type User struct {
 	Email *string `json:"email" validate:"required" extensions:"x-nullable" example:"alice@example.com"`
 }
 
+// ScopeError is the body of a 403: the token is valid but lacks a scope. It
+// has the shape of auth0gin.ErrorBody; it exists to show a 403's values.
+type ScopeError struct {
+	Error       string `json:"error" example:"insufficient_scope"`
+	Description string `json:"error_description" example:"missing scope read:messages"`
+	Scope       string `json:"scope" example:"read:messages"`
+}
+
 func userOf(u *auth0gin.Auth0User) User {
 	return User{ID: u.ID, Permissions: u.Permissions, Email: u.Email}
 }
@@ -74,7 +82,7 @@ func private(c *gin.Context) {
 //	@Success		200	{object}	PrivateMessage
 //	@Failure		401	{object}	auth0gin.ErrorBody	"Missing or invalid token"
 //	@Header			401	{string}	WWW-Authenticate	"Bearer challenge (RFC 6750): realm, error invalid_token (none when no token was sent), error_description"
-//	@Failure		403	{object}	auth0gin.ErrorBody	"The token lacks read:messages"
+//	@Failure		403	{object}	ScopeError	"The token lacks read:messages"
 //	@Header			403	{string}	WWW-Authenticate	"Bearer challenge (RFC 6750): realm, error insufficient_scope, scope read:messages"
 //	@Router			/api/private-scoped [get]
 func scoped(c *gin.Context) {
