@@ -1,60 +1,23 @@
 package auth0gin_test
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"slices"
-	"strings"
 	"testing"
-	"time"
 
-	jwtmiddleware "github.com/auth0/go-jwt-middleware/v2"
-	"github.com/auth0/go-jwt-middleware/v2/jwks"
-	"github.com/auth0/go-jwt-middleware/v2/validator"
 	"github.com/gin-gonic/gin"
+
+	"github.com/auth0gin/auth0gin/internal/baseline"
 )
 
-// scopeClaims is the custom-claims type go-jwt-middleware's README uses.
-type scopeClaims struct {
-	Scope string `json:"scope"`
-}
-
-func (c *scopeClaims) Validate(context.Context) error { return nil }
-
-// handWired is the same route protected the way go-jwt-middleware's README
-// and Auth0's Gin quickstart show: a caching JWKS provider, the validator, the
-// middleware adapted to Gin, and the scope checked in the handler.
+// handWired is the same route protected by go-jwt-middleware wired by hand.
 func handWired(b *testing.B, ti *testIssuer) *gin.Engine {
-	issuer, _ := url.Parse(ti.iss())
-	provider := jwks.NewCachingProvider(issuer, 5*time.Minute)
-	v, err := validator.New(provider.KeyFunc, validator.RS256, ti.iss(), []string{testAudience},
-		validator.WithCustomClaims(func() validator.CustomClaims { return &scopeClaims{} }))
+	mw, err := baseline.HandWired(ti.iss(), testAudience, "read:messages")
 	if err != nil {
 		b.Fatal(err)
 	}
-	m := jwtmiddleware.New(v.ValidateToken)
-	check := func(c *gin.Context) {
-		failed := true
-		next := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			failed = false
-			c.Request = r
-		})
-		m.CheckJWT(next).ServeHTTP(c.Writer, c.Request)
-		if failed {
-			c.Abort()
-		}
-	}
 	r := gin.New()
-	r.GET("/scoped", check, func(c *gin.Context) {
-		claims := c.Request.Context().Value(jwtmiddleware.ContextKey{}).(*validator.ValidatedClaims)
-		if !slices.Contains(strings.Fields(claims.CustomClaims.(*scopeClaims).Scope), "read:messages") {
-			c.AbortWithStatusJSON(http.StatusForbidden, gin.H{"message": "Insufficient scope."})
-			return
-		}
-		c.JSON(http.StatusOK, gin.H{"message": "ok"})
-	})
+	r.GET("/scoped", append(mw, ok)...)
 	return r
 }
 

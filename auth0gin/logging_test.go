@@ -1,38 +1,19 @@
 package auth0gin_test
 
 import (
-	"bytes"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/auth0gin/auth0gin/internal/testutil"
 )
-
-// syncBuffer collects log output from the request path and the key set's
-// background fetches.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestNoTokenInLogs: with debug logging on, refused and accepted requests and
 // failing key fetches log reasons, never a token or a piece of one.
 func TestNoTokenInLogs(t *testing.T) {
 	ti := newTestIssuer(t)
-	var logs syncBuffer
+	var logs testutil.SyncBuffer
 	cfg := noCache(ti.config())
 	cfg.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	cfg.KeyRefreshInterval = time.Nanosecond

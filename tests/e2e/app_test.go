@@ -9,10 +9,11 @@ import (
 	"os/exec"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/auth0gin/auth0gin/internal/testutil"
 )
 
 // startTimeout bounds how long the example may take to start listening.
@@ -23,7 +24,7 @@ type app struct {
 	URL    string // "http://127.0.0.1:PORT", no trailing slash
 	Tenant string // the tenant it trusts, from its start-up log
 	cmd    *exec.Cmd
-	stderr *syncBuffer
+	stderr *testutil.SyncBuffer
 	done   chan struct{} // closed when the process has exited
 	err    error         // cmd.Wait's result, set before done closes
 }
@@ -40,7 +41,7 @@ func startExample(t *testing.T, env map[string]string) *app {
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
-	a := &app{cmd: cmd, stderr: &syncBuffer{}, done: make(chan struct{})}
+	a := &app{cmd: cmd, stderr: &testutil.SyncBuffer{}, done: make(chan struct{})}
 	cmd.Stdout = a.stderr
 	cmd.Stderr = a.stderr
 	if err := cmd.Start(); err != nil {
@@ -135,24 +136,6 @@ func cleanEnv() []string {
 		out = append(out, kv)
 	}
 	return out
-}
-
-// syncBuffer is a bytes.Buffer safe for the process's writes and the test's reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // getJSON does a GET with an optional bearer token.

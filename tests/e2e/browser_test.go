@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
+	"github.com/auth0gin/auth0gin/internal/testutil"
 )
 
 // Timeouts of the browser test: one for the whole browser, one per step.
@@ -79,7 +80,7 @@ type browser struct {
 	ctx   context.Context // the tab
 	dir   string          // where its screenshots go
 	shots int
-	out   *syncBuffer // chromium's own output, shown on failure
+	out   *testutil.SyncBuffer // chromium's own output, shown on failure
 }
 
 func newBrowser(t *testing.T, chromium, dir string) *browser {
@@ -91,7 +92,7 @@ func newBrowser(t *testing.T, chromium, dir string) *browser {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := &browser{dir: dir, out: &syncBuffer{}}
+	b := &browser{dir: dir, out: &testutil.SyncBuffer{}}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromium),
 		chromedp.Headless,

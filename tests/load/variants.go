@@ -1,21 +1,14 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
-	"slices"
-	"strings"
-	"time"
 
-	jwtmiddleware "github.com/auth0/go-jwt-middleware/v2"
-	"github.com/auth0/go-jwt-middleware/v2/jwks"
-	"github.com/auth0/go-jwt-middleware/v2/validator"
 	"github.com/gin-gonic/gin"
 
 	"github.com/auth0gin/auth0gin/auth0gin"
+	"github.com/auth0gin/auth0gin/internal/baseline"
 )
 
 // route is the one protected route every variant serves.
@@ -80,56 +73,13 @@ func engine(v variant, issuerURL string, tune func(*auth0gin.Config)) (r *gin.En
 		}
 		r.GET(route, a.RequireScopes(scope), answer)
 	case byHand:
-		check, err := handWired(issuerURL)
+		mw, err := baseline.HandWired(issuerURL, audience, scope)
 		if err != nil {
 			return nil, nil, err
 		}
-		r.GET(route, check, func(c *gin.Context) {
-			claims, ok := c.Request.Context().Value(jwtmiddleware.ContextKey{}).(*validator.ValidatedClaims)
-			if !ok || !slices.Contains(strings.Fields(claims.CustomClaims.(*scopeClaims).Scope), scope) {
-				c.AbortWithStatusJSON(http.StatusForbidden, gin.H{"message": "Insufficient scope."})
-				return
-			}
-			answer(c)
-		})
+		r.GET(route, append(mw, answer)...)
 	default:
 		return nil, nil, fmt.Errorf("unknown variant %q", v)
 	}
 	return r, cache, nil
-}
-
-// scopeClaims is the custom-claims type of go-jwt-middleware's README.
-type scopeClaims struct {
-	Scope string `json:"scope"`
-}
-
-// Validate implements validator.CustomClaims.
-func (c *scopeClaims) Validate(context.Context) error { return nil }
-
-// handWired protects a route the way go-jwt-middleware's README and Auth0's
-// Gin quickstart show: a caching JWKS provider, the validator, and the
-// net/http middleware adapted to Gin. The scope is checked by the handler.
-func handWired(issuerURL string) (gin.HandlerFunc, error) {
-	u, err := url.Parse(issuerURL)
-	if err != nil {
-		return nil, fmt.Errorf("issuer URL: %w", err)
-	}
-	provider := jwks.NewCachingProvider(u, 5*time.Minute)
-	v, err := validator.New(provider.KeyFunc, validator.RS256, issuerURL, []string{audience},
-		validator.WithCustomClaims(func() validator.CustomClaims { return &scopeClaims{} }))
-	if err != nil {
-		return nil, fmt.Errorf("validator.New: %w", err)
-	}
-	m := jwtmiddleware.New(v.ValidateToken)
-	return func(c *gin.Context) {
-		failed := true
-		next := http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
-			failed = false
-			c.Request = r
-		})
-		m.CheckJWT(next).ServeHTTP(c.Writer, c.Request)
-		if failed {
-			c.Abort()
-		}
-	}, nil
 }

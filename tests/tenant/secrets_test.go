@@ -1,35 +1,23 @@
 package tenant
 
 import (
-	"bytes"
 	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/auth0gin/auth0gin/auth0gin/auth0test"
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
+	"github.com/auth0gin/auth0gin/internal/testutil"
 )
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
 
 // TestTenantLogsNoSecrets drives the grants that carry secrets (passwords,
 // client secrets, refresh tokens, including a reused one) with the tenant's
 // debug log on, and checks none of them is written there.
 func TestTenantLogsNoSecrets(t *testing.T) {
-	var logs lockedBuffer
+	var logs testutil.SyncBuffer
 	tenant := auth0test.NewTenant(t, auth0test.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	post := func(form url.Values) map[string]any {
 		res, err := http.PostForm(tenant.URL+"oauth/token", form)
@@ -60,9 +48,7 @@ func TestTenantLogsNoSecrets(t *testing.T) {
 			}
 		}
 	}
-	logs.mu.Lock()
-	out := logs.b.String()
-	logs.mu.Unlock()
+	out := logs.String()
 	if !strings.Contains(out, "reuse detected") || !strings.Contains(out, "failed login") {
 		t.Fatalf("the log should record the reuse and the failed login: %q", out)
 	}
