@@ -157,5 +157,5 @@ func (a *Auth0) verify(ctx context.Context, token string) (*Auth0User, error) {
 	if !ok {
 		return nil, unauthorized(ErrInvalidClaims, "invalid token", fmt.Errorf("custom claims are %T", vc.CustomClaims))
 	}
-	return tc.user(vc.RegisteredClaims, h), nil
+	return tc.user(vc.RegisteredClaims, h, token), nil
 }

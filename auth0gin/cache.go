@@ -45,9 +45,9 @@ func (a *Auth0) ForgetUser(ctx context.Context, userID string) {
 
 const cacheShards = 16
 
-// entryOverhead approximates the memory an entry costs beyond its token and
-// payload bytes: the Auth0User, its slices, the map slot and list links.
-const entryOverhead = 512
+// entryOverhead approximates the memory an entry costs beyond its token: the
+// Auth0User, its strings and slices, the map slot and list links.
+const entryOverhead = 768
 
 // MemoryCache is the default TokenCache: an LRU bounded both in entries and
 // in approximate bytes, split into 16 shards (each holding a sixteenth of the
@@ -124,7 +124,7 @@ func (c *MemoryCache) Get(_ context.Context, token string) (*Auth0User, bool) {
 
 // Set implements TokenCache.
 func (c *MemoryCache) Set(_ context.Context, token string, u *Auth0User, expiresAt time.Time) {
-	size := int64(2*len(token)+len(u.raw)) + entryOverhead
+	size := int64(len(token)) + entryOverhead
 	s := c.shard(token)
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -88,17 +88,15 @@ func usableClaimName(name string) bool {
 var errMissingExp = errors.New("token has no exp")
 var errMissingSub = errors.New("token has no sub")
 
-// tokenClaims is the validator's custom-claims value: it keeps the verified
-// payload for Auth0User.Claims and decodes what the Auth0User needs.
+// tokenClaims is the validator's custom-claims value: it decodes what the
+// Auth0User needs from the verified payload.
 type tokenClaims struct {
 	layout *claimsLayout
-	raw    []byte
 	v      reflect.Value // *layout.typ
 }
 
 // UnmarshalJSON decodes the verified payload.
 func (t *tokenClaims) UnmarshalJSON(b []byte) error {
-	t.raw = append([]byte(nil), b...)
 	t.v = reflect.New(t.layout.typ)
 	return josejson.Unmarshal(b, t.v.Interface())
 }
@@ -124,7 +122,9 @@ func (t *tokenClaims) Validate(context.Context) error {
 	return nil
 }
 
-func (t *tokenClaims) user(rc validator.RegisteredClaims, h header) *Auth0User {
+func (t *tokenClaims) user(rc validator.RegisteredClaims, h header, token string) *Auth0User {
+	_, rest, _ := strings.Cut(token, ".")
+	payload, _, _ := strings.Cut(rest, ".")
 	f := t.fixed()
 	u := &Auth0User{
 		ID:          rc.Subject,
@@ -139,7 +139,7 @@ func (t *tokenClaims) user(rc validator.RegisteredClaims, h header) *Auth0User {
 		Issuer:      rc.Issuer,
 		KeyID:       h.Kid,
 		Algorithm:   h.Alg,
-		raw:         t.raw,
+		payload:     payload,
 	}
 	if u.Permissions == nil {
 		u.Permissions = []string{}

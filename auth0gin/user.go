@@ -2,7 +2,7 @@ package auth0gin
 
 import (
 	"context"
-	"encoding/json"
+	"encoding/base64"
 	"fmt"
 	"slices"
 	"strings"
@@ -42,7 +42,10 @@ type Auth0User struct {
 	// Algorithm is the `alg` the token was signed with.
 	Algorithm string `json:"-"`
 
-	raw json.RawMessage // the verified payload, for Claims
+	// payload is the verified token's payload segment (base64url), a substring
+	// sharing the token's memory, for Claims. It is no credential: the
+	// signature is not kept, so printing a user cannot leak a usable token.
+	payload string
 }
 
 // clone returns a copy sharing nothing mutable with u: the cache hands each
@@ -85,8 +88,14 @@ func (u *Auth0User) HasRole(r string) bool { return slices.Contains(u.Roles, r) 
 // Claims decodes the whole verified token payload into v, for claims the
 // Auth0User has no field for. See also ClaimsFrom.
 func (u *Auth0User) Claims(v any) error {
+	// The token was verified; its payload is decoded again only on demand, so
+	// neither requests nor the cache carry a second copy of it.
+	raw, err := base64.RawURLEncoding.DecodeString(u.payload)
+	if err != nil {
+		return fmt.Errorf("%w: no verified payload: %w", ErrInvalidClaims, err)
+	}
 	// go-jose's JSON matches names case-sensitively, as the core's own claims do.
-	if err := josejson.Unmarshal(u.raw, v); err != nil {
+	if err := josejson.Unmarshal(raw, v); err != nil {
 		return fmt.Errorf("%w: %w", ErrInvalidClaims, err)
 	}
 	return nil
