@@ -107,7 +107,7 @@ func (a *Auth0) Verify(ctx context.Context, token string) (*Auth0User, error) {
 		if u.ExpiresAt.Before(until) {
 			until = u.ExpiresAt
 		}
-		a.cache.Set(ctx, token, u.clone(), until)
+		a.cache.Set(ctx, token, u, until) // the cache keeps a copy; u serves this request
 	}
 	return u, nil
 }

@@ -15,9 +15,11 @@ import (
 // cache may be shared between APIs; an entry that lost its fields on the way
 // (a shared backend that does not store them) is simply verified again.
 type TokenCache interface {
-	// Get returns the user a token was validated as, if still cached.
+	// Get returns the user a token was validated as, if still cached. Verify
+	// hands each request its own copy of it.
 	Get(ctx context.Context, token string) (*Auth0User, bool)
-	// Set remembers that token was valid for u until expiresAt.
+	// Set remembers that token was valid for u until expiresAt. u goes on to
+	// serve the request that verified it: Set must keep a copy, not u itself.
 	Set(ctx context.Context, token string, u *Auth0User, expiresAt time.Time)
 	// Delete forgets one token.
 	Delete(ctx context.Context, token string)
@@ -70,7 +72,7 @@ type cacheShard struct {
 
 type cacheEntry struct {
 	key        string
-	user       *Auth0User
+	user       Auth0User // a compact copy; never changed once stored
 	expires    int64 // unix nanoseconds
 	size       int64
 	prev, next *cacheEntry
@@ -119,7 +121,7 @@ func (c *MemoryCache) Get(_ context.Context, token string) (*Auth0User, bool) {
 	}
 	s.unlink(e)
 	s.pushFront(e)
-	return e.user, true
+	return &e.user, true
 }
 
 // Set implements TokenCache.
@@ -134,7 +136,8 @@ func (c *MemoryCache) Set(_ context.Context, token string, u *Auth0User, expires
 	if old, ok := s.m[token]; ok {
 		s.remove(old)
 	}
-	e := &cacheEntry{key: token, user: u, expires: expiresAt.UnixNano(), size: size}
+	e := &cacheEntry{key: token, expires: expiresAt.UnixNano(), size: size}
+	u.compactInto(&e.user)
 	s.m[token] = e
 	s.bytes += size
 	s.pushFront(e)

@@ -2,6 +2,7 @@ package auth0gin_test
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -130,5 +131,37 @@ func TestMemoryCacheZeroBoundsMeanDefaults(t *testing.T) {
 	c.Set(t.Context(), "t", &auth0gin.Auth0User{ID: "x"}, time.Now().Add(time.Hour))
 	if _, ok := c.Get(t.Context(), "t"); !ok {
 		t.Error("NewMemoryCache(0, 0) caches nothing")
+	}
+}
+
+// A user served from the cache equals, field for field, the one verified.
+func TestCachedUserEqualsVerified(t *testing.T) {
+	ti := newTestIssuer(t)
+	a := mustNew(t, ti.config())
+	for name, over := range map[string]map[string]any{
+		"full":               nil,
+		"no email, no roles": {testEmailClaim: nil, testRolesClaim: nil},
+		"no permissions":     {"permissions": nil, "scope": ""},
+		"m2m":                {"sub": "c@clients", "gty": "client-credentials", "azp": "c", "org_id": "org_1", "aud": testAudience},
+	} {
+		tok := ti.token(t, over)
+		first, err := a.Verify(t.Context(), tok)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hit, err := a.Verify(t.Context(), tok)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(first, hit) {
+			t.Errorf("%s: cached %+v, verified %+v", name, hit, first)
+		}
+		if first.Email != nil && first.Email == hit.Email {
+			t.Errorf("%s: the email is shared", name)
+		}
+		var c1, c2 map[string]any
+		if err := first.Claims(&c1); err != nil || hit.Claims(&c2) != nil || !reflect.DeepEqual(c1, c2) {
+			t.Errorf("%s: claims differ: %v %v (%v)", name, c1, c2, err)
+		}
 	}
 }

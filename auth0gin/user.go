@@ -70,6 +70,72 @@ func (u *Auth0User) clone() *Auth0User {
 	return &c
 }
 
+// compactInto copies u into c for a long stay in a cache: its strings share
+// one allocation and its slices (and Email) one array, so the garbage
+// collector marks a handful of objects per cached user instead of a score.
+// The payload already shares the token's memory, which the cache keeps.
+func (u *Auth0User) compactInto(c *Auth0User) {
+	*c = *u
+	fields := [...]*string{&c.ID, &c.ClientID, &c.GrantType, &c.OrgID, &c.Issuer, &c.KeyID, &c.Algorithm}
+	lists := [...]*[]string{&c.Permissions, &c.Scopes, &c.Roles, &c.Audience}
+	size, count := 0, 1 // one more slot for the email
+	for _, f := range fields {
+		size += len(*f)
+	}
+	for _, l := range lists {
+		count += len(*l)
+		for _, s := range *l {
+			size += len(s)
+		}
+	}
+	if u.Email != nil {
+		size += len(*u.Email)
+	}
+	var b strings.Builder
+	b.Grow(size)
+	type span struct{ from, to int }
+	spans := make([]span, 0, len(fields)+count)
+	put := func(s string) {
+		from := b.Len()
+		b.WriteString(s)
+		spans = append(spans, span{from, b.Len()})
+	}
+	for _, f := range fields {
+		put(*f)
+	}
+	for _, l := range lists {
+		for _, s := range *l {
+			put(s)
+		}
+	}
+	if u.Email != nil {
+		put(*u.Email)
+	}
+	blob := b.String()
+	at := func(i int) string { return blob[spans[i].from:spans[i].to] }
+	for i, f := range fields {
+		*f = at(i)
+	}
+	all := make([]string, count)
+	next := len(fields)
+	used := 0
+	for _, l := range lists {
+		if *l == nil {
+			continue
+		}
+		from := used
+		for range *l {
+			all[used] = at(next)
+			used, next = used+1, next+1
+		}
+		*l = all[from:used:used]
+	}
+	if u.Email != nil {
+		all[count-1] = at(next)
+		c.Email = &all[count-1]
+	}
+}
+
 // IsM2M reports whether the token was issued to a machine through the client
 // credentials grant rather than to a person.
 func (u *Auth0User) IsM2M() bool {
