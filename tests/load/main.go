@@ -84,8 +84,8 @@ func cli(log *slog.Logger) error {
 // fullPlan is the documented run: about five minutes on two cores.
 func fullPlan() plan {
 	return plan{
-		concurrency: 32, rounds: 3, duration: 3 * time.Second, hotWarm: 500 * time.Millisecond,
-		distinct: 10_000, fresh: 20_000, flood: 100_000,
+		concurrency: 32, rounds: 5, duration: 3 * time.Second, hotWarm: 500 * time.Millisecond,
+		distinct: 10_000, fresh: 40_000, flood: 100_000,
 		child: true, bench: true,
 	}
 }
