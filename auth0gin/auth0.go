@@ -19,6 +19,7 @@ type Auth0 struct {
 	validators map[string]*validator.Validator // by alg
 	claims     *claimsLayout
 	cache      TokenCache // nil when disabled
+	freshHits  bool       // cache is a *MemoryCache, whose Get returns a new copy each time
 }
 
 // New checks cfg and returns an Auth0 ready to protect routes. It does not
@@ -51,6 +52,7 @@ func New(cfg Config) (*Auth0, error) {
 	default:
 		a.cache = NewMemoryCache(c.CacheMaxEntries, c.CacheMaxBytes)
 	}
+	_, a.freshHits = a.cache.(*MemoryCache)
 	return a, nil
 }
 
@@ -95,6 +97,9 @@ func (a *Auth0) Verify(ctx context.Context, token string) (*Auth0User, error) {
 	}
 	if a.cache != nil {
 		if u, ok := a.cache.Get(ctx, token); ok && a.trusted(u) {
+			if a.freshHits {
+				return u, nil
+			}
 			return u.clone(), nil
 		}
 	}

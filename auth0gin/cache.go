@@ -72,7 +72,7 @@ type cacheShard struct {
 
 type cacheEntry struct {
 	key        string
-	user       Auth0User // a compact copy; never changed once stored
+	user       packedUser // never changed once stored
 	expires    int64 // unix nanoseconds
 	size       int64
 	prev, next *cacheEntry
@@ -105,7 +105,7 @@ func (c *MemoryCache) shard(key string) *cacheShard {
 	return &c.shards[maphash.String(c.seed, key)%cacheShards]
 }
 
-// Get implements TokenCache.
+// Get implements TokenCache. Each call returns a new copy of the user.
 func (c *MemoryCache) Get(_ context.Context, token string) (*Auth0User, bool) {
 	s := c.shard(token)
 	now := time.Now().UnixNano()
@@ -121,7 +121,7 @@ func (c *MemoryCache) Get(_ context.Context, token string) (*Auth0User, bool) {
 	}
 	s.unlink(e)
 	s.pushFront(e)
-	return &e.user, true
+	return e.user.unpack(e.key), true
 }
 
 // Set implements TokenCache.
@@ -136,8 +136,7 @@ func (c *MemoryCache) Set(_ context.Context, token string, u *Auth0User, expires
 	if old, ok := s.m[token]; ok {
 		s.remove(old)
 	}
-	e := &cacheEntry{key: token, expires: expiresAt.UnixNano(), size: size}
-	u.compactInto(&e.user)
+	e := &cacheEntry{key: token, user: pack(u, token), expires: expiresAt.UnixNano(), size: size}
 	s.m[token] = e
 	s.bytes += size
 	s.pushFront(e)
@@ -163,7 +162,7 @@ func (c *MemoryCache) DeleteUser(_ context.Context, userID string) {
 		s := &c.shards[i]
 		s.mu.Lock()
 		for _, e := range s.m {
-			if e.user.ID == userID {
+			if e.user.id() == userID {
 				s.remove(e)
 			}
 		}
