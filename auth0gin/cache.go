@@ -73,7 +73,7 @@ type cacheShard struct {
 type cacheEntry struct {
 	key        string
 	user       packedUser // never changed once stored
-	expires    int64 // unix nanoseconds
+	expires    int64      // unix nanoseconds
 	size       int64
 	prev, next *cacheEntry
 }
