@@ -1,6 +1,7 @@
 package devtenant
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
 	"time"
@@ -163,36 +164,15 @@ func (t *Tenant) sweepLocked() {
 		return
 	}
 	t.lastSweep = now
-	for h, rt := range t.rts {
-		if f := t.families[rt.family]; f == nil || !now.Before(f.expires) {
-			delete(t.rts, h)
-		}
-	}
-	for id, f := range t.families {
-		if !now.Before(f.expires) {
-			delete(t.families, id)
-		}
-	}
-	for h, o := range t.opaque {
-		if !now.Before(o.exp) {
-			delete(t.opaque, h)
-		}
-	}
-	for h, c := range t.codes {
-		if !now.Before(c.expires) {
-			delete(t.codes, h)
-		}
-	}
-	for id, tx := range t.txs {
-		if !now.Before(tx.expires) {
-			delete(t.txs, id)
-		}
-	}
-	for h, d := range t.devices {
-		if now.Sub(d.expires) > time.Hour {
-			delete(t.devices, h)
-		}
-	}
+	maps.DeleteFunc(t.rts, func(_ string, rt *refreshToken) bool {
+		f := t.families[rt.family]
+		return f == nil || !now.Before(f.expires)
+	})
+	maps.DeleteFunc(t.families, func(_ string, f *rtFamily) bool { return !now.Before(f.expires) })
+	maps.DeleteFunc(t.opaque, func(_ string, o opaqueToken) bool { return !now.Before(o.exp) })
+	maps.DeleteFunc(t.codes, func(_ string, c *authCode) bool { return !now.Before(c.expires) })
+	maps.DeleteFunc(t.txs, func(_ string, tx *authTx) bool { return !now.Before(tx.expires) })
+	maps.DeleteFunc(t.devices, func(_ string, d *deviceAuth) bool { return now.Sub(d.expires) > time.Hour })
 	for id, s := range t.sessions {
 		if !now.Before(s.expires) {
 			delete(t.sessions, id)
