@@ -1,0 +1,116 @@
+// Command instr serves fresh tokens through one protected route in-process,
+// so that valgrind can count the instructions each request costs: a measure
+// that, unlike req/s on a shared 2-core VM (which swings ±20% from one second
+// to the next), repeats to the instruction. run.sh drives it and writes
+// docs/instructions.md.
+//
+//	instr -dir DIR sign N          # sign N fresh tokens into DIR (keys kept in DIR)
+//	instr -dir DIR serve N VARIANT # serve the first N of them through VARIANT
+//
+// VARIANT is auth0gin (cache on), auth0gin-nocache, or go-jwt-middleware-by-hand.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/auth0gin/auth0gin/auth0gin"
+	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
+	"github.com/auth0gin/auth0gin/internal/baseline"
+)
+
+func main() {
+	dir := flag.String("dir", os.TempDir(), "where the keys and tokens live")
+	addr := flag.String("addr", "127.0.0.1:7171", "the tenant's address: the same in every run, so tokens keep their issuer")
+	flag.Parse()
+	if err := run(*dir, *addr, flag.Args()); err != nil {
+		fmt.Fprintln(os.Stderr, "instr:", err)
+		os.Exit(1)
+	}
+}
+
+func run(dir, addr string, args []string) error {
+	if len(args) < 2 {
+		return fmt.Errorf("usage: instr -dir DIR sign N | serve N VARIANT")
+	}
+	n, err := strconv.Atoi(args[1])
+	if err != nil {
+		return fmt.Errorf("N: %w", err)
+	}
+	cfg := devtenant.Default()
+	cfg.Logger = slog.New(slog.DiscardHandler)
+	cfg.KeyFile = filepath.Join(dir, "keys.json") // the same keys in every run
+	tenant, err := devtenant.Listen(addr, cfg)
+	if err != nil {
+		return err
+	}
+	defer tenant.Close()
+	tokensFile := filepath.Join(dir, "tokens.txt")
+
+	if args[0] == "sign" {
+		toks := make([]string, n)
+		for i := range toks {
+			toks[i], err = tenant.IssueToken(context.Background(), devtenant.TokenRequest{
+				User: devtenant.AliceEmail, Claims: map[string]any{"https://example.com/n": strconv.Itoa(i)},
+			})
+			if err != nil {
+				return err
+			}
+		}
+		return os.WriteFile(tokensFile, []byte(strings.Join(toks, "\n")), 0o600)
+	}
+
+	b, err := os.ReadFile(tokensFile)
+	if err != nil {
+		return err
+	}
+	toks := strings.Split(string(b), "\n")
+	if len(args) < 3 || n >= len(toks) {
+		return fmt.Errorf("serve needs N < %d tokens and a variant", len(toks))
+	}
+	ok := func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"message": "ok"}) }
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	base := auth0gin.Config{Domain: tenant.URL, Audience: []string{devtenant.DefaultAudience}, Logger: slog.New(slog.DiscardHandler)}
+	switch args[2] {
+	case "auth0gin":
+		r.GET("/x", auth0gin.MustNew(base).RequireScopes("read:messages"), ok)
+	case "auth0gin-nocache":
+		base.DisableCache = true
+		r.GET("/x", auth0gin.MustNew(base).RequireScopes("read:messages"), ok)
+	case "go-jwt-middleware-by-hand":
+		mw, err := baseline.HandWired(tenant.URL, devtenant.DefaultAudience, "read:messages")
+		if err != nil {
+			return err
+		}
+		r.GET("/x", append(mw, ok)...)
+	default:
+		return fmt.Errorf("unknown variant %q", args[2])
+	}
+	serve := func(tok string) int {
+		req := httptest.NewRequest(http.MethodGet, "/x", nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		rec := httptest.NewRecorder()
+		r.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	if c := serve(toks[len(toks)-1]); c != http.StatusOK { // warm-up: fetch the keys
+		return fmt.Errorf("warm-up answered %d", c)
+	}
+	for i := range n {
+		if c := serve(toks[i]); c != http.StatusOK {
+			return fmt.Errorf("token %d answered %d", i, c)
+		}
+	}
+	return nil
+}
