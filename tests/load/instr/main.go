@@ -45,7 +45,7 @@ func run(dir, addr string, args []string) error {
 	}
 	n, err := strconv.Atoi(args[1])
 	if err != nil {
-		return fmt.Errorf("N: %w", err)
+		return fmt.Errorf("token count: %w", err)
 	}
 	cfg := devtenant.Default()
 	cfg.Logger = slog.New(slog.DiscardHandler)
