@@ -96,7 +96,7 @@ func (a *Auth0) Verify(ctx context.Context, token string) (*Auth0User, error) {
 		return nil, unauthorized(ErrMalformedToken, "empty token", nil)
 	}
 	if a.cache != nil {
-		if u, ok := a.cache.Get(ctx, token); ok && a.trusted(u) {
+		if u, ok := a.cache.Get(ctx, token); ok && a.trusted(u, time.Now()) {
 			if a.freshHits {
 				return u, nil
 			}
@@ -122,9 +122,9 @@ func (a *Auth0) Verify(ctx context.Context, token string) (*Auth0User, error) {
 // verdict to another: the issuer, an audience and the algorithm must be ours,
 // the token unexpired, and its key still published (a revoked key's tokens
 // stop at the next key refresh, not at CacheMaxTTL).
-func (a *Auth0) trusted(u *Auth0User) bool {
-	return u != nil && time.Now().Before(u.ExpiresAt) && u.Issuer == a.cfg.Issuer &&
-		a.validators[u.Algorithm] != nil && a.keys.has(u.KeyID) &&
+func (a *Auth0) trusted(u *Auth0User, now time.Time) bool {
+	return u != nil && now.Before(u.ExpiresAt) && u.Issuer == a.cfg.Issuer &&
+		a.validators[u.Algorithm] != nil && a.keys.known(u.KeyID, now) != nil &&
 		slices.ContainsFunc(a.cfg.Audience, func(aud string) bool { return slices.Contains(u.Audience, aud) })
 }
 

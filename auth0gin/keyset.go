@@ -91,14 +91,8 @@ func (k *keySet) keyFunc(ctx context.Context) (any, error) {
 // (within the rate limit) or when no usable set is held.
 func (k *keySet) key(ctx context.Context, kid string) (*jose.JSONWebKey, error) {
 	now := time.Now()
-	s := k.snap.Load()
-	if s != nil && now.Sub(s.fetched) <= k.maxStale {
-		if now.Sub(s.fetched) > k.refreshAge && now.UnixNano() >= k.nextTry.Load() {
-			k.start(now) // background; this request goes on with the keys it has
-		}
-		if key, ok := s.byKid[kid]; ok {
-			return key, nil
-		}
+	if key := k.known(kid, now); key != nil {
+		return key, nil
 	}
 	if kid == "" {
 		return nil, unauthorized(ErrUnknownKey, "unknown signing key", errors.New("token has no kid"))
@@ -113,7 +107,7 @@ func (k *keySet) key(ctx context.Context, kid string) (*jose.JSONWebKey, error) 
 	// Read the keys again whether we waited or were rate-limited: a fetch may
 	// have stored them between our first read and start (which then refused a
 	// new fetch because that one had just run).
-	s = k.snap.Load()
+	s := k.snap.Load()
 	if s == nil || time.Since(s.fetched) > k.maxStale {
 		k.mu.Lock()
 		err := k.lastErr
@@ -126,10 +120,19 @@ func (k *keySet) key(ctx context.Context, kid string) (*jose.JSONWebKey, error) 
 	return nil, unauthorized(ErrUnknownKey, "unknown signing key", fmt.Errorf("kid %q", kid))
 }
 
-// has reports whether kid is among the keys held and still usable.
-func (k *keySet) has(kid string) bool {
+// known returns the key for kid among the keys held, if they are still
+// usable, without waiting; when they are older than KeyRefreshInterval it
+// starts a refresh in the background. Verification and cache hits both look
+// keys up here, so a route served from the cache keeps the keys fresh too.
+func (k *keySet) known(kid string, now time.Time) *jose.JSONWebKey {
 	s := k.snap.Load()
-	return s != nil && s.byKid[kid] != nil && time.Since(s.fetched) <= k.maxStale
+	if s == nil || now.Sub(s.fetched) > k.maxStale {
+		return nil
+	}
+	if now.Sub(s.fetched) > k.refreshAge && now.UnixNano() >= k.nextTry.Load() {
+		k.start(now)
+	}
+	return s.byKid[kid]
 }
 
 // start returns a channel closed when the fetch in progress ends, starting

@@ -165,3 +165,26 @@ func TestCachedUserEqualsVerified(t *testing.T) {
 		}
 	}
 }
+
+// Cache hits alone keep the key set fresh: a hot token whose key the tenant
+// revokes is refused after a background refresh, with no cache miss needed.
+func TestHitsAloneRefreshKeys(t *testing.T) {
+	ti := newTestIssuer(t)
+	cfg := ti.config()
+	cfg.KeyRefreshInterval = time.Millisecond
+	a := mustNew(t, cfg)
+	kid := ti.addKey(t)
+	tok := ti.sign(t, kid, nil)
+	if _, err := a.Verify(t.Context(), tok); err != nil {
+		t.Fatal(err)
+	}
+	ti.removeKey(kid)
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if _, err := a.Verify(t.Context(), tok); errors.Is(err, auth0gin.ErrUnknownKey) {
+			return
+		}
+		if time.Now().After(deadline) { // a liveness guard, not a timing assert
+			t.Fatal("a revoked key's token stayed trusted while served from the cache")
+		}
+	}
+}
