@@ -17,9 +17,7 @@ type Auth0 struct {
 	cfg        Config
 	keys       *keySet
 	validators map[string]*validator.Validator // by alg
-	claims     *claimsLayout
 	cache      TokenCache // nil when disabled
-	freshHits  bool       // cache is a *MemoryCache, whose Get returns a new copy each time
 }
 
 // New checks cfg and returns an Auth0 ready to protect routes. It does not
@@ -34,7 +32,7 @@ func New(cfg Config) (*Auth0, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
-	a := &Auth0{cfg: c, claims: layout, validators: map[string]*validator.Validator{}}
+	a := &Auth0{cfg: c, validators: map[string]*validator.Validator{}}
 	a.keys = newKeySet(c)
 	for _, alg := range c.Algorithms {
 		v, err := validator.New(a.keys.keyFunc, validator.SignatureAlgorithm(alg), c.Issuer, c.Audience,
@@ -52,7 +50,6 @@ func New(cfg Config) (*Auth0, error) {
 	default:
 		a.cache = NewMemoryCache(c.CacheMaxEntries, c.CacheMaxBytes)
 	}
-	_, a.freshHits = a.cache.(*MemoryCache)
 	return a, nil
 }
 
@@ -97,10 +94,7 @@ func (a *Auth0) Verify(ctx context.Context, token string) (*Auth0User, error) {
 	}
 	if a.cache != nil {
 		if u, ok := a.cache.Get(ctx, token); ok && a.trusted(u, time.Now()) {
-			if a.freshHits {
-				return u, nil
-			}
-			return u.clone(), nil
+			return u, nil
 		}
 	}
 	u, err := a.verify(ctx, token)

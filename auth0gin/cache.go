@@ -15,8 +15,9 @@ import (
 // cache may be shared between APIs; an entry that lost its fields on the way
 // (a shared backend that does not store them) is simply verified again.
 type TokenCache interface {
-	// Get returns the user a token was validated as, if still cached. Verify
-	// hands each request its own copy of it.
+	// Get returns the user a token was validated as, if still cached: a copy
+	// the caller owns, since Verify hands it to one request, whose handler may
+	// change it.
 	Get(ctx context.Context, token string) (*Auth0User, bool)
 	// Set remembers that token was valid for u until expiresAt. u goes on to
 	// serve the request that verified it: Set must keep a copy, not u itself.

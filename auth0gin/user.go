@@ -48,28 +48,6 @@ type Auth0User struct {
 	payload string
 }
 
-// clone returns a copy sharing nothing mutable with u: the cache hands each
-// request its own, so a handler that edits its user cannot edit another's.
-// The string slices share one backing array, each capped so append copies.
-func (u *Auth0User) clone() *Auth0User {
-	c := *u
-	all := make([]string, 0, len(u.Permissions)+len(u.Scopes)+len(u.Roles)+len(u.Audience))
-	part := func(s []string) []string {
-		if s == nil {
-			return nil
-		}
-		from := len(all)
-		all = append(all, s...)
-		return all[from:len(all):len(all)]
-	}
-	c.Permissions, c.Scopes, c.Roles, c.Audience = part(u.Permissions), part(u.Scopes), part(u.Roles), part(u.Audience)
-	if u.Email != nil {
-		e := *u.Email
-		c.Email = &e
-	}
-	return &c
-}
-
 // IsM2M reports whether the token was issued to a machine through the client
 // credentials grant rather than to a person.
 func (u *Auth0User) IsM2M() bool {
