@@ -17,7 +17,7 @@ type Auth0 struct {
 	cfg        Config
 	keys       *keySet
 	validators map[string]*validator.Validator // by alg
-	cache      TokenCache // nil when disabled
+	cache      TokenCache                      // nil when disabled
 }
 
 // New checks cfg and returns an Auth0 ready to protect routes. It does not
