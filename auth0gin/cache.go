@@ -48,9 +48,9 @@ func (a *Auth0) ForgetUser(ctx context.Context, userID string) {
 
 const cacheShards = 16
 
-// entryOverhead approximates the memory an entry costs beyond its token: the
-// Auth0User, its strings and slices, the map slot and list links.
-const entryOverhead = 768
+// entryOverhead approximates the memory an entry costs beyond its token and
+// its packed user: the entry itself and its map slot.
+const entryOverhead = 256
 
 // MemoryCache is the default TokenCache: an LRU bounded both in entries and
 // in approximate bytes, split into 16 shards (each holding a sixteenth of the
@@ -111,35 +111,40 @@ func (c *MemoryCache) Get(_ context.Context, token string) (*Auth0User, bool) {
 	s := c.shard(token)
 	now := time.Now().UnixNano()
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	e, ok := s.m[token]
 	if !ok {
+		s.mu.Unlock()
 		return nil, false
 	}
 	if now >= e.expires {
 		s.remove(e)
+		s.mu.Unlock()
 		return nil, false
 	}
 	s.unlink(e)
 	s.pushFront(e)
-	return e.user.unpack(e.key), true
+	s.mu.Unlock()
+	return e.user.unpack(e.key), true // outside the lock: an entry never changes
 }
 
 // Set implements TokenCache.
 func (c *MemoryCache) Set(_ context.Context, token string, u *Auth0User, expiresAt time.Time) {
-	size := int64(len(token)) + entryOverhead
+	if !expiresAt.After(time.Now()) {
+		return
+	}
+	e := &cacheEntry{key: token, user: pack(u, token), expires: expiresAt.UnixNano()} // outside the lock
+	e.size = int64(len(token)+len(e.user.data)) + entryOverhead
 	s := c.shard(token)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if size > s.maxBytes || !expiresAt.After(time.Now()) {
+	if e.size > s.maxBytes {
 		return
 	}
 	if old, ok := s.m[token]; ok {
 		s.remove(old)
 	}
-	e := &cacheEntry{key: token, user: pack(u, token), expires: expiresAt.UnixNano(), size: size}
 	s.m[token] = e
-	s.bytes += size
+	s.bytes += e.size
 	s.pushFront(e)
 	for len(s.m) > s.maxEntries || s.bytes > s.maxBytes {
 		s.remove(s.head.prev)
