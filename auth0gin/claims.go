@@ -123,8 +123,7 @@ func (t *tokenClaims) Validate(context.Context) error {
 }
 
 func (t *tokenClaims) user(rc validator.RegisteredClaims, h header, token string) *Auth0User {
-	_, rest, _ := strings.Cut(token, ".")
-	payload, _, _ := strings.Cut(rest, ".")
+	lo, hi, _ := payloadSpan(token) // a verified JWS has one
 	f := t.fixed()
 	u := &Auth0User{
 		ID:          rc.Subject,
@@ -139,7 +138,7 @@ func (t *tokenClaims) user(rc validator.RegisteredClaims, h header, token string
 		Issuer:      rc.Issuer,
 		KeyID:       h.Kid,
 		Algorithm:   h.Alg,
-		payload:     payload,
+		payload:     token[lo:hi],
 	}
 	if u.Permissions == nil {
 		u.Permissions = []string{}
