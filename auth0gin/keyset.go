@@ -91,13 +91,14 @@ func (k *keySet) keyFunc(ctx context.Context) (any, error) {
 // (within the rate limit) or when no usable set is held.
 func (k *keySet) key(ctx context.Context, kid string) (*jose.JSONWebKey, error) {
 	now := time.Now()
+	seen := k.snap.Load()
 	if key := k.known(kid, now); key != nil {
 		return key, nil
 	}
 	if kid == "" {
 		return nil, unauthorized(ErrUnknownKey, "unknown signing key", errors.New("token has no kid"))
 	}
-	if done := k.start(now); done != nil {
+	if done := k.start(now, seen); done != nil {
 		select {
 		case <-done:
 		case <-ctx.Done():
@@ -130,18 +131,25 @@ func (k *keySet) known(kid string, now time.Time) *jose.JSONWebKey {
 		return nil
 	}
 	if now.Sub(s.fetched) > k.refreshAge && now.UnixNano() >= k.nextTry.Load() {
-		k.start(now)
+		k.start(now, s)
 	}
 	return s.byKid[kid]
 }
 
 // start returns a channel closed when the fetch in progress ends, starting
-// one when none is and the rate limit allows; nil when it does not.
-func (k *keySet) start(now time.Time) <-chan struct{} {
+// one when none is and the rate limit allows; nil when it does not. seen is
+// the key snapshot the caller looked in: if a fetch has stored newer keys
+// since, there is nothing to fetch (the caller reads the keys again), so
+// requests that read the keys just before a shared fetch ended do not start a
+// second one.
+func (k *keySet) start(now time.Time, seen *keySnapshot) <-chan struct{} {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if k.flight != nil {
 		return k.flight
+	}
+	if k.snap.Load() != seen {
+		return nil
 	}
 	if !k.lastStart.IsZero() && now.Sub(k.lastStart) < k.minRefetch {
 		return nil
