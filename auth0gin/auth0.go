@@ -2,6 +2,7 @@ package auth0gin
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -17,7 +18,8 @@ type Auth0 struct {
 	cfg        Config
 	keys       *keySet
 	validators map[string]*validator.Validator // by alg
-	cache      TokenCache                      // nil when disabled
+	claims     claimNames
+	cache      TokenCache // nil when disabled
 }
 
 // New checks cfg and returns an Auth0 ready to protect routes. It does not
@@ -28,16 +30,18 @@ func New(cfg Config) (*Auth0, error) {
 	if err != nil {
 		return nil, err
 	}
-	layout, err := newClaimsLayout(c.EmailClaim, c.RolesClaim)
+	names, err := newClaimNames(c.EmailClaim, c.RolesClaim)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
-	a := &Auth0{cfg: c, validators: map[string]*validator.Validator{}}
+	a := &Auth0{cfg: c, validators: map[string]*validator.Validator{}, claims: names}
 	a.keys = newKeySet(c)
 	for _, alg := range c.Algorithms {
+		// No custom claims: the validator would decode the payload a second
+		// time with go-jose's slow reflective JSON; verify reads the rest in
+		// one fast pass after the validator has accepted the token.
 		v, err := validator.New(a.keys.keyFunc, validator.SignatureAlgorithm(alg), c.Issuer, c.Audience,
-			validator.WithAllowedClockSkew(c.ClockSkew),
-			validator.WithCustomClaims(func() validator.CustomClaims { return &tokenClaims{layout: layout} }))
+			validator.WithAllowedClockSkew(c.ClockSkew))
 		if err != nil {
 			return nil, fmt.Errorf("%w: validator for %s: %w", ErrConfig, alg, err)
 		}
@@ -152,9 +156,19 @@ func (a *Auth0) verify(ctx context.Context, token string) (*Auth0User, error) {
 	if !ok {
 		return nil, unauthorized(ErrInvalidClaims, "invalid token", fmt.Errorf("validator returned %T", res))
 	}
-	tc, ok := vc.CustomClaims.(*tokenClaims)
-	if !ok {
-		return nil, unauthorized(ErrInvalidClaims, "invalid token", fmt.Errorf("custom claims are %T", vc.CustomClaims))
+	rc := vc.RegisteredClaims
+	// The validator accepts a token with no exp; RFC 9068 §2.2 requires it in
+	// access tokens, and a token that never expires would be trusted forever.
+	if rc.Expiry == 0 {
+		return nil, unauthorized(ErrMissingExpiry, "token has no exp", nil)
 	}
-	return tc.user(vc.RegisteredClaims, h, token), nil
+	if rc.Subject == "" {
+		return nil, unauthorized(ErrInvalidClaims, "invalid claims", errors.New("token has no sub"))
+	}
+	lo, hi, _ := payloadSpan(token) // a verified JWS has one
+	tc, err := decodeTokenClaims(token[lo:hi], a.claims)
+	if err != nil {
+		return nil, unauthorized(ErrInvalidClaims, "invalid claims", err)
+	}
+	return tc.user(rc, h, token[lo:hi]), nil
 }

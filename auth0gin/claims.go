@@ -1,158 +1,176 @@
 package auth0gin
 
 import (
-	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"reflect"
 	"strings"
 	"time"
-	"unicode"
+	"unicode/utf8"
 
 	"github.com/auth0/go-jwt-middleware/v2/validator"
+	json "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	jose "gopkg.in/go-jose/go-jose.v2"
-	josejson "gopkg.in/go-jose/go-jose.v2/json"
 	"gopkg.in/go-jose/go-jose.v2/jwt"
 )
 
-// fixedClaims are the claims every Auth0 access token may carry that the
-// Auth0User needs. They are decoded with go-jose's JSON package, which, unlike
-// encoding/json, matches names case-sensitively: "SCOPE" is not "scope".
-type fixedClaims struct {
-	Sub         string   `json:"sub"`
-	Exp         *float64 `json:"exp"`
-	Scope       string   `json:"scope"`
-	Permissions []string `json:"permissions"`
-	Gty         string   `json:"gty"`
-	Azp         string   `json:"azp"`
-	ClientID    string   `json:"client_id"`
-	OrgID       string   `json:"org_id"`
-	Email       *string  `json:"email"`
+// The validator checks the registered claims (iss, aud, exp, nbf, iat) and the
+// signature; tokenClaims are the rest of what an Auth0User needs. They are
+// decoded from the verified payload in one pass with encoding/json/v2's
+// reference implementation (github.com/go-json-experiment/json): names match
+// exactly ("SCOPE" is not "scope"), a name that appears twice or invalid UTF-8
+// is an error, and no reflection over a per-tenant struct is needed, so a
+// configured claim name may hold any character.
+type tokenClaims struct {
+	Scope       string
+	Permissions []string
+	Gty         string
+	Azp         string
+	ClientID    string
+	OrgID       string
+	Email       *string // the plain `email` claim
+	NsEmail     *string // Config.EmailClaim, which wins over `email`
+	Roles       []string
 }
 
-// claimsLayout is the Go type the payload decodes into: fixedClaims plus a
-// field for each configured namespaced claim, built once in New so that each
-// token's payload is decoded in a single pass.
-type claimsLayout struct {
-	typ      reflect.Type
-	emailIdx int // field index of the namespaced email claim, or -1
-	rolesIdx int // field index of the roles claim, or -1
+// claimNames are the configured claim names; "" when there is none.
+type claimNames struct {
+	email string // "" also when Config.EmailClaim is plain "email"
+	roles string
 }
 
-func newClaimsLayout(emailClaim, rolesClaim string) (*claimsLayout, error) {
-	fields := []reflect.StructField{{Name: "Fixed", Type: reflect.TypeFor[fixedClaims](), Anonymous: true}}
-	l := &claimsLayout{emailIdx: -1, rolesIdx: -1}
-	add := func(name string, t reflect.Type, goName string) (int, error) {
-		if !usableClaimName(name) {
-			return -1, fmt.Errorf("claim name %q is not usable: it is a registered claim or has characters JSON tags cannot hold", name)
+// coreClaims are the claims the core reads itself, or registered claims:
+// configured names may not shadow them.
+var coreClaims = []string{"sub", "exp", "iss", "aud", "iat", "nbf", "jti",
+	"scope", "permissions", "gty", "azp", "client_id", "org_id"}
+
+func newClaimNames(emailClaim, rolesClaim string) (claimNames, error) {
+	usable := func(name string) error {
+		if !utf8.ValidString(name) || strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 }) {
+			return fmt.Errorf("claim name %q is not valid JSON text", name)
 		}
-		fields = append(fields, reflect.StructField{Name: goName, Type: t, Tag: reflect.StructTag(`json:"` + name + `"`)})
-		return len(fields) - 1, nil
+		for _, c := range coreClaims {
+			if name == c {
+				return fmt.Errorf("claim name %q is a claim the core reads itself", name)
+			}
+		}
+		return nil
 	}
-	var err error
+	var n claimNames
 	if emailClaim != "" && emailClaim != "email" {
-		if l.emailIdx, err = add(emailClaim, reflect.TypeFor[*string](), "NsEmail"); err != nil {
-			return nil, err
+		if err := usable(emailClaim); err != nil {
+			return n, err
 		}
+		n.email = emailClaim
 	}
 	if rolesClaim != "" {
-		if rolesClaim == emailClaim {
-			return nil, errors.New("the roles claim and the email claim must differ")
+		if rolesClaim == emailClaim || rolesClaim == "email" {
+			return n, errors.New("the roles claim must differ from the email claims")
 		}
-		if l.rolesIdx, err = add(rolesClaim, reflect.TypeFor[[]string](), "Roles"); err != nil {
-			return nil, err
+		if err := usable(rolesClaim); err != nil {
+			return n, err
+		}
+		n.roles = rolesClaim
+	}
+	return n, nil
+}
+
+// claimsDecoder decodes a payload into c, reading only the members it needs
+// and skipping the rest without building them.
+type claimsDecoder struct {
+	names claimNames
+	c     *tokenClaims
+}
+
+// UnmarshalJSONFrom implements json.UnmarshalerFrom.
+func (d *claimsDecoder) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return err
+	}
+	if tok.Kind() != '{' {
+		return errors.New("the payload is not a JSON object")
+	}
+	for dec.PeekKind() != '}' {
+		name, err := dec.ReadToken() // an error here also ends a truncated object
+		if err != nil {
+			return err
+		}
+		var dst any
+		switch n := name.String(); {
+		case n == "scope":
+			dst = &d.c.Scope
+		case n == "permissions":
+			dst = &d.c.Permissions
+		case n == "gty":
+			dst = &d.c.Gty
+		case n == "azp":
+			dst = &d.c.Azp
+		case n == "client_id":
+			dst = &d.c.ClientID
+		case n == "org_id":
+			dst = &d.c.OrgID
+		case n == "email":
+			dst = &d.c.Email
+		case n == d.names.email && n != "":
+			dst = &d.c.NsEmail
+		case n == d.names.roles && n != "":
+			dst = &d.c.Roles
+		default:
+			if err := dec.SkipValue(); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := json.UnmarshalDecode(dec, dst); err != nil {
+			return err // it names the member by its JSON pointer
 		}
 	}
-	l.typ = reflect.StructOf(fields)
-	return l, nil
+	_, err = dec.ReadToken() // the closing brace
+	return err
 }
 
-// usableClaimName accepts a name the JSON decoder will match exactly: the
-// characters of a valid struct tag name (any other makes go-jose's decoder
-// silently fall back to the Go field name), and not a claim the core reads
-// itself.
-func usableClaimName(name string) bool {
-	switch name {
-	case "", "-", "sub", "exp", "iss", "aud", "iat", "nbf", "scope", "permissions", "gty", "azp", "client_id", "org_id":
-		return false
+// decodeTokenClaims decodes the claims of a verified token's payload segment.
+func decodeTokenClaims(segment string, names claimNames) (tokenClaims, error) {
+	var c tokenClaims
+	raw, err := base64.RawURLEncoding.DecodeString(segment)
+	if err != nil {
+		return c, fmt.Errorf("payload: %w", err)
 	}
-	for _, c := range name {
-		if !strings.ContainsRune("!#$%&()*+-./:<=>?@[]^_{|}~", c) && !unicode.IsLetter(c) && !unicode.IsDigit(c) {
-			return false
-		}
+	if err := json.Unmarshal(raw, &claimsDecoder{names: names, c: &c}); err != nil {
+		return c, fmt.Errorf("payload: %w", err)
 	}
-	return true
+	return c, nil
 }
 
-var errMissingExp = errors.New("token has no exp")
-var errMissingSub = errors.New("token has no sub")
-
-// tokenClaims is the validator's custom-claims value: it decodes what the
-// Auth0User needs from the verified payload.
-type tokenClaims struct {
-	layout *claimsLayout
-	v      reflect.Value // *layout.typ
-}
-
-// UnmarshalJSON decodes the verified payload.
-func (t *tokenClaims) UnmarshalJSON(b []byte) error {
-	t.v = reflect.New(t.layout.typ)
-	return josejson.Unmarshal(b, t.v.Interface())
-}
-
-func (t *tokenClaims) fixed() *fixedClaims {
-	return t.v.Elem().Field(0).Addr().Interface().(*fixedClaims)
-}
-
-// Validate implements validator.CustomClaims. The validator accepts a token
-// with no exp; RFC 9068 §2.2 makes exp required in access tokens, and a token
-// that never expires would be trusted forever.
-func (t *tokenClaims) Validate(context.Context) error {
-	if !t.v.IsValid() {
-		return errors.New("no claims")
-	}
-	f := t.fixed()
-	if f.Exp == nil {
-		return errMissingExp
-	}
-	if f.Sub == "" {
-		return errMissingSub
-	}
-	return nil
-}
-
-func (t *tokenClaims) user(rc validator.RegisteredClaims, h header, token string) *Auth0User {
-	lo, hi, _ := payloadSpan(token) // a verified JWS has one
-	f := t.fixed()
+// user builds the Auth0User of a verified token: rc are the registered claims
+// the validator checked, h its header, payload its payload segment.
+func (c *tokenClaims) user(rc validator.RegisteredClaims, h header, payload string) *Auth0User {
 	u := &Auth0User{
 		ID:          rc.Subject,
-		Permissions: f.Permissions,
-		Email:       f.Email,
-		Scopes:      strings.Fields(f.Scope),
-		ClientID:    f.Azp,
-		GrantType:   f.Gty,
-		OrgID:       f.OrgID,
+		Permissions: c.Permissions,
+		Email:       c.Email,
+		Scopes:      strings.Fields(c.Scope),
+		Roles:       c.Roles,
+		ClientID:    c.Azp,
+		GrantType:   c.Gty,
+		OrgID:       c.OrgID,
 		Audience:    rc.Audience,
 		ExpiresAt:   time.Unix(rc.Expiry, 0),
 		Issuer:      rc.Issuer,
 		KeyID:       h.Kid,
 		Algorithm:   h.Alg,
-		payload:     token[lo:hi],
+		payload:     payload,
 	}
 	if u.Permissions == nil {
 		u.Permissions = []string{}
 	}
 	if u.ClientID == "" {
-		u.ClientID = f.ClientID
+		u.ClientID = c.ClientID
 	}
-	if i := t.layout.emailIdx; i >= 0 {
-		if e := t.v.Elem().Field(i).Interface().(*string); e != nil {
-			u.Email = e
-		}
-	}
-	if i := t.layout.rolesIdx; i >= 0 {
-		u.Roles = t.v.Elem().Field(i).Interface().([]string)
+	if c.NsEmail != nil {
+		u.Email = c.NsEmail
 	}
 	return u
 }
@@ -171,12 +189,12 @@ func parseHeader(token string) (header, error) {
 	if strings.Count(token, ".") != 2 {
 		return h, errors.New("a JWS has three dot-separated parts")
 	}
-	seg := token[:strings.IndexByte(token, '.')]
+	seg, _, _ := strings.Cut(token, ".")
 	b, err := base64.RawURLEncoding.DecodeString(seg)
 	if err != nil {
 		return h, fmt.Errorf("header: %w", err)
 	}
-	if err := josejson.Unmarshal(b, &h); err != nil {
+	if err := json.Unmarshal(b, &h); err != nil {
 		return h, fmt.Errorf("header: %w", err)
 	}
 	return h, nil
@@ -202,8 +220,6 @@ func classify(err error) *AuthError {
 		return unauthorized(ErrIssuer, "wrong issuer", err)
 	case errors.Is(err, jwt.ErrInvalidAudience):
 		return unauthorized(ErrAudience, "wrong audience", err)
-	case errors.Is(err, errMissingExp):
-		return unauthorized(ErrMissingExpiry, "token has no exp", err)
 	case errors.Is(err, jose.ErrCryptoFailure):
 		return unauthorized(ErrInvalidSignature, "invalid signature", err)
 	case strings.Contains(err.Error(), "invalid token format"), strings.Contains(err.Error(), "could not parse the token"):

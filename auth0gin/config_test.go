@@ -45,7 +45,7 @@ func TestNewRejectsMisconfiguration(t *testing.T) {
 		"none":                  func(c *auth0gin.Config) { c.Algorithms = []string{"none"} },
 		"insecure JWKS URL":     func(c *auth0gin.Config) { c.JWKSURL = "http://evil.example/jwks.json" },
 		"negative timeout":      func(c *auth0gin.Config) { c.HTTPTimeout = -1 },
-		"quote in email claim":  func(c *auth0gin.Config) { c.EmailClaim = `a"b` },
+		"email claim not UTF-8": func(c *auth0gin.Config) { c.EmailClaim = "https://x/\xff" },
 		"bad scope source":      func(c *auth0gin.Config) { c.ScopeSource = 9 },
 		"roles claim = email's": func(c *auth0gin.Config) { c.EmailClaim, c.RolesClaim = "https://x/c", "https://x/c" },
 	}

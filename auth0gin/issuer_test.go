@@ -237,6 +237,13 @@ func (ti *testIssuer) sign(t testing.TB, kid string, over map[string]any) string
 	if err != nil {
 		t.Fatal(err)
 	}
+	return ti.signRaw(t, kid, payload)
+}
+
+// signRaw signs payload bytes as they are, for payloads json.Marshal cannot
+// produce (a name twice, invalid UTF-8).
+func (ti *testIssuer) signRaw(t testing.TB, kid string, payload []byte) string {
+	t.Helper()
 	k := ti.key(kid)
 	if k == nil {
 		k = &jose.JSONWebKey{Key: rsaKey(t, 7), KeyID: kid, Algorithm: "RS256"} // unpublished key

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	josejson "gopkg.in/go-jose/go-jose.v2/json"
+	json "github.com/go-json-experiment/json"
 )
 
 // Auth0User is the caller a validated access token describes. Each request
@@ -64,7 +64,10 @@ func (u *Auth0User) HasPermission(p string) bool { return slices.Contains(u.Perm
 func (u *Auth0User) HasRole(r string) bool { return slices.Contains(u.Roles, r) }
 
 // Claims decodes the whole verified token payload into v, for claims the
-// Auth0User has no field for. See also ClaimsFrom.
+// Auth0User has no field for. See also ClaimsFrom. It decodes as the core
+// does, with encoding/json/v2 semantics (github.com/go-json-experiment/json):
+// names match exactly, so `json:"org_id"` never reads "ORG_ID", and a name
+// that appears twice or invalid UTF-8 is an error rather than a guess.
 func (u *Auth0User) Claims(v any) error {
 	// The token was verified; its payload is decoded again only on demand, so
 	// neither requests nor the cache carry a second copy of it.
@@ -72,8 +75,7 @@ func (u *Auth0User) Claims(v any) error {
 	if err != nil {
 		return fmt.Errorf("%w: no verified payload: %w", ErrInvalidClaims, err)
 	}
-	// go-jose's JSON matches names case-sensitively, as the core's own claims do.
-	if err := josejson.Unmarshal(raw, v); err != nil {
+	if err := json.Unmarshal(raw, v); err != nil {
 		return fmt.Errorf("%w: %w", ErrInvalidClaims, err)
 	}
 	return nil
