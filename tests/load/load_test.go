@@ -2,6 +2,7 @@ package main
 
 import (
 	"log/slog"
+	"math"
 	"net/http"
 	"os"
 	"testing"
@@ -137,12 +138,38 @@ func TestHistogram(t *testing.T) {
 }
 
 func TestParseBench(t *testing.T) {
-	out := []byte("goos: linux\nBenchmarkRoute/bare-gin-2   \t  300000\t      3900 ns/op\t  100 B/op\nBenchmarkRoute/auth0gin-cached-2 \t 200000\t 4100 ns/op\nBenchmarkRoute/bare-gin-2 \t 300000\t 3700 ns/op\n")
+	out := []byte("goos: linux\nBenchmarkRoute/bare-gin-2   \t  300000\t      3900 ns/op\t  100 B/op\n" +
+		"BenchmarkRoute/auth0gin-cached-2 \t 200000\t 4100 ns/op\nBenchmarkRoute/bare-gin-2 \t 300000\t 3700 ns/op\n" +
+		"BenchmarkRouteNewToken/auth0gin-cached-2 \t 9000\t 90000 ns/op\nBenchmarkRouteNewToken \t 1\t 5 ns/op\n")
 	b, err := parseBench(out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(b.order) != 2 || b.median("bare-gin") != 3800 || b.median("auth0gin-cached") != 4100 {
+	if len(b.order) != 3 || b.median("Route/bare-gin") != 3800 || b.median("Route/auth0gin-cached") != 4100 ||
+		b.median("RouteNewToken/auth0gin-cached") != 90000 {
 		t.Fatalf("%+v", b)
+	}
+}
+
+// A ratio pairs the variants of one round: the machine's swing from round to
+// round cancels, where a ratio of independent medians would keep it.
+func TestPairedRatio(t *testing.T) {
+	rep := &report{cells: map[workload]*[variantN]cell{}}
+	cells := &[variantN]cell{}
+	rep.cells[fresh] = cells
+	for r, speed := range []float64{1, 0.6, 1.3, 0.7, 1.1} { // the machine's speed in each round
+		cells[index(cached)].runs = append(cells[index(cached)].runs, run{rps: 1000 * speed, serverCPU: speed})
+		// by hand is 5% slower, and ran in rounds that were slower still
+		cells[index(byHand)].runs = append(cells[index(byHand)].runs, run{rps: 950 * speed * []float64{1, 1.4, 0.8, 1.3, 0.9}[r], serverCPU: speed})
+	}
+	// Independent medians: 1000 / 893 = 1.12; paired: the median of 1/0.95 × {1, 1/1.4, 1/0.8, 1/1.3, 1/0.9}.
+	if got, want := rep.ratio(fresh, cached, byHand), 1/(0.95*1.0); math.Abs(got-want) > 1e-9 {
+		t.Errorf("ratio = %v, want %v", got, want)
+	}
+	if got := rep.cpuRatio(fresh, cached, byHand); math.Abs(got-1/0.95) > 1e-9 {
+		t.Errorf("cpuRatio = %v", got)
+	}
+	if got := rep.ratio(hot, cached, byHand); got != 0 {
+		t.Errorf("no cells: %v", got)
 	}
 }

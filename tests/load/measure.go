@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -94,6 +95,7 @@ type report struct {
 	pinned     string // how the cores were split, in words
 	loadBefore string
 	loadAfter  string
+	steal      string // share of the machine's CPU time the hypervisor took during the run
 	cells      map[workload]*[variantN]cell
 	flood      []heapPoint
 	floodNon2x int64
@@ -105,6 +107,7 @@ type report struct {
 // cannot run; wrong answers are listed in report.problems.
 func measure(ctx context.Context, p plan, log *slog.Logger) (*report, error) {
 	rep := &report{plan: p, started: time.Now(), loadBefore: loadAvg(), cells: map[workload]*[variantN]cell{}}
+	steal0, total0 := cpuTimes()
 	k0, err := newSigningKey("load-k0")
 	if err != nil {
 		return nil, err
@@ -208,6 +211,10 @@ func measure(ctx context.Context, p plan, log *slog.Logger) (*report, error) {
 		return nil, err
 	}
 	rep.loadAfter = loadAvg()
+	rep.steal = "unknown"
+	if steal1, total1 := cpuTimes(); total1 > total0 {
+		rep.steal = fmt.Sprintf("%.1f%%", 100*float64(steal1-steal0)/float64(total1-total0))
+	}
 	return rep, nil
 }
 
@@ -354,6 +361,33 @@ func loadAvg() string {
 		f = f[:14]
 	}
 	return f
+}
+
+// cpuTimes reads the machine's stolen and total CPU time, in clock ticks,
+// from the first line of /proc/stat (proc(5)); zeros when it cannot.
+func cpuTimes() (steal, total uint64) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, 0
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line)
+	if len(f) < 9 || f[0] != "cpu" {
+		return 0, 0
+	}
+	for i, v := range f[1:] {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			return 0, 0
+		}
+		if i < 8 { // user nice system idle iowait irq softirq steal; guest time is counted in user already
+			total += n
+		}
+		if i == 7 {
+			steal = n
+		}
+	}
+	return steal, total
 }
 
 func slug(w workload) string {
