@@ -55,9 +55,12 @@ type Config struct {
 	// ClientID is the SPA client id used by the Swagger UI login.
 	ClientID string
 	// EmailClaim names the namespaced email claim (e.g. "https://example.com/email").
-	// A plain `email` claim is used when it is absent.
+	// A plain `email` claim is used when it is absent. Names match exactly;
+	// any name will do except a claim the core reads itself (sub, scope,
+	// permissions, azp, ...).
 	EmailClaim string
-	// RolesClaim names a namespaced roles claim (an array of strings), if any.
+	// RolesClaim names a namespaced roles claim (an array of strings), if any,
+	// with the same rules as EmailClaim.
 	RolesClaim string
 	// Algorithms lists the accepted asymmetric signing algorithms (default RS256).
 	// HS* and "none" are always refused.
