@@ -142,7 +142,7 @@ func render(rep *report, faults []faultResult) string {
 
 	if rep.bench != nil {
 		f("## In-process benchmarks\n\n")
-		f("`%s` — the route served through a Gin engine with `httptest` (no network). ns/op is the median of 5; the ratio is the median over the 5 turns of the reference's ns/op over the sub-benchmark's, as `-count` runs the sub-benchmarks in turn.\n\n", strings.Join(benchCommand, " "))
+		f("`%s`, run %d times — the route served through a Gin engine with `httptest` (no network). Each run measures every sub-benchmark in a row; ns/op is the median of the runs, and the ratio the median over runs of the reference's ns/op over the sub-benchmark's in the same run.\n\n", strings.Join(benchCommand, " "), benchTurns)
 		for _, t := range []struct{ bench, what, ref string }{
 			{"Route", "**BenchmarkRoute**: one hot token.", "bare-gin"},
 			{"RouteNewToken", "**BenchmarkRouteNewToken**: every request a token the server never saw (1,024 tokens cycle through a cache of 256 entries, so each request misses and each insert evicts).", string(byHand)},
@@ -155,7 +155,7 @@ func render(rep *report, faults []faultResult) string {
 					continue
 				}
 				var all []string
-				var ratios []float64 // -count repeats the sub-benchmarks in turn: pair each with its turn's ref
+				var ratios []float64 // each paired with the reference of the same turn
 				for i, v := range rep.bench.nsPerOp[name] {
 					all = append(all, fmt.Sprintf("%.0f", v))
 					if i < len(ref) && v > 0 {
