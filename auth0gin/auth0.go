@@ -107,21 +107,31 @@ func (a *Auth0) Verify(ctx context.Context, token string) (*Auth0User, error) {
 	}
 	if a.cache != nil {
 		until := time.Now().Add(a.cfg.CacheMaxTTL)
-		if u.ExpiresAt.Before(until) {
-			until = u.ExpiresAt
+		if end := a.trustEnd(u); end.Before(until) {
+			until = end
 		}
 		a.cache.Set(ctx, token, u, until) // the cache keeps a copy; u serves this request
 	}
 	return u, nil
 }
 
+// trustEnd is when a cached verdict on u stops counting: its exp less
+// ClockSkew. The validator grants the skew as leeway past exp; the cache takes
+// it off instead, so a server whose clock runs behind never serves a token
+// from memory after its issuer deemed it expired. A token in its last
+// 2×ClockSkew is verified in full on every use, and passes while the validator
+// allows it.
+func (a *Auth0) trustEnd(u *Auth0User) time.Time {
+	return u.ExpiresAt.Add(-a.cfg.ClockSkew)
+}
+
 // trusted re-checks a cached user against this Auth0's own rules, so that a
 // cache shared between APIs (or a shared backend) can never lend one API's
 // verdict to another: the issuer, an audience and the algorithm must be ours,
-// the token unexpired, and its key still published (a revoked key's tokens
+// the token before its trustEnd, and its key still published (a revoked key's tokens
 // stop at the next key refresh, not at CacheMaxTTL).
 func (a *Auth0) trusted(u *Auth0User, now time.Time) bool {
-	return u != nil && now.Before(u.ExpiresAt) && u.Issuer == a.cfg.Issuer &&
+	return u != nil && now.Before(a.trustEnd(u)) && u.Issuer == a.cfg.Issuer &&
 		a.validators[u.Algorithm] != nil && a.keys.known(u.KeyID, now) != nil &&
 		slices.ContainsFunc(a.cfg.Audience, func(aud string) bool { return slices.Contains(u.Audience, aud) })
 }

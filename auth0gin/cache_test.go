@@ -1,6 +1,7 @@
 package auth0gin_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"runtime"
@@ -98,6 +99,58 @@ func TestCachedTokenNotTrustedPastExp(t *testing.T) {
 	time.Sleep(2100 * time.Millisecond)
 	if _, err := a.Verify(t.Context(), tok); !errors.Is(err, auth0gin.ErrExpired) {
 		t.Errorf("expired token served from the cache: %v", err)
+	}
+}
+
+// setCounter is a TokenCache that counts Set calls: Verify calls Set only
+// after a full verification, never for a hit it trusted.
+type setCounter struct {
+	*auth0gin.MemoryCache
+	sets int
+}
+
+func (c *setCounter) Set(ctx context.Context, token string, u *auth0gin.Auth0User, until time.Time) {
+	c.sets++
+	c.MemoryCache.Set(ctx, token, u, until)
+}
+
+// The validator lets ClockSkew run past exp; the cache takes it off, so a
+// token in its last ClockSkew is verified in full on every use, even when a
+// cache shared with a more trusting API holds it.
+func TestCacheTrustEndsClockSkewBeforeExp(t *testing.T) {
+	ti := newTestIssuer(t)
+	shared := &setCounter{MemoryCache: auth0gin.NewMemoryCache(0, 0)}
+	cfg := ti.config()
+	cfg.Cache = shared
+	cfg.ClockSkew = time.Minute
+	a := mustNew(t, cfg)
+	cfg.ClockSkew = 0
+	lenient := mustNew(t, cfg)
+
+	far := ti.token(t, map[string]any{"exp": time.Now().Add(time.Hour).Unix()})
+	near := ti.token(t, map[string]any{"exp": time.Now().Add(30 * time.Second).Unix()})
+	for range 3 {
+		for _, tok := range []string{far, near} {
+			if _, err := a.Verify(t.Context(), tok); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if shared.Len() != 1 || shared.sets != 4 {
+		t.Fatalf("cached %d tokens after %d full verifications; want 1 (the far one) after 4 (far once, near each time)", shared.Len(), shared.sets)
+	}
+	if _, err := lenient.Verify(t.Context(), near); err != nil {
+		t.Fatal(err)
+	}
+	if shared.Len() != 2 {
+		t.Fatalf("with no skew, near should be cached: %d entries", shared.Len())
+	}
+	sets := shared.sets
+	if _, err := a.Verify(t.Context(), near); err != nil {
+		t.Fatal(err)
+	}
+	if shared.sets != sets+1 {
+		t.Error("a hit within ClockSkew of exp was trusted, not verified in full")
 	}
 }
 
