@@ -30,7 +30,10 @@ type faultResult struct {
 	fetches       int64 // JWKS requests the issuer received
 	wantFetches   int64 // the exact count expected; -1 when only bounded
 	maxFetches    int64 // the bound on fetches; -1 when exact
-	note          string
+	// held counts the requests waiting at the server when a held JWKS was
+	// released, out of wantHeld (0 when the scenario holds none).
+	held, wantHeld int
+	note           string
 }
 
 // tally counts answers by kind of token, safely from every load worker.
@@ -290,9 +293,8 @@ func (k *faultKit) randomKidFlood(ctx context.Context, v variant, d time.Duratio
 // every connection's request has reached the server, so they all find the
 // kid unknown at once; exactly one fetch must serve them all.
 //
-// srv must be a server for the issuer is, warmed on the first key;
-// inFlight reports how many requests the server is holding (or -1).
-func (k *faultKit) newKidStorm(ctx context.Context, is *issuer, srv *server, n, conc int, inFlight func() int) (faultResult, error) {
+// srv must be a counted server for the issuer is, warmed on the first key.
+func (k *faultKit) newKidStorm(ctx context.Context, is *issuer, srv *server, n, conc int) (faultResult, error) {
 	r := faultResult{name: fmt.Sprintf("new kid: %d requests, %d connections at once", n, conc), variant: cached, wantFetches: 1, maxFetches: -1}
 	tok, err := is.sign(k.keys[1], 5000)
 	if err != nil {
@@ -312,17 +314,18 @@ func (k *faultKit) newKidStorm(ctx context.Context, is *issuer, srv *server, n, 
 	})
 	want, got := min(n, conc), 0
 	for range 600 { // up to 60s for every connection to be in
-		if got = inFlight(); got >= want || ctx.Err() != nil {
+		if got, err = fetchInFlight(ctx, k.client, srv.url); err != nil || got >= want || ctx.Err() != nil {
 			break
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	r.note = fmt.Sprintf("%d requests were waiting at the server when the JWKS answered", got)
 	release()
-	res, err := stop(false)
-	if err != nil {
+	res, stopErr := stop(false)
+	if err := errors.Join(err, stopErr); err != nil {
 		return r, err
 	}
+	r.held, r.wantHeld = got, want
+	r.note = fmt.Sprintf("%d requests were waiting at the server when the JWKS answered", got)
 	t.into(&r, res)
 	if r.requests != int64(n) {
 		r.note += fmt.Sprintf("; only %d of %d requests were answered", r.requests, n)
@@ -331,8 +334,7 @@ func (k *faultKit) newKidStorm(ctx context.Context, is *issuer, srv *server, n, 
 	return r, nil
 }
 
-// inProcessStorm runs newKidStorm against an in-process server whose
-// arrivals on route are counted.
+// inProcessStorm runs newKidStorm against an in-process server.
 func (k *faultKit) inProcessStorm(ctx context.Context, n, conc int) (faultResult, error) {
 	const minRefetch = 50 * time.Millisecond
 	is, err := newIssuer(k.keys[0])
@@ -344,12 +346,7 @@ func (k *faultKit) inProcessStorm(ctx context.Context, n, conc int) (faultResult
 	if err != nil {
 		return faultResult{}, err
 	}
-	var waiting atomic.Int64
-	srv, err := serveOn(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		waiting.Add(1)
-		defer waiting.Add(-1)
-		h.ServeHTTP(w, r)
-	}))
+	srv, err := serveOn(counted(h))
 	if err != nil {
 		return faultResult{}, err
 	}
@@ -357,12 +354,11 @@ func (k *faultKit) inProcessStorm(ctx context.Context, n, conc int) (faultResult
 	if err := k.warm(ctx, is, srv, minRefetch); err != nil {
 		return faultResult{}, err
 	}
-	return k.newKidStorm(ctx, is, srv, n, conc, func() int { return int(waiting.Load()) })
+	return k.newKidStorm(ctx, is, srv, n, conc)
 }
 
 // childStorm runs newKidStorm against a child server process, which can
 // hold more connections than this process's file limit allows for both ends.
-// Requests held at the server are read from its goroutine count.
 func (k *faultKit) childStorm(ctx context.Context, n, conc int, pin bool) (faultResult, error) {
 	const minRefetch = 50 * time.Millisecond
 	is, err := newIssuer(k.keys[0])
@@ -370,7 +366,7 @@ func (k *faultKit) childStorm(ctx context.Context, n, conc int, pin bool) (fault
 		return faultResult{}, err
 	}
 	defer is.close()
-	srv, err := startChild(cached, is.url(), pin, minRefetch)
+	srv, err := startChild(cached, is.url(), pin, minRefetch, true)
 	if err != nil {
 		return faultResult{}, err
 	}
@@ -378,17 +374,7 @@ func (k *faultKit) childStorm(ctx context.Context, n, conc int, pin bool) (fault
 	if err := k.warm(ctx, is, srv, minRefetch); err != nil {
 		return faultResult{}, err
 	}
-	base, err := fetchHeap(ctx, k.client, srv.url)
-	if err != nil {
-		return faultResult{}, err
-	}
-	return k.newKidStorm(ctx, is, srv, n, conc, func() int {
-		hs, err := fetchHeap(ctx, k.client, srv.url)
-		if err != nil {
-			return -1
-		}
-		return hs.Goroutines - base.Goroutines
-	})
+	return k.newKidStorm(ctx, is, srv, n, conc)
 }
 
 // warm makes srv fetch the first key set and waits out the rate limit.
@@ -485,6 +471,9 @@ func (r faultResult) check() error {
 	}
 	if r.requests == 0 {
 		errs = append(errs, errors.New("no request was answered"))
+	}
+	if r.held < r.wantHeld {
+		errs = append(errs, fmt.Errorf("only %d of %d requests were waiting at the server when the JWKS answered", r.held, r.wantHeld))
 	}
 	return errors.Join(errs...)
 }

@@ -65,7 +65,7 @@ func TestChildServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer is.close()
-	srv, err := startChild(cached, is.url(), false, 0)
+	srv, err := startChild(cached, is.url(), false, 0, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,10 +97,11 @@ func TestChildServer(t *testing.T) {
 }
 
 // TestFaults runs the fault scenarios: key rotation, JWKS slow / 503 /
-// refused / malformed, a random-kid flood, and 10,000 requests (over HTTP)
-// and 10,000 Verify calls (in-process) carrying a new kid at once.
+// refused / malformed, a random-kid flood, and 10,000 requests (over HTTP, to
+// a server in this process and to a child process) and 10,000 Verify calls
+// (in-process) carrying a new kid at once.
 func TestFaults(t *testing.T) {
-	fp := faultPlan{concurrency: 8, phase: 250 * time.Millisecond, flood: 700 * time.Millisecond, stormN: 10_000, stormConns: 500}
+	fp := faultPlan{concurrency: 8, phase: 250 * time.Millisecond, flood: 700 * time.Millisecond, stormN: 10_000, stormConns: 500, childConns: 1000}
 	results, err := faultScenarios(t.Context(), fp, false, quiet())
 	if err != nil {
 		t.Fatal(err)

@@ -148,7 +148,7 @@ func measure(ctx context.Context, p plan, log *slog.Logger) (*report, error) {
 
 	start := func(v variant) (*server, error) {
 		if p.child {
-			return startChild(v, is.url(), p.pin, 0)
+			return startChild(v, is.url(), p.pin, 0, false)
 		}
 		return startInProcess(v, is.url(), nil)
 	}

@@ -16,6 +16,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -31,7 +32,9 @@ const (
 	envIssuer = "AUTH0GIN_LOAD_ISSUER"
 	// envMinRefetch overrides Config.KeyMinRefetch (a duration).
 	envMinRefetch = "AUTH0GIN_LOAD_MIN_REFETCH"
-	listenLine    = "LISTEN "
+	// envCounted, when set, serves through counted.
+	envCounted = "AUTH0GIN_LOAD_COUNTED"
+	listenLine = "LISTEN "
 )
 
 // server is one variant listening on 127.0.0.1.
@@ -92,6 +95,48 @@ func serveOn(h http.Handler) (*server, error) {
 	}, nil
 }
 
+// inFlightPath answers how many requests a counted server is serving.
+const inFlightPath = "/debug/in-flight"
+
+// counted wraps h to count the requests it is serving, answered (less the one
+// asking) at inFlightPath. The new-kid storms release the JWKS only once every
+// connection's request is held at the server; the measured servers are not
+// wrapped, so they pay nothing for it.
+func counted(h http.Handler) http.Handler {
+	var n atomic.Int64
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == inFlightPath {
+			fmt.Fprint(w, n.Load())
+			return
+		}
+		n.Add(1)
+		defer n.Add(-1)
+		h.ServeHTTP(w, r)
+	})
+}
+
+// fetchInFlight asks a counted server how many requests it is serving.
+func fetchInFlight(ctx context.Context, client *http.Client, base string) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+inFlightPath, nil)
+	if err != nil {
+		return 0, fmt.Errorf("in-flight request: %w", err)
+	}
+	res, err := client.Do(req)
+	if err != nil {
+		return 0, fmt.Errorf("in-flight: %w", err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(res.Body, 64))
+	if err != nil {
+		return 0, fmt.Errorf("in-flight: %w", err)
+	}
+	n, err := strconv.Atoi(string(b))
+	if err != nil {
+		return 0, fmt.Errorf("in-flight: %w", err)
+	}
+	return n, nil
+}
+
 // startInProcess serves v in this process (the smoke test's way).
 func startInProcess(v variant, issuerURL string, tune func(*auth0gin.Config)) (*server, error) {
 	h, err := handler(v, issuerURL, tune)
@@ -103,9 +148,9 @@ func startInProcess(v variant, issuerURL string, tune func(*auth0gin.Config)) (*
 
 // startChild serves v in a child process with GOMAXPROCS=1, pinned to CPU 0
 // with taskset when pin is set. minRefetch, when not zero, is the child's
-// Config.KeyMinRefetch. The child exits when its stdin closes, so it cannot
-// outlive the harness.
-func startChild(v variant, issuerURL string, pin bool, minRefetch time.Duration) (*server, error) {
+// Config.KeyMinRefetch; with count, the child serves through counted. The
+// child exits when its stdin closes, so it cannot outlive the harness.
+func startChild(v variant, issuerURL string, pin bool, minRefetch time.Duration, count bool) (*server, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("own executable: %w", err)
@@ -119,6 +164,9 @@ func startChild(v variant, issuerURL string, pin bool, minRefetch time.Duration)
 	cmd.Env = append(os.Environ(), envChild+"="+string(v), envIssuer+"="+issuerURL, "GOMAXPROCS=1", "GIN_MODE=release")
 	if minRefetch > 0 {
 		cmd.Env = append(cmd.Env, envMinRefetch+"="+minRefetch.String())
+	}
+	if count {
+		cmd.Env = append(cmd.Env, envCounted+"=1")
 	}
 	cmd.Stderr = os.Stderr
 	stdin, err := cmd.StdinPipe()
@@ -185,6 +233,9 @@ func childMain() int {
 	if err != nil {
 		slog.Error("load child", "error", err)
 		return 1
+	}
+	if os.Getenv(envCounted) != "" {
+		h = counted(h)
 	}
 	s, err := serveOn(h)
 	if err != nil {
