@@ -92,7 +92,8 @@ type Config struct {
 	// bounds what a flood of tokens with unknown `kid`s can cost the tenant (default 5s).
 	KeyMinRefetch time.Duration
 	// KeyMaxStale is how long known keys keep working while the tenant cannot be
-	// reached or answers garbage (default 12h).
+	// reached or answers garbage (default 12h). It must be longer than
+	// KeyRefreshInterval.
 	KeyMaxStale time.Duration
 	// Cache holds validated tokens. Nil means an in-memory LRU bounded by the
 	// Cache* fields below; set DisableCache to verify every request.
@@ -232,8 +233,8 @@ func (c Config) resolve() (Config, error) {
 	}
 	if c.JWKSURL != "" {
 		u, err := url.Parse(c.JWKSURL)
-		if err != nil || !secureURL(u) {
-			return bad("JWKS URL %q must be https, or http on a loopback host", c.JWKSURL)
+		if err != nil || !secureURL(u) || u.User != nil {
+			return bad("JWKS URL %q must be https, or http on a loopback host, with no user or password", c.JWKSURL)
 		}
 	}
 	for _, d := range []*time.Duration{&c.ClockSkew, &c.HTTPTimeout, &c.KeyRefreshInterval, &c.KeyMinRefetch, &c.KeyMaxStale, &c.CacheMaxTTL} {
@@ -254,6 +255,11 @@ func (c Config) resolve() (Config, error) {
 	def(&c.KeyMinRefetch, DefaultKeyMinRefetch)
 	def(&c.KeyMaxStale, DefaultKeyMaxStale)
 	def(&c.CacheMaxTTL, DefaultCacheMaxTTL)
+	if c.KeyMaxStale <= c.KeyRefreshInterval {
+		// Keys would go stale before any background refresh, and requests
+		// with a known key would wait on a fetch.
+		return bad("KeyMaxStale (%v) must be longer than KeyRefreshInterval (%v)", c.KeyMaxStale, c.KeyRefreshInterval)
+	}
 	if c.MaxTokenBytes == 0 {
 		c.MaxTokenBytes = DefaultMaxTokenBytes
 	}

@@ -35,6 +35,7 @@ type testIssuer struct {
 
 	jwksHits    atomic.Int64
 	noDiscovery atomic.Bool
+	jwksURI     atomic.Pointer[string] // when set, discovery advertises it
 }
 
 const (
@@ -73,11 +74,12 @@ func newTestIssuer(t testing.TB) *testIssuer {
 			http.NotFound(w, r)
 			return
 		}
+		uri := ti.srv.URL + "/.well-known/jwks.json"
+		if p := ti.jwksURI.Load(); p != nil {
+			uri = *p
+		}
 		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(map[string]string{
-			"issuer":   ti.srv.URL + "/",
-			"jwks_uri": ti.srv.URL + "/.well-known/jwks.json",
-		})
+		_ = json.NewEncoder(w).Encode(map[string]string{"issuer": ti.srv.URL + "/", "jwks_uri": uri})
 	})
 	mux.HandleFunc("GET /.well-known/jwks.json", ti.serveJWKS)
 	ti.srv = httptest.NewServer(mux)

@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/auth0gin/auth0gin/auth0gin"
+	"github.com/auth0gin/auth0gin/internal/testutil"
 )
 
 // noCache verifies every token in full, so key-set behaviour is observable.
@@ -205,6 +207,23 @@ func TestStartsWhileTenantUnreachable(t *testing.T) {
 	var ae *auth0gin.AuthError
 	if !errors.As(err, &ae) || ae.Status != 401 {
 		t.Fatalf("want a 401 AuthError, got %#v", err)
+	}
+}
+
+// A jwks_uri carrying a user and password is refused (a JWKS is public: such
+// a URL is a mistake or a trap), and the password reaches no log line.
+func TestDiscoveredJWKSURIWithPasswordIsRefused(t *testing.T) {
+	ti := newTestIssuer(t)
+	uri := strings.Replace(ti.srv.URL, "http://", "http://jwks:s3cret@", 1) + "/elsewhere/jwks.json"
+	ti.jwksURI.Store(&uri)
+	var logs testutil.SyncBuffer
+	cfg := ti.config()
+	cfg.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	if _, err := mustNew(t, cfg).Verify(t.Context(), ti.token(t, nil)); err != nil {
+		t.Fatal(err) // through the /.well-known/jwks.json fallback
+	}
+	if !strings.Contains(logs.String(), "discovery failed") || strings.Contains(logs.String(), "s3cret") {
+		t.Errorf("want the refusal logged without the password: %q", logs.String())
 	}
 }
 
