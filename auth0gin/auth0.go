@@ -19,6 +19,7 @@ type Auth0 struct {
 	keys       *keySet
 	validators map[string]*validator.Validator // by alg
 	claims     claimNames
+	claimsTag  string     // claims.tag(), which every user this Auth0 builds carries
 	cache      TokenCache // nil when disabled
 }
 
@@ -34,7 +35,7 @@ func New(cfg Config) (*Auth0, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
-	a := &Auth0{cfg: c, validators: map[string]*validator.Validator{}, claims: names}
+	a := &Auth0{cfg: c, validators: map[string]*validator.Validator{}, claims: names, claimsTag: names.tag()}
 	a.keys = newKeySet(c)
 	for _, alg := range c.Algorithms {
 		// No custom claims: the validator would decode the payload a second
@@ -98,6 +99,9 @@ func (a *Auth0) Verify(ctx context.Context, token string) (*Auth0User, error) {
 	}
 	if a.cache != nil {
 		if u, ok := a.cache.Get(ctx, token); ok && a.trusted(u, time.Now()) {
+			// Caches keep no payload: it is the token's own, verified when cached.
+			lo, hi, _ := payloadSpan(token)
+			u.payload = token[lo:hi]
 			return u, nil
 		}
 	}
@@ -128,10 +132,12 @@ func (a *Auth0) trustEnd(u *Auth0User) time.Time {
 // trusted re-checks a cached user against this Auth0's own rules, so that a
 // cache shared between APIs (or a shared backend) can never lend one API's
 // verdict to another: the issuer, an audience and the algorithm must be ours,
-// the token before its trustEnd, and its key still published (a revoked key's tokens
-// stop at the next key refresh, not at CacheMaxTTL).
+// Email and Roles read from our claims, the token before its trustEnd and
+// verified within our CacheMaxTTL, and its key still published (a revoked
+// key's tokens stop at the next key refresh, not at CacheMaxTTL).
 func (a *Auth0) trusted(u *Auth0User, now time.Time) bool {
-	return u != nil && now.Before(a.trustEnd(u)) && u.Issuer == a.cfg.Issuer &&
+	return u != nil && now.Before(a.trustEnd(u)) && now.Sub(u.verifiedAt) < a.cfg.CacheMaxTTL &&
+		u.Issuer == a.cfg.Issuer && u.derivedBy == a.claimsTag &&
 		a.validators[u.Algorithm] != nil && a.keys.known(u.KeyID, now) != nil &&
 		slices.ContainsFunc(a.cfg.Audience, func(aud string) bool { return slices.Contains(u.Audience, aud) })
 }
@@ -180,5 +186,5 @@ func (a *Auth0) verify(ctx context.Context, token string) (*Auth0User, error) {
 	if err != nil {
 		return nil, unauthorized(ErrInvalidClaims, "invalid claims", err)
 	}
-	return tc.user(rc, h, token[lo:hi]), nil
+	return tc.user(rc, h, token[lo:hi], a.claimsTag), nil
 }

@@ -3,17 +3,21 @@ package auth0gin
 import (
 	"context"
 	"hash/maphash"
+	"strings"
 	"sync"
 	"time"
 )
 
 // TokenCache remembers validated tokens so each is verified once and then
 // trusted until it expires. Keys are the exact token strings; a shared
-// implementation (Redis, memcached) should store a hash of them instead.
+// implementation (Redis, memcached) should store a hash of them instead, and
+// each user as the bytes of its MarshalBinary (which carry the unexported
+// state Verify checks), treating bytes UnmarshalBinary refuses as a miss.
 // Implementations must be safe for concurrent use. Verify re-checks every
-// hit (issuer, audience, algorithm, key, expiry) against its own Config, so a
-// cache may be shared between APIs; an entry that lost its fields on the way
-// (a shared backend that does not store them) is simply verified again.
+// hit against its own Config (issuer, audience, algorithm, published key,
+// expiry, CacheMaxTTL, and the claims Email and Roles were read from), so a
+// cache may be shared between APIs; an entry that lost fields on the way is
+// simply verified again.
 type TokenCache interface {
 	// Get returns the user a token was validated as, if still cached: a copy
 	// the caller owns, since Verify hands it to one request, whose handler may
@@ -94,13 +98,17 @@ func NewMemoryCache(maxEntries int, maxBytes int64) *MemoryCache {
 		maxBytes = DefaultCacheMaxBytes
 	}
 	c := &MemoryCache{seed: maphash.MakeSeed()}
-	perEntries := max(1, maxEntries/cacheShards)
 	perBytes := max(3*DefaultMaxTokenBytes+entryOverhead, maxBytes/cacheShards)
 	for i := range c.shards {
 		s := &c.shards[i]
 		s.m = make(map[string]*cacheEntry)
 		s.head.next, s.head.prev = &s.head, &s.head
-		s.maxEntries, s.maxBytes = perEntries, perBytes
+		// The shards' entry bounds add up to maxEntries exactly; under 16,
+		// some shards hold none, and their tokens are verified every time.
+		s.maxEntries, s.maxBytes = maxEntries/cacheShards, perBytes
+		if i < maxEntries%cacheShards {
+			s.maxEntries++
+		}
 	}
 	return c
 }
@@ -127,7 +135,7 @@ func (c *MemoryCache) Get(_ context.Context, token string) (*Auth0User, bool) {
 	s.unlink(e)
 	s.pushFront(e)
 	s.mu.Unlock()
-	return e.user.unpack(e.key), true // outside the lock: an entry never changes
+	return e.user.unpack(), true // outside the lock: an entry never changes
 }
 
 // Set implements TokenCache.
@@ -135,18 +143,20 @@ func (c *MemoryCache) Set(_ context.Context, token string, u *Auth0User, expires
 	if !expiresAt.After(time.Now()) {
 		return
 	}
-	e := &cacheEntry{key: token, user: pack(u, token), expires: expiresAt.UnixNano()} // outside the lock
+	// Outside the lock. The key is a copy: token may be a substring of a much
+	// larger header value, which the entry would otherwise keep alive unbounded.
+	e := &cacheEntry{key: strings.Clone(token), user: pack(u), expires: expiresAt.UnixNano()}
 	e.size = int64(len(token)+len(e.user.data)) + entryOverhead
 	s := c.shard(token)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if e.size > s.maxBytes {
+	if e.size > s.maxBytes || s.maxEntries == 0 {
 		return
 	}
 	if old, ok := s.m[token]; ok {
 		s.remove(old)
 	}
-	s.m[token] = e
+	s.m[e.key] = e
 	s.bytes += e.size
 	s.pushFront(e)
 	for len(s.m) > s.maxEntries || s.bytes > s.maxBytes {

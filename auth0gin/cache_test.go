@@ -22,6 +22,15 @@ func TestMemoryCacheBounds(t *testing.T) {
 	if n := c.Len(); n > 160 || n < 16 {
 		t.Errorf("entry bound: %d entries", n)
 	}
+	for _, bound := range []int{1, 10, 17} { // the shards' bounds add up to it, even under 16
+		small := auth0gin.NewMemoryCache(bound, 1<<30)
+		for i := range 1000 {
+			small.Set(t.Context(), fmt.Sprintf("token-%d", i), u, until)
+		}
+		if n := small.Len(); n > bound || n == 0 {
+			t.Errorf("entry bound %d: %d entries", bound, n)
+		}
+	}
 	if _, ok := c.Get(t.Context(), "token-9999"); !ok {
 		t.Error("the most recent entry was evicted")
 	}

@@ -45,6 +45,15 @@ type claimNames struct {
 var coreClaims = []string{"sub", "exp", "iss", "aud", "iat", "nbf", "jti",
 	"scope", "permissions", "gty", "azp", "client_id", "org_id"}
 
+// tag names the claims a user's Email and Roles were read from: "" for the
+// plain ones, so that a user encoded without it still matches by default.
+func (n claimNames) tag() string {
+	if n.email == "" && n.roles == "" {
+		return ""
+	}
+	return n.email + "\x00" + n.roles
+}
+
 func newClaimNames(emailClaim, rolesClaim string) (claimNames, error) {
 	usable := func(name string) error {
 		if !utf8.ValidString(name) || strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 }) {
@@ -145,8 +154,9 @@ func decodeTokenClaims(segment string, names claimNames) (tokenClaims, error) {
 }
 
 // user builds the Auth0User of a verified token: rc are the registered claims
-// the validator checked, h its header, payload its payload segment.
-func (c *tokenClaims) user(rc validator.RegisteredClaims, h header, payload string) *Auth0User {
+// the validator checked, h its header, payload its payload segment, and tag
+// the claimNames.tag of the names c was decoded with.
+func (c *tokenClaims) user(rc validator.RegisteredClaims, h header, payload, tag string) *Auth0User {
 	u := &Auth0User{
 		ID:          rc.Subject,
 		Permissions: c.Permissions,
@@ -162,6 +172,8 @@ func (c *tokenClaims) user(rc validator.RegisteredClaims, h header, payload stri
 		KeyID:       h.Kid,
 		Algorithm:   h.Alg,
 		payload:     payload,
+		derivedBy:   tag,
+		verifiedAt:  time.Now().Round(0), // the wall clock alone, as a cache keeps it
 	}
 	if u.Permissions == nil {
 		u.Permissions = []string{}

@@ -46,6 +46,12 @@ type Auth0User struct {
 	// sharing the token's memory, for Claims. It is no credential: the
 	// signature is not kept, so printing a user cannot leak a usable token.
 	payload string
+	// derivedBy names the claims Email and Roles were read from
+	// (claimNames.tag), so that a cache shared with an API that reads other
+	// claims never lends it this user.
+	derivedBy string
+	// verifiedAt is when the token was last verified in full, for CacheMaxTTL.
+	verifiedAt time.Time
 }
 
 // IsM2M reports whether the token was issued to a machine through the client
