@@ -18,7 +18,7 @@ import (
 type packedUser struct {
 	data     string // see pack
 	expires  int64  // ExpiresAt, unix seconds
-	verified int64  // verifiedAt, unix nanoseconds
+	verified int64  // verifiedAt
 }
 
 // scalars lists the string fields of u, in packing order.
@@ -33,7 +33,7 @@ func lists(u *Auth0User) [4]*[]string {
 
 // pack encodes u.
 func pack(u *Auth0User) packedUser {
-	return packedUser{data: string(appendPacked(nil, u)), expires: u.ExpiresAt.Unix(), verified: u.verifiedAt.UnixNano()}
+	return packedUser{data: string(appendPacked(nil, u)), expires: u.ExpiresAt.Unix(), verified: u.verifiedAt}
 }
 
 // appendPacked appends u's strings and lists to b: each string as its length
@@ -82,7 +82,7 @@ func payloadSpan(token string) (lo, hi int, ok bool) {
 // unpack returns a new Auth0User from p: its strings share p's memory (they
 // are immutable), its slices and Email are its own.
 func (p *packedUser) unpack() *Auth0User {
-	u := &Auth0User{ExpiresAt: time.Unix(p.expires, 0), verifiedAt: time.Unix(0, p.verified)}
+	u := &Auth0User{ExpiresAt: time.Unix(p.expires, 0), verifiedAt: p.verified}
 	_ = unpackInto(p.data, u) // pack wrote it: it cannot fail
 	return u
 }
@@ -193,7 +193,7 @@ const marshalVersion = 1
 func (u *Auth0User) MarshalBinary() ([]byte, error) {
 	b := []byte{marshalVersion}
 	b = binary.AppendVarint(b, u.ExpiresAt.Unix())
-	b = binary.AppendVarint(b, u.verifiedAt.UnixNano())
+	b = binary.AppendVarint(b, u.verifiedAt)
 	return appendPacked(b, u), nil
 }
 
@@ -218,7 +218,7 @@ func (u *Auth0User) UnmarshalBinary(b []byte) error {
 	if err := unpackInto(string(b[n:]), &v); err != nil {
 		return err
 	}
-	v.ExpiresAt, v.verifiedAt = time.Unix(exp, 0), time.Unix(0, verified)
+	v.ExpiresAt, v.verifiedAt = time.Unix(exp, 0), verified
 	*u = v
 	return nil
 }

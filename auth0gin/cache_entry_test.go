@@ -14,15 +14,15 @@ func packUsers() []*Auth0User {
 	email := "a\x00b@example.com"
 	long := strings.Repeat("é", 300) // lengths past one varint byte
 	return []*Auth0User{
-		{ID: "auth0|x", Permissions: []string{}, ExpiresAt: time.Unix(1700000000, 0), verifiedAt: time.Unix(0, 1699999999123456789)},
+		{ID: "auth0|x", Permissions: []string{}, ExpiresAt: time.Unix(1700000000, 0), verifiedAt: 1699999999123456789},
 		{
 			ID: long, Permissions: []string{"read:messages", "a\x00admin", ""}, Email: &email,
 			Scopes: []string{"openid"}, Roles: []string{long}, ClientID: "c", GrantType: "password", OrgID: "org",
 			Audience: []string{"https://api", "https://t/userinfo"}, ExpiresAt: time.Unix(1, 0),
 			Issuer: "https://t/", KeyID: "k", Algorithm: "RS256", derivedBy: "https://e/email\x00https://e/roles",
-			verifiedAt: time.Unix(0, -5),
+			verifiedAt: -5,
 		},
-		{ID: "", Permissions: nil, Scopes: []string{}, ExpiresAt: time.Unix(0, 0), verifiedAt: time.Unix(0, 0)}, // nothing at all
+		{ID: "", Permissions: nil, Scopes: []string{}, ExpiresAt: time.Unix(0, 0), verifiedAt: 0}, // nothing at all
 	}
 }
 

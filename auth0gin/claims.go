@@ -173,7 +173,7 @@ func (c *tokenClaims) user(rc validator.RegisteredClaims, h header, payload, tag
 		Algorithm:   h.Alg,
 		payload:     payload,
 		derivedBy:   tag,
-		verifiedAt:  time.Now().Round(0), // the wall clock alone, as a cache keeps it
+		verifiedAt:  time.Now().UnixNano(),
 	}
 	if u.Permissions == nil {
 		u.Permissions = []string{}

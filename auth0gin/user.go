@@ -50,8 +50,9 @@ type Auth0User struct {
 	// (claimNames.tag), so that a cache shared with an API that reads other
 	// claims never lends it this user.
 	derivedBy string
-	// verifiedAt is when the token was last verified in full, for CacheMaxTTL.
-	verifiedAt time.Time
+	// verifiedAt is when the token was last verified in full (unix
+	// nanoseconds), for CacheMaxTTL.
+	verifiedAt int64
 }
 
 // IsM2M reports whether the token was issued to a machine through the client
