@@ -45,8 +45,8 @@ type claimNames struct {
 var coreClaims = []string{"sub", "exp", "iss", "aud", "iat", "nbf", "jti",
 	"scope", "permissions", "gty", "azp", "client_id", "org_id"}
 
-// tag names the claims a user's Email and Roles were read from: "" for the
-// plain ones, so that a user encoded without it still matches by default.
+// tag names the claims a user's Email and Roles were read from; "" for the
+// plain `email` claim and no roles claim.
 func (n claimNames) tag() string {
 	if n.email == "" && n.roles == "" {
 		return ""
