@@ -1,6 +1,7 @@
 package auth0gin
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -31,40 +32,68 @@ func lists(u *Auth0User) [4]*[]string {
 	return [4]*[]string{&u.Permissions, &u.Scopes, &u.Roles, &u.Audience}
 }
 
-// pack encodes u.
-func pack(u *Auth0User) packedUser {
-	return packedUser{data: string(appendPacked(nil, u)), expires: u.ExpiresAt.Unix(), verified: u.verifiedAt}
+// pack encodes u after prefix, in one new string: the memory cache puts the
+// token there, so that an entry's token and user are a single allocation. p's
+// data is the part after prefix.
+func pack(prefix string, u *Auth0User) (all string, p packedUser) {
+	var n counter
+	packTo(&n, u)
+	var b strings.Builder
+	b.Grow(len(prefix) + int(n))
+	b.WriteString(prefix)
+	packTo(&b, u)
+	all = b.String()
+	return all, packedUser{data: all[len(prefix):], expires: u.ExpiresAt.Unix(), verified: u.verifiedAt}
 }
 
-// appendPacked appends u's strings and lists to b: each string as its length
+// packWriter is what packTo writes to: a strings.Builder, a bytes.Buffer, or
+// a counter to size one first.
+type packWriter interface {
+	WriteByte(byte) error
+	WriteString(string) (int, error)
+}
+
+// packTo writes u's strings and lists: each string as its length (a uvarint)
 // and bytes; each list as 0 for nil, else its length + 1 and its strings;
 // Email as 0 for nil, else 1 and the string.
-func appendPacked(b []byte, u *Auth0User) []byte {
+func packTo[W packWriter](w W, u *Auth0User) {
+	num := func(x uint64) {
+		for ; x >= 0x80; x >>= 7 {
+			_ = w.WriteByte(byte(x) | 0x80)
+		}
+		_ = w.WriteByte(byte(x))
+	}
 	put := func(s string) {
-		b = binary.AppendUvarint(b, uint64(len(s)))
-		b = append(b, s...)
+		num(uint64(len(s)))
+		_, _ = w.WriteString(s)
 	}
 	for _, f := range scalars(u) {
 		put(*f)
 	}
 	for _, l := range lists(u) {
 		if *l == nil {
-			b = binary.AppendUvarint(b, 0)
+			num(0)
 			continue
 		}
-		b = binary.AppendUvarint(b, uint64(len(*l))+1)
+		num(uint64(len(*l)) + 1)
 		for _, s := range *l {
 			put(s)
 		}
 	}
 	if u.Email == nil {
-		b = binary.AppendUvarint(b, 0)
+		num(0)
 	} else {
-		b = binary.AppendUvarint(b, 1)
+		num(1)
 		put(*u.Email)
 	}
-	return b
 }
+
+// counter is a packWriter that only counts bytes.
+type counter int
+
+func (c *counter) WriteByte(byte) error { *c++; return nil }
+
+func (c *counter) WriteString(s string) (int, error) { *c += counter(len(s)); return len(s), nil }
 
 // payloadSpan locates the payload segment of a compact JWS.
 func payloadSpan(token string) (lo, hi int, ok bool) {
@@ -89,7 +118,7 @@ func (p *packedUser) unpack() *Auth0User {
 
 var errPacked = errors.New("auth0gin: malformed packed user")
 
-// unpackInto decodes what appendPacked wrote into u's strings and lists. It
+// unpackInto decodes what packTo wrote into u's strings and lists. It
 // checks every length, so bytes from a shared store cannot make it panic.
 func unpackInto(data string, u *Auth0User) error {
 	r := reader{d: data}
@@ -141,7 +170,7 @@ func unpackInto(data string, u *Auth0User) error {
 	return nil
 }
 
-// reader reads what appendPacked wrote; past the end or on an overlong
+// reader reads what packTo wrote; past the end or on an overlong
 // number it sets bad and reads zeros.
 type reader struct {
 	d   string
@@ -191,10 +220,15 @@ const marshalVersion = 1
 // a cached user, but not the token's payload, which Verify takes from the
 // token itself. encoding/gob uses it too.
 func (u *Auth0User) MarshalBinary() ([]byte, error) {
-	b := []byte{marshalVersion}
+	var n counter
+	packTo(&n, u)
+	b := make([]byte, 1, 1+2*binary.MaxVarintLen64+int(n))
+	b[0] = marshalVersion
 	b = binary.AppendVarint(b, u.ExpiresAt.Unix())
 	b = binary.AppendVarint(b, u.verifiedAt)
-	return appendPacked(b, u), nil
+	w := bytes.NewBuffer(b)
+	packTo(w, u)
+	return w.Bytes(), nil
 }
 
 // UnmarshalBinary decodes what MarshalBinary wrote into u. Bytes it did not

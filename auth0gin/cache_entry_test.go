@@ -28,7 +28,10 @@ func packUsers() []*Auth0User {
 
 func TestPackRoundTrip(t *testing.T) {
 	for i, u := range packUsers() {
-		p := pack(u)
+		all, p := pack("aGVhZGVy.cGF5bG9hZA.c2ln", u)
+		if all[:24] != "aGVhZGVy.cGF5bG9hZA.c2ln" || all[24:] != p.data {
+			t.Errorf("%d: %q does not hold the prefix, then the packed user", i, all)
+		}
 		got := p.unpack()
 		if !reflect.DeepEqual(got, u) {
 			t.Errorf("%d: unpacked %#v\nwant %#v", i, got, u)
