@@ -145,7 +145,7 @@ func (c *MemoryCache) Set(_ context.Context, token string, u *Auth0User, expires
 	if !expiresAt.After(time.Now()) {
 		return
 	}
-	// Outside the lock. The key is a copy: token may be a substring of a much
+	// Outside the lock. pack copies the token: it may be a substring of a much
 	// larger header value, which the entry would otherwise keep alive unbounded.
 	s, h := c.shard(token)
 	all, p := pack(token, u)

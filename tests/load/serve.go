@@ -50,7 +50,6 @@ type heapStats struct {
 	HeapInuse    uint64 `json:"heap_inuse"`
 	Sys          uint64 `json:"sys"`
 	CacheEntries int    `json:"cache_entries"`
-	Goroutines   int    `json:"goroutines"`
 }
 
 // handler is v's engine plus the harness's debug routes: /debug/heap and, for
@@ -64,7 +63,7 @@ func handler(v variant, issuerURL string, tune func(*auth0gin.Config)) (http.Han
 		runtime.GC()
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
-		hs := heapStats{HeapAlloc: ms.HeapAlloc, HeapInuse: ms.HeapInuse, Sys: ms.Sys, Goroutines: runtime.NumGoroutine()}
+		hs := heapStats{HeapAlloc: ms.HeapAlloc, HeapInuse: ms.HeapInuse, Sys: ms.Sys}
 		if cache != nil {
 			hs.CacheEntries = cache.Len()
 		}
@@ -117,21 +116,8 @@ func counted(h http.Handler) http.Handler {
 
 // fetchInFlight asks a counted server how many requests it is serving.
 func fetchInFlight(ctx context.Context, client *http.Client, base string) (int, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+inFlightPath, nil)
-	if err != nil {
-		return 0, fmt.Errorf("in-flight request: %w", err)
-	}
-	res, err := client.Do(req)
-	if err != nil {
-		return 0, fmt.Errorf("in-flight: %w", err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(res.Body, 64))
-	if err != nil {
-		return 0, fmt.Errorf("in-flight: %w", err)
-	}
-	n, err := strconv.Atoi(string(b))
-	if err != nil {
+	var n int
+	if err := getJSON(ctx, client, base+inFlightPath, &n); err != nil {
 		return 0, fmt.Errorf("in-flight: %w", err)
 	}
 	return n, nil
@@ -251,19 +237,24 @@ func childMain() int {
 // fetchHeap asks a server for its heap after a full GC.
 func fetchHeap(ctx context.Context, client *http.Client, base string) (heapStats, error) {
 	var hs heapStats
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/debug/heap", nil)
-	if err != nil {
-		return hs, fmt.Errorf("heap request: %w", err)
-	}
-	res, err := client.Do(req)
-	if err != nil {
-		return hs, fmt.Errorf("heap: %w", err)
-	}
-	defer res.Body.Close()
-	if err := json.NewDecoder(res.Body).Decode(&hs); err != nil {
+	if err := getJSON(ctx, client, base+"/debug/heap", &hs); err != nil {
 		return hs, fmt.Errorf("heap: %w", err)
 	}
 	return hs, nil
+}
+
+// getJSON decodes the JSON answer of GET url into v.
+func getJSON(ctx context.Context, client *http.Client, url string, v any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	res, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	return json.NewDecoder(res.Body).Decode(v)
 }
 
 // clockTick is the unit of /proc/<pid>/stat times (USER_HZ, 100 on Linux).
