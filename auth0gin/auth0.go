@@ -105,11 +105,14 @@ func (a *Auth0) Verify(ctx context.Context, token string) (*Auth0User, error) {
 			return u, nil
 		}
 	}
-	u, err := a.verify(ctx, token)
+	u, early, err := a.verify(ctx, token)
 	if err != nil {
 		return nil, err
 	}
-	if a.cache != nil {
+	// A token accepted before its nbf or iat, within ClockSkew, is not cached:
+	// an API sharing the cache with less skew would take it as valid already.
+	// It is cached at its first use once its time has come.
+	if a.cache != nil && !early {
 		until := time.Now().Add(a.cfg.CacheMaxTTL)
 		if end := a.trustEnd(u); end.Before(until) {
 			until = end
@@ -142,49 +145,52 @@ func (a *Auth0) trusted(u *Auth0User, now time.Time) bool {
 		slices.ContainsFunc(a.cfg.Audience, func(aud string) bool { return slices.Contains(u.Audience, aud) })
 }
 
-func (a *Auth0) verify(ctx context.Context, token string) (*Auth0User, error) {
+// verify checks token in full. early reports that the validator accepted it
+// only thanks to ClockSkew's leeway on nbf or iat.
+func (a *Auth0) verify(ctx context.Context, token string) (u *Auth0User, early bool, err error) {
 	if !wellFormed(token) {
-		return nil, unauthorized(ErrMalformedToken, "malformed token", nil)
+		return nil, false, unauthorized(ErrMalformedToken, "malformed token", nil)
 	}
 	h, err := parseHeader(token)
 	if err != nil {
-		return nil, unauthorized(ErrMalformedToken, "malformed token", err)
+		return nil, false, unauthorized(ErrMalformedToken, "malformed token", err)
 	}
 	v, ok := a.validators[h.Alg]
 	if !ok {
-		return nil, unauthorized(ErrAlgorithm, "signing algorithm not allowed", fmt.Errorf("alg %q", h.Alg))
+		return nil, false, unauthorized(ErrAlgorithm, "signing algorithm not allowed", fmt.Errorf("alg %q", h.Alg))
 	}
 	if !allowedTyp(h.Typ) {
-		return nil, unauthorized(ErrMalformedToken, "not an access token", fmt.Errorf("typ %q", h.Typ))
+		return nil, false, unauthorized(ErrMalformedToken, "not an access token", fmt.Errorf("typ %q", h.Typ))
 	}
 	key, err := a.keys.key(ctx, h.Kid)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if key.Algorithm != "" && key.Algorithm != h.Alg {
-		return nil, unauthorized(ErrAlgorithm, "signing algorithm not allowed", fmt.Errorf("key %q is for %s, token says %s", h.Kid, key.Algorithm, h.Alg))
+		return nil, false, unauthorized(ErrAlgorithm, "signing algorithm not allowed", fmt.Errorf("key %q is for %s, token says %s", h.Kid, key.Algorithm, h.Alg))
 	}
 	res, err := v.ValidateToken(context.WithValue(ctx, verifyKey{}, key), token)
 	if err != nil {
-		return nil, classify(err)
+		return nil, false, classify(err)
 	}
 	vc, ok := res.(*validator.ValidatedClaims)
 	if !ok {
-		return nil, unauthorized(ErrInvalidClaims, "invalid token", fmt.Errorf("validator returned %T", res))
+		return nil, false, unauthorized(ErrInvalidClaims, "invalid token", fmt.Errorf("validator returned %T", res))
 	}
 	rc := vc.RegisteredClaims
 	// The validator accepts a token with no exp; RFC 9068 §2.2 requires it in
 	// access tokens, and a token that never expires would be trusted forever.
 	if rc.Expiry == 0 {
-		return nil, unauthorized(ErrMissingExpiry, "token has no exp", nil)
+		return nil, false, unauthorized(ErrMissingExpiry, "token has no exp", nil)
 	}
 	if rc.Subject == "" {
-		return nil, unauthorized(ErrInvalidClaims, "invalid claims", errors.New("token has no sub"))
+		return nil, false, unauthorized(ErrInvalidClaims, "invalid claims", errors.New("token has no sub"))
 	}
 	lo, hi, _ := payloadSpan(token) // a verified JWS has one
 	tc, err := decodeTokenClaims(token[lo:hi], a.claims)
 	if err != nil {
-		return nil, unauthorized(ErrInvalidClaims, "invalid claims", err)
+		return nil, false, unauthorized(ErrInvalidClaims, "invalid claims", err)
 	}
-	return tc.user(rc, h, token[lo:hi], a.claimsTag), nil
+	now := time.Now().Unix()
+	return tc.user(rc, h, token[lo:hi], a.claimsTag), rc.NotBefore > now || rc.IssuedAt > now, nil
 }

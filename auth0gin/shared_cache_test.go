@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/gob"
+	"errors"
 	"fmt"
 	"runtime"
 	"strings"
@@ -175,5 +176,29 @@ func TestCacheKeysDoNotPinHeaders(t *testing.T) {
 	}
 	if grew := int64(heap()) - int64(before); grew > 16<<20 || cache.Len() != len(tokens) {
 		t.Errorf("%d tokens cached under a 1 MiB bound, and the heap grew by %d MiB", cache.Len(), grew>>20)
+	}
+}
+
+// An API with ClockSkew accepts a token shortly before its nbf or iat; that
+// verdict is not cached, so an API sharing the cache with no skew still
+// refuses the token.
+func TestSharedCacheKeepsEachAPIsLeeway(t *testing.T) {
+	ti := newTestIssuer(t)
+	cfg := ti.config()
+	cfg.Cache = auth0gin.NewMemoryCache(0, 0)
+	strict := mustNew(t, cfg)
+	cfg.ClockSkew = 10 * time.Minute
+	lenient := mustNew(t, cfg)
+	for _, claim := range []string{"nbf", "iat"} {
+		tok := ti.token(t, map[string]any{claim: time.Now().Add(5 * time.Minute).Unix()})
+		if _, err := strict.Verify(t.Context(), tok); !errors.Is(err, auth0gin.ErrNotYetValid) {
+			t.Fatalf("%s in 5 minutes, no skew: %v", claim, err)
+		}
+		if _, err := lenient.Verify(t.Context(), tok); err != nil {
+			t.Fatalf("%s in 5 minutes, 10 minutes of skew: %v", claim, err)
+		}
+		if _, err := strict.Verify(t.Context(), tok); !errors.Is(err, auth0gin.ErrNotYetValid) {
+			t.Errorf("%s in 5 minutes: the strict API took the lenient one's cached verdict: %v", claim, err)
+		}
 	}
 }
