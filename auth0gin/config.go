@@ -233,8 +233,11 @@ func (c Config) resolve() (Config, error) {
 	}
 	if c.JWKSURL != "" {
 		u, err := url.Parse(c.JWKSURL)
-		if err != nil || !secureURL(u) || u.User != nil {
-			return bad("JWKS URL %q must be https, or http on a loopback host, with no user or password", c.JWKSURL)
+		if err != nil {
+			return bad("the JWKS URL does not parse") // not echoed: it may hold a password
+		}
+		if !secureURL(u) || u.User != nil {
+			return bad("JWKS URL %q must be https, or http on a loopback host, with no user or password", u.Redacted())
 		}
 	}
 	for _, d := range []*time.Duration{&c.ClockSkew, &c.HTTPTimeout, &c.KeyRefreshInterval, &c.KeyMinRefetch, &c.KeyMaxStale, &c.CacheMaxTTL} {

@@ -92,8 +92,8 @@ func TestConfigRejectsDangerousValues(t *testing.T) {
 	for name, mutate := range bad {
 		c := ok
 		mutate(&c)
-		if _, err := auth0gin.New(c); !errors.Is(err, auth0gin.ErrConfig) {
-			t.Errorf("%s: err = %v, want ErrConfig", name, err)
+		if _, err := auth0gin.New(c); !errors.Is(err, auth0gin.ErrConfig) || strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("%s: err = %v, want ErrConfig, and no password in it", name, err)
 		}
 	}
 	a := mustNew(t, auth0gin.Config{Domain: "My-Tenant.EU.Auth0.com", Audience: []string{"https://api"}})
