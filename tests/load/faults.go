@@ -435,12 +435,14 @@ func (k *faultKit) verifyStorm(ctx context.Context, n int) (faultResult, error) 
 			}
 		})
 	}
+	got := 0
 	for range 600 { // up to 60s for every goroutine to start
-		if runtime.NumGoroutine()-base >= n {
+		if got = runtime.NumGoroutine() - base; got >= n {
 			break
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+	r.held, r.wantHeld = got, n
 	release()
 	wg.Wait()
 	r.requests, r.knownNon2xx = int64(n), bad.Load()
