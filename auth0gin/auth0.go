@@ -139,7 +139,13 @@ func (a *Auth0) trustEnd(u *Auth0User) time.Time {
 // verified within our CacheMaxTTL, and its key still published (a revoked
 // key's tokens stop at the next key refresh, not at CacheMaxTTL).
 func (a *Auth0) trusted(u *Auth0User, now time.Time) bool {
-	return u != nil && now.Before(a.trustEnd(u)) && now.UnixNano()-u.verifiedAt < int64(a.cfg.CacheMaxTTL) &&
+	if u == nil {
+		return false
+	}
+	// A verification from the future (another instance's clock runs ahead, or
+	// ours stepped back) would stretch CacheMaxTTL: it counts as too old.
+	age := now.UnixNano() - u.verifiedAt
+	return age >= 0 && age < int64(a.cfg.CacheMaxTTL) && now.Before(a.trustEnd(u)) &&
 		u.Issuer == a.cfg.Issuer && u.derivedBy == a.claimsTag &&
 		a.validators[u.Algorithm] != nil && a.keys.known(u.KeyID, now) != nil &&
 		slices.ContainsFunc(a.cfg.Audience, func(aud string) bool { return slices.Contains(u.Audience, aud) })

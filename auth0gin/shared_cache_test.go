@@ -3,6 +3,7 @@ package auth0gin_test
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/gob"
 	"errors"
 	"fmt"
@@ -200,5 +201,47 @@ func TestSharedCacheKeepsEachAPIsLeeway(t *testing.T) {
 		if _, err := strict.Verify(t.Context(), tok); !errors.Is(err, auth0gin.ErrNotYetValid) {
 			t.Errorf("%s in 5 minutes: the strict API took the lenient one's cached verdict: %v", claim, err)
 		}
+	}
+}
+
+// aheadCache stores users as another instance whose clock runs an hour ahead
+// would: their verification time an hour from now.
+type aheadCache struct {
+	*gobCache
+}
+
+func (c *aheadCache) Set(ctx context.Context, token string, u *auth0gin.Auth0User, until time.Time) {
+	b, err := u.MarshalBinary()
+	if err != nil {
+		panic(err)
+	}
+	// version, exp, verifiedAt (varints), then the rest: move verifiedAt.
+	_, n1 := binary.Varint(b[1:])
+	verified, n2 := binary.Varint(b[1+n1:])
+	out := binary.AppendVarint(append([]byte(nil), b[:1+n1]...), verified+int64(time.Hour))
+	out = append(out, b[1+n1+n2:]...)
+	var ahead auth0gin.Auth0User
+	if err := ahead.UnmarshalBinary(out); err != nil {
+		panic(err)
+	}
+	c.gobCache.Set(ctx, token, &ahead, until)
+}
+
+// A cached verification dated in the future would stretch CacheMaxTTL by
+// the clocks' difference: it is not trusted, and the token is verified again.
+func TestCacheDistrustsVerificationsFromTheFuture(t *testing.T) {
+	ti := newTestIssuer(t)
+	cache := &aheadCache{gobCache: newGobCache()}
+	cfg := ti.config()
+	cfg.Cache = cache
+	a := mustNew(t, cfg)
+	tok := ti.token(t, nil)
+	for range 2 {
+		if _, err := a.Verify(t.Context(), tok); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := cache.fullChecks(); n != 2 {
+		t.Errorf("%d full verifications of 2 requests; a hit verified an hour from now was trusted", n)
 	}
 }
