@@ -205,3 +205,32 @@ func ExampleAuth0_Middleware() {
 	// messages for auth0|alice
 	// 401
 }
+
+// A TokenCache shared by several instances (Redis, memcached) stores each
+// verified user as the bytes of MarshalBinary and decodes them on a hit;
+// Verify then re-checks the decoded user against its own Config.
+func ExampleAuth0User_MarshalBinary() {
+	tenant := startTenant()
+	defer tenant.Close()
+	auth := auth0gin.MustNew(auth0gin.Config{
+		Domain: tenant.URL, Audience: []string{devtenant.DefaultAudience}, EmailClaim: devtenant.EmailClaim,
+	})
+	user, err := auth.Verify(context.Background(), mint(tenant, "read:messages"))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	stored, err := user.MarshalBinary() // what the cache's Set keeps, under a hash of the token
+	if err != nil {
+		log.Fatal(err)
+	}
+	var hit auth0gin.Auth0User // what its Get returns
+	if err := hit.UnmarshalBinary(stored); err != nil {
+		log.Fatal(err) // bytes it did not write: report a miss
+	}
+	fmt.Println(hit.ID, *hit.Email, hit.Permissions, hit.ExpiresAt.Equal(user.ExpiresAt))
+	fmt.Println(new(auth0gin.Auth0User).UnmarshalBinary([]byte("garbage")) != nil)
+	// Output:
+	// auth0|alice alice@example.com [read:messages] true
+	// true
+}
