@@ -236,7 +236,7 @@ func (c Config) resolve() (Config, error) {
 		if err != nil {
 			return bad("the JWKS URL does not parse") // not echoed: it may hold a password
 		}
-		if !secureURL(u) || u.User != nil {
+		if !secureURL(u) {
 			return bad("JWKS URL %q must be https, or http on a loopback host, with no user or password", u.Redacted())
 		}
 	}
@@ -300,11 +300,11 @@ func BaseURL(domain string) (string, error) {
 		d = "https://" + d
 	}
 	u, err := url.Parse(d)
-	if err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("domain %q is not a host name or base URL", domain)
+	if err != nil {
+		return "", errors.New("the domain does not parse as a host name or base URL") // not echoed: it may hold a password
 	}
-	if !secureURL(u) {
-		return "", fmt.Errorf("domain %q: plain http is allowed only for loopback hosts", domain)
+	if u.Host == "" || u.RawQuery != "" || u.Fragment != "" || !secureURL(u) {
+		return "", fmt.Errorf("domain %q must be a host name, or an https base URL (plain http only for loopback hosts) with no user, password, query or fragment", u.Redacted())
 	}
 	if !strings.HasSuffix(u.Path, "/") {
 		u.Path += "/"
@@ -313,7 +313,14 @@ func BaseURL(domain string) (string, error) {
 	return u.String(), nil
 }
 
+// secureURL reports whether u may reach the tenant: https, or plain http to a
+// loopback host, so a typo cannot send keys over the clear; and no user or
+// password, since the tenant's URLs are public and credentials in them would
+// reach error messages and logs.
 func secureURL(u *url.URL) bool {
+	if u.User != nil {
+		return false
+	}
 	switch u.Scheme {
 	case "https":
 		return u.Host != ""

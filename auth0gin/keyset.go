@@ -269,7 +269,7 @@ func (k *keySet) discover(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("discovery %s: %w", wk, err)
 	}
 	u, err := url.Parse(doc.JWKSURI)
-	if err != nil || !secureURL(u) || u.User != nil {
+	if err != nil || !secureURL(u) {
 		return "", fmt.Errorf("discovery %s: jwks_uri is not https (or http on loopback) with no user or password", wk)
 	}
 	return doc.JWKSURI, nil

@@ -84,6 +84,7 @@ func TestConfigRejectsDangerousValues(t *testing.T) {
 		"algorithm in lower case":   func(c *auth0gin.Config) { c.Algorithms = []string{"rs256"} },
 		"both HS and RS algorithms": func(c *auth0gin.Config) { c.Algorithms = []string{"RS256", "HS256"} },
 		"JWKS URL with a password":  func(c *auth0gin.Config) { c.JWKSURL = "https://jwks:s3cret@tenant.auth0.com/jwks.json" },
+		"domain with a password":    func(c *auth0gin.Config) { c.Domain = "https://admin:s3cret@tenant.auth0.com" },
 		"keys stale before refresh": func(c *auth0gin.Config) { c.KeyMaxStale = time.Minute }, // refresh: 10m
 		"stale as soon as refreshed": func(c *auth0gin.Config) {
 			c.KeyRefreshInterval, c.KeyMaxStale = time.Hour, time.Hour
