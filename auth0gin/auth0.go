@@ -21,6 +21,7 @@ type Auth0 struct {
 	claims     claimNames
 	claimsTag  string     // claims.tag(), which every user this Auth0 builds carries
 	cache      TokenCache // nil when disabled
+	creds      credentials
 }
 
 // New checks cfg and returns an Auth0 ready to protect routes. It does not

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // Sentinel errors. Every error the middleware answers with is an *AuthError
@@ -52,7 +53,8 @@ const (
 // HTTP status, the RFC 6750 error code and a short description safe to show
 // the caller. It wraps one of the sentinel errors above.
 type AuthError struct {
-	// Status is 401 for authentication failures, 403 for missing scopes or roles.
+	// Status is 401 for authentication failures, 403 for missing scopes or
+	// roles, and 503 when something the check depends on is down.
 	Status int
 	// Code is the RFC 6750 error code; empty when no token was presented.
 	Code string
@@ -60,6 +62,9 @@ type AuthError struct {
 	Description string
 	// Scope lists the scopes that would have been sufficient (403 only).
 	Scope []string
+	// RetryAfter is how long a 503's caller should wait before trying again,
+	// sent as the Retry-After header; zero otherwise.
+	RetryAfter time.Duration
 	// Err is the underlying cause.
 	Err error
 }

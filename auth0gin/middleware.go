@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 )
@@ -85,7 +86,11 @@ func (a *Auth0) fail(w http.ResponseWriter, r *http.Request, err *AuthError) {
 			slog.Int("status", err.Status), slog.String("reason", err.Error()), slog.String("path", r.URL.Path))
 	}
 	h := w.Header()
-	h.Set("WWW-Authenticate", err.Challenge(a.cfg.Realm))
+	if err.Status == http.StatusServiceUnavailable {
+		h.Set("Retry-After", strconv.FormatInt(retryAfterSeconds(err.RetryAfter), 10))
+	} else {
+		h.Set("WWW-Authenticate", err.Challenge(a.cfg.Realm))
+	}
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(err.Status)

@@ -122,16 +122,28 @@ func (a *Auth0) hasScope(u *Auth0User, s string) bool {
 // authenticate runs the whole check for one request: the token, then the
 // guard. It returns a nil user and nil error for a guest on an optional route.
 func (a *Auth0) authenticate(r *http.Request, g *guard) (*Auth0User, *AuthError) {
+	var u *Auth0User
 	token, err := bearer(r.Header)
-	if err != nil {
-		if g.optional && err.Err == ErrMissingToken {
-			return nil, nil
+	switch {
+	case err == nil:
+		var verr error
+		if u, verr = a.Verify(r.Context(), token); verr != nil {
+			return nil, asAuthError(verr)
 		}
+	case err.Err != ErrMissingToken:
 		return nil, err
-	}
-	u, verr := a.Verify(r.Context(), token)
-	if verr != nil {
-		return nil, asAuthError(verr)
+	default:
+		// No bearer token: an attached source (a session cookie) may know the caller.
+		var serr *AuthError
+		if u, serr = a.fromSources(r); serr != nil {
+			return nil, serr
+		}
+		if u == nil {
+			if g.optional {
+				return nil, nil
+			}
+			return nil, err
+		}
 	}
 	if ae := a.check(g, u); ae != nil {
 		return nil, ae
