@@ -1,0 +1,68 @@
+// Package store is the storage layer of auth0gin's back-end flows (sessions,
+// server-held refresh tokens): one small key-value interface with expiry,
+// implemented on SQLite (embedded, the default), Redis and PostgreSQL, each
+// in a package of its own so that an app links only the driver it uses.
+//
+//	import "github.com/auth0gin/auth0gin/auth0gin/store"
+//
+// Every need is built on the same few operations, so one conformance suite
+// (package storetest) proves every backend, and anything that must hold
+// across instances (a logout, a single refresh) is enforced in the shared
+// store, not in one process's memory.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// ErrNotFound: the key holds nothing, or what it held has expired.
+var ErrNotFound = errors.New("store: not found")
+
+// ErrUnavailable: the store cannot be reached or did not answer in time.
+// Callers answer 503 with Retry-After, never 401: the caller's credential
+// may be fine, and an outage must not log anybody out.
+var ErrUnavailable = errors.New("store: unavailable")
+
+// Store is a key-value store with expiry, shared by every instance of an app.
+// Keys and set names are opaque strings chosen by the caller (packages prefix
+// theirs, "session:", "refresh:", ...); values are opaque bytes. A value past
+// its expiry is never returned, whether or not it has been swept yet.
+//
+// Errors that come from the backend being down or slow wrap ErrUnavailable;
+// implementations must be safe for concurrent use.
+type Store interface {
+	// Get returns the value of key, or ErrNotFound.
+	Get(ctx context.Context, key string) ([]byte, error)
+	// Set stores value under key until expiresAt, replacing any value.
+	Set(ctx context.Context, key string, value []byte, expiresAt time.Time) error
+	// Add stores value under key until expiresAt only when key holds no live
+	// value, and reports whether it did: atomic across instances, the
+	// building block of locks and of create-once.
+	Add(ctx context.Context, key string, value []byte, expiresAt time.Time) (bool, error)
+	// Delete removes keys; a key that holds nothing is not an error.
+	Delete(ctx context.Context, keys ...string) error
+
+	// AddMember adds member to the set named set, and keeps the member until
+	// expiresAt (a later AddMember of the same member moves that on).
+	AddMember(ctx context.Context, set, member string, expiresAt time.Time) error
+	// Members lists the live members of set, in no particular order; an
+	// unknown set has none.
+	Members(ctx context.Context, set string) ([]string, error)
+	// RemoveMember removes members from set.
+	RemoveMember(ctx context.Context, set string, members ...string) error
+
+	// Publish sends message to every subscriber of channel, in every
+	// instance sharing the store (Redis pub/sub, PostgreSQL LISTEN/NOTIFY;
+	// within one process for SQLite). Delivery is best effort: subscribers
+	// use it to drop local caches early, never as the only check.
+	Publish(ctx context.Context, channel, message string) error
+	// Subscribe calls fn for each message published on channel until stop is
+	// called or the store is closed. fn runs on one goroutine per
+	// subscription and must not block for long.
+	Subscribe(ctx context.Context, channel string, fn func(message string)) (stop func(), err error)
+
+	// Close releases the store's connections.
+	Close() error
+}
