@@ -121,3 +121,21 @@ func (t *Tenant) RefreshTokenStatus(rt string) RefreshTokenStatus {
 		RevokedBy: f.revokedBy,
 	}
 }
+
+// Client returns a copy of the configured client id, secret included, so a
+// test can authenticate as it (e.g. Client(DefaultRegularClientID)).
+func (t *Tenant) Client(id string) (Client, bool) {
+	c := t.clients[id]
+	if c == nil {
+		return Client{}, false
+	}
+	out := c.Client
+	out.Callbacks = append([]string(nil), c.Callbacks...)
+	out.LogoutURLs = append([]string(nil), c.LogoutURLs...)
+	out.GrantTypes = append([]string(nil), c.GrantTypes...)
+	out.Grants = map[string][]string{}
+	for k, v := range c.Grants {
+		out.Grants[k] = append([]string(nil), v...)
+	}
+	return out, true
+}
