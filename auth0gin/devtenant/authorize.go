@@ -126,16 +126,8 @@ func (t *Tenant) checkAuthorize(c *client, tx *authTx, q url.Values) (string, st
 	if rt["id_token"] && tx.nonce == "" {
 		return "invalid_request", "Nonce is required for implicit flow using id_token"
 	}
-	if tx.challenge != "" || tx.method != "" {
-		if tx.method == "" {
-			tx.method = "plain"
-		}
-		if tx.method != "S256" && tx.method != "plain" {
-			return "invalid_request", "Unsupported code_challenge_method: " + tx.method
-		}
-		if l := len(tx.challenge); l < 43 || l > 128 {
-			return "invalid_request", "Parameter 'code_challenge' must be between 43 and 128 characters long"
-		}
+	if code, desc := t.checkPKCE(c, tx); code != "" {
+		return code, desc
 	}
 	aud := q.Get("audience")
 	if aud == "" {
