@@ -22,6 +22,7 @@ type authTx struct {
 	responseType                    map[string]bool
 	responseMode, scope, state      string
 	nonce, challenge, method        string
+	browser                         string // hash of the binding cookie of the browser that opened it
 	expires                         time.Time
 }
 
@@ -84,6 +85,7 @@ func (t *Tenant) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tx.expires = t.now().Add(txLifetime)
+	tx.browser = t.bindBrowser(w, r)
 	id := randomToken(24)
 	t.mu.Lock()
 	t.sweepLocked()
@@ -168,6 +170,9 @@ func (t *Tenant) handleLogin(w http.ResponseWriter, r *http.Request) {
 	t.mu.Unlock()
 	if tx == nil {
 		t.errorPage(w, http.StatusBadRequest, "invalid_request", "Invalid or expired login transaction; start the login again.")
+		return
+	}
+	if !t.checkFormPost(w, r, tx.browser) {
 		return
 	}
 	c := t.clients[tx.clientID]
