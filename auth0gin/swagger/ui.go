@@ -97,12 +97,12 @@ func origin(raw string) string {
 }
 
 // csp is the Content-Security-Policy of the UI: scripts and styles from the
-// handler only (styles may be inline: Swagger UI sets style attributes),
+// handler only (plus inline style attributes, which Swagger UI sets),
 // XHR to the handler, the tenant (the code flow's token exchange) and the
 // extra origins, and no framing.
 func csp(scriptSrc string, connect []string) string {
 	return "default-src 'none'; script-src " + scriptSrc +
-		"; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:" +
+		"; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:" +
 		"; connect-src " + strings.Join(connect, " ") +
 		"; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 }
