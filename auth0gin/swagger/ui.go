@@ -127,7 +127,21 @@ func uiFile(c *gin.Context) (file string, ok bool) {
 		p := c.Request.URL.Path
 		file = p[strings.LastIndexByte(p, '/')+1:]
 	}
-	return file, !strings.Contains(file, "/")
+	return file, plainName(file)
+}
+
+// plainName reports whether file is a plain file name: letters, digits, '.',
+// '-' and '_' (every file of the UI is named so), not starting with a dot.
+func plainName(file string) bool {
+	if strings.HasPrefix(file, ".") {
+		return false
+	}
+	for _, r := range file {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 // staticUI serves gin-swagger's pages and swagger-ui's files. gin-swagger
