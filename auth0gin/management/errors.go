@@ -82,6 +82,8 @@ func (e *Error) Error() string {
 // Is reports whether the error matches one of the sentinels.
 func (e *Error) Is(target error) bool {
 	switch target {
+	case ErrInvalidRequest:
+		return e.StatusCode == http.StatusBadRequest
 	case ErrNotFound:
 		return e.StatusCode == http.StatusNotFound
 	case ErrConflict:
