@@ -188,8 +188,8 @@ func TestUpdateUser(t *testing.T) {
 	u, err = f.client.UpdateUser(ctx, u.ID, UserUpdate{
 		Name: &name,
 		UserMetadata: map[string]any{
-			"lang":    nil,                             // unset
-			"size":    "xl",                            // added
+			"lang":    nil,                            // unset
+			"size":    "xl",                           // added
 			"address": map[string]any{"city": "Lyon"}, // replaced whole: one level deep
 		},
 	})
