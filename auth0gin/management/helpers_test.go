@@ -2,6 +2,7 @@ package management
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/auth0gin/auth0gin/auth0gin/auth0test"
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
@@ -23,8 +25,10 @@ type wire struct {
 
 	mu     sync.Mutex
 	tokens map[string]bool
-	// mangle, when set, may change an API answer (not the token endpoint's).
-	mangle func(*http.Request, *http.Response)
+	// mangle, when set, may change an answer: of the API, or of the token
+	// endpoint too when mangleToken is set.
+	mangle      func(*http.Request, *http.Response)
+	mangleToken bool
 	// onAPI, when set, sees each API request before it is sent.
 	onAPI func(*http.Request)
 }
@@ -44,13 +48,13 @@ func (w *wire) RoundTrip(r *http.Request) (*http.Response, error) {
 		}
 	}
 	res, err := w.base.RoundTrip(r)
-	if err != nil || isToken {
+	if err != nil {
 		return res, err
 	}
 	w.mu.Lock()
-	m := w.mangle
+	m, mt := w.mangle, w.mangleToken
 	w.mu.Unlock()
-	if m != nil {
+	if m != nil && (!isToken || mt) {
 		m(r, res)
 	}
 	return res, nil
@@ -79,6 +83,50 @@ func (w *wire) seenTokens() []string {
 		}
 	}
 	return out
+}
+
+// fakeClock is the client's and the tenant's clock in tests of waits: Sleep
+// records the wait and moves the clock instead of sleeping.
+type fakeClock struct {
+	mu    sync.Mutex
+	t     time.Time
+	waits []time.Duration
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
+	c.mu.Lock()
+	c.waits = append(c.waits, d)
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+	return ctx.Err()
+}
+
+func (c *fakeClock) Waits() []time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]time.Duration(nil), c.waits...)
+}
+
+// newClockFixture is newFixture with the client and the tenant on a fake
+// clock that starts at start.
+func newClockFixture(t *testing.T, start time.Time, cfg func(*Config), opts ...auth0test.Option) (*fixture, *fakeClock) {
+	t.Helper()
+	ck := &fakeClock{t: start}
+	f := newFixture(t, cfg, append(opts, auth0test.WithClock(ck.Now))...)
+	f.client.now, f.client.sleep = ck.Now, ck.Sleep
+	return f, ck
 }
 
 // syncBuffer is a log sink safe for concurrent writes.
