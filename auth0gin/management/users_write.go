@@ -3,14 +3,9 @@ package management
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 )
-
-// ErrInvalidRequest matches a request the client refuses to send (a missing
-// connection, an empty id) and the API's 400 answers.
-var ErrInvalidRequest = errors.New("management: invalid request")
 
 // NewUser is a user to create. Connection is required, and a database
 // connection also needs Email and Password.
