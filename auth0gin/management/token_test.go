@@ -6,7 +6,9 @@ import (
 	"net/http"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/auth0gin/auth0gin/auth0gin/auth0test"
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
 )
 
@@ -96,5 +98,49 @@ func TestRejectedTwiceFails(t *testing.T) {
 	}
 	if n := f.wire.apiCalls.Load(); n != 2 {
 		t.Errorf("%d API calls, want 2", n)
+	}
+}
+
+// The token is reused until TokenMargin before it expires, then fetched again.
+func TestTokenRenewedBeforeExpiry(t *testing.T) {
+	f, ck := newClockFixture(t, time.Now(), nil)
+	ctx := context.Background()
+	get := func() {
+		t.Helper()
+		if _, err := f.client.GetUser(ctx, devtenant.AliceID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	get()
+	ck.Advance(devtenant.DefaultAccessTokenLifetime - DefaultTokenMargin - 2*time.Second)
+	get()
+	if n := f.wire.tokenFetches.Load(); n != 1 {
+		t.Fatalf("%d token fetches before the margin, want 1", n)
+	}
+	ck.Advance(4 * time.Second) // inside the last minute of the token's life
+	get()
+	get()
+	if n := f.wire.tokenFetches.Load(); n != 2 {
+		t.Errorf("%d token fetches after the margin, want 2", n)
+	}
+}
+
+// A token shorter-lived than twice the margin is renewed half way.
+func TestShortTokenRenewedHalfWay(t *testing.T) {
+	cfg := devtenant.Default()
+	cfg.APIs = append(cfg.APIs, devtenant.API{
+		Identifier: devtenant.ManagementAudience, RBAC: true, TokenLifetime: time.Minute,
+		Scopes: []devtenant.Scope{{Name: "read:users"}, {Name: "create:users"}, {Name: "update:users"}, {Name: "delete:users"}},
+	})
+	f, ck := newClockFixture(t, time.Now(), nil, auth0test.WithConfig(cfg))
+	ctx := context.Background()
+	for _, step := range []time.Duration{0, 28 * time.Second, 4 * time.Second} {
+		ck.Advance(step)
+		if _, err := f.client.GetUser(ctx, devtenant.AliceID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := f.wire.tokenFetches.Load(); n != 2 {
+		t.Errorf("%d token fetches, want 2 (renewed after 30 s)", n)
 	}
 }
