@@ -1,7 +1,6 @@
 package management
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/auth0gin/auth0gin/auth0gin/auth0test"
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
+	"github.com/auth0gin/auth0gin/internal/testutil"
 )
 
 // wire wraps the transport to the dev tenant: it counts token fetches,
@@ -129,30 +129,12 @@ func newClockFixture(t *testing.T, start time.Time, cfg func(*Config), opts ...a
 	return f, ck
 }
 
-// syncBuffer is a log sink safe for concurrent writes.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // fixture is a dev tenant and a Client of its M2M application.
 type fixture struct {
 	tenant *auth0test.Tenant
 	client *Client
 	wire   *wire
-	logs   *syncBuffer
+	logs   *testutil.SyncBuffer
 }
 
 // newFixture starts a tenant and a client. Every log line the client writes
@@ -160,7 +142,7 @@ type fixture struct {
 func newFixture(t *testing.T, cfg func(*Config), opts ...auth0test.Option) *fixture {
 	t.Helper()
 	tn := auth0test.NewTenant(t, opts...)
-	f := &fixture{tenant: tn, logs: &syncBuffer{}}
+	f := &fixture{tenant: tn, logs: &testutil.SyncBuffer{}}
 	f.wire = &wire{base: http.DefaultTransport, tokens: map[string]bool{}}
 	c := Config{
 		Domain:       tn.URL,
