@@ -120,7 +120,10 @@ func TestTimeout(t *testing.T) {
 	}
 	t.Log(err)
 
-	f := newFixture(t, func(c *Config) { c.Timeout = 50 * time.Millisecond })
+	f := newFixture(t, func(c *Config) { c.Timeout = 500 * time.Millisecond })
+	if _, err := f.client.GetUser(context.Background(), devtenant.AliceID); err != nil { // the token
+		t.Fatal(err)
+	}
 	f.wire.setOnAPI(func(r *http.Request) { <-r.Context().Done() })
 	_, err = f.client.GetUser(context.Background(), devtenant.AliceID)
 	if !errors.Is(err, ErrUnavailable) {
