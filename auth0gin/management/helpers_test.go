@@ -29,14 +29,21 @@ type wire struct {
 	// endpoint too when mangleToken is set.
 	mangle      func(*http.Request, *http.Response)
 	mangleToken bool
-	// onAPI, when set, sees each API request before it is sent.
-	onAPI func(*http.Request)
+	// onAPI and onToken, when set, see each API or token request before it
+	// is sent.
+	onAPI, onToken func(*http.Request)
 }
 
 func (w *wire) RoundTrip(r *http.Request) (*http.Response, error) {
 	isToken := r.URL.Path == "/oauth/token"
 	if isToken {
 		w.tokenFetches.Add(1)
+		w.mu.Lock()
+		on := w.onToken
+		w.mu.Unlock()
+		if on != nil {
+			on(r)
+		}
 	} else {
 		w.apiCalls.Add(1)
 		w.mu.Lock()

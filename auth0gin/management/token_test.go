@@ -173,3 +173,37 @@ func TestShortTokenRenewedHalfWay(t *testing.T) {
 		t.Errorf("%d token fetches, want 2 (renewed after 30 s)", n)
 	}
 }
+
+// A caller that gives up while the token is being fetched returns at once;
+// the fetch goes on for the callers still waiting, and is not repeated.
+func TestCallerGivesUpDuringFetch(t *testing.T) {
+	f := newFixture(t, nil)
+	arrived, release := make(chan struct{}), make(chan struct{})
+	f.wire.onToken = func(*http.Request) {
+		close(arrived)
+		<-release
+	}
+	impatient, cancel := context.WithCancel(context.Background())
+	gaveUp := make(chan error, 1)
+	go func() {
+		_, err := f.client.GetUser(impatient, devtenant.AliceID)
+		gaveUp <- err
+	}()
+	<-arrived // the impatient caller started the fetch
+	patient := make(chan error, 1)
+	go func() {
+		_, err := f.client.GetUser(context.Background(), devtenant.BobID)
+		patient <- err
+	}()
+	cancel()
+	if err := <-gaveUp; !errors.Is(err, context.Canceled) {
+		t.Errorf("the impatient caller: %v, want context.Canceled", err)
+	}
+	close(release)
+	if err := <-patient; err != nil {
+		t.Errorf("the patient caller: %v", err)
+	}
+	if n := f.wire.tokenFetches.Load(); n != 1 {
+		t.Errorf("%d token fetches, want 1", n)
+	}
+}
