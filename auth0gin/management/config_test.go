@@ -3,6 +3,8 @@ package management
 import (
 	"errors"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -48,5 +50,34 @@ func TestConfig(t *testing.T) {
 		if err != nil && strings.Contains(err.Error(), "p4ssw0rd") {
 			t.Errorf("%s: the error prints the password: %v", name, err)
 		}
+	}
+}
+
+// FromEnv reads .env from the working directory; variables already set win.
+func TestFromEnv(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, ".env"), []byte(
+		"AUTH0_DOMAIN=file.auth0.com\nAUTH0_M2M_CLIENT_ID=file-id\nAUTH0_M2M_CLIENT_SECRET=file-secret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	for _, k := range []string{EnvDomain, EnvClientID, EnvClientSecret, EnvAudience} {
+		t.Setenv(k, "") // restored after the test, whatever .env sets
+		os.Unsetenv(k)
+	}
+	t.Setenv(EnvDomain, "env.auth0.com")
+	c := FromEnv()
+	if c.Domain != "env.auth0.com" || c.ClientID != "file-id" || c.ClientSecret != "file-secret" || c.Audience != "" {
+		t.Errorf("FromEnv = %+v", c)
+	}
+	if _, err := New(c); err != nil {
+		t.Error(err)
+	}
+
+	if err := os.WriteFile(filepath.Join(dir, ".env"), []byte("AUTH0_DOMAIN='unterminated\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := New(FromEnv()); !errors.Is(err, ErrConfig) {
+		t.Errorf("a bad .env: %v, want ErrConfig", err)
 	}
 }

@@ -185,3 +185,21 @@ func TestRateLimitRealWait(t *testing.T) {
 	}
 	t.Logf("reset %v after the request; succeeded after %v", reset.Sub(start).Round(time.Millisecond), elapsed.Round(time.Millisecond))
 }
+
+// A caller cancelled while waiting for the reset stops waiting.
+func TestRateLimitWaitCancelled(t *testing.T) {
+	f, _ := newRateFixture(t, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	f.client.sleep = func(ctx context.Context, d time.Duration) error {
+		cancel()
+		return sleep(ctx, time.Hour)
+	}
+	f.tenant.FailNext(1)
+	_, err := f.client.GetUser(ctx, devtenant.AliceID)
+	if !errors.Is(err, context.Canceled) || !errors.Is(err, ErrRateLimited) {
+		t.Errorf("err = %v, want context.Canceled and ErrRateLimited", err)
+	}
+	if err := sleep(context.Background(), time.Millisecond); err != nil {
+		t.Errorf("sleep: %v", err)
+	}
+}
