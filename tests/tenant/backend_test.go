@@ -1,7 +1,6 @@
 package tenant
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -28,11 +27,7 @@ func backendToken(t *testing.T, tenant *auth0test.Tenant, userIP string, form ur
 	if err != nil {
 		t.Fatal(err)
 	}
-	var body map[string]any
-	if err := json.Unmarshal([]byte(readAll(t, res)), &body); err != nil {
-		t.Fatal(err)
-	}
-	return res.StatusCode, body
+	return res.StatusCode, jsonBody(t, res)
 }
 
 // The setup the password-login work builds on, black-box through auth0test:
