@@ -260,7 +260,9 @@ func (e *env) login(token string) *http.Cookie {
 	return nil
 }
 
-func cookieH(c *http.Cookie) map[string]string { return map[string]string{"Cookie": c.Name + "=" + c.Value} }
+func cookieH(c *http.Cookie) map[string]string {
+	return map[string]string{"Cookie": c.Name + "=" + c.Value}
+}
 
 func with(h map[string]string, kv ...string) map[string]string {
 	out := map[string]string{}
