@@ -149,16 +149,18 @@ func (m *Manager) lookup(ctx context.Context, value string) (*auth0gin.Auth0User
 		return nil, sid, refused(ErrMalformedCookie, "malformed session cookie")
 	}
 	now := m.cfg.Now()
-	var e *entry
+	var e, old *entry
 	if m.cache != nil {
 		e = m.cache.get(sid)
 		if e != nil && (now.Sub(e.fetched) >= m.cfg.LocalCacheTTL || now.Before(e.fetched) || !m.alive(e, now)) {
-			e = nil // stale here: the store decides (another instance may have seen activity)
+			// Stale here: the store decides (another instance may have seen
+			// activity), but this instance's own unwritten activity still counts.
+			e, old = nil, e
 		}
 	}
 	if e == nil {
 		var err error
-		if e, err = m.load(ctx, sid, now); err != nil {
+		if e, err = m.load(ctx, sid, now, old); err != nil {
 			return nil, sid, err
 		}
 	}
@@ -173,8 +175,9 @@ func (m *Manager) alive(e *entry, now time.Time) bool {
 	return now.Before(e.end) && now.Sub(time.Unix(0, e.seen.Load())) < m.cfg.IdleTimeout
 }
 
-// load reads a session from the store and remembers it locally.
-func (m *Manager) load(ctx context.Context, sid id, now time.Time) (*entry, error) {
+// load reads a session from the store and remembers it locally. old is the
+// entry it replaces, if any: its activity not yet written counts too.
+func (m *Manager) load(ctx context.Context, sid id, now time.Time, old *entry) (*entry, error) {
 	b, err := m.st.Get(ctx, m.recordKey(sid))
 	switch {
 	case errors.Is(err, store.ErrNotFound):
@@ -202,8 +205,11 @@ func (m *Manager) load(ctx context.Context, sid id, now time.Time) (*entry, erro
 		return nil, refused(ErrUnknownSession, "unknown or ended session")
 	}
 	e := &entry{user: u, userID: rec.userID, created: rec.created, end: rec.end, fetched: now}
-	e.seen.Store(seen.UnixNano())
 	e.written.Store(seen.UnixNano())
+	if old != nil && old.seen.Load() > seen.UnixNano() {
+		seen = time.Unix(0, old.seen.Load())
+	}
+	e.seen.Store(seen.UnixNano())
 	if !m.alive(e, now) {
 		// The store may hold it a little longer (its expiry is coarser, or
 		// clocks differ); the lifetimes are checked here all the same.
