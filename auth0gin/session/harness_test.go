@@ -21,6 +21,7 @@ import (
 	"github.com/auth0gin/auth0gin/auth0gin/auth0test"
 	"github.com/auth0gin/auth0gin/auth0gin/session"
 	"github.com/auth0gin/auth0gin/auth0gin/store"
+	"github.com/auth0gin/auth0gin/auth0gin/store/sqlite"
 )
 
 // clock is a test clock the manager reads through Config.Now.
@@ -275,8 +276,14 @@ func with(h map[string]string, kv ...string) map[string]string {
 	return out
 }
 
-// newStore is the store a unit test runs on.
+// newStore is the store a unit test runs on: SQLite in memory, the
+// embedded default (the e2e tests run Redis and PostgreSQL).
 func newStore(t *testing.T) store.Store {
 	t.Helper()
-	return newMemStore()
+	st, err := sqlite.Open(t.Context(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	return st
 }
