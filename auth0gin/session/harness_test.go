@@ -278,7 +278,7 @@ func with(h map[string]string, kv ...string) map[string]string {
 
 // newStore is the store a unit test runs on: SQLite in memory, the
 // embedded default (the e2e tests run Redis and PostgreSQL).
-func newStore(t *testing.T) store.Store {
+func newStore(t testing.TB) store.Store {
 	t.Helper()
 	st, err := sqlite.Open(t.Context(), "")
 	if err != nil {
