@@ -104,19 +104,19 @@ func (m *Manager) Authenticate(r *http.Request) (*auth0gin.Auth0User, error) {
 }
 
 // cookie returns the session cookie's value, if the request carries one.
+// Other cookies, well formed or not, are none of its business: a browser
+// sends whatever other apps on the host set.
 func (m *Manager) cookie(r *http.Request) (string, bool) {
+	// A cheap test first: most requests to most routes carry no session.
+	found := false
 	for _, line := range r.Header.Values("Cookie") {
-		// A cheap test first: most requests to most routes carry no session.
-		if !strings.Contains(line, m.cfg.CookieName) {
-			continue
-		}
-		if cs, err := http.ParseCookie(line); err == nil {
-			for _, c := range cs {
-				if c.Name == m.cfg.CookieName {
-					return c.Value, true
-				}
-			}
-		}
+		found = found || strings.Contains(line, m.cfg.CookieName)
+	}
+	if !found {
+		return "", false
+	}
+	if cs := r.CookiesNamed(m.cfg.CookieName); len(cs) > 0 {
+		return cs[0].Value, true
 	}
 	return "", false
 }

@@ -435,3 +435,12 @@ func TestPublicOriginDecidesSecure(t *testing.T) {
 		t.Errorf("old browser through the proxy: %d", r.code)
 	}
 }
+
+func TestOtherCookiesDoNotMatter(t *testing.T) {
+	e := newEnv(t, newStore(t), auth0test.NewTenant(t), session.Config{})
+	c := e.login(e.tenant.Token(t))
+	h := map[string]string{"Cookie": `a="b c"; theme=dark; ` + c.Name + "=" + c.Value + "; x=\\y; =z"}
+	if r := e.do("GET", "/api/private", h); r.code != 200 {
+		t.Errorf("session cookie among odd ones: %d %s", r.code, r.raw)
+	}
+}
