@@ -83,15 +83,14 @@ var hotVariants = []string{hotBare, hotCookie, hotBearer}
 
 // storeResult is what the first-request and login measurements saw on one store.
 type storeResult struct {
-	store          string
-	skipped        string // why it did not run
-	login          run
-	first          run
-	verifications  float64 // token verifications per login
-	reads, writes  float64 // store operations per login
-	firstReads     float64 // store reads per first request
-	firstWrites    float64
-	publishedPerLo float64
+	store         string
+	skipped       string // why it did not run
+	login         run
+	first         run
+	verifications float64 // token verifications per login
+	reads, writes float64 // store operations per login
+	firstReads    float64 // store reads per first request
+	firstWrites   float64
 }
 
 // sessionReport is everything the session measurements found.
