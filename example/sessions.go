@@ -24,6 +24,7 @@ import (
 // accepts the cookie as well as a token.
 type sessions struct {
 	mgr     *session.Manager
+	end     gin.HandlerFunc // POST /auth/logout
 	st      store.Store
 	origins []string // trusted SPA origins, for CORS and the CSRF check alike
 }
@@ -50,7 +51,10 @@ func openSessions(ctx context.Context, auth *auth0gin.Auth0, log *slog.Logger) (
 		_ = st.Close()
 		return nil, err
 	}
-	return &sessions{mgr: mgr, st: st, origins: cfg.TrustedOrigins}, nil
+	// Password login adds its Ender here, to revoke the refresh token held for
+	// the request's Bearer token: mgr.LogoutHandler(login.End).
+	end := mgr.LogoutHandler()
+	return &sessions{mgr: mgr, end: end, st: st, origins: cfg.TrustedOrigins}, nil
 }
 
 // Close stops the manager and closes its store.
@@ -126,11 +130,7 @@ func (s *sessions) ping(c *gin.Context) { s.mgr.Ping(c) }
 //	@Failure		403	{object}	auth0gin.ErrorBody	"csrf_rejected"
 //	@Failure		503	{object}	auth0gin.ErrorBody	"Session store unavailable; retry after Retry-After"
 //	@Router			/auth/logout [post]
-func (s *sessions) logout(c *gin.Context) {
-	// Password login adds its Ender here, to revoke the refresh token held
-	// for the request's Bearer token: s.mgr.LogoutHandler(login.End)(c).
-	s.mgr.LogoutHandler()(c)
-}
+func (s *sessions) logout(c *gin.Context) { s.end(c) }
 
 // sessionDurations reads the optional SESSION_* numbers and durations.
 func sessionDurations(cfg *session.Config) error {
