@@ -127,7 +127,7 @@ func (m *Manager) create(ctx context.Context, u *auth0gin.Auth0User, now time.Ti
 		e := &entry{user: u, userID: u.ID, created: now, end: end, fetched: now}
 		e.seen.Store(now.UnixNano())
 		e.written.Store(now.UnixNano())
-		m.cache.put(sid, copyEntryUser(e))
+		m.cache.put(sid, copyEntryUser(e), m.cache.since())
 	}
 	return value, sid, end, nil
 }

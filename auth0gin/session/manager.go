@@ -60,7 +60,7 @@ func New(ctx context.Context, auth *auth0gin.Auth0, st store.Store, cfg Config) 
 		m.limit = newLimiter(c.LoginsPerMinute, c.MaxTrackedClients)
 	}
 	if c.LocalCacheTTL > 0 {
-		m.cache = newLocalCache(c.LocalCacheSize)
+		m.cache = newLocalCache(c.LocalCacheSize, c.LocalCacheTTL)
 		stop, err := st.Subscribe(ctx, m.channel(), m.invalidated)
 		if err != nil {
 			return nil, fmt.Errorf("session: subscribing to invalidations: %w", err)
@@ -178,6 +178,10 @@ func (m *Manager) alive(e *entry, now time.Time) bool {
 // load reads a session from the store and remembers it locally. old is the
 // entry it replaces, if any: its activity not yet written counts too.
 func (m *Manager) load(ctx context.Context, sid id, now time.Time, old *entry) (*entry, error) {
+	var readAt time.Duration
+	if m.cache != nil {
+		readAt = m.cache.since()
+	}
 	b, err := m.st.Get(ctx, m.recordKey(sid))
 	switch {
 	case errors.Is(err, store.ErrNotFound):
@@ -217,7 +221,7 @@ func (m *Manager) load(ctx context.Context, sid id, now time.Time, old *entry) (
 		return nil, refused(ErrExpired, "session expired")
 	}
 	if m.cache != nil {
-		m.cache.put(sid, e)
+		m.cache.put(sid, e, readAt)
 	}
 	return e, nil
 }
