@@ -76,6 +76,6 @@ type Store interface {
 	Subscribe(ctx context.Context, channel string, fn func(message string)) (stop func(), err error)
 
 	// Close stops every subscription and releases the store's connections.
-	// Operations after Close fail; a second Close returns nil.
+	// Operations after Close fail; calling Close again is harmless.
 	Close() error
 }
