@@ -2,7 +2,6 @@ package postgres_test
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -87,28 +86,7 @@ func TestSchemaAndSweep(t *testing.T) {
 		t.Fatalf("%d rows in auth0gin_schema, %v", rows, err)
 	}
 
-	soon := clock.Now().Add(time.Minute)
-	for i := range 10 {
-		if err := s.Set(ctx, fmt.Sprint("k", i), []byte("v"), soon); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := s.Set(ctx, "live", []byte("v"), clock.Now().Add(time.Hour)); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.AddMember(ctx, "set", "m", soon); err != nil {
-		t.Fatal(err)
-	}
-	if n, err := s.Sweep(ctx); err != nil || n != 0 {
-		t.Fatalf("Sweep before expiry = %d, %v", n, err)
-	}
-	clock.Advance(2 * time.Minute)
-	if n, err := s.Sweep(ctx); err != nil || n != 11 {
-		t.Fatalf("Sweep after expiry = %d, %v; want 11", n, err)
-	}
-	if _, err := s.Get(ctx, "live"); err != nil {
-		t.Fatalf("Sweep removed a live value: %v", err)
-	}
+	storetest.Sweep(t, s, clock)
 	// A schema from a newer build is refused, not damaged.
 	if _, err := conn.Exec(ctx, "UPDATE "+pgx.Identifier{schema}.Sanitize()+".auth0gin_schema SET version = 999"); err != nil {
 		t.Fatal(err)
