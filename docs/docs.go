@@ -25,7 +25,7 @@ const docTemplate = `{
                         "Auth0PKCE": []
                     }
                 ],
-                "description": "Answers 401 with a WWW-Authenticate challenge when the token is missing or invalid.",
+                "description": "Answers 401 with a WWW-Authenticate challenge when the token is missing or invalid. The session cookie from POST /auth/session works too, instead of the token (Swagger 2.0 cannot describe a cookie scheme).",
                 "produces": [
                     "application/json"
                 ],
@@ -69,7 +69,7 @@ const docTemplate = `{
                         ]
                     }
                 ],
-                "description": "Answers 401 without a valid token and 403 (error=\"insufficient_scope\") when the token lacks read:messages in its scope or permissions.",
+                "description": "Answers 401 without a valid token and 403 (error=\"insufficient_scope\") when the token lacks read:messages in its scope or permissions. The session cookie from POST /auth/session works too, instead of the token, with the permissions the token had at login (Swagger 2.0 cannot describe a cookie scheme).",
                 "produces": [
                     "application/json"
                 ],
@@ -125,6 +125,116 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/main.Message"
+                        }
+                    }
+                }
+            }
+        },
+        "/auth/logout": {
+            "post": {
+                "description": "Ends the cookie's session on every instance and clears the cookie: 204, also when there was none.",
+                "tags": [
+                    "session"
+                ],
+                "summary": "End the session",
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "403": {
+                        "description": "csrf_rejected",
+                        "schema": {
+                            "$ref": "#/definitions/auth0gin.ErrorBody"
+                        }
+                    },
+                    "503": {
+                        "description": "Session store unavailable; retry after Retry-After",
+                        "schema": {
+                            "$ref": "#/definitions/auth0gin.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/auth/ping": {
+            "post": {
+                "description": "With the session cookie: 204, and the inactive deadline moves on. A cross-origin browser request from an untrusted origin is 403 csrf_rejected.",
+                "tags": [
+                    "session"
+                ],
+                "summary": "Keep the session alive",
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "No, unknown or expired session cookie",
+                        "schema": {
+                            "$ref": "#/definitions/auth0gin.ErrorBody"
+                        }
+                    },
+                    "403": {
+                        "description": "csrf_rejected",
+                        "schema": {
+                            "$ref": "#/definitions/auth0gin.ErrorBody"
+                        }
+                    },
+                    "503": {
+                        "description": "Session store unavailable; retry after Retry-After",
+                        "schema": {
+                            "$ref": "#/definitions/auth0gin.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/auth/session": {
+            "post": {
+                "security": [
+                    {
+                        "Auth0ImplicitBearer": []
+                    },
+                    {
+                        "Auth0PKCE": []
+                    }
+                ],
+                "description": "Verifies the Bearer token and answers Set-Cookie with an HttpOnly session cookie (never the secret in the body). Every protected route then accepts the cookie instead of the token. Limited per client IP (429 with Retry-After).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "session"
+                ],
+                "summary": "Trade an access token for a session cookie",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/session.Info"
+                        },
+                        "headers": {
+                            "Set-Cookie": {
+                                "type": "string",
+                                "description": "auth0gin_session=…; Path=/; HttpOnly; SameSite=Lax[; Secure]"
+                            }
+                        }
+                    },
+                    "401": {
+                        "description": "Missing or invalid token",
+                        "schema": {
+                            "$ref": "#/definitions/auth0gin.ErrorBody"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many logins from this address",
+                        "schema": {
+                            "$ref": "#/definitions/auth0gin.ErrorBody"
+                        }
+                    },
+                    "503": {
+                        "description": "Session store unavailable; retry after Retry-After",
+                        "schema": {
+                            "$ref": "#/definitions/auth0gin.ErrorBody"
                         }
                     }
                 }
@@ -222,6 +332,46 @@ const docTemplate = `{
                         "read:messages",
                         "write:messages"
                     ]
+                }
+            }
+        },
+        "session.Info": {
+            "type": "object",
+            "properties": {
+                "domain": {
+                    "description": "Domain is the cookie's Domain; empty for a host-only cookie.",
+                    "type": "string",
+                    "example": ""
+                },
+                "expires_at": {
+                    "description": "ExpiresAt is the end of the session's maximum lifetime (RFC 3339).",
+                    "type": "string",
+                    "example": "2026-12-28T03:55:00Z"
+                },
+                "http_only": {
+                    "description": "HTTPOnly is always true: scripts cannot read the cookie.",
+                    "type": "boolean",
+                    "example": true
+                },
+                "idle_timeout_s": {
+                    "description": "IdleTimeoutS is how many seconds without a request end the session.",
+                    "type": "integer",
+                    "example": 3600
+                },
+                "name": {
+                    "description": "Name is the cookie's name.",
+                    "type": "string",
+                    "example": "auth0gin_session"
+                },
+                "path": {
+                    "description": "Path is the cookie's Path.",
+                    "type": "string",
+                    "example": "/"
+                },
+                "secure": {
+                    "description": "Secure reports whether the cookie is sent over https only.",
+                    "type": "boolean",
+                    "example": true
                 }
             }
         }

@@ -44,6 +44,11 @@ func run(ctx context.Context, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("configuring auth0gin: %w", err)
 	}
+	sess, err := openSessions(ctx, auth, log)
+	if err != nil {
+		return err
+	}
+	defer sess.Close()
 
 	addr := net.JoinHostPort(host, envOr("PORT", "6060"))
 	ln, err := net.Listen("tcp", addr)
@@ -51,7 +56,7 @@ func run(ctx context.Context, log *slog.Logger) error {
 		return fmt.Errorf("listening on %s: %w", addr, err)
 	}
 	srv := &http.Server{
-		Handler:           router(auth, log),
+		Handler:           router(auth, log, sess),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -81,12 +86,13 @@ func run(ctx context.Context, log *slog.Logger) error {
 }
 
 // router wires the routes: what each one needs is declared where it is registered.
-func router(auth *auth0gin.Auth0, log *slog.Logger) *gin.Engine {
+func router(auth *auth0gin.Auth0, log *slog.Logger, sess *sessions) *gin.Engine {
 	if os.Getenv(gin.EnvGinMode) == "" {
 		gin.SetMode(gin.ReleaseMode)
 	}
 	r := gin.New()
 	r.Use(gin.Recovery(), accessLog(log))
+	sess.mount(r)
 	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/docs/index.html") })
 	r.GET("/api/public", public)
 	r.GET("/api/private", auth.RequireScopes(), private)

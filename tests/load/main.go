@@ -43,6 +43,7 @@ func cli(log *slog.Logger) error {
 	out := flag.String("out", "", "write the Markdown report here (default: standard output)")
 	pin := flag.Bool("pin", true, "pin the server to CPU 0 and the load generator to CPU 1 with taskset")
 	prof := flag.String("profile", "", "save a server CPU profile of every measurement in this directory")
+	sessionsOnly := flag.Bool("sessions", false, "only the session measurements (package session), as a Markdown section")
 	flag.Parse()
 
 	p := quickPlan()
@@ -61,15 +62,34 @@ func cli(log *slog.Logger) error {
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Minute)
 	defer cancel()
 
-	rep, err := measure(ctx, p, log)
+	sp, err := newSessionPlan(p)
 	if err != nil {
 		return err
 	}
-	faults, err := runFaults(ctx, p, log)
-	if err != nil {
-		return err
+	defer os.RemoveAll(sp.dir)
+	var md string
+	problems := 0
+	if *sessionsOnly {
+		srep, err := measureSessions(ctx, sp, log)
+		if err != nil {
+			return err
+		}
+		md, problems = renderSessions(srep), len(srep.problems)
+	} else {
+		rep, err := measure(ctx, p, log)
+		if err != nil {
+			return err
+		}
+		faults, err := runFaults(ctx, p, log)
+		if err != nil {
+			return err
+		}
+		srep, err := measureSessions(ctx, sp, log)
+		if err != nil {
+			return err
+		}
+		md, problems = render(rep, faults)+renderSessions(srep), len(rep.problems)+len(srep.problems)
 	}
-	md := render(rep, faults)
 	if *out == "" {
 		_, err = os.Stdout.WriteString(md)
 		return err
@@ -77,7 +97,7 @@ func cli(log *slog.Logger) error {
 	if err := os.WriteFile(*out, []byte(md), 0o644); err != nil {
 		return fmt.Errorf("writing report: %w", err)
 	}
-	log.Info("report written", "path", *out, "problems", len(rep.problems))
+	log.Info("report written", "path", *out, "problems", problems)
 	return nil
 }
 
