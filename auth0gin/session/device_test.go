@@ -1,0 +1,343 @@
+package session_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/auth0gin/auth0gin/auth0gin"
+	"github.com/auth0gin/auth0gin/auth0gin/auth0test"
+	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
+	"github.com/auth0gin/auth0gin/auth0gin/session"
+	"github.com/auth0gin/auth0gin/auth0gin/store"
+	"github.com/auth0gin/auth0gin/internal/testutil"
+)
+
+// tapped records every secret the tenant hands the app (device codes and
+// tokens), for the leak checks.
+type tapped struct {
+	mu      sync.Mutex
+	secrets []string
+	polls   int
+}
+
+func (tp *tapped) RoundTrip(r *http.Request) (*http.Response, error) {
+	res, err := http.DefaultTransport.RoundTrip(r)
+	if err != nil || !strings.Contains(r.URL.Path, "oauth/") {
+		return res, err
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body = io.NopCloser(bytes.NewReader(b))
+	var body map[string]any
+	_ = json.Unmarshal(b, &body)
+	tp.mu.Lock()
+	defer tp.mu.Unlock()
+	if r.URL.Path == "/oauth/token" {
+		tp.polls++
+	}
+	for _, k := range []string{"device_code", "access_token", "refresh_token", "id_token"} {
+		if s, ok := body[k].(string); ok {
+			tp.secrets = append(tp.secrets, s)
+		}
+	}
+	return res, nil
+}
+
+func (tp *tapped) tenantPolls() int {
+	tp.mu.Lock()
+	defer tp.mu.Unlock()
+	return tp.polls
+}
+
+// devEnv is an app with device login: a manager on st (shared by instances
+// given the same st and prefix) and its device handlers, whose calls to the
+// tenant are tapped.
+type devEnv struct {
+	*env
+	dev *session.Device
+	tap *tapped
+}
+
+func newDevEnv(t *testing.T, st store.Store, tenant *auth0test.Tenant, clk func() time.Time, cfg session.Config) *devEnv {
+	t.Helper()
+	gin.SetMode(gin.TestMode)
+	e := &env{t: t, tenant: tenant, st: &faulty{Store: st}, clock: &clock{now: time.Now()}, logs: &testutil.SyncBuffer{}, seen: &seenLog{}}
+	tap := &tapped{}
+	ac := tenant.Config()
+	ac.Logger = slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	ac.HTTPClient = &http.Client{Transport: tap}
+	e.auth = auth0gin.MustNew(ac)
+	cfg.Now = clk
+	cfg.KeyPrefix = "test:" + strings.ReplaceAll(t.Name(), "/", "_") + ":"
+	cfg.LoginsPerMinute = -1
+	sess, err := session.New(t.Context(), e.auth, e.st, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sess.Close() })
+	e.sess = sess
+	dev, err := sess.Device(session.DeviceConfig{Scopes: []string{"openid", "email", "read:messages"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := e.router()
+	r.POST("/auth/device", dev.Start)
+	r.POST("/auth/device/poll", dev.Poll)
+	e.srv = httptest.NewServer(r)
+	t.Cleanup(e.srv.Close)
+	return &devEnv{env: e, dev: dev, tap: tap}
+}
+
+// post sends a JSON body.
+func (e *devEnv) post(path, body string) *resp {
+	e.t.Helper()
+	res, err := http.Post(e.srv.URL+path, "application/json", strings.NewReader(body))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	r := &resp{code: res.StatusCode, h: res.Header, raw: string(b)}
+	_ = json.Unmarshal(b, &r.body)
+	e.seen.add(r)
+	return r
+}
+
+func (e *devEnv) start() (pollID, complete string) {
+	e.t.Helper()
+	r := e.post("/auth/device", "")
+	if r.code != 200 {
+		e.t.Fatalf("start: %d %s", r.code, r.raw)
+	}
+	return r.body["poll_id"].(string), r.body["verification_uri_complete"].(string)
+}
+
+func (e *devEnv) poll(pollID string) *resp {
+	e.t.Helper()
+	return e.post("/auth/device/poll", `{"poll_id":"`+pollID+`"}`)
+}
+
+func (e *devEnv) wantPoll(pollID, code string) {
+	e.t.Helper()
+	r := e.poll(pollID)
+	if r.code != 400 || r.body["error"] != code || r.h.Get("Set-Cookie") != "" {
+		e.t.Fatalf("poll: want 400 %s, got %d %s", code, r.code, r.raw)
+	}
+}
+
+// stored returns what the store holds for a poll_id's login.
+func (e *devEnv) stored(pollID string) []byte {
+	e.t.Helper()
+	raw, err := base64.RawURLEncoding.DecodeString(pollID)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	sum := sha256.Sum256(raw)
+	b, err := e.st.Get(context.Background(), "test:"+strings.ReplaceAll(e.t.Name(), "/", "_")+":device:"+hex.EncodeToString(sum[:]))
+	if err != nil {
+		e.t.Fatalf("the login's state: %v", err)
+	}
+	return b
+}
+
+// twoClocks are the app's and the tenant's. The tenant's starts an hour
+// behind real time, so that the tokens it issues as both move on are never
+// from the future for the core, which checks them on the real clock.
+type twoClocks struct{ app, tenant *clock }
+
+func newClocks() twoClocks {
+	now := time.Now()
+	return twoClocks{app: &clock{now: now}, tenant: &clock{now: now.Add(-time.Hour)}}
+}
+
+func (c twoClocks) Advance(d time.Duration) { c.app.Advance(d); c.tenant.Advance(d) }
+
+func (c twoClocks) Now() time.Time { return c.app.Now() }
+
+func TestDeviceLoginAsCLI(t *testing.T) {
+	clk := newClocks()
+	tenant := auth0test.NewTenant(t, auth0test.WithClock(clk.tenant.Now))
+	e := newDevEnv(t, newStore(t), tenant, clk.Now, session.Config{})
+
+	r := e.post("/auth/device", "")
+	if r.code != 200 || r.h.Get("Cache-Control") != "no-store" {
+		t.Fatalf("start: %d %s", r.code, r.raw)
+	}
+	b := r.body
+	if _, ok := b["device_code"]; ok || len(b["poll_id"].(string)) != 43 || b["interval"] != float64(5) || b["expires_in"] != float64(900) ||
+		b["verification_uri"] != tenant.URL+"activate" || b["verification_uri_complete"] != tenant.URL+"activate?user_code="+b["user_code"].(string) {
+		t.Fatalf("start answer: %s", r.raw)
+	}
+	pollID := b["poll_id"].(string)
+	stored := e.stored(pollID)
+
+	e.wantPoll(pollID, session.DevicePending)
+	// Too soon: answered here, the tenant is not asked.
+	asked := e.tap.tenantPolls()
+	e.wantPoll(pollID, session.DeviceSlowDown)
+	clk.Advance(4 * time.Second)
+	e.wantPoll(pollID, session.DeviceSlowDown) // a poll too soon restarts the wait, as at the tenant
+	if e.tap.tenantPolls() != asked {
+		t.Errorf("polls within the interval reached the tenant")
+	}
+	clk.Advance(5 * time.Second)
+	e.wantPoll(pollID, session.DevicePending)
+
+	tenant.AnswerDevice(t, b["verification_uri_complete"].(string), devtenant.AliceEmail, devtenant.AlicePassword, true)
+	clk.Advance(5 * time.Second)
+	r = e.poll(pollID)
+	if r.code != 200 {
+		t.Fatalf("approved poll: %d %s", r.code, r.raw)
+	}
+	cs := (&http.Response{Header: r.h}).Cookies()
+	if len(cs) != 1 || cs[0].Value != r.body["value"] || r.body["name"] != session.DefaultCookieName || !cs[0].HttpOnly {
+		t.Fatalf("session answer: %s, cookies %v", r.raw, r.h["Set-Cookie"])
+	}
+	if exp, err := time.Parse(time.RFC3339, r.body["expires_at"].(string)); err != nil || exp.Sub(clk.Now()) < 29*24*time.Hour {
+		t.Errorf("expires_at %v", r.body["expires_at"])
+	}
+	secret := cs[0].Value
+	me := e.do("GET", "/api/scoped", cookieH(cs[0]))
+	if me.code != 200 || me.body["id"] != devtenant.AliceID || me.body["email"] != devtenant.AliceEmail {
+		t.Fatalf("the device session on a scoped route: %d %s", me.code, me.raw)
+	}
+	// The session is handed out once.
+	clk.Advance(5 * time.Second)
+	e.wantPoll(pollID, session.DeviceUnknown)
+
+	// No leaks: the device code in no answer, no log line, nor the store in
+	// the clear; tokens and the session secret in no log line.
+	tp := e.tap.secrets
+	if len(tp) < 3 {
+		t.Fatalf("tapped %d secrets: the check would prove little", len(tp))
+	}
+	answers := strings.ReplaceAll(e.seen.String(), secret, "")
+	logs := e.logs.String()
+	for i, s := range tp {
+		if strings.Contains(answers, s) || strings.Contains(logs, s) || bytes.Contains(stored, []byte(s)) {
+			t.Errorf("tenant secret #%d leaked", i)
+		}
+	}
+	if strings.Contains(logs, secret) || strings.Contains(logs, pollID) {
+		t.Error("a log line holds the session secret or the poll_id")
+	}
+}
+
+func TestDevicePollAnswers(t *testing.T) {
+	clks := newClocks()
+	clk, tenantClock, both := clks.app, clks.tenant, clks.Advance
+	tenant := auth0test.NewTenant(t, auth0test.WithClock(tenantClock.Now))
+	e := newDevEnv(t, newStore(t), tenant, clk.Now, session.Config{})
+
+	t.Run("denied", func(t *testing.T) {
+		pollID, complete := e.start()
+		tenant.AnswerDevice(t, complete, devtenant.AliceEmail, devtenant.AlicePassword, false)
+		e.wantPoll(pollID, session.DeviceDenied)
+		both(5 * time.Second)
+		asked := e.tap.tenantPolls()
+		e.wantPoll(pollID, session.DeviceDenied) // remembered: the tenant is not asked again
+		if e.tap.tenantPolls() != asked {
+			t.Error("a denied login asked the tenant again")
+		}
+	})
+	t.Run("expired here", func(t *testing.T) {
+		pollID, _ := e.start()
+		both(901 * time.Second)
+		e.wantPoll(pollID, session.DeviceExpired)
+		both(5 * time.Second)
+		e.wantPoll(pollID, session.DeviceExpired)
+	})
+	t.Run("expired at the tenant", func(t *testing.T) {
+		pollID, _ := e.start()
+		tenantClock.Advance(901 * time.Second)
+		e.wantPoll(pollID, session.DeviceExpired)
+	})
+	t.Run("tenant's slow_down", func(t *testing.T) {
+		pollID, _ := e.start()
+		e.wantPoll(pollID, session.DevicePending)
+		// This instance's clock runs ahead of the tenant's: the tenant sees a
+		// poll too soon and says slow_down; the interval grows by 5 s.
+		clk.Advance(5 * time.Second)
+		tenantClock.Advance(time.Second)
+		e.wantPoll(pollID, session.DeviceSlowDown)
+		both(5 * time.Second)
+		e.wantPoll(pollID, session.DeviceSlowDown) // 5 s is no longer enough
+		both(10 * time.Second)
+		e.wantPoll(pollID, session.DevicePending)
+	})
+	t.Run("bad input", func(t *testing.T) {
+		for body, code := range map[string]string{
+			``:                     "invalid_request",
+			`{`:                    "invalid_request",
+			`{"poll_id": 7}`:       "invalid_request",
+			`{"poll_id": "short"}`: session.DeviceUnknown,
+			`{"poll_id": "` + strings.Repeat("A", 43) + `"}`:   session.DeviceUnknown,
+			`{"poll_id": "` + strings.Repeat("A", 8000) + `"}`: "invalid_request",
+		} {
+			r := e.post("/auth/device/poll", body)
+			if r.code != 400 || r.body["error"] != code {
+				t.Errorf("%.30q: %d %s", body, r.code, r.raw)
+			}
+		}
+	})
+	t.Run("outages", func(t *testing.T) {
+		tenant.FailNext(1)
+		if r := e.post("/auth/device", ""); r.code != 503 || r.h.Get("Retry-After") == "" {
+			t.Errorf("start with the tenant rate-limited: %d %s", r.code, r.raw)
+		}
+		pollID, _ := e.start()
+		tenant.FailNext(1)
+		r := e.poll(pollID)
+		if r.code != 503 || r.h.Get("Retry-After") == "" {
+			t.Errorf("tenant rate-limited: %d %s", r.code, r.raw)
+		}
+		both(5 * time.Second)
+		e.wantPoll(pollID, session.DevicePending)
+		both(5 * time.Second)
+		e.st.down.Store(true)
+		r = e.poll(pollID)
+		e.st.down.Store(false)
+		if r.code != 503 || r.h.Get("Retry-After") == "" {
+			t.Errorf("store down: %d %s", r.code, r.raw)
+		}
+	})
+	if strings.Contains(e.logs.String(), "device_code=") {
+		t.Error("a device code in the logs")
+	}
+}
+
+// Polls may reach any instance: the state is in the shared store.
+func TestDeviceLoginAcrossInstances(t *testing.T) {
+	clk := newClocks()
+	tenant := auth0test.NewTenant(t, auth0test.WithClock(clk.tenant.Now))
+	st := newStore(t)
+	a := newDevEnv(t, st, tenant, clk.Now, session.Config{})
+	b := newDevEnv(t, st, tenant, clk.Now, session.Config{})
+	pollID, complete := a.start()
+	b.wantPoll(pollID, session.DevicePending)
+	a.wantPoll(pollID, session.DeviceSlowDown) // the interval holds across instances
+	tenant.AnswerDevice(t, complete, devtenant.AliceEmail, devtenant.AlicePassword, true)
+	clk.Advance(5 * time.Second)
+	r := a.poll(pollID)
+	if r.code != 200 {
+		t.Fatalf("poll on A: %d %s", r.code, r.raw)
+	}
+	ck := &http.Cookie{Name: r.body["name"].(string), Value: r.body["value"].(string)}
+	if me := b.do("GET", "/api/private", cookieH(ck)); me.code != 200 {
+		t.Errorf("the session on B: %d %s", me.code, me.raw)
+	}
+	b.wantPoll(pollID, session.DeviceUnknown)
+}
