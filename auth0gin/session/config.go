@@ -88,6 +88,10 @@ type Config struct {
 	// expiry noticed on a request.
 	OnLogout func(ctx context.Context, user *auth0gin.Auth0User)
 
+	// OpaqueTokens, when set, lets Login accept opaque access tokens, checked
+	// through the tenant's /userinfo (see Opaque). Nil, the default, refuses them.
+	OpaqueTokens *Opaque
+
 	// KeyPrefix starts every key, set and channel name this manager uses in
 	// the store (default "session:"). Two apps sharing a store use two prefixes.
 	KeyPrefix string

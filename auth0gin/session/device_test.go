@@ -29,13 +29,19 @@ import (
 // tapped records every secret the tenant hands the app (device codes and
 // tokens), for the leak checks.
 type tapped struct {
-	mu      sync.Mutex
-	secrets []string
-	polls   int
+	mu       sync.Mutex
+	secrets  []string
+	polls    int
+	userinfo int
 }
 
 func (tp *tapped) RoundTrip(r *http.Request) (*http.Response, error) {
 	res, err := http.DefaultTransport.RoundTrip(r)
+	if r.URL.Path == "/userinfo" {
+		tp.mu.Lock()
+		tp.userinfo++
+		tp.mu.Unlock()
+	}
 	if err != nil || !strings.Contains(r.URL.Path, "oauth/") {
 		return res, err
 	}
@@ -56,6 +62,12 @@ func (tp *tapped) RoundTrip(r *http.Request) (*http.Response, error) {
 	return res, nil
 }
 
+func (tp *tapped) userinfoCalls() int {
+	tp.mu.Lock()
+	defer tp.mu.Unlock()
+	return tp.userinfo
+}
+
 func (tp *tapped) tenantPolls() int {
 	tp.mu.Lock()
 	defer tp.mu.Unlock()
@@ -72,6 +84,11 @@ type devEnv struct {
 }
 
 func newDevEnv(t *testing.T, st store.Store, tenant *auth0test.Tenant, clk func() time.Time, cfg session.Config) *devEnv {
+	return newDevEnvOpaque(t, st, tenant, clk, cfg, nil)
+}
+
+// newDevEnvOpaque is newDevEnv with opaque tokens accepted when oc is not nil.
+func newDevEnvOpaque(t *testing.T, st store.Store, tenant *auth0test.Tenant, clk func() time.Time, cfg session.Config, oc *session.OpaqueConfig) *devEnv {
 	t.Helper()
 	gin.SetMode(gin.TestMode)
 	e := &env{t: t, tenant: tenant, st: &faulty{Store: st}, clock: &clock{now: time.Now()}, logs: &testutil.SyncBuffer{}, seen: &seenLog{}}
@@ -80,6 +97,10 @@ func newDevEnv(t *testing.T, st store.Store, tenant *auth0test.Tenant, clk func(
 	ac.Logger = slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	ac.HTTPClient = &http.Client{Transport: tap}
 	e.auth = auth0gin.MustNew(ac)
+	if oc != nil {
+		oc.Now = clk
+		cfg.OpaqueTokens = session.NewOpaque(e.auth, *oc)
+	}
 	cfg.Now = clk
 	cfg.KeyPrefix = "test:" + strings.ReplaceAll(t.Name(), "/", "_") + ":"
 	cfg.LoginsPerMinute = -1

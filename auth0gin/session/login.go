@@ -55,7 +55,7 @@ func (m *Manager) Login(c *gin.Context) {
 			Description: "login needs an Authorization: Bearer access token", Err: auth0gin.ErrMissingToken})
 		return
 	}
-	u, err := m.auth.Verify(c.Request.Context(), token)
+	u, err := m.cfg.OpaqueTokens.verify(c.Request.Context(), m.auth, token)
 	if err != nil {
 		m.fail(c, err)
 		return

@@ -1,0 +1,197 @@
+package session
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/auth0gin/auth0gin/auth0gin"
+)
+
+// OpaqueConfig configures Opaque. The zero value is usable.
+type OpaqueConfig struct {
+	// CacheTTL is how long an answer of /userinfo is reused for the same
+	// token, found by its SHA-256 (default 1 minute). Auth0 limits /userinfo
+	// tightly per user; a token revoked at the tenant can still open a
+	// session for this long.
+	CacheTTL time.Duration
+	// CacheSize bounds the answers kept (default 10000).
+	CacheSize int
+	// Lifetime is what the session takes as the token's expiry, which
+	// /userinfo does not tell, for Config.CapAtTokenExpiry (default 24h,
+	// Auth0's default access-token lifetime).
+	Lifetime time.Duration
+	// Logger receives the logs (default: the Auth0's logger). No token is
+	// ever logged.
+	Logger *slog.Logger
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+}
+
+// Opaque lets the session Login accept opaque access tokens, the ones the
+// tenant issues when no API audience was asked for, which only the tenant's
+// /userinfo can check. Set it as Config.OpaqueTokens; it is off by default,
+// and should stay off unless the app needs it: an opaque token names no
+// audience, so a token that any application of the tenant obtained for the
+// user would open a session here.
+//
+// A session made from an opaque token holds the user's id and email, from
+// /userinfo, and no scopes or permissions: /userinfo does not say what the
+// token grants, so routes that require a scope or permission answer 403 for
+// it, while routes that require only a login accept it.
+type Opaque struct {
+	auth *auth0gin.Auth0
+	cfg  OpaqueConfig
+	url  string
+	hc   *http.Client
+
+	mu      sync.Mutex
+	cache   map[[sha256.Size]byte]opaqueAnswer
+	blocked time.Time // /userinfo answered 429: no call before this
+}
+
+// opaqueAnswer is a cached /userinfo verdict: a user, or a refusal (nil).
+type opaqueAnswer struct {
+	user  *auth0gin.Auth0User
+	until time.Time
+}
+
+// ErrOpaqueRefused: /userinfo refused the opaque token (revoked, expired, or
+// never issued).
+var ErrOpaqueRefused = errors.New("session: opaque token refused by /userinfo")
+
+// NewOpaque makes the checker of opaque tokens for auth's tenant.
+func NewOpaque(auth *auth0gin.Auth0, cfg OpaqueConfig) *Opaque {
+	ac := auth.Config()
+	if cfg.CacheTTL <= 0 {
+		cfg.CacheTTL = time.Minute
+	}
+	if cfg.CacheSize <= 0 {
+		cfg.CacheSize = 10000
+	}
+	if cfg.Lifetime <= 0 {
+		cfg.Lifetime = 24 * time.Hour
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = ac.Logger
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Opaque{auth: auth, cfg: cfg, url: auth.Endpoint("userinfo"), hc: ac.HTTPClient,
+		cache: make(map[[sha256.Size]byte]opaqueAnswer)}
+}
+
+// verify checks a login's token: a JWT with the core, anything else through
+// /userinfo when o is enabled (not nil), else with the core too (which
+// refuses it).
+func (o *Opaque) verify(ctx context.Context, auth *auth0gin.Auth0, token string) (*auth0gin.Auth0User, error) {
+	if o == nil || strings.Count(token, ".") == 2 || len(token) > auth.Config().MaxTokenBytes {
+		return auth.Verify(ctx, token)
+	}
+	key := sha256.Sum256([]byte(token))
+	now := o.cfg.Now()
+	o.mu.Lock()
+	a, ok := o.cache[key]
+	blocked := o.blocked
+	o.mu.Unlock()
+	switch {
+	case ok && now.Before(a.until) && a.user != nil:
+		return copyUser(a.user), nil
+	case ok && now.Before(a.until):
+		return nil, opaqueRefused()
+	case now.Before(blocked):
+		return nil, auth0gin.Unavailable("the tenant's /userinfo is rate limited", blocked.Sub(now), errTenant)
+	}
+	u, err := o.userinfo(ctx, token, now)
+	if err != nil {
+		if !errors.Is(err, ErrOpaqueRefused) {
+			return nil, err
+		}
+		o.remember(key, nil, now)
+		return nil, opaqueRefused()
+	}
+	o.remember(key, u, now)
+	o.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "session: opaque token checked through /userinfo", slog.String("user", u.ID))
+	return copyUser(u), nil
+}
+
+func opaqueRefused() error {
+	return &auth0gin.AuthError{Status: http.StatusUnauthorized, Code: auth0gin.CodeInvalidToken,
+		Description: "the tenant does not accept this token", Err: ErrOpaqueRefused}
+}
+
+// userinfo asks the tenant who the token belongs to.
+func (o *Opaque) userinfo(ctx context.Context, token string, now time.Time) (*auth0gin.Auth0User, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, o.url, nil)
+	if err != nil {
+		return nil, auth0gin.Unavailable("cannot reach the tenant's /userinfo", retryAfter, err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Accept", "application/json")
+	res, err := o.hc.Do(req)
+	if err != nil {
+		o.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "session: calling /userinfo", slog.String("err", err.Error()))
+		return nil, auth0gin.Unavailable("cannot reach the tenant's /userinfo", retryAfter, fmt.Errorf("%w: %w", errTenant, err))
+	}
+	defer res.Body.Close()
+	switch {
+	case res.StatusCode == http.StatusUnauthorized || res.StatusCode == http.StatusForbidden:
+		return nil, ErrOpaqueRefused
+	case res.StatusCode == http.StatusTooManyRequests:
+		wait := waitOf(res.Header)
+		o.mu.Lock()
+		o.blocked = now.Add(wait)
+		o.mu.Unlock()
+		o.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "session: /userinfo is rate limited", slog.Duration("retry_after", wait))
+		return nil, auth0gin.Unavailable("the tenant's /userinfo is rate limited", wait, errTenant)
+	case res.StatusCode != http.StatusOK:
+		o.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "session: /userinfo failed", slog.Int("status", res.StatusCode))
+		return nil, auth0gin.Unavailable("the tenant's /userinfo failed", waitOf(res.Header), errTenant)
+	}
+	var claims map[string]any
+	if err := json.NewDecoder(io.LimitReader(res.Body, 1<<20)).Decode(&claims); err != nil {
+		return nil, auth0gin.Unavailable("the tenant's /userinfo answered no JSON", retryAfter, fmt.Errorf("%w: %w", errTenant, err))
+	}
+	sub, _ := claims["sub"].(string)
+	if sub == "" {
+		return nil, ErrOpaqueRefused
+	}
+	ac := o.auth.Config()
+	u := &auth0gin.Auth0User{ID: sub, Permissions: []string{}, Issuer: ac.Issuer, ExpiresAt: now.Add(o.cfg.Lifetime)}
+	for _, name := range []string{ac.EmailClaim, "email"} {
+		if e, ok := claims[name].(string); ok && name != "" && e != "" {
+			u.Email = &e
+			break
+		}
+	}
+	return u, nil
+}
+
+// remember caches a verdict, making room when the cache is full.
+func (o *Opaque) remember(key [sha256.Size]byte, u *auth0gin.Auth0User, now time.Time) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if len(o.cache) >= o.cfg.CacheSize {
+		for k, a := range o.cache {
+			if !now.Before(a.until) {
+				delete(o.cache, k)
+			}
+		}
+		for k := range o.cache { // still full: forget any (map order is random)
+			if len(o.cache) < o.cfg.CacheSize {
+				break
+			}
+			delete(o.cache, k)
+		}
+	}
+	o.cache[key] = opaqueAnswer{user: u, until: now.Add(o.cfg.CacheTTL)}
+}
