@@ -263,7 +263,7 @@ func TestSessionRedisOutage(t *testing.T) {
 	sid := rc.login(t, app, tok)
 
 	type obs struct {
-		at     time.Time
+		at     time.Time // when the request was sent
 		cookie bool
 		code   int
 		retry  string
@@ -288,13 +288,14 @@ func TestSessionRedisOutage(t *testing.T) {
 				if useCookie {
 					h = cookie(sid)
 				}
+				sent := time.Now()
 				a, err := rc.try("GET", app.URL+"/api/private-scoped", h)
 				if err != nil {
 					t.Errorf("request failed: %v", err)
 					return
 				}
 				mu.Lock()
-				seen = append(seen, obs{time.Now(), useCookie, a.code, a.h.Get("Retry-After"), a.body})
+				seen = append(seen, obs{sent, useCookie, a.code, a.h.Get("Retry-After"), a.body})
 				mu.Unlock()
 			}
 		})
@@ -339,10 +340,10 @@ func TestSessionRedisOutage(t *testing.T) {
 		t.Errorf("no cookie request saw the outage (%d cookie requests)", cookieN)
 	}
 	recovery := lastBad.Sub(backAt)
-	t.Logf("%d cookie and %d bearer requests; %d answered 503 while Redis was down; last failure %v after Redis returned",
+	t.Logf("%d cookie and %d bearer requests; %d answered 503 while Redis was down; the last failing request was sent %v after Redis returned",
 		cookieN, bearerN, down503, recovery)
 	if recovery > time.Second {
-		t.Errorf("cookie requests still failed %v after Redis returned", recovery)
+		t.Errorf("cookie requests sent %v after Redis returned still failed", recovery)
 	}
 	rc.checkNoLeak(t, sid, tok)
 	app.checkLogHasNo(t, sid, tok)

@@ -54,6 +54,32 @@ func TestServerCut(t *testing.T) {
 	}, proxy.Restore)
 }
 
+// A server that stops answering (connections open, no byte passing) is
+// ErrUnavailable once the store's timeout passes, not waited on forever, and
+// the store works again once bytes flow.
+func TestServerStalled(t *testing.T) {
+	proxy, dsn := pgtest.Proxy(t)
+	s := pgtest.OpenSchema(t, dsn, pgtest.Schema(t), postgres.WithTimeout(500*time.Millisecond))
+	ctx := t.Context()
+	later := time.Now().Add(time.Hour)
+	if err := s.Set(ctx, "k", []byte("v"), later); err != nil {
+		t.Fatal(err)
+	}
+	proxy.Stall()
+	start := time.Now()
+	if _, err := s.Get(ctx, "k"); !errors.Is(err, store.ErrUnavailable) {
+		t.Errorf("Get from a stalled server = %v, want ErrUnavailable", err)
+	}
+	if err := s.Set(ctx, "k", []byte("v"), later); !errors.Is(err, store.ErrUnavailable) {
+		t.Errorf("Set to a stalled server = %v, want ErrUnavailable", err)
+	}
+	t.Logf("2 operations on a stalled server failed in %v", time.Since(start))
+	proxy.Restore()
+	if err := storetest.Eventually(ctx, 15*time.Second, func() error { _, err := s.Get(ctx, "k"); return err }); err != nil {
+		t.Fatalf("the store did not recover: %v", err)
+	}
+}
+
 // Subscribe while the server cannot be reached fails with ErrUnavailable
 // instead of hanging.
 func TestSubscribeWhileCut(t *testing.T) {

@@ -37,6 +37,8 @@ func Prefix(t testing.TB) string {
 		t.Fatal(err)
 	}
 	o.DialTimeout = time.Second
+	o.DialerRetries = 1 // a missing server is told at once, not after go-redis's five dials
+	o.MaxRetries = -1
 	c := goredis.NewClient(o)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
