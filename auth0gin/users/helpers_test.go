@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"io"
+	"log/slog"
 	"os"
 	"sync/atomic"
 	"testing"
@@ -115,14 +117,16 @@ func (c *counting) Profile(ctx context.Context, id string) (users.Profile, error
 
 func mgmtClient(t testing.TB, tenant *auth0test.Tenant) *management.Client {
 	t.Helper()
-	return mgmtClientAt(t, tenant.URL)
+	return mgmtClientAt(t, tenant.URL, tenant.ManagementAudience())
 }
 
-func mgmtClientAt(t testing.TB, domain string) *management.Client {
+// mgmtClientAt is a Management API client of the dev tenant's machine
+// client that talks to domain (the tenant, or something in front of it).
+func mgmtClientAt(t testing.TB, domain, audience string) *management.Client {
 	t.Helper()
 	c, err := management.New(management.Config{
-		Domain: domain, ClientID: devtenant.DefaultM2MClientID, ClientSecret: devtenant.DefaultM2MClientSecret,
-		MaxRetries: 1,
+		Domain: domain, Audience: audience, ClientID: devtenant.DefaultM2MClientID, ClientSecret: devtenant.DefaultM2MClientSecret,
+		MaxRetries: 1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {
 		t.Fatal(err)
