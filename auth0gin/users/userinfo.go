@@ -14,7 +14,8 @@ import (
 
 // ErrNoProfile: the source has no profile to give for this request (for
 // UserinfoSource: the request carried no bearer token, as with a session
-// cookie). The resolver then creates the row from the token's claims.
+// cookie, or /userinfo refused a token that was not issued for it). The
+// resolver then creates the row from the token's claims.
 var ErrNoProfile = errors.New("users: no profile source for this request")
 
 // UserinfoSource fetches the profile from the tenant's /userinfo with the
@@ -54,6 +55,11 @@ func (s UserinfoSource) Profile(ctx context.Context, auth0ID string) (Profile, e
 		return Profile{}, &UnavailableError{Err: fmt.Errorf("userinfo: %w", err)}
 	}
 	defer res.Body.Close()
+	if res.StatusCode == http.StatusUnauthorized || res.StatusCode == http.StatusForbidden {
+		// The token is not one for /userinfo (no openid scope): there is
+		// no profile to get with it, so the claims make the row.
+		return Profile{}, fmt.Errorf("%w: /userinfo refused the token (status %d)", ErrNoProfile, res.StatusCode)
+	}
 	if err := statusError("userinfo", res); err != nil {
 		return Profile{}, err
 	}
