@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -25,9 +24,8 @@ var ErrNoProfile = errors.New("users: no profile source for this request")
 // and email. Auth0 rate limits /userinfo tightly per user; the resolver
 // asks it once per new user and instance.
 type UserinfoSource struct {
-	// Issuer is the tenant's base URL with its trailing slash
-	// (https://TENANT/), as in the tokens' `iss`.
-	Issuer string
+	// URL is the tenant's /userinfo endpoint: auth.Endpoint("userinfo").
+	URL string
 	// Client sends the request (default: a client with a 10 s timeout).
 	Client *http.Client
 }
@@ -42,8 +40,7 @@ func (s UserinfoSource) Profile(ctx context.Context, auth0ID string) (Profile, e
 	if client == nil {
 		client = &http.Client{Timeout: 10 * time.Second}
 	}
-	u := strings.TrimSuffix(s.Issuer, "/") + "/userinfo"
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.URL, nil)
 	if err != nil {
 		return Profile{}, fmt.Errorf("users: userinfo: %w", err)
 	}
