@@ -14,6 +14,8 @@ import (
 	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/auth0test"
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
+	"github.com/auth0gin/auth0gin/auth0gin/session"
+	storesqlite "github.com/auth0gin/auth0gin/auth0gin/store/sqlite"
 )
 
 // app is the example's router with the users routes, against a dev tenant
@@ -114,5 +116,67 @@ func TestGraphQL(t *testing.T) {
 	}
 	if gme, _ := data["me"].(map[string]any); gme["auth0Id"] != devtenant.AliceID {
 		t.Errorf("me without the scope: %v", out)
+	}
+}
+
+// TestGraphQLSessionCookie: me with a session cookie instead of a token
+// (package session attaches itself to the guards): the cookie's first
+// request creates alice's row, and her token then finds the same row.
+func TestGraphQLSessionCookie(t *testing.T) {
+	tenant := auth0test.NewTenant(t)
+	t.Setenv("DATABASE_URL", "")
+	t.Setenv("AUTH0_M2M_CLIENT_ID", "")
+	cfg := tenant.Config()
+	cfg.Scopes = scopes
+	auth := auth0gin.MustNew(cfg)
+	kv, err := storesqlite.Open(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { kv.Close() })
+	sess, err := session.New(context.Background(), auth, kv, session.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	r := router(auth, log)
+	r.POST("/auth/session", sess.Login)
+	closeUsers, err := mountUsers(context.Background(), r, auth, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { closeUsers() })
+
+	alice := tenant.PasswordToken(t, devtenant.AliceEmail, devtenant.AlicePassword, "read:messages")
+	login := httptest.NewRequest("POST", "http://127.0.0.1/auth/session", nil)
+	login.Header.Set("Authorization", "Bearer "+alice)
+	w := httptest.NewRecorder()
+	r.ServeHTTP(w, login)
+	cookies := w.Result().Cookies()
+	if w.Code != 200 || len(cookies) != 1 {
+		t.Fatalf("login: %d %s %v", w.Code, w.Body, cookies)
+	}
+
+	req := httptest.NewRequest("POST", "http://127.0.0.1/graphql", strings.NewReader(`{"query":"{ me { id auth0Id email name } messages }"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.AddCookie(cookies[0])
+	w = httptest.NewRecorder()
+	r.ServeHTTP(w, req)
+	var out struct {
+		Data struct {
+			Me struct {
+				ID, Auth0ID, Email, Name string
+			}
+			Messages []string
+		}
+		Errors []any
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &out); err != nil || w.Code != 200 || len(out.Errors) != 0 {
+		t.Fatalf("cookie: %d %s %v", w.Code, w.Body, err)
+	}
+	// The cookie's request created the row; the token finds the same one.
+	_, me := call(t, r, "GET", "/api/me", alice, "")
+	if out.Data.Me.ID != me["id"] || out.Data.Me.Auth0ID != devtenant.AliceID || out.Data.Me.Email != devtenant.AliceEmail || len(out.Data.Messages) == 0 {
+		t.Errorf("cookie me: %+v, bearer me: %v", out.Data, me)
 	}
 }
