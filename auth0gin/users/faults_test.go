@@ -1,15 +1,19 @@
 package users_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -263,4 +267,45 @@ func (p *tcpProxy) cut() {
 		c.Close()
 	}
 	p.cons = nil
+}
+
+// TestNoTokenInLogsOrAnswers: the caller's token travels to /userinfo, and
+// nowhere else: not in the resolver's log lines, not in the 503's answer.
+func TestNoTokenInLogsOrAnswers(t *testing.T) {
+	tenant := newTenant(t)
+	auth := auth0gin.MustNew(tenant.Config())
+	token := tenant.Token(t, auth0test.Scopes("openid", "profile", "email"))
+	var logs bytes.Buffer
+	for _, src := range []users.ProfileSource{
+		users.UserinfoSource{URL: closedPort(t) + "userinfo"},
+		users.UserinfoSource{URL: newFlakyDown(t).URL + "/userinfo"},
+	} {
+		res := newResolver(t, users.Config[users.User]{
+			Store: sqliteStore(t), Profiles: src,
+			Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		})
+		w := get(api(auth, res), token)
+		if w.Code != http.StatusServiceUnavailable {
+			t.Fatalf("%d %s", w.Code, w.Body)
+		}
+		dump := fmt.Sprint(w.Header()) + w.Body.String()
+		if strings.Contains(dump, token) || strings.Contains(dump, token[len(token)-20:]) {
+			t.Errorf("the answer carries the token: %s", dump)
+		}
+	}
+	if logs.Len() == 0 {
+		t.Fatal("the outage was not logged")
+	}
+	if strings.Contains(logs.String(), token[len(token)-20:]) {
+		t.Errorf("a log line carries the token: %s", logs.String())
+	}
+}
+
+// newFlakyDown is a server that answers every request 500.
+func newFlakyDown(t *testing.T) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "down", http.StatusInternalServerError)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
 }
