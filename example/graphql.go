@@ -40,7 +40,8 @@ func graphqlSchema() (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &relay.Handler{Schema: s}, nil
+	// A query is small; a body past 64 KiB is refused (400) before parsing.
+	return http.MaxBytesHandler(&relay.Handler{Schema: s}, 64<<10), nil
 }
 
 type query struct{}

@@ -105,6 +105,13 @@ func TestGraphQL(t *testing.T) {
 	if code, _ := call(t, h, "POST", "/graphql", tenant.ExpiredToken(t), q); code != 401 {
 		t.Errorf("expired token: %d", code)
 	}
+	req := httptest.NewRequest("POST", "/graphql", strings.NewReader(`{"query":"`+strings.Repeat(" ", 100<<10)+`{ me { id } }"}`))
+	req.Header.Set("Authorization", "Bearer "+alice)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	if w.Code != http.StatusBadRequest {
+		t.Errorf("a 100 KiB query: %d", w.Code)
+	}
 
 	// Without read:messages, me answers and the scoped field errors.
 	noScope := tenant.Token(t, auth0test.Scopes("write:messages"))
