@@ -179,10 +179,10 @@ func (t *Tenant) handleLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := t.clients[tx.clientID]
-	u, ok := t.checkPassword("", r.PostForm.Get("username"), r.PostForm.Get("password"))
-	if !ok {
-		t.log.Info("devtenant: failed login", "client_id", c.ID)
-		t.render(w, http.StatusBadRequest, "login", t.loginPage(c, "login", id, r.PostForm.Get("username"), "Wrong email or password."))
+	u, lerr := t.login("", r.PostForm.Get("username"), r.PostForm.Get("password"), remoteIP(r))
+	if lerr != nil {
+		t.log.Info("devtenant: failed login", "client_id", c.ID, "error", lerr.code)
+		t.render(w, lerr.pageStatus(), "login", t.loginPage(c, "login", id, r.PostForm.Get("username"), lerr.desc))
 		return
 	}
 	t.mu.Lock()

@@ -213,9 +213,10 @@ func (t *Tenant) handleActivate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !loggedIn {
-		if u, loggedIn = t.checkPassword("", f.Get("username"), f.Get("password")); !loggedIn {
-			page.Error = "Wrong email or password."
-			t.render(w, http.StatusBadRequest, "activate", page)
+		var lerr *loginError
+		if u, lerr = t.login("", f.Get("username"), f.Get("password"), remoteIP(r)); lerr != nil {
+			page.Error = lerr.desc
+			t.render(w, lerr.pageStatus(), "activate", page)
 			return
 		}
 		t.startSession(w, u.ID)

@@ -33,6 +33,7 @@ type Tenant struct {
 
 	failNext atomic.Int64
 	rl       rateLimiter
+	stats    counters
 
 	mu          sync.Mutex // guards everything below
 	users       *userStore
@@ -41,9 +42,10 @@ type Tenant struct {
 	codes       map[string]*authCode
 	rts         map[string]*refreshToken // by hash of the token
 	families    map[string]*rtFamily
-	devices     map[string]*deviceAuth // by hash of the device code
-	opaque      map[string]opaqueToken // by hash of the token
-	activations map[string]time.Time   // activation-form transactions
+	devices     map[string]*deviceAuth   // by hash of the device code
+	opaque      map[string]opaqueToken   // by hash of the token
+	activations map[string]time.Time     // activation-form transactions
+	attempts    map[attemptKey]*attempts // failed logins and brute-force blocks
 	lastSweep   time.Time
 }
 
@@ -114,6 +116,7 @@ func New(cfg Config) (*Tenant, error) {
 		devices:     map[string]*deviceAuth{},
 		opaque:      map[string]opaqueToken{},
 		activations: map[string]time.Time{},
+		attempts:    map[attemptKey]*attempts{},
 	}
 	t.rl.limit = cfg.RateLimit
 	if err := t.setupAPIs(); err != nil {

@@ -139,7 +139,7 @@ func (c *Client) send(ctx context.Context, r request, target string, payload []b
 		return transportError(r.method, path, err)
 	}
 	if len(data) > maxBodyBytes {
-		return fmt.Errorf("management: %s %s: %w: the body exceeds %d bytes", r.method, path, ErrMalformedResponse, maxBodyBytes)
+		return &opError{r.method, path, ErrMalformedResponse, fmt.Errorf("the body exceeds %d bytes", maxBodyBytes)}
 	}
 	if res.StatusCode < 200 || res.StatusCode > 299 {
 		return c.apiError(r.method, path, res, data)
@@ -148,7 +148,7 @@ func (c *Client) send(ctx context.Context, r request, target string, payload []b
 		return nil
 	}
 	if err := json.Unmarshal(data, r.out); err != nil {
-		return fmt.Errorf("management: %s %s: %w: %v", r.method, path, ErrMalformedResponse, err)
+		return &opError{r.method, path, ErrMalformedResponse, err}
 	}
 	return nil
 }
@@ -186,5 +186,5 @@ func transportError(method, path string, err error) error {
 	if errors.Is(err, context.Canceled) {
 		return fmt.Errorf("management: %s %s: %w", method, path, err)
 	}
-	return fmt.Errorf("management: %s %s: %w: %w", method, path, ErrUnavailable, err)
+	return &opError{method, path, ErrUnavailable, err}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -31,6 +32,9 @@ var (
 	// ErrMalformedResponse: the tenant's answer is not what Auth0 sends (not
 	// JSON, the wrong shape, or larger than the client reads).
 	ErrMalformedResponse = errors.New("management: malformed response")
+	// ErrInvalidRequest matches a request the client refuses to send (a
+	// missing connection, an empty id) and the API's 400 answers.
+	ErrInvalidRequest = errors.New("management: invalid request")
 )
 
 // Error is an error answer of the Management API (or of the token endpoint
@@ -82,6 +86,8 @@ func (e *Error) Error() string {
 // Is reports whether the error matches one of the sentinels.
 func (e *Error) Is(target error) bool {
 	switch target {
+	case ErrInvalidRequest:
+		return e.StatusCode == http.StatusBadRequest
 	case ErrNotFound:
 		return e.StatusCode == http.StatusNotFound
 	case ErrConflict:
@@ -99,4 +105,26 @@ func (e *Error) Is(target error) bool {
 		return e.malformed
 	}
 	return false
+}
+
+// opError is a failure of one exchange that is not an answer of the API: a
+// kind (ErrUnavailable, ErrMalformedResponse, ...) and its cause.
+type opError struct {
+	method, path string
+	kind, err    error
+}
+
+func (e *opError) Error() string {
+	s := "management: " + e.method + " " + e.path + ": " + strings.TrimPrefix(e.kind.Error(), "management: ")
+	if e.err != nil {
+		s += ": " + e.err.Error()
+	}
+	return s
+}
+
+func (e *opError) Unwrap() []error {
+	if e.err == nil {
+		return []error{e.kind}
+	}
+	return []error{e.kind, e.err}
 }

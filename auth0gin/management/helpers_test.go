@@ -1,7 +1,7 @@
 package management
 
 import (
-	"bytes"
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -9,9 +9,11 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/auth0gin/auth0gin/auth0gin/auth0test"
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
+	"github.com/auth0gin/auth0gin/internal/testutil"
 )
 
 // wire wraps the transport to the dev tenant: it counts token fetches,
@@ -23,16 +25,25 @@ type wire struct {
 
 	mu     sync.Mutex
 	tokens map[string]bool
-	// mangle, when set, may change an API answer (not the token endpoint's).
-	mangle func(*http.Request, *http.Response)
-	// onAPI, when set, sees each API request before it is sent.
-	onAPI func(*http.Request)
+	// mangle, when set, may change an answer: of the API, or of the token
+	// endpoint too when mangleToken is set.
+	mangle      func(*http.Request, *http.Response)
+	mangleToken bool
+	// onAPI and onToken, when set, see each API or token request before it
+	// is sent.
+	onAPI, onToken func(*http.Request)
 }
 
 func (w *wire) RoundTrip(r *http.Request) (*http.Response, error) {
 	isToken := r.URL.Path == "/oauth/token"
 	if isToken {
 		w.tokenFetches.Add(1)
+		w.mu.Lock()
+		on := w.onToken
+		w.mu.Unlock()
+		if on != nil {
+			on(r)
+		}
 	} else {
 		w.apiCalls.Add(1)
 		w.mu.Lock()
@@ -44,13 +55,13 @@ func (w *wire) RoundTrip(r *http.Request) (*http.Response, error) {
 		}
 	}
 	res, err := w.base.RoundTrip(r)
-	if err != nil || isToken {
+	if err != nil {
 		return res, err
 	}
 	w.mu.Lock()
-	m := w.mangle
+	m, mt := w.mangle, w.mangleToken
 	w.mu.Unlock()
-	if m != nil {
+	if m != nil && (!isToken || mt) {
 		m(r, res)
 	}
 	return res, nil
@@ -81,22 +92,48 @@ func (w *wire) seenTokens() []string {
 	return out
 }
 
-// syncBuffer is a log sink safe for concurrent writes.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+// fakeClock is the client's and the tenant's clock in tests of waits: Sleep
+// records the wait and moves the clock instead of sleeping.
+type fakeClock struct {
+	mu    sync.Mutex
+	t     time.Time
+	waits []time.Duration
 }
 
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
 }
 
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
+	c.mu.Lock()
+	c.waits = append(c.waits, d)
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+	return ctx.Err()
+}
+
+func (c *fakeClock) Waits() []time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]time.Duration(nil), c.waits...)
+}
+
+// newClockFixture is newFixture with the client and the tenant on a fake
+// clock that starts at start.
+func newClockFixture(t *testing.T, start time.Time, cfg func(*Config), opts ...auth0test.Option) (*fixture, *fakeClock) {
+	t.Helper()
+	ck := &fakeClock{t: start}
+	f := newFixture(t, cfg, append(opts, auth0test.WithClock(ck.Now))...)
+	f.client.now, f.client.sleep = ck.Now, ck.Sleep
+	return f, ck
 }
 
 // fixture is a dev tenant and a Client of its M2M application.
@@ -104,7 +141,7 @@ type fixture struct {
 	tenant *auth0test.Tenant
 	client *Client
 	wire   *wire
-	logs   *syncBuffer
+	logs   *testutil.SyncBuffer
 }
 
 // newFixture starts a tenant and a client. Every log line the client writes
@@ -112,7 +149,7 @@ type fixture struct {
 func newFixture(t *testing.T, cfg func(*Config), opts ...auth0test.Option) *fixture {
 	t.Helper()
 	tn := auth0test.NewTenant(t, opts...)
-	f := &fixture{tenant: tn, logs: &syncBuffer{}}
+	f := &fixture{tenant: tn, logs: &testutil.SyncBuffer{}}
 	f.wire = &wire{base: http.DefaultTransport, tokens: map[string]bool{}}
 	c := Config{
 		Domain:       tn.URL,

@@ -3,7 +3,6 @@ package management
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -97,7 +96,7 @@ func (c *tokenCache) run(ctx context.Context, call *tokenCall) {
 		err = c.tokenError(err)
 		c.log.Warn("management: fetching the machine token failed", "err", err)
 	} else if tok.AccessToken == "" {
-		err = &Error{Method: http.MethodPost, Path: tokenPath, StatusCode: http.StatusOK, Message: "no access_token in the answer", malformed: true}
+		err = &opError{http.MethodPost, tokenPath, ErrMalformedResponse, errors.New("no access_token in the answer")}
 	}
 	c.mu.Lock()
 	if err == nil {
@@ -143,7 +142,7 @@ func (c *tokenCache) tokenError(err error) error {
 		return transportError(http.MethodPost, tokenPath, err)
 	case !errors.As(err, &re) || re.Response == nil:
 		// x/oauth2 could not read the answer (not JSON, no access_token).
-		return fmt.Errorf("management: %s %s: %w: %v", http.MethodPost, tokenPath, ErrMalformedResponse, err)
+		return &opError{http.MethodPost, tokenPath, ErrMalformedResponse, err}
 	}
 	e := &Error{
 		Method: http.MethodPost, Path: tokenPath, StatusCode: re.Response.StatusCode,

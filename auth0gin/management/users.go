@@ -2,21 +2,17 @@ package management
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 )
 
-// errEmptyID is returned for an empty user id, which would otherwise address
-// the list of users.
-var errEmptyID = errors.New("management: empty user id")
-
 // userPath is the escaped path of a user: "auth0|abc" → "api/v2/users/auth0%7Cabc".
 func userPath(id string) (string, error) {
 	if id == "" {
-		return "", errEmptyID
+		return "", fmt.Errorf("%w: an empty user id", ErrInvalidRequest) // it would address the list of users
 	}
 	return "api/v2/users/" + url.PathEscape(id), nil
 }
@@ -40,7 +36,7 @@ func (c *Client) GetUser(ctx context.Context, id string) (*User, error) {
 func (c *Client) UsersByEmail(ctx context.Context, email string) ([]User, error) {
 	email = strings.TrimSpace(email)
 	if email == "" {
-		return nil, errors.New("management: empty email")
+		return nil, fmt.Errorf("%w: an empty email", ErrInvalidRequest)
 	}
 	var users []User
 	err := c.do(ctx, request{
