@@ -37,7 +37,9 @@ func WithCurrent[U any](ctx context.Context, cur *Current[U]) context.Context {
 }
 
 // CurrentFrom returns what the middleware resolved, from a *gin.Context or
-// any context.Context derived from the request's.
+// any context.Context derived from the request's. The value is shared with
+// the resolver's cache and other requests: read it, never change it (From
+// returns a copy of the user).
 func CurrentFrom[U any](ctx context.Context) (*Current[U], bool) {
 	if c, isGin := ctx.(*gin.Context); isGin {
 		if c.Request == nil {
