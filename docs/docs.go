@@ -170,6 +170,102 @@ const docTemplate = `{
                 }
             }
         },
+        "/auth/device": {
+            "post": {
+                "description": "Starts RFC 8628's device flow with Auth0 on the CLI's behalf. Show the user ` + "`" + `verification_uri_complete` + "`" + ` (or ` + "`" + `verification_uri` + "`" + ` and ` + "`" + `user_code` + "`" + `), then poll POST /auth/device/poll with ` + "`" + `poll_id` + "`" + ` every ` + "`" + `interval` + "`" + ` seconds. Auth0's ` + "`" + `device_code` + "`" + ` never leaves the server. Limited per client IP with the logins (429 with Retry-After).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "session"
+                ],
+                "summary": "Start a device login (for CLIs)",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/session.DeviceStart"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many logins from this address",
+                        "schema": {
+                            "$ref": "#/definitions/auth0gin.ErrorBody"
+                        }
+                    },
+                    "503": {
+                        "description": "Auth0 or the session store unavailable; retry after Retry-After",
+                        "schema": {
+                            "$ref": "#/definitions/auth0gin.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/auth/device/poll": {
+            "post": {
+                "description": "400 with ` + "`" + `authorization_pending` + "`" + ` (poll again after the interval), ` + "`" + `slow_down` + "`" + ` (polled too soon: add 5 s to the interval), ` + "`" + `access_denied` + "`" + `, ` + "`" + `expired_token` + "`" + `, or ` + "`" + `invalid_grant` + "`" + ` (unknown or already used poll_id). Once the user has approved: 200 with Set-Cookie and the session cookie's name and value in the body — the one answer that carries a session secret in its body, since a CLI has no browser to keep a cookie. Send it back as ` + "`" + `Cookie: name=value` + "`" + `.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "session"
+                ],
+                "summary": "Poll a device login",
+                "parameters": [
+                    {
+                        "description": "The poll_id Start answered",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/session.PollRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/session.DeviceSession"
+                        },
+                        "headers": {
+                            "Set-Cookie": {
+                                "type": "string",
+                                "description": "auth0gin_session=…; Path=/; HttpOnly; SameSite=Lax[; Secure]"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "authorization_pending, slow_down, access_denied, expired_token, invalid_grant or invalid_request",
+                        "schema": {
+                            "$ref": "#/definitions/auth0gin.ErrorBody"
+                        }
+                    },
+                    "401": {
+                        "description": "The token Auth0 issued was refused",
+                        "schema": {
+                            "$ref": "#/definitions/auth0gin.ErrorBody"
+                        }
+                    },
+                    "403": {
+                        "description": "The app refused the login (OnLogin)",
+                        "schema": {
+                            "$ref": "#/definitions/auth0gin.ErrorBody"
+                        }
+                    },
+                    "503": {
+                        "description": "Auth0 or the session store unavailable; retry after Retry-After",
+                        "schema": {
+                            "$ref": "#/definitions/auth0gin.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/auth/logout": {
             "post": {
                 "description": "Ends the cookie's session on every instance and clears the cookie: 204, also when there was none.",
@@ -403,6 +499,61 @@ const docTemplate = `{
                 }
             }
         },
+        "session.DeviceSession": {
+            "type": "object",
+            "properties": {
+                "expires_at": {
+                    "description": "ExpiresAt is the end of the session's maximum lifetime (RFC 3339).",
+                    "type": "string",
+                    "example": "2026-12-28T03:55:00Z"
+                },
+                "name": {
+                    "description": "Name is the cookie's name.",
+                    "type": "string",
+                    "example": "auth0gin_session"
+                },
+                "value": {
+                    "description": "Value is the session secret: send it back as the cookie \"Name=Value\".",
+                    "type": "string",
+                    "example": "…"
+                }
+            }
+        },
+        "session.DeviceStart": {
+            "type": "object",
+            "properties": {
+                "expires_in": {
+                    "description": "ExpiresIn is how many seconds the login can be approved for.",
+                    "type": "integer",
+                    "example": 900
+                },
+                "interval": {
+                    "description": "Interval is how many seconds the CLI waits between polls.",
+                    "type": "integer",
+                    "example": 5
+                },
+                "poll_id": {
+                    "description": "PollID is what the CLI polls with. It is a secret: whoever holds it\ngets the session once the user approves.",
+                    "type": "string",
+                    "example": "q5m0tS3c…"
+                },
+                "user_code": {
+                    "description": "UserCode is the code the user confirms in the browser.",
+                    "type": "string",
+                    "example": "WDJB-MJHT"
+                },
+                "verification_uri": {
+                    "description": "VerificationURI is where the user enters the code.",
+                    "type": "string",
+                    "example": "https://tenant.auth0.com/activate"
+                },
+                "verification_uri_complete": {
+                    "description": "VerificationURIComplete is VerificationURI with the code filled in.",
+                    "type": "string",
+                    "example": "https://tenant.auth0.com/activate?user_code=WDJB-MJHT"
+                }
+            }
+        },
         "session.Info": {
             "type": "object",
             "properties": {
@@ -440,6 +591,16 @@ const docTemplate = `{
                     "description": "Secure reports whether the cookie is sent over https only.",
                     "type": "boolean",
                     "example": true
+                }
+            }
+        },
+        "session.PollRequest": {
+            "type": "object",
+            "properties": {
+                "poll_id": {
+                    "description": "PollID is what Start answered.",
+                    "type": "string",
+                    "example": "q5m0tS3c…"
                 }
             }
         }

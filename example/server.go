@@ -99,6 +99,7 @@ func router(auth *auth0gin.Auth0, log *slog.Logger, sess *sessions) *gin.Engine 
 	r := gin.New()
 	r.Use(gin.Recovery(), accessLog(log))
 	sess.mount(r)
+	mountDevice(r, sess, log) // POST /auth/device, /auth/device/poll
 	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/docs/index.html") })
 	r.GET("/api/public", public)
 	r.GET("/api/private", auth.RequireScopes(), private)

@@ -40,6 +40,7 @@ func openSessions(ctx context.Context, auth *auth0gin.Auth0, log *slog.Logger) (
 		PublicOrigin:   os.Getenv("SESSION_PUBLIC_ORIGIN"),
 		TrustedOrigins: splitOrigins(os.Getenv("SESSION_TRUSTED_ORIGINS")),
 		KeyPrefix:      os.Getenv("SESSION_KEY_PREFIX"),
+		OpaqueTokens:   opaqueTokens(auth), // SESSION_OPAQUE_TOKENS=true
 		Logger:         log,
 	}
 	if err := sessionDurations(&cfg); err != nil {

@@ -215,8 +215,9 @@ func (d *Device) save(ctx context.Context, pollID string, sid id, st *deviceStat
 	return nil
 }
 
-// pollRequest is the body of a poll.
-type pollRequest struct {
+// PollRequest is the body of a poll.
+type PollRequest struct {
+	// PollID is what Start answered.
 	PollID string `json:"poll_id" example:"q5m0tS3c…"`
 }
 
@@ -231,7 +232,7 @@ func (d *Device) Poll(c *gin.Context) {
 	m := d.m
 	ctx := c.Request.Context()
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxPollBody)
-	var req pollRequest
+	var req PollRequest
 	if err := c.ShouldBindJSON(&req); err != nil || req.PollID == "" {
 		pollError(c, "invalid_request", `the body must be JSON {"poll_id": "..."}`)
 		return
