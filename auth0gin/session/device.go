@@ -243,6 +243,9 @@ func (d *Device) Poll(c *gin.Context) {
 		return
 	}
 	key := m.stateKey(sid)
+	if _, ok := d.load(c, req.PollID, key); !ok { // a poll_id that names nothing costs one read
+		return
+	}
 	now := m.cfg.Now()
 	// One poll at a time per login, across instances: the tenant's device
 	// code is single-use, and the interval must hold whichever instance answers.
@@ -256,22 +259,32 @@ func (d *Device) Poll(c *gin.Context) {
 		return
 	}
 	defer func() { _ = m.st.Delete(context.WithoutCancel(ctx), key+":poll") }()
+	// Read again under the lock: a poll that held it may have changed the state.
+	if st, ok := d.load(c, req.PollID, key); ok {
+		d.poll(c, req.PollID, sid, st, now)
+	}
+}
+
+// load reads and opens a login's state, or answers the poll and reports false.
+func (d *Device) load(c *gin.Context, pollID, key string) (*deviceState, bool) {
+	m := d.m
+	ctx := c.Request.Context()
 	b, err := m.st.Get(ctx, key)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		pollError(c, DeviceUnknown, "unknown, used or expired poll_id")
-		return
+		return nil, false
 	case err != nil:
 		m.fail(c, unavailable(err))
-		return
+		return nil, false
 	}
-	st, err := openDeviceState(req.PollID, key, b)
+	st, err := openDeviceState(pollID, key, b)
 	if err != nil {
 		m.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "session: unreadable device login state", slog.String("err", err.Error()))
 		pollError(c, DeviceUnknown, "unknown, used or expired poll_id")
-		return
+		return nil, false
 	}
-	d.poll(c, req.PollID, sid, st, now)
+	return st, true
 }
 
 // poll answers one allowed poll of a login whose state st was read at now.
