@@ -86,8 +86,9 @@ func (m *Manager) Start(c *gin.Context, u *auth0gin.Auth0User) (Info, error) {
 			return Info{}, ae
 		}
 	}
-	if old, ok := m.cookie(c.Request); ok {
-		m.endOld(ctx, old)
+	for _, old := range m.cookies(c.Request) {
+		// Best effort: the new login replaces it either way.
+		_ = m.endValue(ctx, old)
 	}
 	now := m.cfg.Now()
 	value, sid, end, err := m.create(ctx, u, now)
@@ -137,18 +138,6 @@ func (m *Manager) create(ctx context.Context, u *auth0gin.Auth0User, now time.Ti
 func copyEntryUser(e *entry) *entry {
 	e.user = copyUser(e.user)
 	return e
-}
-
-// endOld ends the session a login request already carried, best effort: the
-// new login replaces it either way.
-func (m *Manager) endOld(ctx context.Context, value string) {
-	sid, ok := parseSecret(value)
-	if !ok {
-		return
-	}
-	if rec, err := m.find(ctx, sid); err == nil && rec != nil {
-		_ = m.end(ctx, sid, rec.userID, nil)
-	}
 }
 
 // bearerToken returns the token of an `Authorization: Bearer` header.

@@ -490,3 +490,23 @@ func TestLogoutRacingAStoreRead(t *testing.T) {
 		t.Errorf("A answers %d after the logout: the racing read put the session back", r.code)
 	}
 }
+
+// A browser may hold two cookies of the session's name (a host-only one and
+// a Domain one, after CookieDomain changed), the stale one first.
+func TestTwoSessionCookies(t *testing.T) {
+	e := newEnv(t, newStore(t), auth0test.NewTenant(t), session.Config{})
+	live := e.login(e.tenant.Token(t))
+	both := map[string]string{"Cookie": "auth0gin_session=" + strings.Repeat("Q", 43) + "; auth0gin_session=" + live.Value}
+	if r := e.do("GET", "/api/private", both); r.code != 200 {
+		t.Errorf("stale cookie first: %d %s", r.code, r.raw)
+	}
+	if r := e.do("POST", "/auth/ping", both); r.code != 204 {
+		t.Errorf("ping: %d %s", r.code, r.raw)
+	}
+	if r := e.do("POST", "/auth/logout", both); r.code != 204 {
+		t.Errorf("logout: %d %s", r.code, r.raw)
+	}
+	if r := e.do("GET", "/api/private", cookieH(live)); r.code != 401 {
+		t.Errorf("after logout: %d", r.code)
+	}
+}
