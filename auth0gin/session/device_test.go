@@ -23,6 +23,8 @@ import (
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
 	"github.com/auth0gin/auth0gin/auth0gin/session"
 	"github.com/auth0gin/auth0gin/auth0gin/store"
+	"github.com/auth0gin/auth0gin/auth0gin/store/postgres/pgtest"
+	"github.com/auth0gin/auth0gin/auth0gin/store/redis/redistest"
 	"github.com/auth0gin/auth0gin/internal/testutil"
 )
 
@@ -340,25 +342,43 @@ func TestDevicePollAnswers(t *testing.T) {
 	}
 }
 
-// Polls may reach any instance: the state is in the shared store.
+// Polls may reach any instance: the state is in the shared store. Two
+// instances, each with its own connection, on SQLite, Redis and PostgreSQL.
 func TestDeviceLoginAcrossInstances(t *testing.T) {
-	clk := newClocks()
-	tenant := auth0test.NewTenant(t, auth0test.WithClock(clk.tenant.Now))
-	st := newStore(t)
-	a := newDevEnv(t, st, tenant, clk.Now, session.Config{})
-	b := newDevEnv(t, st, tenant, clk.Now, session.Config{})
-	pollID, complete := a.start()
-	b.wantPoll(pollID, session.DevicePending)
-	a.wantPoll(pollID, session.DeviceSlowDown) // the interval holds across instances
-	tenant.AnswerDevice(t, complete, devtenant.AliceEmail, devtenant.AlicePassword, true)
-	clk.Advance(5 * time.Second)
-	r := a.poll(pollID)
-	if r.code != 200 {
-		t.Fatalf("poll on A: %d %s", r.code, r.raw)
+	for _, tc := range []struct {
+		name string
+		open func(t *testing.T) (a, b store.Store)
+	}{
+		{"sqlite", func(t *testing.T) (store.Store, store.Store) { st := newStore(t); return st, st }},
+		{"redis", func(t *testing.T) (store.Store, store.Store) {
+			p := redistest.Prefix(t)
+			return redistest.OpenPrefix(t, p), redistest.OpenPrefix(t, p)
+		}},
+		{"postgres", func(t *testing.T) (store.Store, store.Store) {
+			s := pgtest.Schema(t)
+			return pgtest.OpenSchema(t, pgtest.URL(), s), pgtest.OpenSchema(t, pgtest.URL(), s)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clk := newClocks()
+			tenant := auth0test.NewTenant(t, auth0test.WithClock(clk.tenant.Now))
+			sa, sb := tc.open(t)
+			a := newDevEnv(t, sa, tenant, clk.Now, session.Config{})
+			b := newDevEnv(t, sb, tenant, clk.Now, session.Config{})
+			pollID, complete := a.start()
+			b.wantPoll(pollID, session.DevicePending)
+			a.wantPoll(pollID, session.DeviceSlowDown) // the interval holds across instances
+			tenant.AnswerDevice(t, complete, devtenant.AliceEmail, devtenant.AlicePassword, true)
+			clk.Advance(5 * time.Second)
+			r := a.poll(pollID)
+			if r.code != 200 {
+				t.Fatalf("poll on A: %d %s", r.code, r.raw)
+			}
+			ck := &http.Cookie{Name: r.body["name"].(string), Value: r.body["value"].(string)}
+			if me := b.do("GET", "/api/scoped", cookieH(ck)); me.code != 200 || me.body["email"] != devtenant.AliceEmail {
+				t.Errorf("the session on B: %d %s", me.code, me.raw)
+			}
+			b.wantPoll(pollID, session.DeviceUnknown)
+		})
 	}
-	ck := &http.Cookie{Name: r.body["name"].(string), Value: r.body["value"].(string)}
-	if me := b.do("GET", "/api/private", cookieH(ck)); me.code != 200 {
-		t.Errorf("the session on B: %d %s", me.code, me.raw)
-	}
-	b.wantPoll(pollID, session.DeviceUnknown)
 }
