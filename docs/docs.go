@@ -252,7 +252,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "The app refused the login (OnLogin)",
+                        "description": "csrf_rejected (a cross-origin browser request), or the app refused the login (OnLogin)",
                         "schema": {
                             "$ref": "#/definitions/auth0gin.ErrorBody"
                         }

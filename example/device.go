@@ -71,7 +71,7 @@ func (d device) start(c *gin.Context) { d.dev.Start(c) }
 //	@Header			200		{string}	Set-Cookie	"auth0gin_session=…; Path=/; HttpOnly; SameSite=Lax[; Secure]"
 //	@Failure		400		{object}	auth0gin.ErrorBody	"authorization_pending, slow_down, access_denied, expired_token, invalid_grant or invalid_request"
 //	@Failure		401		{object}	auth0gin.ErrorBody	"The token Auth0 issued was refused"
-//	@Failure		403		{object}	auth0gin.ErrorBody	"The app refused the login (OnLogin)"
+//	@Failure		403		{object}	auth0gin.ErrorBody	"csrf_rejected (a cross-origin browser request), or the app refused the login (OnLogin)"
 //	@Failure		503		{object}	auth0gin.ErrorBody	"Auth0 or the session store unavailable; retry after Retry-After"
 //	@Router			/auth/device/poll [post]
 func (d device) poll(c *gin.Context) { d.dev.Poll(c) }

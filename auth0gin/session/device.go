@@ -221,7 +221,9 @@ type PollRequest struct {
 	PollID string `json:"poll_id" example:"q5m0tS3c…"`
 }
 
-// Poll answers a CLI's poll with JSON {"poll_id"}: 400 with an RFC 8628
+// Poll answers a CLI's poll with JSON {"poll_id"}: 403 csrf_rejected for a
+// cross-origin browser request (as the cookie's unsafe requests are), else
+// 400 with an RFC 8628
 // error (authorization_pending, slow_down, expired_token, access_denied; and
 // invalid_grant for a poll_id that names no login) until the user has
 // approved, then 200 with Set-Cookie and a DeviceSession, once. Polls are
@@ -231,6 +233,13 @@ type PollRequest struct {
 func (d *Device) Poll(c *gin.Context) {
 	m := d.m
 	ctx := c.Request.Context()
+	// The approved poll sets the session cookie: a page of another site
+	// must not make a visitor's browser poll a login its author approved
+	// (login CSRF). CLIs send neither Sec-Fetch-Site nor Origin, and pass.
+	if err := m.checkOrigin(c.Request); err != nil {
+		m.fail(c, err)
+		return
+	}
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxPollBody)
 	var req PollRequest
 	if err := c.ShouldBindJSON(&req); err != nil || req.PollID == "" {

@@ -237,6 +237,22 @@ func TestDeviceLoginAsCLI(t *testing.T) {
 	if me.code != 200 || me.body["id"] != devtenant.AliceID || me.body["email"] != devtenant.AliceEmail {
 		t.Fatalf("the device session on a scoped route: %d %s", me.code, me.raw)
 	}
+	// A page of another site cannot make a browser poll (login CSRF).
+	for _, h := range []map[string]string{{"Sec-Fetch-Site": "cross-site"}, {"Origin": "https://evil.example"}} {
+		req, _ := http.NewRequest("POST", e.srv.URL+"/auth/device/poll", strings.NewReader(`{"poll_id":"`+pollID+`"}`))
+		for k, v := range h {
+			req.Header.Set(k, v)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 403 || !strings.Contains(string(b), "csrf_rejected") || res.Header.Get("Set-Cookie") != "" {
+			t.Errorf("cross-origin poll %v: %d %s", h, res.StatusCode, b)
+		}
+	}
 	// The session is handed out once.
 	clk.Advance(5 * time.Second)
 	e.wantPoll(pollID, session.DeviceUnknown)
