@@ -94,6 +94,8 @@ func NewOpaque(auth *auth0gin.Auth0, cfg OpaqueConfig) *Opaque {
 // /userinfo when o is enabled (not nil), else with the core too (which
 // refuses it).
 func (o *Opaque) verify(ctx context.Context, auth *auth0gin.Auth0, token string) (*auth0gin.Auth0User, error) {
+	// A JWT has three segments; Auth0's opaque tokens are JWEs (five) or,
+	// at the dev tenant, random strings.
 	if o == nil || strings.Count(token, ".") == 2 || len(token) > auth.Config().MaxTokenBytes {
 		return auth.Verify(ctx, token)
 	}
