@@ -221,15 +221,14 @@ type PollRequest struct {
 	PollID string `json:"poll_id" example:"q5m0tS3c…"`
 }
 
-// Poll answers a CLI's poll with JSON {"poll_id"}: 403 csrf_rejected for a
-// cross-origin browser request (as the cookie's unsafe requests are), else
-// 400 with an RFC 8628
+// Poll answers a CLI's poll with JSON {"poll_id"}: 400 with an RFC 8628
 // error (authorization_pending, slow_down, expired_token, access_denied; and
 // invalid_grant for a poll_id that names no login) until the user has
 // approved, then 200 with Set-Cookie and a DeviceSession, once. Polls are
 // limited per poll_id to the tenant's interval (slow_down), and each allowed
 // one asks the tenant once; the token it returns is verified with the core,
-// and OnLogin may refuse it, before the session is made.
+// and OnLogin may refuse it, before the session is made. A cross-origin
+// browser request is 403 csrf_rejected, as the cookie's unsafe requests are.
 func (d *Device) Poll(c *gin.Context) {
 	m := d.m
 	ctx := c.Request.Context()
