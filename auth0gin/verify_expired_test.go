@@ -51,10 +51,10 @@ func TestVerifyExpired(t *testing.T) {
 		tok  string
 		want error
 	}{
-		"wrong audience": {tenant.WrongAudienceToken(t), auth0gin.ErrAudience},
-		"bad signature":  {tamper(old), auth0gin.ErrInvalidSignature},
-		"not a jwt":      {"abc.def", auth0gin.ErrMalformedToken},
-		"empty":          {"", auth0gin.ErrMalformedToken},
+		"wrong audience":       {tenant.WrongAudienceToken(t), auth0gin.ErrAudience},
+		"bad signature":        {tamper(old), auth0gin.ErrInvalidSignature},
+		"not a jwt":            {"abc.def", auth0gin.ErrMalformedToken},
+		"empty":                {"", auth0gin.ErrMalformedToken},
 		"issued in the future": {issue(devtenant.TokenRequest{IssuedAt: now.Add(2 * time.Hour), ExpiresAt: now.Add(3 * time.Hour)}), auth0gin.ErrNotYetValid},
 		"expired long ago":     {issue(devtenant.TokenRequest{IssuedAt: now.Add(-50 * time.Hour), ExpiresAt: now.Add(-49 * time.Hour)}), auth0gin.ErrExpired},
 	}
