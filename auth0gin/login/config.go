@@ -206,4 +206,3 @@ type SessionFunc func(c *gin.Context, user *auth0gin.Auth0User) error
 
 // StartSession calls f.
 func (f SessionFunc) StartSession(c *gin.Context, user *auth0gin.Auth0User) error { return f(c, user) }
-

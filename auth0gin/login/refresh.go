@@ -194,4 +194,3 @@ func (m *Manager) storeDown(ctx context.Context, err error) *Error {
 	m.cfg.Logger.Warn("login: the store failed", "err", err)
 	return unavailable("the session store is unavailable; try again later", 0, err)
 }
-
