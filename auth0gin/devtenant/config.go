@@ -159,6 +159,13 @@ type Client struct {
 	// GrantTypes are the grant types the client may use (see the Grant*
 	// constants). Empty: Auth0's defaults for the Type.
 	GrantTypes []string `json:"grant_types,omitempty"`
+	// TrustTokenEndpointIPHeader is Auth0's "Trust Token Endpoint IP Header"
+	// setting: on /oauth/token the tenant takes the end user's IP from the
+	// auth0-forwarded-for header, so brute-force protection counts a backend's
+	// password logins per user IP rather than against the backend's IP. It is
+	// honoured only for a confidential client (one with a Secret) that
+	// authenticated with that secret.
+	TrustTokenEndpointIPHeader bool `json:"token_endpoint_ip_header_trusted,omitempty"`
 }
 
 // User is a user of a database connection.

@@ -137,6 +137,7 @@ func ExampleDefault() {
 	// Output:
 	// auth0gin-swagger-ui spa
 	// auth0gin-m2m non_interactive
+	// auth0gin-regular-web regular_web
 	// alice@example.com [read:messages write:messages]
 	// bob@example.com []
 }

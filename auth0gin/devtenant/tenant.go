@@ -33,6 +33,7 @@ type Tenant struct {
 
 	failNext atomic.Int64
 	rl       rateLimiter
+	stats    counters
 
 	mu          sync.Mutex // guards everything below
 	users       *userStore

@@ -43,6 +43,7 @@ func (t *Tenant) handleToken(w http.ResponseWriter, r *http.Request) {
 	default:
 		terr = &tokenError{http.StatusBadRequest, "unsupported_grant_type", "Unsupported grant type: " + gt}
 	}
+	t.stats.grant(gt, terr == nil)
 	if terr != nil {
 		if terr.status == http.StatusUnauthorized {
 			w.Header().Set("WWW-Authenticate", `Basic realm="devtenant"`)
