@@ -3,6 +3,7 @@ package login_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -51,11 +52,16 @@ func (s *syncBuffer) String() string {
 // search everything else for them.
 type tap struct {
 	base http.RoundTripper
+	// down makes the tenant unreachable, as a cut network would.
+	down atomic.Bool
 	mu   sync.Mutex
 	rts  []string
 }
 
 func (t *tap) RoundTrip(r *http.Request) (*http.Response, error) {
+	if t.down.Load() {
+		return nil, errors.New("dial tcp: connection refused")
+	}
 	res, err := t.base.RoundTrip(r)
 	if err != nil || !strings.HasSuffix(r.URL.Path, "/oauth/token") {
 		return res, err
@@ -101,10 +107,11 @@ type harness struct {
 
 type option func(*login.Config)
 
-// The confidential client the tests log in with.
+// The confidential client the tests log in with: the dev tenant's default
+// regular web client (password and refresh_token grants, IP header trusted).
 const (
-	regularClientID     = "login-test-regular"
-	regularClientSecret = "login-test-regular-secret"
+	regularClientID     = devtenant.DefaultRegularClientID
+	regularClientSecret = devtenant.DefaultRegularClientSecret
 )
 
 // newTenant starts a dev tenant with the confidential client. Its clock
@@ -116,13 +123,7 @@ func newTenant(t testing.TB) *auth0test.Tenant {
 	var ticks atomic.Int64
 	clock := func() time.Time { return base.Add(time.Duration(ticks.Add(1)) * time.Second) }
 	return auth0test.NewTenant(t, auth0test.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
-		auth0test.WithClock(clock),
-		func(c *devtenant.Config) {
-			c.Clients = append(c.Clients, devtenant.Client{
-				ID: regularClientID, Secret: regularClientSecret, Type: devtenant.ClientRegular,
-				GrantTypes: []string{devtenant.GrantPassword, devtenant.GrantRefreshToken},
-			})
-		})
+		auth0test.WithClock(clock))
 }
 
 // newHarness starts an instance on st against tenant (a new tenant and an
@@ -259,3 +260,5 @@ func noLeak(t testing.TB, where, haystack string, rts []string) {
 		}
 	}
 }
+
+func contains(haystack, needle string) bool { return strings.Contains(haystack, needle) }

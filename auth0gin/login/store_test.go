@@ -3,6 +3,7 @@ package login_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -144,3 +145,17 @@ func (s *memStore) Subscribe(context.Context, string, func(string)) (func(), err
 	return nil, errNoSets
 }
 func (s *memStore) Close() error { return nil }
+
+func farFuture() time.Time { return time.Now().Add(time.Hour) }
+
+// dump returns every value the store holds, for searching.
+func (s *memStore) dump() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var b strings.Builder
+	for k, e := range s.m {
+		b.WriteString(k)
+		b.Write(e.v)
+	}
+	return b.String()
+}
