@@ -37,6 +37,13 @@ func TestFlow(t *testing.T) {
 	if len(rts) != 3 {
 		t.Fatalf("the tenant issued %d refresh tokens, want 3 (login + 2 rotations)", len(rts))
 	}
+	st := h.tenant.Stats()
+	if st.RefreshRevocations != 1 || st.RefreshReuseRevocations != 0 || st.Grants[devtenant.GrantRefreshToken] != 2 {
+		t.Errorf("tenant counters after logout: %+v", st)
+	}
+	if s := h.tenant.RefreshTokenStatus(rts[2]); !s.Revoked || s.RevokedBy != devtenant.RevokedByRevocation {
+		t.Errorf("the last refresh token after logout: %+v", s)
+	}
 	noLeak(t, "responses and logs", h.recorded(), rts)
 	if strings.Contains(h.recorded(), regularClientSecret) {
 		t.Error("the client secret appears in responses or logs")

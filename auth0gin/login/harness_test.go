@@ -114,16 +114,31 @@ const (
 	regularClientSecret = devtenant.DefaultRegularClientSecret
 )
 
-// newTenant starts a dev tenant with the confidential client. Its clock
-// starts two hours back and ticks a second each time it is read, so that two
-// tokens minted for one user differ (a JWT without jti, minted in the same
-// second for the same claims, is the same string) and are still valid now.
+// tenantClock is a dev tenant's clock: it starts two hours back and ticks a
+// second each time it is read, so that two tokens minted for one user differ
+// (a JWT without jti, minted in the same second for the same claims, is the
+// same string) and are still valid now. shift moves it further.
+type tenantClock struct {
+	base  time.Time
+	ticks atomic.Int64
+	shift atomic.Int64 // nanoseconds
+}
+
+func (c *tenantClock) now() time.Time {
+	return c.base.Add(time.Duration(c.ticks.Add(1))*time.Second + time.Duration(c.shift.Load()))
+}
+
+// newTenant starts a dev tenant (rotation and reuse detection on, as by
+// default) with its default regular web client.
 func newTenant(t testing.TB) *auth0test.Tenant {
-	base := time.Now().Add(-2 * time.Hour)
-	var ticks atomic.Int64
-	clock := func() time.Time { return base.Add(time.Duration(ticks.Add(1)) * time.Second) }
+	tn, _ := newClockedTenant(t)
+	return tn
+}
+
+func newClockedTenant(t testing.TB) (*auth0test.Tenant, *tenantClock) {
+	clock := &tenantClock{base: time.Now().Add(-2 * time.Hour)}
 	return auth0test.NewTenant(t, auth0test.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
-		auth0test.WithClock(clock))
+		auth0test.WithClock(clock.now)), clock
 }
 
 // newHarness starts an instance on st against tenant (a new tenant and an

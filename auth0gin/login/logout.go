@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/store"
 )
 
@@ -51,4 +52,31 @@ func (m *Manager) LogoutHandler(c *gin.Context) {
 		return
 	}
 	c.Status(http.StatusNoContent)
+}
+
+// EndRefresh ends the password login of the request's Bearer token, if it
+// carries one: it is the hook a shared logout route runs, such as package
+// session's
+//
+//	r.POST("/auth/logout", sess.LogoutHandler(lg.EndRefresh))
+//
+// A request without an Authorization header is not an error (a cookie-only
+// logout). An outage is an *auth0gin.AuthError with status 503.
+func (m *Manager) EndRefresh(c *gin.Context) error {
+	h := c.GetHeader("Authorization")
+	if h == "" {
+		return nil
+	}
+	tok, e := bearer(h)
+	if e != nil {
+		return nil // not a Bearer credential: nothing of ours to end
+	}
+	if err := m.Logout(c.Request.Context(), tok); err != nil {
+		var le *Error
+		if errors.As(err, &le) && le.Status == http.StatusServiceUnavailable {
+			return auth0gin.Unavailable(le.Description, le.RetryAfter, err)
+		}
+		return err
+	}
+	return nil
 }
