@@ -137,9 +137,16 @@ func newTenant(t testing.TB) *auth0test.Tenant {
 
 func newClockedTenant(t testing.TB) (*auth0test.Tenant, *tenantClock) {
 	clock := &tenantClock{base: time.Now().Add(-2 * time.Hour)}
-	return auth0test.NewTenant(t, auth0test.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
-		auth0test.WithClock(clock.now)), clock
+	logs := &syncBuffer{}
+	tn := auth0test.NewTenant(t, auth0test.WithLogger(slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))),
+		auth0test.WithClock(clock.now))
+	tenantLogs.Store(tn, logs)
+	t.Cleanup(func() { tenantLogs.Delete(tn) })
+	return tn, clock
 }
+
+// tenantLogs holds each test tenant's log output, searched for leaks too.
+var tenantLogs sync.Map // *auth0test.Tenant → *syncBuffer
 
 // newHarness starts an instance on st against tenant (a new tenant and an
 // in-memory store when nil).
@@ -182,6 +189,22 @@ func newHarness(t testing.TB, tenant *auth0test.Tenant, st store.Store, opts ...
 	r.GET("/api/private", h.auth.RequireScopes(), func(c *gin.Context) { c.String(200, auth0gin.MustUser(c).ID) })
 	h.srv = httptest.NewServer(r)
 	t.Cleanup(h.srv.Close)
+	// Whatever the test did, no refresh token may appear in a response, a
+	// header, a log line (the app's or the tenant's) or the store in clear.
+	t.Cleanup(func() {
+		rts := h.tap.tokens()
+		if len(rts) == 0 {
+			return
+		}
+		all := h.recorded()
+		if l, ok := tenantLogs.Load(h.tenant); ok {
+			all += l.(*syncBuffer).String()
+		}
+		if ms, ok := st.(*memStore); ok {
+			all += ms.dump()
+		}
+		noLeak(t, "this test's responses, logs or store", all, rts)
+	})
 	return h
 }
 

@@ -86,6 +86,10 @@ func (m *Manager) once(ctx context.Context, key string, fn func(context.Context)
 		m.mu.Unlock()
 		go func() {
 			defer func() {
+				if p := recover(); p != nil {
+					m.cfg.Logger.Error("login: a refresh panicked", "panic", fmt.Sprint(p))
+					f.ans, f.err = Answer{}, unavailable("temporarily unavailable; try again later", 0, fmt.Errorf("panic: %v", p))
+				}
 				m.mu.Lock()
 				delete(m.flights, key)
 				m.mu.Unlock()
