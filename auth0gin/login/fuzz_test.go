@@ -7,6 +7,19 @@ import (
 	"unicode/utf8"
 )
 
+// refusals are the only descriptions a malformed login gets: fixed text,
+// never a part of the input.
+var refusals = map[string]bool{
+	"send the credentials as JSON or as a form":                      true,
+	"the body is not a JSON object of username and password strings": true,
+	"the body is too large":                                          true,
+	"the form does not parse":                                        true,
+	"username and password are required":                             true,
+	"username and password must each be sent once":                   true,
+	"username or password is not valid text":                         true,
+	"username or password too long":                                  true,
+}
+
 // FuzzParseCredentials: any Content-Type and body give either credentials
 // within the bounds or a 400 that names no part of the input.
 func FuzzParseCredentials(f *testing.F) {
@@ -24,8 +37,8 @@ func FuzzParseCredentials(f *testing.F) {
 			if err.Status != http.StatusBadRequest || err.Code != "invalid_request" || err.Description == "" {
 				t.Fatalf("refusal %+v", err)
 			}
-			if len(body) > 3 && strings.Contains(err.Description, body) {
-				t.Fatalf("the refusal repeats the input: %q", err.Description)
+			if !refusals[err.Description] {
+				t.Fatalf("a refusal that is not one of the fixed descriptions: %q", err.Description)
 			}
 			return
 		}
