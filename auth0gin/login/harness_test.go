@@ -22,6 +22,7 @@ import (
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
 	"github.com/auth0gin/auth0gin/auth0gin/login"
 	"github.com/auth0gin/auth0gin/auth0gin/store"
+	"github.com/auth0gin/auth0gin/internal/testutil"
 )
 
 // testKeys is a fixed key list, so tests can rotate keys by id.
@@ -29,24 +30,6 @@ const (
 	keyA = "a:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
 	keyB = "b:ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8="
 )
-
-// syncBuffer collects log output from many goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // tap records every refresh token the tenant hands out, so a test can
 // search everything else for them.
@@ -99,7 +82,7 @@ type harness struct {
 	m      *login.Manager
 	srv    *httptest.Server
 	tap    *tap
-	logs   *syncBuffer
+	logs   *testutil.SyncBuffer
 
 	mu   sync.Mutex
 	seen bytes.Buffer // every response's status line, headers and body
@@ -137,7 +120,7 @@ func newTenant(t testing.TB) *auth0test.Tenant {
 
 func newClockedTenant(t testing.TB) (*auth0test.Tenant, *tenantClock) {
 	clock := &tenantClock{base: time.Now().Add(-2 * time.Hour)}
-	logs := &syncBuffer{}
+	logs := &testutil.SyncBuffer{}
 	tn := auth0test.NewTenant(t, auth0test.WithLogger(slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))),
 		auth0test.WithClock(clock.now))
 	tenantLogs.Store(tn, logs)
@@ -146,7 +129,7 @@ func newClockedTenant(t testing.TB) (*auth0test.Tenant, *tenantClock) {
 }
 
 // tenantLogs holds each test tenant's log output, searched for leaks too.
-var tenantLogs sync.Map // *auth0test.Tenant → *syncBuffer
+var tenantLogs sync.Map // *auth0test.Tenant → *testutil.SyncBuffer
 
 // newHarness starts an instance on st against tenant (a new tenant and an
 // in-memory store when nil).
@@ -158,7 +141,7 @@ func newHarness(t testing.TB, tenant *auth0test.Tenant, st store.Store, opts ...
 	if st == nil {
 		st = newMemStore()
 	}
-	h := &harness{t: t, tenant: tenant, st: counting(st), logs: &syncBuffer{}}
+	h := &harness{t: t, tenant: tenant, st: counting(st), logs: &testutil.SyncBuffer{}}
 	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	ccfg := tenant.Config()
 	ccfg.Logger = log
@@ -198,7 +181,7 @@ func newHarness(t testing.TB, tenant *auth0test.Tenant, st store.Store, opts ...
 		}
 		all := h.recorded()
 		if l, ok := tenantLogs.Load(h.tenant); ok {
-			all += l.(*syncBuffer).String()
+			all += l.(*testutil.SyncBuffer).String()
 		}
 		if ms, ok := st.(*memStore); ok {
 			all += ms.dump()
