@@ -42,6 +42,11 @@ func run(ctx context.Context, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("configuring auth0gin: %w", err)
 	}
+	lg, err := openLogin(ctx, auth, log)
+	if err != nil {
+		return err
+	}
+	defer lg.Close()
 
 	addr := ":" + envOr("PORT", "6060")
 	ln, err := net.Listen("tcp", addr)
@@ -49,7 +54,7 @@ func run(ctx context.Context, log *slog.Logger) error {
 		return fmt.Errorf("listening on %s: %w", addr, err)
 	}
 	srv := &http.Server{
-		Handler:           router(auth, log),
+		Handler:           lg.mount(router(auth, log)),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,

@@ -1,0 +1,101 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
+)
+
+type loginAnswer struct {
+	AccessToken string `json:"access_token"`
+	TokenType   string `json:"token_type"`
+	ExpiresIn   int64  `json:"expires_in"`
+}
+
+func postJSON(t *testing.T, url, bearer string, body any) (*http.Response, []byte) {
+	t.Helper()
+	var b []byte
+	if body != nil {
+		b, _ = json.Marshal(body)
+	}
+	req, _ := http.NewRequest("POST", url, bytes.NewReader(b))
+	req.Header.Set("Content-Type", "application/json")
+	if bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+bearer)
+	}
+	res, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out bytes.Buffer
+	out.ReadFrom(res.Body)
+	return res, out.Bytes()
+}
+
+// TestExamplePasswordLogin: the example with its embedded tenant serves
+// POST /auth/login and POST /auth/refresh with the tenant's regular web
+// client and an ephemeral key; no refresh token or client secret shows.
+func TestExamplePasswordLogin(t *testing.T) {
+	app := startExample(t, map[string]string{"DEVTENANT_ADDR": "127.0.0.1:0", "AUTH0GIN_ENCRYPTION_KEYS": "", "SESSION_STORE_URL": ""})
+	res, body := postJSON(t, app.URL+"/auth/login", "", map[string]string{"username": devtenant.AliceEmail, "password": devtenant.AlicePassword})
+	var a loginAnswer
+	if res.StatusCode != 200 || json.Unmarshal(body, &a) != nil || a.AccessToken == "" || a.TokenType != "Bearer" {
+		t.Fatalf("login: %s", describe(res, body))
+	}
+	if strings.Contains(string(body), "refresh") || res.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("login answer: %s, Cache-Control %q", body, res.Header.Get("Cache-Control"))
+	}
+	if res, body := get(t, app.URL+"/api/private-scoped", a.AccessToken); res.StatusCode != 200 {
+		t.Fatalf("the login's token: %s", describe(res, body))
+	}
+	res, body = postJSON(t, app.URL+"/auth/refresh", a.AccessToken, nil)
+	var b loginAnswer
+	if res.StatusCode != 200 || json.Unmarshal(body, &b) != nil || b.AccessToken == "" || b.AccessToken == a.AccessToken {
+		t.Fatalf("refresh: %s", describe(res, body))
+	}
+	if res, body := get(t, app.URL+"/api/private-scoped", b.AccessToken); res.StatusCode != 200 {
+		t.Fatalf("the refreshed token: %s", describe(res, body))
+	}
+	res, body = postJSON(t, app.URL+"/auth/login", "", map[string]string{"username": devtenant.AliceEmail, "password": "wrong"})
+	if res.StatusCode != 401 || !strings.Contains(string(body), "Wrong email or password.") {
+		t.Errorf("wrong password: %s", describe(res, body))
+	}
+	if !strings.Contains(app.stderr.String(), "ephemeral key") {
+		t.Error("no warning about the ephemeral key")
+	}
+	if err := app.stop(t); err != nil {
+		t.Errorf("exit: %v", err)
+	}
+	app.checkLogHasNo(t, a.AccessToken, b.AccessToken, devtenant.DefaultRegularClientSecret)
+}
+
+// TestExampleRefusesWithoutKey: with a real tenant and a login client but
+// no AUTH0GIN_ENCRYPTION_KEYS, the example does not start.
+func TestExampleRefusesWithoutKey(t *testing.T) {
+	tenant := startTenant(t)
+	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, exampleBin)
+	cmd.Dir = t.TempDir()
+	cmd.Env = append(cleanEnv(), "PORT=0", "AUTH0GIN_ENCRYPTION_KEYS=", "SESSION_STORE_URL=",
+		"AUTH0_DOMAIN="+strings.TrimSuffix(tenant.URL, "/"), "AUTH0_API_AUDIENCE="+devtenant.DefaultAudience,
+		"AUTH0_LOGIN_CLIENT_ID="+devtenant.DefaultRegularClientID, "AUTH0_LOGIN_CLIENT_SECRET="+devtenant.DefaultRegularClientSecret)
+	out, err := cmd.CombinedOutput()
+	if err == nil || ctx.Err() != nil {
+		t.Fatalf("the example started without a key (%v):\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "AUTH0GIN_ENCRYPTION_KEYS") {
+		t.Errorf("the refusal does not name AUTH0GIN_ENCRYPTION_KEYS:\n%s", out)
+	}
+	if strings.Contains(string(out), devtenant.DefaultRegularClientSecret) {
+		t.Error("the client secret appears in the output")
+	}
+}
