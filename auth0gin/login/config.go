@@ -78,8 +78,13 @@ type Config struct {
 	// minute, with as large a burst (default 10; negative disables).
 	LoginRate int
 	// ClientIP returns the end user's IP, sent to the tenant in
-	// auth0-forwarded-for and used for the rate limit (default gin's
-	// Context.ClientIP, which trusts the engine's configured proxies).
+	// auth0-forwarded-for and used for the rate limit. The default is the
+	// connection's peer (gin's Context.RemoteIP): gin's ClientIP believes
+	// X-Forwarded-For from anyone unless the engine's trusted proxies are
+	// set, and a forged header would let a client pick the IP that Auth0's
+	// brute-force protection counts. Behind a reverse proxy, configure the
+	// engine's trusted proxies and set this to
+	// func(c *gin.Context) string { return c.ClientIP() }.
 	ClientIP func(c *gin.Context) string
 	// Sessions, when set, starts a session for each successful login, so the
 	// answer also sets the session cookie.
@@ -178,7 +183,7 @@ func (c Config) resolve(auth *auth0gin.Auth0) (Config, error) {
 		c.LoginRate = DefaultLoginRate
 	}
 	if c.ClientIP == nil {
-		c.ClientIP = func(g *gin.Context) string { return g.ClientIP() }
+		c.ClientIP = func(g *gin.Context) string { return g.RemoteIP() }
 	}
 	c.KeyPrefix = orDefault(c.KeyPrefix, DefaultKeyPrefix)
 	if c.Logger == nil {

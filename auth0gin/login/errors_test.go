@@ -2,6 +2,7 @@ package login_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -138,5 +139,25 @@ func TestLoginTenantUnreachable(t *testing.T) {
 	r := h.login(devtenant.AliceEmail, devtenant.AlicePassword)
 	if r.status != 503 || r.header.Get("Retry-After") == "" {
 		t.Fatalf("%d %s", r.status, r.body)
+	}
+}
+
+// TestForwardedForIsNotBelieved: by default a client cannot choose the IP
+// the limit and Auth0's brute-force protection count by sending
+// X-Forwarded-For.
+func TestForwardedForIsNotBelieved(t *testing.T) {
+	now := time.Now()
+	h := newHarness(t, nil, nil, func(c *login.Config) {
+		c.LoginRate = 2
+		c.Now = func() time.Time { return now }
+	})
+	for i := range 3 {
+		req, _ := http.NewRequest("POST", h.srv.URL+"/auth/login", strings.NewReader(`{"username":"alice@example.com","password":"x"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i))
+		r := h.do(req)
+		if want := map[bool]int{true: 401, false: 429}[i < 2]; r.status != want {
+			t.Fatalf("attempt %d with a forged X-Forwarded-For: %d, want %d", i, r.status, want)
+		}
 	}
 }
