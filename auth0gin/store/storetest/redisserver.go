@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"strconv"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -89,9 +90,26 @@ func (r *RedisServer) Stop() {
 	if r.cmd == nil {
 		return
 	}
+	_ = r.cmd.Process.Signal(syscall.SIGCONT) // a paused server must run to die cleanly
 	_ = r.cmd.Process.Kill()
 	_ = r.cmd.Wait()
 	r.cmd = nil
+}
+
+// Pause freezes the server (SIGSTOP): connections stay open but nothing
+// answers, as with a server stuck or a network black hole; clients see their
+// read timeouts. Resume undoes it.
+func (r *RedisServer) Pause() { r.signal(syscall.SIGSTOP) }
+
+// Resume lets a paused server run again (SIGCONT).
+func (r *RedisServer) Resume() { r.signal(syscall.SIGCONT) }
+
+func (r *RedisServer) signal(sig syscall.Signal) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.cmd != nil {
+		_ = r.cmd.Process.Signal(sig)
+	}
 }
 
 // ping sends one PING in RESP and waits for +PONG.
