@@ -29,7 +29,7 @@ const (
 	DefaultScope           = "openid profile email offline_access"
 	DefaultRefreshLifetime = 30 * 24 * time.Hour
 	DefaultGraceWindow     = 30 * time.Second
-	DefaultLockTimeout     = 30 * time.Second
+	DefaultLockTimeout     = 15 * time.Second
 	DefaultTenantTimeout   = 10 * time.Second
 	DefaultLoginRate       = 10 // logins per minute per client IP
 	DefaultKeyPrefix       = "login:"
@@ -67,8 +67,8 @@ type Config struct {
 	// the old access token refreshes nothing.
 	GraceWindow time.Duration
 	// LockTimeout bounds how long a refresh holds the cross-instance lock
-	// and how long racing refreshes wait for its answer (default 30s; more
-	// than TenantTimeout).
+	// and how long racing refreshes wait for its answer (default 15s; more
+	// than TenantTimeout, which bounds the one slow step).
 	LockTimeout time.Duration
 	// TenantTimeout bounds each call to the tenant (default 10s).
 	TenantTimeout time.Duration

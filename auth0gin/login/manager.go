@@ -24,6 +24,7 @@ type Manager struct {
 
 	mu      sync.Mutex
 	flights map[string]*flight // refreshes in progress in this process, by token hash
+	ghosts  ghosts             // locks this process may hold unknowingly
 }
 
 // New checks cfg and returns a Manager. It contacts neither the tenant nor

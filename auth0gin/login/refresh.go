@@ -54,10 +54,15 @@ func (m *Manager) RefreshAccessToken(ctx context.Context, accessToken string) (A
 func (m *Manager) refreshShared(ctx context.Context, h string) (Answer, error) {
 	rowK, lockK := m.rowKey(h), m.lockKey(h)
 	wait := 10 * time.Millisecond
-	for {
-		won, err := m.store.Add(ctx, lockK, []byte{1}, m.cfg.Now().Add(m.cfg.LockTimeout))
+	for first := true; ; first = false {
+		nonce, until := newNonce(), m.cfg.Now().Add(m.cfg.LockTimeout)
+		won, err := m.store.Add(ctx, lockK, []byte(nonce), until)
 		if err != nil {
+			m.ghosts.remember(h, nonce, until, m.cfg.Now())
 			return Answer{}, m.storeDown(ctx, err)
+		}
+		if !won && first {
+			won = m.ownsGhost(ctx, h)
 		}
 		if won {
 			return m.refreshLocked(ctx, h)
@@ -178,6 +183,17 @@ func (m *Manager) refreshLocked(ctx context.Context, h string) (Answer, error) {
 		}
 	}
 	return ans, nil
+}
+
+// ownsGhost reports whether the lock on h is one an earlier refresh here
+// set without learning it had (its Add failed, yet the store applied it).
+func (m *Manager) ownsGhost(ctx context.Context, h string) bool {
+	nonce, ok := m.ghosts.take(h, m.cfg.Now())
+	if !ok {
+		return false
+	}
+	v, err := m.store.Get(ctx, m.lockKey(h))
+	return err == nil && string(v) == nonce
 }
 
 // graceAnswer returns the answer a refresh left in the row, while it lasts.
