@@ -98,7 +98,7 @@ func (m *Manager) accept(ctx context.Context, reply tokenReply, what string) (An
 	now := m.cfg.Now()
 	exp := now.Add(m.cfg.RefreshLifetime)
 	key := m.rowKey(tokenHash(reply.AccessToken))
-	val := m.sealRow(key, row{Kind: kindRefresh, RefreshToken: reply.RefreshToken, Subject: user.ID, Expires: unix(exp)})
+	val := m.sealRow(key, row{Kind: kindRefresh, RefreshToken: reply.RefreshToken, Subject: user.ID, Expires: exp.Unix()})
 	if err := m.store.Set(ctx, key, val, exp); err != nil {
 		// Without the row the refresh token is useless: revoke it, so that
 		// nothing lives at the tenant that nobody holds.

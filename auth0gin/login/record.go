@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"time"
 )
 
 // A row lives under rowKey(SHA-256 of the access token) and holds, sealed by
@@ -66,5 +65,3 @@ func (m *Manager) openRow(key string, value []byte) (row, error) {
 	}
 	return r, nil
 }
-
-func unix(t time.Time) int64 { return t.Unix() }
