@@ -16,6 +16,7 @@ require (
 	github.com/swaggo/gin-swagger v1.6.1
 	github.com/swaggo/swag v1.16.6
 	golang.org/x/net v0.57.0
+	golang.org/x/oauth2 v0.36.0
 	gopkg.in/go-jose/go-jose.v2 v2.6.3
 	modernc.org/sqlite v1.59.0
 )

@@ -175,10 +175,11 @@ func (t *Tenant) handlePatchUser(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, userJSON(u))
 }
 
-// mergeMetadata merges patch into m one level deep; null values unset keys,
-// a null patch clears m.
+// mergeMetadata merges patch into m one level deep; null values unset keys.
+// An empty object clears m, as Auth0 documents ("patching the metadata itself
+// with an empty object removes the metadata completely"), and so does null.
 func mergeMetadata(m, patch map[string]any) map[string]any {
-	if patch == nil {
+	if len(patch) == 0 {
 		return map[string]any{}
 	}
 	if m == nil {
