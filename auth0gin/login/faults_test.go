@@ -2,9 +2,13 @@ package login_test
 
 import (
 	"context"
+	"errors"
+	"net/http"
+	"net/url"
 	"testing"
 
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
+	"github.com/auth0gin/auth0gin/auth0gin/store"
 )
 
 // TestTenantDownDuringRefresh: 503 with Retry-After and the row kept; after
@@ -97,5 +101,24 @@ func TestStoreHoldsCiphertext(t *testing.T) {
 			t.Error("an access token is stored in plaintext")
 		}
 	}
-	_ = context.Background()
+}
+
+// TestRevokedAtTenant: a refresh token revoked at the tenant (by an admin,
+// say) answers 401 invalid_grant, and the row is deleted.
+func TestRevokedAtTenant(t *testing.T) {
+	st := newMemStore()
+	h := newHarness(t, nil, st)
+	a := h.login(devtenant.AliceEmail, devtenant.AlicePassword).answer(t)
+	form := url.Values{"client_id": {regularClientID}, "client_secret": {regularClientSecret}, "token": {h.tap.tokens()[0]}}
+	res, err := http.PostForm(h.tenant.URL+"oauth/revoke", form)
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("revoking at the tenant: %v %v", res, err)
+	}
+	res.Body.Close()
+	if r := h.refresh(a.AccessToken); r.status != 401 || r.errorCode(t) != "invalid_grant" || r.header.Get("WWW-Authenticate") == "" {
+		t.Fatalf("refresh of a revoked token: %d %s", r.status, r.body)
+	}
+	if _, err := st.Get(context.Background(), rowKey(a.AccessToken)); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the row was kept: %v", err)
+	}
 }
