@@ -169,7 +169,10 @@ func (m *Manager) refreshLocked(ctx context.Context, h string) (Answer, error) {
 	ans := Answer{AccessToken: reply.AccessToken, TokenType: "Bearer", ExpiresIn: reply.ExpiresIn}
 	if newK == rowK {
 		// The tenant minted the very same access token again (same claims in
-		// the same second, no jti): the row now holds the new refresh token.
+		// the same second, no jti): the row now holds the new refresh token,
+		// and there is no old row to leave an answer in. Release the lock, so
+		// that racing refreshes refresh in turn rather than wait for it.
+		release()
 		return ans, nil
 	}
 	until := now.Add(m.cfg.GraceWindow)
