@@ -4,6 +4,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/auth0gin/auth0gin/auth0gin/auth0test"
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
 	"github.com/auth0gin/auth0gin/auth0gin/store"
 )
@@ -74,4 +75,31 @@ func twoInstances(t *testing.T, st store.Store) []*harness {
 
 func TestRaceTwoInstancesShareOneStore(t *testing.T) {
 	raceRefreshes(t, twoInstances(t, newMemStore()), 10)
+}
+
+// TestRaceSameTokenAgain: a tenant that mints the same access token again
+// (Auth0-style tokens without jti, same claims, same second, as the dev
+// tenant on a real clock does): racing refreshes all succeed, one after the
+// other, and reuse detection never fires.
+func TestRaceSameTokenAgain(t *testing.T) {
+	st := newMemStore()
+	h := newHarness(t, auth0test.NewTenant(t), st)
+	other := newHarness(t, h.tenant, st)
+	// A token of the refresh grant, refreshed again within its second, comes
+	// back the same (a login's token differs from it: its gty is password).
+	a := h.refresh(h.login(devtenant.AliceEmail, devtenant.AlicePassword).answer(t).AccessToken).answer(t)
+	var wg sync.WaitGroup
+	for i := range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if r := []*harness{h, other}[i%2].refresh(a.AccessToken); r.status != 200 {
+				t.Errorf("refresh: %d %s", r.status, r.body)
+			}
+		}()
+	}
+	wg.Wait()
+	if s := h.tenant.Stats(); s.RefreshReuseRevocations != 0 || s.Grants[devtenant.GrantRefreshToken] < 1 {
+		t.Errorf("tenant counters: %+v", s)
+	}
 }
