@@ -19,7 +19,7 @@ import (
 type Store struct {
 	cfg   config
 	pool  *pgxpool.Pool
-	owned bool // Close closes pool
+	owned bool   // Close closes pool
 	q     string // the quoted schema
 	kv    string // quoted table names
 	mem   string
@@ -96,11 +96,11 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts ...Option) (*Store, error
 // store from Open, closes the pool. Later calls do nothing.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
-		close(s.done)
-		// A Subscribe that started the listener did so under its lock:
-		// taking it orders that start before the Wait below.
+		// A Subscribe starts the listener under its lock after checking
+		// done: closing done under it orders any start before the Wait.
 		s.listener.mu.Lock()
-		s.listener.mu.Unlock() //nolint:staticcheck // an empty critical section is the point
+		close(s.done)
+		s.listener.mu.Unlock()
 		s.stopBG()
 		s.bg.Wait()
 		s.hub.Close()
