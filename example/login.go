@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -13,7 +12,7 @@ import (
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
 	"github.com/auth0gin/auth0gin/auth0gin/login"
 	"github.com/auth0gin/auth0gin/auth0gin/store"
-	"github.com/auth0gin/auth0gin/auth0gin/store/sqlite"
+	"github.com/auth0gin/auth0gin/auth0gin/store/storeurl"
 )
 
 // passwordLogin is the example's password login: POST /auth/login and
@@ -42,7 +41,7 @@ func openLogin(ctx context.Context, auth *auth0gin.Auth0, log *slog.Logger) (*pa
 		log.Info("example: password login is off (no " + login.EnvClientID + ")")
 		return nil, nil
 	}
-	st, err := openStore(ctx, os.Getenv("SESSION_STORE_URL"))
+	st, err := storeurl.Open(ctx, os.Getenv("SESSION_STORE_URL"))
 	if err != nil {
 		return nil, fmt.Errorf("opening SESSION_STORE_URL for password login: %w", err)
 	}
@@ -100,13 +99,3 @@ func (p *passwordLogin) login(c *gin.Context) { p.mgr.Login(c) }
 //	@Failure		503	{object}	login.ErrorBody	"Auth0 or the store unavailable; the refresh token is kept, retry after Retry-After"
 //	@Router			/auth/refresh [post]
 func (p *passwordLogin) refresh(c *gin.Context) { p.mgr.Refresh(c) }
-
-// openStore opens SESSION_STORE_URL: empty for SQLite in memory,
-// sqlite:///path/file.db for a file.
-func openStore(ctx context.Context, url string) (store.Store, error) {
-	path, ok := strings.CutPrefix(url, "sqlite://")
-	if url != "" && !ok {
-		return nil, fmt.Errorf("SESSION_STORE_URL: only sqlite:// is supported here so far")
-	}
-	return sqlite.Open(ctx, path)
-}

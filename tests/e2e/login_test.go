@@ -7,10 +7,13 @@ import (
 	"net/http"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
+	"github.com/auth0gin/auth0gin/auth0gin/login"
+	"github.com/auth0gin/auth0gin/auth0gin/store/redis/redistest"
 )
 
 type loginAnswer struct {
@@ -98,4 +101,64 @@ func TestExampleRefusesWithoutKey(t *testing.T) {
 	if strings.Contains(string(out), devtenant.DefaultRegularClientSecret) {
 		t.Error("the client secret appears in the output")
 	}
+}
+
+// TestExamplePasswordLoginTwoInstances: two example processes on one Redis
+// (SESSION_STORE_URL with a key prefix of the test's own) and one tenant:
+// a login on A refreshes on B, and 5 + 5 racing refreshes of one token on A
+// and B make one refresh grant at the tenant and all get the same token.
+func TestExamplePasswordLoginTwoInstances(t *testing.T) {
+	tenant := startTenant(t)
+	key, err := login.GenerateKey("e2e")
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{
+		"AUTH0_DOMAIN":              tenant.URL,
+		"AUTH0_API_AUDIENCE":        devtenant.DefaultAudience,
+		"AUTH0_CLIENT_ID":           devtenant.DefaultSPAClientID,
+		"AUTH0_LOGIN_CLIENT_ID":     devtenant.DefaultRegularClientID,
+		"AUTH0_LOGIN_CLIENT_SECRET": devtenant.DefaultRegularClientSecret,
+		"AUTH0GIN_ENCRYPTION_KEYS":  key,
+		"SESSION_STORE_URL":         redistest.URL() + "?key_prefix=" + redistest.Prefix(t),
+	}
+	a, b := startExample(t, env), startExample(t, env)
+	res, body := postJSON(t, a.URL+"/auth/login", "", map[string]string{"username": devtenant.AliceEmail, "password": devtenant.AlicePassword})
+	var first loginAnswer
+	if res.StatusCode != 200 || json.Unmarshal(body, &first) != nil {
+		t.Fatalf("login on A: %s", describe(res, body))
+	}
+	before := tenant.Stats().Grants[devtenant.GrantRefreshToken]
+	got := make([]string, 10)
+	var wg sync.WaitGroup
+	for i := range got {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, body := postJSON(t, []*app{a, b}[i%2].URL+"/auth/refresh", first.AccessToken, nil)
+			var x loginAnswer
+			if res.StatusCode == 200 && json.Unmarshal(body, &x) == nil {
+				got[i] = x.AccessToken
+			} else {
+				t.Errorf("refresh %d: %s", i, describe(res, body))
+			}
+		}()
+	}
+	wg.Wait()
+	for i := range got {
+		if got[i] == "" || got[i] != got[0] || got[i] == first.AccessToken {
+			t.Fatalf("refresh %d got another token", i)
+		}
+	}
+	if n := tenant.Stats().Grants[devtenant.GrantRefreshToken] - before; n != 1 {
+		t.Errorf("%d refresh grants at the tenant, want 1", n)
+	}
+	if s := tenant.Stats(); s.RefreshReuseRevocations != 0 {
+		t.Errorf("reuse detection fired: %+v", s)
+	}
+	if res, body := postJSON(t, b.URL+"/auth/refresh", got[0], nil); res.StatusCode != 200 {
+		t.Fatalf("refresh of the new token on B: %s", describe(res, body))
+	}
+	a.checkLogHasNo(t, key, devtenant.DefaultRegularClientSecret)
+	b.checkLogHasNo(t, key, devtenant.DefaultRegularClientSecret)
 }
