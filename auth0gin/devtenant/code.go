@@ -83,5 +83,19 @@ func (t *Tenant) checkPKCE(c *client, tx *authTx) (string, string) {
 	if l := len(tx.challenge); l < 43 || l > 128 {
 		return "invalid_request", "Parameter 'code_challenge' must be between 43 and 128 characters long"
 	}
+	if !pkceChars(tx.challenge) || (tx.method == "S256" && len(tx.challenge) != 43) {
+		return "invalid_request", "Parameter 'code_challenge' is malformed: RFC 7636 characters only, and 43 base64url characters for S256"
+	}
 	return "", ""
+}
+
+// pkceChars reports whether s holds only RFC 7636's unreserved characters.
+func pkceChars(s string) bool {
+	for _, r := range s {
+		ok := (r >= 'A' && r <= 'Z') || (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') || r == '-' || r == '.' || r == '_' || r == '~'
+		if !ok {
+			return false
+		}
+	}
+	return true
 }
