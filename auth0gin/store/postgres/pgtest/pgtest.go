@@ -68,11 +68,18 @@ func Open(t testing.TB, opts ...postgres.Option) *postgres.Store {
 	return OpenSchema(t, URL(), Schema(t), opts...)
 }
 
+// TestTimeout is the operation timeout of the stores this package opens
+// unless opts set their own: long enough that a loaded test machine is not
+// taken for an outage. A fault test that stalls the server passes a short
+// postgres.WithTimeout.
+const TestTimeout = 10 * time.Second
+
 // OpenSchema opens a store on dsn in schema, closed when t ends: two stores
 // on one schema are two instances of an app.
 func OpenSchema(t testing.TB, dsn, schema string, opts ...postgres.Option) *postgres.Store {
 	t.Helper()
-	s, err := postgres.Open(context.Background(), dsn, append([]postgres.Option{postgres.WithSchema(schema)}, opts...)...)
+	s, err := postgres.Open(context.Background(), dsn,
+		append([]postgres.Option{postgres.WithSchema(schema), postgres.WithTimeout(TestTimeout)}, opts...)...)
 	if err != nil {
 		storetest.Unavailable(t, "postgres: %v", err)
 	}

@@ -11,6 +11,7 @@ package redistest
 import (
 	"context"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -77,11 +78,27 @@ func Open(t testing.TB, opts ...redis.Option) *redis.Store {
 	return OpenPrefix(t, Prefix(t), opts...)
 }
 
-// OpenPrefix opens a store on the shared server under prefix, closed when t
-// ends: two stores with one prefix are two instances of an app.
+// TestURL is URL with read and write timeouts long enough that a loaded test
+// machine is not taken for an outage (unless URL sets its own); a connection
+// refused is still reported at once. Fault tests use a server of their own
+// (storetest.StartRedis) with the default timeouts.
+func TestURL() string {
+	u := URL()
+	if strings.Contains(u, "read_timeout=") || strings.Contains(u, "write_timeout=") {
+		return u
+	}
+	sep := "?"
+	if strings.Contains(u, "?") {
+		sep = "&"
+	}
+	return u + sep + "read_timeout=10s&write_timeout=10s"
+}
+
+// OpenPrefix opens a store on the shared server (TestURL) under prefix,
+// closed when t ends: two stores with one prefix are two instances of an app.
 func OpenPrefix(t testing.TB, prefix string, opts ...redis.Option) *redis.Store {
 	t.Helper()
-	s, err := redis.Open(context.Background(), URL(), append([]redis.Option{redis.WithKeyPrefix(prefix)}, opts...)...)
+	s, err := redis.Open(context.Background(), TestURL(), append([]redis.Option{redis.WithKeyPrefix(prefix)}, opts...)...)
 	if err != nil {
 		storetest.Unavailable(t, "redis at %s: %v", URL(), err)
 	}
