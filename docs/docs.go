@@ -15,6 +15,46 @@ const docTemplate = `{
     "host": "{{.Host}}",
     "basePath": "{{.BasePath}}",
     "paths": {
+        "/api/me": {
+            "get": {
+                "security": [
+                    {
+                        "Auth0ImplicitBearer": []
+                    },
+                    {
+                        "Auth0PKCE": []
+                    }
+                ],
+                "description": "The first call creates the row (from the token's claims, or the profile Auth0 holds); later calls return the same row. A machine-to-machine token gets {\"machine\": true, \"client_id\": ...} and no row. A session cookie works too.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "users"
+                ],
+                "summary": "The caller's row in the app's database",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/main.Me"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/auth0gin.ErrorBody"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/auth0gin.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/api/private": {
             "get": {
                 "security": [
@@ -129,6 +169,111 @@ const docTemplate = `{
                     }
                 }
             }
+        },
+        "/auth/login": {
+            "post": {
+                "description": "Logs the user in at Auth0 (password-realm grant, the end user's IP in auth0-forwarded-for) and answers the access token. The refresh token stays on the server, encrypted; it never appears in an answer. Limited per client IP (429 with Retry-After). With the embedded dev tenant: alice@example.com / alice-password.",
+                "consumes": [
+                    "application/json",
+                    "application/x-www-form-urlencoded"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "login"
+                ],
+                "summary": "Log in with a password",
+                "parameters": [
+                    {
+                        "description": "username and password (JSON or form)",
+                        "name": "credentials",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/login.Credentials"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/login.Answer"
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed body",
+                        "schema": {
+                            "$ref": "#/definitions/login.ErrorBody"
+                        }
+                    },
+                    "401": {
+                        "description": "invalid_grant: Wrong email or password.",
+                        "schema": {
+                            "$ref": "#/definitions/login.ErrorBody"
+                        }
+                    },
+                    "403": {
+                        "description": "Blocked user, or mfa_required",
+                        "schema": {
+                            "$ref": "#/definitions/login.ErrorBody"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many attempts (Retry-After when known)",
+                        "schema": {
+                            "$ref": "#/definitions/login.ErrorBody"
+                        }
+                    },
+                    "503": {
+                        "description": "Auth0 or the store unavailable; retry after Retry-After",
+                        "schema": {
+                            "$ref": "#/definitions/login.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/auth/refresh": {
+            "post": {
+                "security": [
+                    {
+                        "Auth0ImplicitBearer": []
+                    },
+                    {
+                        "Auth0PKCE": []
+                    }
+                ],
+                "description": "Send the access token from /auth/login or an earlier refresh as Bearer; it may have expired (within the refresh token's lifetime) but must be signed by the tenant for this API. The server refreshes with the refresh token it holds and answers a new access token; the old one never refreshes again. Concurrent refreshes with one token all get the same new token. POST /auth/logout with the Bearer token revokes the refresh token.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "login"
+                ],
+                "summary": "Trade an access token, expired or not, for a new one",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/login.Answer"
+                        }
+                    },
+                    "401": {
+                        "description": "Invalid token, or no refresh token held for it: log in again",
+                        "schema": {
+                            "$ref": "#/definitions/login.ErrorBody"
+                        }
+                    },
+                    "503": {
+                        "description": "Auth0 or the store unavailable; the refresh token is kept, retry after Retry-After",
+                        "schema": {
+                            "$ref": "#/definitions/login.ErrorBody"
+                        }
+                    }
+                }
+            }
         }
     },
     "definitions": {
@@ -145,6 +290,77 @@ const docTemplate = `{
                 },
                 "scope": {
                     "type": "string"
+                }
+            }
+        },
+        "login.Answer": {
+            "type": "object",
+            "properties": {
+                "access_token": {
+                    "type": "string",
+                    "example": "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9..."
+                },
+                "expires_in": {
+                    "type": "integer",
+                    "example": 86400
+                },
+                "token_type": {
+                    "type": "string",
+                    "example": "Bearer"
+                }
+            }
+        },
+        "login.Credentials": {
+            "type": "object",
+            "properties": {
+                "password": {
+                    "type": "string",
+                    "example": "alice-password"
+                },
+                "username": {
+                    "type": "string",
+                    "example": "alice@example.com"
+                }
+            }
+        },
+        "login.ErrorBody": {
+            "type": "object",
+            "properties": {
+                "error": {
+                    "type": "string",
+                    "example": "invalid_grant"
+                },
+                "error_description": {
+                    "type": "string",
+                    "example": "Wrong email or password."
+                }
+            }
+        },
+        "main.Me": {
+            "type": "object",
+            "properties": {
+                "auth0_id": {
+                    "description": "The Auth0 user id the row is linked to.",
+                    "type": "string",
+                    "example": "auth0|alice"
+                },
+                "created_at": {
+                    "description": "When the row was created (RFC 3339).",
+                    "type": "string",
+                    "example": "2026-01-02T15:04:05Z"
+                },
+                "email": {
+                    "type": "string",
+                    "example": "alice@example.com"
+                },
+                "id": {
+                    "description": "The app's row id.",
+                    "type": "string",
+                    "example": "1"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Alice Example"
                 }
             }
         },

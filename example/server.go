@@ -44,14 +44,25 @@ func run(ctx context.Context, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("configuring auth0gin: %w", err)
 	}
+	lg, err := openLogin(ctx, auth, log)
+	if err != nil {
+		return err
+	}
+	defer lg.Close()
 
 	addr := net.JoinHostPort(host, envOr("PORT", "6060"))
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", addr, err)
 	}
+	handler := router(auth, log)
+	closeUsers, err := mountUsers(ctx, handler, auth, log) // GET /api/me, POST /graphql
+	if err != nil {
+		return err
+	}
+	defer closeUsers()
 	srv := &http.Server{
-		Handler:           router(auth, log),
+		Handler:           lg.mount(handler),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
