@@ -4,8 +4,8 @@
 //
 //	import "github.com/auth0gin/auth0gin/auth0gin/store/postgres/pgtest"
 //
-// The shared server is DATABASE_URL, or
-// postgres://postgres@127.0.0.1:5432/test?sslmode=disable. Without it a test
+// The shared server is STORETEST_POSTGRES_URL, or
+// postgres://postgres@127.0.0.1:5432/test?sslmode=disable&connect_timeout=10. Without it a test
 // is skipped, or failed under CI (see storetest.Unavailable).
 package pgtest
 
@@ -22,13 +22,13 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// URL is the shared server's URL: $DATABASE_URL or
-// postgres://postgres@127.0.0.1:5432/test?sslmode=disable.
+// URL is the shared server's URL: $STORETEST_POSTGRES_URL or
+// postgres://postgres@127.0.0.1:5432/test?sslmode=disable&connect_timeout=10.
 func URL() string {
-	if u := os.Getenv("DATABASE_URL"); u != "" {
+	if u := os.Getenv("STORETEST_POSTGRES_URL"); u != "" {
 		return u
 	}
-	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable&connect_timeout=10"
 }
 
 // Schema returns the name of a schema of t's own on the shared server

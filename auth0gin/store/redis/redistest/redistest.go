@@ -4,7 +4,7 @@
 //
 //	import "github.com/auth0gin/auth0gin/auth0gin/store/redis/redistest"
 //
-// The shared server is REDIS_URL, or redis://127.0.0.1:6379/0. Without it a
+// The shared server is STORETEST_REDIS_URL, or redis://127.0.0.1:6379/0. Without it a
 // test is skipped, or failed under CI (see storetest.Unavailable).
 package redistest
 
@@ -20,9 +20,9 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 )
 
-// URL is the shared Redis server's URL: $REDIS_URL or redis://127.0.0.1:6379/0.
+// URL is the shared Redis server's URL: $STORETEST_REDIS_URL or redis://127.0.0.1:6379/0.
 func URL() string {
-	if u := os.Getenv("REDIS_URL"); u != "" {
+	if u := os.Getenv("STORETEST_REDIS_URL"); u != "" {
 		return u
 	}
 	return "redis://127.0.0.1:6379/0"
