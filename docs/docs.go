@@ -266,9 +266,74 @@ const docTemplate = `{
                 }
             }
         },
+        "/auth/login": {
+            "post": {
+                "description": "Logs the user in at Auth0 (password-realm grant, the end user's IP in auth0-forwarded-for) and answers the access token. The refresh token stays on the server, encrypted; it never appears in an answer. Limited per client IP (429 with Retry-After). With the embedded dev tenant: alice@example.com / alice-password.",
+                "consumes": [
+                    "application/json",
+                    "application/x-www-form-urlencoded"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "login"
+                ],
+                "summary": "Log in with a password",
+                "parameters": [
+                    {
+                        "description": "username and password (JSON or form)",
+                        "name": "credentials",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/login.Credentials"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/login.Answer"
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed body",
+                        "schema": {
+                            "$ref": "#/definitions/login.ErrorBody"
+                        }
+                    },
+                    "401": {
+                        "description": "invalid_grant: Wrong email or password.",
+                        "schema": {
+                            "$ref": "#/definitions/login.ErrorBody"
+                        }
+                    },
+                    "403": {
+                        "description": "Blocked user, or mfa_required",
+                        "schema": {
+                            "$ref": "#/definitions/login.ErrorBody"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many attempts (Retry-After when known)",
+                        "schema": {
+                            "$ref": "#/definitions/login.ErrorBody"
+                        }
+                    },
+                    "503": {
+                        "description": "Auth0 or the store unavailable; retry after Retry-After",
+                        "schema": {
+                            "$ref": "#/definitions/login.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/auth/logout": {
             "post": {
-                "description": "Ends the cookie's session on every instance and clears the cookie: 204, also when there was none.",
+                "description": "Ends the cookie's session on every instance and clears the cookie, and, with a Bearer token from POST /auth/login (expired or not), revokes the refresh token held for it: 204, also when there was nothing to end.",
                 "tags": [
                     "session"
                 ],
@@ -319,6 +384,46 @@ const docTemplate = `{
                         "description": "Session store unavailable; retry after Retry-After",
                         "schema": {
                             "$ref": "#/definitions/auth0gin.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/auth/refresh": {
+            "post": {
+                "security": [
+                    {
+                        "Auth0ImplicitBearer": []
+                    },
+                    {
+                        "Auth0PKCE": []
+                    }
+                ],
+                "description": "Send the access token from /auth/login or an earlier refresh as Bearer; it may have expired (within the refresh token's lifetime) but must be signed by the tenant for this API. The server refreshes with the refresh token it holds and answers a new access token; the old one never refreshes again. Concurrent refreshes with one token all get the same new token. POST /auth/logout with the Bearer token revokes the refresh token.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "login"
+                ],
+                "summary": "Trade an access token, expired or not, for a new one",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/login.Answer"
+                        }
+                    },
+                    "401": {
+                        "description": "Invalid token, or no refresh token held for it: log in again",
+                        "schema": {
+                            "$ref": "#/definitions/login.ErrorBody"
+                        }
+                    },
+                    "503": {
+                        "description": "Auth0 or the store unavailable; the refresh token is kept, retry after Retry-After",
+                        "schema": {
+                            "$ref": "#/definitions/login.ErrorBody"
                         }
                     }
                 }
@@ -391,6 +496,49 @@ const docTemplate = `{
                 },
                 "scope": {
                     "type": "string"
+                }
+            }
+        },
+        "login.Answer": {
+            "type": "object",
+            "properties": {
+                "access_token": {
+                    "type": "string",
+                    "example": "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9..."
+                },
+                "expires_in": {
+                    "type": "integer",
+                    "example": 86400
+                },
+                "token_type": {
+                    "type": "string",
+                    "example": "Bearer"
+                }
+            }
+        },
+        "login.Credentials": {
+            "type": "object",
+            "properties": {
+                "password": {
+                    "type": "string",
+                    "example": "alice-password"
+                },
+                "username": {
+                    "type": "string",
+                    "example": "alice@example.com"
+                }
+            }
+        },
+        "login.ErrorBody": {
+            "type": "object",
+            "properties": {
+                "error": {
+                    "type": "string",
+                    "example": "invalid_grant"
+                },
+                "error_description": {
+                    "type": "string",
+                    "example": "Wrong email or password."
                 }
             }
         },

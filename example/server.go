@@ -44,7 +44,12 @@ func run(ctx context.Context, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("configuring auth0gin: %w", err)
 	}
-	sess, err := openSessions(ctx, auth, log)
+	lg, err := openLogin(ctx, auth, log)
+	if err != nil {
+		return err
+	}
+	defer lg.Close()
+	sess, err := openSessions(ctx, auth, log, endersOf(lg)...) // POST /auth/logout also ends lg's refresh token
 	if err != nil {
 		return err
 	}
@@ -62,7 +67,7 @@ func run(ctx context.Context, log *slog.Logger) error {
 	}
 	defer closeUsers()
 	srv := &http.Server{
-		Handler:           handler,
+		Handler:           lg.mount(handler),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,

@@ -31,7 +31,7 @@ type sessions struct {
 
 // openSessions opens SESSION_STORE_URL (empty: SQLite in memory) and makes
 // the session manager, attached to auth.
-func openSessions(ctx context.Context, auth *auth0gin.Auth0, log *slog.Logger) (*sessions, error) {
+func openSessions(ctx context.Context, auth *auth0gin.Auth0, log *slog.Logger, enders ...session.Ender) (*sessions, error) {
 	st, err := storeurl.Open(ctx, os.Getenv("SESSION_STORE_URL"))
 	if err != nil {
 		return nil, fmt.Errorf("opening SESSION_STORE_URL: %w", err)
@@ -52,10 +52,17 @@ func openSessions(ctx context.Context, auth *auth0gin.Auth0, log *slog.Logger) (
 		_ = st.Close()
 		return nil, err
 	}
-	// Password login adds its Ender here, to revoke the refresh token held for
-	// the request's Bearer token: mgr.LogoutHandler(login.End).
-	end := mgr.LogoutHandler()
+	end := mgr.LogoutHandler(enders...)
 	return &sessions{mgr: mgr, end: end, st: st, origins: cfg.TrustedOrigins}, nil
+}
+
+// endersOf is what POST /auth/logout ends besides the cookie's session: the
+// refresh token held for the request's Bearer token, when password login is on.
+func endersOf(lg *passwordLogin) []session.Ender {
+	if lg == nil {
+		return nil
+	}
+	return []session.Ender{lg.mgr.EndRefresh}
 }
 
 // Close stops the manager and closes its store.
@@ -65,8 +72,12 @@ func (s *sessions) Close() {
 }
 
 // mount adds CORS for the trusted origins (credentials allowed, so never a
-// wildcard) and the session routes. Call it before the other routes.
+// wildcard) and the session routes. Call it before the other routes. A nil
+// s mounts nothing (tests of other routes).
 func (s *sessions) mount(r *gin.Engine) {
+	if s == nil {
+		return
+	}
 	// The example is reached directly, not through a proxy: the login limiter
 	// counts the peer's address, not an X-Forwarded-For any client can write.
 	_ = r.SetTrustedProxies(nil)
@@ -125,7 +136,7 @@ func (s *sessions) ping(c *gin.Context) { s.mgr.Ping(c) }
 // logout godoc
 //
 //	@Summary		End the session
-//	@Description	Ends the cookie's session on every instance and clears the cookie: 204, also when there was none.
+//	@Description	Ends the cookie's session on every instance and clears the cookie, and, with a Bearer token from POST /auth/login (expired or not), revokes the refresh token held for it: 204, also when there was nothing to end.
 //	@Tags			session
 //	@Success		204
 //	@Failure		403	{object}	auth0gin.ErrorBody	"csrf_rejected"

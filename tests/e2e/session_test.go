@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -347,4 +348,43 @@ func TestSessionRedisOutage(t *testing.T) {
 	}
 	rc.checkNoLeak(t, sid, tok)
 	app.checkLogHasNo(t, sid, tok)
+}
+
+// TestLogoutEndsPasswordLogin: the one POST /auth/logout ends the cookie's
+// session and, for a Bearer token from POST /auth/login, the refresh token
+// the server holds for it.
+func TestLogoutEndsPasswordLogin(t *testing.T) {
+	app := startExample(t, map[string]string{"DEVTENANT_ADDR": "127.0.0.1:0"})
+	rc := newRecorder()
+	req, err := http.NewRequest("POST", app.URL+"/auth/login", strings.NewReader(`{"username":"`+devtenant.AliceEmail+`","password":"`+devtenant.AlicePassword+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	res, err := rc.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var answer struct {
+		AccessToken string `json:"access_token"`
+	}
+	err = json.NewDecoder(res.Body).Decode(&answer)
+	res.Body.Close()
+	if res.StatusCode != 200 || err != nil || answer.AccessToken == "" {
+		t.Fatalf("password login: %d %v", res.StatusCode, err)
+	}
+	bearer := map[string]string{"Authorization": "Bearer " + answer.AccessToken}
+	sid := rc.login(t, app, answer.AccessToken)
+	both := map[string]string{"Authorization": "Bearer " + answer.AccessToken, "Cookie": "auth0gin_session=" + sid}
+	if r := rc.do(t, "POST", app.URL+"/auth/logout", both); r.code != 204 {
+		t.Fatalf("logout: %d %s", r.code, r.body)
+	}
+	if r := rc.do(t, "GET", app.URL+"/api/private", cookie(sid)); r.code != 401 {
+		t.Errorf("the session after logout: %d", r.code)
+	}
+	if r := rc.do(t, "POST", app.URL+"/auth/refresh", bearer); r.code != 401 {
+		t.Errorf("refresh after logout: %d %s", r.code, r.body)
+	}
+	rc.checkNoLeak(t, sid)
+	app.checkLogHasNo(t, sid, answer.AccessToken)
 }
