@@ -98,6 +98,9 @@ func (a *Auth0) Verify(ctx context.Context, token string) (*Auth0User, error) {
 	if token == "" {
 		return nil, unauthorized(ErrMalformedToken, "empty token", nil)
 	}
+	if !canonicalJWS(token) {
+		return nil, unauthorized(ErrMalformedToken, "malformed token", nil)
+	}
 	if a.cache != nil {
 		if u, ok := a.cache.Get(ctx, token); ok && a.trusted(u, time.Now()) {
 			// Caches keep no payload: it is the token's own, verified when cached.
@@ -155,9 +158,6 @@ func (a *Auth0) trusted(u *Auth0User, now time.Time) bool {
 // verify checks token in full. early reports that the validator accepted it
 // only thanks to ClockSkew's leeway on nbf or iat.
 func (a *Auth0) verify(ctx context.Context, token string) (u *Auth0User, early bool, err error) {
-	if !wellFormed(token) {
-		return nil, false, unauthorized(ErrMalformedToken, "malformed token", nil)
-	}
 	h, err := parseHeader(token)
 	if err != nil {
 		return nil, false, unauthorized(ErrMalformedToken, "malformed token", err)
