@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/auth0/go-jwt-middleware/v2/validator"
@@ -162,6 +163,9 @@ func (a *Auth0) verify(ctx context.Context, token string) (u *Auth0User, early b
 	if err != nil {
 		return nil, false, unauthorized(ErrMalformedToken, "malformed token", err)
 	}
+	if h.Crit != nil {
+		return nil, false, unauthorized(ErrMalformedToken, "unsupported critical header (crit)", errors.New("the token has a crit header"))
+	}
 	v, ok := a.validators[h.Alg]
 	if !ok {
 		return nil, false, unauthorized(ErrAlgorithm, "signing algorithm not allowed", fmt.Errorf("alg %q", h.Alg))
@@ -190,7 +194,7 @@ func (a *Auth0) verify(ctx context.Context, token string) (u *Auth0User, early b
 	if rc.Expiry == 0 {
 		return nil, false, unauthorized(ErrMissingExpiry, "token has no exp", nil)
 	}
-	if rc.Subject == "" {
+	if strings.TrimSpace(rc.Subject) == "" { // a blank sub names nobody, like a missing one
 		return nil, false, unauthorized(ErrInvalidClaims, "invalid claims", errors.New("token has no sub"))
 	}
 	lo, hi, _ := payloadSpan(token) // a verified JWS has one

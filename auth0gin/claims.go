@@ -192,6 +192,10 @@ type header struct {
 	Alg string `json:"alg"`
 	Kid string `json:"kid"`
 	Typ string `json:"typ"`
+	// Crit is the raw `crit` member, nil when absent. We understand no
+	// extension, so any crit (even an empty list, which RFC 7515 §4.1.11
+	// forbids producers to send) makes the token invalid.
+	Crit jsontext.Value `json:"crit"`
 }
 
 // parseHeader reads a compact JWS's header without trusting it: only to choose
