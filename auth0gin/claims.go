@@ -216,6 +216,29 @@ func parseHeader(token string) (header, error) {
 	return h, nil
 }
 
+// peekIssuer reads the `iss` of a compact JWS's payload without trusting it,
+// only to choose the issuer whose keys may verify it; ok is false when the
+// payload holds no string iss. It is lenient (a name twice, invalid UTF-8):
+// the validator checks iss again once the signature holds, and the claims
+// are then decoded strictly.
+func peekIssuer(token string) (iss string, ok bool) {
+	lo, hi, ok := payloadSpan(token)
+	if !ok {
+		return "", false
+	}
+	b, err := base64.RawURLEncoding.DecodeString(token[lo:hi])
+	if err != nil {
+		return "", false
+	}
+	var p struct {
+		Iss *string `json:"iss"`
+	}
+	if json.Unmarshal(b, &p, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)) != nil || p.Iss == nil {
+		return "", false
+	}
+	return *p.Iss, true
+}
+
 // allowedTyp accepts Auth0's "JWT", RFC 9068's "at+jwt" and no typ at all.
 func allowedTyp(typ string) bool {
 	switch strings.ToLower(typ) {

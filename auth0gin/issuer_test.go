@@ -36,6 +36,7 @@ type testIssuer struct {
 	jwksHits    atomic.Int64
 	noDiscovery atomic.Bool
 	jwksURI     atomic.Pointer[string] // when set, discovery advertises it
+	rawJWKS     atomic.Pointer[string] // when set, the JWKS body served as it is
 }
 
 const (
@@ -136,6 +137,10 @@ func (ti *testIssuer) serveJWKS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if raw := ti.rawJWKS.Load(); raw != nil {
+		_, _ = w.Write([]byte(*raw))
+		return
+	}
 	_ = json.NewEncoder(w).Encode(set)
 }
 
