@@ -175,7 +175,7 @@ func TestStalenessIsBounded(t *testing.T) {
 			t.Fatalf("keys older than KeyMaxStale still trusted: %v", err)
 		}
 		ti.setMode("", 0)
-		time.Sleep(time.Minute) // past any backoff
+		time.Sleep(time.Minute)                                                  // past any backoff
 		_, _ = a.Verify(t.Context(), ti.token(t, map[string]any{"jti": "kick"})) // starts the fetch; answered at once
 		synctest.Wait()
 		if _, err := a.Verify(t.Context(), ti.token(t, map[string]any{"jti": "back"})); err != nil {
