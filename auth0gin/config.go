@@ -102,11 +102,12 @@ type Config struct {
 	// bounds what a flood of tokens with unknown `kid`s can cost the tenant (default 5s).
 	KeyMinRefetch time.Duration
 	// KeyFetchWait is the longest a request waits for a key-set fetch in
-	// flight (default 1s). Once a fetch has failed, requests that need keys
-	// do not wait at all: with no usable keys they are answered 503 with
-	// Retry-After while the next fetch runs in the background, KeyMinRefetch
-	// after the failure and then twice as long after each further one, up to
-	// a minute. Tokens whose key is known never wait.
+	// flight while no usable keys are held (default 1s); it is then answered
+	// 503 with Retry-After. Once a fetch has failed, requests that need a
+	// fetch do not wait at all (503 with no usable keys, 401 for a kid not
+	// among the keys held) while the next fetch runs in the background,
+	// KeyMinRefetch after the failure and twice as long after each further
+	// one, up to a minute. Tokens whose key is known never wait.
 	KeyFetchWait time.Duration
 	// MinRSAKeyBits is the smallest RSA key accepted from the JWKS (default
 	// and least 2048, what Auth0 signs with); smaller keys are skipped. It

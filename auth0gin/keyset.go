@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"sync"
@@ -32,10 +33,11 @@ const maxBackoff = time.Minute
 //     and fetches are at least KeyMinRefetch apart, so a flood of random kids
 //     costs the tenant one request per interval (go-oidc's remote key set does
 //     the first half; RFC 7517 §5 leaves rotation to us);
-//   - a request waits for a fetch at most KeyFetchWait, and not at all once
-//     the latest fetch has failed: a tenant that accepts connections and
-//     never answers costs requests a quick 503, not the HTTP timeout, while
-//     the next attempt runs in the background, later after each failure;
+//   - with no usable keys a request waits for a fetch at most KeyFetchWait,
+//     and no request waits at all once the latest fetch has failed: a tenant
+//     that accepts connections and never answers costs requests a quick 503,
+//     not the HTTP timeout, while the next attempt runs in the background,
+//     later after each failure;
 //   - when a refresh fails the known keys keep working (stale-if-error) for up
 //     to KeyMaxStale; a key the tenant stops publishing is gone at the next
 //     successful refresh;
@@ -126,14 +128,22 @@ func (k *keySet) keys(ctx context.Context, kid string) ([]*verifyingKey, error) 
 		return nil, unauthorized(ErrUnknownKey, "unknown signing key", errors.New("token has no kid"))
 	}
 	// After a failed fetch nobody waits: the next one runs in the background.
+	// Otherwise a request shares the fetch in flight: for as long as it takes
+	// when keys are held (the kid is likely a rotation, which a 401 would
+	// wrongly refuse), at most KeyFetchWait when none are (a tenant that
+	// never answers must not cost every request the HTTP timeout).
 	if done, failed := k.start(now, seen); done != nil && !failed {
-		wait := time.NewTimer(k.fetchWait)
+		var timeout <-chan time.Time
+		if seen == nil || now.Sub(seen.fetched) > k.maxStale {
+			wait := time.NewTimer(k.fetchWait)
+			defer wait.Stop()
+			timeout = wait.C
+		}
 		select {
 		case <-done:
-		case <-wait.C:
+		case <-timeout:
 		case <-ctx.Done():
 		}
-		wait.Stop()
 	}
 	// Read the keys again whether we waited or not: a fetch may have stored
 	// them between our first read and start (which then refused a new fetch
@@ -296,6 +306,12 @@ func (k *keySet) uri(ctx context.Context) (string, error) {
 		return uri, nil
 	}
 	uri, err := k.discover(ctx)
+	var ne net.Error
+	if err != nil && (ctx.Err() != nil || errors.As(err, &ne) && ne.Timeout()) {
+		// The tenant did not answer in time: asking it again at another path
+		// would only hold a second connection to it.
+		return "", err
+	}
 	if err != nil {
 		k.log.LogAttrs(ctx, slog.LevelDebug, "auth0gin: discovery failed; trying /.well-known/jwks.json",
 			slog.String("error", err.Error()))
