@@ -1,6 +1,9 @@
 package auth0gin_test
 
 import (
+	"bufio"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 
@@ -16,12 +19,28 @@ import (
 type handlerTransport struct{ h http.Handler }
 
 func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	w := httptest.NewRecorder()
+	w := &hijackRecorder{ResponseRecorder: httptest.NewRecorder()}
 	t.h.ServeHTTP(w, r)
 	if err := r.Context().Err(); err != nil {
 		return nil, err
 	}
+	if w.hijacked {
+		return nil, io.ErrUnexpectedEOF // the connection died without an answer
+	}
 	return w.Result(), nil
+}
+
+// hijackRecorder lets a handler take the "connection" over and drop it.
+type hijackRecorder struct {
+	*httptest.ResponseRecorder
+	hijacked bool
+}
+
+func (w *hijackRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	w.hijacked = true
+	c, peer := net.Pipe()
+	_ = peer.Close()
+	return c, bufio.NewReadWriter(bufio.NewReader(c), bufio.NewWriter(c)), nil
 }
 
 // inBubble makes c reach the test issuer through handlerTransport, for use
