@@ -56,24 +56,11 @@ func pub(key any, kid, alg string) jose.JSONWebKey {
 // signWith signs the issuer's default claims (with over) with any key.
 func signWith(t testing.TB, ti *testIssuer, key any, kid string, alg jose.SignatureAlgorithm, over map[string]any) string {
 	t.Helper()
-	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: alg, Key: jose.JSONWebKey{Key: key, KeyID: kid}},
-		(&jose.SignerOptions{}).WithType("JWT"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	payload, err := json.Marshal(mergeClaims(ti.claims(), over))
 	if err != nil {
 		t.Fatal(err)
 	}
-	jws, err := signer.Sign(payload)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := jws.CompactSerialize()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return signPayload(t, key, kid, alg, payload)
 }
 
 func ecKey(t testing.TB) *ecdsa.PrivateKey {

@@ -54,19 +54,27 @@ func TestCachedUserIsNotShared(t *testing.T) {
 	}
 }
 
+// verifiedThenRevoked verifies (and so caches) a token of a newly published
+// key with an Auth0 built from cfg inside the bubble, then stops publishing
+// the key.
+func verifiedThenRevoked(t *testing.T, ti *testIssuer, cfg auth0gin.Config) (*auth0gin.Auth0, string) {
+	t.Helper()
+	a := mustNew(t, ti.inBubble(cfg))
+	kid := ti.addKey(t)
+	tok := ti.sign(t, kid, nil)
+	if _, err := a.Verify(t.Context(), tok); err != nil {
+		t.Fatal(err)
+	}
+	ti.removeKey(kid)
+	return a, tok
+}
+
 // A key the tenant revokes takes its cached tokens with it at the next
 // refresh, not CacheMaxTTL later.
 func TestRevokedKeyEndsCachedTokens(t *testing.T) {
 	ti := newTestIssuer(t)
 	synctest.Test(t, func(t *testing.T) {
-		a := mustNew(t, ti.inBubble(ti.config()))
-		kid := ti.addKey(t)
-		defer ti.removeKey(kid)
-		tok := ti.sign(t, kid, nil)
-		if _, err := a.Verify(t.Context(), tok); err != nil {
-			t.Fatal(err)
-		}
-		ti.removeKey(kid)
+		a, tok := verifiedThenRevoked(t, ti, ti.config())
 		time.Sleep(2 * time.Millisecond)                         // past KeyMinRefetch
 		_, _ = a.Verify(t.Context(), ti.sign(t, "unknown", nil)) // triggers a refetch
 		if _, err := a.Verify(t.Context(), tok); !errors.Is(err, auth0gin.ErrUnknownKey) {
@@ -180,16 +188,9 @@ func TestCachedUserEqualsVerified(t *testing.T) {
 func TestHitsAloneRefreshKeys(t *testing.T) {
 	ti := newTestIssuer(t)
 	synctest.Test(t, func(t *testing.T) {
-		cfg := ti.inBubble(ti.config())
+		cfg := ti.config()
 		cfg.KeyRefreshInterval = time.Millisecond
-		a := mustNew(t, cfg)
-		kid := ti.addKey(t)
-		defer ti.removeKey(kid)
-		tok := ti.sign(t, kid, nil)
-		if _, err := a.Verify(t.Context(), tok); err != nil {
-			t.Fatal(err)
-		}
-		ti.removeKey(kid)
+		a, tok := verifiedThenRevoked(t, ti, cfg)
 		time.Sleep(2 * time.Millisecond) // past KeyRefreshInterval and KeyMinRefetch
 		if _, err := a.Verify(t.Context(), tok); err != nil {
 			t.Fatalf("the hit that starts the refresh is served from the keys held: %v", err)
