@@ -133,7 +133,7 @@ func (a *Auth0) Verify(ctx context.Context, token string) (*Auth0User, error) {
 	if token == "" {
 		return nil, unauthorized(ErrMalformedToken, "empty token", nil)
 	}
-	if !canonicalJWS(token) {
+	if !canonicalShape(token) { // one spelling per token, so one cache entry
 		return nil, unauthorized(ErrMalformedToken, "malformed token", nil)
 	}
 	if a.cache != nil {
@@ -205,6 +205,9 @@ func (a *Auth0) trusted(u *Auth0User, now time.Time) bool {
 // verify checks token in full. early reports that the validator accepted it
 // only thanks to ClockSkew's leeway on nbf or iat.
 func (a *Auth0) verify(ctx context.Context, token string) (u *Auth0User, early bool, err error) {
+	if !canonicalJWS(token) {
+		return nil, false, unauthorized(ErrMalformedToken, "malformed token", nil)
+	}
 	h, err := parseHeader(token)
 	if err != nil {
 		return nil, false, unauthorized(ErrMalformedToken, "malformed token", err)
