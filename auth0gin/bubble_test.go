@@ -46,6 +46,6 @@ func (w *hijackRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 // inBubble makes c reach the test issuer through handlerTransport, for use
 // inside a synctest bubble. Its URLs stay the issuer's; nothing is dialled.
 func (ti *testIssuer) inBubble(c auth0gin.Config) auth0gin.Config {
-	c.HTTPClient = &http.Client{Transport: handlerTransport{ti.srv.Config.Handler}}
+	c.HTTPClient = &http.Client{Transport: handlerTransport{ti.srv.Config.Handler}, Timeout: tenantTimeout}
 	return c
 }

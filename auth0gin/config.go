@@ -270,7 +270,10 @@ func (c Config) resolve() (Config, error) {
 	if c.MinRSAKeyBits < DefaultMinRSAKeyBits {
 		return bad("MinRSAKeyBits %d is under %d: the floor may be raised, never lowered", c.MinRSAKeyBits, DefaultMinRSAKeyBits)
 	}
-	for _, d := range []*time.Duration{&c.KeyFetchWait, &c.ClockSkew, &c.HTTPTimeout, &c.KeyRefreshInterval, &c.KeyMinRefetch, &c.KeyMaxStale, &c.CacheMaxTTL} {
+	if c.KeyFetchWait < 0 {
+		return bad("durations must not be negative")
+	}
+	for _, d := range []*time.Duration{&c.ClockSkew, &c.HTTPTimeout, &c.KeyRefreshInterval, &c.KeyMinRefetch, &c.KeyMaxStale, &c.CacheMaxTTL} {
 		if *d < 0 {
 			return bad("durations must not be negative")
 		}

@@ -127,7 +127,7 @@ func TestStaleIfError(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				cfg := ti.inBubble(noCache(ti.config()))
 				cfg.KeyRefreshInterval = time.Nanosecond
-				cfg.HTTPTimeout = 200 * time.Millisecond
+				cfg.HTTPClient.Timeout = 200 * time.Millisecond
 				a := mustNew(t, cfg)
 				if _, err := a.Verify(t.Context(), ti.token(t, nil)); err != nil {
 					t.Fatal(err)

@@ -35,13 +35,16 @@ func (b *blackHole) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	b.inFlight.Add(-1)
 }
 
+// tenantTimeout bounds each call to the tenant, as the default client does.
+const tenantTimeout = 10 * time.Second
+
 // bubbleConfig is a Config for a tenant served by h inside the bubble. The
 // domain is never dialled.
 func bubbleConfig(h http.Handler, logs *testutil.SyncBuffer) auth0gin.Config {
 	return auth0gin.Config{
 		Domain:     "http://127.0.0.1:9",
 		Audience:   []string{testAudience},
-		HTTPClient: &http.Client{Transport: handlerTransport{h}},
+		HTTPClient: &http.Client{Transport: handlerTransport{h}, Timeout: tenantTimeout},
 		Logger:     slog.New(slog.NewTextHandler(logs, nil)),
 	}
 }
@@ -71,7 +74,7 @@ func TestBlackHoleTenant(t *testing.T) {
 			t.Errorf("the first request waited %v, want at most %v", waited, auth0gin.DefaultKeyFetchWait)
 		}
 		check503("while the first fetch hangs", err)
-		time.Sleep(auth0gin.DefaultHTTPTimeout) // the first fetch times out
+		time.Sleep(tenantTimeout) // the first fetch times out
 		synctest.Wait()
 		for i := range 1000 {
 			start := time.Now()
@@ -93,7 +96,7 @@ func TestBlackHoleTenant(t *testing.T) {
 		if strings.Contains(logs.String(), "keeping known keys") {
 			t.Errorf("claims to keep keys it never had: %s", logs.String())
 		}
-		time.Sleep(auth0gin.DefaultHTTPTimeout) // let the fetch in flight time out
+		time.Sleep(tenantTimeout) // let the fetch in flight time out
 	})
 }
 
@@ -138,6 +141,6 @@ func TestBlackHoleWithKnownKeys(t *testing.T) {
 		if !strings.Contains(logs.String(), "keeping known keys") {
 			t.Errorf("the failed refresh was not logged: %s", logs.String())
 		}
-		time.Sleep(auth0gin.DefaultHTTPTimeout) // let the fetch in flight time out
+		time.Sleep(tenantTimeout) // let the fetch in flight time out
 	})
 }

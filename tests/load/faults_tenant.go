@@ -15,7 +15,7 @@ import (
 const blackHoleP99 = 50 * time.Millisecond
 
 // blackHoleTenant points the server at a tenant that accepts connections and
-// never answers, with HTTPTimeout timeout. The first request waits at most
+// never answers, with an HTTP client timeout of timeout. The first request waits at most
 // KeyFetchWait for the first fetch; once that fetch has given up, every
 // request is answered 503 with Retry-After at once (p99 ≤ 50ms) while one
 // fetch at a time is retried in the background, spaced by KeyMinRefetch with
@@ -31,7 +31,7 @@ func (k *faultKit) blackHoleTenant(ctx context.Context, v variant, timeout, d, m
 		return r, err
 	}
 	defer bh.close()
-	srv, err := startInProcess(v, bh.url(), func(c *auth0gin.Config) { c.HTTPTimeout = timeout })
+	srv, err := startInProcess(v, bh.url(), func(c *auth0gin.Config) { c.HTTPClient = &http.Client{Timeout: timeout} })
 	if err != nil {
 		return r, err
 	}
@@ -88,7 +88,8 @@ func (k *faultKit) otherIssuerDown(ctx context.Context, v variant, d time.Durati
 	defer bh.close()
 	is, srv, known, err := k.setup(ctx, v, func(c *auth0gin.Config) {
 		c.Issuers = []string{c.Domain, bh.url()}
-		c.KeyMinRefetch, c.KeyRefreshInterval, c.HTTPTimeout = 50*time.Millisecond, 50*time.Millisecond, time.Second
+		c.KeyMinRefetch, c.KeyRefreshInterval = 50*time.Millisecond, 50*time.Millisecond
+		c.HTTPClient = &http.Client{Timeout: time.Second}
 	})
 	if err != nil {
 		return r, err
