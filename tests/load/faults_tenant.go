@@ -45,7 +45,7 @@ func (k *faultKit) blackHoleTenant(ctx context.Context, v variant, timeout, d, m
 	for bh.closed.Load() == 0 && ctx.Err() == nil && time.Since(t0) < 3*timeout { // the first fetch gives up
 		sleep(ctx, 10*time.Millisecond)
 	}
-	var not503 atomic.Int64
+	var not503, got503 atomic.Int64
 	tokens := make([]string, 64) // forged before the load, so the generator measures the server
 	for i := range tokens {
 		tokens[i] = "Bearer " + forgeOf(bh.url(), "k0", i)
@@ -53,7 +53,9 @@ func (k *faultKit) blackHoleTenant(ctx context.Context, v variant, timeout, d, m
 	res, err := load{
 		url: srv.url + route, concurrency: k.concurrency, duration: d, headers: tokens,
 		onResponse: func(_, status int) {
-			if status != http.StatusServiceUnavailable {
+			if status == http.StatusServiceUnavailable {
+				got503.Add(1)
+			} else {
 				not503.Add(1)
 			}
 		},
@@ -66,6 +68,12 @@ func (k *faultKit) blackHoleTenant(ctx context.Context, v variant, timeout, d, m
 		return r, err
 	}
 	r.requests, r.not503 = res.requests+res.errors, not503.Load()+res.errors
+	r.fiveXX, r.expected503 = int64(res.status[http.StatusServiceUnavailable]), got503.Load()
+	for code, n := range res.status {
+		if code >= 500 && code != http.StatusServiceUnavailable {
+			r.fiveXX += int64(n)
+		}
+	}
 	r.p99, r.inFlight, r.fetches = res.latency.quantile(0.99), bh.maxOpen.Load(), bh.accepted.Load()
 	if first.code != http.StatusServiceUnavailable || last.code != http.StatusServiceUnavailable || last.retryAfter == "" {
 		r.not503++
@@ -127,8 +135,10 @@ func (k *faultKit) otherIssuerDown(ctx context.Context, v variant, d time.Durati
 	}
 	t.into(&r, res)
 	r.not503 = other.Load() - other503.Load()
+	r.fiveXX += other503.Load() // tally saw only the first issuer's answers
+	r.expected503 = other503.Load()
 	r.fetches = is.hits() - hits0
-	r.note = fmt.Sprintf("counts are the first issuer's tokens; the second's %d requests: %d answered 503; its fetch attempts %d, at most %d at once",
+	r.note = fmt.Sprintf("requests and non-2xx count the first issuer's tokens; the second's %d requests: %d answered 503 (the 5xx column); its fetch attempts %d, at most %d at once",
 		other.Load(), other503.Load(), bh.accepted.Load(), bh.maxOpen.Load())
 	return r, nil
 }
