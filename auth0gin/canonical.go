@@ -23,16 +23,26 @@ var b64url = func() (t [256]byte) {
 // Forget then really removes. Verify checks canonicalShape before anything
 // else and this full check before verifying a token it has not cached.
 func canonicalJWS(token string) bool {
+	h, p, sig, ok := splitJWS(token)
+	return ok && canonicalSegment(h) && canonicalSegment(p) && canonicalSegment(sig)
+}
+
+// splitJWS splits a compact JWS into its three segments; ok is false unless
+// there are exactly three.
+func splitJWS(token string) (header, payload, sig string, ok bool) {
 	i := strings.IndexByte(token, '.')
 	if i < 0 {
-		return false
+		return "", "", "", false
 	}
 	j := strings.IndexByte(token[i+1:], '.')
 	if j < 0 {
-		return false
+		return "", "", "", false
 	}
 	j += i + 1
-	return canonicalSegment(token[:i]) && canonicalSegment(token[i+1:j]) && canonicalSegment(token[j+1:])
+	if strings.IndexByte(token[j+1:], '.') >= 0 {
+		return "", "", "", false
+	}
+	return token[:i], token[i+1 : j], token[j+1:], true
 }
 
 // canonicalSegment reports whether seg is canonical unpadded base64url.
@@ -64,19 +74,8 @@ func canonicalSegment(seg string) bool {
 // alphabet elsewhere never verified, so it is in no cache: canonicalJWS
 // refuses it before verification.
 func canonicalShape(token string) bool {
-	i := strings.IndexByte(token, '.')
-	if i < 0 {
-		return false
-	}
-	j := strings.IndexByte(token[i+1:], '.')
-	if j < 0 {
-		return false
-	}
-	j += i + 1
-	if strings.IndexByte(token[j+1:], '.') >= 0 {
-		return false
-	}
-	return shapeOK(token[:i]) && shapeOK(token[i+1:j]) && shapeOK(token[j+1:])
+	h, p, sig, ok := splitJWS(token)
+	return ok && shapeOK(h) && shapeOK(p) && shapeOK(sig)
 }
 
 // shapeOK checks a segment's length and its last character.
