@@ -168,7 +168,8 @@ func (o *Opaque) userinfo(ctx context.Context, token string, now time.Time) (*au
 		return nil, ErrOpaqueRefused
 	}
 	ac := o.auth.Config()
-	u := &auth0gin.Auth0User{ID: sub, Permissions: []string{}, Issuer: ac.Issuer, ExpiresAt: now.Add(o.cfg.Lifetime)}
+	// The issuer is the Domain's, whose /userinfo answered: its base URL.
+	u := &auth0gin.Auth0User{ID: sub, Permissions: []string{}, Issuer: strings.TrimSuffix(o.url, "userinfo"), ExpiresAt: now.Add(o.cfg.Lifetime)}
 	for _, name := range []string{ac.EmailClaim, "email"} {
 		if e, ok := claims[name].(string); ok && name != "" && e != "" {
 			u.Email = &e
