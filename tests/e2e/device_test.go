@@ -59,6 +59,13 @@ func newTenantTap(t *testing.T, tenant *auth0test.Tenant) *tenantTap {
 	return tap
 }
 
+// issuers is AUTH0_ISSUER for an example whose calls to the tenant go
+// through the tap: the tap first (the core calls the tenant's endpoints at
+// its first issuer), then the tenant, which signs the tokens.
+func (tp *tenantTap) issuers(tenant *auth0test.Tenant) string {
+	return tp.URL + "/," + tenant.URL
+}
+
 func (tp *tenantTap) all() []string {
 	tp.mu.Lock()
 	defer tp.mu.Unlock()
@@ -107,7 +114,7 @@ func TestDeviceLoginCLI(t *testing.T) {
 		func(c *devtenant.Config) { c.DeviceInterval = time.Second },
 		auth0test.WithClock(func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) }))
 	tap := newTenantTap(t, tenant)
-	ex := startExample(t, tenantEnv(tenant, "AUTH0_DOMAIN", tap.URL, "AUTH0_ISSUER", tenant.URL))
+	ex := startExample(t, tenantEnv(tenant, "AUTH0_ISSUER", tap.issuers(tenant)))
 	rc := newRecorder()
 	start := func() map[string]any {
 		t.Helper()
@@ -216,7 +223,7 @@ func TestOpaqueTokensExample(t *testing.T) {
 		t.Errorf("opaque token with the feature off: %d %s", a.code, a.body)
 	}
 
-	on := startExample(t, tenantEnv(tenant, "AUTH0_DOMAIN", tap.URL, "AUTH0_ISSUER", tenant.URL, "SESSION_OPAQUE_TOKENS", "true"))
+	on := startExample(t, tenantEnv(tenant, "AUTH0_ISSUER", tap.issuers(tenant), "SESSION_OPAQUE_TOKENS", "true"))
 	secret := rc.login(t, on, tok)
 	me := rc.do(t, "GET", on.URL+"/api/private", cookie(secret))
 	if me.code != 200 {
