@@ -75,4 +75,11 @@
 // a first-party cookie only when the SPA and the API share a site
 // (app.example.com and api.example.com, or two ports of localhost): browsers
 // block third-party cookies, so serve both under one registrable domain.
+//
+// # Command-line tools and opaque tokens
+//
+// Manager.Device logs in a CLI with the device flow (RFC 8628): see Device;
+// its approved poll is the one answer that carries a session secret in its
+// body. Config.OpaqueTokens (off by default; see Opaque) lets Login accept
+// tokens only /userinfo can check, for sessions without permissions.
 package session
