@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/auth0gin/auth0gin/auth0gin"
 )
 
@@ -53,6 +55,7 @@ type Opaque struct {
 	url  string
 	hc   *http.Client
 
+	flight  singleflight.Group
 	mu      sync.Mutex
 	cache   map[[sha256.Size]byte]opaqueAnswer
 	blocked time.Time // /userinfo answered 429: no call before this
@@ -101,29 +104,53 @@ func (o *Opaque) verify(ctx context.Context, auth *auth0gin.Auth0, token string)
 	}
 	key := sha256.Sum256([]byte(token))
 	now := o.cfg.Now()
+	if u, done, err := o.cached(key, now); done {
+		if errors.Is(err, ErrOpaqueRefused) {
+			return nil, opaqueRefused()
+		}
+		return u, err
+	}
+	// Concurrent logins with one token make one call: /userinfo is tightly
+	// rate limited per user. The call outlives a caller that goes away.
+	v, err, _ := o.flight.Do(string(key[:]), func() (any, error) {
+		if u, done, err := o.cached(key, now); done { // a call that just ended
+			return u, err
+		}
+		u, err := o.userinfo(context.WithoutCancel(ctx), token, now)
+		switch {
+		case errors.Is(err, ErrOpaqueRefused):
+			o.remember(key, nil, now)
+		case err == nil:
+			o.remember(key, u, now)
+			o.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "session: opaque token checked through /userinfo", slog.String("user", u.ID))
+		}
+		return u, err
+	})
+	switch {
+	case errors.Is(err, ErrOpaqueRefused):
+		return nil, opaqueRefused()
+	case err != nil:
+		return nil, err
+	}
+	return copyUser(v.(*auth0gin.Auth0User)), nil
+}
+
+// cached answers from the cache, or during a rate limit; done is false when
+// /userinfo must be asked.
+func (o *Opaque) cached(key [sha256.Size]byte, now time.Time) (u *auth0gin.Auth0User, done bool, err error) {
 	o.mu.Lock()
 	a, ok := o.cache[key]
 	blocked := o.blocked
 	o.mu.Unlock()
 	switch {
 	case ok && now.Before(a.until) && a.user != nil:
-		return copyUser(a.user), nil
+		return copyUser(a.user), true, nil
 	case ok && now.Before(a.until):
-		return nil, opaqueRefused()
+		return nil, true, ErrOpaqueRefused
 	case now.Before(blocked):
-		return nil, auth0gin.Unavailable("the tenant's /userinfo is rate limited", blocked.Sub(now), errTenant)
+		return nil, true, auth0gin.Unavailable("the tenant's /userinfo is rate limited", blocked.Sub(now), errTenant)
 	}
-	u, err := o.userinfo(ctx, token, now)
-	if err != nil {
-		if !errors.Is(err, ErrOpaqueRefused) {
-			return nil, err
-		}
-		o.remember(key, nil, now)
-		return nil, opaqueRefused()
-	}
-	o.remember(key, u, now)
-	o.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "session: opaque token checked through /userinfo", slog.String("user", u.ID))
-	return copyUser(u), nil
+	return nil, false, nil
 }
 
 func opaqueRefused() error {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -78,6 +79,31 @@ func TestOpaqueTokens(t *testing.T) {
 	calls := e.tap.userinfoCalls()
 	if r := e.do("POST", "/auth/session", bearer(tok)); r.code != 200 || e.tap.userinfoCalls() != calls {
 		t.Errorf("second login: %d, /userinfo calls %d → %d", r.code, calls, e.tap.userinfoCalls())
+	}
+
+	// Concurrent first logins with one token make one call.
+	other := opaqueToken(t, tenant, devtenant.AliceEmail, devtenant.AlicePassword)
+	calls = e.tap.userinfoCalls()
+	var wg sync.WaitGroup
+	codes := make([]int, 16)
+	for i := range codes {
+		wg.Go(func() {
+			req, _ := http.NewRequest("POST", e.srv.URL+"/auth/session", nil)
+			req.Header.Set("Authorization", "Bearer "+other)
+			if res, err := http.DefaultClient.Do(req); err == nil {
+				codes[i] = res.StatusCode
+				res.Body.Close()
+			}
+		})
+	}
+	wg.Wait()
+	for i, c := range codes {
+		if c != 200 {
+			t.Errorf("concurrent login #%d: %d", i, c)
+		}
+	}
+	if n := e.tap.userinfoCalls() - calls; n != 1 {
+		t.Errorf("16 concurrent logins with one token made %d /userinfo calls", n)
 	}
 
 	// Refused tokens are 401, never 500: garbage, never issued, expired,
