@@ -13,6 +13,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -396,5 +397,35 @@ func TestDeviceLoginAcrossInstances(t *testing.T) {
 			}
 			b.wantPoll(pollID, session.DeviceUnknown)
 		})
+	}
+}
+
+// The tenant's device code is spent once it has issued the token: when the
+// session cannot be made then (here OnLogin's database is down), the next
+// poll makes it from the verified user kept, sealed, in the login's state.
+func TestDeviceLoginRetriesTheSession(t *testing.T) {
+	clk := newClocks()
+	tenant := auth0test.NewTenant(t, auth0test.WithClock(clk.tenant.Now))
+	var down atomic.Bool
+	down.Store(true)
+	e := newDevEnv(t, newStore(t), tenant, clk.Now, session.Config{OnLogin: func(context.Context, *auth0gin.Auth0User) error {
+		if down.Load() {
+			return auth0gin.Unavailable("users database down", time.Second, nil)
+		}
+		return nil
+	}})
+	pollID, complete := e.start()
+	tenant.AnswerDevice(t, complete, devtenant.AliceEmail, devtenant.AlicePassword, true)
+	if r := e.poll(pollID); r.code != 503 || r.h.Get("Retry-After") == "" || r.h.Get("Set-Cookie") != "" {
+		t.Fatalf("OnLogin down: %d %s", r.code, r.raw)
+	}
+	down.Store(false)
+	asked := e.tap.tenantPolls()
+	r := e.poll(pollID)
+	if r.code != 200 || e.tap.tenantPolls() != asked {
+		t.Fatalf("retry: %d %s (tenant asked %d more times)", r.code, r.raw, e.tap.tenantPolls()-asked)
+	}
+	if me := e.do("GET", "/api/scoped", cookieH(&http.Cookie{Name: session.DefaultCookieName, Value: r.body["value"].(string)})); me.code != 200 {
+		t.Errorf("the session: %d %s", me.code, me.raw)
 	}
 }
