@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -38,6 +39,8 @@ const (
 	DefaultCacheMaxEntries    = 100_000
 	DefaultCacheMaxBytes      = 64 << 20
 	DefaultCacheMaxTTL        = 5 * time.Minute
+	DefaultKeyFetchWait       = time.Second
+	DefaultMinRSAKeyBits      = 2048
 )
 
 // Config describes the Auth0 tenant and API a protected app trusts.
@@ -47,9 +50,16 @@ type Config struct {
 	// "https://tenant.eu.auth0.com/") or a base URL ("http://127.0.0.1:4000").
 	// Plain http is accepted only for loopback hosts.
 	Domain string
-	// Issuer overrides the expected `iss` claim exactly. By default it is the
-	// Domain's base URL with a trailing slash, as Auth0 issues it.
-	Issuer string
+	// Issuers lists the accepted `iss` values, matched exactly (default: the
+	// Domain's base URL with a trailing slash, as Auth0 issues it). List
+	// several to trust a custom domain beside the canonical one, or several
+	// tenants: each issuer has its own discovery (under the issuer URL) and
+	// key set, a token's `iss` picks the key set before any key is looked up,
+	// so one issuer's key never verifies another's token, and an `iss`
+	// outside the list is refused before any fetch. The first issuer is where
+	// the Swagger UI logs in (Endpoint). Each must be https, or http on a
+	// loopback host.
+	Issuers []string
 	// Audience lists the API identifiers accepted in `aud`; a token needs one of them.
 	Audience []string
 	// ClientID is the SPA client id used by the Swagger UI login.
@@ -91,6 +101,18 @@ type Config struct {
 	// KeyMinRefetch is the least time between two fetches of the key set, which
 	// bounds what a flood of tokens with unknown `kid`s can cost the tenant (default 5s).
 	KeyMinRefetch time.Duration
+	// KeyFetchWait is the longest a request waits for a key-set fetch in
+	// flight while no usable keys are held (default 1s); it is then answered
+	// 503 with Retry-After. Once a fetch has failed, requests that need a
+	// fetch do not wait at all (503 with no usable keys, 401 for a kid not
+	// among the keys held) while the next fetch runs in the background,
+	// KeyMinRefetch after the failure and twice as long after each further
+	// one, up to a minute. Tokens whose key is known never wait.
+	KeyFetchWait time.Duration
+	// MinRSAKeyBits is the smallest RSA key accepted from the JWKS (default
+	// and least 2048, what Auth0 signs with); smaller keys are skipped. It
+	// may be raised, never lowered.
+	MinRSAKeyBits int
 	// KeyMaxStale is how long known keys keep working while the tenant cannot be
 	// reached or answers garbage (default 12h). It must be longer than
 	// KeyRefreshInterval.
@@ -142,7 +164,7 @@ func FromEnv() Config {
 func configFromLookup(get func(string) string) Config {
 	c := Config{
 		Domain:     strings.TrimSpace(get(EnvDomain)),
-		Issuer:     strings.TrimSpace(get(EnvIssuer)),
+		Issuers:    splitList(get(EnvIssuer)),
 		Audience:   splitList(get(EnvAudience)),
 		ClientID:   strings.TrimSpace(get(EnvClientID)),
 		EmailClaim: strings.TrimSpace(get(EnvEmailClaim)),
@@ -206,8 +228,8 @@ func (c Config) resolve() (Config, error) {
 		return c, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
 	c.Domain = base
-	if c.Issuer == "" {
-		c.Issuer = base
+	if err := c.resolveIssuers(); err != nil {
+		return c, err
 	}
 	if len(c.Audience) == 0 {
 		return bad("an audience (%s) is required: without one any API's token of the tenant would be accepted", EnvAudience)
@@ -216,8 +238,10 @@ func (c Config) resolve() (Config, error) {
 		if strings.TrimSpace(aud) == "" {
 			return bad("an empty audience would accept tokens with an empty aud")
 		}
-		if aud == c.Issuer+"userinfo" {
-			return bad("audience %q is the userinfo endpoint, which every token requested with openid carries", aud)
+		for _, iss := range c.Issuers {
+			if aud == discoveryBase(iss)+"userinfo" {
+				return bad("audience %q is the userinfo endpoint, which every token requested with openid carries", aud)
+			}
 		}
 	}
 	if len(c.Algorithms) == 0 {
@@ -240,6 +264,15 @@ func (c Config) resolve() (Config, error) {
 			return bad("JWKS URL %q must be https, or http on a loopback host, with no user or password", u.Redacted())
 		}
 	}
+	if c.MinRSAKeyBits == 0 {
+		c.MinRSAKeyBits = DefaultMinRSAKeyBits
+	}
+	if c.MinRSAKeyBits < DefaultMinRSAKeyBits {
+		return bad("MinRSAKeyBits %d is under %d: the floor may be raised, never lowered", c.MinRSAKeyBits, DefaultMinRSAKeyBits)
+	}
+	if c.KeyFetchWait < 0 {
+		return bad("durations must not be negative")
+	}
 	for _, d := range []*time.Duration{&c.ClockSkew, &c.HTTPTimeout, &c.KeyRefreshInterval, &c.KeyMinRefetch, &c.KeyMaxStale, &c.CacheMaxTTL} {
 		if *d < 0 {
 			return bad("durations must not be negative")
@@ -258,6 +291,7 @@ func (c Config) resolve() (Config, error) {
 	def(&c.KeyMinRefetch, DefaultKeyMinRefetch)
 	def(&c.KeyMaxStale, DefaultKeyMaxStale)
 	def(&c.CacheMaxTTL, DefaultCacheMaxTTL)
+	def(&c.KeyFetchWait, DefaultKeyFetchWait)
 	if c.KeyMaxStale <= c.KeyRefreshInterval {
 		// Keys would go stale before any background refresh, and requests
 		// with a known key would wait on a fetch.
@@ -286,6 +320,33 @@ func (c Config) resolve() (Config, error) {
 		c.Realm = c.Audience[0]
 	}
 	return c, nil
+}
+
+// resolveIssuers fills Issuers in (the Domain's base URL by default) and
+// checks each: an exact `iss` that is also where its discovery document
+// lives, so https, or http on a loopback host, without credentials.
+func (c *Config) resolveIssuers() error {
+	if len(c.Issuers) == 0 {
+		c.Issuers = []string{c.Domain}
+		return nil
+	}
+	c.Issuers = slices.Clone(c.Issuers)
+	for i, iss := range c.Issuers {
+		u, err := url.Parse(iss)
+		if err != nil {
+			return fmt.Errorf("%w: issuer %d does not parse as a URL", ErrConfig, i+1) // not echoed: it may hold a password
+		}
+		if !secureURL(u) || u.RawQuery != "" || u.Fragment != "" {
+			return fmt.Errorf("%w: issuer %q must be an https URL (plain http only for loopback hosts) with no user, password, query or fragment", ErrConfig, u.Redacted())
+		}
+		if slices.Contains(c.Issuers[:i], iss) {
+			return fmt.Errorf("%w: issuer %q is listed twice", ErrConfig, iss)
+		}
+	}
+	if c.JWKSURL != "" && len(c.Issuers) > 1 {
+		return fmt.Errorf("%w: JWKSURL names one key set, but %d issuers each have their own: leave it empty", ErrConfig, len(c.Issuers))
+	}
+	return nil
 }
 
 // BaseURL turns an AUTH0_DOMAIN value into the tenant's base URL with a

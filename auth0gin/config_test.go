@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/auth0gin/auth0gin/auth0gin"
@@ -85,7 +86,7 @@ func TestFromEnvReadsDotEnv(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := a.Config()
-	if c.Issuer != "https://tenant.us.auth0.com/" || len(c.Audience) != 2 || c.Audience[1] != "https://b" ||
+	if !slices.Equal(c.Issuers, []string{"https://tenant.us.auth0.com/"}) || len(c.Audience) != 2 || c.Audience[1] != "https://b" ||
 		c.ClientID != "from-the-environment" || c.EmailClaim != "https://example.com/email" ||
 		c.ScopeSource != auth0gin.PermissionsClaimOnly || c.ClockSkew.Seconds() != 30 {
 		t.Errorf("config = %+v", c)
@@ -108,7 +109,7 @@ func TestFromEnvBadValueFailsInNew(t *testing.T) {
 func TestIssuerOverride(t *testing.T) {
 	ti := newTestIssuer(t)
 	cfg := ti.config()
-	cfg.Issuer = ti.srv.URL // an issuer that omits the trailing slash
+	cfg.Issuers = []string{ti.srv.URL} // an issuer that omits the trailing slash
 	a := mustNew(t, cfg)
 	if _, err := a.Verify(t.Context(), ti.token(t, map[string]any{"iss": ti.srv.URL})); err != nil {
 		t.Fatal(err)
