@@ -1,6 +1,6 @@
 module github.com/auth0gin/auth0gin
 
-go 1.26.8
+go 1.25.0
 
 require (
 	github.com/auth0/go-jwt-middleware/v2 v2.3.1
@@ -56,7 +56,7 @@ require (
 	golang.org/x/arch v0.22.0 // indirect
 	golang.org/x/crypto v0.48.0 // indirect
 	golang.org/x/mod v0.32.0 // indirect
-	golang.org/x/sync v0.24.0 // indirect
+	golang.org/x/sync v0.21.0 // indirect
 	golang.org/x/sys v0.41.0 // indirect
 	golang.org/x/text v0.34.0 // indirect
 	golang.org/x/tools v0.41.0 // indirect
