@@ -9,7 +9,9 @@ import (
 	"github.com/auth0gin/auth0gin/auth0gin"
 )
 
-func TestBaseURL(t *testing.T) {
+// TestDomain checks how New turns a Domain into the tenant's base URL, which
+// is also the default issuer.
+func TestDomain(t *testing.T) {
 	cases := map[string]string{
 		"tenant.eu.auth0.com":          "https://tenant.eu.auth0.com/",
 		"https://tenant.eu.auth0.com":  "https://tenant.eu.auth0.com/",
@@ -20,14 +22,18 @@ func TestBaseURL(t *testing.T) {
 		"http://[::1]:4000":            "http://[::1]:4000/",
 	}
 	for in, want := range cases {
-		got, err := auth0gin.BaseURL(in)
-		if err != nil || got != want {
-			t.Errorf("BaseURL(%q) = %q, %v; want %q", in, got, err, want)
+		a, err := auth0gin.New(auth0gin.Config{Domain: in, Audience: []string{"https://api"}})
+		if err != nil {
+			t.Errorf("Domain %q: %v", in, err)
+			continue
+		}
+		if c := a.Config(); c.Domain != want || c.Issuer != want {
+			t.Errorf("Domain %q: Domain %q, Issuer %q; want %q", in, c.Domain, c.Issuer, want)
 		}
 	}
 	for _, bad := range []string{"", "http://tenant.auth0.com", "http://10.0.0.1:4000", "ftp://x", "https://u:p@x", "https://x/?q=1", "https://"} {
-		if got, err := auth0gin.BaseURL(bad); err == nil {
-			t.Errorf("BaseURL(%q) = %q, want an error", bad, got)
+		if _, err := auth0gin.New(auth0gin.Config{Domain: bad, Audience: []string{"https://api"}}); !errors.Is(err, auth0gin.ErrConfig) {
+			t.Errorf("Domain %q: err = %v, want ErrConfig", bad, err)
 		}
 	}
 }
@@ -44,7 +50,7 @@ func TestNewRejectsMisconfiguration(t *testing.T) {
 		"HS256":                 func(c *auth0gin.Config) { c.Algorithms = []string{"HS256"} },
 		"none":                  func(c *auth0gin.Config) { c.Algorithms = []string{"none"} },
 		"insecure JWKS URL":     func(c *auth0gin.Config) { c.JWKSURL = "http://evil.example/jwks.json" },
-		"negative timeout":      func(c *auth0gin.Config) { c.HTTPTimeout = -1 },
+		"negative duration":     func(c *auth0gin.Config) { c.KeyMinRefetch = -1 },
 		"email claim not UTF-8": func(c *auth0gin.Config) { c.EmailClaim = "https://x/\xff" },
 		"bad scope source":      func(c *auth0gin.Config) { c.ScopeSource = 9 },
 		"roles claim = email's": func(c *auth0gin.Config) { c.EmailClaim, c.RolesClaim = "https://x/c", "https://x/c" },

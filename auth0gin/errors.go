@@ -45,8 +45,8 @@ var (
 
 // RFC 6750 §3.1 error codes the middleware answers with.
 const (
-	CodeInvalidToken      = "invalid_token"
-	CodeInsufficientScope = "insufficient_scope"
+	codeInvalidToken      = "invalid_token"
+	codeInsufficientScope = "insufficient_scope"
 )
 
 // AuthError is what a failed authentication or authorization produces: the
@@ -109,8 +109,8 @@ func (e *AuthError) Body() ErrorBody {
 
 // ErrorBody is the JSON body of a 401 or 403 answer.
 type ErrorBody struct {
-	Error       string `json:"error" example:"invalid_token"`
-	Description string `json:"error_description,omitempty" example:"token expired"`
+	Error       string `json:"error"`
+	Description string `json:"error_description,omitempty"`
 	Scope       string `json:"scope,omitempty"`
 }
 
@@ -130,7 +130,7 @@ func unauthorized(sentinel error, desc string, cause error) *AuthError {
 	if cause != nil {
 		err = fmt.Errorf("%w: %w", sentinel, cause)
 	}
-	code := CodeInvalidToken
+	code := codeInvalidToken
 	if sentinel == ErrMissingToken {
 		code = ""
 	}
@@ -138,7 +138,7 @@ func unauthorized(sentinel error, desc string, cause error) *AuthError {
 }
 
 func forbidden(desc string, scope []string) *AuthError {
-	return &AuthError{Status: http.StatusForbidden, Code: CodeInsufficientScope, Description: desc, Scope: scope, Err: ErrInsufficientScope}
+	return &AuthError{Status: http.StatusForbidden, Code: codeInsufficientScope, Description: desc, Scope: scope, Err: ErrInsufficientScope}
 }
 
 // asAuthError turns any error into the *AuthError the middleware answers with;

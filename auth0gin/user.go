@@ -16,13 +16,13 @@ import (
 // gets its own copy: changing it affects nobody else.
 type Auth0User struct {
 	// ID is the `sub` claim: "auth0|…", "google-oauth2|…", or "<client>@clients" for M2M tokens.
-	ID string `json:"id" example:"auth0|64b0c0ffee"`
+	ID string `json:"id"`
 	// Permissions is the `permissions` claim (Auth0 RBAC); empty, never null, when absent.
-	Permissions []string `json:"permissions" example:"read:messages"`
+	Permissions []string `json:"permissions"`
 	// Email is the namespaced email claim (Config.EmailClaim) or `email`; null when absent.
-	Email *string `json:"email" example:"alice@example.com"`
+	Email *string `json:"email"`
 	// Scopes is the `scope` claim split on spaces.
-	Scopes []string `json:"scopes,omitempty" example:"openid"`
+	Scopes []string `json:"scopes,omitempty"`
 	// Roles is the claim named by Config.RolesClaim.
 	Roles []string `json:"roles,omitempty"`
 	// ClientID is `azp`, or `client_id` in the RFC 9068 profile.

@@ -37,13 +37,13 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/main.PrivateMessage"
+                            "$ref": "#/definitions/PrivateMessage"
                         }
                     },
                     "401": {
                         "description": "Missing or invalid token",
                         "schema": {
-                            "$ref": "#/definitions/auth0gin.ErrorBody"
+                            "$ref": "#/definitions/TokenError"
                         },
                         "headers": {
                             "WWW-Authenticate": {
@@ -81,13 +81,13 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/main.PrivateMessage"
+                            "$ref": "#/definitions/PrivateMessage"
                         }
                     },
                     "401": {
                         "description": "Missing or invalid token",
                         "schema": {
-                            "$ref": "#/definitions/auth0gin.ErrorBody"
+                            "$ref": "#/definitions/TokenError"
                         },
                         "headers": {
                             "WWW-Authenticate": {
@@ -99,7 +99,7 @@ const docTemplate = `{
                     "403": {
                         "description": "The token lacks read:messages",
                         "schema": {
-                            "$ref": "#/definitions/main.ScopeError"
+                            "$ref": "#/definitions/ScopeError"
                         },
                         "headers": {
                             "WWW-Authenticate": {
@@ -124,7 +124,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/main.Message"
+                            "$ref": "#/definitions/Message"
                         }
                     }
                 }
@@ -132,23 +132,7 @@ const docTemplate = `{
         }
     },
     "definitions": {
-        "auth0gin.ErrorBody": {
-            "type": "object",
-            "properties": {
-                "error": {
-                    "type": "string",
-                    "example": "invalid_token"
-                },
-                "error_description": {
-                    "type": "string",
-                    "example": "token expired"
-                },
-                "scope": {
-                    "type": "string"
-                }
-            }
-        },
-        "main.Message": {
+        "Message": {
             "type": "object",
             "required": [
                 "message"
@@ -160,7 +144,7 @@ const docTemplate = `{
                 }
             }
         },
-        "main.PrivateMessage": {
+        "PrivateMessage": {
             "type": "object",
             "required": [
                 "message",
@@ -172,11 +156,11 @@ const docTemplate = `{
                     "example": "Hello from a private endpoint! You need to be authenticated to see this."
                 },
                 "user": {
-                    "$ref": "#/definitions/main.User"
+                    "$ref": "#/definitions/User"
                 }
             }
         },
-        "main.ScopeError": {
+        "ScopeError": {
             "type": "object",
             "properties": {
                 "error": {
@@ -193,7 +177,20 @@ const docTemplate = `{
                 }
             }
         },
-        "main.User": {
+        "TokenError": {
+            "type": "object",
+            "properties": {
+                "error": {
+                    "type": "string",
+                    "example": "invalid_token"
+                },
+                "error_description": {
+                    "type": "string",
+                    "example": "token expired"
+                }
+            }
+        },
+        "User": {
             "type": "object",
             "required": [
                 "email",

@@ -8,7 +8,7 @@
 //	go run ./example
 //	open http://127.0.0.1:6060/
 //
-//go:generate go tool swag init --quiet -g main.go -d .,../auth0gin --exclude ../auth0gin/devtenant,../auth0gin/auth0test,../auth0gin/swagger -o ../docs
+//go:generate go tool swag init --quiet -g main.go -d . -o ../docs
 package main
 
 import (
