@@ -4,10 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -196,8 +198,20 @@ func splitList(s string) []string {
 // ErrConfig is wrapped by every error New returns for a bad Config.
 var ErrConfig = errors.New("auth0gin: invalid config")
 
-// resolve validates c and returns a copy with every default filled in.
+// clone returns a copy of c that shares no slice or map with it, so that
+// neither the caller of New nor the caller of Auth0.Config can change what an
+// Auth0 accepts after the fact. Every slice or map field is copied here.
+func (c Config) clone() Config {
+	c.Audience = slices.Clone(c.Audience)
+	c.Algorithms = slices.Clone(c.Algorithms)
+	c.Scopes = maps.Clone(c.Scopes)
+	return c
+}
+
+// resolve validates c and returns a copy with every default filled in. The
+// copy shares no slice or map with c.
 func (c Config) resolve() (Config, error) {
+	c = c.clone()
 	if c.envErr != nil {
 		return c, fmt.Errorf("%w: %w", ErrConfig, c.envErr)
 	}
