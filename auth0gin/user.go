@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -56,9 +55,19 @@ type Auth0User struct {
 }
 
 // IsM2M reports whether the token was issued to a machine through the client
-// credentials grant rather than to a person.
+// credentials grant rather than to a person: its `gty` is
+// "client-credentials", or, for a token without `gty`, its `sub` is exactly
+// its client id (`azp`) followed by "@clients", as Auth0 issues M2M tokens.
+// A `sub` merely ending in "@clients" is not enough: a person whose user id
+// is "mallory@clients" gets the `sub` "auth0|mallory@clients".
 func (u *Auth0User) IsM2M() bool {
-	return u.GrantType == "client-credentials" || strings.HasSuffix(u.ID, "@clients")
+	switch u.GrantType {
+	case "client-credentials":
+		return true
+	case "":
+		return u.ClientID != "" && u.ID == u.ClientID+"@clients"
+	}
+	return false
 }
 
 // HasScope reports whether the `scope` claim holds s.
