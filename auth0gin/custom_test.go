@@ -2,8 +2,12 @@ package auth0gin_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/gin-gonic/gin"
@@ -62,5 +66,72 @@ func TestClaimsFromPlainRoute(t *testing.T) {
 	}
 	if _, err := auth0gin.ClaimsFrom[orgClaims](t.Context()); !errors.Is(err, auth0gin.ErrNoUser) {
 		t.Errorf("no user: %v", err)
+	}
+}
+
+// planClaims refuses tokens through Validate in the ways the cases below need.
+type planClaims struct {
+	Plan string `json:"https://example.com/plan"`
+}
+
+func (p *planClaims) Validate(context.Context) error {
+	switch p.Plan {
+	case "", "pro":
+		return nil
+	case "free":
+		return &auth0gin.ClaimsError{Description: "this route needs the pro plan"}
+	case "wrapped":
+		return fmt.Errorf("plan check: %w", &auth0gin.ClaimsError{Description: "this route needs the pro plan"})
+	case "private":
+		return errors.New("plan lookup failed: db password=hunter2")
+	case "quoted":
+		return &auth0gin.ClaimsError{Description: "bad \"plan\"\r\nX-Injected: 1 \\"}
+	case "long":
+		return &auth0gin.ClaimsError{Description: "x" + strings.Repeat("é", 300)} // cut inside an é
+	case "blank":
+		return &auth0gin.ClaimsError{Description: " \t"}
+	}
+	return nil
+}
+
+// A Validate error that opts in through ClaimsError shows its description;
+// any other keeps the generic one, so a private detail never reaches callers.
+func TestClaimsErrorDescription(t *testing.T) {
+	ti := newTestIssuer(t)
+	a := mustNew(t, ti.config())
+	r := gin.New()
+	r.GET("/pro", auth0gin.RequireClaims[planClaims](a), func(c *gin.Context) { c.JSON(200, gin.H{}) })
+	for plan, want := range map[string]string{
+		"free":    "this route needs the pro plan",
+		"wrapped": "this route needs the pro plan",
+		"private": "invalid claims",
+		"quoted":  "bad planX-Injected: 1",
+		"long":    "x" + strings.Repeat("é", 99),
+		"blank":   "invalid claims",
+	} {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodGet, "/pro", nil)
+		req.Header.Set("Authorization", "Bearer "+ti.token(t, map[string]any{"https://example.com/plan": plan}))
+		r.ServeHTTP(rec, req)
+		var body auth0gin.ErrorBody
+		if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+			t.Fatalf("%s: %v", plan, err)
+		}
+		if rec.Code != http.StatusUnauthorized || body.Error != "invalid_token" || body.Description != want {
+			t.Errorf("%s: %d %+v, want 401 invalid_token %q", plan, rec.Code, body, want)
+		}
+		wantChallenge := `error_description="` + want + `"`
+		if ch := rec.Header().Get("WWW-Authenticate"); !strings.Contains(ch, wantChallenge) {
+			t.Errorf("%s: challenge %q lacks %q", plan, ch, wantChallenge)
+		}
+		if strings.Contains(rec.Body.String()+rec.Header().Get("WWW-Authenticate"), "hunter2") {
+			t.Errorf("%s: a private Validate error reached the caller", plan)
+		}
+	}
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodGet, "/pro", nil)
+	req.Header.Set("Authorization", "Bearer "+ti.token(t, map[string]any{"https://example.com/plan": "pro"}))
+	if r.ServeHTTP(rec, req); rec.Code != http.StatusOK {
+		t.Errorf("pro: %d", rec.Code)
 	}
 }
