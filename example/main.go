@@ -8,6 +8,9 @@
 //	go run ./example
 //	open http://127.0.0.1:6060/
 //
+// With AUTH0_ENV set (AUTH0_ENV=int go run ./example), it reads .env.int and
+// then .env: one file per tenant, dev / int / prod (see .env.example).
+//
 //go:generate go tool swag init --quiet -g main.go -d . -o ../docs
 package main
 
