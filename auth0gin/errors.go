@@ -8,8 +8,9 @@ import (
 	"time"
 )
 
-// Sentinel errors. Every error the middleware answers with is an *AuthError
-// that matches one of these with errors.Is.
+// Sentinel errors, to test with errors.Is. Every refusal the middleware
+// answers with is an *AuthError matching one of them; ErrNoUser alone is
+// returned bare, by ClaimsFrom when the context carries no user.
 var (
 	// ErrMissingToken: the request carries no bearer token.
 	ErrMissingToken = errors.New("auth0gin: no bearer token")
