@@ -4,7 +4,9 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/auth0gin/auth0gin/auth0gin"
 )
@@ -131,5 +133,37 @@ func TestMultipleAudiences(t *testing.T) {
 	a := mustNew(t, cfg)
 	if _, err := a.Verify(t.Context(), ti.token(t, map[string]any{"aud": testAudience})); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestConfigRejectsDangerousValues(t *testing.T) {
+	ok := auth0gin.Config{Domain: "tenant.auth0.com", Audience: []string{"https://api"}}
+	bad := map[string]func(*auth0gin.Config){
+		"empty audience":            func(c *auth0gin.Config) { c.Audience = []string{""} },
+		"userinfo audience":         func(c *auth0gin.Config) { c.Audience = []string{"https://tenant.auth0.com/userinfo"} },
+		"email claim named scope":   func(c *auth0gin.Config) { c.EmailClaim = "scope" },
+		"roles claim named sub":     func(c *auth0gin.Config) { c.RolesClaim = "sub" },
+		"roles claim named email":   func(c *auth0gin.Config) { c.RolesClaim = "email" },
+		"email claim named jti":     func(c *auth0gin.Config) { c.EmailClaim = "jti" },
+		"control character":         func(c *auth0gin.Config) { c.RolesClaim = "https://x/\nroles" },
+		"algorithm in lower case":   func(c *auth0gin.Config) { c.Algorithms = []string{"rs256"} },
+		"both HS and RS algorithms": func(c *auth0gin.Config) { c.Algorithms = []string{"RS256", "HS256"} },
+		"JWKS URL with a password":  func(c *auth0gin.Config) { c.JWKSURL = "https://jwks:s3cret@tenant.auth0.com/jwks.json" },
+		"domain with a password":    func(c *auth0gin.Config) { c.Domain = "https://admin:s3cret@tenant.auth0.com" },
+		"keys stale before refresh": func(c *auth0gin.Config) { c.KeyMaxStale = time.Minute }, // refresh: 10m
+		"stale as soon as refreshed": func(c *auth0gin.Config) {
+			c.KeyRefreshInterval, c.KeyMaxStale = time.Hour, time.Hour
+		},
+	}
+	for name, mutate := range bad {
+		c := ok
+		mutate(&c)
+		if _, err := auth0gin.New(c); !errors.Is(err, auth0gin.ErrConfig) || strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("%s: err = %v, want ErrConfig, and no password in it", name, err)
+		}
+	}
+	a := mustNew(t, auth0gin.Config{Domain: "My-Tenant.EU.Auth0.com", Audience: []string{"https://api"}})
+	if got := a.Config().Issuer; got != "https://my-tenant.eu.auth0.com/" {
+		t.Errorf("issuer %q: Auth0 issues with the lower-case host", got)
 	}
 }

@@ -135,3 +135,16 @@ func TestClaimsErrorDescription(t *testing.T) {
 		t.Errorf("pro: %d", rec.Code)
 	}
 }
+
+func TestCustomClaimsMatchCaseSensitively(t *testing.T) {
+	ti := newTestIssuer(t)
+	a := mustNew(t, ti.config())
+	u, err := a.Verify(t.Context(), ti.token(t, map[string]any{"ORG_ID": "evil"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c orgClaims
+	if err := u.Claims(&c); err != nil || c.OrgID != "" {
+		t.Errorf("ORG_ID filled org_id: %q %v", c.OrgID, err)
+	}
+}
