@@ -110,9 +110,9 @@ func (e *AuthError) Body() ErrorBody {
 
 // ErrorBody is the JSON body of a 401 or 403 answer.
 type ErrorBody struct {
-	Error       string `json:"error"`
-	Description string `json:"error_description,omitempty"`
-	Scope       string `json:"scope,omitempty"`
+	Error       string `json:"error"`                       // the RFC 6750 code, or "unauthorized" when no token was sent
+	Description string `json:"error_description,omitempty"` // AuthError.Description
+	Scope       string `json:"scope,omitempty"`             // the sufficient scopes of a 403, space-separated
 }
 
 // quote keeps a value inside a quoted-string of a challenge: RFC 6750 forbids

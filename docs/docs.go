@@ -139,6 +139,7 @@ const docTemplate = `{
             ],
             "properties": {
                 "message": {
+                    "description": "A greeting.",
                     "type": "string",
                     "example": "Hello from a public endpoint! You don't need to be authenticated to see this."
                 }
@@ -152,11 +153,17 @@ const docTemplate = `{
             ],
             "properties": {
                 "message": {
+                    "description": "A greeting.",
                     "type": "string",
                     "example": "Hello from a private endpoint! You need to be authenticated to see this."
                 },
                 "user": {
-                    "$ref": "#/definitions/User"
+                    "description": "Who asked.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/User"
+                        }
+                    ]
                 }
             }
         },
@@ -164,14 +171,17 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "error": {
+                    "description": "Always insufficient_scope.",
                     "type": "string",
                     "example": "insufficient_scope"
                 },
                 "error_description": {
+                    "description": "What is missing.",
                     "type": "string",
                     "example": "missing scope read:messages"
                 },
                 "scope": {
+                    "description": "The scopes that would have been sufficient, space-separated.",
                     "type": "string",
                     "example": "read:messages"
                 }
@@ -181,10 +191,12 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "error": {
+                    "description": "invalid_token, or unauthorized when no token was sent.",
                     "type": "string",
                     "example": "invalid_token"
                 },
                 "error_description": {
+                    "description": "Why the token was refused.",
                     "type": "string",
                     "example": "token expired"
                 }

@@ -14,13 +14,16 @@ import (
 
 // Message is the body of the public route.
 type Message struct {
+	// A greeting.
 	Message string `json:"message" validate:"required" example:"Hello from a public endpoint! You don't need to be authenticated to see this."`
 } //	@name	Message
 
 // PrivateMessage is the body of the protected routes: a message and who asked.
 type PrivateMessage struct {
+	// A greeting.
 	Message string `json:"message" validate:"required" example:"Hello from a private endpoint! You need to be authenticated to see this."`
-	User    User   `json:"user" validate:"required"`
+	// Who asked.
+	User User `json:"user" validate:"required"`
 } //	@name	PrivateMessage
 
 // User is the caller the access token describes.
@@ -36,16 +39,21 @@ type User struct {
 // TokenError is the body of a 401: the token is missing or invalid. It has
 // the shape of auth0gin.ErrorBody; it exists to show a 401's values.
 type TokenError struct {
-	Error       string `json:"error" example:"invalid_token"`
+	// invalid_token, or unauthorized when no token was sent.
+	Error string `json:"error" example:"invalid_token"`
+	// Why the token was refused.
 	Description string `json:"error_description,omitempty" example:"token expired"`
 } //	@name	TokenError
 
 // ScopeError is the body of a 403: the token is valid but lacks a scope. It
 // has the shape of auth0gin.ErrorBody; it exists to show a 403's values.
 type ScopeError struct {
-	Error       string `json:"error" example:"insufficient_scope"`
+	// Always insufficient_scope.
+	Error string `json:"error" example:"insufficient_scope"`
+	// What is missing.
 	Description string `json:"error_description" example:"missing scope read:messages"`
-	Scope       string `json:"scope" example:"read:messages"`
+	// The scopes that would have been sufficient, space-separated.
+	Scope string `json:"scope" example:"read:messages"`
 } //	@name	ScopeError
 
 func userOf(u *auth0gin.Auth0User) User {
