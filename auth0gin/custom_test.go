@@ -2,11 +2,9 @@ package auth0gin_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -101,7 +99,10 @@ func TestClaimsErrorDescription(t *testing.T) {
 	a := mustNew(t, ti.config())
 	r := gin.New()
 	r.GET("/pro", auth0gin.RequireClaims[planClaims](a), func(c *gin.Context) { c.JSON(200, gin.H{}) })
-	for plan, want := range map[string]string{
+	plan := func(p string) http.Header {
+		return bearerH(ti.token(t, map[string]any{"https://example.com/plan": p}))
+	}
+	for p, want := range map[string]string{
 		"free":    "this route needs the pro plan",
 		"wrapped": "this route needs the pro plan",
 		"private": "invalid claims",
@@ -109,30 +110,19 @@ func TestClaimsErrorDescription(t *testing.T) {
 		"long":    "x" + strings.Repeat("é", 99),
 		"blank":   "invalid claims",
 	} {
-		rec := httptest.NewRecorder()
-		req := httptest.NewRequest(http.MethodGet, "/pro", nil)
-		req.Header.Set("Authorization", "Bearer "+ti.token(t, map[string]any{"https://example.com/plan": plan}))
-		r.ServeHTTP(rec, req)
-		var body auth0gin.ErrorBody
-		if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
-			t.Fatalf("%s: %v", plan, err)
+		got := call(t, r, "/pro", plan(p))
+		if got.code != http.StatusUnauthorized || got.body["error"] != "invalid_token" || got.body["error_description"] != want {
+			t.Errorf("%s: %d %v, want 401 invalid_token %q", p, got.code, got.body, want)
 		}
-		if rec.Code != http.StatusUnauthorized || body.Error != "invalid_token" || body.Description != want {
-			t.Errorf("%s: %d %+v, want 401 invalid_token %q", plan, rec.Code, body, want)
+		if wantChallenge := `error_description="` + want + `"`; !strings.Contains(got.challenge, wantChallenge) {
+			t.Errorf("%s: challenge %q lacks %q", p, got.challenge, wantChallenge)
 		}
-		wantChallenge := `error_description="` + want + `"`
-		if ch := rec.Header().Get("WWW-Authenticate"); !strings.Contains(ch, wantChallenge) {
-			t.Errorf("%s: challenge %q lacks %q", plan, ch, wantChallenge)
-		}
-		if strings.Contains(rec.Body.String()+rec.Header().Get("WWW-Authenticate"), "hunter2") {
-			t.Errorf("%s: a private Validate error reached the caller", plan)
+		if strings.Contains(fmt.Sprint(got.body)+got.challenge, "hunter2") {
+			t.Errorf("%s: a private Validate error reached the caller", p)
 		}
 	}
-	rec := httptest.NewRecorder()
-	req := httptest.NewRequest(http.MethodGet, "/pro", nil)
-	req.Header.Set("Authorization", "Bearer "+ti.token(t, map[string]any{"https://example.com/plan": "pro"}))
-	if r.ServeHTTP(rec, req); rec.Code != http.StatusOK {
-		t.Errorf("pro: %d", rec.Code)
+	if got := call(t, r, "/pro", plan("pro")); got.code != http.StatusOK {
+		t.Errorf("pro: %d", got.code)
 	}
 }
 
