@@ -69,12 +69,10 @@ func MustNew(cfg Config) *Auth0 {
 }
 
 // Config returns the configuration in force, with every default filled in
-// (Issuer, Realm, Algorithms, ...).
+// (Issuer, Realm, Algorithms, ...). It is a copy: changing its slices or maps
+// changes nothing in a.
 func (a *Auth0) Config() Config {
-	c := a.cfg
-	c.Audience = slices.Clone(c.Audience)
-	c.Algorithms = slices.Clone(c.Algorithms)
-	return c
+	return a.cfg.clone()
 }
 
 // Endpoint returns the URL of one of the tenant's endpoints, such as

@@ -8,8 +8,9 @@ import (
 	"time"
 )
 
-// Sentinel errors. Every error the middleware answers with is an *AuthError
-// that matches one of these with errors.Is.
+// Sentinel errors, to test with errors.Is. Every refusal the middleware
+// answers with is an *AuthError matching one of them; ErrNoUser alone is
+// returned bare, by ClaimsFrom when the context carries no user.
 var (
 	// ErrMissingToken: the request carries no bearer token.
 	ErrMissingToken = errors.New("auth0gin: no bearer token")
@@ -45,8 +46,8 @@ var (
 
 // RFC 6750 §3.1 error codes the middleware answers with.
 const (
-	CodeInvalidToken      = "invalid_token"
-	CodeInsufficientScope = "insufficient_scope"
+	codeInvalidToken      = "invalid_token"
+	codeInsufficientScope = "insufficient_scope"
 )
 
 // AuthError is what a failed authentication or authorization produces: the
@@ -109,9 +110,9 @@ func (e *AuthError) Body() ErrorBody {
 
 // ErrorBody is the JSON body of a 401 or 403 answer.
 type ErrorBody struct {
-	Error       string `json:"error" example:"invalid_token"`
-	Description string `json:"error_description,omitempty" example:"token expired"`
-	Scope       string `json:"scope,omitempty"`
+	Error       string `json:"error"`                       // the RFC 6750 code, or "unauthorized" when no token was sent
+	Description string `json:"error_description,omitempty"` // AuthError.Description
+	Scope       string `json:"scope,omitempty"`             // the sufficient scopes of a 403, space-separated
 }
 
 // quote keeps a value inside a quoted-string of a challenge: RFC 6750 forbids
@@ -130,7 +131,7 @@ func unauthorized(sentinel error, desc string, cause error) *AuthError {
 	if cause != nil {
 		err = fmt.Errorf("%w: %w", sentinel, cause)
 	}
-	code := CodeInvalidToken
+	code := codeInvalidToken
 	if sentinel == ErrMissingToken {
 		code = ""
 	}
@@ -138,7 +139,7 @@ func unauthorized(sentinel error, desc string, cause error) *AuthError {
 }
 
 func forbidden(desc string, scope []string) *AuthError {
-	return &AuthError{Status: http.StatusForbidden, Code: CodeInsufficientScope, Description: desc, Scope: scope, Err: ErrInsufficientScope}
+	return &AuthError{Status: http.StatusForbidden, Code: codeInsufficientScope, Description: desc, Scope: scope, Err: ErrInsufficientScope}
 }
 
 // asAuthError turns any error into the *AuthError the middleware answers with;

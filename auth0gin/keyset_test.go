@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -125,7 +126,7 @@ func TestStaleIfError(t *testing.T) {
 			ti := newTestIssuer(t)
 			cfg := noCache(ti.config())
 			cfg.KeyRefreshInterval = time.Nanosecond
-			cfg.HTTPTimeout = 200 * time.Millisecond
+			cfg.HTTPClient = &http.Client{Timeout: 200 * time.Millisecond}
 			a := mustNew(t, cfg)
 			if _, err := a.Verify(t.Context(), ti.token(t, nil)); err != nil {
 				t.Fatal(err)
@@ -241,7 +242,7 @@ func TestOutboundCallsAreBounded(t *testing.T) {
 	release := ti.hold() // the tenant never answers
 	defer release()
 	cfg := ti.config()
-	cfg.HTTPTimeout = 100 * time.Millisecond
+	cfg.HTTPClient = &http.Client{Timeout: 100 * time.Millisecond}
 	a := mustNew(t, cfg)
 	if _, err := a.Verify(t.Context(), ti.token(t, nil)); !errors.Is(err, auth0gin.ErrKeysUnavailable) {
 		t.Fatalf("got %v", err)

@@ -71,7 +71,7 @@ func (a *Auth0) compile(reqs []Requirement) guard {
 				panic("auth0gin: Roles needs at least one role")
 			}
 			if a.cfg.RolesClaim == "" {
-				panic("auth0gin: Roles needs Config.RolesClaim (" + EnvRolesClaim + ")")
+				panic("auth0gin: Roles needs Config.RolesClaim (" + envRolesClaim + ")")
 			}
 			g.roles = append(g.roles, r.values...)
 		case reqOptional:

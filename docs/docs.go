@@ -37,13 +37,13 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/main.PrivateMessage"
+                            "$ref": "#/definitions/PrivateMessage"
                         }
                     },
                     "401": {
                         "description": "Missing or invalid token",
                         "schema": {
-                            "$ref": "#/definitions/auth0gin.ErrorBody"
+                            "$ref": "#/definitions/TokenError"
                         },
                         "headers": {
                             "WWW-Authenticate": {
@@ -81,13 +81,13 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/main.PrivateMessage"
+                            "$ref": "#/definitions/PrivateMessage"
                         }
                     },
                     "401": {
                         "description": "Missing or invalid token",
                         "schema": {
-                            "$ref": "#/definitions/auth0gin.ErrorBody"
+                            "$ref": "#/definitions/TokenError"
                         },
                         "headers": {
                             "WWW-Authenticate": {
@@ -99,7 +99,7 @@ const docTemplate = `{
                     "403": {
                         "description": "The token lacks read:messages",
                         "schema": {
-                            "$ref": "#/definitions/main.ScopeError"
+                            "$ref": "#/definitions/ScopeError"
                         },
                         "headers": {
                             "WWW-Authenticate": {
@@ -124,7 +124,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/main.Message"
+                            "$ref": "#/definitions/Message"
                         }
                     }
                 }
@@ -132,35 +132,20 @@ const docTemplate = `{
         }
     },
     "definitions": {
-        "auth0gin.ErrorBody": {
-            "type": "object",
-            "properties": {
-                "error": {
-                    "type": "string",
-                    "example": "invalid_token"
-                },
-                "error_description": {
-                    "type": "string",
-                    "example": "token expired"
-                },
-                "scope": {
-                    "type": "string"
-                }
-            }
-        },
-        "main.Message": {
+        "Message": {
             "type": "object",
             "required": [
                 "message"
             ],
             "properties": {
                 "message": {
+                    "description": "A greeting.",
                     "type": "string",
                     "example": "Hello from a public endpoint! You don't need to be authenticated to see this."
                 }
             }
         },
-        "main.PrivateMessage": {
+        "PrivateMessage": {
             "type": "object",
             "required": [
                 "message",
@@ -168,32 +153,56 @@ const docTemplate = `{
             ],
             "properties": {
                 "message": {
+                    "description": "A greeting.",
                     "type": "string",
                     "example": "Hello from a private endpoint! You need to be authenticated to see this."
                 },
                 "user": {
-                    "$ref": "#/definitions/main.User"
+                    "description": "Who asked.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/User"
+                        }
+                    ]
                 }
             }
         },
-        "main.ScopeError": {
+        "ScopeError": {
             "type": "object",
             "properties": {
                 "error": {
+                    "description": "Always insufficient_scope.",
                     "type": "string",
                     "example": "insufficient_scope"
                 },
                 "error_description": {
+                    "description": "What is missing.",
                     "type": "string",
                     "example": "missing scope read:messages"
                 },
                 "scope": {
+                    "description": "The scopes that would have been sufficient, space-separated.",
                     "type": "string",
                     "example": "read:messages"
                 }
             }
         },
-        "main.User": {
+        "TokenError": {
+            "type": "object",
+            "properties": {
+                "error": {
+                    "description": "invalid_token, or unauthorized when no token was sent.",
+                    "type": "string",
+                    "example": "invalid_token"
+                },
+                "error_description": {
+                    "description": "Why the token was refused.",
+                    "type": "string",
+                    "example": "token expired"
+                }
+            }
+        },
+        "User": {
             "type": "object",
             "required": [
                 "email",

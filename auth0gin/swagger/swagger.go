@@ -1,6 +1,8 @@
 // Package swagger serves Swagger UI for an API protected by auth0gin, with
 // the Auth0 login built in.
 //
+//	import "github.com/auth0gin/auth0gin/auth0gin/swagger"
+//
 // The spec that swag generates names an OAuth2 authorization URL and token
 // URL at build time, but the tenant is only known at run time (and differs
 // between a developer's dev tenant and production). Handler serves the spec
