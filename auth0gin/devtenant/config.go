@@ -53,6 +53,10 @@ type Config struct {
 	// DeviceInterval is the least time between two polls of a device code
 	// (default 5 s); faster polling gets 429 slow_down.
 	DeviceInterval time.Duration
+	// AllowPlainPKCE accepts code_challenge_method "plain" (and a challenge
+	// without a method, which RFC 7636 reads as plain). By default only S256
+	// is accepted, and public clients must use it on the code flow.
+	AllowPlainPKCE bool
 	// Dialect chooses the access-token profile (default DialectAuth0).
 	Dialect Dialect
 	// RateLimit, when positive, enforces that many requests per second across

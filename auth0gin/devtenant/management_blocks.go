@@ -39,32 +39,36 @@ func (t *Tenant) userBlocksTargetLocked(w http.ResponseWriter, r *http.Request) 
 // GET /api/v2/user-blocks?identifier=: the IPs brute-force protection blocks
 // the user from.
 func (t *Tenant) handleGetUserBlocks(w http.ResponseWriter, r *http.Request) {
-	t.mu.Lock()
-	u := t.userBlocksTargetLocked(w, r)
-	if u == nil {
-		t.mu.Unlock()
-		return
-	}
 	out := []blockedFor{}
-	for _, ip := range t.blockedIPsLocked(u.ID) {
-		out = append(out, blockedFor{Identifier: u.Email, IP: ip, Connection: u.Connection})
+	if t.onBlocksTarget(w, r, func(u *userRecord) {
+		for _, ip := range t.blockedIPsLocked(u.ID) {
+			out = append(out, blockedFor{Identifier: u.Email, IP: ip, Connection: u.Connection})
+		}
+	}) {
+		writeJSON(w, http.StatusOK, map[string]any{"blocked_for": out})
 	}
-	t.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string]any{"blocked_for": out})
 }
 
 // handleDeleteUserBlocks is DELETE /api/v2/user-blocks/{id} and
 // DELETE /api/v2/user-blocks?identifier=: it lifts the user's brute-force
 // blocks (204).
 func (t *Tenant) handleDeleteUserBlocks(w http.ResponseWriter, r *http.Request) {
-	t.mu.Lock()
-	u := t.userBlocksTargetLocked(w, r)
-	if u == nil {
-		t.mu.Unlock()
-		return
+	var id string
+	var n int
+	if t.onBlocksTarget(w, r, func(u *userRecord) { id, n = u.ID, t.unblockLocked(u.ID) }) {
+		t.log.Info("devtenant: user unblocked", "user_id", id, "blocks", n)
+		w.WriteHeader(http.StatusNoContent)
 	}
-	n := t.unblockLocked(u.ID)
-	t.mu.Unlock()
-	t.log.Info("devtenant: user unblocked", "user_id", u.ID, "blocks", n)
-	w.WriteHeader(http.StatusNoContent)
+}
+
+// onBlocksTarget runs f under the tenant's lock on the user the request
+// names; it reports false after writing the error when there is none.
+func (t *Tenant) onBlocksTarget(w http.ResponseWriter, r *http.Request, f func(*userRecord)) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	u := t.userBlocksTargetLocked(w, r)
+	if u != nil {
+		f(u)
+	}
+	return u != nil
 }

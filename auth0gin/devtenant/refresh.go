@@ -187,7 +187,16 @@ func (t *Tenant) sweepLocked() {
 	maps.DeleteFunc(t.opaque, func(_ string, o opaqueToken) bool { return !now.Before(o.exp) })
 	maps.DeleteFunc(t.codes, func(_ string, c *authCode) bool { return !now.Before(c.expires) })
 	maps.DeleteFunc(t.txs, func(_ string, tx *authTx) bool { return !now.Before(tx.expires) })
-	maps.DeleteFunc(t.devices, func(_ string, d *deviceAuth) bool { return now.Sub(d.expires) > time.Hour })
+	for h, d := range t.devices {
+		if now.Sub(d.expires) > time.Hour {
+			delete(t.devices, h)
+		}
+	}
+	for code, h := range t.userCodes {
+		if d := t.devices[h]; d == nil || d.state != devicePending || !now.Before(d.expires) {
+			delete(t.userCodes, code)
+		}
+	}
 	for id, s := range t.sessions {
 		if !now.Before(s.expires) {
 			delete(t.sessions, id)

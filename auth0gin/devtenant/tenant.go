@@ -44,9 +44,13 @@ type Tenant struct {
 	families    map[string]*rtFamily
 	devices     map[string]*deviceAuth   // by hash of the device code
 	opaque      map[string]opaqueToken   // by hash of the token
-	activations map[string]time.Time     // activation-form transactions
+	activations map[string]*activation   // activation-form transactions and confirmations
+	userCodes   map[string]string        // user code → hash of its device code
 	attempts    map[attemptKey]*attempts // failed logins and brute-force blocks
-	lastSweep   time.Time
+
+	codeFailures      int // wrong user codes since codeFailuresSince, tenant-wide
+	codeFailuresSince time.Time
+	lastSweep         time.Time
 }
 
 // api is a configured API with its lookups.
@@ -115,7 +119,8 @@ func New(cfg Config) (*Tenant, error) {
 		families:    map[string]*rtFamily{},
 		devices:     map[string]*deviceAuth{},
 		opaque:      map[string]opaqueToken{},
-		activations: map[string]time.Time{},
+		activations: map[string]*activation{},
+		userCodes:   map[string]string{},
 		attempts:    map[attemptKey]*attempts{},
 	}
 	t.rl.limit = cfg.RateLimit

@@ -78,3 +78,15 @@ func newAuthWithClient(t *testing.T, clientID string) *auth0gin.Auth0 {
 	}
 	return a
 }
+
+// Odd paths get a 4xx, never a 5xx or a file from elsewhere.
+func TestOddPaths(t *testing.T) {
+	srv := newServer(t, swagger.Handler(newAuth(t, "https://tenant.eu.auth0.com"), newSpec(t.Name())))
+	for _, p := range []string{"/docs/%00", "/docs/..%2f..%2fetc%2fpasswd", "/docs/doc.json/x", "/docs/nope.js", "/docs/index.html%00",
+		"/docs/" + strings.Repeat("a", 5000), "/docs/.%2e/swagger-ui.css", "/docs//swagger-ui.css"} {
+		res, _ := get(t, srv, p)
+		if res.StatusCode < 400 || res.StatusCode >= 500 {
+			t.Errorf("%s: %d", p, res.StatusCode)
+		}
+	}
+}

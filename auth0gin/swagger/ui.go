@@ -97,12 +97,12 @@ func origin(raw string) string {
 }
 
 // csp is the Content-Security-Policy of the UI: scripts and styles from the
-// handler only (styles may be inline: Swagger UI sets style attributes),
+// handler only (plus inline style attributes, which Swagger UI sets),
 // XHR to the handler, the tenant (the code flow's token exchange) and the
 // extra origins, and no framing.
 func csp(scriptSrc string, connect []string) string {
 	return "default-src 'none'; script-src " + scriptSrc +
-		"; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:" +
+		"; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:" +
 		"; connect-src " + strings.Join(connect, " ") +
 		"; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 }
@@ -127,7 +127,21 @@ func uiFile(c *gin.Context) (file string, ok bool) {
 		p := c.Request.URL.Path
 		file = p[strings.LastIndexByte(p, '/')+1:]
 	}
-	return file, !strings.Contains(file, "/")
+	return file, plainName(file)
+}
+
+// plainName reports whether file is a plain file name: letters, digits, '.',
+// '-' and '_' (every file of the UI is named so), not starting with a dot.
+func plainName(file string) bool {
+	if strings.HasPrefix(file, ".") {
+		return false
+	}
+	for _, r := range file {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 // staticUI serves gin-swagger's pages and swagger-ui's files. gin-swagger
