@@ -22,6 +22,7 @@ type Auth0 struct {
 	claimsTag  string     // claims.tag(), which every user this Auth0 builds carries
 	cache      TokenCache // nil when disabled
 	creds      credentials
+	docs       operations // routes registered through Router, for the API docs
 }
 
 // New checks cfg and returns an Auth0 ready to protect routes. It does not

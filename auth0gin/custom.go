@@ -68,11 +68,10 @@ type claimsKey[T any] struct{}
 // the token checks, cache and errors are Require's.
 func RequireClaims[T any](a *Auth0, reqs ...Requirement) gin.HandlerFunc {
 	g := a.compile(reqs)
-	return func(c *gin.Context) {
-		u, ok := a.admit(c, &g)
-		if !ok || u == nil { // refused, or a guest on an optional route
-			return
-		}
+	g.claims = true
+	// then runs only for an admitted user: not when refused, nor for a guest
+	// on an optional route.
+	return a.guardHandler(&g, func(c *gin.Context, u *Auth0User) {
 		claims, err := decodeClaims[T](c.Request.Context(), u)
 		if err != nil {
 			a.fail(c.Writer, c.Request, unauthorized(ErrInvalidClaims, claimsDescription(err), err))
@@ -80,7 +79,7 @@ func RequireClaims[T any](a *Auth0, reqs ...Requirement) gin.HandlerFunc {
 			return
 		}
 		c.Request = c.Request.WithContext(context.WithValue(c.Request.Context(), claimsKey[T]{}, claims))
-	}
+	})
 }
 
 // ClaimsFrom returns the custom claims RequireClaims[T] decoded, from a

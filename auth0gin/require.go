@@ -48,6 +48,7 @@ func Optional() Requirement { return Requirement{kind: reqOptional} }
 type guard struct {
 	all, any, roles []string
 	optional        bool
+	claims          bool // RequireClaims: custom claims are checked too (documentation only)
 }
 
 // compile merges requirements and checks the scopes against Config.Scopes, so
