@@ -70,6 +70,7 @@ func Handler(auth *auth0gin.Auth0, spec *swag.Spec, opts ...Option) gin.HandlerF
 		authorizeURL: authorizeURL(auth.Endpoint("authorize"), o.audience),
 		tokenURL:     auth.Endpoint("oauth/token"),
 		scopes:       cfg.Scopes,
+		ops:          auth.Operations,
 	}
 	if _, err := rw.render(spec); err != nil {
 		panic(fmt.Sprintf("swagger: %v", err))
