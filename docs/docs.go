@@ -17,14 +17,6 @@ const docTemplate = `{
     "paths": {
         "/api/private": {
             "get": {
-                "security": [
-                    {
-                        "Auth0ImplicitBearer": []
-                    },
-                    {
-                        "Auth0PKCE": []
-                    }
-                ],
                 "description": "Answers 401 with a WWW-Authenticate challenge when the token is missing or invalid.",
                 "produces": [
                     "application/json"
@@ -44,12 +36,6 @@ const docTemplate = `{
                         "description": "Missing or invalid token",
                         "schema": {
                             "$ref": "#/definitions/TokenError"
-                        },
-                        "headers": {
-                            "WWW-Authenticate": {
-                                "type": "string",
-                                "description": "Bearer challenge (RFC 6750): realm, error invalid_token (none when no token was sent), error_description"
-                            }
                         }
                     }
                 }
@@ -57,19 +43,7 @@ const docTemplate = `{
         },
         "/api/private-scoped": {
             "get": {
-                "security": [
-                    {
-                        "Auth0ImplicitBearer": [
-                            "read:messages"
-                        ]
-                    },
-                    {
-                        "Auth0PKCE": [
-                            "read:messages"
-                        ]
-                    }
-                ],
-                "description": "Answers 401 without a valid token and 403 (error=\"insufficient_scope\") when the token lacks read:messages in its scope or permissions.",
+                "description": "Answers 401 without a valid token and 403 (error=\"insufficient_scope\") when the token lacks a scope the route requires (see its lock) in its scope or permissions.",
                 "produces": [
                     "application/json"
                 ],
@@ -88,24 +62,12 @@ const docTemplate = `{
                         "description": "Missing or invalid token",
                         "schema": {
                             "$ref": "#/definitions/TokenError"
-                        },
-                        "headers": {
-                            "WWW-Authenticate": {
-                                "type": "string",
-                                "description": "Bearer challenge (RFC 6750): realm, error invalid_token (none when no token was sent), error_description"
-                            }
                         }
                     },
                     "403": {
-                        "description": "The token lacks read:messages",
+                        "description": "The token lacks a required scope",
                         "schema": {
                             "$ref": "#/definitions/ScopeError"
-                        },
-                        "headers": {
-                            "WWW-Authenticate": {
-                                "type": "string",
-                                "description": "Bearer challenge (RFC 6750): realm, error insufficient_scope, scope read:messages"
-                            }
                         }
                     }
                 }
@@ -232,33 +194,6 @@ const docTemplate = `{
                         "write:messages"
                     ]
                 }
-            }
-        }
-    },
-    "securityDefinitions": {
-        "Auth0ImplicitBearer": {
-            "description": "Auth0 login, implicit flow: the access token comes back in the URL fragment.",
-            "type": "oauth2",
-            "flow": "implicit",
-            "authorizationUrl": "https://YOUR_TENANT.auth0.com/authorize",
-            "scopes": {
-                "email": "Your email address",
-                "openid": "OpenID Connect sign-in",
-                "profile": "Your name and picture",
-                "read:messages": "Read messages"
-            }
-        },
-        "Auth0PKCE": {
-            "description": "Auth0 login, authorization code flow with PKCE (recommended). Leave client_secret empty.",
-            "type": "oauth2",
-            "flow": "accessCode",
-            "authorizationUrl": "https://YOUR_TENANT.auth0.com/authorize",
-            "tokenUrl": "https://YOUR_TENANT.auth0.com/oauth/token",
-            "scopes": {
-                "email": "Your email address",
-                "openid": "OpenID Connect sign-in",
-                "profile": "Your name and picture",
-                "read:messages": "Read messages"
             }
         }
     }

@@ -77,11 +77,8 @@ func public(c *gin.Context) {
 //	@Description	Answers 401 with a WWW-Authenticate challenge when the token is missing or invalid.
 //	@Tags			messages
 //	@Produce		json
-//	@Security		Auth0ImplicitBearer
-//	@Security		Auth0PKCE
 //	@Success		200	{object}	PrivateMessage
 //	@Failure		401	{object}	TokenError	"Missing or invalid token"
-//	@Header			401	{string}	WWW-Authenticate	"Bearer challenge (RFC 6750): realm, error invalid_token (none when no token was sent), error_description"
 //	@Router			/api/private [get]
 func private(c *gin.Context) {
 	c.JSON(http.StatusOK, PrivateMessage{
@@ -93,16 +90,12 @@ func private(c *gin.Context) {
 // scoped godoc
 //
 //	@Summary		A route that needs the read:messages scope
-//	@Description	Answers 401 without a valid token and 403 (error="insufficient_scope") when the token lacks read:messages in its scope or permissions.
+//	@Description	Answers 401 without a valid token and 403 (error="insufficient_scope") when the token lacks a scope the route requires (see its lock) in its scope or permissions.
 //	@Tags			messages
 //	@Produce		json
-//	@Security		Auth0ImplicitBearer[read:messages]
-//	@Security		Auth0PKCE[read:messages]
 //	@Success		200	{object}	PrivateMessage
 //	@Failure		401	{object}	TokenError	"Missing or invalid token"
-//	@Header			401	{string}	WWW-Authenticate	"Bearer challenge (RFC 6750): realm, error invalid_token (none when no token was sent), error_description"
-//	@Failure		403	{object}	ScopeError	"The token lacks read:messages"
-//	@Header			403	{string}	WWW-Authenticate	"Bearer challenge (RFC 6750): realm, error insufficient_scope, scope read:messages"
+//	@Failure		403	{object}	ScopeError	"The token lacks a required scope"
 //	@Router			/api/private-scoped [get]
 func scoped(c *gin.Context) {
 	c.JSON(http.StatusOK, PrivateMessage{
