@@ -53,6 +53,10 @@
 //		}
 //	}
 //
+// CheckContract checks that an app's routes do what its API docs say:
+//
+//	auth0test.CheckContract(t, tenant, router(auth), "/docs/doc.json")
+//
 // The tenant is devtenant.Default() unless options change it: users alice
 // (read:messages, write:messages, role admin) and bob (nothing), the API
 // devtenant.DefaultAudience, the SPA client devtenant.DefaultSPAClientID and

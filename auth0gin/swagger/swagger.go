@@ -12,9 +12,16 @@
 //     API's first audience (without it Auth0 issues an opaque token the API
 //     cannot verify);
 //   - tokenUrl is the tenant's /oauth/token;
-//   - the scopes are those of auth0gin.Config.Scopes, added to the spec's own;
+//   - the scopes are those of auth0gin.Config.Scopes, added to the spec's own.
 //
-// and serves Swagger UI (through gin-swagger) with the SPA client id preset
+// The spec needs no security annotations: the schemes Auth0ImplicitBearer
+// (implicit) and Auth0PKCE (authorization code) are added when it lacks
+// them, and every route registered through auth.Router (a Gin router that
+// records what each route's guard enforces) gets its operation's security,
+// its 401 and 403 answers and their WWW-Authenticate header from that guard;
+// see docs/api-docs.md for what is written and which wins.
+//
+// Handler then serves Swagger UI (through gin-swagger) with the SPA client id preset
 // (auth0gin.Config.ClientID), PKCE on for the authorization code flow,
 // persisted authorization, and the oauth2-redirect.html page the login popup
 // returns to. One line mounts it:
