@@ -35,9 +35,10 @@ func sameBrowser(r *http.Request, want string) bool {
 }
 
 // sameOrigin reports whether a form post may come from r's Origin: absent
-// (old browsers, non-browser clients: the cookie binding decides) or the
-// tenant's own origin. "null" and every other origin, including another
-// port of the same host, are refused.
+// (old browsers, non-browser clients: the cookie binding decides), the
+// issuer's origin, or the origin the browser addressed (the Host it sent,
+// e.g. localhost for an issuer on 127.0.0.1). "null" and every other
+// origin, including another port of the same host, are refused.
 func (t *Tenant) sameOrigin(r *http.Request) bool {
 	o := r.Header.Get("Origin")
 	if o == "" {
@@ -47,7 +48,7 @@ func (t *Tenant) sameOrigin(r *http.Request) bool {
 	if err != nil {
 		return false
 	}
-	return strings.EqualFold(o, u.Scheme+"://"+u.Host)
+	return strings.EqualFold(o, u.Scheme+"://"+u.Host) || (r.Host != "" && strings.EqualFold(o, u.Scheme+"://"+r.Host))
 }
 
 // checkFormPost refuses a cross-origin post or one from another browser than

@@ -70,3 +70,21 @@ func TestLoginCSRFOrigin(t *testing.T) {
 		}
 	}
 }
+
+// A browser that reached the tenant under another name (localhost for an
+// issuer on 127.0.0.1) posts with that origin, which is its own.
+func TestLoginOriginByHost(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser(t)
+	local := strings.Replace(e.url, "127.0.0.1", "localhost", 1)
+	page := b.get(t, strings.Replace(e.authorizeURL("response_type", "token"), e.url, local, 1))
+	wantStatus(t, page, 200)
+	r := b.postFormOrigin(t, local+"u/login", strings.TrimSuffix(local, "/"), url.Values{"state": {formState(t, page.body)},
+		"username": {devtenant.AliceEmail}, "password": {devtenant.AlicePassword}})
+	wantStatus(t, r, http.StatusFound)
+	// Another port on that name is still foreign.
+	page = b.get(t, strings.Replace(e.authorizeURL("response_type", "token", "prompt", "login"), e.url, local, 1))
+	r = b.postFormOrigin(t, local+"u/login", "http://localhost:6060", url.Values{"state": {formState(t, page.body)},
+		"username": {devtenant.AliceEmail}, "password": {devtenant.AlicePassword}})
+	wantStatus(t, r, http.StatusForbidden)
+}
