@@ -1,0 +1,173 @@
+package redis_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/auth0gin/auth0gin/auth0gin/store"
+	"github.com/auth0gin/auth0gin/auth0gin/store/redis"
+	"github.com/auth0gin/auth0gin/auth0gin/store/redis/redistest"
+	"github.com/auth0gin/auth0gin/auth0gin/store/storetest"
+)
+
+func TestConformance(t *testing.T) {
+	prefix := storetest.PerTest(func(t *testing.T) string { return redistest.Prefix(t) })
+	storetest.Run(t, func(t *testing.T) store.Store {
+		s, err := redis.Open(t.Context(), redistest.URL(), redis.WithKeyPrefix(prefix(t)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	})
+}
+
+// The store's keys live under its prefix, and a value's TTL is the one asked for.
+func TestPrefixAndTTL(t *testing.T) {
+	prefix := redistest.Prefix(t)
+	s := redistest.OpenPrefix(t, prefix)
+	other := redistest.Open(t)
+	ctx := t.Context()
+	if err := s.Set(ctx, "k", []byte("v"), time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.Get(ctx, "k"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("a store with another prefix read the key: %v", err)
+	}
+	if err := s.AddMember(ctx, "set", "m", time.Now().Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	c := rawClient(t)
+	pttl, err := c.PTTL(ctx, prefix+"k:k").Result()
+	if err != nil || pttl <= 59*time.Minute || pttl > time.Hour {
+		t.Fatalf("PTTL of the value = %v, %v; want about an hour", pttl, err)
+	}
+	pttl, err = c.PTTL(ctx, prefix+"s:set").Result()
+	if err != nil || pttl <= 0 || pttl > time.Minute {
+		t.Fatalf("PTTL of the set = %v, %v; want its member's minute", pttl, err)
+	}
+}
+
+// A server that stops answers ErrUnavailable (quickly: the dial, read and
+// write timeouts are bounded), and the same store works again when the
+// server is back, subscriptions included.
+func TestServerDown(t *testing.T) {
+	srv := storetest.StartRedis(t)
+	ctx := t.Context()
+	s, err := redis.Open(ctx, srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	later := time.Now().Add(time.Hour)
+	if err := s.Set(ctx, "k", []byte("v"), later); err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan string, 10)
+	stop, err := s.Subscribe(ctx, "ch", func(m string) { got <- m })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+
+	srv.Stop()
+	start := time.Now()
+	for name, op := range map[string]func() error{
+		"Get":       func() error { _, err := s.Get(ctx, "k"); return err },
+		"Set":       func() error { return s.Set(ctx, "k", []byte("v"), later) },
+		"Add":       func() error { _, err := s.Add(ctx, "a", []byte("v"), later); return err },
+		"Delete":    func() error { return s.Delete(ctx, "k") },
+		"AddMember": func() error { return s.AddMember(ctx, "s", "m", later) },
+		"Members":   func() error { _, err := s.Members(ctx, "s"); return err },
+		"Publish":   func() error { return s.Publish(ctx, "ch", "m") },
+		"Subscribe": func() error { _, err := s.Subscribe(ctx, "x", func(string) {}); return err },
+	} {
+		if err := op(); !errors.Is(err, store.ErrUnavailable) {
+			t.Errorf("%s with the server down = %v, want ErrUnavailable", name, err)
+		}
+	}
+	t.Logf("8 operations against a stopped server failed in %v", time.Since(start))
+	if _, err := redis.Open(ctx, srv.URL()); !errors.Is(err, store.ErrUnavailable) {
+		t.Errorf("Open with the server down = %v, want ErrUnavailable", err)
+	}
+
+	srv.Start()
+	if err := eventually(ctx, func() error { return s.Set(ctx, "k", []byte("back"), later) }); err != nil {
+		t.Fatalf("the store did not recover: %v", err)
+	}
+	if v, err := s.Get(ctx, "k"); err != nil || string(v) != "back" {
+		t.Fatalf("Get after recovery = %q, %v", v, err)
+	}
+	// The subscription reconnects by itself; publish until it hears.
+	err = eventually(ctx, func() error {
+		if err := s.Publish(ctx, "ch", "after"); err != nil {
+			return err
+		}
+		select {
+		case <-got:
+			return nil
+		case <-time.After(100 * time.Millisecond):
+			return errors.New("no message yet")
+		}
+	})
+	if err != nil {
+		t.Fatalf("the subscription did not recover: %v", err)
+	}
+}
+
+// A server that stops answering (frozen, connections open) is reported
+// unavailable once the read timeout passes, not waited on forever.
+func TestServerHangs(t *testing.T) {
+	srv := storetest.StartRedis(t)
+	ctx := t.Context()
+	s, err := redis.Open(ctx, srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Set(ctx, "k", []byte("v"), time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	srv.Pause()
+	start := time.Now()
+	_, err = s.Get(ctx, "k")
+	t.Logf("Get against a frozen server failed after %v", time.Since(start))
+	if !errors.Is(err, store.ErrUnavailable) {
+		t.Errorf("Get against a frozen server = %v, want ErrUnavailable", err)
+	}
+	srv.Resume()
+	if err := eventually(ctx, func() error { _, err := s.Get(ctx, "k"); return err }); err != nil {
+		t.Fatalf("the store did not recover: %v", err)
+	}
+}
+
+// eventually retries op until it succeeds, for at most 15s.
+func eventually(ctx context.Context, op func() error) error {
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		err := op()
+		if err == nil || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+func TestOpenBadURL(t *testing.T) {
+	_, err := redis.Open(t.Context(), "redis://user:s3cret-pass@127.0.0.1:notaport/0")
+	if err == nil {
+		t.Fatal("Open accepted a bad URL")
+	}
+	if contains(err.Error(), "s3cret-pass") {
+		t.Fatalf("the error prints the password: %v", err)
+	}
+	_, err = redis.Open(t.Context(), "redis://user:s3cret-pass@127.0.0.1:1/0")
+	if !errors.Is(err, store.ErrUnavailable) || contains(err.Error(), "s3cret-pass") {
+		t.Fatalf("Open of a closed port = %v; want ErrUnavailable without the password", err)
+	}
+}

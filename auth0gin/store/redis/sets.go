@@ -1,0 +1,67 @@
+package redis
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+)
+
+// addMember adds or moves one member, drops members already expired, and
+// sets the key's TTL to follow its last member, in one atomic step.
+// KEYS[1] set; ARGV[1] member, ARGV[2] its expiry, ARGV[3] now (Unix ms).
+var addMember = goredis.NewScript(`
+local now = tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if tonumber(ARGV[2]) <= now then
+  redis.call('ZREM', KEYS[1], ARGV[1])
+else
+  redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+end
+local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+if #last == 0 then
+  return 0
+end
+redis.call('PEXPIRE', KEYS[1], math.max(1, tonumber(last[2]) - now))
+return 1
+`)
+
+// AddMember adds member to set until expiresAt, or moves its expiry; an
+// expiresAt not in the future removes the member.
+func (s *Store) AddMember(ctx context.Context, set, member string, expiresAt time.Time) error {
+	now := time.Now().UnixMilli()
+	err := addMember.Run(ctx, s.c, []string{s.set(set)},
+		member, strconv.FormatInt(expiresAt.UnixMilli(), 10), strconv.FormatInt(now, 10)).Err()
+	if err == goredis.Nil {
+		err = nil
+	}
+	return check("add member", err)
+}
+
+// Members lists the live members of set: those scored after now.
+func (s *Store) Members(ctx context.Context, set string) ([]string, error) {
+	now := time.Now().UnixMilli()
+	members, err := s.c.ZRangeArgs(ctx, goredis.ZRangeArgs{
+		Key: s.set(set), Start: "(" + strconv.FormatInt(now, 10), Stop: "+inf", ByScore: true,
+	}).Result()
+	if err != nil {
+		return nil, check("members", err)
+	}
+	if members == nil {
+		members = []string{}
+	}
+	return members, nil
+}
+
+// RemoveMember removes members from set.
+func (s *Store) RemoveMember(ctx context.Context, set string, members ...string) error {
+	if len(members) == 0 {
+		return nil
+	}
+	args := make([]any, len(members))
+	for i, m := range members {
+		args[i] = m
+	}
+	return check("remove member", s.c.ZRem(ctx, s.set(set), args...).Err())
+}

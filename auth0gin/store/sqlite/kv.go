@@ -1,0 +1,98 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/auth0gin/auth0gin/auth0gin/store"
+)
+
+// Get returns the value of key, or store.ErrNotFound.
+func (s *Store) Get(ctx context.Context, key string) ([]byte, error) {
+	var v []byte
+	err := s.rdb.QueryRowContext(ctx,
+		`SELECT v FROM auth0gin_kv WHERE k = ? AND exp > ?`, []byte(key), s.now()).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, store.ErrNotFound
+	}
+	if err != nil {
+		return nil, check("get", err)
+	}
+	if v == nil {
+		v = []byte{}
+	}
+	return v, nil
+}
+
+// Set stores value under key until expiresAt; an expiresAt not in the future
+// removes key.
+func (s *Store) Set(ctx context.Context, key string, value []byte, expiresAt time.Time) error {
+	exp := ms(expiresAt)
+	if exp <= s.now() {
+		return s.Delete(ctx, key)
+	}
+	_, err := s.wdb.ExecContext(ctx,
+		`INSERT INTO auth0gin_kv (k, v, exp) VALUES (?, ?, ?)
+		 ON CONFLICT (k) DO UPDATE SET v = excluded.v, exp = excluded.exp`,
+		[]byte(key), nonNil(value), exp)
+	return check("set", err)
+}
+
+// Add stores value under key until expiresAt when key holds no live value.
+// One statement does it (an upsert whose update applies only over an expired
+// row), so it is atomic across connections and processes.
+func (s *Store) Add(ctx context.Context, key string, value []byte, expiresAt time.Time) (bool, error) {
+	now, exp := s.now(), ms(expiresAt)
+	if exp <= now {
+		return false, nil
+	}
+	res, err := s.wdb.ExecContext(ctx,
+		`INSERT INTO auth0gin_kv (k, v, exp) VALUES (?, ?, ?)
+		 ON CONFLICT (k) DO UPDATE SET v = excluded.v, exp = excluded.exp
+		 WHERE auth0gin_kv.exp <= ?`,
+		[]byte(key), nonNil(value), exp, now)
+	if err != nil {
+		return false, check("add", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, check("add", err)
+	}
+	return n == 1, nil
+}
+
+// Delete removes keys.
+func (s *Store) Delete(ctx context.Context, keys ...string) error {
+	for len(keys) > 0 {
+		batch := keys[:min(len(keys), maxParams)]
+		keys = keys[len(batch):]
+		args := make([]any, len(batch))
+		for i, k := range batch {
+			args[i] = []byte(k)
+		}
+		if _, err := s.wdb.ExecContext(ctx,
+			`DELETE FROM auth0gin_kv WHERE k IN (`+placeholders(len(batch))+`)`, args...); err != nil {
+			return check("delete", err)
+		}
+	}
+	return nil
+}
+
+// maxParams bounds the parameters of one statement, well under SQLite's
+// limit.
+const maxParams = 500
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}
+
+// nonNil keeps an empty value from being stored as NULL.
+func nonNil(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
+}

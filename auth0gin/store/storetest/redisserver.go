@@ -1,0 +1,144 @@
+package storetest
+
+import (
+	"bufio"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"strconv"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// RedisServer is a redis-server of a test's own (Debian's /usr/bin/redis-server
+// or the one on PATH), on a free loopback port, keeping nothing on disk. A
+// test may Stop it to see an outage and Start it again on the same address;
+// it is stopped when the test ends.
+type RedisServer struct {
+	t    testing.TB
+	bin  string
+	dir  string
+	port int
+
+	mu  sync.Mutex
+	cmd *exec.Cmd
+}
+
+// StartRedis starts a redis-server for t. Without one installed it skips t,
+// or fails it under CI.
+func StartRedis(t testing.TB) *RedisServer {
+	t.Helper()
+	bin := "/usr/bin/redis-server"
+	if _, err := os.Stat(bin); err != nil {
+		p, err := exec.LookPath("redis-server")
+		if err != nil {
+			Unavailable(t, "no redis-server installed")
+		}
+		bin = p
+	}
+	port, err := freePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &RedisServer{t: t, bin: bin, dir: t.TempDir(), port: port}
+	t.Cleanup(r.Stop)
+	r.Start()
+	return r
+}
+
+// Addr is the server's host:port.
+func (r *RedisServer) Addr() string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(r.port)) }
+
+// URL is the server's redis:// URL, database 0.
+func (r *RedisServer) URL() string { return "redis://" + r.Addr() + "/0" }
+
+// Start starts the server if it is stopped, and returns once it answers PING.
+func (r *RedisServer) Start() {
+	r.t.Helper()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.cmd != nil {
+		return
+	}
+	cmd := exec.Command(r.bin,
+		"--port", strconv.Itoa(r.port), "--bind", "127.0.0.1",
+		"--save", "", "--appendonly", "no", "--dir", r.dir,
+		"--daemonize", "no", "--logfile", "")
+	if err := cmd.Start(); err != nil {
+		r.t.Fatalf("start redis-server: %v", err)
+	}
+	r.cmd = cmd
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if err := ping(r.Addr()); err == nil {
+			return
+		} else if time.Now().After(deadline) {
+			r.t.Fatalf("redis-server on %s did not answer: %v", r.Addr(), err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// Stop kills the server (as a crash would) and waits for it to exit. Clients
+// see their connections reset and new ones refused.
+func (r *RedisServer) Stop() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.cmd == nil {
+		return
+	}
+	_ = r.cmd.Process.Signal(syscall.SIGCONT) // a paused server must run to die cleanly
+	_ = r.cmd.Process.Kill()
+	_ = r.cmd.Wait()
+	r.cmd = nil
+}
+
+// Pause freezes the server (SIGSTOP): connections stay open but nothing
+// answers, as with a server stuck or a network black hole; clients see their
+// read timeouts. Resume undoes it.
+func (r *RedisServer) Pause() { r.signal(syscall.SIGSTOP) }
+
+// Resume lets a paused server run again (SIGCONT).
+func (r *RedisServer) Resume() { r.signal(syscall.SIGCONT) }
+
+func (r *RedisServer) signal(sig syscall.Signal) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.cmd != nil {
+		_ = r.cmd.Process.Signal(sig)
+	}
+}
+
+// ping sends one PING in RESP and waits for +PONG.
+func ping(addr string) error {
+	c, err := net.DialTimeout("tcp", addr, time.Second)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(time.Second))
+	if _, err := c.Write([]byte("PING\r\n")); err != nil {
+		return err
+	}
+	line, err := bufio.NewReader(c).ReadString('\n')
+	if err != nil {
+		return err
+	}
+	if line != "+PONG\r\n" {
+		return fmt.Errorf("PING answered %q", line)
+	}
+	return nil
+}
+
+// freePort asks the kernel for a free loopback port.
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}

@@ -1,0 +1,169 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/auth0gin/auth0gin/auth0gin/store"
+)
+
+// Option configures Run.
+type Option func(*suite)
+
+// WithClock tells the suite that the stores read time from clock (the
+// backend's clock option was given clock.Now): expiry is then tested by
+// advancing clock, without waiting. Without it the suite uses expiries a few
+// hundred milliseconds ahead on the wall clock, as a real server's clock
+// (Redis TTLs) requires.
+func WithClock(clock *Clock) Option {
+	return func(s *suite) { s.clock = clock }
+}
+
+// SingleInstance says that two stores opened in one test cannot share data
+// (an in-memory database): the tests of two instances are skipped.
+func SingleInstance() Option {
+	return func(s *suite) { s.single = true }
+}
+
+// Run runs the conformance suite against the stores that newStore opens.
+//
+// newStore is called at least once per subtest, with that subtest's t; the
+// store it returns is closed by the suite (closing twice must be harmless).
+// Unless SingleInstance is given, two calls with the same t must open two
+// independent Store values on the same backend (the same file, key prefix or
+// schema: see PerTest), as two instances of an app would, so that data and
+// published messages cross between them.
+func Run(t *testing.T, newStore func(t *testing.T) store.Store, opts ...Option) {
+	s := &suite{newStore: newStore}
+	for _, o := range opts {
+		o(s)
+	}
+	tests := []struct {
+		name string
+		fn   func(t *testing.T)
+	}{
+		{"GetMissing", s.testGetMissing},
+		{"SetGet", s.testSetGet},
+		{"SetReplaces", s.testSetReplaces},
+		{"ValuesAreCopied", s.testValuesAreCopied},
+		{"Delete", s.testDelete},
+		{"Add", s.testAdd},
+		{"Expiry", s.testExpiry},
+		{"ExpiredNotFuture", s.testNotFuture},
+		{"AddAfterExpiry", s.testAddAfterExpiry},
+		{"AddConcurrent", s.testAddConcurrent},
+		{"AddConcurrentInstances", s.testAddConcurrentInstances},
+		{"BinaryValues", s.testBinaryValues},
+		{"LargeValue", s.testLargeValue},
+		{"OddKeys", s.testOddKeys},
+		{"SetsBasic", s.testSets},
+		{"SetsExpiry", s.testSetsExpiry},
+		{"SetsAndKeysApart", s.testSetsAndKeysApart},
+		{"SetsOddMembers", s.testSetsOddMembers},
+		{"SharedAcrossInstances", s.testSharedAcrossInstances},
+		{"PubSub", s.testPubSub},
+		{"PubSubStop", s.testPubSubStop},
+		{"PubSubAcrossInstances", s.testPubSubAcrossInstances},
+		{"PubSubOddMessages", s.testPubSubOddMessages},
+		{"Concurrent", s.testConcurrent},
+		{"CanceledContext", s.testCanceledContext},
+		{"Close", s.testClose},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, tc.fn)
+	}
+}
+
+type suite struct {
+	newStore func(t *testing.T) store.Store
+	clock    *Clock
+	single   bool
+}
+
+// open opens a store closed at the end of t.
+func (s *suite) open(t *testing.T) store.Store {
+	t.Helper()
+	st := s.newStore(t)
+	if st == nil {
+		t.Fatal("newStore returned nil")
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	return st
+}
+
+// second opens a second instance on the same backend, or skips t.
+func (s *suite) second(t *testing.T) store.Store {
+	t.Helper()
+	if s.single {
+		t.Skip("single-instance backend: two stores cannot share data")
+	}
+	return s.open(t)
+}
+
+// now is the time the stores see.
+func (s *suite) now() time.Time {
+	if s.clock != nil {
+		return s.clock.Now()
+	}
+	return time.Now()
+}
+
+// later is an expiry far enough ahead that no test outlives it.
+func (s *suite) later() time.Time { return s.now().Add(time.Hour) }
+
+// shortTTL is how far ahead an expiry is set when the test will go past it.
+const shortTTL = 300 * time.Millisecond
+
+// soon returns an expiry the test can go past with pass.
+func (s *suite) soon() time.Time { return s.now().Add(shortTTL) }
+
+// pass moves time past an expiry returned by soon: the fake clock is advanced,
+// or the test waits on the wall clock until the expiry has passed (a real
+// server's clock, as with Redis TTLs, leaves no other way).
+func (s *suite) pass(exp time.Time) {
+	if s.clock != nil {
+		s.clock.Advance(exp.Sub(s.clock.Now()) + time.Millisecond)
+		return
+	}
+	if d := time.Until(exp); d > 0 {
+		time.Sleep(d + 20*time.Millisecond)
+	}
+}
+
+func ctx(t *testing.T) context.Context { return t.Context() }
+
+func mustSet(t *testing.T, st store.Store, key string, value []byte, exp time.Time) {
+	t.Helper()
+	if err := st.Set(ctx(t), key, value, exp); err != nil {
+		t.Fatalf("Set(%q): %v", key, err)
+	}
+}
+
+func mustGet(t *testing.T, st store.Store, key string, want []byte) {
+	t.Helper()
+	got, err := st.Get(ctx(t), key)
+	if err != nil {
+		t.Fatalf("Get(%q): %v, want the value", key, err)
+	}
+	if string(got) != string(want) {
+		t.Fatalf("Get(%q) = %s, want %s", key, short(got), short(want))
+	}
+}
+
+func mustMiss(t *testing.T, st store.Store, key string) {
+	t.Helper()
+	got, err := st.Get(ctx(t), key)
+	if !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("Get(%q) = %s, %v; want ErrNotFound", key, short(got), err)
+	}
+}
+
+// short renders a value for a failure message without flooding it.
+func short(b []byte) string {
+	if len(b) > 40 {
+		return string(b[:40]) + "..."
+	}
+	return string(b)
+}
