@@ -22,7 +22,8 @@ import (
 //
 // Guards (Require, RequireScopes, RequireAnyScope, RequireRoles,
 // OptionalAuth, RequireClaims) are recognised among a route's handlers and
-// among the handlers given to Use and Group. The handlers registered are the
+// among the middleware Gin runs before them (Use and Group, on the Router or
+// on the *gin.Engine before the route is registered). The handlers registered are the
 // ones given, unchanged: a request pays nothing for the recording.
 //
 // Routes registered on the *gin.Engine directly keep working and are
@@ -33,10 +34,12 @@ import (
 // gin.IRouter; pass Router.Gin() to code that needs one (its routes are then
 // not recorded).
 type Router struct {
-	auth   *Auth0
-	inner  gin.IRouter
-	base   string  // the absolute path of inner
-	guards []guard // guards of Use and Group, in order, for routes registered later
+	auth  *Auth0
+	inner gin.IRouter
+	base  string // the absolute path of inner
+	// used are the handlers of Use and Group, in order, for a gin.IRouter
+	// other than Gin's own, whose middleware chain cannot be read.
+	used gin.HandlersChain
 }
 
 // Router wraps r (a *gin.Engine or *gin.RouterGroup) so that the routes
@@ -60,15 +63,28 @@ func (rt *Router) BasePath() string { return rt.base }
 // apply to, and document, every route of the group.
 func (rt *Router) Group(relativePath string, handlers ...gin.HandlerFunc) *Router {
 	g := rt.inner.Group(relativePath, handlers...)
-	return &Router{auth: rt.auth, inner: g, base: g.BasePath(), guards: slices.Concat(rt.guards, guardsOf(handlers))}
+	return &Router{auth: rt.auth, inner: g, base: g.BasePath(), used: slices.Concat(rt.used, handlers)}
 }
 
 // Use adds middleware, as gin's Use does; a guard among them applies to, and
 // documents, the routes registered through rt after it.
 func (rt *Router) Use(middleware ...gin.HandlerFunc) gin.IRoutes {
 	rt.inner.Use(middleware...)
-	rt.guards = slices.Concat(rt.guards, guardsOf(middleware))
+	rt.used = slices.Concat(rt.used, middleware)
 	return rt
+}
+
+// middleware returns the handlers every route registered next will run
+// before its own: Gin's own chain for a *gin.Engine or *gin.RouterGroup, so
+// that a guard given to r.Use before auth.Router(r) counts too.
+func (rt *Router) middleware() gin.HandlersChain {
+	switch g := rt.inner.(type) {
+	case *gin.Engine:
+		return g.Handlers
+	case *gin.RouterGroup:
+		return g.Handlers
+	}
+	return rt.used
 }
 
 // Handle registers a route, as gin's Handle does.
@@ -159,7 +175,7 @@ var anyMethods = []string{
 
 // record documents a route when a guard protects it.
 func (rt *Router) record(methods []string, relativePath string, handlers []gin.HandlerFunc) {
-	gs := slices.Concat(rt.guards, guardsOf(handlers))
+	gs := guardsOf(slices.Concat(rt.middleware(), handlers))
 	if len(gs) == 0 {
 		return
 	}

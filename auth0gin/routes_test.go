@@ -81,6 +81,18 @@ func TestRouterRecordsWhatEachRouteEnforces(t *testing.T) {
 	}
 }
 
+func TestRouterSeesGuardsUsedBeforeIt(t *testing.T) {
+	a := mustNew(t, newTestIssuer(t).config())
+	r := gin.New()
+	r.Use(gin.Recovery(), a.RequireScopes("read:messages")) // on the engine, before the Router
+	v1 := r.Group("/v1", a.RequireRoles("admin"))
+	a.Router(v1).GET("/x", ok)
+	want := []auth0gin.Operation{{Method: "GET", Path: "/v1/x", Scopes: []string{"read:messages"}, Roles: []string{"admin"}}}
+	if got := a.Operations(); !reflect.DeepEqual(got, want) {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
+}
+
 func TestRouterAnyAndChaining(t *testing.T) {
 	a := mustNew(t, newTestIssuer(t).config())
 	api := a.Router(gin.New().Group("/api"))
