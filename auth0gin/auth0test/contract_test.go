@@ -35,7 +35,8 @@ const undocumented = `{"swagger": "2.0", "info": {"title": "t"}, "basePath": "/a
 	"/messages/{id}": {"get": {"parameters": [{"in": "path", "name": "id", "type": "string", "example": "m-7"}], "responses": {"200": {"description": "OK"}}}},
 	"/messages": {"post": {"responses": {"200": {"description": "OK"}}}},
 	"/admin": {"delete": {"responses": {"200": {"description": "OK"}}}},
-	"/feed": {"get": {"responses": {"200": {"description": "OK"}}}}
+	"/feed": {"get": {"responses": {"200": {"description": "OK"}}}},
+	"/maybe": {"get": {"responses": {"200": {"description": "OK"}}}}
 }}`
 
 func TestContractHoldsForDocumentedRoutes(t *testing.T) {
@@ -51,6 +52,7 @@ func TestContractHoldsForDocumentedRoutes(t *testing.T) {
 	api.POST("/messages", auth.RequireScopes("read:messages", "write:messages"), ok)
 	api.DELETE("/admin", auth.RequireRoles("admin"), ok)
 	api.GET("/feed", auth.OptionalAuth(), auth.RequireAnyScope("read:messages", "write:messages"), ok)
+	api.GET("/maybe", auth.Require(auth0gin.Optional(), auth0gin.Scopes("read:messages")), ok) // guests, or read:messages
 	r.GET("/docs/*any", swagger.Handler(auth, &swag.Spec{InfoInstanceName: t.Name(), SwaggerTemplate: undocumented}))
 
 	f := &failures{TB: t}
