@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"strconv"
 	"syscall"
 
 	"github.com/auth0gin/auth0gin/auth0gin"
@@ -12,13 +14,17 @@ import (
 
 // startDevTenant starts the embedded dev tenant on addr (default
 // devtenant.DefaultAddr, or any free loopback port when that one is taken)
-// and points cfg at it.
+// and points cfg at it. Like cmd/devtenant, it refuses an address other
+// hosts could reach unless DEVTENANT_ALLOW_PUBLIC=true.
 func startDevTenant(addr string, cfg *auth0gin.Config, log *slog.Logger) (*devtenant.Server, error) {
 	tcfg := devtenant.Default()
 	tcfg.Logger = log
 	explicit := addr != ""
 	if !explicit {
 		addr = devtenant.DefaultAddr
+	}
+	if err := devtenant.CheckLoopback(addr); err != nil && !envTrue("DEVTENANT_ALLOW_PUBLIC") {
+		return nil, fmt.Errorf("DEVTENANT_ADDR: %w; set DEVTENANT_ALLOW_PUBLIC=true if you really want the dev tenant reachable from the network", err)
 	}
 	dev, err := devtenant.Listen(addr, tcfg)
 	if err != nil && !explicit && errors.Is(err, syscall.EADDRINUSE) {
@@ -46,4 +52,10 @@ func startDevTenant(addr string, cfg *auth0gin.Config, log *slog.Logger) (*devte
 		"alice", devtenant.AliceEmail+" / "+devtenant.AlicePassword+" (read:messages, write:messages)",
 		"bob", devtenant.BobEmail+" / "+devtenant.BobPassword+" (no permissions)")
 	return dev, nil
+}
+
+// envTrue reports whether the variable name is set to a true value.
+func envTrue(name string) bool {
+	v, _ := strconv.ParseBool(os.Getenv(name))
+	return v
 }

@@ -31,25 +31,33 @@ func run(ctx context.Context, log *slog.Logger) error {
 	cfg := auth0gin.FromEnv()
 	cfg.Logger = log
 	cfg.Scopes = scopes
+	host := os.Getenv("HOST") // empty with a real tenant: all interfaces
 	if cfg.Domain == "" {
 		dev, err := startDevTenant(os.Getenv("DEVTENANT_ADDR"), &cfg, log)
 		if err != nil {
 			return err
 		}
 		defer dev.Close()
+		host = envOr("HOST", "127.0.0.1") // the dev tenant's users are public: stay on loopback
 	}
 	auth, err := auth0gin.New(cfg)
 	if err != nil {
 		return fmt.Errorf("configuring auth0gin: %w", err)
 	}
 
-	addr := ":" + envOr("PORT", "6060")
+	addr := net.JoinHostPort(host, envOr("PORT", "6060"))
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", addr, err)
 	}
+	handler := router(auth, log)
+	closeUsers, err := mountUsers(ctx, handler, auth, log) // GET /api/me, POST /graphql
+	if err != nil {
+		return err
+	}
+	defer closeUsers()
 	srv := &http.Server{
-		Handler:           router(auth, log),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,

@@ -22,6 +22,7 @@ type authTx struct {
 	responseType                    map[string]bool
 	responseMode, scope, state      string
 	nonce, challenge, method        string
+	browser                         string // hash of the binding cookie of the browser that opened it
 	expires                         time.Time
 }
 
@@ -84,6 +85,7 @@ func (t *Tenant) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tx.expires = t.now().Add(txLifetime)
+	tx.browser = t.bindBrowser(w, r)
 	id := randomToken(24)
 	t.mu.Lock()
 	t.sweepLocked()
@@ -126,16 +128,8 @@ func (t *Tenant) checkAuthorize(c *client, tx *authTx, q url.Values) (string, st
 	if rt["id_token"] && tx.nonce == "" {
 		return "invalid_request", "Nonce is required for implicit flow using id_token"
 	}
-	if tx.challenge != "" || tx.method != "" {
-		if tx.method == "" {
-			tx.method = "plain"
-		}
-		if tx.method != "S256" && tx.method != "plain" {
-			return "invalid_request", "Unsupported code_challenge_method: " + tx.method
-		}
-		if l := len(tx.challenge); l < 43 || l > 128 {
-			return "invalid_request", "Parameter 'code_challenge' must be between 43 and 128 characters long"
-		}
+	if code, desc := t.checkPKCE(c, tx); code != "" {
+		return code, desc
 	}
 	aud := q.Get("audience")
 	if aud == "" {
@@ -178,11 +172,14 @@ func (t *Tenant) handleLogin(w http.ResponseWriter, r *http.Request) {
 		t.errorPage(w, http.StatusBadRequest, "invalid_request", "Invalid or expired login transaction; start the login again.")
 		return
 	}
+	if !t.checkFormPost(w, r, tx.browser) {
+		return
+	}
 	c := t.clients[tx.clientID]
-	u, ok := t.checkPassword("", r.PostForm.Get("username"), r.PostForm.Get("password"))
-	if !ok {
-		t.log.Info("devtenant: failed login", "client_id", c.ID)
-		t.render(w, http.StatusBadRequest, "login", t.loginPage(c, "login", id, r.PostForm.Get("username"), "Wrong email or password."))
+	u, lerr := t.login("", r.PostForm.Get("username"), r.PostForm.Get("password"), remoteIP(r))
+	if lerr != nil {
+		t.log.Info("devtenant: failed login", "client_id", c.ID, "error", lerr.code)
+		t.render(w, lerr.pageStatus(), "login", t.loginPage(c, "login", id, r.PostForm.Get("username"), lerr.desc))
 		return
 	}
 	t.mu.Lock()

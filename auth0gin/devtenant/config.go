@@ -53,6 +53,10 @@ type Config struct {
 	// DeviceInterval is the least time between two polls of a device code
 	// (default 5 s); faster polling gets 429 slow_down.
 	DeviceInterval time.Duration
+	// AllowPlainPKCE accepts code_challenge_method "plain" (and a challenge
+	// without a method, which RFC 7636 reads as plain). By default only S256
+	// is accepted, and public clients must use it on the code flow.
+	AllowPlainPKCE bool
 	// Dialect chooses the access-token profile (default DialectAuth0).
 	Dialect Dialect
 	// RateLimit, when positive, enforces that many requests per second across
@@ -60,6 +64,17 @@ type Config struct {
 	// X-RateLimit-* headers still count requests against DefaultRateLimit but
 	// nothing is refused; use Tenant.FailNext to inject 429s.
 	RateLimit int
+	// BruteForceThreshold is how many consecutive failed logins for one user
+	// from one IP block that pair, as Auth0's brute-force protection does
+	// (default DefaultBruteForceThreshold, 10; negative turns it off). A
+	// blocked pair gets 429 too_many_attempts until a password change, an
+	// unblock (Management API user-blocks, or Tenant.Unblock), or
+	// BruteForceBlockDuration.
+	BruteForceThreshold int
+	// BruteForceBlockDuration, when positive, lifts a brute-force block after
+	// that long on the tenant's clock. Zero: only a password change or an
+	// unblock lifts it (blocks live in memory, so a restart does too).
+	BruteForceBlockDuration time.Duration
 	// KeyFile, when set, persists the signing keys there (JSON holding PEM, mode
 	// 0600): New loads them when the file exists and writes them otherwise, and
 	// RotateKeys and RevokeKey write them again, so tokens survive a restart.
@@ -159,6 +174,13 @@ type Client struct {
 	// GrantTypes are the grant types the client may use (see the Grant*
 	// constants). Empty: Auth0's defaults for the Type.
 	GrantTypes []string `json:"grant_types,omitempty"`
+	// TrustTokenEndpointIPHeader is Auth0's "Trust Token Endpoint IP Header"
+	// setting: on /oauth/token the tenant takes the end user's IP from the
+	// auth0-forwarded-for header, so brute-force protection counts a backend's
+	// password logins per user IP rather than against the backend's IP. It is
+	// honoured only for a confidential client (one with a Secret) that
+	// authenticated with that secret.
+	TrustTokenEndpointIPHeader bool `json:"token_endpoint_ip_header_trusted,omitempty"`
 }
 
 // User is a user of a database connection.
@@ -187,4 +209,11 @@ type User struct {
 	UserMetadata map[string]any `json:"user_metadata,omitempty"`
 	// EmailVerified is the email_verified flag.
 	EmailVerified bool `json:"email_verified,omitempty"`
+	// Blocked is the Management API's blocked flag: the user cannot log in
+	// (401 unauthorized "user is blocked").
+	Blocked bool `json:"blocked,omitempty"`
+	// MFAEnrolled makes password grants answer 403 mfa_required with an
+	// mfa_token, as Auth0 does for a user enrolled in MFA. The tenant has no
+	// MFA API: the token leads nowhere.
+	MFAEnrolled bool `json:"mfa_enrolled,omitempty"`
 }

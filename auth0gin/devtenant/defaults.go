@@ -18,6 +18,13 @@ const (
 	// scopes of the Management API.
 	DefaultM2MClientID     = "auth0gin-m2m"
 	DefaultM2MClientSecret = "auth0gin-m2m-secret"
+	// DefaultRegularClientID and DefaultRegularClientSecret are the
+	// confidential "regular web" client a backend uses for password login:
+	// grants password, refresh_token and client_credentials, the
+	// TrustTokenEndpointIPHeader setting on, granted ScopeReadMessages on
+	// DefaultAudience for client credentials.
+	DefaultRegularClientID     = "auth0gin-regular-web"
+	DefaultRegularClientSecret = "auth0gin-regular-web-secret"
 	// DefaultConnection is the database connection users belong to by default.
 	DefaultConnection = "Username-Password-Authentication"
 	// ManagementAudience stands for the Management API's audience,
@@ -63,6 +70,11 @@ const (
 //   - M2M client DefaultM2MClientID / DefaultM2MClientSecret granted
 //     read:messages on DefaultAudience and read:users, create:users,
 //     update:users and delete:users on the Management API;
+//   - confidential regular web client DefaultRegularClientID /
+//     DefaultRegularClientSecret with the grant types password,
+//     refresh_token and client_credentials (read:messages on
+//     DefaultAudience) and TrustTokenEndpointIPHeader on; as every client
+//     of the tenant, its refresh tokens rotate with reuse detection;
 //   - users AliceEmail / AlicePassword (permissions read:messages and
 //     write:messages, role "admin") and BobEmail / BobPassword (nothing);
 //   - custom claims EmailClaim (the email) and RolesClaim (the roles).
@@ -100,6 +112,15 @@ func Default() Config {
 					ManagementAudience: {"read:users", "create:users", "update:users", "delete:users"},
 				},
 				GrantTypes: []string{GrantClientCredentials},
+			},
+			{
+				ID:                         DefaultRegularClientID,
+				Secret:                     DefaultRegularClientSecret,
+				Name:                       "auth0gin backend (password login)",
+				Type:                       ClientRegular,
+				Grants:                     map[string][]string{DefaultAudience: {ScopeReadMessages}},
+				GrantTypes:                 []string{GrantPassword, GrantRefreshToken, GrantClientCredentials},
+				TrustTokenEndpointIPHeader: true,
 			},
 		},
 		Users: []User{

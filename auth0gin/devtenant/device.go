@@ -87,10 +87,15 @@ func (t *Tenant) handleDeviceCode(w http.ResponseWriter, r *http.Request) {
 		clientID: c.ID, audience: aud, scopes: scopeList(p.Get("scope")),
 		userCode: newUserCode(), expires: t.now().Add(t.cfg.DeviceCodeLifetime),
 	}
+	h := hashToken(dc)
 	t.mu.Lock()
 	t.sweepLocked()
 	capMap(t.devices)
-	t.devices[hashToken(dc)] = d
+	for t.userCodes[d.userCode] != "" { // 20^8 codes: a collision is rare, but possible
+		d.userCode = newUserCode()
+	}
+	t.devices[h] = d
+	t.userCodes[d.userCode] = h
 	t.mu.Unlock()
 	verify := t.issuer + "activate"
 	writeJSON(w, http.StatusOK, deviceCodeResponse{
@@ -151,97 +156,4 @@ func (t *Tenant) grantDeviceCode(r *http.Request, p url.Values) (tokenResponse, 
 		return tokenResponse{}, errInvalidGrant("Invalid or expired device code.")
 	}
 	return t.issueForUser(c, u, aud, scopes, "", "")
-}
-
-type activateData struct {
-	Action, State, UserCode, Username, Error, LoggedIn, Done string
-	Hints                                                    []string
-}
-
-// handleActivatePage is GET /activate: enter the code shown on the device.
-func (t *Tenant) handleActivatePage(w http.ResponseWriter, r *http.Request) {
-	d := activateData{Action: "activate", State: t.newActivation(), UserCode: r.URL.Query().Get("user_code"), Hints: t.userHints()}
-	if u, ok := t.sessionUser(r); ok {
-		d.LoggedIn = u.Email
-	}
-	t.render(w, http.StatusOK, "activate", d)
-}
-
-// handleActivate is POST /activate: confirm (logging in when needed) or deny.
-func (t *Tenant) handleActivate(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		t.errorPage(w, http.StatusBadRequest, "invalid_request", "Invalid form.")
-		return
-	}
-	f := r.PostForm
-	state := f.Get("state")
-	t.mu.Lock()
-	exp, ok := t.activations[state]
-	t.mu.Unlock()
-	if !ok || !t.now().Before(exp) {
-		t.errorPage(w, http.StatusBadRequest, "invalid_request", "Invalid or expired activation transaction; reload the page.")
-		return
-	}
-	page := activateData{Action: "activate", State: state, UserCode: f.Get("user_code"), Username: f.Get("username"), Hints: t.userHints()}
-	u, loggedIn := t.sessionUser(r)
-	if loggedIn {
-		page.LoggedIn = u.Email
-	}
-	code := normalizeUserCode(f.Get("user_code"))
-	now := t.now()
-	t.mu.Lock()
-	var d *deviceAuth
-	for _, cand := range t.devices {
-		if cand.userCode == code && cand.state == devicePending && now.Before(cand.expires) {
-			d = cand
-			break
-		}
-	}
-	t.mu.Unlock()
-	if d == nil {
-		page.Error = "Invalid or expired code."
-		t.render(w, http.StatusBadRequest, "activate", page)
-		return
-	}
-	if f.Get("action") == "deny" {
-		t.mu.Lock()
-		d.state = deviceDenied
-		delete(t.activations, state)
-		t.mu.Unlock()
-		page.Done = "You cancelled the device login."
-		t.render(w, http.StatusOK, "activate", page)
-		return
-	}
-	if !loggedIn {
-		if u, loggedIn = t.checkPassword("", f.Get("username"), f.Get("password")); !loggedIn {
-			page.Error = "Wrong email or password."
-			t.render(w, http.StatusBadRequest, "activate", page)
-			return
-		}
-		t.startSession(w, u.ID)
-	}
-	t.mu.Lock()
-	if d.state == devicePending {
-		d.state, d.userID = deviceApproved, u.ID
-	}
-	delete(t.activations, state)
-	t.mu.Unlock()
-	page.Done = "Congratulations, you're all set! Your device is now connected."
-	t.render(w, http.StatusOK, "activate", page)
-}
-
-// newActivation starts an activation-form transaction (its CSRF token).
-func (t *Tenant) newActivation() string {
-	id := randomToken(24)
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	now := t.now()
-	for k, exp := range t.activations {
-		if !now.Before(exp) {
-			delete(t.activations, k)
-		}
-	}
-	capMap(t.activations)
-	t.activations[id] = now.Add(txLifetime)
-	return id
 }

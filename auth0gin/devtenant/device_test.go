@@ -1,7 +1,6 @@
 package devtenant_test
 
 import (
-	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -25,23 +24,23 @@ func (e *env) poll(t *testing.T, dc string) response {
 }
 
 // activate goes through the /activate page as a browser: open the
-// verification_uri_complete, then log in and confirm (or deny).
+// verification_uri_complete, log in with the prefilled code, then answer the
+// confirmation page (action "confirm" or "deny").
 func (e *env) activate(t *testing.T, complete, action string) response {
 	t.Helper()
-	jar := newJar(t)
-	c := noRedirect(jar)
-	req, _ := http.NewRequest("GET", complete, nil)
-	page := do(t, c, req)
+	b := e.browser(t)
+	page := b.get(t, complete)
 	wantStatus(t, page, 200)
 	code := regexp.MustCompile(`name="user_code" type="text" value="([^"]+)"`).FindSubmatch(page.body)
 	if code == nil {
 		t.Fatalf("user code not prefilled:\n%s", page.body)
 	}
-	form := url.Values{"state": {formState(t, page.body)}, "user_code": {string(code[1])}, "action": {action},
-		"username": {devtenant.AliceEmail}, "password": {devtenant.AlicePassword}}
-	req, _ = http.NewRequest("POST", e.url+"activate", strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	return do(t, c, req)
+	confirm := b.postForm(t, e.url+"activate", url.Values{"state": {formState(t, page.body)}, "user_code": {string(code[1])},
+		"action": {"continue"}, "username": {devtenant.AliceEmail}, "password": {devtenant.AlicePassword}})
+	if confirm.status != 200 || !strings.Contains(string(confirm.body), `id="confirm"`) {
+		t.Fatalf("no confirmation page: %d %s", confirm.status, confirm.body)
+	}
+	return b.postForm(t, e.url+"activate", url.Values{"state": {formState(t, confirm.body)}, "action": {action}})
 }
 
 func TestDeviceFlow(t *testing.T) {
@@ -59,10 +58,9 @@ func TestDeviceFlow(t *testing.T) {
 	wantOAuthError(t, e.poll(t, dc), 403, "authorization_pending", "")
 
 	// A wrong password on the activation page does not approve.
-	jar := newJar(t)
-	req, _ := http.NewRequest("GET", d.str("verification_uri"), nil)
-	page := do(t, noRedirect(jar), req)
-	bad := e.post(t, "activate", url.Values{"state": {formState(t, page.body)}, "user_code": {strings.ToLower(d.str("user_code"))},
+	b := e.browser(t)
+	page := b.get(t, d.str("verification_uri"))
+	bad := b.postForm(t, e.url+"activate", url.Values{"state": {formState(t, page.body)}, "user_code": {strings.ToLower(d.str("user_code"))},
 		"action": {"confirm"}, "username": {devtenant.AliceEmail}, "password": {"wrong"}})
 	if bad.status != 400 || !strings.Contains(string(bad.body), "Wrong email or password.") {
 		t.Fatalf("bad password: %d %s", bad.status, bad.body)
@@ -101,10 +99,9 @@ func TestDeviceFlowDeniedAndExpired(t *testing.T) {
 	e.clock.Advance(5 * time.Second)
 	wantOAuthError(t, e.poll(t, dc), 403, "invalid_grant", "")
 	// An expired code can no longer be activated.
-	jar := newJar(t)
-	req, _ := http.NewRequest("GET", d.str("verification_uri"), nil)
-	page := do(t, noRedirect(jar), req)
-	r = e.post(t, "activate", url.Values{"state": {formState(t, page.body)}, "user_code": {d.str("user_code")}, "action": {"confirm"},
+	b := e.browser(t)
+	page := b.get(t, d.str("verification_uri"))
+	r = b.postForm(t, e.url+"activate", url.Values{"state": {formState(t, page.body)}, "user_code": {d.str("user_code")}, "action": {"confirm"},
 		"username": {devtenant.AliceEmail}, "password": {devtenant.AlicePassword}})
 	wantStatus(t, r, 400)
 

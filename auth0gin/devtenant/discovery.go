@@ -8,6 +8,10 @@ import (
 // handleDiscovery is GET /.well-known/openid-configuration, shaped as Auth0's.
 func (t *Tenant) handleDiscovery(w http.ResponseWriter, r *http.Request) {
 	is := t.issuer
+	pkce := []string{"S256"}
+	if t.cfg.AllowPlainPKCE {
+		pkce = append(pkce, "plain")
+	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"issuer":                                is,
 		"authorization_endpoint":                is + "authorize",
@@ -18,7 +22,7 @@ func (t *Tenant) handleDiscovery(w http.ResponseWriter, r *http.Request) {
 		"revocation_endpoint":                   is + "oauth/revoke",
 		"scopes_supported":                      []string{"openid", "profile", "offline_access", "name", "given_name", "family_name", "nickname", "email", "email_verified", "picture", "created_at", "identities", "phone", "address"},
 		"response_types_supported":              []string{"code", "token", "id_token", "code token", "code id_token", "token id_token", "code token id_token"},
-		"code_challenge_methods_supported":      []string{"S256", "plain"},
+		"code_challenge_methods_supported":      pkce,
 		"response_modes_supported":              []string{"query", "fragment", "form_post"},
 		"subject_types_supported":               []string{"public"},
 		"id_token_signing_alg_values_supported": []string{"RS256"},

@@ -29,12 +29,40 @@
 // invalid_grant, access_denied); Management API error bodies
 // ({statusCode, error, message, errorCode}); X-RateLimit-* headers on every
 // answer and an injectable 429 (FailNext); a key set holding the next key
-// before it is used and the previous one until it is revoked.
+// before it is used and the previous one until it is revoked; brute-force
+// protection (10 consecutive failures for one user from one IP block the
+// pair with 429 too_many_attempts until a password change, an unblock through
+// /api/v2/user-blocks or Unblock, or Config.BruteForceBlockDuration), with
+// the auth0-forwarded-for header honoured for a confidential client with
+// Client.TrustTokenEndpointIPHeader; blocked users (401 "user is blocked")
+// and mfa_required for User.MFAEnrolled.
+//
+// # Defences
+//
+// The tenant may be reachable by others (shared dev machines,
+// -allow-public), so it defends itself: PKCE with S256 is required for public
+// clients on the code flow (plain only with Config.AllowPlainPKCE, and a
+// verifier for a code issued without a challenge is refused); the login and
+// activation forms are bound to the browser that opened them by a cookie and
+// refuse cross-origin posts; device activation ends on a confirmation page
+// naming the client and scopes, and wrong user codes are limited (5 per
+// activation, 100 per 10 minutes for the tenant).
+//
+// # For tests
+//
+// Stats, GrantCount and RefreshTokenStatus tell what the tenant answered:
+// how many grants of each type, and whether a refresh-token family was
+// revoked by reuse detection or through /oauth/revoke. To drive the device
+// activation as a browser would, keep the cookies: GET the
+// verification_uri_complete, POST its form (state, user_code, and username
+// and password unless logged in), then POST the confirmation page's form
+// (state, action=confirm or deny).
 //
 // # Simplified
 //
-// Only database connections (no social or enterprise logins, MFA,
-// Organizations, consent screens or Actions beyond Config.ExtraClaims);
+// Only database connections (no social or enterprise logins, MFA beyond the
+// mfa_required error, Organizations, consent screens for browser logins, or
+// Actions beyond Config.ExtraClaims);
 // opaque access tokens are random strings rather than JWEs; browser flows use
 // the API's token lifetime (Auth0 caps implicit tokens at 7,200 s); the user
 // search understands field:value terms joined by AND, not all of Lucene;

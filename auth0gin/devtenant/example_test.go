@@ -137,6 +137,52 @@ func ExampleDefault() {
 	// Output:
 	// auth0gin-swagger-ui spa
 	// auth0gin-m2m non_interactive
+	// auth0gin-regular-web regular_web
 	// alice@example.com [read:messages write:messages]
 	// bob@example.com []
+}
+
+// Stats and RefreshTokenStatus let a test prove what reached the tenant:
+// here one refresh, then a reuse that revoked the family.
+func ExampleTenant_Stats() {
+	var tenant *devtenant.Tenant
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { tenant.ServeHTTP(w, r) }))
+	defer srv.Close()
+	cfg := devtenant.Default()
+	cfg.Issuer, cfg.Logger = srv.URL, quiet
+	tenant, _ = devtenant.New(cfg)
+
+	token := func(form url.Values) map[string]any {
+		form.Set("client_id", devtenant.DefaultRegularClientID)
+		form.Set("client_secret", devtenant.DefaultRegularClientSecret)
+		res, err := http.PostForm(srv.URL+"/oauth/token", form)
+		if err != nil {
+			panic(err)
+		}
+		defer res.Body.Close()
+		var body map[string]any
+		json.NewDecoder(res.Body).Decode(&body)
+		return body
+	}
+	login := token(url.Values{"grant_type": {"password"}, "username": {devtenant.AliceEmail}, "password": {devtenant.AlicePassword},
+		"audience": {devtenant.DefaultAudience}, "scope": {"offline_access"}})
+	first := login["refresh_token"].(string)
+	second := token(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {first}})["refresh_token"].(string)
+	token(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {first}}) // reuse
+
+	fmt.Println(tenant.GrantCount(devtenant.GrantRefreshToken), tenant.Stats().RefreshReuseRevocations)
+	fmt.Println(tenant.RefreshTokenStatus(second).RevokedBy)
+	// Output:
+	// 1 1
+	// reuse
+}
+
+// CheckLoopback is the rule cmd/devtenant and the example apply before they
+// listen.
+func ExampleCheckLoopback() {
+	fmt.Println(devtenant.CheckLoopback("127.0.0.1:4000"))
+	fmt.Println(devtenant.CheckLoopback("0.0.0.0:4000"))
+	// Output:
+	// <nil>
+	// devtenant: 0.0.0.0:4000 is not a loopback address
 }

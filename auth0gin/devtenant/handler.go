@@ -33,6 +33,10 @@ func (t *Tenant) routes() {
 	m.HandleFunc("PATCH /api/v2/users/{id}", t.mgmt(scopeUpdateUsers, t.handlePatchUser))
 	m.HandleFunc("DELETE /api/v2/users/{id}", t.mgmt(scopeDeleteUsers, t.handleDeleteUser))
 	m.HandleFunc("GET /api/v2/users-by-email", t.mgmt(scopeReadUsers, t.handleUsersByEmail))
+	m.HandleFunc("GET /api/v2/user-blocks", t.mgmt(scopeReadUsers, t.handleGetUserBlocks))
+	m.HandleFunc("GET /api/v2/user-blocks/{id}", t.mgmt(scopeReadUsers, t.handleGetUserBlocks))
+	m.HandleFunc("DELETE /api/v2/user-blocks", t.mgmt(scopeUpdateUsers, t.handleDeleteUserBlocks))
+	m.HandleFunc("DELETE /api/v2/user-blocks/{id}", t.mgmt(scopeUpdateUsers, t.handleDeleteUserBlocks))
 	t.mux = m
 }
 
@@ -89,6 +93,7 @@ func (t *Tenant) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 type oauthError struct {
 	Error       string `json:"error"`
 	Description string `json:"error_description"`
+	MFAToken    string `json:"mfa_token,omitempty"`
 }
 
 func writeOAuthError(w http.ResponseWriter, status int, code, desc string) {

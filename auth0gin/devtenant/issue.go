@@ -186,7 +186,15 @@ type tokenError struct {
 	code, desc string
 }
 
-func (e *tokenError) write(w http.ResponseWriter) { writeOAuthError(w, e.status, e.code, e.desc) }
+// write answers the error. mfa_required carries an mfa_token as on Auth0;
+// the tenant has no MFA API, so it is random and leads nowhere.
+func (e *tokenError) write(w http.ResponseWriter) {
+	body := oauthError{Error: e.code, Description: e.desc}
+	if e.code == "mfa_required" {
+		body.MFAToken = randomToken(24)
+	}
+	writeJSON(w, e.status, body)
+}
 
 func errInvalidGrant(desc string) *tokenError {
 	return &tokenError{http.StatusForbidden, "invalid_grant", desc}

@@ -71,6 +71,9 @@ func userJSON(u *userRecord) map[string]any {
 			"connection": u.Connection, "provider": "auth0", "user_id": local, "isSocial": false,
 		}},
 	}
+	if u.Blocked {
+		out["blocked"] = true
+	}
 	if u.AppMetadata != nil {
 		out["app_metadata"] = cloneMap(u.AppMetadata)
 	}

@@ -91,6 +91,12 @@ func TestManagementUsersCRUD(t *testing.T) {
 		r.json["app_metadata"].(map[string]any)["plan"] != "pro" {
 		t.Errorf("patched %s", r.body)
 	}
+	// An empty object clears the metadata, as on Auth0.
+	r = e.mgmtDo(t, "PATCH", "users/"+url.PathEscape(carol), `{"user_metadata":{}}`, tok)
+	wantStatus(t, r, 200)
+	if um, _ := r.json["user_metadata"].(map[string]any); len(um) != 0 || r.json["app_metadata"].(map[string]any)["plan"] != "pro" {
+		t.Errorf("cleared %s", r.body)
+	}
 	wantMgmtError(t, e.mgmtDo(t, "PATCH", "users/"+url.PathEscape(carol), `{"email":"alice@example.com"}`, tok), 409, "email_already_exists", "")
 	wantMgmtError(t, e.mgmtDo(t, "PATCH", "users/auth0%7Cnobody", `{"name":"x"}`, tok), 404, "inexistent_user", "")
 

@@ -71,7 +71,7 @@ func (t *Tenant) handleCreateUser(w http.ResponseWriter, r *http.Request) {
 		"email": &u.Email, "password": &u.Password, "connection": &u.Connection, "name": &u.Name,
 		"user_id": &userID, "email_verified": &u.EmailVerified, "user_metadata": &u.UserMetadata,
 		"app_metadata": &u.AppMetadata, "nickname": &ignored, "verify_email": &ignored,
-		"given_name": &ignored, "family_name": &ignored, "picture": &ignored, "blocked": &ignored, "username": &ignored,
+		"given_name": &ignored, "family_name": &ignored, "picture": &ignored, "blocked": &u.Blocked, "username": &ignored,
 	} {
 		if !decodeField(w, fields, name, dst) {
 			return
@@ -118,7 +118,7 @@ func (t *Tenant) handlePatchUser(w http.ResponseWriter, r *http.Request) {
 	}
 	var (
 		email, password, name *string
-		verified              *bool
+		verified, blocked     *bool
 		userMeta, appMeta     map[string]any
 		ignored               any
 	)
@@ -126,7 +126,7 @@ func (t *Tenant) handlePatchUser(w http.ResponseWriter, r *http.Request) {
 		"email": &email, "password": &password, "name": &name, "email_verified": &verified,
 		"user_metadata": &userMeta, "app_metadata": &appMeta, "connection": &ignored,
 		"nickname": &ignored, "verify_email": &ignored, "given_name": &ignored, "family_name": &ignored,
-		"picture": &ignored, "blocked": &ignored, "username": &ignored, "user_id": &ignored,
+		"picture": &ignored, "blocked": &blocked, "username": &ignored, "user_id": &ignored,
 	} {
 		if !decodeField(w, fields, n, dst) {
 			return
@@ -154,6 +154,10 @@ func (t *Tenant) handlePatchUser(w http.ResponseWriter, r *http.Request) {
 	}
 	if password != nil {
 		u.Password = *password
+		t.unblockLocked(u.ID) // a password reset lifts brute-force blocks
+	}
+	if blocked != nil {
+		u.Blocked = *blocked
 	}
 	if name != nil {
 		u.Name = *name
@@ -171,10 +175,11 @@ func (t *Tenant) handlePatchUser(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, userJSON(u))
 }
 
-// mergeMetadata merges patch into m one level deep; null values unset keys,
-// a null patch clears m.
+// mergeMetadata merges patch into m one level deep; null values unset keys.
+// An empty object clears m, as Auth0 documents ("patching the metadata itself
+// with an empty object removes the metadata completely"), and so does null.
 func mergeMetadata(m, patch map[string]any) map[string]any {
-	if patch == nil {
+	if len(patch) == 0 {
 		return map[string]any{}
 	}
 	if m == nil {

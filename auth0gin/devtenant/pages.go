@@ -45,11 +45,24 @@ button{margin-top:1rem;padding:.6rem 1.2rem}.error{color:#b00020}.hint{color:#66
 <input id="username" name="username" type="text" autocomplete="username" value="{{.Username}}">
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password">{{end}}
-<button id="confirm" type="submit" name="action" value="confirm">Confirm</button>
-<button id="deny" type="submit" name="action" value="deny">Cancel</button>
+<button id="continue" type="submit" name="action" value="continue">Continue</button>
 </form>
 {{if .Hints}}<p class="hint">Dev users: {{range $i, $e := .Hints}}{{if $i}}, {{end}}<code>{{$e}}</code>{{end}}</p>{{end}}
 {{end}}
+</body></html>{{end}}
+
+{{define "activate_confirm"}}{{template "head" "Device confirmation"}}
+<h1>Device confirmation</h1>
+<p><b id="client">{{.Client}}</b> is requesting access to your account <b id="user">{{.User}}</b>.</p>
+<p>Check that your device shows the code <code id="user_code">{{.UserCode}}</code>.</p>
+{{if .Audience}}<p>API: <code id="audience">{{.Audience}}</code></p>{{end}}
+<p>Permissions requested:</p>
+<ul id="scopes">{{range .Scopes}}<li>{{.}}</li>{{else}}<li>none</li>{{end}}</ul>
+<form method="post" action="{{.Action}}">
+<input type="hidden" name="state" value="{{.State}}">
+<button id="confirm" type="submit" name="action" value="confirm">Confirm</button>
+<button id="deny" type="submit" name="action" value="deny">Cancel</button>
+</form>
 </body></html>{{end}}
 
 {{define "error"}}{{template "head" "Error"}}

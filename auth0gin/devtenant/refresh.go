@@ -18,6 +18,21 @@ type rtFamily struct {
 	previous                   string   // the token rotated last
 	rotatedAt                  time.Time
 	revoked                    bool
+	revokedBy                  string // one of the RevokedBy* reasons
+}
+
+// revokeFamilyLocked marks the family revoked for reason, once.
+func (t *Tenant) revokeFamilyLocked(f *rtFamily, reason string) {
+	if f.revoked {
+		return
+	}
+	f.revoked, f.revokedBy = true, reason
+	switch reason {
+	case RevokedByReuse:
+		t.stats.add(func(s *Stats) { s.RefreshReuseRevocations++ })
+	case RevokedByRevocation:
+		t.stats.add(func(s *Stats) { s.RefreshRevocations++ })
+	}
 }
 
 // refreshToken points a token hash to its family.
@@ -79,14 +94,14 @@ func (t *Tenant) grantRefreshToken(r *http.Request, p url.Values) (tokenResponse
 	case contains(f.current, h):
 	case h == f.previous && t.cfg.RefreshReuseLeeway > 0 && now.Sub(f.rotatedAt) <= t.cfg.RefreshReuseLeeway:
 	default:
-		f.revoked = true
+		t.revokeFamilyLocked(f, RevokedByReuse)
 		t.mu.Unlock()
 		t.log.Warn("devtenant: refresh token reuse detected; family revoked", "client_id", c.ID, "user_id", f.userID)
 		return tokenResponse{}, errInvalidGrant(invalidRefreshToken)
 	}
 	rec := t.users.byID[f.userID]
 	if rec == nil {
-		f.revoked = true
+		t.revokeFamilyLocked(f, RevokedByUserDeleted)
 		t.mu.Unlock()
 		return tokenResponse{}, errInvalidGrant(invalidRefreshToken)
 	}
@@ -139,7 +154,7 @@ func (t *Tenant) revokeRefresh(token, clientID string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if f := t.familyLocked(hashToken(token), clientID, t.now()); f != nil {
-		f.revoked = true
+		t.revokeFamilyLocked(f, RevokedByRevocation)
 	}
 }
 
@@ -147,7 +162,7 @@ func (t *Tenant) revokeRefresh(token, clientID string) {
 func (t *Tenant) revokeUserLocked(userID string) {
 	for _, f := range t.families {
 		if f.userID == userID {
-			f.revoked = true
+			t.revokeFamilyLocked(f, RevokedByUserDeleted)
 		}
 	}
 	for id, s := range t.sessions {
@@ -172,7 +187,16 @@ func (t *Tenant) sweepLocked() {
 	maps.DeleteFunc(t.opaque, func(_ string, o opaqueToken) bool { return !now.Before(o.exp) })
 	maps.DeleteFunc(t.codes, func(_ string, c *authCode) bool { return !now.Before(c.expires) })
 	maps.DeleteFunc(t.txs, func(_ string, tx *authTx) bool { return !now.Before(tx.expires) })
-	maps.DeleteFunc(t.devices, func(_ string, d *deviceAuth) bool { return now.Sub(d.expires) > time.Hour })
+	for h, d := range t.devices {
+		if now.Sub(d.expires) > time.Hour {
+			delete(t.devices, h)
+		}
+	}
+	for code, h := range t.userCodes {
+		if d := t.devices[h]; d == nil || d.state != devicePending || !now.Before(d.expires) {
+			delete(t.userCodes, code)
+		}
+	}
 	for id, s := range t.sessions {
 		if !now.Before(s.expires) {
 			delete(t.sessions, id)

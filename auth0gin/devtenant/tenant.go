@@ -33,6 +33,7 @@ type Tenant struct {
 
 	failNext atomic.Int64
 	rl       rateLimiter
+	stats    counters
 
 	mu          sync.Mutex // guards everything below
 	users       *userStore
@@ -41,10 +42,15 @@ type Tenant struct {
 	codes       map[string]*authCode
 	rts         map[string]*refreshToken // by hash of the token
 	families    map[string]*rtFamily
-	devices     map[string]*deviceAuth // by hash of the device code
-	opaque      map[string]opaqueToken // by hash of the token
-	activations map[string]time.Time   // activation-form transactions
-	lastSweep   time.Time
+	devices     map[string]*deviceAuth   // by hash of the device code
+	opaque      map[string]opaqueToken   // by hash of the token
+	activations map[string]*activation   // activation-form transactions and confirmations
+	userCodes   map[string]string        // user code → hash of its device code
+	attempts    map[attemptKey]*attempts // failed logins and brute-force blocks
+
+	codeFailures      int // wrong user codes since codeFailuresSince, tenant-wide
+	codeFailuresSince time.Time
+	lastSweep         time.Time
 }
 
 // api is a configured API with its lookups.
@@ -113,7 +119,9 @@ func New(cfg Config) (*Tenant, error) {
 		families:    map[string]*rtFamily{},
 		devices:     map[string]*deviceAuth{},
 		opaque:      map[string]opaqueToken{},
-		activations: map[string]time.Time{},
+		activations: map[string]*activation{},
+		userCodes:   map[string]string{},
+		attempts:    map[attemptKey]*attempts{},
 	}
 	t.rl.limit = cfg.RateLimit
 	if err := t.setupAPIs(); err != nil {

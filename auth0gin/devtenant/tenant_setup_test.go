@@ -130,7 +130,7 @@ extra_claims:
 		t.Fatal(err)
 	}
 	if cfg.Issuer != "http://127.0.0.1:4000" || cfg.AccessTokenLifetime != time.Hour || cfg.RefreshReuseLeeway != 30*time.Second ||
-		len(cfg.Users) != 1 || len(cfg.Clients) != 2 || cfg.Users[0].Permissions[devtenant.DefaultAudience][0] != "read:messages" {
+		len(cfg.Users) != 1 || len(cfg.Clients) != 3 || cfg.Users[0].Permissions[devtenant.DefaultAudience][0] != "read:messages" {
 		t.Fatalf("config %+v", cfg)
 	}
 	tn, err := devtenant.New(cfg)

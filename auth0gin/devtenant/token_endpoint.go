@@ -43,8 +43,9 @@ func (t *Tenant) handleToken(w http.ResponseWriter, r *http.Request) {
 	default:
 		terr = &tokenError{http.StatusBadRequest, "unsupported_grant_type", "Unsupported grant type: " + gt}
 	}
+	t.stats.grant(gt, terr == nil)
 	if terr != nil {
-		if terr.status == http.StatusUnauthorized {
+		if terr.code == "invalid_client" {
 			w.Header().Set("WWW-Authenticate", `Basic realm="devtenant"`)
 		}
 		terr.write(w)
@@ -120,10 +121,10 @@ func (t *Tenant) grantPassword(r *http.Request, p url.Values, gt string) (tokenR
 	if terr != nil {
 		return tokenResponse{}, terr
 	}
-	u, ok := t.checkPassword(realm, p.Get("username"), p.Get("password"))
-	if !ok {
-		t.log.Info("devtenant: failed login", "client_id", c.ID)
-		return tokenResponse{}, errInvalidGrant("Wrong email or password.")
+	u, terr := t.login(realm, p.Get("username"), p.Get("password"), endUserIP(r, c))
+	if terr != nil {
+		t.log.Info("devtenant: failed login", "client_id", c.ID, "error", terr.code)
+		return tokenResponse{}, terr
 	}
 	return t.issueForUser(c, u, aud, scopeList(p.Get("scope")), "", "password")
 }

@@ -28,7 +28,7 @@ func TestDiscoveryAndJWKS(t *testing.T) {
 		}
 	}
 	for k, want := range map[string]string{
-		"code_challenge_methods_supported": "S256 plain", "response_modes_supported": "query fragment form_post",
+		"code_challenge_methods_supported": "S256", "response_modes_supported": "query fragment form_post",
 	} {
 		var got []string
 		for _, v := range d.json[k].([]any) {

@@ -102,21 +102,6 @@ func (t *Tenant) user(id string) (User, bool) {
 	return cloneUser(u.User), true
 }
 
-// checkPassword finds the user of connection (DefaultConnection when empty)
-// with that email and password.
-func (t *Tenant) checkPassword(connection, email, password string) (User, bool) {
-	if connection == "" {
-		connection = DefaultConnection
-	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	u := t.users.byEmail(connection, strings.TrimSpace(email))
-	if u == nil || u.Password == "" || u.Password != password {
-		return User{}, false
-	}
-	return cloneUser(u.User), true
-}
-
 func cloneUser(u User) User {
 	if u.Permissions != nil {
 		p := make(map[string][]string, len(u.Permissions))

@@ -45,3 +45,27 @@ func Example() {
 	// "authorizationUrl": "https://tenant.eu.auth0.com/authorize?audience=https%3A%2F%2Fapi.example.com",
 	// "tokenUrl": "https://tenant.eu.auth0.com/oauth/token",
 }
+
+// The UI's Content-Security-Policy lets it call its own origin and the
+// tenant; ConnectSrc adds the API's origin when another host serves it.
+func ExampleConnectSrc() {
+	auth := auth0gin.MustNew(auth0gin.Config{
+		Domain:   "tenant.eu.auth0.com",
+		Audience: []string{"https://api.example.com"},
+		ClientID: "your-spa-client-id",
+	})
+	r := gin.New()
+	r.GET("/docs/*any", swagger.Handler(auth, SwaggerInfo, swagger.ConnectSrc("https://api.example.com")))
+
+	w := httptest.NewRecorder()
+	r.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/docs/index.html", nil))
+	for _, d := range strings.Split(w.Header().Get("Content-Security-Policy"), "; ") {
+		if strings.HasPrefix(d, "connect-src") {
+			fmt.Println(d)
+		}
+	}
+	fmt.Println(w.Header().Get("X-Frame-Options"), w.Header().Get("Referrer-Policy"))
+	// Output:
+	// connect-src 'self' https://tenant.eu.auth0.com https://api.example.com
+	// DENY no-referrer
+}

@@ -9,6 +9,7 @@ type options struct {
 	title      string
 	audience   string
 	ginSwagger []func(*ginSwagger.Config)
+	connectSrc []string
 }
 
 // Title sets the browser page title (default: the spec's title).
@@ -28,4 +29,12 @@ func Audience(audience string) Option {
 // can also undo the defaults this package sets, such as PKCE.
 func GinSwagger(opts ...func(*ginSwagger.Config)) Option {
 	return func(o *options) { o.ginSwagger = append(o.ginSwagger, opts...) }
+}
+
+// ConnectSrc adds origins (e.g. "https://api.example.com") that Swagger UI
+// may call, to the Content-Security-Policy's connect-src. The handler's own
+// origin and the tenant's are always allowed; add the API's origin when the
+// spec's host is not the one serving the docs.
+func ConnectSrc(origins ...string) Option {
+	return func(o *options) { o.connectSrc = append(o.connectSrc, origins...) }
 }

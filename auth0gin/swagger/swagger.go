@@ -21,6 +21,13 @@
 //
 //	r.GET("/docs/*any", swagger.Handler(auth, docs.SwaggerInfo))
 //
+// Every answer carries a Content-Security-Policy (scripts only from the
+// handler, XHR only to the handler, the tenant and ConnectSrc's origins, no
+// framing), X-Frame-Options DENY and Referrer-Policy no-referrer: with
+// persisted authorization the access token sits in the page's localStorage.
+// Files are served by name directly under the mount point, whatever the first
+// request was; a nested path is 404.
+//
 // Register the SPA's callback URL in Auth0 as
 // https://YOUR_HOST/docs/oauth2-redirect.html, and its web origin for CORS.
 package swagger
@@ -28,14 +35,10 @@ package swagger
 import (
 	"fmt"
 	"net/http"
-	"path"
-	"strings"
 
 	"github.com/gin-gonic/gin"
-	swaggerFiles "github.com/swaggo/files"
 	ginSwagger "github.com/swaggo/gin-swagger"
 	"github.com/swaggo/swag"
-	"golang.org/x/net/webdav"
 
 	"github.com/auth0gin/auth0gin/auth0gin"
 )
@@ -89,25 +92,43 @@ func Handler(auth *auth0gin.Auth0, spec *swag.Spec, opts ...Option) gin.HandlerF
 	for _, f := range o.ginSwagger {
 		f(ui)
 	}
-	// gin-swagger sets the Prefix of the file handler it is given from the
-	// first request; swaggerFiles.Handler is a package-level value, so sharing
-	// it would let two handlers on different paths fight over it. Each
-	// Handler gets its own over the same read-only file system.
-	files := &webdav.Handler{FileSystem: swaggerFiles.FS, LockSystem: webdav.NewMemLS()}
-	serveUI := ginSwagger.CustomWrapHandler(ui, files)
+	connect := []string{"'self'"}
+	if o := origin(auth.Endpoint("oauth/token")); o != "" {
+		connect = append(connect, o)
+	}
+	connect = append(connect, o.connectSrc...)
+	pagePolicy := csp("'self'", connect)
+	redirectPolicy := pagePolicy
+	if h := redirectScriptHash(); h != "" {
+		redirectPolicy = csp(h, connect)
+	}
+	initJS := initializerJS(ui)
+	static := newStaticUI(ui)
 
 	return func(c *gin.Context) {
-		p := c.Request.URL.Path
-		switch {
-		case c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead:
+		if c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead {
 			c.Header("Allow", "GET, HEAD")
 			c.AbortWithStatus(http.StatusMethodNotAllowed)
-		case strings.HasSuffix(p, "/"):
-			c.Redirect(http.StatusFound, p+"index.html")
-		case path.Base(p) == "doc.json":
+			return
+		}
+		file, ok := uiFile(c)
+		if file == "oauth2-redirect.html" {
+			securityHeaders(c.Writer.Header(), redirectPolicy)
+		} else {
+			securityHeaders(c.Writer.Header(), pagePolicy)
+		}
+		switch {
+		case !ok:
+			c.String(http.StatusNotFound, http.StatusText(http.StatusNotFound))
+		case file == "":
+			c.Redirect(http.StatusFound, c.Request.URL.Path+"index.html")
+		case file == "doc.json":
 			serveSpec(c, &rw, spec)
+		case file == "swagger-initializer.js":
+			c.Header("Cache-Control", "no-cache")
+			c.Data(http.StatusOK, "application/javascript; charset=utf-8", initJS)
 		default:
-			serveUI(c)
+			static.serveFile(c, file)
 		}
 	}
 }

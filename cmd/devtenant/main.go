@@ -16,7 +16,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"os"
 	"os/signal"
 	"sort"
@@ -86,18 +85,14 @@ func run(args []string, stdout, stderr io.Writer) error {
 // checkAddr refuses a non-loopback address unless allowed: the tenant hands
 // out tokens to anyone who knows the well-known dev passwords.
 func checkAddr(addr string, allowPublic bool) error {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return fmt.Errorf("-addr %q: %w", addr, err)
-	}
-	if allowPublic {
+	err := devtenant.CheckLoopback(addr)
+	if err == nil || (allowPublic && errors.Is(err, devtenant.ErrNotLoopback)) {
 		return nil
 	}
-	ip := net.ParseIP(host)
-	if strings.EqualFold(host, "localhost") || (ip != nil && ip.IsLoopback()) {
-		return nil
+	if errors.Is(err, devtenant.ErrNotLoopback) {
+		return errors.New("-addr " + addr + " is not a loopback address; add -allow-public if you really want the dev tenant reachable from the network")
 	}
-	return errors.New("-addr " + addr + " is not a loopback address; add -allow-public if you really want the dev tenant reachable from the network")
+	return fmt.Errorf("-addr %q: %w", addr, err)
 }
 
 // printBanner shows how to use the tenant. Passwords and secrets are shown

@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 
@@ -186,6 +189,7 @@ const scopedOp = `//div[contains(concat(" ", @class, " "), " opblock ")][.//*[@d
 func (b *browser) loginAndCall(t *testing.T, app *app, scheme string) string {
 	box := schemeBox(scheme)
 	b.step(t, b.ctx, "open the example",
+		recordCSPViolations(),
 		chromedp.Navigate(app.URL+"/"),
 		chromedp.WaitVisible(chromedp.CSS(".scheme-container .btn.authorize")),
 		chromedp.WaitVisible(scopedOp))
@@ -203,8 +207,16 @@ func (b *browser) loginAndCall(t *testing.T, app *app, scheme string) string {
 	b.screenshot(t, b.ctx, "authorize-dialog")
 
 	// The login opens in a popup: a new target the tab opened.
+	authorizeURLs := make(chan string, 1)
 	popups := chromedp.WaitNewTarget(b.ctx, func(info *target.Info) bool {
-		return info.Type == "page" && strings.Contains(info.URL, "/authorize")
+		if info.Type != "page" || !strings.Contains(info.URL, "/authorize") {
+			return false
+		}
+		select {
+		case authorizeURLs <- info.URL:
+		default:
+		}
+		return true
 	})
 	b.step(t, b.ctx, "press Authorize", chromedp.Click(box+`//button[normalize-space(.)="Authorize"]`))
 	var popupID target.ID
@@ -218,6 +230,7 @@ func (b *browser) loginAndCall(t *testing.T, app *app, scheme string) string {
 		b.screenshot(t, b.ctx, "failed-no-popup")
 		t.Fatal("no login popup opened")
 	}
+	checkAuthorizeRequest(t, scheme, <-authorizeURLs)
 	popup, cancelPopup := chromedp.NewContext(b.ctx, chromedp.WithTargetID(popupID))
 	defer cancelPopup()
 	if err := chromedp.Do(popup); err != nil { // attach, with no timeout: see newBrowser
@@ -255,6 +268,8 @@ func (b *browser) loginAndCall(t *testing.T, app *app, scheme string) string {
 		t.Errorf("the response does not show alice:\n%s", details)
 	}
 
+	b.checkNoCSPViolations(t)
+
 	curl := b.text(t, "curl command", scopedOp+`//*[contains(@class, "curl-command")]`)
 	_, token, ok := strings.Cut(curl, "Bearer ") // the header is shown as "authorization: Bearer …"
 	token, _, _ = strings.Cut(token, "'")
@@ -262,6 +277,32 @@ func (b *browser) loginAndCall(t *testing.T, app *app, scheme string) string {
 		t.Errorf("Swagger UI sent no bearer token:\n%s", curl)
 	}
 	return token
+}
+
+// checkAuthorizeRequest checks the /authorize request Swagger UI opened in
+// the popup: the PKCE scheme must use the code flow with an S256 challenge
+// (the dev tenant refuses a public client's code flow without one).
+func checkAuthorizeRequest(t *testing.T, scheme, raw string) {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatalf("popup URL %q: %v", raw, err)
+	}
+	q := u.Query()
+	t.Logf("%s: /authorize with response_type=%s code_challenge_method=%s", scheme, q.Get("response_type"), q.Get("code_challenge_method"))
+	switch scheme {
+	case "Auth0PKCE":
+		if q.Get("response_type") != "code" || q.Get("code_challenge_method") != "S256" || len(q.Get("code_challenge")) != 43 {
+			t.Errorf("the PKCE login did not send an S256 challenge: %s", raw)
+		}
+	default:
+		if q.Get("response_type") != "token" {
+			t.Errorf("the implicit login asked for %q", q.Get("response_type"))
+		}
+	}
+	if q.Get("audience") == "" || q.Get("client_id") == "" {
+		t.Errorf("the login carries no audience or client_id: %s", raw)
+	}
 }
 
 // waitAuthorized waits until Swagger UI shows the scheme as authorized, and
@@ -287,6 +328,29 @@ func (b *browser) waitAuthorized(t *testing.T, scheme string) {
 			hint = " (the browser could not call the token URL: check the tenant's CORS answer, which must allow the X-Requested-With and Content-Type headers Swagger UI sends)"
 		}
 		t.Fatalf("coming back from the login: %q %v%s", got, err, hint)
+	}
+}
+
+// recordCSPViolations makes every document of the tab collect the
+// Content-Security-Policy violations it sees in window.__cspViolations.
+func recordCSPViolations() chromedp.Action[chromedp.Void] {
+	const js = `window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", e => window.__cspViolations.push(e.violatedDirective + " " + e.blockedURI));`
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: js})
+		return err
+	})
+}
+
+// checkNoCSPViolations fails when Swagger UI's page broke its own
+// Content-Security-Policy: the UI works under it, or the policy is wrong.
+func (b *browser) checkNoCSPViolations(t *testing.T) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`window.__cspViolations || ["not recorded"]`))
+	if err != nil || len(got) > 0 {
+		t.Errorf("CSP violations on the docs page: %v %v", got, err)
 	}
 }
 

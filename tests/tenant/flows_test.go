@@ -139,11 +139,7 @@ func TestCodePKCEFlowThroughLoginPage(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var body map[string]any
-		if err := json.Unmarshal([]byte(readAll(t, res)), &body); err != nil {
-			t.Fatal(err)
-		}
-		return res.StatusCode, body
+		return res.StatusCode, jsonBody(t, res)
 	}
 
 	code, verifier := start()
@@ -170,4 +166,14 @@ func readAll(t *testing.T, res *http.Response) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// jsonBody reads and decodes a JSON object answer.
+func jsonBody(t *testing.T, res *http.Response) map[string]any {
+	t.Helper()
+	var body map[string]any
+	if err := json.Unmarshal([]byte(readAll(t, res)), &body); err != nil {
+		t.Fatal(err)
+	}
+	return body
 }

@@ -1,0 +1,154 @@
+package management
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/auth0gin/auth0gin/auth0gin/internal/tenanturl"
+	"github.com/joho/godotenv"
+)
+
+// Environment variables read by FromEnv.
+const (
+	// EnvDomain is the tenant's domain, shared with the core package.
+	EnvDomain = "AUTH0_DOMAIN"
+	// EnvClientID and EnvClientSecret are the machine-to-machine application
+	// authorized for the Management API.
+	EnvClientID     = "AUTH0_M2M_CLIENT_ID"
+	EnvClientSecret = "AUTH0_M2M_CLIENT_SECRET"
+	// EnvAudience optionally overrides the Management API audience, for a
+	// tenant reached through a custom domain (the audience stays
+	// https://TENANT.auth0.com/api/v2/).
+	EnvAudience = "AUTH0_MANAGEMENT_AUDIENCE"
+)
+
+// Defaults used by New for zero Config fields.
+const (
+	// DefaultTimeout bounds each HTTP exchange (token fetch or API call).
+	DefaultTimeout = 10 * time.Second
+	// DefaultMaxRetries is how many times a rate-limited (429) call is retried.
+	DefaultMaxRetries = 3
+	// DefaultMaxWait is the longest a call waits for a rate-limit reset.
+	DefaultMaxWait = 30 * time.Second
+	// DefaultTokenMargin is how long before its expiry a cached machine token
+	// is replaced (at most half its lifetime).
+	DefaultTokenMargin = time.Minute
+)
+
+// Config configures a Client. Domain, ClientID and ClientSecret are required;
+// everything else has a default.
+type Config struct {
+	// Domain is the tenant: "tenant.eu.auth0.com", or a base URL such as
+	// "https://tenant.eu.auth0.com/" (plain http only for loopback hosts, as
+	// for a dev tenant).
+	Domain string
+	// ClientID and ClientSecret are the machine-to-machine application's
+	// credentials; the secret is sent to the token endpoint only and never
+	// appears in a log line or an error.
+	ClientID     string
+	ClientSecret string
+	// Audience is the Management API identifier (default
+	// "https://DOMAIN/api/v2/"). Set it when Domain is a custom domain.
+	Audience string
+	// HTTPClient sends every request (default: a client with Timeout). A
+	// client without a Timeout gets a copy with Timeout set.
+	HTTPClient *http.Client
+	// Timeout bounds each HTTP exchange (default DefaultTimeout). A call that
+	// waits for a rate-limit reset may take longer in total; bound it with the
+	// context's deadline.
+	Timeout time.Duration
+	// MaxRetries is how many times a 429 is retried after its reset (default
+	// DefaultMaxRetries; negative: never).
+	MaxRetries int
+	// MaxWait is the longest wait for a rate-limit reset (default
+	// DefaultMaxWait). A reset further away fails the call at once with
+	// ErrRateLimited.
+	MaxWait time.Duration
+	// TokenMargin is how long before its expiry the cached machine token is
+	// replaced (default DefaultTokenMargin, at most half the token's lifetime).
+	TokenMargin time.Duration
+	// Logger receives the client's logs (default slog.Default()): token
+	// fetches, rejected tokens and rate-limit waits. No token or secret is
+	// ever logged.
+	Logger *slog.Logger
+
+	envErr error // a .env FromEnv could not read, reported by New
+}
+
+// FromEnv reads a Config from AUTH0_DOMAIN, AUTH0_M2M_CLIENT_ID,
+// AUTH0_M2M_CLIENT_SECRET and the optional AUTH0_MANAGEMENT_AUDIENCE, loading
+// `.env` from the working directory first when it exists (variables already
+// set win). Missing values are reported by New.
+func FromEnv() Config {
+	if err := godotenv.Load(); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return Config{envErr: fmt.Errorf("reading .env: %w", err)}
+	}
+	return configFromLookup(os.Getenv)
+}
+
+func configFromLookup(get func(string) string) Config {
+	return Config{
+		Domain:       strings.TrimSpace(get(EnvDomain)),
+		ClientID:     strings.TrimSpace(get(EnvClientID)),
+		ClientSecret: strings.TrimSpace(get(EnvClientSecret)),
+		Audience:     strings.TrimSpace(get(EnvAudience)),
+	}
+}
+
+// ErrConfig is wrapped by every error New returns for a bad Config.
+var ErrConfig = errors.New("management: invalid config")
+
+// resolve validates c and fills in the defaults; base is the tenant's base
+// URL with a trailing slash.
+func (c Config) resolve() (cfg Config, base string, err error) {
+	bad := func(format string, args ...any) (Config, string, error) {
+		return c, "", fmt.Errorf("%w: %s", ErrConfig, fmt.Sprintf(format, args...))
+	}
+	if c.envErr != nil {
+		return bad("%v", c.envErr)
+	}
+	if c.ClientID == "" || c.ClientSecret == "" {
+		return bad("a client id (%s) and a client secret (%s) are required", EnvClientID, EnvClientSecret)
+	}
+	base, err = tenanturl.Base(c.Domain)
+	if err != nil {
+		return bad("%v", err)
+	}
+	if c.Audience == "" {
+		c.Audience = base + "api/v2/"
+	}
+	if c.Timeout < 0 || c.MaxWait < 0 || c.TokenMargin < 0 {
+		return bad("durations must not be negative")
+	}
+	if c.Timeout == 0 {
+		c.Timeout = DefaultTimeout
+	}
+	if c.MaxWait == 0 {
+		c.MaxWait = DefaultMaxWait
+	}
+	if c.TokenMargin == 0 {
+		c.TokenMargin = DefaultTokenMargin
+	}
+	switch {
+	case c.MaxRetries == 0:
+		c.MaxRetries = DefaultMaxRetries
+	case c.MaxRetries < 0:
+		c.MaxRetries = 0
+	}
+	if c.HTTPClient == nil {
+		c.HTTPClient = &http.Client{Timeout: c.Timeout}
+	} else if c.HTTPClient.Timeout == 0 {
+		hc := *c.HTTPClient
+		hc.Timeout = c.Timeout
+		c.HTTPClient = &hc
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	return c, base, nil
+}
