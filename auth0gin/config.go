@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -15,6 +14,8 @@ import (
 	"time"
 
 	"github.com/joho/godotenv"
+
+	"github.com/auth0gin/auth0gin/auth0gin/internal/tenanturl"
 )
 
 // ScopeSource says which claim satisfies a required scope.
@@ -279,7 +280,7 @@ func (c Config) resolve() (Config, error) {
 	bad := func(format string, args ...any) (Config, error) {
 		return c, fmt.Errorf("%w: %s", ErrConfig, fmt.Sprintf(format, args...))
 	}
-	base, err := baseURL(c.Domain)
+	base, err := tenanturl.Base(c.Domain)
 	if err != nil {
 		return c, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
@@ -365,56 +366,9 @@ func (c Config) resolve() (Config, error) {
 	return c, nil
 }
 
-// baseURL turns an AUTH0_DOMAIN value into the tenant's base URL with a
-// trailing slash: "tenant.auth0.com" → "https://tenant.auth0.com/". Plain http
-// is allowed only for loopback hosts, so a typo cannot send keys over the clear.
-func baseURL(domain string) (string, error) {
-	d := strings.TrimSpace(domain)
-	if d == "" {
-		return "", fmt.Errorf("a domain (%s) is required", envDomain)
-	}
-	if !strings.Contains(d, "://") {
-		d = "https://" + d
-	}
-	u, err := url.Parse(d)
-	if err != nil {
-		return "", errors.New("the domain does not parse as a host name or base URL") // not echoed: it may hold a password
-	}
-	if u.Host == "" || u.RawQuery != "" || u.Fragment != "" || !secureURL(u) {
-		return "", fmt.Errorf("domain %q must be a host name, or an https base URL (plain http only for loopback hosts) with no user, password, query or fragment", u.Redacted())
-	}
-	if !strings.HasSuffix(u.Path, "/") {
-		u.Path += "/"
-	}
-	u.Host = strings.ToLower(u.Host) // Auth0 issues with the lower-case host
-	return u.String(), nil
-}
-
-// secureURL reports whether u may reach the tenant: https, or plain http to a
-// loopback host, so a typo cannot send keys over the clear; and no user or
-// password, since the tenant's URLs are public and credentials in them would
-// reach error messages and logs.
-func secureURL(u *url.URL) bool {
-	if u.User != nil {
-		return false
-	}
-	switch u.Scheme {
-	case "https":
-		return u.Host != ""
-	case "http":
-		return isLoopback(u.Hostname())
-	}
-	return false
-}
-
-// isLoopback reports whether host is "localhost" or a loopback IP address.
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
+// secureURL reports whether u may reach the tenant (tenanturl.Secure): https,
+// or plain http to a loopback host, and no user or password.
+func secureURL(u *url.URL) bool { return tenanturl.Secure(u) }
 
 // asymmetric reports whether alg is a public-key signature algorithm that
 // go-jwt-middleware's validator supports.

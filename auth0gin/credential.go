@@ -60,9 +60,9 @@ func (a *Auth0) fromSources(r *http.Request) (*Auth0User, *AuthError) {
 	return nil, nil
 }
 
-// codeUnavailable is the error code of a 503 answer (RFC 6749 §4.1.2.1's
+// CodeUnavailable is the error code of a 503 answer (RFC 6749 §4.1.2.1's
 // temporarily_unavailable).
-const codeUnavailable = "temporarily_unavailable"
+const CodeUnavailable = "temporarily_unavailable"
 
 // ErrUnavailable: something the check depends on (the tenant's keys, a
 // session store) cannot answer now. The caller's credential may well be
@@ -79,7 +79,7 @@ func Unavailable(desc string, retryAfter time.Duration, cause error) *AuthError 
 	if cause != nil {
 		err = fmt.Errorf("%w: %w", ErrUnavailable, cause)
 	}
-	return &AuthError{Status: http.StatusServiceUnavailable, Code: codeUnavailable, Description: desc, RetryAfter: retryAfter, Err: err}
+	return &AuthError{Status: http.StatusServiceUnavailable, Code: CodeUnavailable, Description: desc, RetryAfter: retryAfter, Err: err}
 }
 
 // retryAfterSeconds is the Retry-After value for d: whole seconds, rounded

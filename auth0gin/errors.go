@@ -46,8 +46,8 @@ var (
 
 // RFC 6750 §3.1 error codes the middleware answers with.
 const (
-	codeInvalidToken      = "invalid_token"
-	codeInsufficientScope = "insufficient_scope"
+	CodeInvalidToken      = "invalid_token"
+	CodeInsufficientScope = "insufficient_scope"
 )
 
 // AuthError is what a failed authentication or authorization produces: the
@@ -131,7 +131,7 @@ func unauthorized(sentinel error, desc string, cause error) *AuthError {
 	if cause != nil {
 		err = fmt.Errorf("%w: %w", sentinel, cause)
 	}
-	code := codeInvalidToken
+	code := CodeInvalidToken
 	if sentinel == ErrMissingToken {
 		code = ""
 	}
@@ -139,7 +139,7 @@ func unauthorized(sentinel error, desc string, cause error) *AuthError {
 }
 
 func forbidden(desc string, scope []string) *AuthError {
-	return &AuthError{Status: http.StatusForbidden, Code: codeInsufficientScope, Description: desc, Scope: scope, Err: ErrInsufficientScope}
+	return &AuthError{Status: http.StatusForbidden, Code: CodeInsufficientScope, Description: desc, Scope: scope, Err: ErrInsufficientScope}
 }
 
 // asAuthError turns any error into the *AuthError the middleware answers with;

@@ -15,6 +15,46 @@ const docTemplate = `{
     "host": "{{.Host}}",
     "basePath": "{{.BasePath}}",
     "paths": {
+        "/api/me": {
+            "get": {
+                "security": [
+                    {
+                        "Auth0ImplicitBearer": []
+                    },
+                    {
+                        "Auth0PKCE": []
+                    }
+                ],
+                "description": "The first call creates the row (from the token's claims, or the profile Auth0 holds); later calls return the same row. A machine-to-machine token gets {\"machine\": true, \"client_id\": ...} and no row. A session cookie works too.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "users"
+                ],
+                "summary": "The caller's row in the app's database",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Me"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/TokenError"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/UnavailableError"
+                        }
+                    }
+                }
+            }
+        },
         "/api/private": {
             "get": {
                 "description": "Answers 401 with a WWW-Authenticate challenge when the token is missing or invalid.",
@@ -94,6 +134,36 @@ const docTemplate = `{
         }
     },
     "definitions": {
+        "Me": {
+            "type": "object",
+            "properties": {
+                "auth0_id": {
+                    "description": "The Auth0 user id the row is linked to.",
+                    "type": "string",
+                    "example": "auth0|alice"
+                },
+                "created_at": {
+                    "description": "When the row was created (RFC 3339).",
+                    "type": "string",
+                    "example": "2026-01-02T15:04:05Z"
+                },
+                "email": {
+                    "description": "The user's email.",
+                    "type": "string",
+                    "example": "alice@example.com"
+                },
+                "id": {
+                    "description": "The app's row id.",
+                    "type": "string",
+                    "example": "1"
+                },
+                "name": {
+                    "description": "The user's name.",
+                    "type": "string",
+                    "example": "Alice Example"
+                }
+            }
+        },
         "Message": {
             "type": "object",
             "required": [
@@ -161,6 +231,21 @@ const docTemplate = `{
                     "description": "Why the token was refused.",
                     "type": "string",
                     "example": "token expired"
+                }
+            }
+        },
+        "UnavailableError": {
+            "type": "object",
+            "properties": {
+                "error": {
+                    "description": "Always temporarily_unavailable.",
+                    "type": "string",
+                    "example": "temporarily_unavailable"
+                },
+                "error_description": {
+                    "description": "What is down.",
+                    "type": "string",
+                    "example": "user store unavailable"
                 }
             }
         },

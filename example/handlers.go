@@ -45,6 +45,16 @@ type TokenError struct {
 	Description string `json:"error_description,omitempty" example:"token expired"`
 } //	@name	TokenError
 
+// UnavailableError is the body of a 503: something the check depends on (the
+// tenant, a store, the database) is down; the token may be fine. It has the
+// shape of auth0gin.ErrorBody.
+type UnavailableError struct {
+	// Always temporarily_unavailable.
+	Error string `json:"error" example:"temporarily_unavailable"`
+	// What is down.
+	Description string `json:"error_description,omitempty" example:"user store unavailable"`
+} //	@name	UnavailableError
+
 // ScopeError is the body of a 403: the token is valid but lacks a scope. It
 // has the shape of auth0gin.ErrorBody; it exists to show a 403's values.
 type ScopeError struct {

@@ -50,8 +50,14 @@ func run(ctx context.Context, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", addr, err)
 	}
+	handler := router(auth, log)
+	closeUsers, err := mountUsers(ctx, handler, auth, log) // GET /api/me, POST /graphql
+	if err != nil {
+		return err
+	}
+	defer closeUsers()
 	srv := &http.Server{
-		Handler:           router(auth, log),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,

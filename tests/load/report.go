@@ -19,6 +19,7 @@ type target struct {
 
 var targets = []target{
 	{"one hot token: auth0gin ≥ 0.90× bare Gin", hot, cached, bareGin, 0.90},
+	{"one hot token, its user's row resolved: auth0gin+users ≥ 0.80× bare Gin", hot, withUser, bareGin, 0.80},
 	{"10k distinct tokens round-robin: auth0gin ≥ 0.80× bare Gin", distinct, cached, bareGin, 0.80},
 	{"every request a new token: auth0gin ≥ 0.95× go-jwt-middleware by hand", fresh, cached, byHand, 0.95},
 }
@@ -100,10 +101,10 @@ func render(rep *report, faults []faultResult) string {
 	f("- run started %s\n\n", rep.started.UTC().Format(time.RFC3339))
 
 	f("## Method\n\n")
-	f("- Four variants serve `GET %s` with the same handler body (a fixed small JSON): **%s** (no auth); **%s** (`RequireScopes(%q)`, default config, validated-token cache on); **%s** (the same with `Config.DisableCache`); **%s** (`validator.New` + `jwks.NewCachingProvider` + `jwtmiddleware.New(v.ValidateToken).CheckJWT` adapted to Gin, the scope checked from custom claims, as its README shows).\n", route, bareGin, cached, scope, nocache, byHand)
+	f("- %d variants serve `GET %s` with the same handler body (a fixed small JSON): **%s** (no auth); **%s** (`RequireScopes(%q)`, default config, validated-token cache on); **%s** (the same with `Config.DisableCache`); **%s** (`validator.New` + `jwks.NewCachingProvider` + `jwtmiddleware.New(v.ValidateToken).CheckJWT` adapted to Gin, the scope checked from custom claims, as its README shows); **%s** (%s, then `users.Require()`: the caller's row in SQLite in memory, created from the claims on first sight of each of the tokens' 100 subjects, then served from the resolver's per-user cache).\n", variantN, route, bareGin, cached, scope, nocache, byHand, withUser, cached)
 	f("- Tokens are RS256 (2048-bit key), Auth0-shaped access tokens from a JWKS issuer on 127.0.0.1 (discovery + JWKS); %d were signed before any load, in %s.\n", rep.tokens, rep.signing.Round(100*time.Millisecond))
 	f("- Load: %d keep-alive connections from Go's `http.Client`, one worker each, bounded by a request count and a duration; latencies go to a log-linear histogram (≤3%% error). The generator is the harness's own lean loop rather than vegeta's attacker, which sustained 0.85× its request rate here while the client is already what bounds bare Gin (`tests/load/loadgen.go` says more).\n", p.concurrency)
-	f("- Each measurement starts a fresh server process (empty cache, no keys), warms it, then measures. Each cell is measured %d times; a round measures the four variants back to back, in rotating order. req/s, latencies and CPU are the round with the median req/s; **every ratio (×) is the median over rounds of the ratio within a round**, so that the shared machine's swings, which last longer than a round, cancel out of it.\n", p.rounds)
+	f("- Each measurement starts a fresh server process (empty cache, no keys), warms it, then measures. Each cell is measured %d times; a round measures the variants back to back, in rotating order. req/s, latencies and CPU are the round with the median req/s; **every ratio (×) is the median over rounds of the ratio within a round**, so that the shared machine's swings, which last longer than a round, cancel out of it.\n", p.rounds)
 	f("- Workloads: **%s** — warm-up %v, then %v; **%s** — %d tokens, one warm-up pass over all of them, then %v of round-robin; **%s** — warm-up %v on another token, then %d requests each with a token the server never saw.\n", hot, p.hotWarm, p.duration, distinct, p.distinct, p.duration, fresh, p.hotWarm, p.fresh)
 	f("- CPU columns: the share of one core the server process and the load generator used while measuring. A server near 1.00 means the server was the bottleneck, as intended; well below, the machine (another tenant of the host, or the load generator's core) held it back. **req/s per server core** divides req/s by that share: what a request costs the server, whichever way the machine swung.\n\n")
 

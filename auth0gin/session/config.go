@@ -1,0 +1,230 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/auth0gin/auth0gin/auth0gin"
+)
+
+// DefaultCookieName is the session cookie's name unless Config.CookieName says otherwise.
+const DefaultCookieName = "auth0gin_session"
+
+// Config configures a Manager. The zero value is usable: every field has a
+// default, listed on the field.
+type Config struct {
+	// CookieName is the cookie's name (default "auth0gin_session").
+	CookieName string
+	// CookieDomain is the cookie's Domain attribute; empty (the default)
+	// makes a host-only cookie, which is what most apps want.
+	CookieDomain string
+	// CookiePath is the cookie's Path attribute (default "/").
+	CookiePath string
+
+	// PublicOrigin is the origin browsers use to reach the app, such as
+	// "https://api.example.com", for an app behind a reverse proxy. When set,
+	// it decides the cookie's Secure attribute (on for https) and is trusted
+	// by the CSRF check, whatever Host header the proxy forwards. When empty,
+	// Secure is on except for a plain-http request to a loopback host (a
+	// development machine).
+	PublicOrigin string
+	// TrustedOrigins are the other origins whose pages may send unsafe
+	// requests (POST, PUT, PATCH, DELETE) with the cookie: the SPA's origin,
+	// such as "https://app.example.com" or "http://localhost:5173". Configure
+	// CORS with the same list (see the package doc).
+	TrustedOrigins []string
+
+	// IdleTimeout ends a session no request has used for this long (default 1h).
+	IdleTimeout time.Duration
+	// MaxLifetime ends a session this long after login, however active (default 30 days).
+	MaxLifetime time.Duration
+	// TouchInterval is how often a session's activity is written to the
+	// store (default 1 minute, at most IdleTimeout/4): requests within it
+	// extend the inactive deadline without a store write.
+	TouchInterval time.Duration
+	// CapAtTokenExpiry ends every session no later than the `exp` of the
+	// token it was made from. A session keeps the permissions the token had
+	// at login; with this on, a change of a user's permissions in Auth0 takes
+	// effect by the next login within the token's lifetime (24 h by default
+	// at Auth0), at the cost of users logging in again that often.
+	CapAtTokenExpiry bool
+
+	// LocalCacheTTL is how long an instance answers from its own memory
+	// before reading a session from the store again (default 5s; negative
+	// disables the local cache). Logouts reach every instance at once through
+	// the store's Publish/Subscribe; this bounds how long a lost message can
+	// leave a logged-out session usable on another instance.
+	LocalCacheTTL time.Duration
+	// LocalCacheSize bounds the sessions each instance keeps in memory
+	// (default 10000).
+	LocalCacheSize int
+
+	// LoginsPerMinute limits logins per client IP (default 10 a minute,
+	// with bursts of as many; negative disables the limit). Over it, Login
+	// answers 429 with Retry-After.
+	LoginsPerMinute int
+	// MaxTrackedClients bounds the client IPs the login limiter remembers
+	// (default 10000); past it, the least recently seen are forgotten.
+	MaxTrackedClients int
+	// ClientIP returns a request's client IP for the login limiter (default
+	// gin's Context.ClientIP, which trusts X-Forwarded-For only from the
+	// proxies given to Engine.SetTrustedProxies: set them).
+	ClientIP func(c *gin.Context) string
+
+	// OnLogin runs after the token is verified and before the session is
+	// made: an app creates or updates its user row here. An error refuses
+	// the login: an *auth0gin.AuthError is answered as it says, anything
+	// else is 403 access_denied (its text is logged, not sent).
+	OnLogin func(ctx context.Context, user *auth0gin.Auth0User) error
+	// OnLogout runs after a session ended through Logout, LogoutUser or
+	// expiry noticed on a request.
+	OnLogout func(ctx context.Context, user *auth0gin.Auth0User)
+
+	// KeyPrefix starts every key, set and channel name this manager uses in
+	// the store (default "session:"). Two apps sharing a store use two prefixes.
+	KeyPrefix string
+	// Logger receives the package's logs (default: the Auth0's logger). No
+	// session secret or token is ever logged.
+	Logger *slog.Logger
+	// Now is the clock (default time.Now); tests inject theirs.
+	Now func() time.Time
+}
+
+// ErrConfig: the Config cannot work. New's errors wrap it.
+var ErrConfig = errors.New("session: invalid config")
+
+// resolve fills in the defaults and checks the values.
+func (c Config) resolve(auth *auth0gin.Auth0) (Config, error) {
+	bad := func(format string, args ...any) (Config, error) {
+		return c, fmt.Errorf("%w: "+format, append([]any{ErrConfig}, args...)...)
+	}
+	if c.CookieName == "" {
+		c.CookieName = DefaultCookieName
+	}
+	if !validCookieName(c.CookieName) {
+		return bad("cookie name %q is not an HTTP token", c.CookieName)
+	}
+	if c.CookiePath == "" {
+		c.CookiePath = "/"
+	}
+	if !strings.HasPrefix(c.CookiePath, "/") || strings.ContainsAny(c.CookiePath, ";\r\n") {
+		return bad("cookie path %q must start with / and hold no ';'", c.CookiePath)
+	}
+	if strings.ContainsAny(c.CookieDomain, ";\r\n ") {
+		return bad("cookie domain %q", c.CookieDomain)
+	}
+	if c.PublicOrigin != "" {
+		o, err := origin(c.PublicOrigin)
+		if err != nil {
+			return bad("public origin: %v", err)
+		}
+		if strings.HasPrefix(o, "http://") && !loopback(hostOf(o)) {
+			return bad("public origin %q: plain http is only for loopback hosts in development", o)
+		}
+		c.PublicOrigin = o
+	}
+	trusted := make([]string, 0, len(c.TrustedOrigins))
+	for _, t := range c.TrustedOrigins {
+		o, err := origin(t)
+		if err != nil {
+			return bad("trusted origin: %v", err)
+		}
+		trusted = append(trusted, o)
+	}
+	c.TrustedOrigins = trusted
+	if c.IdleTimeout == 0 {
+		c.IdleTimeout = time.Hour
+	}
+	if c.MaxLifetime == 0 {
+		c.MaxLifetime = 30 * 24 * time.Hour
+	}
+	if c.IdleTimeout < time.Second || c.MaxLifetime < time.Second {
+		return bad("IdleTimeout and MaxLifetime must be at least a second")
+	}
+	if c.IdleTimeout > c.MaxLifetime {
+		c.IdleTimeout = c.MaxLifetime
+	}
+	if c.TouchInterval == 0 {
+		c.TouchInterval = min(time.Minute, c.IdleTimeout/4)
+	}
+	if c.TouchInterval < 0 || c.TouchInterval > c.IdleTimeout/2 {
+		return bad("TouchInterval must be positive and at most half of IdleTimeout")
+	}
+	if c.LocalCacheTTL == 0 {
+		c.LocalCacheTTL = 5 * time.Second
+	}
+	if c.LocalCacheSize <= 0 {
+		c.LocalCacheSize = 10000
+	}
+	if c.LoginsPerMinute == 0 {
+		c.LoginsPerMinute = 10
+	}
+	if c.MaxTrackedClients <= 0 {
+		c.MaxTrackedClients = 10000
+	}
+	if c.ClientIP == nil {
+		c.ClientIP = (*gin.Context).ClientIP
+	}
+	if c.KeyPrefix == "" {
+		c.KeyPrefix = "session:"
+	}
+	if c.Logger == nil {
+		c.Logger = auth.Config().Logger
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return c, nil
+}
+
+// origin normalises s to scheme://host[:port], refusing anything else.
+func origin(s string) (string, error) {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+		u.User != nil || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("%q is not an origin such as https://app.example.com", s)
+	}
+	if s == "*" {
+		return "", errors.New("a wildcard is not an origin")
+	}
+	return u.Scheme + "://" + strings.ToLower(u.Host), nil
+}
+
+// hostOf returns the host of an origin or Host header, without the port.
+func hostOf(hostport string) string {
+	if i := strings.Index(hostport, "://"); i >= 0 {
+		hostport = hostport[i+3:]
+	}
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		return h
+	}
+	return strings.Trim(hostport, "[]")
+}
+
+// loopback reports whether host names this machine.
+func loopback(host string) bool {
+	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// validCookieName reports whether name is an RFC 6265 cookie-name (a token).
+func validCookieName(name string) bool {
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte(`()<>@,;:\"/[]?={}`, c) >= 0 {
+			return false
+		}
+	}
+	return name != ""
+}

@@ -1,0 +1,78 @@
+// Package session trades an Auth0 access token for a server-side session
+// whose secret lives in an HttpOnly cookie, for single-page apps that would
+// rather not hold tokens in JavaScript.
+//
+//	import "github.com/auth0gin/auth0gin/auth0gin/session"
+//
+// The SPA logs in with Auth0 (PKCE), sends its access token once to Login,
+// and from then on calls the API with the cookie alone. New attaches the
+// Manager to the Auth0 as a credential source, so the guards (RequireScopes,
+// RequireAnyScope, RequireRoles, OptionalAuth, RequireClaims, Middleware)
+// accept the cookie with the same 401 and 403 answers as a token, and
+// UserFrom returns the same user: the one the token described at login. A
+// request that carries both is judged by its bearer token.
+//
+//	sess, err := session.New(ctx, auth, st, session.Config{
+//		TrustedOrigins: []string{"https://app.example.com"},
+//	})
+//	r.POST("/auth/session", sess.Login)   // Authorization: Bearer <token> → Set-Cookie
+//	r.POST("/auth/ping", sess.Ping)       // keep-alive, 204
+//	r.POST("/auth/logout", sess.Logout)   // 204, clears the cookie
+//	r.GET("/api/private", auth.RequireScopes(), private) // token or cookie
+//
+// # Storage
+//
+// Sessions live in a store.Store shared by every instance (SQLite, Redis or
+// PostgreSQL; see package storeurl). The store keeps the SHA-256 of each
+// session's 256-bit secret, never the secret, so a leaked database opens no
+// session. A session's record never changes after login; its last activity
+// is a second key, written at most once per Config.TouchInterval, so that a
+// logout racing with a request can never bring the session back. Each
+// instance keeps the sessions it serves in a bounded local cache for
+// Config.LocalCacheTTL; a logout is published on the store's channel and
+// empties every instance's cache at once. When the store cannot answer,
+// requests that need it get 503 with Retry-After, never 401: an outage logs
+// nobody out.
+//
+// # Lifetimes
+//
+// A session ends after Config.IdleTimeout without a request, and
+// Config.MaxLifetime after login however active. The permissions are those
+// of the token at login; Config.CapAtTokenExpiry also ends the session at the
+// token's exp. A session past either lifetime is refused even while the
+// store still holds it.
+//
+// # CSRF, CORS and the SPA side
+//
+// A cookie is ambient: the browser attaches it to a form any site submits.
+// Every unsafe request (POST, PUT, PATCH, DELETE) that the cookie
+// authenticates is therefore checked with net/http.CrossOriginProtection:
+// a browser request from an origin other than the app's own, its
+// Config.PublicOrigin or one of Config.TrustedOrigins is refused with 403
+// {"error":"csrf_rejected"}. Requests with neither Sec-Fetch-Site nor Origin
+// (curl, CLIs, servers) pass; bearer requests are never checked. The cookie is
+// SameSite=Lax as a second line.
+//
+// An SPA on another origin (a Vite dev server on :5173, app.example.com)
+// calls the API with fetch(url, {credentials: "include"}); the API must
+// answer CORS with that exact origin (never "*") and
+// Access-Control-Allow-Credentials, for instance with github.com/gin-contrib/cors
+// configured with the same origins as Config.TrustedOrigins:
+//
+//	r.Use(cors.New(cors.Config{
+//		AllowOrigins:     origins, // the same list as TrustedOrigins
+//		AllowMethods:     []string{"GET", "POST", "PUT", "PATCH", "DELETE"},
+//		AllowHeaders:     []string{"Authorization", "Content-Type"},
+//		AllowCredentials: true,
+//	}))
+//
+// The SPA then logs in once:
+//
+//	await fetch(api + "/auth/session", {method: "POST", credentials: "include",
+//		headers: {Authorization: "Bearer " + accessToken}});
+//
+// and calls the API with credentials: "include" and no token. The cookie is
+// a first-party cookie only when the SPA and the API share a site
+// (app.example.com and api.example.com, or two ports of localhost): browsers
+// block third-party cookies, so serve both under one registrable domain.
+package session

@@ -1,0 +1,41 @@
+package session
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/auth0gin/auth0gin/auth0gin"
+)
+
+// fail answers err as the core's guards do: a 503 carries Retry-After, a 401
+// or 403 an RFC 6750 challenge, and the body is {"error","error_description"}.
+func (m *Manager) fail(c *gin.Context, err error) {
+	var ae *auth0gin.AuthError
+	if !errors.As(err, &ae) {
+		ae = &auth0gin.AuthError{Status: http.StatusUnauthorized, Code: auth0gin.CodeInvalidToken, Description: "invalid credentials", Err: err}
+	}
+	if m.cfg.Logger.Enabled(c.Request.Context(), slog.LevelDebug) {
+		// The reason only: errors here never carry the cookie or the token.
+		m.cfg.Logger.LogAttrs(c.Request.Context(), slog.LevelDebug, "session: request refused",
+			slog.Int("status", ae.Status), slog.String("reason", ae.Error()), slog.String("path", c.Request.URL.Path))
+	}
+	h := c.Writer.Header()
+	switch ae.Status {
+	case http.StatusServiceUnavailable, http.StatusTooManyRequests:
+		h.Set("Retry-After", strconv.FormatInt(seconds(ae.RetryAfter), 10))
+	case http.StatusUnauthorized, http.StatusForbidden:
+		h.Set("WWW-Authenticate", ae.Challenge(m.realm))
+	}
+	h.Set("Cache-Control", "no-store")
+	c.AbortWithStatusJSON(ae.Status, ae.Body())
+}
+
+// seconds is a Retry-After value: whole seconds, rounded up, at least 1.
+func seconds(d time.Duration) int64 {
+	return max(1, int64((d+time.Second-1)/time.Second))
+}

@@ -1,0 +1,136 @@
+package session_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/auth0gin/auth0gin/auth0gin"
+	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
+	"github.com/auth0gin/auth0gin/auth0gin/session"
+	"github.com/auth0gin/auth0gin/auth0gin/store/sqlite"
+)
+
+// An API whose routes accept an access token or the session cookie that
+// POST /auth/session trades it for. The tenant is the embedded dev tenant;
+// with a real one, only auth0gin.FromEnv() changes.
+func ExampleNew() {
+	ctx := context.Background()
+	tenant, err := devtenant.Listen("127.0.0.1:0", devtenant.Default())
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer tenant.Close()
+	auth := auth0gin.MustNew(auth0gin.Config{
+		Domain:     strings.TrimSuffix(tenant.URL, "/"),
+		Audience:   []string{devtenant.DefaultAudience},
+		EmailClaim: devtenant.EmailClaim,
+	})
+
+	st, err := sqlite.Open(ctx, "") // in memory; storeurl.Open picks a store from a URL
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer st.Close()
+	sess, err := session.New(ctx, auth, st, session.Config{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer sess.Close()
+
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.POST("/auth/session", sess.Login)
+	r.POST("/auth/logout", sess.Logout)
+	r.GET("/api/messages", auth.RequireScopes("read:messages"), func(c *gin.Context) {
+		c.String(http.StatusOK, "hello %s", *auth0gin.MustUser(c).Email)
+	})
+	api := httptest.NewServer(r)
+	defer api.Close()
+
+	// The SPA sends its token once...
+	token, err := tenant.IssueToken(ctx, devtenant.TokenRequest{User: devtenant.AliceEmail})
+	if err != nil {
+		log.Fatal(err)
+	}
+	req, _ := http.NewRequest("POST", api.URL+"/auth/session", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		log.Fatal(err)
+	}
+	res.Body.Close()
+	cookie := res.Cookies()[0]
+	fmt.Println("login:", res.StatusCode, cookie.Name, cookie.HttpOnly)
+
+	// ...and then calls the API with the cookie alone.
+	call := func(method, path string) *http.Response {
+		req, _ := http.NewRequest(method, api.URL+path, nil)
+		req.AddCookie(cookie)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			log.Fatal(err)
+		}
+		defer res.Body.Close()
+		return res
+	}
+	fmt.Println("messages:", call("GET", "/api/messages").StatusCode)
+	fmt.Println("logout:", call("POST", "/auth/logout").StatusCode)
+	fmt.Println("after logout:", call("GET", "/api/messages").StatusCode)
+	// Output:
+	// login: 200 auth0gin_session true
+	// messages: 200
+	// logout: 204
+	// after logout: 401
+}
+
+// A cross-origin browser request that tries to use the cookie for an unsafe
+// method is refused, unless its origin is trusted.
+func ExampleConfig_trustedOrigins() {
+	ctx := context.Background()
+	tenant, err := devtenant.Listen("127.0.0.1:0", devtenant.Default())
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer tenant.Close()
+	auth := auth0gin.MustNew(auth0gin.Config{Domain: strings.TrimSuffix(tenant.URL, "/"), Audience: []string{devtenant.DefaultAudience}})
+	st, err := sqlite.Open(ctx, "")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer st.Close()
+	sess, err := session.New(ctx, auth, st, session.Config{TrustedOrigins: []string{"https://app.example.com"}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer sess.Close()
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.POST("/auth/session", sess.Login)
+	r.POST("/auth/ping", sess.Ping)
+
+	token, _ := tenant.IssueToken(ctx, devtenant.TokenRequest{User: devtenant.AliceEmail})
+	login := httptest.NewRequest("POST", "/auth/session", nil)
+	login.Header.Set("Authorization", "Bearer "+token)
+	w := httptest.NewRecorder()
+	r.ServeHTTP(w, login)
+	cookie := w.Result().Cookies()[0]
+
+	for _, origin := range []string{"https://app.example.com", "https://evil.example"} {
+		ping := httptest.NewRequest("POST", "/auth/ping", nil)
+		ping.AddCookie(cookie)
+		ping.Header.Set("Sec-Fetch-Site", "cross-site")
+		ping.Header.Set("Origin", origin)
+		w := httptest.NewRecorder()
+		r.ServeHTTP(w, ping)
+		fmt.Println(strings.TrimSpace(fmt.Sprint(origin, " ", w.Code, " ", w.Body.String())))
+	}
+	// Output:
+	// https://app.example.com 204
+	// https://evil.example 403 {"error":"csrf_rejected","error_description":"cross-origin request refused: the page's origin is not trusted to use the session cookie"}
+}

@@ -1,0 +1,150 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/auth0gin/auth0gin/auth0gin"
+)
+
+// Info is the body of a successful login: where the cookie applies and how
+// long it lasts. It never holds the session secret (that travels only in the
+// HttpOnly cookie) or the token.
+type Info struct {
+	// Name is the cookie's name.
+	Name string `json:"name" example:"auth0gin_session"`
+	// Path is the cookie's Path.
+	Path string `json:"path" example:"/"`
+	// Domain is the cookie's Domain; empty for a host-only cookie.
+	Domain string `json:"domain" example:""`
+	// Secure reports whether the cookie is sent over https only.
+	Secure bool `json:"secure" example:"true"`
+	// HTTPOnly is always true: scripts cannot read the cookie.
+	HTTPOnly bool `json:"http_only" example:"true"`
+	// ExpiresAt is the end of the session's maximum lifetime (RFC 3339).
+	ExpiresAt time.Time `json:"expires_at" example:"2026-12-28T03:55:00Z"`
+	// IdleTimeoutS is how many seconds without a request end the session.
+	IdleTimeoutS int64 `json:"idle_timeout_s" example:"3600"`
+}
+
+// ErrLoginRefused: the OnLogin hook refused the login.
+var ErrLoginRefused = errors.New("session: login refused")
+
+// Login trades the request's `Authorization: Bearer <access token>` for a
+// session: the token is verified with the core, OnLogin may refuse it, and
+// the answer is 200 with Set-Cookie and an Info body. Each login gets a new
+// secret; a session cookie the request already carried is ended. Logins are
+// limited per client IP (429 with Retry-After).
+func (m *Manager) Login(c *gin.Context) {
+	ctx := c.Request.Context()
+	now := m.cfg.Now()
+	if m.limit != nil {
+		if ok, wait := m.limit.allow(m.cfg.ClientIP(c), now); !ok {
+			m.fail(c, &auth0gin.AuthError{Status: http.StatusTooManyRequests, Code: "too_many_requests",
+				Description: "too many logins from this address; retry later", RetryAfter: wait, Err: ErrLoginRefused})
+			return
+		}
+	}
+	token, ok := bearerToken(c.Request)
+	if !ok {
+		m.fail(c, &auth0gin.AuthError{Status: http.StatusUnauthorized, Code: auth0gin.CodeInvalidToken,
+			Description: "login needs an Authorization: Bearer access token", Err: auth0gin.ErrMissingToken})
+		return
+	}
+	u, err := m.auth.Verify(ctx, token)
+	if err != nil {
+		m.fail(c, err)
+		return
+	}
+	if m.cfg.OnLogin != nil {
+		if err := m.cfg.OnLogin(ctx, u); err != nil {
+			var ae *auth0gin.AuthError
+			if !errors.As(err, &ae) {
+				m.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "session: OnLogin refused a login", slog.String("user", u.ID), slog.String("err", err.Error()))
+				ae = &auth0gin.AuthError{Status: http.StatusForbidden, Code: "access_denied", Description: "login refused", Err: errors.Join(ErrLoginRefused, err)}
+			}
+			m.fail(c, ae)
+			return
+		}
+	}
+	if old, ok := m.cookie(c.Request); ok {
+		m.endOld(ctx, old)
+	}
+	value, sid, end, err := m.create(ctx, u, now)
+	if err != nil {
+		m.fail(c, err)
+		return
+	}
+	ck := m.newCookie(c.Request, value, now, end)
+	http.SetCookie(c.Writer, ck)
+	c.Header("Cache-Control", "no-store")
+	m.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "session: login", slog.String("user", u.ID), slog.String("session", sid.String()[:12]))
+	c.JSON(http.StatusOK, Info{Name: ck.Name, Path: ck.Path, Domain: ck.Domain, Secure: ck.Secure, HTTPOnly: true,
+		ExpiresAt: end.UTC().Truncate(time.Second), IdleTimeoutS: int64(m.cfg.IdleTimeout / time.Second)})
+}
+
+// create stores a new session for u: one record write, plus the session's
+// membership in its user's set (for LogoutUser).
+func (m *Manager) create(ctx context.Context, u *auth0gin.Auth0User, now time.Time) (string, id, time.Time, error) {
+	end := now.Add(m.cfg.MaxLifetime)
+	if m.cfg.CapAtTokenExpiry && u.ExpiresAt.Before(end) {
+		end = u.ExpiresAt
+	}
+	snap, err := u.Snapshot()
+	if err != nil {
+		return "", id{}, end, err
+	}
+	value, sid := newSecret()
+	rec := record{created: now, end: end, userID: u.ID, user: snap}
+	if err := m.st.Set(ctx, m.recordKey(sid), rec.encode(), end); err != nil {
+		return "", sid, end, unavailable(err)
+	}
+	if err := m.st.AddMember(ctx, m.userSet(u.ID), sid.String(), end); err != nil {
+		// Without its membership, LogoutUser would miss the session: undo it.
+		_ = m.st.Delete(context.WithoutCancel(ctx), m.recordKey(sid))
+		return "", sid, end, unavailable(err)
+	}
+	if m.cache != nil {
+		e := &entry{user: u, userID: u.ID, created: now, end: end, fetched: now}
+		e.seen.Store(now.UnixNano())
+		e.written.Store(now.UnixNano())
+		m.cache.put(sid, copyEntryUser(e))
+	}
+	return value, sid, end, nil
+}
+
+// copyEntryUser keeps the handler's user out of the cache: the request that
+// logged in may change its copy.
+func copyEntryUser(e *entry) *entry {
+	e.user = copyUser(e.user)
+	return e
+}
+
+// endOld ends the session a login request already carried, best effort: the
+// new login replaces it either way.
+func (m *Manager) endOld(ctx context.Context, value string) {
+	sid, ok := parseSecret(value)
+	if !ok {
+		return
+	}
+	if rec, err := m.find(ctx, sid); err == nil && rec != nil {
+		_ = m.end(ctx, sid, rec.userID, nil)
+	}
+}
+
+// bearerToken returns the token of an `Authorization: Bearer` header.
+func bearerToken(r *http.Request) (string, bool) {
+	v := r.Header.Values("Authorization")
+	if len(v) != 1 {
+		return "", false
+	}
+	scheme, token, _ := strings.Cut(v[0], " ")
+	token = strings.TrimLeft(token, " ")
+	return token, strings.EqualFold(scheme, "Bearer") && token != ""
+}

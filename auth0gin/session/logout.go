@@ -1,0 +1,165 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/auth0gin/auth0gin/auth0gin"
+	"github.com/auth0gin/auth0gin/auth0gin/store"
+)
+
+// Ping is the keep-alive: a request with a live session cookie answers 204,
+// and counts as activity like any other (moving the inactive deadline; the
+// store is written at most once per TouchInterval). Without a cookie it is
+// 401; from an untrusted origin, 403 csrf_rejected.
+func (m *Manager) Ping(c *gin.Context) {
+	value, ok := m.cookie(c.Request)
+	if !ok {
+		m.fail(c, refused(ErrUnknownSession, "no session cookie"))
+		return
+	}
+	if err := m.checkOrigin(c.Request); err != nil {
+		m.fail(c, err)
+		return
+	}
+	if _, _, err := m.lookup(c.Request.Context(), value); err != nil {
+		m.fail(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.Status(http.StatusNoContent)
+}
+
+// Logout ends the request's session, if any, clears the cookie and answers
+// 204. It is Logout() of LogoutHandler.
+func (m *Manager) Logout(c *gin.Context) { m.logout(c, nil) }
+
+// An Ender ends something else a logout request carries, such as the
+// refresh token held server-side for its bearer token. An *auth0gin.AuthError
+// it returns is answered as it says (503 when its store is down); any other
+// error is a 503.
+type Ender func(c *gin.Context) error
+
+// LogoutHandler is Logout that also runs each of also, so that one
+// `POST /auth/logout` ends everything the request carries:
+//
+//	r.POST("/auth/logout", sess.LogoutHandler(login.EndRefresh))
+func (m *Manager) LogoutHandler(also ...Ender) gin.HandlerFunc {
+	return func(c *gin.Context) { m.logout(c, also) }
+}
+
+func (m *Manager) logout(c *gin.Context, also []Ender) {
+	ctx := c.Request.Context()
+	if value, ok := m.cookie(c.Request); ok {
+		// A cross-origin form must not log anybody out either.
+		if err := m.checkOrigin(c.Request); err != nil {
+			m.fail(c, err)
+			return
+		}
+		if sid, ok := parseSecret(value); ok {
+			rec, err := m.find(ctx, sid)
+			if err != nil {
+				m.fail(c, err)
+				return
+			}
+			if rec != nil {
+				u, _ := rec.restore()
+				if err := m.end(ctx, sid, rec.userID, u); err != nil {
+					m.fail(c, err)
+					return
+				}
+			}
+		}
+	}
+	for _, end := range also {
+		if err := end(c); err != nil {
+			var ae *auth0gin.AuthError
+			if !errors.As(err, &ae) {
+				ae = unavailable(err)
+			}
+			m.fail(c, ae)
+			return
+		}
+	}
+	http.SetCookie(c.Writer, m.clearCookie(c.Request))
+	c.Header("Cache-Control", "no-store")
+	c.Status(http.StatusNoContent)
+}
+
+// find reads a session's record, whatever its lifetimes say; nil when the
+// store holds none.
+func (m *Manager) find(ctx context.Context, sid id) (*record, error) {
+	b, err := m.st.Get(ctx, m.recordKey(sid))
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return nil, nil
+	case err != nil:
+		return nil, unavailable(err)
+	}
+	rec, err := decodeRecord(b)
+	if err != nil {
+		return nil, nil
+	}
+	return &rec, nil
+}
+
+// LogoutUser ends every session of a user, on every instance ("log out
+// everywhere"), and forgets the user's tokens in the validated-token cache.
+func (m *Manager) LogoutUser(ctx context.Context, userID string) error {
+	members, err := m.st.Members(ctx, m.userSet(userID))
+	if err != nil {
+		return unavailable(err)
+	}
+	var u *auth0gin.Auth0User
+	for _, hexID := range members {
+		sid, ok := parseID(hexID)
+		if !ok {
+			continue
+		}
+		if u == nil {
+			if rec, err := m.find(ctx, sid); err == nil && rec != nil {
+				u, _ = rec.restore()
+			}
+		}
+		if err := m.st.Delete(ctx, m.recordKey(sid), m.activityKey(sid)); err != nil {
+			return unavailable(err)
+		}
+		m.forget(ctx, sid, userID)
+	}
+	if len(members) > 0 {
+		if err := m.st.RemoveMember(ctx, m.userSet(userID), members...); err != nil {
+			return unavailable(err)
+		}
+	}
+	if m.cache != nil {
+		m.cache.dropUser(userID)
+	}
+	m.auth.ForgetUser(ctx, userID)
+	if m.cfg.OnLogout != nil && u != nil {
+		m.cfg.OnLogout(ctx, u)
+	}
+	return nil
+}
+
+// LogoutEverywhere is a handler for LogoutUser: mounted behind a guard, it
+// ends every session of the request's user and clears this request's cookie
+// (204).
+//
+//	r.POST("/auth/logout-everywhere", auth.RequireScopes(), sess.LogoutEverywhere)
+func (m *Manager) LogoutEverywhere(c *gin.Context) {
+	u, ok := auth0gin.UserFrom(c.Request.Context())
+	if !ok {
+		m.fail(c, refused(auth0gin.ErrNoUser, "log in first"))
+		return
+	}
+	if err := m.LogoutUser(c.Request.Context(), u.ID); err != nil {
+		m.fail(c, err)
+		return
+	}
+	http.SetCookie(c.Writer, m.clearCookie(c.Request))
+	c.Header("Cache-Control", "no-store")
+	c.Status(http.StatusNoContent)
+}

@@ -1,0 +1,300 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/auth0gin/auth0gin/auth0gin"
+	"github.com/auth0gin/auth0gin/auth0gin/store"
+)
+
+// Manager makes, checks and ends sessions. It is an auth0gin.CredentialSource:
+// New attaches it to the Auth0, so the guards accept its cookie. It is safe
+// for concurrent use; make one with New at start-up and Close it at shutdown.
+type Manager struct {
+	auth  *auth0gin.Auth0
+	st    store.Store
+	cfg   Config
+	realm string
+	csrf  *http.CrossOriginProtection
+	cache *localCache // nil when disabled
+	limit *limiter    // nil when disabled
+	stop  func()      // ends the invalidation subscription
+}
+
+// retryAfter is the Retry-After of a 503 when the store is down.
+const retryAfter = 2 * time.Second
+
+// New checks cfg, subscribes to the store's invalidation channel (so that a
+// logout on any instance empties every instance's local cache at once) and
+// attaches the manager to auth as a credential source. Mount its handlers
+// yourself:
+//
+//	r.POST("/auth/session", sess.Login)
+//	r.POST("/auth/ping", sess.Ping)
+//	r.POST("/auth/logout", sess.Logout)
+func New(ctx context.Context, auth *auth0gin.Auth0, st store.Store, cfg Config) (*Manager, error) {
+	if auth == nil || st == nil {
+		return nil, fmt.Errorf("%w: New needs an Auth0 and a store", ErrConfig)
+	}
+	c, err := cfg.resolve(auth)
+	if err != nil {
+		return nil, err
+	}
+	m := &Manager{auth: auth, st: st, cfg: c, realm: auth.Config().Realm, csrf: http.NewCrossOriginProtection()}
+	for _, o := range slices.Concat([]string{c.PublicOrigin}, c.TrustedOrigins) {
+		if o == "" {
+			continue
+		}
+		if err := m.csrf.AddTrustedOrigin(o); err != nil {
+			return nil, fmt.Errorf("%w: trusted origin %q: %w", ErrConfig, o, err)
+		}
+	}
+	if c.LoginsPerMinute > 0 {
+		m.limit = newLimiter(c.LoginsPerMinute, c.MaxTrackedClients)
+	}
+	if c.LocalCacheTTL > 0 {
+		m.cache = newLocalCache(c.LocalCacheSize)
+		stop, err := st.Subscribe(ctx, m.channel(), m.invalidated)
+		if err != nil {
+			return nil, fmt.Errorf("session: subscribing to invalidations: %w", err)
+		}
+		m.stop = stop
+	}
+	auth.Attach(m)
+	return m, nil
+}
+
+// Close ends the invalidation subscription. It does not close the store.
+func (m *Manager) Close() error {
+	if m.stop != nil {
+		m.stop()
+	}
+	return nil
+}
+
+// Store keys. The id is the secret's SHA-256: the store never sees a secret.
+func (m *Manager) recordKey(sid id) string   { return m.cfg.KeyPrefix + "s:" + sid.String() }
+func (m *Manager) activityKey(sid id) string { return m.cfg.KeyPrefix + "a:" + sid.String() }
+func (m *Manager) userSet(userID string) string {
+	return m.cfg.KeyPrefix + "u:" + userID
+}
+func (m *Manager) channel() string { return m.cfg.KeyPrefix + "ended" }
+
+// Authenticate implements auth0gin.CredentialSource: it returns the user of
+// the request's session cookie, (nil, nil) without one, a 403 csrf_rejected
+// for an unsafe cross-origin browser request, a 401 for a cookie that opens
+// no live session, or a 503 when the store cannot answer.
+func (m *Manager) Authenticate(r *http.Request) (*auth0gin.Auth0User, error) {
+	value, ok := m.cookie(r)
+	if !ok {
+		return nil, nil
+	}
+	if err := m.checkOrigin(r); err != nil {
+		return nil, err
+	}
+	u, _, err := m.lookup(r.Context(), value)
+	return u, err
+}
+
+// cookie returns the session cookie's value, if the request carries one.
+func (m *Manager) cookie(r *http.Request) (string, bool) {
+	for _, line := range r.Header.Values("Cookie") {
+		// A cheap test first: most requests to most routes carry no session.
+		if !strings.Contains(line, m.cfg.CookieName) {
+			continue
+		}
+		if cs, err := http.ParseCookie(line); err == nil {
+			for _, c := range cs {
+				if c.Name == m.cfg.CookieName {
+					return c.Value, true
+				}
+			}
+		}
+	}
+	return "", false
+}
+
+// Errors a refused session cookie is answered with (401, invalid_token).
+var (
+	// ErrMalformedCookie: the cookie's value is not one this package makes
+	// (wrong length or characters, or oversized).
+	ErrMalformedCookie = errors.New("session: malformed session cookie")
+	// ErrUnknownSession: the cookie names no session in the store (never
+	// made, logged out, or swept after it expired).
+	ErrUnknownSession = errors.New("session: unknown session")
+	// ErrExpired: the session is past its inactive or maximum lifetime.
+	ErrExpired = errors.New("session: session expired")
+)
+
+func refused(sentinel error, desc string) *auth0gin.AuthError {
+	return &auth0gin.AuthError{Status: http.StatusUnauthorized, Code: auth0gin.CodeInvalidToken, Description: desc, Err: sentinel}
+}
+
+func unavailable(err error) *auth0gin.AuthError {
+	return auth0gin.Unavailable("session store unavailable", retryAfter, err)
+}
+
+// lookup finds the live session of a cookie value, records the activity, and
+// returns a copy of its user for this request.
+func (m *Manager) lookup(ctx context.Context, value string) (*auth0gin.Auth0User, id, error) {
+	sid, ok := parseSecret(value)
+	if !ok {
+		return nil, sid, refused(ErrMalformedCookie, "malformed session cookie")
+	}
+	now := m.cfg.Now()
+	var e, old *entry
+	if m.cache != nil {
+		e = m.cache.get(sid)
+		if e != nil && (now.Sub(e.fetched) >= m.cfg.LocalCacheTTL || now.Before(e.fetched) || !m.alive(e, now)) {
+			// Stale here: the store decides (another instance may have seen
+			// activity), but this instance's own unwritten activity still counts.
+			e, old = nil, e
+		}
+	}
+	if e == nil {
+		var err error
+		if e, err = m.load(ctx, sid, now, old); err != nil {
+			return nil, sid, err
+		}
+	}
+	if err := m.touch(ctx, sid, e, now); err != nil {
+		return nil, sid, err
+	}
+	return copyUser(e.user), sid, nil
+}
+
+// alive reports whether e is within both of its lifetimes at now.
+func (m *Manager) alive(e *entry, now time.Time) bool {
+	return now.Before(e.end) && now.Sub(time.Unix(0, e.seen.Load())) < m.cfg.IdleTimeout
+}
+
+// load reads a session from the store and remembers it locally. old is the
+// entry it replaces, if any: its activity not yet written counts too.
+func (m *Manager) load(ctx context.Context, sid id, now time.Time, old *entry) (*entry, error) {
+	b, err := m.st.Get(ctx, m.recordKey(sid))
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return nil, refused(ErrUnknownSession, "unknown or ended session")
+	case err != nil:
+		return nil, unavailable(err)
+	}
+	rec, err := decodeRecord(b)
+	if err != nil {
+		m.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "session: unreadable record, refused", slog.String("err", err.Error()))
+		return nil, refused(ErrUnknownSession, "unknown or ended session")
+	}
+	seen := rec.created
+	switch b, err := m.st.Get(ctx, m.activityKey(sid)); {
+	case err == nil:
+		if t, ok := decodeTime(b); ok && t.After(seen) {
+			seen = t
+		}
+	case !errors.Is(err, store.ErrNotFound):
+		return nil, unavailable(err)
+	}
+	u, err := rec.restore()
+	if err != nil {
+		m.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "session: unreadable user, refused", slog.String("err", err.Error()))
+		return nil, refused(ErrUnknownSession, "unknown or ended session")
+	}
+	e := &entry{user: u, userID: rec.userID, created: rec.created, end: rec.end, fetched: now}
+	e.written.Store(seen.UnixNano())
+	if old != nil && old.seen.Load() > seen.UnixNano() {
+		seen = time.Unix(0, old.seen.Load())
+	}
+	e.seen.Store(seen.UnixNano())
+	if !m.alive(e, now) {
+		// The store may hold it a little longer (its expiry is coarser, or
+		// clocks differ); the lifetimes are checked here all the same.
+		m.end(context.WithoutCancel(ctx), sid, e.userID, u)
+		return nil, refused(ErrExpired, "session expired")
+	}
+	if m.cache != nil {
+		m.cache.put(sid, e)
+	}
+	return e, nil
+}
+
+// touch records activity at now: in memory always, in the store at most once
+// per TouchInterval. A failed write is a 503, so that the inactive deadline
+// the store holds never lags behind what was answered for long.
+func (m *Manager) touch(ctx context.Context, sid id, e *entry, now time.Time) error {
+	n := now.UnixNano()
+	for {
+		s := e.seen.Load()
+		if n <= s || e.seen.CompareAndSwap(s, n) {
+			break
+		}
+	}
+	w := e.written.Load()
+	if now.Sub(time.Unix(0, w)) < m.cfg.TouchInterval || !e.written.CompareAndSwap(w, n) {
+		return nil // written recently, or another request is writing it now
+	}
+	until := now.Add(m.cfg.IdleTimeout)
+	if e.end.Before(until) {
+		until = e.end
+	}
+	if err := m.st.Set(ctx, m.activityKey(sid), encodeTime(now), until); err != nil {
+		e.written.CompareAndSwap(n, w) // let the next request try again
+		return unavailable(err)
+	}
+	return nil
+}
+
+// end deletes a session from the store and from every instance's memory,
+// forgets its user's tokens in the validated-token cache, and calls OnLogout.
+func (m *Manager) end(ctx context.Context, sid id, userID string, u *auth0gin.Auth0User) error {
+	if err := m.st.Delete(ctx, m.recordKey(sid), m.activityKey(sid)); err != nil {
+		return unavailable(err)
+	}
+	if err := m.st.RemoveMember(ctx, m.userSet(userID), sid.String()); err != nil {
+		// The set's members are checked against records when used; a stale one is harmless.
+		m.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "session: removing a session from its user's set", slog.String("err", err.Error()))
+	}
+	m.forget(ctx, sid, userID)
+	if m.cfg.OnLogout != nil && u != nil {
+		m.cfg.OnLogout(ctx, u)
+	}
+	return nil
+}
+
+// forget drops a session here and tells the other instances to do the same.
+func (m *Manager) forget(ctx context.Context, sid id, userID string) {
+	m.invalidated(sid.String() + " " + userID)
+	if err := m.st.Publish(ctx, m.channel(), sid.String()+" "+userID); err != nil {
+		// Delivery is best effort; the other instances' entries expire within LocalCacheTTL.
+		m.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "session: publishing a logout", slog.String("err", err.Error()))
+	}
+}
+
+// invalidated handles a message on the invalidation channel: "<id> <user>".
+func (m *Manager) invalidated(msg string) {
+	hexID, userID, _ := strings.Cut(msg, " ")
+	if sid, ok := parseID(hexID); ok && m.cache != nil {
+		m.cache.drop(sid)
+	}
+	if userID != "" {
+		m.auth.ForgetUser(context.Background(), userID)
+	}
+}
+
+// copyUser gives a request its own copy of a cached user.
+func copyUser(t *auth0gin.Auth0User) *auth0gin.Auth0User {
+	u := *t
+	u.Permissions = slices.Clone(t.Permissions)
+	u.Scopes = slices.Clone(t.Scopes)
+	u.Roles = slices.Clone(t.Roles)
+	u.Audience = slices.Clone(t.Audience)
+	if t.Email != nil {
+		e := *t.Email
+		u.Email = &e
+	}
+	return &u
+}
