@@ -17,14 +17,6 @@ const docTemplate = `{
     "paths": {
         "/api/me": {
             "get": {
-                "security": [
-                    {
-                        "Auth0ImplicitBearer": []
-                    },
-                    {
-                        "Auth0PKCE": []
-                    }
-                ],
                 "description": "The first call creates the row (from the token's claims, or the profile Auth0 holds); later calls return the same row. A machine-to-machine token gets {\"machine\": true, \"client_id\": ...} and no row. A session cookie works too.",
                 "produces": [
                     "application/json"
@@ -127,6 +119,40 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/Message"
+                        }
+                    }
+                }
+            }
+        },
+        "/graphql": {
+            "post": {
+                "description": "POST {\"query\": \"{ me { id email } }\"}. The route needs a valid token (or session cookie); the messages field also needs read:messages.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "users"
+                ],
+                "summary": "GraphQL: the caller's row, and messages with read:messages",
+                "parameters": [
+                    {
+                        "description": "A GraphQL request: query, variables, operationName",
+                        "name": "request",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "type": "object"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "object"
                         }
                     }
                 }

@@ -73,8 +73,9 @@ func mountUsers(ctx context.Context, r *gin.Engine, auth *auth0gin.Auth0, log *s
 		st.Close()
 		return nil, err
 	}
-	r.GET("/api/me", auth.RequireScopes(), res.Require(), me)
-	r.POST("/graphql", auth.RequireScopes(), res.Require(), gin.WrapH(schema))
+	api := auth.Router(r) // documents what each route requires
+	api.GET("/api/me", auth.RequireScopes(), res.Require(), me)
+	api.POST("/graphql", auth.RequireScopes(), res.Require(), graphqlHandler(schema))
 	return st.Close, nil
 }
 
@@ -118,8 +119,6 @@ func loopback(domain string) bool {
 //	@Description	The first call creates the row (from the token's claims, or the profile Auth0 holds); later calls return the same row. A machine-to-machine token gets {"machine": true, "client_id": ...} and no row. A session cookie works too.
 //	@Tags			users
 //	@Produce		json
-//	@Security		Auth0ImplicitBearer
-//	@Security		Auth0PKCE
 //	@Success		200	{object}	Me
 //	@Failure		401	{object}	TokenError
 //	@Failure		503	{object}	UnavailableError
@@ -132,3 +131,15 @@ func me(c *gin.Context) {
 	u, _ := users.From[users.User](c)
 	c.JSON(http.StatusOK, meOf(u))
 }
+
+// graphqlHandler serves the GraphQL schema (see schemaSDL).
+//
+//	@Summary		GraphQL: the caller's row, and messages with read:messages
+//	@Description	POST {"query": "{ me { id email } }"}. The route needs a valid token (or session cookie); the messages field also needs read:messages.
+//	@Tags			users
+//	@Accept			json
+//	@Produce		json
+//	@Param			request	body		object	true	"A GraphQL request: query, variables, operationName"
+//	@Success		200		{object}	object
+//	@Router			/graphql [post]
+func graphqlHandler(schema http.Handler) gin.HandlerFunc { return gin.WrapH(schema) }
