@@ -124,6 +124,111 @@ const docTemplate = `{
                 }
             }
         },
+        "/auth/login": {
+            "post": {
+                "description": "Logs the user in at Auth0 (password-realm grant, the end user's IP in auth0-forwarded-for) and answers the access token. The refresh token stays on the server, encrypted; it never appears in an answer. Limited per client IP (429 with Retry-After). With the embedded dev tenant: alice@example.com / alice-password.",
+                "consumes": [
+                    "application/json",
+                    "application/x-www-form-urlencoded"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "login"
+                ],
+                "summary": "Log in with a password",
+                "parameters": [
+                    {
+                        "description": "username and password (JSON or form)",
+                        "name": "credentials",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/LoginCredentials"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/LoginAnswer"
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed body",
+                        "schema": {
+                            "$ref": "#/definitions/LoginError"
+                        }
+                    },
+                    "401": {
+                        "description": "invalid_grant: Wrong email or password.",
+                        "schema": {
+                            "$ref": "#/definitions/LoginError"
+                        }
+                    },
+                    "403": {
+                        "description": "Blocked user, or mfa_required",
+                        "schema": {
+                            "$ref": "#/definitions/LoginError"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many attempts (Retry-After when known)",
+                        "schema": {
+                            "$ref": "#/definitions/LoginError"
+                        }
+                    },
+                    "503": {
+                        "description": "Auth0 or the store unavailable; retry after Retry-After",
+                        "schema": {
+                            "$ref": "#/definitions/LoginError"
+                        }
+                    }
+                }
+            }
+        },
+        "/auth/refresh": {
+            "post": {
+                "security": [
+                    {
+                        "Auth0ImplicitBearer": []
+                    },
+                    {
+                        "Auth0PKCE": []
+                    }
+                ],
+                "description": "Send the access token from /auth/login or an earlier refresh as Bearer; it may have expired (within the refresh token's lifetime) but must be signed by the tenant for this API. The server refreshes with the refresh token it holds and answers a new access token; the old one never refreshes again. Concurrent refreshes with one token all get the same new token. POST /auth/logout with the Bearer token revokes the refresh token.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "login"
+                ],
+                "summary": "Trade an access token, expired or not, for a new one",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/LoginAnswer"
+                        }
+                    },
+                    "401": {
+                        "description": "Invalid token, or no refresh token held for it: log in again",
+                        "schema": {
+                            "$ref": "#/definitions/LoginError"
+                        }
+                    },
+                    "503": {
+                        "description": "Auth0 or the store unavailable; the refresh token is kept, retry after Retry-After",
+                        "schema": {
+                            "$ref": "#/definitions/LoginError"
+                        }
+                    }
+                }
+            }
+        },
         "/graphql": {
             "post": {
                 "description": "POST {\"query\": \"{ me { id email } }\"}. The route needs a valid token (or session cookie); the messages field also needs read:messages.",
@@ -160,6 +265,56 @@ const docTemplate = `{
         }
     },
     "definitions": {
+        "LoginAnswer": {
+            "type": "object",
+            "properties": {
+                "access_token": {
+                    "description": "The access token, for Authorization: Bearer.",
+                    "type": "string",
+                    "example": "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9..."
+                },
+                "expires_in": {
+                    "description": "Seconds until the access token expires.",
+                    "type": "integer",
+                    "example": 86400
+                },
+                "token_type": {
+                    "description": "Always Bearer.",
+                    "type": "string",
+                    "example": "Bearer"
+                }
+            }
+        },
+        "LoginCredentials": {
+            "type": "object",
+            "properties": {
+                "password": {
+                    "description": "The user's password.",
+                    "type": "string",
+                    "example": "alice-password"
+                },
+                "username": {
+                    "description": "The user's email.",
+                    "type": "string",
+                    "example": "alice@example.com"
+                }
+            }
+        },
+        "LoginError": {
+            "type": "object",
+            "properties": {
+                "error": {
+                    "description": "An OAuth error code (invalid_grant, too_many_attempts, ...).",
+                    "type": "string",
+                    "example": "invalid_grant"
+                },
+                "error_description": {
+                    "description": "Why, as Auth0 says it.",
+                    "type": "string",
+                    "example": "Wrong email or password."
+                }
+            }
+        },
         "Me": {
             "type": "object",
             "properties": {

@@ -44,6 +44,11 @@ func run(ctx context.Context, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("configuring auth0gin: %w", err)
 	}
+	lg, err := openLogin(ctx, auth, log)
+	if err != nil {
+		return err
+	}
+	defer lg.Close()
 
 	addr := net.JoinHostPort(host, envOr("PORT", "6060"))
 	ln, err := net.Listen("tcp", addr)
@@ -57,7 +62,7 @@ func run(ctx context.Context, log *slog.Logger) error {
 	}
 	defer closeUsers()
 	srv := &http.Server{
-		Handler:           handler,
+		Handler:           lg.mount(handler),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,

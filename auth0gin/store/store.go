@@ -28,10 +28,17 @@ var ErrUnavailable = errors.New("store: unavailable")
 // Store is a key-value store with expiry, shared by every instance of an app.
 // Keys and set names are opaque strings chosen by the caller (packages prefix
 // theirs, "session:", "refresh:", ...); values are opaque bytes. A value past
-// its expiry is never returned, whether or not it has been swept yet.
+// its expiry is never returned, whether or not it has been swept yet: a value
+// lives while now < expiresAt, and an expiresAt not in the future stores
+// nothing (Set removes the key, Add reports false, AddMember removes the
+// member). Keys, set names, members and channels may be any string (empty,
+// NUL, non-ASCII); values any bytes, an empty value being a value, not an
+// absence.
 //
-// Errors that come from the backend being down or slow wrap ErrUnavailable;
-// implementations must be safe for concurrent use.
+// Errors that come from the backend being down or slow wrap ErrUnavailable
+// (never ErrNotFound: an outage is no proof of absence); implementations must
+// be safe for concurrent use. Package storetest is the conformance suite
+// every implementation passes.
 type Store interface {
 	// Get returns the value of key, or ErrNotFound.
 	Get(ctx context.Context, key string) ([]byte, error)
@@ -41,7 +48,8 @@ type Store interface {
 	// value, and reports whether it did: atomic across instances, the
 	// building block of locks and of create-once.
 	Add(ctx context.Context, key string, value []byte, expiresAt time.Time) (bool, error)
-	// Delete removes keys; a key that holds nothing is not an error.
+	// Delete removes keys; a key that holds nothing is not an error. Sets
+	// are apart from keys: Delete of a key leaves a set of the same name.
 	Delete(ctx context.Context, keys ...string) error
 
 	// AddMember adds member to the set named set, and keeps the member until
@@ -56,13 +64,18 @@ type Store interface {
 	// Publish sends message to every subscriber of channel, in every
 	// instance sharing the store (Redis pub/sub, PostgreSQL LISTEN/NOTIFY;
 	// within one process for SQLite). Delivery is best effort: subscribers
-	// use it to drop local caches early, never as the only check.
+	// use it to drop local caches early, never as the only check. Keep
+	// messages small: PostgreSQL's NOTIFY carries about 5 KiB at most.
 	Publish(ctx context.Context, channel, message string) error
 	// Subscribe calls fn for each message published on channel until stop is
-	// called or the store is closed. fn runs on one goroutine per
-	// subscription and must not block for long.
+	// called or the store is closed. A message published after Subscribe
+	// returns is delivered. fn runs on one goroutine per subscription and
+	// must not block for long. Once stop (or Close) returns, fn is not
+	// called again; stop waits for a running fn, so fn must not call it.
+	// stop may be called more than once.
 	Subscribe(ctx context.Context, channel string, fn func(message string)) (stop func(), err error)
 
-	// Close releases the store's connections.
+	// Close stops every subscription and releases the store's connections.
+	// Operations after Close fail; calling Close again is harmless.
 	Close() error
 }

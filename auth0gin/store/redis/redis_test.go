@@ -1,7 +1,6 @@
 package redis_test
 
 import (
-	"context"
 	"errors"
 	"testing"
 	"time"
@@ -54,66 +53,20 @@ func TestPrefixAndTTL(t *testing.T) {
 // server is back, subscriptions included.
 func TestServerDown(t *testing.T) {
 	srv := storetest.StartRedis(t)
-	ctx := t.Context()
-	s, err := redis.Open(ctx, srv.URL())
+	s, err := redis.Open(t.Context(), srv.URL())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	later := time.Now().Add(time.Hour)
-	if err := s.Set(ctx, "k", []byte("v"), later); err != nil {
-		t.Fatal(err)
-	}
-	got := make(chan string, 10)
-	stop, err := s.Subscribe(ctx, "ch", func(m string) { got <- m })
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stop()
-
-	srv.Stop()
-	start := time.Now()
-	for name, op := range map[string]func() error{
-		"Get":       func() error { _, err := s.Get(ctx, "k"); return err },
-		"Set":       func() error { return s.Set(ctx, "k", []byte("v"), later) },
-		"Add":       func() error { _, err := s.Add(ctx, "a", []byte("v"), later); return err },
-		"Delete":    func() error { return s.Delete(ctx, "k") },
-		"AddMember": func() error { return s.AddMember(ctx, "s", "m", later) },
-		"Members":   func() error { _, err := s.Members(ctx, "s"); return err },
-		"Publish":   func() error { return s.Publish(ctx, "ch", "m") },
-		"Subscribe": func() error { _, err := s.Subscribe(ctx, "x", func(string) {}); return err },
-	} {
-		if err := op(); !errors.Is(err, store.ErrUnavailable) {
-			t.Errorf("%s with the server down = %v, want ErrUnavailable", name, err)
+	storetest.Outage(t, s, func() {
+		srv.Stop()
+		if _, err := redis.Open(t.Context(), srv.URL()); !errors.Is(err, store.ErrUnavailable) {
+			t.Errorf("Open with the server down = %v, want ErrUnavailable", err)
 		}
-	}
-	t.Logf("8 operations against a stopped server failed in %v", time.Since(start))
-	if _, err := redis.Open(ctx, srv.URL()); !errors.Is(err, store.ErrUnavailable) {
-		t.Errorf("Open with the server down = %v, want ErrUnavailable", err)
-	}
-
-	srv.Start()
-	if err := eventually(ctx, func() error { return s.Set(ctx, "k", []byte("back"), later) }); err != nil {
-		t.Fatalf("the store did not recover: %v", err)
-	}
-	if v, err := s.Get(ctx, "k"); err != nil || string(v) != "back" {
-		t.Fatalf("Get after recovery = %q, %v", v, err)
-	}
-	// The subscription reconnects by itself; publish until it hears.
-	err = eventually(ctx, func() error {
-		if err := s.Publish(ctx, "ch", "after"); err != nil {
-			return err
+		if _, err := s.Subscribe(t.Context(), "x", func(string) {}); !errors.Is(err, store.ErrUnavailable) {
+			t.Errorf("Subscribe with the server down = %v, want ErrUnavailable", err)
 		}
-		select {
-		case <-got:
-			return nil
-		case <-time.After(100 * time.Millisecond):
-			return errors.New("no message yet")
-		}
-	})
-	if err != nil {
-		t.Fatalf("the subscription did not recover: %v", err)
-	}
+	}, srv.Start)
 }
 
 // A server that stops answering (frozen, connections open) is reported
@@ -137,24 +90,8 @@ func TestServerHangs(t *testing.T) {
 		t.Errorf("Get against a frozen server = %v, want ErrUnavailable", err)
 	}
 	srv.Resume()
-	if err := eventually(ctx, func() error { _, err := s.Get(ctx, "k"); return err }); err != nil {
+	if err := storetest.Eventually(ctx, 15*time.Second, func() error { _, err := s.Get(ctx, "k"); return err }); err != nil {
 		t.Fatalf("the store did not recover: %v", err)
-	}
-}
-
-// eventually retries op until it succeeds, for at most 15s.
-func eventually(ctx context.Context, op func() error) error {
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		err := op()
-		if err == nil || time.Now().After(deadline) {
-			return err
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(50 * time.Millisecond):
-		}
 	}
 }
 

@@ -217,27 +217,5 @@ func TestSweep(t *testing.T) {
 	clock := storetest.NewClock(time.Now())
 	path := filepath.Join(t.TempDir(), "s.db")
 	s := open(t, path, sqlite.WithClock(clock.Now), sqlite.WithSweepInterval(0))
-	ctx := t.Context()
-	soon := clock.Now().Add(time.Minute)
-	for i := range 10 {
-		if err := s.Set(ctx, fmt.Sprint("k", i), []byte("v"), soon); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := s.Set(ctx, "live", []byte("v"), clock.Now().Add(time.Hour)); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.AddMember(ctx, "set", "m", soon); err != nil {
-		t.Fatal(err)
-	}
-	if n, err := s.Sweep(ctx); err != nil || n != 0 {
-		t.Fatalf("Sweep before expiry = %d, %v; want 0", n, err)
-	}
-	clock.Advance(2 * time.Minute)
-	if n, err := s.Sweep(ctx); err != nil || n != 11 {
-		t.Fatalf("Sweep after expiry = %d, %v; want 11", n, err)
-	}
-	if _, err := s.Get(ctx, "live"); err != nil {
-		t.Fatalf("Sweep removed a live value: %v", err)
-	}
+	storetest.Sweep(t, s, clock)
 }

@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"io"
 	"net"
 	"sync"
 	"testing"
@@ -10,16 +9,20 @@ import (
 // Proxy is a TCP proxy on a loopback port that a test owns: it forwards every
 // connection to a target (a shared PostgreSQL, say) until Cut, which drops
 // every open connection and refuses new ones (they are accepted and closed at
-// once), as a network partition or a dead server would; Restore forwards
-// again. It is closed when the test ends.
+// once), as a dead server would, or Stall, which keeps every connection open
+// but passes no byte, as a hung server or a network black hole would; Restore
+// forwards again. It is closed when the test ends.
 type Proxy struct {
 	target string
 	ln     net.Listener
 
-	mu    sync.Mutex
-	cut   bool
-	conns map[net.Conn]struct{}
-	wg    sync.WaitGroup
+	mu      sync.Mutex
+	flowing *sync.Cond // signalled when stalled or closed changes
+	cut     bool
+	stalled bool
+	closed  bool
+	conns   map[net.Conn]struct{}
+	wg      sync.WaitGroup
 }
 
 // NewProxy starts a proxy to target (host:port) for t.
@@ -30,6 +33,7 @@ func NewProxy(t testing.TB, target string) *Proxy {
 		t.Fatal(err)
 	}
 	p := &Proxy{target: target, ln: ln, conns: map[net.Conn]struct{}{}}
+	p.flowing = sync.NewCond(&p.mu)
 	p.wg.Add(1)
 	go p.serve()
 	t.Cleanup(p.close)
@@ -48,13 +52,36 @@ func (p *Proxy) Cut() {
 		_ = c.Close()
 	}
 	clear(p.conns)
+	p.flowing.Broadcast()
 }
 
-// Restore forwards new connections again.
+// Stall stops passing bytes, either way, on every connection, open or new,
+// until Restore or Cut.
+func (p *Proxy) Stall() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.stalled = true
+}
+
+// Restore forwards again: new connections after a Cut, held bytes after a
+// Stall.
 func (p *Proxy) Restore() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.cut = false
+	p.stalled = false
+	p.flowing.Broadcast()
+}
+
+// waitFlowing blocks while the proxy is stalled, and reports whether the
+// connection may go on (false once the proxy was cut or closed).
+func (p *Proxy) waitFlowing() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for p.stalled && !p.cut && !p.closed {
+		p.flowing.Wait()
+	}
+	return !p.cut && !p.closed
 }
 
 func (p *Proxy) serve() {
@@ -84,7 +111,7 @@ func (p *Proxy) track(cs ...net.Conn) bool {
 
 func (p *Proxy) forward(client net.Conn) {
 	defer p.wg.Done()
-	if !p.track(client) {
+	if !p.track(client) || !p.waitFlowing() {
 		_ = client.Close()
 		return
 	}
@@ -100,9 +127,23 @@ func (p *Proxy) forward(client net.Conn) {
 	both.Add(2)
 	pipe := func(dst, src net.Conn) {
 		defer both.Done()
-		_, _ = io.Copy(dst, src)
-		_ = dst.Close()
-		_ = src.Close()
+		defer src.Close()
+		defer dst.Close()
+		buf := make([]byte, 32<<10)
+		for {
+			n, err := src.Read(buf)
+			if n > 0 {
+				if !p.waitFlowing() {
+					return
+				}
+				if _, err := dst.Write(buf[:n]); err != nil {
+					return
+				}
+			}
+			if err != nil {
+				return
+			}
+		}
 	}
 	go pipe(server, client)
 	go pipe(client, server)
@@ -115,6 +156,9 @@ func (p *Proxy) forward(client net.Conn) {
 
 func (p *Proxy) close() {
 	_ = p.ln.Close()
+	p.mu.Lock()
+	p.closed = true
+	p.mu.Unlock()
 	p.Cut()
 	p.wg.Wait()
 }

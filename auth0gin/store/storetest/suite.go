@@ -132,6 +132,12 @@ func (s *suite) pass(exp time.Time) {
 	}
 }
 
+// expired reports whether exp has been reached, by the clock the stores see.
+// On the wall clock a slow machine can reach a short expiry before the test
+// looks: checks of what is still live before an expiry use it to tell a
+// late look from a wrong answer.
+func (s *suite) expired(exp time.Time) bool { return !s.now().Before(exp) }
+
 func ctx(t *testing.T) context.Context { return t.Context() }
 
 func mustSet(t *testing.T, st store.Store, key string, value []byte, exp time.Time) {

@@ -1,0 +1,213 @@
+package login
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/auth0gin/auth0gin/auth0gin"
+)
+
+// Environment variables read by FromEnv (AUTH0GIN_ENCRYPTION_KEYS is
+// EnvEncryptionKeys).
+const (
+	EnvClientID        = "AUTH0_LOGIN_CLIENT_ID"
+	EnvClientSecret    = "AUTH0_LOGIN_CLIENT_SECRET"
+	EnvConnection      = "AUTH0_CONNECTION"
+	EnvRefreshLifetime = "AUTH0_REFRESH_TOKEN_LIFETIME"
+)
+
+// Defaults applied by New for zero Config fields.
+const (
+	DefaultConnection      = "Username-Password-Authentication"
+	DefaultScope           = "openid profile email offline_access"
+	DefaultRefreshLifetime = 30 * 24 * time.Hour
+	DefaultGraceWindow     = 30 * time.Second
+	DefaultLockTimeout     = 15 * time.Second
+	DefaultTenantTimeout   = 10 * time.Second
+	DefaultLoginRate       = 10 // logins per minute per client IP
+	DefaultKeyPrefix       = "login:"
+)
+
+// Config configures a Manager. ClientID, ClientSecret and Keys are required
+// (FromEnv reads them); the rest have defaults.
+type Config struct {
+	// ClientID and ClientSecret are the tenant's confidential ("regular web")
+	// client with the password and refresh_token grants and token endpoint
+	// authentication "Post". The secret is sent in the request body only,
+	// and never logged.
+	ClientID     string
+	ClientSecret string
+	// Connection is the database connection (realm) users log in to.
+	Connection string
+	// Audience is the API the access tokens are for (default: the core's
+	// first audience).
+	Audience string
+	// Scope is requested at login; offline_access is what brings a refresh
+	// token (default DefaultScope).
+	Scope string
+	// TokenURL and RevokeURL default to the tenant's /oauth/token and
+	// /oauth/revoke.
+	TokenURL  string
+	RevokeURL string
+	// Keys encrypt the refresh tokens at rest. Required.
+	Keys *Keyring
+	// RefreshLifetime is the tenant's absolute refresh token lifetime: rows
+	// expire then, rotation does not extend it, and an access token that
+	// expired longer ago cannot refresh (default 30 days, as Auth0's).
+	RefreshLifetime time.Duration
+	// GraceWindow is how long the answer of a refresh is remembered for
+	// refreshes racing with the same access token (default 30s). After it,
+	// the old access token refreshes nothing.
+	GraceWindow time.Duration
+	// LockTimeout bounds how long a refresh holds the cross-instance lock
+	// and how long racing refreshes wait for its answer (default 15s; more
+	// than TenantTimeout, which bounds the one slow step).
+	LockTimeout time.Duration
+	// TenantTimeout bounds each call to the tenant (default 10s).
+	TenantTimeout time.Duration
+	// HTTPClient makes the calls to the tenant (default: the core's).
+	HTTPClient *http.Client
+	// LoginRate is the number of login attempts allowed per client IP and
+	// minute, with as large a burst (default 10; negative disables).
+	LoginRate int
+	// ClientIP returns the end user's IP, sent to the tenant in
+	// auth0-forwarded-for and used for the rate limit. The default is the
+	// connection's peer (gin's Context.RemoteIP): gin's ClientIP believes
+	// X-Forwarded-For from anyone unless the engine's trusted proxies are
+	// set, and a forged header would let a client pick the IP that Auth0's
+	// brute-force protection counts. Behind a reverse proxy, configure the
+	// engine's trusted proxies and set this to
+	// func(c *gin.Context) string { return c.ClientIP() }.
+	ClientIP func(c *gin.Context) string
+	// Sessions, when set, starts a session for each successful login, so the
+	// answer also sets the session cookie.
+	Sessions SessionStarter
+	// KeyPrefix prefixes every store key of this package (default "login:").
+	KeyPrefix string
+	// Logger receives the package's logs (default: the core's). Tokens,
+	// passwords and the client secret are never logged.
+	Logger *slog.Logger
+	// Now is the clock (default time.Now); tests move it.
+	Now func() time.Time
+
+	envErr error
+}
+
+// FromEnv reads AUTH0_LOGIN_CLIENT_ID, AUTH0_LOGIN_CLIENT_SECRET,
+// AUTH0_CONNECTION, AUTH0_REFRESH_TOKEN_LIFETIME (a Go duration) and
+// AUTH0GIN_ENCRYPTION_KEYS. A value it cannot parse is reported by New.
+// Call auth0gin.FromEnv first when the settings live in a .env file: it
+// loads that file into the environment.
+func FromEnv() Config {
+	c := Config{
+		ClientID:     os.Getenv(EnvClientID),
+		ClientSecret: os.Getenv(EnvClientSecret),
+		Connection:   os.Getenv(EnvConnection),
+	}
+	var errs []error
+	if v := os.Getenv(EnvRefreshLifetime); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			errs = append(errs, fmt.Errorf("%s: %q is not a positive duration", EnvRefreshLifetime, v))
+		}
+		c.RefreshLifetime = d
+	}
+	if v := os.Getenv(EnvEncryptionKeys); v != "" {
+		k, err := ParseKeys(v)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		c.Keys = k
+	}
+	c.envErr = errors.Join(errs...)
+	return c
+}
+
+// ErrConfig is wrapped by every error New returns for a bad Config.
+var ErrConfig = errors.New("login: bad configuration")
+
+// resolve checks c and fills in the defaults from auth.
+func (c Config) resolve(auth *auth0gin.Auth0) (Config, error) {
+	if c.envErr != nil {
+		return c, fmt.Errorf("%w: %w", ErrConfig, c.envErr)
+	}
+	if c.Keys == nil || len(c.Keys.ids) == 0 {
+		return c, fmt.Errorf("%w: %w", ErrConfig, ErrNoKeys)
+	}
+	if c.ClientID == "" || c.ClientSecret == "" {
+		return c, fmt.Errorf("%w: a confidential client is required (%s, %s)", ErrConfig, EnvClientID, EnvClientSecret)
+	}
+	core := auth.Config()
+	if c.Audience == "" && len(core.Audience) > 0 {
+		c.Audience = core.Audience[0]
+	}
+	if c.Audience == "" {
+		return c, fmt.Errorf("%w: no audience", ErrConfig)
+	}
+	c.Connection = orDefault(c.Connection, DefaultConnection)
+	c.Scope = orDefault(c.Scope, DefaultScope)
+	if !strings.Contains(" "+c.Scope+" ", " offline_access ") {
+		return c, fmt.Errorf("%w: Scope must include offline_access, or the tenant sends no refresh token", ErrConfig)
+	}
+	c.TokenURL = orDefault(c.TokenURL, auth.Endpoint("oauth/token"))
+	c.RevokeURL = orDefault(c.RevokeURL, auth.Endpoint("oauth/revoke"))
+	if c.RefreshLifetime == 0 {
+		c.RefreshLifetime = DefaultRefreshLifetime
+	}
+	if c.GraceWindow == 0 {
+		c.GraceWindow = DefaultGraceWindow
+	}
+	if c.TenantTimeout == 0 {
+		c.TenantTimeout = DefaultTenantTimeout
+	}
+	if c.LockTimeout == 0 {
+		c.LockTimeout = max(DefaultLockTimeout, c.TenantTimeout+5*time.Second)
+	}
+	if c.RefreshLifetime < 0 || c.GraceWindow < 0 || c.TenantTimeout < 0 || c.LockTimeout <= c.TenantTimeout {
+		return c, fmt.Errorf("%w: durations must be positive, and LockTimeout longer than TenantTimeout", ErrConfig)
+	}
+	if c.HTTPClient == nil {
+		c.HTTPClient = core.HTTPClient
+	}
+	if c.HTTPClient == nil {
+		c.HTTPClient = &http.Client{Timeout: c.TenantTimeout}
+	}
+	if c.LoginRate == 0 {
+		c.LoginRate = DefaultLoginRate
+	}
+	if c.ClientIP == nil {
+		c.ClientIP = func(g *gin.Context) string { return g.RemoteIP() }
+	}
+	c.KeyPrefix = orDefault(c.KeyPrefix, DefaultKeyPrefix)
+	if c.Logger == nil {
+		c.Logger = core.Logger
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return c, nil
+}
+
+// SessionStarter starts a server-side session for a user who has just
+// logged in with a password, setting its cookie on c (package session's
+// manager is meant to satisfy it). An error fails the login: it is answered
+// as it is when it is an *Error or an *auth0gin.AuthError, else as a 503.
+type SessionStarter interface {
+	StartSession(c *gin.Context, user *auth0gin.Auth0User) error
+}
+
+// SessionFunc adapts a function to SessionStarter.
+type SessionFunc func(c *gin.Context, user *auth0gin.Auth0User) error
+
+// StartSession calls f.
+func (f SessionFunc) StartSession(c *gin.Context, user *auth0gin.Auth0User) error { return f(c, user) }

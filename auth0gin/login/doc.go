@@ -1,0 +1,38 @@
+// Package login is password login for an API whose browser clients must
+// never hold a refresh token: the server logs the user in at Auth0 with the
+// password grant, hands the browser the short-lived access token only, and
+// keeps the refresh token encrypted in a shared store (package store:
+// SQLite, Redis or PostgreSQL), found by the SHA-256 of the access token.
+//
+//	import "github.com/auth0gin/auth0gin/auth0gin/login"
+//
+// A Manager serves three routes the app mounts itself:
+//
+//	auth := auth0gin.MustNew(auth0gin.FromEnv())
+//	st, _ := storeurl.Open(ctx, os.Getenv("SESSION_STORE_URL"))
+//	lg := login.MustNew(auth, st, login.FromEnv()) // AUTH0_LOGIN_CLIENT_ID, ..._SECRET, AUTH0GIN_ENCRYPTION_KEYS
+//	r.POST("/auth/login", lg.Login)     // {username, password} → {access_token, token_type, expires_in}
+//	r.POST("/auth/refresh", lg.Refresh) // Authorization: Bearer <access token, expired or not> → a new one
+//	r.POST("/auth/logout", lg.LogoutHandler)
+//
+// What it guarantees:
+//
+//   - The refresh token appears in no response, header, log line or error,
+//     and is stored only as AES-256-GCM ciphertext bound to its row's key
+//     (the access token's hash), under a key id, so keys rotate
+//     (AUTH0GIN_ENCRYPTION_KEYS = "new:base64,old:base64").
+//   - A refresh needs the access token's signature, issuer and audience to
+//     verify; its expiry may be past (within Config.RefreshLifetime). The old
+//     access token never refreshes again.
+//   - Refreshes racing with one access token (two tabs, two instances on one
+//     Redis or PostgreSQL) make exactly one call to the tenant and all get
+//     the same new access token, so Auth0's refresh token rotation never sees
+//     a reuse and never revokes the family.
+//   - An outage of the tenant or the store answers 503 with Retry-After and
+//     keeps the row, never 401.
+//
+// The tenant needs a "Regular Web Application" with token endpoint
+// authentication "Post", the Password and Refresh Token grants and "Trust
+// Token Endpoint IP Header" on, and an API that allows offline access; see
+// the README.
+package login

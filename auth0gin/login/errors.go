@@ -1,0 +1,201 @@
+package login
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/auth0gin/auth0gin/auth0gin"
+)
+
+// Sentinel errors, matched with errors.Is on the *Error the handlers answer
+// with (and Login, Refresh and Logout return).
+var (
+	// ErrBadRequest: the body or the Authorization header is malformed.
+	ErrBadRequest = errors.New("login: bad request")
+	// ErrWrongCredentials: the tenant refused the username or password.
+	ErrWrongCredentials = errors.New("login: wrong email or password")
+	// ErrBlocked: the tenant refused the user (blocked, or a rule denied).
+	ErrBlocked = errors.New("login: user refused by the tenant")
+	// ErrMFARequired: the user must pass multi-factor authentication, which
+	// a password login cannot do.
+	ErrMFARequired = errors.New("login: multi-factor authentication required")
+	// ErrTooManyAttempts: the tenant's brute-force protection blocked this
+	// user from this IP.
+	ErrTooManyAttempts = errors.New("login: too many attempts")
+	// ErrRateLimited: this server's per-IP login limit was hit.
+	ErrRateLimited = errors.New("login: rate limited")
+	// ErrNoRefresh: the server holds no refresh token for the access token
+	// (never logged in here, already refreshed, logged out, expired, revoked
+	// at the tenant, or written with an encryption key no longer configured).
+	// The client must log in again.
+	ErrNoRefresh = errors.New("login: no refresh token held for this access token")
+	// ErrMisconfigured: the tenant refused this server's client (wrong
+	// secret, grant not enabled, unknown audience or connection).
+	ErrMisconfigured = errors.New("login: the tenant refused this server's client")
+)
+
+// Error is what the handlers answer: the HTTP status, the body
+// {error, error_description}, and Retry-After for 429 and 503. It wraps one
+// of the sentinel errors above, or auth0gin.ErrUnavailable for an outage of
+// the tenant or the store. Its text never holds a token or a secret.
+type Error struct {
+	Status      int
+	Code        string
+	Description string
+	// RetryAfter becomes the Retry-After header when not zero.
+	RetryAfter time.Duration
+	Err        error
+}
+
+// Error implements error.
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("%s (%d %s): %v", e.Description, e.Status, e.Code, e.Err)
+	}
+	return fmt.Sprintf("%s (%d %s)", e.Description, e.Status, e.Code)
+}
+
+// Unwrap lets errors.Is find the sentinel and the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// ErrorBody is the JSON body of every refusal.
+type ErrorBody struct {
+	Error       string `json:"error" example:"invalid_grant"`
+	Description string `json:"error_description" example:"Wrong email or password."`
+}
+
+// defaultRetryAfter is sent with a 503 when nobody said when.
+const defaultRetryAfter = 5 * time.Second
+
+func newError(status int, code, desc string, sentinel error, cause error) *Error {
+	err := sentinel
+	if cause != nil {
+		err = fmt.Errorf("%w: %w", sentinel, cause)
+	}
+	return &Error{Status: status, Code: code, Description: desc, Err: err}
+}
+
+func badRequest(desc string) *Error {
+	return newError(http.StatusBadRequest, "invalid_request", desc, ErrBadRequest, nil)
+}
+
+func noRefresh(desc string, cause error) *Error {
+	return newError(http.StatusUnauthorized, "invalid_grant", desc, ErrNoRefresh, cause)
+}
+
+// unavailable is a 503 for an outage of the tenant or the store: the
+// caller's credentials may be fine, and the row is kept for a retry.
+func unavailable(desc string, retry time.Duration, cause error) *Error {
+	if retry <= 0 {
+		retry = defaultRetryAfter
+	}
+	err := auth0gin.ErrUnavailable
+	if cause != nil {
+		err = fmt.Errorf("%w: %w", auth0gin.ErrUnavailable, cause)
+	}
+	return &Error{Status: http.StatusServiceUnavailable, Code: auth0gin.CodeUnavailable, Description: desc, RetryAfter: retry, Err: err}
+}
+
+// loginError maps the tenant's refusal of a password grant.
+func loginError(te *tenantError) *Error {
+	switch {
+	case te.unavailable():
+		return unavailable("the login service is unavailable; try again later", te.retryAfter, te)
+	case te.code == "invalid_grant":
+		return newError(http.StatusUnauthorized, "invalid_grant", "Wrong email or password.", ErrWrongCredentials, te)
+	case te.code == "mfa_required":
+		return newError(http.StatusForbidden, "mfa_required",
+			"This account requires multi-factor authentication, which password login does not support; log in through the browser instead.", ErrMFARequired, te)
+	case te.code == "too_many_attempts":
+		e := newError(http.StatusTooManyRequests, "too_many_attempts", describe(te, "Your account has been blocked after multiple consecutive login attempts."), ErrTooManyAttempts, te)
+		e.RetryAfter = te.retryAfter
+		return e
+	case te.code == "invalid_client", te.code == "unauthorized_client", te.code == "unsupported_grant_type",
+		te.code == "invalid_scope", te.code == "access_denied" && te.status == http.StatusForbidden && isServiceNotEnabled(te.description):
+		return newError(http.StatusBadGateway, "server_error", "the login service is misconfigured", ErrMisconfigured, te)
+	case te.code == "unauthorized", te.code == "access_denied", te.status == http.StatusUnauthorized, te.status == http.StatusForbidden:
+		// A blocked user (401 unauthorized "user is blocked"), or a rule or
+		// Action that denied the login: Auth0's words, passed through.
+		return newError(http.StatusForbidden, orDefault(te.code, "access_denied"), describe(te, "The login was refused."), ErrBlocked, te)
+	default:
+		return newError(http.StatusBadRequest, orDefault(te.code, "invalid_request"), describe(te, "The login was refused."), ErrBadRequest, te)
+	}
+}
+
+// refreshError maps the tenant's refusal of a refresh grant.
+func refreshError(te *tenantError) *Error {
+	switch {
+	case te.unavailable():
+		return unavailable("the login service is unavailable; try again later", te.retryAfter, te)
+	case te.code == "invalid_grant":
+		return noRefresh("The refresh token was revoked or has expired; log in again.", te)
+	case te.code == "invalid_client", te.code == "unauthorized_client", te.code == "unsupported_grant_type":
+		return newError(http.StatusBadGateway, "server_error", "the login service is misconfigured", ErrMisconfigured, te)
+	case te.code == "mfa_required":
+		return newError(http.StatusForbidden, "mfa_required", "This account requires multi-factor authentication; log in again through the browser.", ErrMFARequired, te)
+	default:
+		return newError(http.StatusForbidden, orDefault(te.code, "access_denied"), describe(te, "The refresh was refused."), ErrBlocked, te)
+	}
+}
+
+func isServiceNotEnabled(desc string) bool {
+	return len(desc) >= 24 && desc[:24] == "Service not enabled with"
+}
+
+// describe returns the tenant's description, bounded, or def.
+func describe(te *tenantError, def string) string {
+	d := te.description
+	if d == "" {
+		return def
+	}
+	if len(d) > 300 {
+		d = d[:300]
+	}
+	return d
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// answerError writes err: an *Error as it says, an *auth0gin.AuthError (a bad
+// Bearer token) with its challenge, anything else as a 503 (never a 500 that
+// could leak what went wrong).
+func (m *Manager) answerError(c *gin.Context, err error) {
+	var ae *auth0gin.AuthError
+	if errors.As(err, &ae) && !errors.As(err, new(*Error)) {
+		if ae.RetryAfter > 0 {
+			c.Header("Retry-After", seconds(ae.RetryAfter))
+		}
+		if ae.Status == http.StatusUnauthorized {
+			c.Header("WWW-Authenticate", ae.Challenge(m.realm))
+		}
+		body := ae.Body()
+		c.AbortWithStatusJSON(ae.Status, ErrorBody{Error: body.Error, Description: body.Description})
+		return
+	}
+	var e *Error
+	if !errors.As(err, &e) {
+		e = unavailable("temporarily unavailable; try again later", 0, err)
+	}
+	if e.RetryAfter > 0 {
+		c.Header("Retry-After", seconds(e.RetryAfter))
+	}
+	if e.Status == http.StatusUnauthorized && errors.Is(e, ErrNoRefresh) {
+		c.Header("WWW-Authenticate", `Bearer realm="`+m.realm+`", error="invalid_token", error_description="log in again"`)
+	}
+	c.AbortWithStatusJSON(e.Status, ErrorBody{Error: e.Code, Description: e.Description})
+}
+
+// seconds is a Retry-After value: whole seconds, rounded up, at least 1.
+func seconds(d time.Duration) string {
+	return strconv.FormatInt(max(int64((d+time.Second-1)/time.Second), 1), 10)
+}

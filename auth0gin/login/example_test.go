@@ -1,0 +1,107 @@
+package login_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/auth0gin/auth0gin/auth0gin"
+	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
+	"github.com/auth0gin/auth0gin/auth0gin/login"
+	"github.com/auth0gin/auth0gin/auth0gin/store/sqlite"
+)
+
+// A password login, then a refresh with the access token, against a dev
+// tenant: the browser never sees a refresh token.
+func Example() {
+	ctx := context.Background()
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	tcfg := devtenant.Default()
+	tcfg.Logger = quiet
+	tcfg.Dialect = devtenant.DialectRFC9068 // tokens carry a jti, so each is new
+	tenant, err := devtenant.Listen("127.0.0.1:0", tcfg)
+	if err != nil {
+		panic(err)
+	}
+	defer tenant.Close()
+
+	auth := auth0gin.MustNew(auth0gin.Config{
+		Domain: strings.TrimSuffix(tenant.URL, "/"), Audience: []string{devtenant.DefaultAudience}, Logger: quiet,
+	})
+	st, err := sqlite.Open(ctx, "") // in memory; Redis or PostgreSQL for several instances
+	if err != nil {
+		panic(err)
+	}
+	defer st.Close()
+	keys, err := login.ParseKeys("2026-11:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=")
+	if err != nil {
+		panic(err)
+	}
+	lg := login.MustNew(auth, st, login.Config{
+		ClientID:     devtenant.DefaultRegularClientID,
+		ClientSecret: devtenant.DefaultRegularClientSecret,
+		Keys:         keys,
+		Logger:       quiet,
+	})
+
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.POST("/auth/login", lg.Login)
+	r.POST("/auth/refresh", lg.Refresh)
+	r.POST("/auth/logout", lg.LogoutHandler)
+
+	send := func(path, bearer, body string) (int, login.Answer, string) {
+		req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		if bearer != "" {
+			req.Header.Set("Authorization", "Bearer "+bearer)
+		}
+		w := httptest.NewRecorder()
+		r.ServeHTTP(w, req)
+		var a login.Answer
+		_ = json.Unmarshal(w.Body.Bytes(), &a)
+		return w.Code, a, w.Body.String()
+	}
+	code, first, body := send("/auth/login", "", `{"username":"alice@example.com","password":"alice-password"}`)
+	fmt.Println("login:", code, first.TokenType, "refresh token in the answer:", strings.Contains(body, "refresh"))
+	code, second, _ := send("/auth/refresh", first.AccessToken, "")
+	fmt.Println("refresh:", code, "new token:", second.AccessToken != first.AccessToken)
+	code, _, _ = send("/auth/logout", second.AccessToken, "")
+	fmt.Println("logout:", code)
+	code, _, body = send("/auth/refresh", second.AccessToken, "")
+	fmt.Println("refresh after logout:", code, strings.Contains(body, "invalid_grant"))
+	// Output:
+	// login: 200 Bearer refresh token in the answer: false
+	// refresh: 200 new token: true
+	// logout: 204
+	// refresh after logout: 401 true
+}
+
+// Keys come from AUTH0GIN_ENCRYPTION_KEYS: the first encrypts, the others
+// still decrypt the rows they wrote.
+func ExampleParseKeys() {
+	keys, err := login.ParseKeys("new:ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8=,old:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(keys.IDs())
+	// Output: [new old]
+}
+
+// GenerateKey makes an entry for AUTH0GIN_ENCRYPTION_KEYS.
+func ExampleGenerateKey() {
+	entry, err := login.GenerateKey("2026-11")
+	if err != nil {
+		panic(err)
+	}
+	id, key, _ := strings.Cut(entry, ":")
+	fmt.Println(id, len(key))
+	// Output: 2026-11 44
+}

@@ -1,0 +1,108 @@
+package login_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
+	"github.com/auth0gin/auth0gin/auth0gin/login"
+	"github.com/auth0gin/auth0gin/auth0gin/store"
+)
+
+func TestParseKeys(t *testing.T) {
+	k, err := login.ParseKeys(" " + keyB + " , " + keyA + ",")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids := k.IDs(); len(ids) != 2 || ids[0] != "b" || ids[1] != "a" {
+		t.Errorf("ids %v", ids)
+	}
+	gen, err := login.GenerateKey("k-2026.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := login.ParseKeys(gen); err != nil {
+		t.Errorf("a generated key does not parse: %v", err)
+	}
+	secret := "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwd"
+	for _, bad := range []string{"", " , ", "nokey", ":" + secret, "a b:" + secret, "a:" + secret, "a:not base64!", keyA + "," + keyA} {
+		_, err := login.ParseKeys(bad)
+		if err == nil {
+			t.Errorf("%q parsed", bad)
+		} else if strings.Contains(err.Error(), secret) || strings.Contains(err.Error(), "AAECAwQF") {
+			t.Errorf("the error prints the key: %v", err)
+		}
+	}
+	if _, err := login.ParseKeys(""); !errors.Is(err, login.ErrNoKeys) {
+		t.Errorf("empty: %v", err)
+	}
+}
+
+// TestNoKeyNoStart: without a key, New refuses.
+func TestNoKeyNoStart(t *testing.T) {
+	h := newHarness(t, nil, nil)
+	_, err := login.New(h.auth, newMemStore(), login.Config{ClientID: "x", ClientSecret: "y"})
+	if !errors.Is(err, login.ErrNoKeys) || !errors.Is(err, login.ErrConfig) {
+		t.Fatalf("New without keys: %v", err)
+	}
+	t.Setenv(login.EnvEncryptionKeys, "broken")
+	if _, err := login.New(h.auth, newMemStore(), login.FromEnv()); !errors.Is(err, login.ErrConfig) {
+		t.Fatalf("New with a broken key list: %v", err)
+	}
+}
+
+func rowKey(accessToken string) string {
+	sum := sha256.Sum256([]byte(accessToken))
+	return "login-test:rt:" + hex.EncodeToString(sum[:])
+}
+
+// TestKeyRotation: a row written with key a still decrypts once b encrypts
+// while a stays listed; without a, it answers 401 (log in again) and the row
+// is deleted, never 500.
+func TestKeyRotation(t *testing.T) {
+	st := newMemStore()
+	withKeys := func(list string) option {
+		return func(c *login.Config) {
+			k, err := login.ParseKeys(list)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.Keys = k
+		}
+	}
+	old := newHarness(t, nil, st, withKeys(keyA))
+	rotated := newHarness(t, old.tenant, st, withKeys(keyB+","+keyA))
+	onlyB := newHarness(t, old.tenant, st, withKeys(keyB))
+
+	a0 := old.login(devtenant.AliceEmail, devtenant.AlicePassword).answer(t)
+	a1 := rotated.refresh(a0.AccessToken).answer(t) // reads a row of key a, writes one of key b
+	if r := old.refresh(a1.AccessToken); r.status != 401 || r.errorCode(t) != "invalid_grant" {
+		t.Errorf("a row of key b with only key a: %d %s", r.status, r.body)
+	}
+	// old's refusal deleted that row; log in again, with key a.
+	b0 := old.login(devtenant.AliceEmail, devtenant.AlicePassword).answer(t)
+	if r := onlyB.refresh(b0.AccessToken); r.status != 401 || r.errorCode(t) != "invalid_grant" {
+		t.Fatalf("a row of a removed key: %d %s", r.status, r.body)
+	}
+	if _, err := st.Get(context.Background(), rowKey(b0.AccessToken)); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the unreadable row was kept: %v", err)
+	}
+	// A row moved under another access token's key does not decrypt there.
+	c0 := old.login(devtenant.AliceEmail, devtenant.AlicePassword).answer(t)
+	d0 := old.login(devtenant.BobEmail, devtenant.BobPassword).answer(t)
+	v, err := st.Get(context.Background(), rowKey(c0.AccessToken))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Set(context.Background(), rowKey(d0.AccessToken), v, farFuture())
+	if r := old.refresh(d0.AccessToken); r.status != 401 {
+		t.Errorf("a row copied under bob's token: %d %s", r.status, r.body)
+	}
+	if r := old.refresh(c0.AccessToken); r.status != 200 {
+		t.Errorf("the original row: %d %s", r.status, r.body)
+	}
+}

@@ -1,0 +1,67 @@
+package login
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+)
+
+// A row lives under rowKey(SHA-256 of the access token) and holds, sealed by
+// the keyring, either the refresh token for that access token or, for a short
+// grace window after a refresh, the answer that refresh gave: concurrent
+// refreshes with the same access token (two tabs, two instances) then all get
+// the same new access token, and none of them reaches the tenant again.
+type row struct {
+	// Kind is kindRefresh or kindGrace.
+	Kind string `json:"k"`
+	// RefreshToken is the tenant's refresh token (kindRefresh).
+	RefreshToken string `json:"rt,omitempty"`
+	// Subject is the user the tokens belong to (kindRefresh).
+	Subject string `json:"sub,omitempty"`
+	// Expires is the refresh token's absolute end (unix seconds): it does not
+	// move on rotation, and the store drops the row then.
+	Expires int64 `json:"exp,omitempty"`
+	// AccessToken, TokenExpires are the answer of a refresh (kindGrace).
+	AccessToken  string `json:"at,omitempty"`
+	TokenExpires int64  `json:"at_exp,omitempty"`
+	// Until ends the grace window (kindGrace).
+	Until int64 `json:"until,omitempty"`
+}
+
+const (
+	kindRefresh = "rt"
+	kindGrace   = "grace"
+)
+
+// tokenHash is the hex SHA-256 of an access token: rows are found by it, and
+// the token itself is stored nowhere.
+func tokenHash(accessToken string) string {
+	sum := sha256.Sum256([]byte(accessToken))
+	return hex.EncodeToString(sum[:])
+}
+
+func (m *Manager) rowKey(hash string) string  { return m.cfg.KeyPrefix + "rt:" + hash }
+func (m *Manager) lockKey(hash string) string { return m.cfg.KeyPrefix + "lock:" + hash }
+
+// sealRow encrypts r for the store key key.
+func (m *Manager) sealRow(key string, r row) []byte {
+	b, err := json.Marshal(r)
+	if err != nil {
+		panic(err) // strings and integers always marshal
+	}
+	return m.keys.seal(key, b)
+}
+
+// openRow decrypts and decodes what sealRow wrote under key.
+func (m *Manager) openRow(key string, value []byte) (row, error) {
+	b, err := m.keys.open(key, value)
+	if err != nil {
+		return row{}, err
+	}
+	var r row
+	if err := json.Unmarshal(b, &r); err != nil || (r.Kind != kindRefresh && r.Kind != kindGrace) {
+		return row{}, fmt.Errorf("%w: unknown row", errCorrupt)
+	}
+	return r, nil
+}

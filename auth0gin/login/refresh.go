@@ -1,0 +1,215 @@
+package login
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/auth0gin/auth0gin/auth0gin/store"
+)
+
+// Refresh is the handler of POST /auth/refresh, called with
+// `Authorization: Bearer <access token>`. The token may have expired (within
+// Config.RefreshLifetime) but must be the tenant's, for our API, with a good
+// signature. The answer is like Login's, with a new access token; the old
+// one never refreshes again. Refreshes racing with one access token, in this
+// process or in other instances sharing the store, make one call to the
+// tenant and all get the same answer.
+func (m *Manager) Refresh(c *gin.Context) {
+	noStore(c)
+	tok, e := bearer(c.GetHeader("Authorization"))
+	if e != nil {
+		m.answerError(c, e)
+		return
+	}
+	ans, err := m.RefreshAccessToken(c.Request.Context(), tok)
+	if err != nil {
+		m.answerError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, ans)
+}
+
+// RefreshAccessToken is Refresh without HTTP: it returns a new access token
+// for accessToken, whose refresh token the server holds. Errors are *Error
+// values, or *auth0gin.AuthError when the token itself does not verify.
+func (m *Manager) RefreshAccessToken(ctx context.Context, accessToken string) (Answer, error) {
+	if _, err := m.auth.VerifyExpired(ctx, accessToken, m.cfg.RefreshLifetime); err != nil {
+		return Answer{}, err
+	}
+	h := tokenHash(accessToken)
+	return m.once(ctx, h, func(ctx context.Context) (Answer, error) {
+		ctx, cancel := context.WithTimeout(ctx, m.cfg.LockTimeout)
+		defer cancel()
+		return m.refreshShared(ctx, h)
+	})
+}
+
+// refreshShared takes the store's lock on the access token's row, so that
+// one instance refreshes it; the others wait for the answer it leaves in the
+// row for GraceWindow.
+func (m *Manager) refreshShared(ctx context.Context, h string) (Answer, error) {
+	rowK, lockK := m.rowKey(h), m.lockKey(h)
+	wait := 10 * time.Millisecond
+	for first := true; ; first = false {
+		nonce, until := newNonce(), m.cfg.Now().Add(m.cfg.LockTimeout)
+		won, err := m.store.Add(ctx, lockK, []byte(nonce), until)
+		if err != nil {
+			m.ghosts.remember(h, nonce, until, m.cfg.Now())
+			return Answer{}, m.storeDown(ctx, err)
+		}
+		if !won && first {
+			won = m.ownsGhost(ctx, h)
+		}
+		if won {
+			return m.refreshLocked(ctx, h)
+		}
+		// Another instance holds the lock: its answer replaces the row.
+		val, err := m.store.Get(ctx, rowK)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			return Answer{}, noRefresh("No refresh token is held for this access token; log in again.", nil)
+		case err != nil:
+			return Answer{}, m.storeDown(ctx, err)
+		}
+		r, err := m.openRow(rowK, val)
+		if err != nil {
+			return Answer{}, noRefresh("The stored refresh token cannot be read; log in again.", err)
+		}
+		if r.Kind == kindGrace {
+			return m.graceAnswer(r)
+		}
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return Answer{}, unavailable("a refresh of this token is still running; try again", 0, ctx.Err())
+		}
+		wait = min(2*wait, 200*time.Millisecond)
+	}
+}
+
+// refreshLocked refreshes while holding the lock. On success it stores the
+// refresh token under the new access token and overwrites the old row with
+// the answer for GraceWindow: one Get and two Sets, after the lock's Add.
+// The lock is left to expire, so a late racer finds the answer, not a lock
+// it could take. On failure the lock is released: an outage keeps the row
+// for a retry; a refused refresh token deletes it.
+func (m *Manager) refreshLocked(ctx context.Context, h string) (Answer, error) {
+	rowK, lockK := m.rowKey(h), m.lockKey(h)
+	release := func(keys ...string) {
+		if err := m.store.Delete(context.WithoutCancel(ctx), append(keys, lockK)...); err != nil {
+			m.cfg.Logger.Warn("login: releasing a refresh lock failed; it expires by itself", "err", err)
+		}
+	}
+	val, err := m.store.Get(ctx, rowK)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		release()
+		return Answer{}, noRefresh("No refresh token is held for this access token; log in again.", nil)
+	case err != nil:
+		release()
+		return Answer{}, m.storeDown(ctx, err)
+	}
+	now := m.cfg.Now()
+	r, err := m.openRow(rowK, val)
+	switch {
+	case errors.Is(err, errUnknownKeyID):
+		m.cfg.Logger.Warn("login: a refresh token row was written with a key no longer configured; the user must log in again")
+		release(rowK)
+		return Answer{}, noRefresh("The stored refresh token cannot be read; log in again.", err)
+	case err != nil:
+		m.cfg.Logger.Warn("login: a refresh token row does not decrypt; deleting it", "err", err)
+		release(rowK)
+		return Answer{}, noRefresh("The stored refresh token cannot be read; log in again.", err)
+	case r.Kind == kindGrace:
+		// The lock expired while the answer was still remembered.
+		return m.graceAnswer(r)
+	case r.Expires <= now.Unix():
+		release(rowK)
+		return Answer{}, noRefresh("The refresh token has expired; log in again.", nil)
+	}
+
+	reply, err := m.refreshGrant(ctx, r.RefreshToken)
+	if err != nil {
+		var te *tenantError
+		if !errors.As(err, &te) {
+			te = &tenantError{cause: err}
+		}
+		e := refreshError(te)
+		m.logTenant("login: the tenant refused a refresh", e, te)
+		if errors.Is(e, ErrNoRefresh) {
+			release(rowK)
+		} else {
+			release()
+		}
+		return Answer{}, e
+	}
+	if reply.AccessToken == "" {
+		release()
+		return Answer{}, unavailable("the login service answered without a token; try again later", 0, errors.New("no access_token"))
+	}
+	rt := reply.RefreshToken
+	if rt == "" { // rotation off: the same refresh token serves on
+		rt = r.RefreshToken
+	}
+	exp := time.Unix(r.Expires, 0) // absolute: rotation does not extend it
+	newK := m.rowKey(tokenHash(reply.AccessToken))
+	if err := m.store.Set(ctx, newK, m.sealRow(newK, row{Kind: kindRefresh, RefreshToken: rt, Subject: r.Subject, Expires: r.Expires}), exp); err != nil {
+		// The tenant has rotated the token and the new one cannot be kept:
+		// the session is over. Revoke the family rather than leave it
+		// without a holder, and drop the old row, whose token is spent.
+		m.cfg.Logger.Error("login: storing a refreshed token failed; the user must log in again", "err", err)
+		go func() { _ = m.revoke(context.WithoutCancel(ctx), rt) }()
+		release(rowK)
+		return Answer{}, m.storeDown(ctx, err)
+	}
+	ans := Answer{AccessToken: reply.AccessToken, TokenType: "Bearer", ExpiresIn: reply.ExpiresIn}
+	if newK == rowK {
+		// The tenant minted the very same access token again (same claims in
+		// the same second, no jti): the row now holds the new refresh token,
+		// and there is no old row to leave an answer in. Release the lock, so
+		// that racing refreshes refresh in turn rather than wait for it.
+		release()
+		return ans, nil
+	}
+	until := now.Add(m.cfg.GraceWindow)
+	grace := row{Kind: kindGrace, AccessToken: ans.AccessToken, TokenExpires: now.Unix() + ans.ExpiresIn, Until: until.Unix()}
+	if err := m.store.Set(ctx, rowK, m.sealRow(rowK, grace), until); err != nil {
+		// The old row must not outlive this refresh: its token is spent, and
+		// using it again would trip the tenant's reuse detection.
+		m.cfg.Logger.Warn("login: remembering a refresh's answer failed; deleting the old row", "err", err)
+		if err := m.store.Delete(context.WithoutCancel(ctx), rowK); err != nil {
+			m.cfg.Logger.Error("login: deleting a refreshed row failed; it expires with the lock", "err", err)
+		}
+	}
+	return ans, nil
+}
+
+// ownsGhost reports whether the lock on h is one an earlier refresh here
+// set without learning it had (its Add failed, yet the store applied it).
+func (m *Manager) ownsGhost(ctx context.Context, h string) bool {
+	nonce, ok := m.ghosts.take(h, m.cfg.Now())
+	if !ok {
+		return false
+	}
+	v, err := m.store.Get(ctx, m.lockKey(h))
+	return err == nil && string(v) == nonce
+}
+
+// graceAnswer returns the answer a refresh left in the row, while it lasts.
+func (m *Manager) graceAnswer(r row) (Answer, error) {
+	now := m.cfg.Now().Unix()
+	if r.Until <= now {
+		return Answer{}, noRefresh("This access token was already refreshed; use the new one or log in again.", nil)
+	}
+	return Answer{AccessToken: r.AccessToken, TokenType: "Bearer", ExpiresIn: max(r.TokenExpires-now, 0)}, nil
+}
+
+// storeDown is the 503 for a store that failed (or the caller's deadline).
+func (m *Manager) storeDown(ctx context.Context, err error) *Error {
+	m.cfg.Logger.Warn("login: the store failed", "err", err)
+	return unavailable("the session store is unavailable; try again later", 0, err)
+}

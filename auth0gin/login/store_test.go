@@ -1,0 +1,161 @@
+package login_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/auth0gin/auth0gin/auth0gin/store"
+)
+
+// countingStore counts the operations a Manager makes on a store, by name.
+type countingStore struct {
+	store.Store
+	mu  sync.Mutex
+	ops map[string]int
+	// down makes every operation fail with store.ErrUnavailable.
+	down atomic.Bool
+}
+
+func counting(s store.Store) *countingStore { return &countingStore{Store: s, ops: map[string]int{}} }
+
+func (c *countingStore) count(op string) error {
+	c.mu.Lock()
+	c.ops[op]++
+	c.mu.Unlock()
+	if c.down.Load() {
+		return store.ErrUnavailable
+	}
+	return nil
+}
+
+// reset returns the counts so far and starts again.
+func (c *countingStore) reset() map[string]int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	o := c.ops
+	c.ops = map[string]int{}
+	return o
+}
+
+func total(ops map[string]int) int {
+	n := 0
+	for _, v := range ops {
+		n += v
+	}
+	return n
+}
+
+func (c *countingStore) Get(ctx context.Context, key string) ([]byte, error) {
+	if err := c.count("Get"); err != nil {
+		return nil, err
+	}
+	return c.Store.Get(ctx, key)
+}
+
+func (c *countingStore) Set(ctx context.Context, key string, value []byte, exp time.Time) error {
+	if err := c.count("Set"); err != nil {
+		return err
+	}
+	return c.Store.Set(ctx, key, value, exp)
+}
+
+func (c *countingStore) Add(ctx context.Context, key string, value []byte, exp time.Time) (bool, error) {
+	if err := c.count("Add"); err != nil {
+		return false, err
+	}
+	return c.Store.Add(ctx, key, value, exp)
+}
+
+func (c *countingStore) Delete(ctx context.Context, keys ...string) error {
+	if err := c.count("Delete"); err != nil {
+		return err
+	}
+	return c.Store.Delete(ctx, keys...)
+}
+
+// memStore is a store.Store in memory, for the unit tests that do not need
+// a real backend; the integration tests run on SQLite, Redis and PostgreSQL.
+type memStore struct {
+	mu sync.Mutex
+	m  map[string]memEntry
+}
+
+type memEntry struct {
+	v   []byte
+	exp time.Time
+}
+
+func newMemStore() *memStore { return &memStore{m: map[string]memEntry{}} }
+
+func (s *memStore) live(key string) (memEntry, bool) {
+	e, ok := s.m[key]
+	if !ok || !time.Now().Before(e.exp) {
+		return memEntry{}, false
+	}
+	return e, true
+}
+
+func (s *memStore) Get(_ context.Context, key string) ([]byte, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.live(key)
+	if !ok {
+		return nil, store.ErrNotFound
+	}
+	return append([]byte(nil), e.v...), nil
+}
+
+func (s *memStore) Set(_ context.Context, key string, v []byte, exp time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.m[key] = memEntry{append([]byte(nil), v...), exp}
+	return nil
+}
+
+func (s *memStore) Add(_ context.Context, key string, v []byte, exp time.Time) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.live(key); ok {
+		return false, nil
+	}
+	s.m[key] = memEntry{append([]byte(nil), v...), exp}
+	return true, nil
+}
+
+func (s *memStore) Delete(_ context.Context, keys ...string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, k := range keys {
+		delete(s.m, k)
+	}
+	return nil
+}
+
+var errNoSets = errors.New("memStore: not used by package login")
+
+func (s *memStore) AddMember(context.Context, string, string, time.Time) error { return errNoSets }
+func (s *memStore) Members(context.Context, string) ([]string, error)          { return nil, errNoSets }
+func (s *memStore) RemoveMember(context.Context, string, ...string) error      { return errNoSets }
+func (s *memStore) Publish(context.Context, string, string) error              { return errNoSets }
+func (s *memStore) Subscribe(context.Context, string, func(string)) (func(), error) {
+	return nil, errNoSets
+}
+func (s *memStore) Close() error { return nil }
+
+func farFuture() time.Time { return time.Now().Add(time.Hour) }
+
+// dump returns every value the store holds, for searching.
+func (s *memStore) dump() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var b strings.Builder
+	for k, e := range s.m {
+		b.WriteString(k)
+		b.Write(e.v)
+	}
+	return b.String()
+}

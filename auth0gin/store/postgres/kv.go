@@ -1,0 +1,104 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/auth0gin/auth0gin/auth0gin/store"
+	"github.com/jackc/pgx/v5"
+)
+
+// Get returns the value of key, or store.ErrNotFound.
+func (s *Store) Get(ctx context.Context, key string) ([]byte, error) {
+	if s.closed() {
+		return nil, errClosed
+	}
+	ctx, cancel := s.opCtx(ctx)
+	defer cancel()
+	var v []byte
+	err := s.pool.QueryRow(ctx, `SELECT v FROM `+s.kv+` WHERE k = $1 AND exp > $2`, []byte(key), s.now()).Scan(&v)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, store.ErrNotFound
+	}
+	if err != nil {
+		return nil, check("get", err)
+	}
+	if v == nil {
+		v = []byte{}
+	}
+	return v, nil
+}
+
+// Set stores value under key until expiresAt; an expiresAt not in the future
+// removes key.
+func (s *Store) Set(ctx context.Context, key string, value []byte, expiresAt time.Time) error {
+	exp := expiresAt.UnixMilli()
+	if exp <= s.now() {
+		return s.Delete(ctx, key)
+	}
+	if s.closed() {
+		return errClosed
+	}
+	ctx, cancel := s.opCtx(ctx)
+	defer cancel()
+	_, err := s.pool.Exec(ctx,
+		`INSERT INTO `+s.kv+` (k, v, exp) VALUES ($1, $2, $3)
+		 ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v, exp = EXCLUDED.exp`,
+		[]byte(key), nonNil(value), exp)
+	return check("set", err)
+}
+
+// Add stores value under key until expiresAt when key holds no live value:
+// one INSERT … ON CONFLICT DO UPDATE … WHERE expired, which PostgreSQL runs
+// atomically against concurrent inserts of the same key.
+func (s *Store) Add(ctx context.Context, key string, value []byte, expiresAt time.Time) (bool, error) {
+	now, exp := s.now(), expiresAt.UnixMilli()
+	if exp <= now {
+		return false, nil
+	}
+	if s.closed() {
+		return false, errClosed
+	}
+	ctx, cancel := s.opCtx(ctx)
+	defer cancel()
+	tag, err := s.pool.Exec(ctx,
+		`INSERT INTO `+s.kv+` AS t (k, v, exp) VALUES ($1, $2, $3)
+		 ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v, exp = EXCLUDED.exp
+		 WHERE t.exp <= $4`,
+		[]byte(key), nonNil(value), exp, now)
+	if err != nil {
+		return false, check("add", err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+// Delete removes keys.
+func (s *Store) Delete(ctx context.Context, keys ...string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	if s.closed() {
+		return errClosed
+	}
+	ctx, cancel := s.opCtx(ctx)
+	defer cancel()
+	_, err := s.pool.Exec(ctx, `DELETE FROM `+s.kv+` WHERE k = ANY($1)`, bytesOf(keys))
+	return check("delete", err)
+}
+
+func bytesOf(ss []string) [][]byte {
+	out := make([][]byte, len(ss))
+	for i, s := range ss {
+		out[i] = []byte(s)
+	}
+	return out
+}
+
+// nonNil keeps an empty value from being sent as NULL.
+func nonNil(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
+}

@@ -1,0 +1,98 @@
+// Package pgtest opens postgres stores for tests: on the shared PostgreSQL
+// server, in a schema of the test's own that is dropped when the test ends,
+// optionally through a TCP proxy the test can cut.
+//
+//	import "github.com/auth0gin/auth0gin/auth0gin/store/postgres/pgtest"
+//
+// The shared server is DATABASE_URL, or
+// postgres://postgres@127.0.0.1:5432/test?sslmode=disable. Without it a test
+// is skipped, or failed under CI (see storetest.Unavailable).
+package pgtest
+
+import (
+	"context"
+	"net"
+	"net/url"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/auth0gin/auth0gin/auth0gin/store/postgres"
+	"github.com/auth0gin/auth0gin/auth0gin/store/storetest"
+	"github.com/jackc/pgx/v5"
+)
+
+// URL is the shared server's URL: $DATABASE_URL or
+// postgres://postgres@127.0.0.1:5432/test?sslmode=disable.
+func URL() string {
+	if u := os.Getenv("DATABASE_URL"); u != "" {
+		return u
+	}
+	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+}
+
+// Schema returns the name of a schema of t's own on the shared server
+// (not yet created: the store creates it), dropped with everything in it
+// when t ends. It skips t (fails it under CI) when the server does not
+// answer.
+func Schema(t testing.TB) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, URL())
+	if err != nil {
+		storetest.Unavailable(t, "postgres at %s: %v", URL(), err)
+	}
+	_ = conn.Close(ctx)
+	schema := storetest.UniqueName(t)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		conn, err := pgx.Connect(ctx, URL())
+		if err != nil {
+			t.Logf("pgtest: dropping schema %s: %v", schema, err)
+			return
+		}
+		defer conn.Close(ctx)
+		if _, err := conn.Exec(ctx, "DROP SCHEMA IF EXISTS "+pgx.Identifier{schema}.Sanitize()+" CASCADE"); err != nil {
+			t.Logf("pgtest: dropping schema %s: %v", schema, err)
+		}
+	})
+	return schema
+}
+
+// Open opens a store on the shared server in a schema of t's own (see
+// Schema), closed when t ends.
+func Open(t testing.TB, opts ...postgres.Option) *postgres.Store {
+	t.Helper()
+	return OpenSchema(t, URL(), Schema(t), opts...)
+}
+
+// OpenSchema opens a store on dsn in schema, closed when t ends: two stores
+// on one schema are two instances of an app.
+func OpenSchema(t testing.TB, dsn, schema string, opts ...postgres.Option) *postgres.Store {
+	t.Helper()
+	s, err := postgres.Open(context.Background(), dsn, append([]postgres.Option{postgres.WithSchema(schema)}, opts...)...)
+	if err != nil {
+		storetest.Unavailable(t, "postgres: %v", err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+// Proxy starts a storetest.Proxy to the shared server and returns it with
+// the URL that reaches the server through it.
+func Proxy(t testing.TB) (*storetest.Proxy, string) {
+	t.Helper()
+	u, err := url.Parse(URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	host := u.Host
+	if u.Port() == "" {
+		host = net.JoinHostPort(u.Hostname(), "5432")
+	}
+	p := storetest.NewProxy(t, host)
+	u.Host = p.Addr()
+	return p, u.String()
+}

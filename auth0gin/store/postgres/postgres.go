@@ -1,0 +1,162 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/auth0gin/auth0gin/auth0gin/store"
+	"github.com/auth0gin/auth0gin/auth0gin/store/internal/hub"
+	"github.com/auth0gin/auth0gin/auth0gin/store/internal/redact"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Store is a store.Store on PostgreSQL. It is safe for concurrent use.
+type Store struct {
+	cfg   config
+	pool  *pgxpool.Pool
+	owned bool   // Close closes pool
+	q     string // the quoted schema
+	kv    string // quoted table names
+	mem   string
+
+	hub      *hub.Hub
+	listener *listener
+
+	done      chan struct{}
+	stopBG    context.CancelFunc
+	bgCtx     context.Context
+	bg        sync.WaitGroup
+	closeOnce sync.Once
+}
+
+var _ store.Store = (*Store)(nil)
+
+// DefaultConnectTimeout bounds a connection attempt unless the URL sets
+// connect_timeout.
+const DefaultConnectTimeout = 2 * time.Second
+
+// Open connects to the database at dsn (postgres://user:password@host:port/db?…
+// or a key=value string, as pgx reads them), migrates the store's schema and
+// starts its sweeper. A server that cannot be reached is an error wrapping
+// store.ErrUnavailable; errors never print the password.
+func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
+	pc, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("postgres store: %w", redact.Error(err, dsn))
+	}
+	if pc.ConnConfig.ConnectTimeout == 0 {
+		pc.ConnConfig.ConnectTimeout = DefaultConnectTimeout
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, pc)
+	if err != nil {
+		return nil, fmt.Errorf("postgres store: %w", redact.Error(err, dsn))
+	}
+	s, err := New(ctx, pool, opts...)
+	if err != nil {
+		pool.Close()
+		return nil, redact.Error(err, dsn)
+	}
+	s.owned = true
+	return s, nil
+}
+
+// New returns a store on a pool the caller configured; Close does not close
+// pool. It migrates the schema and starts the sweeper.
+func New(ctx context.Context, pool *pgxpool.Pool, opts ...Option) (*Store, error) {
+	cfg := defaults()
+	for _, o := range opts {
+		o(&cfg)
+	}
+	q := pgx.Identifier{cfg.schema}.Sanitize()
+	s := &Store{
+		cfg: cfg, pool: pool, q: q,
+		kv: q + ".auth0gin_kv", mem: q + ".auth0gin_members",
+		hub: hub.New(), done: make(chan struct{}),
+	}
+	mctx, cancel := s.opCtx(ctx)
+	defer cancel()
+	if err := migrate(mctx, pool, cfg.schema); err != nil {
+		return nil, fmt.Errorf("postgres store: migrating schema %s: %w", q, wrap(err))
+	}
+	s.bgCtx, s.stopBG = context.WithCancel(context.Background())
+	s.listener = newListener(s)
+	if cfg.sweepEvery > 0 {
+		s.bg.Add(1)
+		go s.sweepLoop()
+	}
+	return s, nil
+}
+
+// Close stops the sweeper, the listener and every subscription and, for a
+// store from Open, closes the pool. Later calls do nothing.
+func (s *Store) Close() error {
+	s.closeOnce.Do(func() {
+		// A Subscribe starts the listener under its lock after checking
+		// done: closing done under it orders any start before the Wait.
+		s.listener.mu.Lock()
+		close(s.done)
+		s.listener.mu.Unlock()
+		s.stopBG()
+		s.bg.Wait()
+		s.hub.Close()
+		if s.owned {
+			s.pool.Close()
+		}
+	})
+	return nil
+}
+
+func (s *Store) closed() bool {
+	select {
+	case <-s.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// opCtx bounds one operation by the store's timeout, unless ctx ends sooner.
+func (s *Store) opCtx(ctx context.Context) (context.Context, context.CancelFunc) {
+	if d, ok := ctx.Deadline(); ok && time.Until(d) <= s.cfg.timeout {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, s.cfg.timeout)
+}
+
+// now is the store's current time in Unix milliseconds.
+func (s *Store) now() int64 { return s.cfg.now().UnixMilli() }
+
+// errClosed is returned by every operation after Close.
+var errClosed = errors.New("postgres store: closed")
+
+// wrap marks what is not a working server's answer with store.ErrUnavailable:
+// a failed or broken connection, a timeout or canceled context, and the
+// server's own errors of classes 08 (connection), 53 (insufficient
+// resources), 57 (operator intervention: shutdown, canceled statement) and 58
+// (system error). Other server errors are returned as they are.
+func wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch pgErr.Code[:2] {
+		case "08", "53", "57", "58":
+			return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
+		}
+		return err
+	}
+	return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
+}
+
+func check(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("postgres store: %s: %w", op, wrap(err))
+}
