@@ -202,6 +202,12 @@ func (a *Auth0) trusted(u *Auth0User, now time.Time) bool {
 // verify checks token in full. early reports that the validator accepted it
 // only thanks to ClockSkew's leeway on nbf or iat.
 func (a *Auth0) verify(ctx context.Context, token string) (u *Auth0User, early bool, err error) {
+	return a.verifyExp(ctx, token, 0)
+}
+
+// verifyExp is verify that also accepts an exp up to expiredFor in the past
+// (VerifyExpired); with zero it is verify.
+func (a *Auth0) verifyExp(ctx context.Context, token string, expiredFor time.Duration) (u *Auth0User, early bool, err error) {
 	if !canonicalJWS(token) {
 		return nil, false, unauthorized(ErrMalformedToken, "malformed token", nil)
 	}
@@ -241,8 +247,18 @@ func (a *Auth0) verify(ctx context.Context, token string) (u *Auth0User, early b
 		if !fits(k.jwk, h.Alg) {
 			continue
 		}
+		v := is.validators[h.Alg]
+		if expiredFor > 0 {
+			// The validator grants its leeway to exp, nbf and iat alike: one with
+			// expiredFor more accepts the expiry wanted, and nbf and iat are
+			// held to ClockSkew below.
+			if v, err = validator.New(keyFunc, validator.SignatureAlgorithm(h.Alg), is.iss, a.cfg.Audience,
+				validator.WithAllowedClockSkew(expiredFor+a.cfg.ClockSkew)); err != nil {
+				return nil, false, fmt.Errorf("%w: validator for %s: %w", ErrConfig, h.Alg, err)
+			}
+		}
 		// Keys sharing a kid are tried in turn; only a bad signature moves on.
-		res, err = is.validators[h.Alg].ValidateToken(context.WithValue(ctx, verifyKey{}, k.jwk), token)
+		res, err = v.ValidateToken(context.WithValue(ctx, verifyKey{}, k.jwk), token)
 		if err == nil {
 			used = k
 			break
@@ -270,6 +286,9 @@ func (a *Auth0) verify(ctx context.Context, token string) (u *Auth0User, early b
 	}
 	if strings.TrimSpace(rc.Subject) == "" { // a blank sub names nobody, like a missing one
 		return nil, false, unauthorized(ErrInvalidClaims, "invalid claims", errors.New("token has no sub"))
+	}
+	if latest := time.Now().Add(a.cfg.ClockSkew).Unix(); expiredFor > 0 && (rc.NotBefore > latest || rc.IssuedAt > latest) {
+		return nil, false, unauthorized(ErrNotYetValid, "token not valid yet", nil)
 	}
 	lo, hi, _ := payloadSpan(token) // a verified JWS has one
 	tc, err := decodeTokenClaims(token[lo:hi], a.claims)
