@@ -44,6 +44,8 @@ const (
 	DefaultCacheMaxEntries    = 100_000
 	DefaultCacheMaxBytes      = 64 << 20
 	DefaultCacheMaxTTL        = 5 * time.Minute
+	DefaultKeyFetchWait       = time.Second
+	DefaultMinRSAKeyBits      = 2048
 )
 
 // Config describes the Auth0 tenant and API a protected app trusts.
@@ -53,9 +55,16 @@ type Config struct {
 	// "https://tenant.eu.auth0.com/") or a base URL ("http://127.0.0.1:4000").
 	// Plain http is accepted only for loopback hosts.
 	Domain string
-	// Issuer overrides the expected `iss` claim exactly. By default it is the
-	// Domain's base URL with a trailing slash, as Auth0 issues it.
-	Issuer string
+	// Issuers lists the accepted `iss` values, matched exactly (default: the
+	// Domain's base URL with a trailing slash, as Auth0 issues it). List
+	// several to trust a custom domain beside the canonical one, or several
+	// tenants: each issuer has its own discovery (under the issuer URL) and
+	// key set, a token's `iss` picks the key set before any key is looked up,
+	// so one issuer's key never verifies another's token, and an `iss`
+	// outside the list is refused before any fetch. The first issuer is where
+	// the Swagger UI logs in (Endpoint). Each must be https, or http on a
+	// loopback host.
+	Issuers []string
 	// Audience lists the API identifiers accepted in `aud`; a token needs one of them.
 	Audience []string
 	// ClientID is the SPA client id used by the Swagger UI login.
@@ -97,6 +106,18 @@ type Config struct {
 	// KeyMinRefetch is the least time between two fetches of the key set, which
 	// bounds what a flood of tokens with unknown `kid`s can cost the tenant (default 5s).
 	KeyMinRefetch time.Duration
+	// KeyFetchWait is the longest a request waits for a key-set fetch in
+	// flight while no usable keys are held (default 1s); it is then answered
+	// 503 with Retry-After. Once a fetch has failed, requests that need a
+	// fetch do not wait at all (503 with no usable keys, 401 for a kid not
+	// among the keys held) while the next fetch runs in the background,
+	// KeyMinRefetch after the failure and twice as long after each further
+	// one, up to a minute. Tokens whose key is known never wait.
+	KeyFetchWait time.Duration
+	// MinRSAKeyBits is the smallest RSA key accepted from the JWKS (default
+	// and least 2048, what Auth0 signs with); smaller keys are skipped. It
+	// may be raised, never lowered.
+	MinRSAKeyBits int
 	// KeyMaxStale is how long known keys keep working while the tenant cannot be
 	// reached or answers garbage (default 12h). It must be longer than
 	// KeyRefreshInterval.
@@ -209,7 +230,7 @@ func validEnvName(name string) bool {
 func configFromLookup(get func(string) string) Config {
 	c := Config{
 		Domain:     strings.TrimSpace(get(envDomain)),
-		Issuer:     strings.TrimSpace(get(envIssuer)),
+		Issuers:    splitList(get(envIssuer)),
 		Audience:   splitList(get(envAudience)),
 		ClientID:   strings.TrimSpace(get(envClientID)),
 		EmailClaim: strings.TrimSpace(get(envEmailClaim)),
@@ -264,6 +285,7 @@ var ErrConfig = errors.New("auth0gin: invalid config")
 // neither the caller of New nor the caller of Auth0.Config can change what an
 // Auth0 accepts after the fact. Every slice or map field is copied here.
 func (c Config) clone() Config {
+	c.Issuers = slices.Clone(c.Issuers)
 	c.Audience = slices.Clone(c.Audience)
 	c.Algorithms = slices.Clone(c.Algorithms)
 	c.Scopes = maps.Clone(c.Scopes)
@@ -285,8 +307,8 @@ func (c Config) resolve() (Config, error) {
 		return c, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
 	c.Domain = base
-	if c.Issuer == "" {
-		c.Issuer = base
+	if err := c.resolveIssuers(); err != nil {
+		return c, err
 	}
 	if len(c.Audience) == 0 {
 		return bad("an audience (%s) is required: without one any API's token of the tenant would be accepted", envAudience)
@@ -295,8 +317,10 @@ func (c Config) resolve() (Config, error) {
 		if strings.TrimSpace(aud) == "" {
 			return bad("an empty audience would accept tokens with an empty aud")
 		}
-		if aud == c.Issuer+"userinfo" {
-			return bad("audience %q is the userinfo endpoint, which every token requested with openid carries", aud)
+		for _, iss := range c.Issuers {
+			if aud == discoveryBase(iss)+"userinfo" {
+				return bad("audience %q is the userinfo endpoint, which every token requested with openid carries", aud)
+			}
 		}
 	}
 	if len(c.Algorithms) == 0 {
@@ -319,6 +343,15 @@ func (c Config) resolve() (Config, error) {
 			return bad("JWKS URL %q must be https, or http on a loopback host, with no user or password", u.Redacted())
 		}
 	}
+	if c.MinRSAKeyBits == 0 {
+		c.MinRSAKeyBits = DefaultMinRSAKeyBits
+	}
+	if c.MinRSAKeyBits < DefaultMinRSAKeyBits {
+		return bad("MinRSAKeyBits %d is under %d: the floor may be raised, never lowered", c.MinRSAKeyBits, DefaultMinRSAKeyBits)
+	}
+	if c.KeyFetchWait < 0 {
+		return bad("durations must not be negative")
+	}
 	for _, d := range []*time.Duration{&c.ClockSkew, &c.KeyRefreshInterval, &c.KeyMinRefetch, &c.KeyMaxStale, &c.CacheMaxTTL} {
 		if *d < 0 {
 			return bad("durations must not be negative")
@@ -336,6 +369,7 @@ func (c Config) resolve() (Config, error) {
 	def(&c.KeyMinRefetch, DefaultKeyMinRefetch)
 	def(&c.KeyMaxStale, DefaultKeyMaxStale)
 	def(&c.CacheMaxTTL, DefaultCacheMaxTTL)
+	def(&c.KeyFetchWait, DefaultKeyFetchWait)
 	if c.KeyMaxStale <= c.KeyRefreshInterval {
 		// Keys would go stale before any background refresh, and requests
 		// with a known key would wait on a fetch.
@@ -364,6 +398,33 @@ func (c Config) resolve() (Config, error) {
 		c.Realm = c.Audience[0]
 	}
 	return c, nil
+}
+
+// resolveIssuers fills Issuers in (the Domain's base URL by default) and
+// checks each: an exact `iss` that is also where its discovery document
+// lives, so https, or http on a loopback host, without credentials.
+func (c *Config) resolveIssuers() error {
+	if len(c.Issuers) == 0 {
+		c.Issuers = []string{c.Domain}
+		return nil
+	}
+	c.Issuers = slices.Clone(c.Issuers)
+	for i, iss := range c.Issuers {
+		u, err := url.Parse(iss)
+		if err != nil {
+			return fmt.Errorf("%w: issuer %d does not parse as a URL", ErrConfig, i+1) // not echoed: it may hold a password
+		}
+		if !secureURL(u) || u.RawQuery != "" || u.Fragment != "" {
+			return fmt.Errorf("%w: issuer %q must be an https URL (plain http only for loopback hosts) with no user, password, query or fragment", ErrConfig, u.Redacted())
+		}
+		if slices.Contains(c.Issuers[:i], iss) {
+			return fmt.Errorf("%w: issuer %q is listed twice", ErrConfig, iss)
+		}
+	}
+	if c.JWKSURL != "" && len(c.Issuers) > 1 {
+		return fmt.Errorf("%w: JWKSURL names one key set, but %d issuers each have their own: leave it empty", ErrConfig, len(c.Issuers))
+	}
+	return nil
 }
 
 // secureURL reports whether u may reach the tenant (tenanturl.Secure): https,

@@ -14,9 +14,11 @@ func TestNewCopiesTheCallersConfig(t *testing.T) {
 	cfg := noCache(ti.config())
 	cfg.Audience = []string{testAudience}
 	cfg.Algorithms = []string{"RS256"}
+	cfg.Issuers = []string{ti.iss()}
 	cfg.Scopes = map[string]string{"read:messages": "Read messages"}
 	a := mustNew(t, cfg)
 
+	cfg.Issuers[0] = "https://attacker.example/"
 	cfg.Audience[0] = "https://attacker.example/api"
 	cfg.Algorithms[0] = "ES256"
 	cfg.Scopes["delete:everything"] = "added after New"
@@ -43,6 +45,7 @@ func TestConfigReturnsACopy(t *testing.T) {
 	a := mustNew(t, cfg)
 
 	out := a.Config()
+	out.Issuers[0] = "https://attacker.example/"
 	out.Audience[0] = "https://attacker.example/api"
 	out.Algorithms[0] = "ES256"
 	out.Scopes["delete:everything"] = "added through Config()"
@@ -54,7 +57,7 @@ func TestConfigReturnsACopy(t *testing.T) {
 		t.Error("a scope added to the map Config() returned was accepted at route registration")
 	}
 	again := a.Config()
-	if again.Audience[0] != testAudience || again.Algorithms[0] != "RS256" || len(again.Scopes) != 1 {
+	if again.Audience[0] != testAudience || again.Algorithms[0] != "RS256" || len(again.Scopes) != 1 || again.Issuers[0] != ti.iss() {
 		t.Errorf("Config() after changing an earlier copy: %v %v %v", again.Audience, again.Algorithms, again.Scopes)
 	}
 }

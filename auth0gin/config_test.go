@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -29,8 +30,8 @@ func TestDomain(t *testing.T) {
 			t.Errorf("Domain %q: %v", in, err)
 			continue
 		}
-		if c := a.Config(); c.Domain != want || c.Issuer != want {
-			t.Errorf("Domain %q: Domain %q, Issuer %q; want %q", in, c.Domain, c.Issuer, want)
+		if c := a.Config(); c.Domain != want || len(c.Issuers) != 1 || c.Issuers[0] != want {
+			t.Errorf("Domain %q: Domain %q, Issuers %q; want %q", in, c.Domain, c.Issuers, want)
 		}
 	}
 	for _, bad := range []string{"", "http://tenant.auth0.com", "http://10.0.0.1:4000", "ftp://x", "https://u:p@x", "https://x/?q=1", "https://"} {
@@ -93,7 +94,7 @@ func TestFromEnvReadsDotEnv(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := a.Config()
-	if c.Issuer != "https://tenant.us.auth0.com/" || len(c.Audience) != 2 || c.Audience[1] != "https://b" ||
+	if !slices.Equal(c.Issuers, []string{"https://tenant.us.auth0.com/"}) || len(c.Audience) != 2 || c.Audience[1] != "https://b" ||
 		c.ClientID != "from-the-environment" || c.EmailClaim != "https://example.com/email" ||
 		c.ScopeSource != auth0gin.PermissionsClaimOnly || c.ClockSkew.Seconds() != 30 {
 		t.Errorf("config = %+v", c)
@@ -116,7 +117,7 @@ func TestFromEnvBadValueFailsInNew(t *testing.T) {
 func TestIssuerOverride(t *testing.T) {
 	ti := newTestIssuer(t)
 	cfg := ti.config()
-	cfg.Issuer = ti.srv.URL // an issuer that omits the trailing slash
+	cfg.Issuers = []string{ti.srv.URL} // an issuer that omits the trailing slash
 	a := mustNew(t, cfg)
 	if _, err := a.Verify(t.Context(), ti.token(t, map[string]any{"iss": ti.srv.URL})); err != nil {
 		t.Fatal(err)
@@ -163,7 +164,7 @@ func TestConfigRejectsDangerousValues(t *testing.T) {
 		}
 	}
 	a := mustNew(t, auth0gin.Config{Domain: "My-Tenant.EU.Auth0.com", Audience: []string{"https://api"}})
-	if got := a.Config().Issuer; got != "https://my-tenant.eu.auth0.com/" {
+	if got := a.Config().Issuers[0]; got != "https://my-tenant.eu.auth0.com/" {
 		t.Errorf("issuer %q: Auth0 issues with the lower-case host", got)
 	}
 }

@@ -20,9 +20,12 @@ var (
 	ErrTokenTooLarge = errors.New("auth0gin: token too large")
 	// ErrAlgorithm: the token's `alg` is not one of Config.Algorithms.
 	ErrAlgorithm = errors.New("auth0gin: signing algorithm not allowed")
-	// ErrUnknownKey: no key of the tenant has the token's `kid`.
+	// ErrUnknownKey: no usable key of the token's issuer has the token's `kid`.
 	ErrUnknownKey = errors.New("auth0gin: unknown signing key")
-	// ErrKeysUnavailable: the tenant's keys could not be fetched.
+	// ErrKeysUnavailable: no usable key of the token's issuer could be had
+	// (the tenant unreachable or not answering since start-up, or keys older
+	// than KeyMaxStale). It is answered 503 with Retry-After, and the error
+	// matches ErrUnavailable too: the token may be fine.
 	ErrKeysUnavailable = errors.New("auth0gin: signing keys unavailable")
 	// ErrInvalidSignature: the signature does not verify.
 	ErrInvalidSignature = errors.New("auth0gin: invalid signature")
@@ -32,7 +35,7 @@ var (
 	ErrNotYetValid = errors.New("auth0gin: token not valid yet")
 	// ErrMissingExpiry: the token has no `exp`.
 	ErrMissingExpiry = errors.New("auth0gin: token has no exp")
-	// ErrIssuer: `iss` is not the configured issuer.
+	// ErrIssuer: `iss` is not one of Config.Issuers.
 	ErrIssuer = errors.New("auth0gin: wrong issuer")
 	// ErrAudience: `aud` holds none of the configured audiences.
 	ErrAudience = errors.New("auth0gin: wrong audience")

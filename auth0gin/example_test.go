@@ -82,10 +82,10 @@ func ExampleFromEnv() {
 	defer os.Unsetenv("AUTH0_API_AUDIENCE")
 
 	auth := auth0gin.MustNew(auth0gin.FromEnv()) // reads .env too, when present
-	fmt.Println(auth.Config().Issuer)
+	fmt.Println(auth.Config().Issuers)
 	fmt.Println(auth.Endpoint("authorize"))
 	// Output:
-	// https://tenant.eu.auth0.com/
+	// [https://tenant.eu.auth0.com/]
 	// https://tenant.eu.auth0.com/authorize
 }
 

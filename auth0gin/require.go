@@ -174,22 +174,3 @@ func bearer(h http.Header) (string, *AuthError) {
 	}
 	return token, nil
 }
-
-// b64token is the character set of RFC 6750's b64token.
-var b64token = func() (set [256]bool) {
-	for _, c := range []byte("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~+/=") {
-		set[c] = true
-	}
-	return set
-}()
-
-// wellFormed reports whether token holds only b64token characters. Verify
-// checks it on cache misses only: a cached token was verified already.
-func wellFormed(token string) bool {
-	for i := 0; i < len(token); i++ {
-		if !b64token[token[i]] {
-			return false
-		}
-	}
-	return true
-}

@@ -52,6 +52,10 @@ type Auth0User struct {
 	// verifiedAt is when the token was last verified in full (unix
 	// nanoseconds), for CacheMaxTTL.
 	verifiedAt int64
+	// keyThumb is the RFC 7638 SHA-256 thumbprint (raw bytes) of the key
+	// that verified the token: a cached verdict counts only while that very
+	// key, not merely its kid, is published by the token's issuer.
+	keyThumb string
 }
 
 // IsM2M reports whether the token was issued to a machine through the client

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"reflect"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/auth0gin/auth0gin/auth0gin"
@@ -56,22 +57,33 @@ func TestCachedUserIsNotShared(t *testing.T) {
 	}
 }
 
-// A key the tenant revokes takes its cached tokens with it at the next
-// refresh, not CacheMaxTTL later.
-func TestRevokedKeyEndsCachedTokens(t *testing.T) {
-	ti := newTestIssuer(t)
-	a := mustNew(t, ti.config())
+// verifiedThenRevoked verifies (and so caches) a token of a newly published
+// key with an Auth0 built from cfg inside the bubble, then stops publishing
+// the key.
+func verifiedThenRevoked(t *testing.T, ti *testIssuer, cfg auth0gin.Config) (*auth0gin.Auth0, string) {
+	t.Helper()
+	a := mustNew(t, ti.inBubble(cfg))
 	kid := ti.addKey(t)
 	tok := ti.sign(t, kid, nil)
 	if _, err := a.Verify(t.Context(), tok); err != nil {
 		t.Fatal(err)
 	}
 	ti.removeKey(kid)
-	time.Sleep(5 * time.Millisecond)                         // past KeyMinRefetch
-	_, _ = a.Verify(t.Context(), ti.sign(t, "unknown", nil)) // triggers a refetch
-	if _, err := a.Verify(t.Context(), tok); !errors.Is(err, auth0gin.ErrUnknownKey) {
-		t.Fatalf("cached token of a revoked key: %v", err)
-	}
+	return a, tok
+}
+
+// A key the tenant revokes takes its cached tokens with it at the next
+// refresh, not CacheMaxTTL later.
+func TestRevokedKeyEndsCachedTokens(t *testing.T) {
+	ti := newTestIssuer(t)
+	synctest.Test(t, func(t *testing.T) {
+		a, tok := verifiedThenRevoked(t, ti, ti.config())
+		time.Sleep(2 * time.Millisecond)                         // past KeyMinRefetch
+		_, _ = a.Verify(t.Context(), ti.sign(t, "unknown", nil)) // triggers a refetch
+		if _, err := a.Verify(t.Context(), tok); !errors.Is(err, auth0gin.ErrUnknownKey) {
+			t.Fatalf("cached token of a revoked key: %v", err)
+		}
+	})
 }
 
 func TestMemoryCacheZeroBoundsMeanDefaults(t *testing.T) {
@@ -118,23 +130,19 @@ func TestCachedUserEqualsVerified(t *testing.T) {
 // revokes is refused after a background refresh, with no cache miss needed.
 func TestHitsAloneRefreshKeys(t *testing.T) {
 	ti := newTestIssuer(t)
-	cfg := ti.config()
-	cfg.KeyRefreshInterval = time.Millisecond
-	a := mustNew(t, cfg)
-	kid := ti.addKey(t)
-	tok := ti.sign(t, kid, nil)
-	if _, err := a.Verify(t.Context(), tok); err != nil {
-		t.Fatal(err)
-	}
-	ti.removeKey(kid)
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
-		if _, err := a.Verify(t.Context(), tok); errors.Is(err, auth0gin.ErrUnknownKey) {
-			return
+	synctest.Test(t, func(t *testing.T) {
+		cfg := ti.config()
+		cfg.KeyRefreshInterval = time.Millisecond
+		a, tok := verifiedThenRevoked(t, ti, cfg)
+		time.Sleep(2 * time.Millisecond) // past KeyRefreshInterval and KeyMinRefetch
+		if _, err := a.Verify(t.Context(), tok); err != nil {
+			t.Fatalf("the hit that starts the refresh is served from the keys held: %v", err)
 		}
-		if time.Now().After(deadline) { // a liveness guard, not a timing assert
-			t.Fatal("a revoked key's token stayed trusted while served from the cache")
+		synctest.Wait() // the background refresh has stored the new set
+		if _, err := a.Verify(t.Context(), tok); !errors.Is(err, auth0gin.ErrUnknownKey) {
+			t.Fatalf("a revoked key's token stayed trusted while served from the cache: %v", err)
 		}
-	}
+	})
 }
 
 // A configured claim name may hold any character a JSON name can: Actions set

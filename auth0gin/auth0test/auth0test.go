@@ -142,13 +142,23 @@ func NewTenant(t testing.TB, opts ...Option) *Tenant {
 
 // Config returns a core configuration trusting this tenant: its domain, the
 // first API as audience with its scopes, the SPA client and the custom email
-// and roles claims.
-func (tt *Tenant) Config() auth0gin.Config {
+// and roles claims. With other tenants it trusts their issuers too (each with
+// its own key set), this tenant's first:
+//
+//	a, b := auth0test.NewTenant(t), auth0test.NewTenant(t)
+//	auth := auth0gin.MustNew(a.Config(b)) // tokens of a and of b
+func (tt *Tenant) Config(also ...*Tenant) auth0gin.Config {
 	c := auth0gin.Config{
 		Domain:     strings.TrimSuffix(tt.URL, "/"),
 		ClientID:   devtenant.DefaultSPAClientID,
 		EmailClaim: devtenant.EmailClaim,
 		RolesClaim: devtenant.RolesClaim,
+	}
+	if len(also) > 0 {
+		c.Issuers = []string{tt.URL}
+		for _, o := range also {
+			c.Issuers = append(c.Issuers, o.URL)
+		}
 	}
 	if len(tt.cfg.APIs) > 0 {
 		api := tt.cfg.APIs[0]

@@ -103,7 +103,7 @@ func TestChildServer(t *testing.T) {
 // a server in this process and to a child process) and 10,000 Verify calls
 // (in-process) carrying a new kid at once.
 func TestFaults(t *testing.T) {
-	fp := faultPlan{concurrency: 8, phase: 250 * time.Millisecond, flood: 700 * time.Millisecond, stormN: 10_000, stormConns: 500, childConns: 1000}
+	fp := faultPlan{concurrency: 8, phase: 250 * time.Millisecond, flood: 700 * time.Millisecond, stormN: 10_000, stormConns: 500, childConns: 1000, holeTimeout: 1500 * time.Millisecond}
 	results, err := faultScenarios(t.Context(), fp, false, quiet())
 	if err != nil {
 		t.Fatal(err)

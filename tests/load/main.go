@@ -120,12 +120,15 @@ type faultPlan struct {
 	stormN      int           // requests (and Verify calls) carrying the new kid
 	stormConns  int           // connections at once for the in-process storm
 	childConns  int           // connections at once for the child-process storm; 0: none
+	holeTimeout time.Duration // the HTTP client timeout against the black-hole tenant
+	holeP99     time.Duration // the p99 target there; 0: not checked
 }
 
 func runFaults(ctx context.Context, p plan, log *slog.Logger) ([]faultResult, error) {
-	fp := faultPlan{concurrency: 16, phase: 300 * time.Millisecond, flood: time.Second, stormN: 2000, stormConns: 500}
+	fp := faultPlan{concurrency: 16, phase: 300 * time.Millisecond, flood: time.Second, stormN: 2000, stormConns: 500, holeTimeout: 2 * time.Second, holeP99: blackHoleP99}
 	if p.rounds > 1 { // the full run
-		fp = faultPlan{concurrency: 32, phase: 500 * time.Millisecond, flood: 2 * time.Second, stormN: 10_000, stormConns: 1000, childConns: 10_000}
+		fp = faultPlan{concurrency: 32, phase: 500 * time.Millisecond, flood: 2 * time.Second, stormN: 10_000, stormConns: 1000, childConns: 10_000,
+			holeTimeout: 10 * time.Second, holeP99: blackHoleP99} // the default client timeout
 	}
 	return faultScenarios(ctx, fp, p.pin, log)
 }
@@ -157,6 +160,14 @@ func faultScenarios(ctx context.Context, fp faultPlan, pin bool, log *slog.Logge
 			return nil, err
 		}
 		if err := add(k.randomKidFlood(ctx, v, fp.flood)); err != nil {
+			return nil, err
+		}
+	}
+	if err := add(k.blackHoleTenant(ctx, cached, fp.holeTimeout, 2*fp.flood, fp.holeP99)); err != nil {
+		return nil, err
+	}
+	for _, v := range []variant{cached, nocache} {
+		if err := add(k.otherIssuerDown(ctx, v, fp.flood)); err != nil {
 			return nil, err
 		}
 	}
