@@ -84,7 +84,7 @@ func public(c *gin.Context) {
 // private godoc
 //
 //	@Summary		A route for any valid access token
-//	@Description	Answers 401 with a WWW-Authenticate challenge when the token is missing or invalid.
+//	@Description	Answers 401 with a WWW-Authenticate challenge when the token is missing or invalid. The session cookie from POST /auth/session works too, instead of the token (Swagger 2.0 cannot describe a cookie scheme).
 //	@Tags			messages
 //	@Produce		json
 //	@Success		200	{object}	PrivateMessage
@@ -100,7 +100,7 @@ func private(c *gin.Context) {
 // scoped godoc
 //
 //	@Summary		A route that needs the read:messages scope
-//	@Description	Answers 401 without a valid token and 403 (error="insufficient_scope") when the token lacks a scope the route requires (see its lock) in its scope or permissions.
+//	@Description	Answers 401 without a valid token and 403 (error="insufficient_scope") when the token lacks a scope the route requires (see its lock) in its scope or permissions. The session cookie from POST /auth/session works too, instead of the token, with the permissions the token had at login (Swagger 2.0 cannot describe a cookie scheme).
 //	@Tags			messages
 //	@Produce		json
 //	@Success		200	{object}	PrivateMessage

@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/http"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -193,5 +194,36 @@ func TestPairedRatio(t *testing.T) {
 	}
 	if got := rep.ratio(hot, cached, byHand); got != 0 {
 		t.Errorf("no cells: %v", got)
+	}
+}
+
+// TestSessions runs the session measurements small, in-process, on SQLite in
+// memory and in a file, and checks correctness only: every login and every
+// request answered 2xx, one verification per login, a first request read
+// from the store.
+func TestSessions(t *testing.T) {
+	dir := t.TempDir()
+	sp := sessionPlan{concurrency: 4, rounds: 1, duration: 200 * time.Millisecond, warm: 50 * time.Millisecond, sessions: 40,
+		stores: sessionStores(dir)[:2], dir: dir}
+	rep, err := measureSessions(t.Context(), sp, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range rep.problems {
+		t.Error(s)
+	}
+	for _, v := range hotVariants {
+		if m := rep.hot[v].median(); m.requests == 0 {
+			t.Errorf("hot %s: no request answered", v)
+		}
+	}
+	for _, s := range rep.stores {
+		if s.verifications != 1 || s.writes != 2 || s.first.requests != int64(sp.sessions) || s.firstReads != 2 {
+			t.Errorf("%s: %.2f verifications and %.2f writes per login, %d first requests with %.2f reads each",
+				s.store, s.verifications, s.writes, s.first.requests, s.firstReads)
+		}
+	}
+	if md := renderSessions(rep); !strings.Contains(md, "bare Gin") {
+		t.Errorf("report:\n%s", md)
 	}
 }

@@ -43,6 +43,7 @@ func cli(log *slog.Logger) error {
 	out := flag.String("out", "", "write the Markdown report here (default: standard output)")
 	pin := flag.Bool("pin", true, "pin the server to CPU 0 and the load generator to CPU 1 with taskset")
 	prof := flag.String("profile", "", "save a server CPU profile of every measurement in this directory")
+	sessionsOnly := flag.Bool("sessions", false, "only the session measurements (package session), as a Markdown section")
 	refreshOnly := flag.Bool("refresh", false, "measure only the password-login refresh endpoint and print its section")
 	flag.Parse()
 
@@ -70,19 +71,38 @@ func cli(log *slog.Logger) error {
 		_, err = os.Stdout.WriteString(md)
 		return err
 	}
-	rep, err := measure(ctx, p, log)
+	sp, err := newSessionPlan(p)
 	if err != nil {
 		return err
 	}
-	faults, err := runFaults(ctx, p, log)
-	if err != nil {
-		return err
+	defer os.RemoveAll(sp.dir)
+	var md string
+	problems := 0
+	if *sessionsOnly {
+		srep, err := measureSessions(ctx, sp, log)
+		if err != nil {
+			return err
+		}
+		md, problems = renderSessions(srep), len(srep.problems)
+	} else {
+		rep, err := measure(ctx, p, log)
+		if err != nil {
+			return err
+		}
+		faults, err := runFaults(ctx, p, log)
+		if err != nil {
+			return err
+		}
+		lr, err := refreshReport(ctx, *full, log)
+		if err != nil {
+			return err
+		}
+		srep, err := measureSessions(ctx, sp, log)
+		if err != nil {
+			return err
+		}
+		md, problems = render(rep, faults)+lr+renderSessions(srep), len(rep.problems)+len(srep.problems)
 	}
-	lr, err := refreshReport(ctx, *full, log)
-	if err != nil {
-		return err
-	}
-	md := render(rep, faults) + lr
 	if *out == "" {
 		_, err = os.Stdout.WriteString(md)
 		return err
@@ -90,7 +110,7 @@ func cli(log *slog.Logger) error {
 	if err := os.WriteFile(*out, []byte(md), 0o644); err != nil {
 		return fmt.Errorf("writing report: %w", err)
 	}
-	log.Info("report written", "path", *out, "problems", len(rep.problems))
+	log.Info("report written", "path", *out, "problems", problems)
 	return nil
 }
 
