@@ -49,7 +49,7 @@ const docTemplate = `{
         },
         "/api/private": {
             "get": {
-                "description": "Answers 401 with a WWW-Authenticate challenge when the token is missing or invalid.",
+                "description": "Answers 401 with a WWW-Authenticate challenge when the token is missing or invalid. The session cookie from POST /auth/session works too, instead of the token (Swagger 2.0 cannot describe a cookie scheme).",
                 "produces": [
                     "application/json"
                 ],
@@ -75,7 +75,7 @@ const docTemplate = `{
         },
         "/api/private-scoped": {
             "get": {
-                "description": "Answers 401 without a valid token and 403 (error=\"insufficient_scope\") when the token lacks a scope the route requires (see its lock) in its scope or permissions.",
+                "description": "Answers 401 without a valid token and 403 (error=\"insufficient_scope\") when the token lacks a scope the route requires (see its lock) in its scope or permissions. The session cookie from POST /auth/session works too, instead of the token, with the permissions the token had at login (Swagger 2.0 cannot describe a cookie scheme).",
                 "produces": [
                     "application/json"
                 ],
@@ -189,6 +189,64 @@ const docTemplate = `{
                 }
             }
         },
+        "/auth/logout": {
+            "post": {
+                "description": "Ends the cookie's session on every instance and clears the cookie, and, with a Bearer token from POST /auth/login (expired or not), revokes the refresh token held for it: 204, also when there was nothing to end.",
+                "tags": [
+                    "session"
+                ],
+                "summary": "End the session",
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "403": {
+                        "description": "csrf_rejected",
+                        "schema": {
+                            "$ref": "#/definitions/auth0gin.ErrorBody"
+                        }
+                    },
+                    "503": {
+                        "description": "Session store unavailable; retry after Retry-After",
+                        "schema": {
+                            "$ref": "#/definitions/auth0gin.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/auth/ping": {
+            "post": {
+                "description": "With the session cookie: 204, and the inactive deadline moves on. A cross-origin browser request from an untrusted origin is 403 csrf_rejected.",
+                "tags": [
+                    "session"
+                ],
+                "summary": "Keep the session alive",
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "No, unknown or expired session cookie",
+                        "schema": {
+                            "$ref": "#/definitions/auth0gin.ErrorBody"
+                        }
+                    },
+                    "403": {
+                        "description": "csrf_rejected",
+                        "schema": {
+                            "$ref": "#/definitions/auth0gin.ErrorBody"
+                        }
+                    },
+                    "503": {
+                        "description": "Session store unavailable; retry after Retry-After",
+                        "schema": {
+                            "$ref": "#/definitions/auth0gin.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/auth/refresh": {
             "post": {
                 "security": [
@@ -224,6 +282,58 @@ const docTemplate = `{
                         "description": "Auth0 or the store unavailable; the refresh token is kept, retry after Retry-After",
                         "schema": {
                             "$ref": "#/definitions/LoginError"
+                        }
+                    }
+                }
+            }
+        },
+        "/auth/session": {
+            "post": {
+                "security": [
+                    {
+                        "Auth0ImplicitBearer": []
+                    },
+                    {
+                        "Auth0PKCE": []
+                    }
+                ],
+                "description": "Verifies the Bearer token and answers Set-Cookie with an HttpOnly session cookie (never the secret in the body). Every protected route then accepts the cookie instead of the token. Limited per client IP (429 with Retry-After).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "session"
+                ],
+                "summary": "Trade an access token for a session cookie",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/session.Info"
+                        },
+                        "headers": {
+                            "Set-Cookie": {
+                                "type": "string",
+                                "description": "auth0gin_session=…; Path=/; HttpOnly; SameSite=Lax[; Secure]"
+                            }
+                        }
+                    },
+                    "401": {
+                        "description": "Missing or invalid token",
+                        "schema": {
+                            "$ref": "#/definitions/auth0gin.ErrorBody"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many logins from this address",
+                        "schema": {
+                            "$ref": "#/definitions/auth0gin.ErrorBody"
+                        }
+                    },
+                    "503": {
+                        "description": "Session store unavailable; retry after Retry-After",
+                        "schema": {
+                            "$ref": "#/definitions/auth0gin.ErrorBody"
                         }
                     }
                 }
@@ -459,6 +569,63 @@ const docTemplate = `{
                         "read:messages",
                         "write:messages"
                     ]
+                }
+            }
+        },
+        "auth0gin.ErrorBody": {
+            "type": "object",
+            "properties": {
+                "error": {
+                    "description": "the RFC 6750 code, or \"unauthorized\" when no token was sent",
+                    "type": "string"
+                },
+                "error_description": {
+                    "description": "AuthError.Description",
+                    "type": "string"
+                },
+                "scope": {
+                    "description": "the sufficient scopes of a 403, space-separated",
+                    "type": "string"
+                }
+            }
+        },
+        "session.Info": {
+            "type": "object",
+            "properties": {
+                "domain": {
+                    "description": "Domain is the cookie's Domain; empty for a host-only cookie.",
+                    "type": "string",
+                    "example": ""
+                },
+                "expires_at": {
+                    "description": "ExpiresAt is the end of the session's maximum lifetime (RFC 3339).",
+                    "type": "string",
+                    "example": "2026-12-28T03:55:00Z"
+                },
+                "http_only": {
+                    "description": "HTTPOnly is always true: scripts cannot read the cookie.",
+                    "type": "boolean",
+                    "example": true
+                },
+                "idle_timeout_s": {
+                    "description": "IdleTimeoutS is how many seconds without a request end the session.",
+                    "type": "integer",
+                    "example": 3600
+                },
+                "name": {
+                    "description": "Name is the cookie's name.",
+                    "type": "string",
+                    "example": "auth0gin_session"
+                },
+                "path": {
+                    "description": "Path is the cookie's Path.",
+                    "type": "string",
+                    "example": "/"
+                },
+                "secure": {
+                    "description": "Secure reports whether the cookie is sent over https only.",
+                    "type": "boolean",
+                    "example": true
                 }
             }
         }

@@ -11,7 +11,7 @@
 // With AUTH0_ENV set (AUTH0_ENV=int go run ./example), it reads .env.int and
 // then .env: one file per tenant, dev / int / prod (see .env.example).
 //
-//go:generate go tool swag init --quiet -g main.go -d . -o ../docs
+//go:generate go tool swag init --quiet -g main.go -d .,../auth0gin --exclude ../auth0gin/devtenant,../auth0gin/auth0test,../auth0gin/swagger -o ../docs
 package main
 
 import (
