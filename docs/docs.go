@@ -203,13 +203,13 @@ const docTemplate = `{
                     "403": {
                         "description": "csrf_rejected",
                         "schema": {
-                            "$ref": "#/definitions/auth0gin.ErrorBody"
+                            "$ref": "#/definitions/RequestError"
                         }
                     },
                     "503": {
                         "description": "Session store unavailable; retry after Retry-After",
                         "schema": {
-                            "$ref": "#/definitions/auth0gin.ErrorBody"
+                            "$ref": "#/definitions/UnavailableError"
                         }
                     }
                 }
@@ -229,19 +229,19 @@ const docTemplate = `{
                     "401": {
                         "description": "No, unknown or expired session cookie",
                         "schema": {
-                            "$ref": "#/definitions/auth0gin.ErrorBody"
+                            "$ref": "#/definitions/TokenError"
                         }
                     },
                     "403": {
                         "description": "csrf_rejected",
                         "schema": {
-                            "$ref": "#/definitions/auth0gin.ErrorBody"
+                            "$ref": "#/definitions/RequestError"
                         }
                     },
                     "503": {
                         "description": "Session store unavailable; retry after Retry-After",
                         "schema": {
-                            "$ref": "#/definitions/auth0gin.ErrorBody"
+                            "$ref": "#/definitions/UnavailableError"
                         }
                     }
                 }
@@ -309,7 +309,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/session.Info"
+                            "$ref": "#/definitions/SessionInfo"
                         },
                         "headers": {
                             "Set-Cookie": {
@@ -321,19 +321,19 @@ const docTemplate = `{
                     "401": {
                         "description": "Missing or invalid token",
                         "schema": {
-                            "$ref": "#/definitions/auth0gin.ErrorBody"
+                            "$ref": "#/definitions/TokenError"
                         }
                     },
                     "429": {
                         "description": "Too many logins from this address",
                         "schema": {
-                            "$ref": "#/definitions/auth0gin.ErrorBody"
+                            "$ref": "#/definitions/RequestError"
                         }
                     },
                     "503": {
                         "description": "Session store unavailable; retry after Retry-After",
                         "schema": {
-                            "$ref": "#/definitions/auth0gin.ErrorBody"
+                            "$ref": "#/definitions/UnavailableError"
                         }
                     }
                 }
@@ -490,6 +490,21 @@ const docTemplate = `{
                 }
             }
         },
+        "RequestError": {
+            "type": "object",
+            "properties": {
+                "error": {
+                    "description": "The error code.",
+                    "type": "string",
+                    "example": "csrf_rejected"
+                },
+                "error_description": {
+                    "description": "Why the request was refused.",
+                    "type": "string",
+                    "example": "cross-origin request refused"
+                }
+            }
+        },
         "ScopeError": {
             "type": "object",
             "properties": {
@@ -507,6 +522,46 @@ const docTemplate = `{
                     "description": "The scopes that would have been sufficient, space-separated.",
                     "type": "string",
                     "example": "read:messages"
+                }
+            }
+        },
+        "SessionInfo": {
+            "type": "object",
+            "properties": {
+                "domain": {
+                    "description": "Domain is the cookie's Domain; empty for a host-only cookie.",
+                    "type": "string",
+                    "example": ""
+                },
+                "expires_at": {
+                    "description": "ExpiresAt is the end of the session's maximum lifetime (RFC 3339).",
+                    "type": "string",
+                    "example": "2026-12-28T03:55:00Z"
+                },
+                "http_only": {
+                    "description": "HTTPOnly is always true: scripts cannot read the cookie.",
+                    "type": "boolean",
+                    "example": true
+                },
+                "idle_timeout_s": {
+                    "description": "IdleTimeoutS is how many seconds without a request end the session.",
+                    "type": "integer",
+                    "example": 3600
+                },
+                "name": {
+                    "description": "Name is the cookie's name.",
+                    "type": "string",
+                    "example": "auth0gin_session"
+                },
+                "path": {
+                    "description": "Path is the cookie's Path.",
+                    "type": "string",
+                    "example": "/"
+                },
+                "secure": {
+                    "description": "Secure reports whether the cookie is sent over https only.",
+                    "type": "boolean",
+                    "example": true
                 }
             }
         },
@@ -569,63 +624,6 @@ const docTemplate = `{
                         "read:messages",
                         "write:messages"
                     ]
-                }
-            }
-        },
-        "auth0gin.ErrorBody": {
-            "type": "object",
-            "properties": {
-                "error": {
-                    "description": "the RFC 6750 code, or \"unauthorized\" when no token was sent",
-                    "type": "string"
-                },
-                "error_description": {
-                    "description": "AuthError.Description",
-                    "type": "string"
-                },
-                "scope": {
-                    "description": "the sufficient scopes of a 403, space-separated",
-                    "type": "string"
-                }
-            }
-        },
-        "session.Info": {
-            "type": "object",
-            "properties": {
-                "domain": {
-                    "description": "Domain is the cookie's Domain; empty for a host-only cookie.",
-                    "type": "string",
-                    "example": ""
-                },
-                "expires_at": {
-                    "description": "ExpiresAt is the end of the session's maximum lifetime (RFC 3339).",
-                    "type": "string",
-                    "example": "2026-12-28T03:55:00Z"
-                },
-                "http_only": {
-                    "description": "HTTPOnly is always true: scripts cannot read the cookie.",
-                    "type": "boolean",
-                    "example": true
-                },
-                "idle_timeout_s": {
-                    "description": "IdleTimeoutS is how many seconds without a request end the session.",
-                    "type": "integer",
-                    "example": 3600
-                },
-                "name": {
-                    "description": "Name is the cookie's name.",
-                    "type": "string",
-                    "example": "auth0gin_session"
-                },
-                "path": {
-                    "description": "Path is the cookie's Path.",
-                    "type": "string",
-                    "example": "/"
-                },
-                "secure": {
-                    "description": "Secure reports whether the cookie is sent over https only.",
-                    "type": "boolean",
-                    "example": true
                 }
             }
         }

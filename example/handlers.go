@@ -66,6 +66,16 @@ type ScopeError struct {
 	Scope string `json:"scope" example:"read:messages"`
 } //	@name	ScopeError
 
+// RequestError is the body of any other refusal (403 csrf_rejected, 429
+// too many logins, ...): an error code and a description. It has the shape of
+// auth0gin.ErrorBody.
+type RequestError struct {
+	// The error code.
+	Error string `json:"error" example:"csrf_rejected"`
+	// Why the request was refused.
+	Description string `json:"error_description,omitempty" example:"cross-origin request refused"`
+} //	@name	RequestError
+
 func userOf(u *auth0gin.Auth0User) User {
 	return User{ID: u.ID, Permissions: u.Permissions, Email: u.Email}
 }
