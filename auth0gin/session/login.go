@@ -31,7 +31,7 @@ type Info struct {
 	ExpiresAt time.Time `json:"expires_at" example:"2026-12-28T03:55:00Z"`
 	// IdleTimeoutS is how many seconds without a request end the session.
 	IdleTimeoutS int64 `json:"idle_timeout_s" example:"3600"`
-}
+} //	@name	SessionInfo
 
 // ErrLoginRefused: the OnLogin hook refused the login.
 var ErrLoginRefused = errors.New("session: login refused")

@@ -25,7 +25,9 @@ func quiet() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
 // TestLoad runs every variant under every workload, small and in-process,
 // and checks correctness only: every valid token answered 2xx, exactly one
-// JWKS fetch per server (none for bare Gin), a flood answered 2xx. It never
+// JWKS fetch per auth0gin server (none for bare Gin, at least one for the
+// hand-wired baseline, whose count is go-jwt-middleware's business), a flood
+// answered 2xx. It never
 // asserts on timing or throughput.
 func TestLoad(t *testing.T) {
 	p := plan{
@@ -113,6 +115,25 @@ func TestFaults(t *testing.T) {
 		}
 		if err := r.check(); err != nil {
 			t.Errorf("%s (%s): %v [%s]", r.name, r.variant, err, r.note)
+		}
+	}
+}
+
+// TestFetchProblem pins who is held to an exact fetch count: auth0gin's
+// variants, not the hand-wired baseline.
+func TestFetchProblem(t *testing.T) {
+	for _, c := range []struct {
+		v    variant
+		n    int64
+		fail bool
+	}{
+		{bareGin, 0, false}, {bareGin, 1, true},
+		{cached, 1, false}, {cached, 2, true}, {cached, 0, true},
+		{nocache, 1, false}, {nocache, 2, true},
+		{byHand, 1, false}, {byHand, 2, false}, {byHand, 0, true},
+	} {
+		if got := fetchProblem(c.v, c.n) != ""; got != c.fail {
+			t.Errorf("fetchProblem(%s, %d) reports a problem: %v, want %v", c.v, c.n, got, c.fail)
 		}
 	}
 }
