@@ -152,17 +152,7 @@ func TestLogoutEverywhereTwoInstances(t *testing.T) {
 				if r := b.do("GET", "/api/private", cookieH(c)); r.code != 401 {
 					t.Errorf("B answers %d for an ended session", r.code)
 				}
-				deadline := time.Now().Add(100 * time.Millisecond)
-				for {
-					r := a.do("GET", "/api/private", cookieH(c))
-					if r.code == 401 {
-						break
-					}
-					if time.Now().After(deadline) {
-						t.Fatalf("instance A still answers %d 100ms after the logout everywhere on B", r.code)
-					}
-					time.Sleep(5 * time.Millisecond)
-				}
+				refusedWithin100ms(t, a, c, "instance A, after the logout everywhere on B")
 			}
 			for _, e := range []*env{a, b} {
 				if r := e.do("GET", "/api/private", cookieH(bob)); r.code != 200 {
@@ -179,23 +169,21 @@ func TestLogoutEverywhereTwoInstances(t *testing.T) {
 	}
 }
 
-// epochStall holds the first read of a user's epoch, after it has read the
-// value, until released: a login caught between its epoch read and its
-// record write.
-type epochStall struct {
-	store.Store
-	armed   atomic.Bool
-	read    chan struct{}
-	release chan struct{}
-}
-
-func (s *epochStall) Get(ctx context.Context, k string) ([]byte, error) {
-	v, err := s.Store.Get(ctx, k)
-	if strings.Contains(k, "user-epoch:") && s.armed.CompareAndSwap(true, false) {
-		close(s.read)
-		<-s.release
+// refusedWithin100ms waits for e to refuse c (401), as a logout published
+// by another instance reaches it; it fails t after 100 ms.
+func refusedWithin100ms(t *testing.T, e *env, c *http.Cookie, what string) {
+	t.Helper()
+	deadline := time.Now().Add(100 * time.Millisecond)
+	for {
+		r := e.do("GET", "/api/private", cookieH(c))
+		if r.code == 401 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: still %d after 100 ms", what, r.code)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
-	return v, err
 }
 
 // A login that read the user's epoch before a log out everywhere, and wrote
@@ -208,7 +196,7 @@ func TestLoginRacingLogoutEverywhere(t *testing.T) {
 			base := newStore(t)
 			tenant := auth0test.NewTenant(t)
 			cfg := session.Config{LocalCacheTTL: time.Hour}
-			slow := &epochStall{Store: base, read: make(chan struct{}), release: make(chan struct{})}
+			slow := &stalling{Store: base, key: "user-epoch:", read: make(chan struct{}), release: make(chan struct{})}
 			a := newEnv(t, slow, tenant, cfg)
 			b := newEnv(t, base, tenant, cfg)
 			logoutOn := a
@@ -244,17 +232,7 @@ func TestLoginRacingLogoutEverywhere(t *testing.T) {
 			if r := b.do("GET", "/api/private", cookieH(c)); r.code != 401 {
 				t.Errorf("B (from the store) answers %d for a session from before the logout everywhere", r.code)
 			}
-			deadline := time.Now().Add(100 * time.Millisecond)
-			for {
-				r := a.do("GET", "/api/private", cookieH(c))
-				if r.code == 401 {
-					break
-				}
-				if time.Now().After(deadline) {
-					t.Fatalf("A still answers %d for a session from before the logout everywhere", r.code)
-				}
-				time.Sleep(5 * time.Millisecond)
-			}
+			refusedWithin100ms(t, a, c, "A, a session from before the logout everywhere")
 			if c := a.login(tok); a.do("GET", "/api/private", cookieH(c)).code != 200 {
 				t.Error("a login after the logout everywhere is refused")
 			}
