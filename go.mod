@@ -1,6 +1,6 @@
 module github.com/auth0gin/auth0gin
 
-go 1.26.8
+go 1.25.0
 
 require (
 	github.com/auth0/go-jwt-middleware/v2 v2.3.1

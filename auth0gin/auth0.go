@@ -23,6 +23,7 @@ type Auth0 struct {
 	claimsTag string     // claims.tag(), which every user this Auth0 builds carries
 	cache     TokenCache // nil when disabled
 	creds     credentials
+	docs      operations // routes registered through Router, for the API docs
 }
 
 // issuer is one trusted issuer: its own key set and validators. A token's
@@ -83,13 +84,10 @@ func MustNew(cfg Config) *Auth0 {
 }
 
 // Config returns the configuration in force, with every default filled in
-// (Issuers, Realm, Algorithms, ...).
+// (Issuers, Realm, Algorithms, ...). It is a copy: changing its slices or
+// maps changes nothing in a.
 func (a *Auth0) Config() Config {
-	c := a.cfg
-	c.Audience = slices.Clone(c.Audience)
-	c.Algorithms = slices.Clone(c.Algorithms)
-	c.Issuers = slices.Clone(c.Issuers)
-	return c
+	return a.cfg.clone()
 }
 
 // Endpoint returns the URL of one of the first issuer's endpoints, such as

@@ -8,8 +8,9 @@ import (
 	"time"
 )
 
-// Sentinel errors. Every error the middleware answers with is an *AuthError
-// that matches one of these with errors.Is.
+// Sentinel errors, to test with errors.Is. Every refusal the middleware
+// answers with is an *AuthError matching one of them; ErrNoUser alone is
+// returned bare, by ClaimsFrom when the context carries no user.
 var (
 	// ErrMissingToken: the request carries no bearer token.
 	ErrMissingToken = errors.New("auth0gin: no bearer token")
@@ -112,9 +113,9 @@ func (e *AuthError) Body() ErrorBody {
 
 // ErrorBody is the JSON body of a 401 or 403 answer.
 type ErrorBody struct {
-	Error       string `json:"error" example:"invalid_token"`
-	Description string `json:"error_description,omitempty" example:"token expired"`
-	Scope       string `json:"scope,omitempty"`
+	Error       string `json:"error"`                       // the RFC 6750 code, or "unauthorized" when no token was sent
+	Description string `json:"error_description,omitempty"` // AuthError.Description
+	Scope       string `json:"scope,omitempty"`             // the sufficient scopes of a 403, space-separated
 }
 
 // quote keeps a value inside a quoted-string of a challenge: RFC 6750 forbids

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -264,7 +265,7 @@ func TestOutboundCallsAreBounded(t *testing.T) {
 	release := ti.hold() // the tenant never answers
 	defer release()
 	cfg := ti.config()
-	cfg.HTTPTimeout = 100 * time.Millisecond
+	cfg.HTTPClient = &http.Client{Timeout: 100 * time.Millisecond}
 	a := mustNew(t, cfg)
 	if _, err := a.Verify(t.Context(), ti.token(t, nil)); !errors.Is(err, auth0gin.ErrKeysUnavailable) {
 		t.Fatalf("got %v", err)

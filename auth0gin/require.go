@@ -48,6 +48,7 @@ func Optional() Requirement { return Requirement{kind: reqOptional} }
 type guard struct {
 	all, any, roles []string
 	optional        bool
+	claims          bool // RequireClaims: custom claims are checked too (documentation only)
 }
 
 // compile merges requirements and checks the scopes against Config.Scopes, so
@@ -71,7 +72,7 @@ func (a *Auth0) compile(reqs []Requirement) guard {
 				panic("auth0gin: Roles needs at least one role")
 			}
 			if a.cfg.RolesClaim == "" {
-				panic("auth0gin: Roles needs Config.RolesClaim (" + EnvRolesClaim + ")")
+				panic("auth0gin: Roles needs Config.RolesClaim (" + envRolesClaim + ")")
 			}
 			g.roles = append(g.roles, r.values...)
 		case reqOptional:

@@ -106,9 +106,10 @@ func router(auth *auth0gin.Auth0, log *slog.Logger, sess *sessions) *gin.Engine 
 	sess.mount(r)
 	mountDevice(r, sess, log) // POST /auth/device, /auth/device/poll
 	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/docs/index.html") })
-	r.GET("/api/public", public)
-	r.GET("/api/private", auth.RequireScopes(), private)
-	r.GET("/api/private-scoped", auth.RequireScopes("read:messages"), scoped)
+	api := auth.Router(r) // what a route requires is written into its API docs
+	api.GET("/api/public", public)
+	api.GET("/api/private", auth.RequireScopes(), private)
+	api.GET("/api/private-scoped", auth.RequireScopes("read:messages"), scoped)
 	r.GET("/docs/*any", swagger.Handler(auth, docs.SwaggerInfo))
 	return r
 }

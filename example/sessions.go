@@ -115,9 +115,9 @@ func (s *sessions) mount(r *gin.Engine) {
 //	@Security		Auth0PKCE
 //	@Success		200	{object}	session.Info
 //	@Header			200	{string}	Set-Cookie	"auth0gin_session=…; Path=/; HttpOnly; SameSite=Lax[; Secure]"
-//	@Failure		401	{object}	auth0gin.ErrorBody	"Missing or invalid token"
-//	@Failure		429	{object}	auth0gin.ErrorBody	"Too many logins from this address"
-//	@Failure		503	{object}	auth0gin.ErrorBody	"Session store unavailable; retry after Retry-After"
+//	@Failure		401	{object}	TokenError	"Missing or invalid token"
+//	@Failure		429	{object}	RequestError	"Too many logins from this address"
+//	@Failure		503	{object}	UnavailableError	"Session store unavailable; retry after Retry-After"
 //	@Router			/auth/session [post]
 func (s *sessions) login(c *gin.Context) { s.mgr.Login(c) }
 
@@ -127,9 +127,9 @@ func (s *sessions) login(c *gin.Context) { s.mgr.Login(c) }
 //	@Description	With the session cookie: 204, and the inactive deadline moves on. A cross-origin browser request from an untrusted origin is 403 csrf_rejected.
 //	@Tags			session
 //	@Success		204
-//	@Failure		401	{object}	auth0gin.ErrorBody	"No, unknown or expired session cookie"
-//	@Failure		403	{object}	auth0gin.ErrorBody	"csrf_rejected"
-//	@Failure		503	{object}	auth0gin.ErrorBody	"Session store unavailable; retry after Retry-After"
+//	@Failure		401	{object}	TokenError	"No, unknown or expired session cookie"
+//	@Failure		403	{object}	RequestError	"csrf_rejected"
+//	@Failure		503	{object}	UnavailableError	"Session store unavailable; retry after Retry-After"
 //	@Router			/auth/ping [post]
 func (s *sessions) ping(c *gin.Context) { s.mgr.Ping(c) }
 
@@ -139,8 +139,8 @@ func (s *sessions) ping(c *gin.Context) { s.mgr.Ping(c) }
 //	@Description	Ends the cookie's session on every instance and clears the cookie, and, with a Bearer token from POST /auth/login (expired or not), revokes the refresh token held for it: 204, also when there was nothing to end.
 //	@Tags			session
 //	@Success		204
-//	@Failure		403	{object}	auth0gin.ErrorBody	"csrf_rejected"
-//	@Failure		503	{object}	auth0gin.ErrorBody	"Session store unavailable; retry after Retry-After"
+//	@Failure		403	{object}	RequestError	"csrf_rejected"
+//	@Failure		503	{object}	UnavailableError	"Session store unavailable; retry after Retry-After"
 //	@Router			/auth/logout [post]
 func (s *sessions) logout(c *gin.Context) { s.end(c) }
 

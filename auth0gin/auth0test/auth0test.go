@@ -1,7 +1,8 @@
 // Package auth0test starts an Auth0-compatible tenant inside a Go test and
 // mints the tokens a test needs: no Auth0 account, no network. It is to
-// auth0gin what net/http/httptest is to net/http, and is modelled on go-oidc's
-// oidctest.
+// auth0gin what net/http/httptest is to net/http.
+//
+//	import "github.com/auth0gin/auth0gin/auth0gin/auth0test"
 //
 // A complete test of a Gin API protected by auth0gin:
 //
@@ -51,6 +52,10 @@
 //			t.Error("key rotation broke tokens")
 //		}
 //	}
+//
+// CheckContract checks that an app's routes do what its API docs say:
+//
+//	auth0test.CheckContract(t, tenant, router(auth), "/docs/doc.json")
 //
 // The tenant is devtenant.Default() unless options change it: users alice
 // (read:messages, write:messages, role admin) and bob (nothing), the API

@@ -85,8 +85,9 @@ type Config struct {
 	// the login: an *auth0gin.AuthError is answered as it says, anything
 	// else is 403 access_denied (its text is logged, not sent).
 	OnLogin func(ctx context.Context, user *auth0gin.Auth0User) error
-	// OnLogout runs after a session ended through Logout, LogoutUser or
-	// expiry noticed on a request.
+	// OnLogout runs after a session ended through Logout, LogoutEverywhere
+	// (once, with the request's user) or expiry noticed on a request.
+	// LogoutUser, which knows only a user id, does not call it.
 	OnLogout func(ctx context.Context, user *auth0gin.Auth0User)
 
 	// OpaqueTokens, when set, lets Login accept opaque access tokens, checked

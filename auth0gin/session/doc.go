@@ -34,6 +34,14 @@
 // requests that need it get 503 with Retry-After, never 401: an outage logs
 // nobody out.
 //
+// A login costs one token verification, one store read (the user's epoch)
+// and one store write (the record). "Log out everywhere" (LogoutUser,
+// LogoutEverywhere) writes a new random epoch for the user and publishes it;
+// a record made under an older epoch is refused when read. The price is one
+// more store read, made alongside the activity read, when a session is
+// read from the store (its first request on an instance, and once per
+// LocalCacheTTL after).
+//
 // # Lifetimes
 //
 // A session ends after Config.IdleTimeout without a request, and

@@ -43,11 +43,18 @@ func (c *clock) Advance(d time.Duration) {
 }
 
 // faulty wraps a real store: it can be made to fail as an unreachable one
-// does, and it counts writes.
+// does, and it counts operations: sets, reads (Get, Members), addMembers,
+// and writes (every operation that changes the store: Set, Add, Delete,
+// AddMember, RemoveMember).
 type faulty struct {
 	store.Store
-	down        atomic.Bool
-	sets, reads atomic.Int64
+	down                            atomic.Bool
+	sets, reads, addMembers, writes atomic.Int64
+}
+
+// counts returns the counters' values, to compare before and after.
+func (f *faulty) counts() (sets, reads, addMembers, writes int64) {
+	return f.sets.Load(), f.reads.Load(), f.addMembers.Load(), f.writes.Load()
 }
 
 func (f *faulty) err() error {
@@ -67,13 +74,23 @@ func (f *faulty) Get(ctx context.Context, k string) ([]byte, error) {
 
 func (f *faulty) Set(ctx context.Context, k string, v []byte, exp time.Time) error {
 	f.sets.Add(1)
+	f.writes.Add(1)
 	if err := f.err(); err != nil {
 		return err
 	}
 	return f.Store.Set(ctx, k, v, exp)
 }
 
+func (f *faulty) Add(ctx context.Context, k string, v []byte, exp time.Time) (bool, error) {
+	f.writes.Add(1)
+	if err := f.err(); err != nil {
+		return false, err
+	}
+	return f.Store.Add(ctx, k, v, exp)
+}
+
 func (f *faulty) Delete(ctx context.Context, ks ...string) error {
+	f.writes.Add(1)
 	if err := f.err(); err != nil {
 		return err
 	}
@@ -81,6 +98,8 @@ func (f *faulty) Delete(ctx context.Context, ks ...string) error {
 }
 
 func (f *faulty) AddMember(ctx context.Context, set, m string, exp time.Time) error {
+	f.addMembers.Add(1)
+	f.writes.Add(1)
 	if err := f.err(); err != nil {
 		return err
 	}
@@ -88,10 +107,19 @@ func (f *faulty) AddMember(ctx context.Context, set, m string, exp time.Time) er
 }
 
 func (f *faulty) Members(ctx context.Context, set string) ([]string, error) {
+	f.reads.Add(1)
 	if err := f.err(); err != nil {
 		return nil, err
 	}
 	return f.Store.Members(ctx, set)
+}
+
+func (f *faulty) RemoveMember(ctx context.Context, set string, ms ...string) error {
+	f.writes.Add(1)
+	if err := f.err(); err != nil {
+		return err
+	}
+	return f.Store.RemoveMember(ctx, set, ms...)
 }
 
 // env is one app under test: a dev tenant, an Auth0, a store and a manager

@@ -29,6 +29,12 @@ type localCache struct {
 	ttl      time.Duration
 	start    time.Time
 	shards   [16]cacheShard
+
+	// usersDropped remembers when each user recently logged out everywhere
+	// was dropped, for the same reason as cacheShard.dropped: a read (or a
+	// login) that began before must not put that user's session back.
+	usersMu      sync.Mutex
+	usersDropped map[string]time.Duration
 }
 
 type cacheShard struct {
@@ -41,7 +47,7 @@ type cacheShard struct {
 }
 
 func newLocalCache(size int, ttl time.Duration) *localCache {
-	c := &localCache{perShard: max(1, size/16), ttl: ttl, start: time.Now()}
+	c := &localCache{perShard: max(1, size/16), ttl: ttl, start: time.Now(), usersDropped: make(map[string]time.Duration)}
 	for i := range c.shards {
 		c.shards[i].m = make(map[id]*entry)
 		c.shards[i].dropped = make(map[id]time.Duration)
@@ -64,13 +70,21 @@ func (c *localCache) get(sid id) *entry {
 }
 
 // put remembers e, read from the store at readAt (see since), unless the
-// session was dropped since. It evicts an arbitrary entry when the shard is
+// session or its user was dropped since. It evicts an arbitrary entry when the shard is
 // full: an evicted session is simply read from the store again.
 func (c *localCache) put(sid id, e *entry, readAt time.Duration) {
 	s := c.shard(sid)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if at, ok := s.dropped[sid]; ok && at >= readAt {
+		return
+	}
+	// Under the shard's lock: dropUser marks the user before it sweeps the
+	// shards, so either this sees the mark or the sweep sees the entry.
+	c.usersMu.Lock()
+	at, ok := c.usersDropped[e.userID]
+	c.usersMu.Unlock()
+	if ok && at >= readAt {
 		return
 	}
 	if _, ok := s.m[sid]; !ok && len(s.m) >= c.perShard {
@@ -103,8 +117,23 @@ func (c *localCache) drop(sid id) {
 	}
 }
 
-// dropUser forgets every session of a user.
+// dropUser forgets every session of a user, and keeps them out for a while
+// as drop does.
 func (c *localCache) dropUser(userID string) {
+	now := c.since()
+	c.usersMu.Lock()
+	limit := c.perShard * len(c.shards)
+	if len(c.usersDropped) >= limit {
+		for k, at := range c.usersDropped {
+			if now-at > c.ttl {
+				delete(c.usersDropped, k)
+			}
+		}
+	}
+	if len(c.usersDropped) < 2*limit {
+		c.usersDropped[userID] = now
+	}
+	c.usersMu.Unlock()
 	for i := range c.shards {
 		s := &c.shards[i]
 		s.mu.Lock()

@@ -31,7 +31,7 @@ type Info struct {
 	ExpiresAt time.Time `json:"expires_at" example:"2026-12-28T03:55:00Z"`
 	// IdleTimeoutS is how many seconds without a request end the session.
 	IdleTimeoutS int64 `json:"idle_timeout_s" example:"3600"`
-}
+} //	@name	SessionInfo
 
 // ErrLoginRefused: the OnLogin hook refused the login.
 var ErrLoginRefused = errors.New("session: login refused")
@@ -103,8 +103,8 @@ func (m *Manager) Start(c *gin.Context, u *auth0gin.Auth0User) (Info, error) {
 		ExpiresAt: end.UTC().Truncate(time.Second), IdleTimeoutS: int64(m.cfg.IdleTimeout / time.Second)}, nil
 }
 
-// create stores a new session for u: one record write, plus the session's
-// membership in its user's set (for LogoutUser).
+// create stores a new session for u: one read (the user's epoch, see
+// epoch.go) and one write (the record, carrying that epoch).
 func (m *Manager) create(ctx context.Context, u *auth0gin.Auth0User, now time.Time) (string, id, time.Time, error) {
 	end := now.Add(m.cfg.MaxLifetime)
 	if m.cfg.CapAtTokenExpiry && u.ExpiresAt.Before(end) {
@@ -114,21 +114,26 @@ func (m *Manager) create(ctx context.Context, u *auth0gin.Auth0User, now time.Ti
 	if err != nil {
 		return "", id{}, end, err
 	}
-	value, sid := newSecret()
-	rec := record{created: now, end: end, userID: u.ID, user: snap}
-	if err := m.st.Set(ctx, m.recordKey(sid), rec.encode(), end); err != nil {
-		return "", sid, end, unavailable(err)
+	var readAt time.Duration
+	if m.cache != nil {
+		// Before the epoch is read: a log-out-everywhere handled after this
+		// keeps the new session out of the cache (see localCache.put).
+		readAt = m.cache.since()
 	}
-	if err := m.st.AddMember(ctx, m.userSet(u.ID), sid.String(), end); err != nil {
-		// Without its membership, LogoutUser would miss the session: undo it.
-		_ = m.st.Delete(context.WithoutCancel(ctx), m.recordKey(sid))
+	epoch, err := m.epoch(ctx, u.ID)
+	if err != nil {
+		return "", id{}, end, err
+	}
+	value, sid := newSecret()
+	rec := record{created: now, end: end, userID: u.ID, epoch: epoch, user: snap}
+	if err := m.st.Set(ctx, m.recordKey(sid), rec.encode(), end); err != nil {
 		return "", sid, end, unavailable(err)
 	}
 	if m.cache != nil {
 		e := &entry{user: u, userID: u.ID, created: now, end: end, fetched: now}
 		e.seen.Store(now.UnixNano())
 		e.written.Store(now.UnixNano())
-		m.cache.put(sid, copyEntryUser(e), m.cache.since())
+		m.cache.put(sid, copyEntryUser(e), readAt)
 	}
 	return value, sid, end, nil
 }

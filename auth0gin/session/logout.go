@@ -112,47 +112,9 @@ func (m *Manager) find(ctx context.Context, sid id) (*record, error) {
 	return &rec, nil
 }
 
-// LogoutUser ends every session of a user, on every instance ("log out
-// everywhere"), and forgets the user's tokens in the validated-token cache.
-func (m *Manager) LogoutUser(ctx context.Context, userID string) error {
-	members, err := m.st.Members(ctx, m.userSet(userID))
-	if err != nil {
-		return unavailable(err)
-	}
-	var u *auth0gin.Auth0User
-	for _, hexID := range members {
-		sid, ok := parseID(hexID)
-		if !ok {
-			continue
-		}
-		if u == nil {
-			if rec, err := m.find(ctx, sid); err == nil && rec != nil {
-				u, _ = rec.restore()
-			}
-		}
-		if err := m.st.Delete(ctx, m.recordKey(sid), m.activityKey(sid)); err != nil {
-			return unavailable(err)
-		}
-		m.forget(ctx, sid, userID)
-	}
-	if len(members) > 0 {
-		if err := m.st.RemoveMember(ctx, m.userSet(userID), members...); err != nil {
-			return unavailable(err)
-		}
-	}
-	if m.cache != nil {
-		m.cache.dropUser(userID)
-	}
-	m.auth.ForgetUser(ctx, userID)
-	if m.cfg.OnLogout != nil && u != nil {
-		m.cfg.OnLogout(ctx, u)
-	}
-	return nil
-}
-
 // LogoutEverywhere is a handler for LogoutUser: mounted behind a guard, it
-// ends every session of the request's user and clears this request's cookie
-// (204).
+// ends every session of the request's user, calls OnLogout with that user,
+// and clears this request's cookie (204).
 //
 //	r.POST("/auth/logout-everywhere", auth.RequireScopes(), sess.LogoutEverywhere)
 func (m *Manager) LogoutEverywhere(c *gin.Context) {
@@ -161,7 +123,7 @@ func (m *Manager) LogoutEverywhere(c *gin.Context) {
 		m.fail(c, refused(auth0gin.ErrNoUser, "log in first"))
 		return
 	}
-	if err := m.LogoutUser(c.Request.Context(), u.ID); err != nil {
+	if err := m.logoutUser(c.Request.Context(), u.ID, u); err != nil {
 		m.fail(c, err)
 		return
 	}

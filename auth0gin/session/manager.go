@@ -82,10 +82,7 @@ func (m *Manager) Close() error {
 // Store keys. The id is the secret's SHA-256: the store never sees a secret.
 func (m *Manager) recordKey(sid id) string   { return m.cfg.KeyPrefix + "s:" + sid.String() }
 func (m *Manager) activityKey(sid id) string { return m.cfg.KeyPrefix + "a:" + sid.String() }
-func (m *Manager) userSet(userID string) string {
-	return m.cfg.KeyPrefix + "u:" + userID
-}
-func (m *Manager) channel() string { return m.cfg.KeyPrefix + "ended" }
+func (m *Manager) channel() string           { return m.cfg.KeyPrefix + "ended" }
 
 // Authenticate implements auth0gin.CredentialSource: it returns the user of
 // the request's session cookie, (nil, nil) without one, a 403 csrf_rejected
@@ -201,7 +198,9 @@ func (m *Manager) alive(e *entry, now time.Time) bool {
 }
 
 // load reads a session from the store and remembers it locally. old is the
-// entry it replaces, if any: its activity not yet written counts too.
+// entry it replaces, if any: its activity not yet written counts too. It
+// reads the record, then its activity and its user's epoch together: two
+// round trips (the epoch's key needs the user id the record holds).
 func (m *Manager) load(ctx context.Context, sid id, now time.Time, old *entry) (*entry, error) {
 	var readAt time.Duration
 	if m.cache != nil {
@@ -219,14 +218,35 @@ func (m *Manager) load(ctx context.Context, sid id, now time.Time, old *entry) (
 		m.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "session: unreadable record, refused", slog.String("err", err.Error()))
 		return nil, refused(ErrUnknownSession, "unknown or ended session")
 	}
+	var (
+		current  string
+		epochErr error
+		done     = make(chan struct{})
+	)
+	go func() {
+		defer close(done)
+		current, epochErr = m.epoch(ctx, rec.userID)
+	}()
 	seen := rec.created
-	switch b, err := m.st.Get(ctx, m.activityKey(sid)); {
-	case err == nil:
-		if t, ok := decodeTime(b); ok && t.After(seen) {
+	ab, actErr := m.st.Get(ctx, m.activityKey(sid))
+	<-done
+	switch {
+	case actErr == nil:
+		if t, ok := decodeTime(ab); ok && t.After(seen) {
 			seen = t
 		}
-	case !errors.Is(err, store.ErrNotFound):
-		return nil, unavailable(err)
+	case !errors.Is(actErr, store.ErrNotFound):
+		return nil, unavailable(actErr)
+	}
+	if epochErr != nil {
+		return nil, epochErr
+	}
+	if stale(rec.epoch, current) {
+		// Ended by a log-out-everywhere: the record is no longer needed.
+		if err := m.st.Delete(context.WithoutCancel(ctx), m.recordKey(sid), m.activityKey(sid)); err != nil {
+			m.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "session: deleting a logged-out session", slog.String("err", err.Error()))
+		}
+		return nil, refused(ErrUnknownSession, "unknown or ended session")
 	}
 	u, err := rec.restore()
 	if err != nil {
@@ -283,10 +303,6 @@ func (m *Manager) end(ctx context.Context, sid id, userID string, u *auth0gin.Au
 	if err := m.st.Delete(ctx, m.recordKey(sid), m.activityKey(sid)); err != nil {
 		return unavailable(err)
 	}
-	if err := m.st.RemoveMember(ctx, m.userSet(userID), sid.String()); err != nil {
-		// The set's members are checked against records when used; a stale one is harmless.
-		m.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "session: removing a session from its user's set", slog.String("err", err.Error()))
-	}
 	m.forget(ctx, sid, userID)
 	if m.cfg.OnLogout != nil && u != nil {
 		m.cfg.OnLogout(ctx, u)
@@ -303,11 +319,16 @@ func (m *Manager) forget(ctx context.Context, sid id, userID string) {
 	}
 }
 
-// invalidated handles a message on the invalidation channel: "<id> <user>".
+// invalidated handles a message on the invalidation channel: "<id> <user>"
+// for one session, "* <user>" for all of a user's (see forgetUser).
 func (m *Manager) invalidated(msg string) {
 	hexID, userID, _ := strings.Cut(msg, " ")
-	if sid, ok := parseID(hexID); ok && m.cache != nil {
-		m.cache.drop(sid)
+	if m.cache != nil {
+		if sid, ok := parseID(hexID); ok {
+			m.cache.drop(sid)
+		} else if hexID+" " == userMessage && userID != "" {
+			m.cache.dropUser(userID)
+		}
 	}
 	if userID != "" {
 		m.auth.ForgetUser(context.Background(), userID)

@@ -15,30 +15,48 @@ type record struct {
 	created time.Time
 	end     time.Time // the maximum lifetime's end, capped at the token's exp when configured
 	userID  string
+	epoch   string // the user's epoch at login (see epoch.go); empty when none was set
 	user    []byte // the verified user, as auth0gin.Auth0User.Snapshot wrote it
 }
 
 // recordVersion starts every encoded record, so that a format change reads
 // old records as unknown (a 401, log in again) rather than as garbage.
-const recordVersion = 1
+// Version 2 added the epoch; version 1 records (made before) still read,
+// with no epoch: they live until their user next logs out everywhere.
+const (
+	recordVersion   = 2
+	recordVersionV1 = 1
+)
 
 var errBadRecord = errors.New("session: unreadable session record")
 
 func (r *record) encode() []byte {
-	b := make([]byte, 0, 1+3*binary.MaxVarintLen64+len(r.userID)+len(r.user))
+	b := make([]byte, 0, 1+4*binary.MaxVarintLen64+len(r.userID)+len(r.epoch)+len(r.user))
 	b = append(b, recordVersion)
 	b = binary.AppendVarint(b, r.created.UnixNano())
 	b = binary.AppendVarint(b, r.end.UnixNano())
 	b = binary.AppendUvarint(b, uint64(len(r.userID)))
 	b = append(b, r.userID...)
+	b = binary.AppendUvarint(b, uint64(len(r.epoch)))
+	b = append(b, r.epoch...)
 	return append(b, r.user...)
+}
+
+// field reads a length-prefixed string off b.
+func field(b []byte) (string, []byte, bool) {
+	l, n := binary.Uvarint(b)
+	if n <= 0 || l > uint64(len(b)-n) {
+		return "", nil, false
+	}
+	return string(b[n : n+int(l)]), b[n+int(l):], true
 }
 
 func decodeRecord(b []byte) (record, error) {
 	var r record
-	if len(b) < 1 || b[0] != recordVersion {
+	if len(b) < 1 || (b[0] != recordVersion && b[0] != recordVersionV1) {
 		return r, errBadRecord
 	}
+	version := b[0]
 	b = b[1:]
 	created, n := binary.Varint(b)
 	if n <= 0 {
@@ -50,13 +68,17 @@ func decodeRecord(b []byte) (record, error) {
 		return r, errBadRecord
 	}
 	b = b[n:]
-	l, n := binary.Uvarint(b)
-	if n <= 0 || l > uint64(len(b)-n) {
+	var ok bool
+	if r.userID, b, ok = field(b); !ok {
 		return r, errBadRecord
 	}
+	if version == recordVersion {
+		if r.epoch, b, ok = field(b); !ok {
+			return r, errBadRecord
+		}
+	}
 	r.created, r.end = time.Unix(0, created), time.Unix(0, end)
-	r.userID = string(b[n : n+int(l)])
-	r.user = b[n+int(l):]
+	r.user = b
 	return r, nil
 }
 

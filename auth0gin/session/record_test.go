@@ -18,6 +18,8 @@ func TestRecordRoundTrip(t *testing.T) {
 // app's), reading them is an error or a record, never a panic.
 func FuzzRecord(f *testing.F) {
 	f.Add((&record{created: time.Unix(1, 0), end: time.Unix(2, 0), userID: "u", user: []byte{1, 2, 3}}).encode())
+	f.Add((&record{created: time.Unix(1, 0), end: time.Unix(2, 0), userID: "u", epoch: "e", user: []byte{1}}).encode())
+	f.Add(encodeV1(record{created: time.Unix(1, 0), end: time.Unix(2, 0), userID: "u", user: []byte{1, 2, 3}}))
 	f.Add([]byte{recordVersion})
 	f.Add([]byte{recordVersion, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01})
 	f.Add([]byte{})

@@ -1,6 +1,7 @@
 package session_test
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"strings"
@@ -446,10 +447,12 @@ func TestOtherCookiesDoNotMatter(t *testing.T) {
 	}
 }
 
-// stalling holds one Get of a session record after it has read the value, as
-// a slow store round trip would, until released.
+// stalling holds one Get of a session record (or of the first key holding
+// key, when set) after it has read the value, as a slow store round trip
+// would, until released.
 type stalling struct {
 	store.Store
+	key     string // default ":s:", a session record
 	armed   atomic.Bool
 	read    chan struct{} // closed when the held Get has read its value
 	release chan struct{}
@@ -457,7 +460,7 @@ type stalling struct {
 
 func (s *stalling) Get(ctx context.Context, k string) ([]byte, error) {
 	v, err := s.Store.Get(ctx, k)
-	if strings.Contains(k, ":s:") && s.armed.CompareAndSwap(true, false) {
+	if strings.Contains(k, cmp.Or(s.key, ":s:")) && s.armed.CompareAndSwap(true, false) {
 		close(s.read)
 		<-s.release
 	}

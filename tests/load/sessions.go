@@ -465,7 +465,7 @@ func renderSessions(rep *sessionReport) string {
 		f("| %s | %.0f | %s | %s | %.2f | %.2f | %.2f | %.0f | %s | %s | %.2f | %.2f |\n", s.store, s.login.rps, µs(s.login.p50), µs(s.login.p99),
 			s.verifications, s.writes, s.reads, s.first.rps, µs(s.first.p50), µs(s.first.p99), s.firstReads, s.firstWrites)
 	}
-	f("\nA login is one token verification and one record write, plus the session's membership in its user's set (the index \"log out everywhere\" reads): two store writes. A first request reads the record and the activity key: two store reads, no write.\n\n")
+	f("\nA login is one token verification, one store read (the user's epoch, which \"log out everywhere\" renews) and one store write (the session's record, carrying that epoch). A first request reads the record, then its activity key and the user's epoch together: three store reads in two round trips, no write.\n\n")
 	if len(rep.problems) > 0 {
 		f("Problems:\n\n")
 		for _, p := range rep.problems {
