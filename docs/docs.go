@@ -138,19 +138,19 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/session.DeviceStart"
+                            "$ref": "#/definitions/DeviceStart"
                         }
                     },
                     "429": {
                         "description": "Too many logins from this address",
                         "schema": {
-                            "$ref": "#/definitions/auth0gin.ErrorBody"
+                            "$ref": "#/definitions/RequestError"
                         }
                     },
                     "503": {
                         "description": "Auth0 or the session store unavailable; retry after Retry-After",
                         "schema": {
-                            "$ref": "#/definitions/auth0gin.ErrorBody"
+                            "$ref": "#/definitions/UnavailableError"
                         }
                     }
                 }
@@ -176,7 +176,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/session.PollRequest"
+                            "$ref": "#/definitions/DevicePollRequest"
                         }
                     }
                 ],
@@ -184,7 +184,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/session.DeviceSession"
+                            "$ref": "#/definitions/DeviceSession"
                         },
                         "headers": {
                             "Set-Cookie": {
@@ -196,25 +196,25 @@ const docTemplate = `{
                     "400": {
                         "description": "authorization_pending, slow_down, access_denied, expired_token, invalid_grant or invalid_request",
                         "schema": {
-                            "$ref": "#/definitions/auth0gin.ErrorBody"
+                            "$ref": "#/definitions/DevicePollError"
                         }
                     },
                     "401": {
                         "description": "The token Auth0 issued was refused",
                         "schema": {
-                            "$ref": "#/definitions/auth0gin.ErrorBody"
+                            "$ref": "#/definitions/TokenError"
                         }
                     },
                     "403": {
                         "description": "csrf_rejected (a cross-origin browser request), or the app refused the login (OnLogin)",
                         "schema": {
-                            "$ref": "#/definitions/auth0gin.ErrorBody"
+                            "$ref": "#/definitions/RequestError"
                         }
                     },
                     "503": {
                         "description": "Auth0 or the session store unavailable; retry after Retry-After",
                         "schema": {
-                            "$ref": "#/definitions/auth0gin.ErrorBody"
+                            "$ref": "#/definitions/UnavailableError"
                         }
                     }
                 }
@@ -471,6 +471,86 @@ const docTemplate = `{
         }
     },
     "definitions": {
+        "DevicePollError": {
+            "type": "object",
+            "properties": {
+                "error": {
+                    "description": "authorization_pending, slow_down, access_denied, expired_token,\ninvalid_grant (no such login, or its session already handed out) or\ninvalid_request (the body is not {\"poll_id\": \"...\"}).",
+                    "type": "string",
+                    "example": "authorization_pending"
+                },
+                "error_description": {
+                    "description": "What it means for the CLI.",
+                    "type": "string",
+                    "example": "the user has not answered yet; poll again after the interval"
+                }
+            }
+        },
+        "DevicePollRequest": {
+            "type": "object",
+            "properties": {
+                "poll_id": {
+                    "description": "PollID is what Start answered.",
+                    "type": "string",
+                    "example": "q5m0tS3c…"
+                }
+            }
+        },
+        "DeviceSession": {
+            "type": "object",
+            "properties": {
+                "expires_at": {
+                    "description": "ExpiresAt is the end of the session's maximum lifetime (RFC 3339).",
+                    "type": "string",
+                    "example": "2026-12-28T03:55:00Z"
+                },
+                "name": {
+                    "description": "Name is the cookie's name.",
+                    "type": "string",
+                    "example": "auth0gin_session"
+                },
+                "value": {
+                    "description": "Value is the session secret: send it back as the cookie \"Name=Value\".",
+                    "type": "string",
+                    "example": "…"
+                }
+            }
+        },
+        "DeviceStart": {
+            "type": "object",
+            "properties": {
+                "expires_in": {
+                    "description": "ExpiresIn is how many seconds the login can be approved for.",
+                    "type": "integer",
+                    "example": 900
+                },
+                "interval": {
+                    "description": "Interval is how many seconds the CLI waits between polls.",
+                    "type": "integer",
+                    "example": 5
+                },
+                "poll_id": {
+                    "description": "PollID is what the CLI polls with. It is a secret: whoever holds it\ngets the session once the user approves.",
+                    "type": "string",
+                    "example": "q5m0tS3c…"
+                },
+                "user_code": {
+                    "description": "UserCode is the code the user confirms in the browser.",
+                    "type": "string",
+                    "example": "WDJB-MJHT"
+                },
+                "verification_uri": {
+                    "description": "VerificationURI is where the user enters the code.",
+                    "type": "string",
+                    "example": "https://tenant.auth0.com/activate"
+                },
+                "verification_uri_complete": {
+                    "description": "VerificationURIComplete is VerificationURI with the code filled in.",
+                    "type": "string",
+                    "example": "https://tenant.auth0.com/activate?user_code=WDJB-MJHT"
+                }
+            }
+        },
         "LoginAnswer": {
             "type": "object",
             "properties": {
@@ -720,88 +800,6 @@ const docTemplate = `{
                         "read:messages",
                         "write:messages"
                     ]
-                }
-            }
-        },
-        "auth0gin.ErrorBody": {
-            "type": "object",
-            "properties": {
-                "error": {
-                    "description": "the RFC 6750 code, or \"unauthorized\" when no token was sent",
-                    "type": "string"
-                },
-                "error_description": {
-                    "description": "AuthError.Description",
-                    "type": "string"
-                },
-                "scope": {
-                    "description": "the sufficient scopes of a 403, space-separated",
-                    "type": "string"
-                }
-            }
-        },
-        "session.DeviceSession": {
-            "type": "object",
-            "properties": {
-                "expires_at": {
-                    "description": "ExpiresAt is the end of the session's maximum lifetime (RFC 3339).",
-                    "type": "string",
-                    "example": "2026-12-28T03:55:00Z"
-                },
-                "name": {
-                    "description": "Name is the cookie's name.",
-                    "type": "string",
-                    "example": "auth0gin_session"
-                },
-                "value": {
-                    "description": "Value is the session secret: send it back as the cookie \"Name=Value\".",
-                    "type": "string",
-                    "example": "…"
-                }
-            }
-        },
-        "session.DeviceStart": {
-            "type": "object",
-            "properties": {
-                "expires_in": {
-                    "description": "ExpiresIn is how many seconds the login can be approved for.",
-                    "type": "integer",
-                    "example": 900
-                },
-                "interval": {
-                    "description": "Interval is how many seconds the CLI waits between polls.",
-                    "type": "integer",
-                    "example": 5
-                },
-                "poll_id": {
-                    "description": "PollID is what the CLI polls with. It is a secret: whoever holds it\ngets the session once the user approves.",
-                    "type": "string",
-                    "example": "q5m0tS3c…"
-                },
-                "user_code": {
-                    "description": "UserCode is the code the user confirms in the browser.",
-                    "type": "string",
-                    "example": "WDJB-MJHT"
-                },
-                "verification_uri": {
-                    "description": "VerificationURI is where the user enters the code.",
-                    "type": "string",
-                    "example": "https://tenant.auth0.com/activate"
-                },
-                "verification_uri_complete": {
-                    "description": "VerificationURIComplete is VerificationURI with the code filled in.",
-                    "type": "string",
-                    "example": "https://tenant.auth0.com/activate?user_code=WDJB-MJHT"
-                }
-            }
-        },
-        "session.PollRequest": {
-            "type": "object",
-            "properties": {
-                "poll_id": {
-                    "description": "PollID is what Start answered.",
-                    "type": "string",
-                    "example": "q5m0tS3c…"
                 }
             }
         }

@@ -22,8 +22,12 @@ type device struct{ dev *session.Device }
 // mountDevice adds POST /auth/device and /auth/device/poll. The tenant
 // application is AUTH0_DEVICE_CLIENT_ID (at Auth0, a Native application with
 // the Device Code grant), else AUTH0_CLIENT_ID; without either, the routes
-// are left out and a warning says why.
+// are left out and a warning says why. Without sessions (s nil, as in some
+// tests) there is nothing to mount.
 func mountDevice(r gin.IRoutes, s *sessions, log *slog.Logger) {
+	if s == nil {
+		return
+	}
 	dev, err := s.mgr.Device(session.DeviceConfig{
 		ClientID: os.Getenv("AUTH0_DEVICE_CLIENT_ID"),
 		Scopes:   strings.Fields(envOr("AUTH0_DEVICE_SCOPES", deviceScopes)),
@@ -47,6 +51,17 @@ func opaqueTokens(auth *auth0gin.Auth0) *session.Opaque {
 	return session.NewOpaque(auth, session.OpaqueConfig{})
 }
 
+// DevicePollError is the body of a 400 from POST /auth/device/poll: RFC
+// 8628's error, as Auth0 answers it. It has the shape of auth0gin.ErrorBody.
+type DevicePollError struct {
+	// authorization_pending, slow_down, access_denied, expired_token,
+	// invalid_grant (no such login, or its session already handed out) or
+	// invalid_request (the body is not {"poll_id": "..."}).
+	Error string `json:"error" example:"authorization_pending"`
+	// What it means for the CLI.
+	Description string `json:"error_description,omitempty" example:"the user has not answered yet; poll again after the interval"`
+} //	@name	DevicePollError
+
 // start godoc
 //
 //	@Summary		Start a device login (for CLIs)
@@ -54,8 +69,8 @@ func opaqueTokens(auth *auth0gin.Auth0) *session.Opaque {
 //	@Tags			session
 //	@Produce		json
 //	@Success		200	{object}	session.DeviceStart
-//	@Failure		429	{object}	auth0gin.ErrorBody	"Too many logins from this address"
-//	@Failure		503	{object}	auth0gin.ErrorBody	"Auth0 or the session store unavailable; retry after Retry-After"
+//	@Failure		429	{object}	RequestError	"Too many logins from this address"
+//	@Failure		503	{object}	UnavailableError	"Auth0 or the session store unavailable; retry after Retry-After"
 //	@Router			/auth/device [post]
 func (d device) start(c *gin.Context) { d.dev.Start(c) }
 
@@ -69,9 +84,9 @@ func (d device) start(c *gin.Context) { d.dev.Start(c) }
 //	@Param			body	body		session.PollRequest	true	"The poll_id Start answered"
 //	@Success		200		{object}	session.DeviceSession
 //	@Header			200		{string}	Set-Cookie	"auth0gin_session=…; Path=/; HttpOnly; SameSite=Lax[; Secure]"
-//	@Failure		400		{object}	auth0gin.ErrorBody	"authorization_pending, slow_down, access_denied, expired_token, invalid_grant or invalid_request"
-//	@Failure		401		{object}	auth0gin.ErrorBody	"The token Auth0 issued was refused"
-//	@Failure		403		{object}	auth0gin.ErrorBody	"csrf_rejected (a cross-origin browser request), or the app refused the login (OnLogin)"
-//	@Failure		503		{object}	auth0gin.ErrorBody	"Auth0 or the session store unavailable; retry after Retry-After"
+//	@Failure		400		{object}	DevicePollError	"authorization_pending, slow_down, access_denied, expired_token, invalid_grant or invalid_request"
+//	@Failure		401		{object}	TokenError	"The token Auth0 issued was refused"
+//	@Failure		403		{object}	RequestError	"csrf_rejected (a cross-origin browser request), or the app refused the login (OnLogin)"
+//	@Failure		503		{object}	UnavailableError	"Auth0 or the session store unavailable; retry after Retry-After"
 //	@Router			/auth/device/poll [post]
 func (d device) poll(c *gin.Context) { d.dev.Poll(c) }

@@ -68,7 +68,7 @@ type DeviceStart struct {
 	ExpiresIn int64 `json:"expires_in" example:"900"`
 	// Interval is how many seconds the CLI waits between polls.
 	Interval int64 `json:"interval" example:"5"`
-}
+} //	@name	DeviceStart
 
 // DeviceSession is the answer of a poll once the user has approved: the
 // session cookie, name and value, for a CLI that has no cookie jar. It is
@@ -80,7 +80,7 @@ type DeviceSession struct {
 	Value string `json:"value" example:"…"`
 	// ExpiresAt is the end of the session's maximum lifetime (RFC 3339).
 	ExpiresAt time.Time `json:"expires_at" example:"2026-12-28T03:55:00Z"`
-}
+} //	@name	DeviceSession
 
 // Poll errors, the `error` of a 400 answer (RFC 8628 §3.5, as the tenant
 // answers them).
@@ -219,7 +219,7 @@ func (d *Device) save(ctx context.Context, pollID string, sid id, st *deviceStat
 type PollRequest struct {
 	// PollID is what Start answered.
 	PollID string `json:"poll_id" example:"q5m0tS3c…"`
-}
+} //	@name	DevicePollRequest
 
 // Poll answers a CLI's poll with JSON {"poll_id"}: 400 with an RFC 8628
 // error (authorization_pending, slow_down, expired_token, access_denied; and
