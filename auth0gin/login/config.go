@@ -89,6 +89,14 @@ type Config struct {
 	// Sessions, when set, starts a session for each successful login, so the
 	// answer also sets the session cookie.
 	Sessions SessionStarter
+	// CrossOrigin guards Login when Sessions is set: the answer then sets
+	// the session cookie, and a form another site makes a victim's browser
+	// post would log the victim in as the attacker (login CSRF). A
+	// cross-origin browser request is refused with 403 before the tenant is
+	// asked. Default: http.NewCrossOriginProtection(), which trusts only the
+	// app's own origin; add a front end on another origin with
+	// AddTrustedOrigin. Without Sessions it is not used.
+	CrossOrigin *http.CrossOriginProtection
 	// KeyPrefix prefixes every store key of this package (default "login:").
 	KeyPrefix string
 	// Logger receives the package's logs (default: the core's). Tokens,
@@ -184,6 +192,9 @@ func (c Config) resolve(auth *auth0gin.Auth0) (Config, error) {
 	}
 	if c.ClientIP == nil {
 		c.ClientIP = func(g *gin.Context) string { return g.RemoteIP() }
+	}
+	if c.CrossOrigin == nil {
+		c.CrossOrigin = http.NewCrossOriginProtection()
 	}
 	c.KeyPrefix = orDefault(c.KeyPrefix, DefaultKeyPrefix)
 	if c.Logger == nil {

@@ -17,10 +17,18 @@ import (
 // logs the user in at the tenant with the end user's IP in
 // auth0-forwarded-for, keeps the refresh token encrypted in the store, and
 // answers {access_token, token_type, expires_in} (plus the session cookie
-// when Config.Sessions is set). Attempts are limited per client IP (429
+// when Config.Sessions is set; a cross-origin browser login is then refused
+// with 403, see Config.CrossOrigin). Attempts are limited per client IP (429
 // with Retry-After). The refresh token is never part of the answer.
 func (m *Manager) Login(c *gin.Context) {
 	noStore(c)
+	if m.cfg.Sessions != nil {
+		if err := m.cfg.CrossOrigin.Check(c.Request); err != nil {
+			m.answerError(c, newError(http.StatusForbidden, "csrf_rejected",
+				"cross-origin login refused: the page's origin is not trusted to start a session", ErrCrossOrigin, err))
+			return
+		}
+	}
 	ip := m.cfg.ClientIP(c)
 	if ok, wait := m.rate.allow(ip); !ok {
 		m.answerError(c, &Error{Status: http.StatusTooManyRequests, Code: "too_many_requests",
