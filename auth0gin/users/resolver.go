@@ -202,6 +202,10 @@ func (r *Resolver[U]) readBack(ctx context.Context, auth0ID string) (*Current[U]
 	return &Current[U]{User: row}, nil
 }
 
+// maxRetryAfter bounds the Retry-After a profile source's answer can set on
+// a 503: a broken or hostile header must not send clients away for years.
+const maxRetryAfter = time.Hour
+
 // outage applies Config.OnOutage to a failed profile fetch.
 func (r *Resolver[U]) outage(ctx context.Context, claims Profile, err error) (*Current[U], error) {
 	r.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "users: profile fetch failed",
@@ -212,7 +216,7 @@ func (r *Resolver[U]) outage(ctx context.Context, claims Profile, err error) (*C
 	wait := r.cfg.RetryAfter
 	var ue *UnavailableError
 	if errors.As(err, &ue) && ue.RetryAfter > 0 {
-		wait = ue.RetryAfter
+		wait = min(ue.RetryAfter, maxRetryAfter)
 	}
 	return nil, auth0gin.Unavailable("the user's profile cannot be fetched from Auth0 now", wait, err)
 }
