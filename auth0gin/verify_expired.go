@@ -9,12 +9,21 @@ import (
 	"github.com/auth0/go-jwt-middleware/v2/validator"
 )
 
+// keysRetryAfter is the Retry-After of VerifyExpired's 503 when the signing
+// keys are unreachable.
+const keysRetryAfter = 5 * time.Second
+
 // VerifyExpired checks token like Verify (signature, issuer, audience,
 // algorithm, typ, sub) except that an `exp` in the past is accepted when it
 // passed no more than maxAge ago: a refresh endpoint takes the expired access
 // token as the handle of a refresh token the server holds. A token whose exp
 // lies further back answers ErrExpired; nbf and iat in the future are refused
 // with ClockSkew's leeway only, as Verify does.
+//
+// When the tenant's signing keys cannot be fetched (and none known are fresh
+// enough), the error is a 503 *AuthError wrapping both ErrUnavailable and
+// ErrKeysUnavailable: a refresh endpoint must not tell its client to throw
+// the login away during an outage.
 //
 // The result is never cached and the cache is not consulted: an expired token
 // must not make its way into the validated-token cache, where Verify would
@@ -53,6 +62,10 @@ func (a *Auth0) VerifyExpired(ctx context.Context, token string, maxAge time.Dur
 	}
 	key, err := a.keys.key(ctx, h.Kid)
 	if err != nil {
+		if errors.Is(err, ErrKeysUnavailable) {
+			// The token cannot be judged: an outage, not a verdict on it.
+			return nil, Unavailable("the tenant's signing keys cannot be fetched now", keysRetryAfter, err)
+		}
 		return nil, err
 	}
 	if key.Algorithm != "" && key.Algorithm != h.Alg {
