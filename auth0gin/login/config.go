@@ -74,8 +74,9 @@ type Config struct {
 	TenantTimeout time.Duration
 	// HTTPClient makes the calls to the tenant (default: the core's).
 	HTTPClient *http.Client
-	// LoginRate is the number of login attempts allowed per client IP and
-	// minute, with as large a burst (default 10; negative disables).
+	// LoginRate is the number of login attempts allowed per client IP (per
+	// /64 for IPv6) and minute, with as large a burst (default 10; negative
+	// disables).
 	LoginRate int
 	// ClientIP returns the end user's IP, sent to the tenant in
 	// auth0-forwarded-for and used for the rate limit. The default is the
