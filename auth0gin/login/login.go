@@ -89,6 +89,13 @@ func (m *Manager) accept(ctx context.Context, reply tokenReply, what string) (An
 	// within the same age.
 	user, err := m.auth.VerifyExpired(ctx, reply.AccessToken, m.cfg.RefreshLifetime)
 	if err != nil {
+		// The refresh token will be held by nobody: revoke it, rather than
+		// leave it alive at the tenant.
+		if reply.RefreshToken != "" {
+			if rerr := m.revoke(context.WithoutCancel(ctx), reply.RefreshToken); rerr != nil {
+				m.cfg.Logger.Warn("login: revoking the refresh token of a refused login failed", "err", rerr)
+			}
+		}
 		if errors.Is(err, auth0gin.ErrUnavailable) || errors.Is(err, auth0gin.ErrKeysUnavailable) {
 			return Answer{}, nil, unavailable("the login service is unavailable; try again later", 0, err)
 		}
