@@ -6,22 +6,33 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/auth0/go-jwt-middleware/v2/validator"
+	jose "gopkg.in/go-jose/go-jose.v2"
 )
 
-// Auth0 validates access tokens of one Auth0 tenant and API and builds the
-// middlewares that protect routes. It is safe for concurrent use; build one
-// with New at start-up and share it.
+// Auth0 validates access tokens of one Auth0 tenant (or a list of issuers)
+// and API, and builds the middlewares that protect routes. It is safe for
+// concurrent use; build one with New at start-up and share it.
 type Auth0 struct {
-	cfg        Config
+	cfg       Config
+	issuers   []*issuer // in Config.Issuers order
+	claims    claimNames
+	claimsTag string     // claims.tag(), which every user this Auth0 builds carries
+	cache     TokenCache // nil when disabled
+	creds     credentials
+	docs      operations // routes registered through Router, for the API docs
+}
+
+// issuer is one trusted issuer: its own key set and validators. A token's
+// `iss` picks it before any key is looked up, so one issuer's keys never
+// verify another's tokens.
+type issuer struct {
+	iss        string
 	keys       *keySet
 	validators map[string]*validator.Validator // by alg
-	claims     claimNames
-	claimsTag  string     // claims.tag(), which every user this Auth0 builds carries
-	cache      TokenCache // nil when disabled
-	creds      credentials
 }
 
 // New checks cfg and returns an Auth0 ready to protect routes. It does not
@@ -36,18 +47,22 @@ func New(cfg Config) (*Auth0, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
-	a := &Auth0{cfg: c, validators: map[string]*validator.Validator{}, claims: names, claimsTag: names.tag()}
-	a.keys = newKeySet(c)
-	for _, alg := range c.Algorithms {
-		// No custom claims: the validator would decode the payload a second
-		// time with go-jose's slow reflective JSON; verify reads the rest in
-		// one fast pass after the validator has accepted the token.
-		v, err := validator.New(a.keys.keyFunc, validator.SignatureAlgorithm(alg), c.Issuer, c.Audience,
-			validator.WithAllowedClockSkew(c.ClockSkew))
-		if err != nil {
-			return nil, fmt.Errorf("%w: validator for %s: %w", ErrConfig, alg, err)
+	a := &Auth0{cfg: c, claims: names, claimsTag: names.tag()}
+	for _, iss := range c.Issuers {
+		base, _ := url.Parse(discoveryBase(iss)) // resolve checked it
+		is := &issuer{iss: iss, keys: newKeySet(c, base), validators: map[string]*validator.Validator{}}
+		for _, alg := range c.Algorithms {
+			// No custom claims: the validator would decode the payload a second
+			// time with go-jose's slow reflective JSON; verify reads the rest in
+			// one fast pass after the validator has accepted the token.
+			v, err := validator.New(keyFunc, validator.SignatureAlgorithm(alg), iss, c.Audience,
+				validator.WithAllowedClockSkew(c.ClockSkew))
+			if err != nil {
+				return nil, fmt.Errorf("%w: validator for %s: %w", ErrConfig, alg, err)
+			}
+			is.validators[alg] = v
 		}
-		a.validators[alg] = v
+		a.issuers = append(a.issuers, is)
 	}
 	switch {
 	case c.DisableCache:
@@ -69,22 +84,40 @@ func MustNew(cfg Config) *Auth0 {
 }
 
 // Config returns the configuration in force, with every default filled in
-// (Issuer, Realm, Algorithms, ...).
+// (Issuers, Realm, Algorithms, ...). It is a copy: changing its slices or
+// maps changes nothing in a.
 func (a *Auth0) Config() Config {
-	c := a.cfg
-	c.Audience = slices.Clone(c.Audience)
-	c.Algorithms = slices.Clone(c.Algorithms)
-	return c
+	return a.cfg.clone()
 }
 
-// Endpoint returns the URL of one of the tenant's endpoints, such as
-// "authorize", "oauth/token" or "v2/logout".
+// Endpoint returns the URL of one of the first issuer's endpoints, such as
+// "authorize", "oauth/token" or "v2/logout": the Swagger UI logs in there.
 func (a *Auth0) Endpoint(path string) string {
-	u, err := url.Parse(a.cfg.Domain)
-	if err != nil { // resolve checked Domain; keep the zero value safe anyway
-		return a.cfg.Domain + path
+	base := discoveryBase(a.cfg.Issuers[0])
+	u, err := url.Parse(base)
+	if err != nil { // resolve checked it; keep the zero value safe anyway
+		return base + path
 	}
 	return u.JoinPath(path).String()
+}
+
+// discoveryBase is the base URL under which an issuer publishes its
+// discovery document: the issuer with a trailing slash.
+func discoveryBase(iss string) string {
+	if strings.HasSuffix(iss, "/") {
+		return iss
+	}
+	return iss + "/"
+}
+
+// issuerOf returns the trusted issuer whose `iss` is exactly iss, or nil.
+func (a *Auth0) issuerOf(iss string) *issuer {
+	for _, is := range a.issuers {
+		if is.iss == iss {
+			return is
+		}
+	}
+	return nil
 }
 
 // Verify validates a raw access token (without the "Bearer " prefix) and
@@ -97,6 +130,9 @@ func (a *Auth0) Verify(ctx context.Context, token string) (*Auth0User, error) {
 	}
 	if token == "" {
 		return nil, unauthorized(ErrMalformedToken, "empty token", nil)
+	}
+	if !canonicalShape(token) { // one spelling per token, so one cache entry
+		return nil, unauthorized(ErrMalformedToken, "malformed token", nil)
 	}
 	if a.cache != nil {
 		if u, ok := a.cache.Get(ctx, token); ok && a.trusted(u, time.Now()) {
@@ -135,10 +171,12 @@ func (a *Auth0) trustEnd(u *Auth0User) time.Time {
 
 // trusted re-checks a cached user against this Auth0's own rules, so that a
 // cache shared between APIs (or a shared backend) can never lend one API's
-// verdict to another: the issuer, an audience and the algorithm must be ours,
-// Email and Roles read from our claims, the token before its trustEnd and
-// verified within our CacheMaxTTL, and its key still published (a revoked
-// key's tokens stop at the next key refresh, not at CacheMaxTTL).
+// verdict to another: the issuer must be one of ours, an audience and the
+// algorithm ours, Email and Roles read from our claims, the token before its
+// trustEnd and verified within our CacheMaxTTL, and the very key that
+// verified it (by RFC 7638 thumbprint, not by kid) still published by that
+// issuer (a revoked key's tokens stop at the next key refresh, not at
+// CacheMaxTTL).
 func (a *Auth0) trusted(u *Auth0User, now time.Time) bool {
 	if u == nil {
 		return false
@@ -146,38 +184,95 @@ func (a *Auth0) trusted(u *Auth0User, now time.Time) bool {
 	// A verification from the future (another instance's clock runs ahead, or
 	// ours stepped back) would stretch CacheMaxTTL: it counts as too old.
 	age := now.UnixNano() - u.verifiedAt
-	return age >= 0 && age < int64(a.cfg.CacheMaxTTL) && now.Before(a.trustEnd(u)) &&
-		u.Issuer == a.cfg.Issuer && u.derivedBy == a.claimsTag &&
-		a.validators[u.Algorithm] != nil && a.keys.known(u.KeyID, now) != nil &&
-		slices.ContainsFunc(a.cfg.Audience, func(aud string) bool { return slices.Contains(u.Audience, aud) })
+	if age < 0 || age >= int64(a.cfg.CacheMaxTTL) || !now.Before(a.trustEnd(u)) || u.derivedBy != a.claimsTag {
+		return false
+	}
+	is := a.issuerOf(u.Issuer)
+	if is == nil || is.validators[u.Algorithm] == nil ||
+		!slices.ContainsFunc(a.cfg.Audience, func(aud string) bool { return slices.Contains(u.Audience, aud) }) {
+		return false
+	}
+	for _, k := range is.keys.known(u.KeyID, now) {
+		if k.thumb == u.keyThumb {
+			return true
+		}
+	}
+	return false
 }
 
 // verify checks token in full. early reports that the validator accepted it
 // only thanks to ClockSkew's leeway on nbf or iat.
 func (a *Auth0) verify(ctx context.Context, token string) (u *Auth0User, early bool, err error) {
-	if !wellFormed(token) {
+	return a.verifyExp(ctx, token, 0)
+}
+
+// verifyExp is verify that also accepts an exp up to expiredFor in the past
+// (VerifyExpired); with zero it is verify.
+func (a *Auth0) verifyExp(ctx context.Context, token string, expiredFor time.Duration) (u *Auth0User, early bool, err error) {
+	if !canonicalJWS(token) {
 		return nil, false, unauthorized(ErrMalformedToken, "malformed token", nil)
 	}
 	h, err := parseHeader(token)
 	if err != nil {
 		return nil, false, unauthorized(ErrMalformedToken, "malformed token", err)
 	}
-	v, ok := a.validators[h.Alg]
-	if !ok {
+	if h.Crit != nil {
+		return nil, false, unauthorized(ErrMalformedToken, "unsupported critical header (crit)", errors.New("the token has a crit header"))
+	}
+	if _, ok := a.issuers[0].validators[h.Alg]; !ok { // every issuer has the same algorithms
 		return nil, false, unauthorized(ErrAlgorithm, "signing algorithm not allowed", fmt.Errorf("alg %q", h.Alg))
 	}
 	if !allowedTyp(h.Typ) {
 		return nil, false, unauthorized(ErrMalformedToken, "not an access token", fmt.Errorf("typ %q", h.Typ))
 	}
-	key, err := a.keys.key(ctx, h.Kid)
+	// The unverified iss only chooses the key set (the validator checks it
+	// again): an issuer outside the list costs no fetch. A payload with no
+	// readable iss goes to the only issuer, if there is one, whose validator
+	// then refuses it for what is really wrong (often the signature).
+	iss, ok := peekIssuer(token)
+	is := a.issuerOf(iss)
+	if !ok && len(a.issuers) == 1 {
+		is = a.issuers[0]
+	}
+	if is == nil {
+		return nil, false, unauthorized(ErrIssuer, "wrong issuer", fmt.Errorf("iss %q is not trusted", printable(iss)))
+	}
+	keys, err := is.keys.keys(ctx, h.Kid)
 	if err != nil {
 		return nil, false, err
 	}
-	if key.Algorithm != "" && key.Algorithm != h.Alg {
-		return nil, false, unauthorized(ErrAlgorithm, "signing algorithm not allowed", fmt.Errorf("key %q is for %s, token says %s", h.Kid, key.Algorithm, h.Alg))
+	var res any
+	var used *verifyingKey
+	err = unauthorized(ErrAlgorithm, "signing algorithm not allowed", fmt.Errorf("no key %q for %s", printable(h.Kid), h.Alg))
+	for _, k := range keys {
+		if !fits(k.jwk, h.Alg) {
+			continue
+		}
+		v := is.validators[h.Alg]
+		if expiredFor > 0 {
+			// The validator grants its leeway to exp, nbf and iat alike: one with
+			// expiredFor more accepts the expiry wanted, and nbf and iat are
+			// held to ClockSkew below.
+			if v, err = validator.New(keyFunc, validator.SignatureAlgorithm(h.Alg), is.iss, a.cfg.Audience,
+				validator.WithAllowedClockSkew(expiredFor+a.cfg.ClockSkew)); err != nil {
+				return nil, false, fmt.Errorf("%w: validator for %s: %w", ErrConfig, h.Alg, err)
+			}
+		}
+		// Keys sharing a kid are tried in turn; only a bad signature moves on.
+		res, err = v.ValidateToken(context.WithValue(ctx, verifyKey{}, k.jwk), token)
+		if err == nil {
+			used = k
+			break
+		}
+		if !errors.Is(err, jose.ErrCryptoFailure) {
+			break
+		}
 	}
-	res, err := v.ValidateToken(context.WithValue(ctx, verifyKey{}, key), token)
 	if err != nil {
+		var ae *AuthError
+		if errors.As(err, &ae) {
+			return nil, false, ae
+		}
 		return nil, false, classify(err)
 	}
 	vc, ok := res.(*validator.ValidatedClaims)
@@ -190,8 +285,11 @@ func (a *Auth0) verify(ctx context.Context, token string) (u *Auth0User, early b
 	if rc.Expiry == 0 {
 		return nil, false, unauthorized(ErrMissingExpiry, "token has no exp", nil)
 	}
-	if rc.Subject == "" {
+	if strings.TrimSpace(rc.Subject) == "" { // a blank sub names nobody, like a missing one
 		return nil, false, unauthorized(ErrInvalidClaims, "invalid claims", errors.New("token has no sub"))
+	}
+	if latest := time.Now().Add(a.cfg.ClockSkew).Unix(); expiredFor > 0 && (rc.NotBefore > latest || rc.IssuedAt > latest) {
+		return nil, false, unauthorized(ErrNotYetValid, "token not valid yet", nil)
 	}
 	lo, hi, _ := payloadSpan(token) // a verified JWS has one
 	tc, err := decodeTokenClaims(token[lo:hi], a.claims)
@@ -199,5 +297,7 @@ func (a *Auth0) verify(ctx context.Context, token string) (u *Auth0User, early b
 		return nil, false, unauthorized(ErrInvalidClaims, "invalid claims", err)
 	}
 	now := time.Now().Unix()
-	return tc.user(rc, h, token[lo:hi], a.claimsTag), rc.NotBefore > now || rc.IssuedAt > now, nil
+	u = tc.user(rc, h, token[lo:hi], a.claimsTag)
+	u.keyThumb = used.thumb
+	return u, rc.NotBefore > now || rc.IssuedAt > now, nil
 }

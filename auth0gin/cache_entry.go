@@ -23,8 +23,8 @@ type packedUser struct {
 }
 
 // scalars lists the string fields of u, in packing order.
-func scalars(u *Auth0User) [8]*string {
-	return [8]*string{&u.ID, &u.ClientID, &u.GrantType, &u.OrgID, &u.Issuer, &u.KeyID, &u.Algorithm, &u.derivedBy}
+func scalars(u *Auth0User) [9]*string {
+	return [9]*string{&u.ID, &u.ClientID, &u.GrantType, &u.OrgID, &u.Issuer, &u.KeyID, &u.Algorithm, &u.derivedBy, &u.keyThumb}
 }
 
 // lists lists the []string fields of u, in packing order.
@@ -213,7 +213,8 @@ func (p *packedUser) id() string {
 
 // marshalVersion leads MarshalBinary's encoding, so a later layout can tell
 // an old entry in a shared store from its own (and treat it as a miss).
-const marshalVersion = 1
+// Version 2 added the verifying key's thumbprint.
+const marshalVersion = 2
 
 // MarshalBinary encodes u for a shared TokenCache (Redis, memcached, ...):
 // every field, including the unexported state Verify checks before it trusts

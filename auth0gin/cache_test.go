@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/auth0gin/auth0gin/auth0gin"
@@ -49,20 +50,23 @@ func TestMemoryCacheBounds(t *testing.T) {
 }
 
 func TestMemoryCacheExpiry(t *testing.T) {
-	c := auth0gin.NewMemoryCache(100, 1<<20)
-	u := &auth0gin.Auth0User{ID: "auth0|x"}
-	c.Set(t.Context(), "past", u, time.Now().Add(-time.Second))
-	if _, ok := c.Get(t.Context(), "past"); ok {
-		t.Error("an already-expired entry was stored")
-	}
-	c.Set(t.Context(), "soon", u, time.Now().Add(20*time.Millisecond))
-	if _, ok := c.Get(t.Context(), "soon"); !ok {
-		t.Fatal("fresh entry missing")
-	}
-	time.Sleep(30 * time.Millisecond)
-	if _, ok := c.Get(t.Context(), "soon"); ok {
-		t.Error("entry returned past its expiry")
-	}
+	synctest.Test(t, func(t *testing.T) {
+		c := auth0gin.NewMemoryCache(100, 1<<20)
+		u := &auth0gin.Auth0User{ID: "auth0|x"}
+		c.Set(t.Context(), "past", u, time.Now().Add(-time.Second))
+		if _, ok := c.Get(t.Context(), "past"); ok {
+			t.Error("an already-expired entry was stored")
+		}
+		c.Set(t.Context(), "soon", u, time.Now().Add(20*time.Millisecond))
+		time.Sleep(20*time.Millisecond - time.Nanosecond)
+		if _, ok := c.Get(t.Context(), "soon"); !ok {
+			t.Fatal("entry missing before its expiry")
+		}
+		time.Sleep(time.Nanosecond)
+		if _, ok := c.Get(t.Context(), "soon"); ok {
+			t.Error("entry returned at its expiry")
+		}
+	})
 }
 
 func TestMemoryCacheDelete(t *testing.T) {
@@ -100,15 +104,22 @@ func TestCacheNeverBypassesScopes(t *testing.T) {
 // TestCachedTokenNotTrustedPastExp: the cache keeps a token no longer than its exp.
 func TestCachedTokenNotTrustedPastExp(t *testing.T) {
 	ti := newTestIssuer(t)
-	a := mustNew(t, ti.config())
-	tok := ti.token(t, map[string]any{"exp": time.Now().Add(1100 * time.Millisecond).Unix()})
-	if _, err := a.Verify(t.Context(), tok); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(2100 * time.Millisecond)
-	if _, err := a.Verify(t.Context(), tok); !errors.Is(err, auth0gin.ErrExpired) {
-		t.Errorf("expired token served from the cache: %v", err)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		a := mustNew(t, ti.inBubble(ti.config()))
+		exp := time.Now().Add(2 * time.Second)
+		tok := ti.token(t, map[string]any{"exp": exp.Unix()})
+		if _, err := a.Verify(t.Context(), tok); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Until(exp) - time.Nanosecond)
+		if _, err := a.Verify(t.Context(), tok); err != nil {
+			t.Fatalf("a nanosecond before exp: %v", err)
+		}
+		time.Sleep(time.Second + time.Nanosecond) // the validator's exp is in whole seconds
+		if _, err := a.Verify(t.Context(), tok); !errors.Is(err, auth0gin.ErrExpired) {
+			t.Errorf("expired token served from the cache: %v", err)
+		}
+	})
 }
 
 // setCounter is a TokenCache that counts Set calls: Verify calls Set only

@@ -192,6 +192,10 @@ type header struct {
 	Alg string `json:"alg"`
 	Kid string `json:"kid"`
 	Typ string `json:"typ"`
+	// Crit is the raw `crit` member, nil when absent. We understand no
+	// extension, so any crit (even an empty list, which RFC 7515 §4.1.11
+	// forbids producers to send) makes the token invalid.
+	Crit jsontext.Value `json:"crit"`
 }
 
 // parseHeader reads a compact JWS's header without trusting it: only to choose
@@ -210,6 +214,29 @@ func parseHeader(token string) (header, error) {
 		return h, fmt.Errorf("header: %w", err)
 	}
 	return h, nil
+}
+
+// peekIssuer reads the `iss` of a compact JWS's payload without trusting it,
+// only to choose the issuer whose keys may verify it; ok is false when the
+// payload holds no string iss. It is lenient (a name twice, invalid UTF-8):
+// the validator checks iss again once the signature holds, and the claims
+// are then decoded strictly.
+func peekIssuer(token string) (iss string, ok bool) {
+	lo, hi, ok := payloadSpan(token)
+	if !ok {
+		return "", false
+	}
+	b, err := base64.RawURLEncoding.DecodeString(token[lo:hi])
+	if err != nil {
+		return "", false
+	}
+	var p struct {
+		Iss *string `json:"iss"`
+	}
+	if json.Unmarshal(b, &p, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)) != nil || p.Iss == nil {
+		return "", false
+	}
+	return *p.Iss, true
 }
 
 // allowedTyp accepts Auth0's "JWT", RFC 9068's "at+jwt" and no typ at all.

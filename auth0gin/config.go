@@ -4,15 +4,18 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/joho/godotenv"
+
+	"github.com/auth0gin/auth0gin/auth0gin/internal/tenanturl"
 )
 
 // ScopeSource says which claim satisfies a required scope.
@@ -28,9 +31,12 @@ const (
 	PermissionsClaimOnly
 )
 
+// defaultHTTPTimeout bounds every outbound call when Config.HTTPClient is nil
+// or has no Timeout.
+const defaultHTTPTimeout = 10 * time.Second
+
 // Defaults applied by New when the corresponding Config field is zero.
 const (
-	DefaultHTTPTimeout        = 10 * time.Second
 	DefaultMaxTokenBytes      = 16 << 10
 	DefaultKeyRefreshInterval = 10 * time.Minute
 	DefaultKeyMinRefetch      = 5 * time.Second
@@ -38,6 +44,8 @@ const (
 	DefaultCacheMaxEntries    = 100_000
 	DefaultCacheMaxBytes      = 64 << 20
 	DefaultCacheMaxTTL        = 5 * time.Minute
+	DefaultKeyFetchWait       = time.Second
+	DefaultMinRSAKeyBits      = 2048
 )
 
 // Config describes the Auth0 tenant and API a protected app trusts.
@@ -47,9 +55,16 @@ type Config struct {
 	// "https://tenant.eu.auth0.com/") or a base URL ("http://127.0.0.1:4000").
 	// Plain http is accepted only for loopback hosts.
 	Domain string
-	// Issuer overrides the expected `iss` claim exactly. By default it is the
-	// Domain's base URL with a trailing slash, as Auth0 issues it.
-	Issuer string
+	// Issuers lists the accepted `iss` values, matched exactly (default: the
+	// Domain's base URL with a trailing slash, as Auth0 issues it). List
+	// several to trust a custom domain beside the canonical one, or several
+	// tenants: each issuer has its own discovery (under the issuer URL) and
+	// key set, a token's `iss` picks the key set before any key is looked up,
+	// so one issuer's key never verifies another's token, and an `iss`
+	// outside the list is refused before any fetch. The first issuer is where
+	// the Swagger UI logs in (Endpoint). Each must be https, or http on a
+	// loopback host.
+	Issuers []string
 	// Audience lists the API identifiers accepted in `aud`; a token needs one of them.
 	Audience []string
 	// ClientID is the SPA client id used by the Swagger UI login.
@@ -79,10 +94,10 @@ type Config struct {
 	Realm string
 	// JWKSURL skips discovery and fetches keys from this URL.
 	JWKSURL string
-	// HTTPClient makes every outbound call; its Timeout is set to HTTPTimeout when zero.
+	// HTTPClient makes every outbound call, bounded by its Timeout. Nil means
+	// a client with a 10s Timeout; a client whose Timeout is zero is copied
+	// and given 10s, so no call to the tenant can wait forever.
 	HTTPClient *http.Client
-	// HTTPTimeout bounds every outbound call (default 10s).
-	HTTPTimeout time.Duration
 	// MaxTokenBytes bounds the size of an accepted token (default 16 KiB).
 	MaxTokenBytes int
 	// KeyRefreshInterval is how old the key set may grow before it is
@@ -91,6 +106,18 @@ type Config struct {
 	// KeyMinRefetch is the least time between two fetches of the key set, which
 	// bounds what a flood of tokens with unknown `kid`s can cost the tenant (default 5s).
 	KeyMinRefetch time.Duration
+	// KeyFetchWait is the longest a request waits for a key-set fetch in
+	// flight while no usable keys are held (default 1s); it is then answered
+	// 503 with Retry-After. Once a fetch has failed, requests that need a
+	// fetch do not wait at all (503 with no usable keys, 401 for a kid not
+	// among the keys held) while the next fetch runs in the background,
+	// KeyMinRefetch after the failure and twice as long after each further
+	// one, up to a minute. Tokens whose key is known never wait.
+	KeyFetchWait time.Duration
+	// MinRSAKeyBits is the smallest RSA key accepted from the JWKS (default
+	// and least 2048, what Auth0 signs with); smaller keys are skipped. It
+	// may be raised, never lowered.
+	MinRSAKeyBits int
 	// KeyMaxStale is how long known keys keep working while the tenant cannot be
 	// reached or answers garbage (default 12h). It must be longer than
 	// KeyRefreshInterval.
@@ -114,63 +141,124 @@ type Config struct {
 	envErr error // a value FromEnv could not parse, reported by New
 }
 
-// Environment variables read by FromEnv.
+// Environment variables read by FromEnv (the README's configuration table).
 const (
-	EnvDomain      = "AUTH0_DOMAIN"
-	EnvIssuer      = "AUTH0_ISSUER"
-	EnvAudience    = "AUTH0_API_AUDIENCE"
-	EnvClientID    = "AUTH0_CLIENT_ID"
-	EnvEmailClaim  = "AUTH0_EMAIL_CLAIM"
-	EnvRolesClaim  = "AUTH0_ROLES_CLAIM"
-	EnvAlgorithms  = "AUTH0_ALGORITHMS"
-	EnvScopeSource = "AUTH0_SCOPE_SOURCE"
-	EnvClockSkew   = "AUTH0_CLOCK_SKEW"
-	EnvJWKSURL     = "AUTH0_JWKS_URL"
-	EnvCache       = "AUTH0_TOKEN_CACHE"
+	envDomain      = "AUTH0_DOMAIN"
+	envIssuer      = "AUTH0_ISSUER"
+	envAudience    = "AUTH0_API_AUDIENCE"
+	envClientID    = "AUTH0_CLIENT_ID"
+	envEmailClaim  = "AUTH0_EMAIL_CLAIM"
+	envRolesClaim  = "AUTH0_ROLES_CLAIM"
+	envAlgorithms  = "AUTH0_ALGORITHMS"
+	envScopeSource = "AUTH0_SCOPE_SOURCE"
+	envClockSkew   = "AUTH0_CLOCK_SKEW"
+	envJWKSURL     = "AUTH0_JWKS_URL"
+	envCache       = "AUTH0_TOKEN_CACHE"
 )
 
+// envSelector names the environment (dev, int, prod, ...) whose
+// `.env.<name>` file FromEnv reads before `.env`.
+const envSelector = "AUTH0_ENV"
+
 // FromEnv reads a Config from the environment, loading `.env` from the working
-// directory first when it exists (variables already set win). A value it cannot
-// parse is reported by New, so `MustNew(FromEnv())` fails at start-up.
+// directory first when it exists. With AUTH0_ENV set (say to "dev"), it loads
+// `.env.dev` and then `.env`. The precedence is: the real environment, then
+// `.env.<AUTH0_ENV>`, then `.env`. As with godotenv, every variable of these
+// files (PORT, store URLs, secrets, not only AUTH0_*) is put into the process
+// environment where it is not already set, so the whole app can read them.
+//
+// AUTH0_ENV is taken from the real environment, or else from `.env`. A
+// missing `.env.<AUTH0_ENV>`, or a value it cannot parse, is reported by New,
+// so `MustNew(FromEnv())` fails at start-up.
 func FromEnv() Config {
-	if err := godotenv.Load(); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return Config{envErr: fmt.Errorf("auth0gin: reading .env: %w", err)}
+	if err := loadDotEnv(); err != nil {
+		return Config{envErr: err}
 	}
 	return configFromLookup(os.Getenv)
 }
 
+// loadDotEnv loads `.env.<AUTH0_ENV>` (when AUTH0_ENV is set) and `.env`
+// (when it exists) into the process environment, leaving variables already
+// set alone: the file loaded first wins over the file loaded later.
+func loadDotEnv() error {
+	base, err := godotenv.Read(".env")
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("auth0gin: reading .env: %w", err)
+	}
+	hasBase := err == nil
+	name, ok := os.LookupEnv(envSelector)
+	if !ok {
+		name = base[envSelector]
+	}
+	var files []string
+	if name = strings.TrimSpace(name); name != "" {
+		if !validEnvName(name) {
+			return fmt.Errorf("auth0gin: %s=%q: want a name such as dev, int or prod (letters, digits, '-' and '_')", envSelector, name)
+		}
+		file := ".env." + name
+		if _, err := os.Stat(file); err != nil {
+			return fmt.Errorf("auth0gin: %s=%s needs the file %s: %w", envSelector, name, file, err)
+		}
+		files = append(files, file)
+	}
+	if hasBase {
+		files = append(files, ".env")
+	}
+	if len(files) == 0 {
+		return nil
+	}
+	if err := godotenv.Load(files...); err != nil {
+		return fmt.Errorf("auth0gin: reading %s: %w", strings.Join(files, ", "), err)
+	}
+	return nil
+}
+
+// validEnvName reports whether name may select a `.env.<name>` file: a plain
+// word, so AUTH0_ENV can never point outside the working directory.
+func validEnvName(name string) bool {
+	for i, r := range name {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+		case (r == '-' || r == '_') && i > 0:
+		default:
+			return false
+		}
+	}
+	return name != ""
+}
+
 func configFromLookup(get func(string) string) Config {
 	c := Config{
-		Domain:     strings.TrimSpace(get(EnvDomain)),
-		Issuer:     strings.TrimSpace(get(EnvIssuer)),
-		Audience:   splitList(get(EnvAudience)),
-		ClientID:   strings.TrimSpace(get(EnvClientID)),
-		EmailClaim: strings.TrimSpace(get(EnvEmailClaim)),
-		RolesClaim: strings.TrimSpace(get(EnvRolesClaim)),
-		Algorithms: splitList(get(EnvAlgorithms)),
-		JWKSURL:    strings.TrimSpace(get(EnvJWKSURL)),
+		Domain:     strings.TrimSpace(get(envDomain)),
+		Issuers:    splitList(get(envIssuer)),
+		Audience:   splitList(get(envAudience)),
+		ClientID:   strings.TrimSpace(get(envClientID)),
+		EmailClaim: strings.TrimSpace(get(envEmailClaim)),
+		RolesClaim: strings.TrimSpace(get(envRolesClaim)),
+		Algorithms: splitList(get(envAlgorithms)),
+		JWKSURL:    strings.TrimSpace(get(envJWKSURL)),
 	}
 	var errs []error
-	switch v := strings.ToLower(strings.TrimSpace(get(EnvScopeSource))); v {
+	switch v := strings.ToLower(strings.TrimSpace(get(envScopeSource))); v {
 	case "", "either", "any", "both":
 	case "scope":
 		c.ScopeSource = ScopeClaimOnly
 	case "permissions":
 		c.ScopeSource = PermissionsClaimOnly
 	default:
-		errs = append(errs, fmt.Errorf("%s=%q: want scope, permissions or either", EnvScopeSource, v))
+		errs = append(errs, fmt.Errorf("%s=%q: want scope, permissions or either", envScopeSource, v))
 	}
-	if v := strings.TrimSpace(get(EnvClockSkew)); v != "" {
+	if v := strings.TrimSpace(get(envClockSkew)); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", EnvClockSkew, err))
+			errs = append(errs, fmt.Errorf("%s: %w", envClockSkew, err))
 		}
 		c.ClockSkew = d
 	}
-	if v := strings.TrimSpace(get(EnvCache)); v != "" {
+	if v := strings.TrimSpace(get(envCache)); v != "" {
 		on, err := strconv.ParseBool(v)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", EnvCache, err))
+			errs = append(errs, fmt.Errorf("%s: %w", envCache, err))
 		}
 		c.DisableCache = !on
 	}
@@ -193,31 +281,46 @@ func splitList(s string) []string {
 // ErrConfig is wrapped by every error New returns for a bad Config.
 var ErrConfig = errors.New("auth0gin: invalid config")
 
-// resolve validates c and returns a copy with every default filled in.
+// clone returns a copy of c that shares no slice or map with it, so that
+// neither the caller of New nor the caller of Auth0.Config can change what an
+// Auth0 accepts after the fact. Every slice or map field is copied here.
+func (c Config) clone() Config {
+	c.Issuers = slices.Clone(c.Issuers)
+	c.Audience = slices.Clone(c.Audience)
+	c.Algorithms = slices.Clone(c.Algorithms)
+	c.Scopes = maps.Clone(c.Scopes)
+	return c
+}
+
+// resolve validates c and returns a copy with every default filled in. The
+// copy shares no slice or map with c.
 func (c Config) resolve() (Config, error) {
+	c = c.clone()
 	if c.envErr != nil {
 		return c, fmt.Errorf("%w: %w", ErrConfig, c.envErr)
 	}
 	bad := func(format string, args ...any) (Config, error) {
 		return c, fmt.Errorf("%w: %s", ErrConfig, fmt.Sprintf(format, args...))
 	}
-	base, err := BaseURL(c.Domain)
+	base, err := tenanturl.Base(c.Domain)
 	if err != nil {
 		return c, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
 	c.Domain = base
-	if c.Issuer == "" {
-		c.Issuer = base
+	if err := c.resolveIssuers(); err != nil {
+		return c, err
 	}
 	if len(c.Audience) == 0 {
-		return bad("an audience (%s) is required: without one any API's token of the tenant would be accepted", EnvAudience)
+		return bad("an audience (%s) is required: without one any API's token of the tenant would be accepted", envAudience)
 	}
 	for _, aud := range c.Audience {
 		if strings.TrimSpace(aud) == "" {
 			return bad("an empty audience would accept tokens with an empty aud")
 		}
-		if aud == c.Issuer+"userinfo" {
-			return bad("audience %q is the userinfo endpoint, which every token requested with openid carries", aud)
+		for _, iss := range c.Issuers {
+			if aud == discoveryBase(iss)+"userinfo" {
+				return bad("audience %q is the userinfo endpoint, which every token requested with openid carries", aud)
+			}
 		}
 	}
 	if len(c.Algorithms) == 0 {
@@ -240,7 +343,16 @@ func (c Config) resolve() (Config, error) {
 			return bad("JWKS URL %q must be https, or http on a loopback host, with no user or password", u.Redacted())
 		}
 	}
-	for _, d := range []*time.Duration{&c.ClockSkew, &c.HTTPTimeout, &c.KeyRefreshInterval, &c.KeyMinRefetch, &c.KeyMaxStale, &c.CacheMaxTTL} {
+	if c.MinRSAKeyBits == 0 {
+		c.MinRSAKeyBits = DefaultMinRSAKeyBits
+	}
+	if c.MinRSAKeyBits < DefaultMinRSAKeyBits {
+		return bad("MinRSAKeyBits %d is under %d: the floor may be raised, never lowered", c.MinRSAKeyBits, DefaultMinRSAKeyBits)
+	}
+	if c.KeyFetchWait < 0 {
+		return bad("durations must not be negative")
+	}
+	for _, d := range []*time.Duration{&c.ClockSkew, &c.KeyRefreshInterval, &c.KeyMinRefetch, &c.KeyMaxStale, &c.CacheMaxTTL} {
 		if *d < 0 {
 			return bad("durations must not be negative")
 		}
@@ -253,11 +365,11 @@ func (c Config) resolve() (Config, error) {
 			*d = v
 		}
 	}
-	def(&c.HTTPTimeout, DefaultHTTPTimeout)
 	def(&c.KeyRefreshInterval, DefaultKeyRefreshInterval)
 	def(&c.KeyMinRefetch, DefaultKeyMinRefetch)
 	def(&c.KeyMaxStale, DefaultKeyMaxStale)
 	def(&c.CacheMaxTTL, DefaultCacheMaxTTL)
+	def(&c.KeyFetchWait, DefaultKeyFetchWait)
 	if c.KeyMaxStale <= c.KeyRefreshInterval {
 		// Keys would go stale before any background refresh, and requests
 		// with a known key would wait on a fetch.
@@ -273,10 +385,10 @@ func (c Config) resolve() (Config, error) {
 		c.CacheMaxBytes = DefaultCacheMaxBytes
 	}
 	if c.HTTPClient == nil {
-		c.HTTPClient = &http.Client{Timeout: c.HTTPTimeout}
+		c.HTTPClient = &http.Client{Timeout: defaultHTTPTimeout}
 	} else if c.HTTPClient.Timeout == 0 {
 		hc := *c.HTTPClient
-		hc.Timeout = c.HTTPTimeout
+		hc.Timeout = defaultHTTPTimeout
 		c.HTTPClient = &hc
 	}
 	if c.Logger == nil {
@@ -288,56 +400,36 @@ func (c Config) resolve() (Config, error) {
 	return c, nil
 }
 
-// BaseURL turns an AUTH0_DOMAIN value into the tenant's base URL with a
-// trailing slash: "tenant.auth0.com" → "https://tenant.auth0.com/". Plain http
-// is allowed only for loopback hosts, so a typo cannot send keys over the clear.
-func BaseURL(domain string) (string, error) {
-	d := strings.TrimSpace(domain)
-	if d == "" {
-		return "", fmt.Errorf("a domain (%s) is required", EnvDomain)
+// resolveIssuers fills Issuers in (the Domain's base URL by default) and
+// checks each: an exact `iss` that is also where its discovery document
+// lives, so https, or http on a loopback host, without credentials.
+func (c *Config) resolveIssuers() error {
+	if len(c.Issuers) == 0 {
+		c.Issuers = []string{c.Domain}
+		return nil
 	}
-	if !strings.Contains(d, "://") {
-		d = "https://" + d
+	c.Issuers = slices.Clone(c.Issuers)
+	for i, iss := range c.Issuers {
+		u, err := url.Parse(iss)
+		if err != nil {
+			return fmt.Errorf("%w: issuer %d does not parse as a URL", ErrConfig, i+1) // not echoed: it may hold a password
+		}
+		if !secureURL(u) || u.RawQuery != "" || u.Fragment != "" {
+			return fmt.Errorf("%w: issuer %q must be an https URL (plain http only for loopback hosts) with no user, password, query or fragment", ErrConfig, u.Redacted())
+		}
+		if slices.Contains(c.Issuers[:i], iss) {
+			return fmt.Errorf("%w: issuer %q is listed twice", ErrConfig, iss)
+		}
 	}
-	u, err := url.Parse(d)
-	if err != nil {
-		return "", errors.New("the domain does not parse as a host name or base URL") // not echoed: it may hold a password
+	if c.JWKSURL != "" && len(c.Issuers) > 1 {
+		return fmt.Errorf("%w: JWKSURL names one key set, but %d issuers each have their own: leave it empty", ErrConfig, len(c.Issuers))
 	}
-	if u.Host == "" || u.RawQuery != "" || u.Fragment != "" || !secureURL(u) {
-		return "", fmt.Errorf("domain %q must be a host name, or an https base URL (plain http only for loopback hosts) with no user, password, query or fragment", u.Redacted())
-	}
-	if !strings.HasSuffix(u.Path, "/") {
-		u.Path += "/"
-	}
-	u.Host = strings.ToLower(u.Host) // Auth0 issues with the lower-case host
-	return u.String(), nil
+	return nil
 }
 
-// secureURL reports whether u may reach the tenant: https, or plain http to a
-// loopback host, so a typo cannot send keys over the clear; and no user or
-// password, since the tenant's URLs are public and credentials in them would
-// reach error messages and logs.
-func secureURL(u *url.URL) bool {
-	if u.User != nil {
-		return false
-	}
-	switch u.Scheme {
-	case "https":
-		return u.Host != ""
-	case "http":
-		return isLoopback(u.Hostname())
-	}
-	return false
-}
-
-// isLoopback reports whether host is "localhost" or a loopback IP address.
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
+// secureURL reports whether u may reach the tenant (tenanturl.Secure): https,
+// or plain http to a loopback host, and no user or password.
+func secureURL(u *url.URL) bool { return tenanturl.Secure(u) }
 
 // asymmetric reports whether alg is a public-key signature algorithm that
 // go-jwt-middleware's validator supports.

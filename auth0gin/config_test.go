@@ -4,12 +4,17 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/auth0gin/auth0gin/auth0gin"
 )
 
-func TestBaseURL(t *testing.T) {
+// TestDomain checks how New turns a Domain into the tenant's base URL, which
+// is also the default issuer.
+func TestDomain(t *testing.T) {
 	cases := map[string]string{
 		"tenant.eu.auth0.com":          "https://tenant.eu.auth0.com/",
 		"https://tenant.eu.auth0.com":  "https://tenant.eu.auth0.com/",
@@ -20,14 +25,18 @@ func TestBaseURL(t *testing.T) {
 		"http://[::1]:4000":            "http://[::1]:4000/",
 	}
 	for in, want := range cases {
-		got, err := auth0gin.BaseURL(in)
-		if err != nil || got != want {
-			t.Errorf("BaseURL(%q) = %q, %v; want %q", in, got, err, want)
+		a, err := auth0gin.New(auth0gin.Config{Domain: in, Audience: []string{"https://api"}})
+		if err != nil {
+			t.Errorf("Domain %q: %v", in, err)
+			continue
+		}
+		if c := a.Config(); c.Domain != want || len(c.Issuers) != 1 || c.Issuers[0] != want {
+			t.Errorf("Domain %q: Domain %q, Issuers %q; want %q", in, c.Domain, c.Issuers, want)
 		}
 	}
 	for _, bad := range []string{"", "http://tenant.auth0.com", "http://10.0.0.1:4000", "ftp://x", "https://u:p@x", "https://x/?q=1", "https://"} {
-		if got, err := auth0gin.BaseURL(bad); err == nil {
-			t.Errorf("BaseURL(%q) = %q, want an error", bad, got)
+		if _, err := auth0gin.New(auth0gin.Config{Domain: bad, Audience: []string{"https://api"}}); !errors.Is(err, auth0gin.ErrConfig) {
+			t.Errorf("Domain %q: err = %v, want ErrConfig", bad, err)
 		}
 	}
 }
@@ -44,7 +53,7 @@ func TestNewRejectsMisconfiguration(t *testing.T) {
 		"HS256":                 func(c *auth0gin.Config) { c.Algorithms = []string{"HS256"} },
 		"none":                  func(c *auth0gin.Config) { c.Algorithms = []string{"none"} },
 		"insecure JWKS URL":     func(c *auth0gin.Config) { c.JWKSURL = "http://evil.example/jwks.json" },
-		"negative timeout":      func(c *auth0gin.Config) { c.HTTPTimeout = -1 },
+		"negative duration":     func(c *auth0gin.Config) { c.KeyMinRefetch = -1 },
 		"email claim not UTF-8": func(c *auth0gin.Config) { c.EmailClaim = "https://x/\xff" },
 		"bad scope source":      func(c *auth0gin.Config) { c.ScopeSource = 9 },
 		"roles claim = email's": func(c *auth0gin.Config) { c.EmailClaim, c.RolesClaim = "https://x/c", "https://x/c" },
@@ -85,7 +94,7 @@ func TestFromEnvReadsDotEnv(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := a.Config()
-	if c.Issuer != "https://tenant.us.auth0.com/" || len(c.Audience) != 2 || c.Audience[1] != "https://b" ||
+	if !slices.Equal(c.Issuers, []string{"https://tenant.us.auth0.com/"}) || len(c.Audience) != 2 || c.Audience[1] != "https://b" ||
 		c.ClientID != "from-the-environment" || c.EmailClaim != "https://example.com/email" ||
 		c.ScopeSource != auth0gin.PermissionsClaimOnly || c.ClockSkew.Seconds() != 30 {
 		t.Errorf("config = %+v", c)
@@ -108,7 +117,7 @@ func TestFromEnvBadValueFailsInNew(t *testing.T) {
 func TestIssuerOverride(t *testing.T) {
 	ti := newTestIssuer(t)
 	cfg := ti.config()
-	cfg.Issuer = ti.srv.URL // an issuer that omits the trailing slash
+	cfg.Issuers = []string{ti.srv.URL} // an issuer that omits the trailing slash
 	a := mustNew(t, cfg)
 	if _, err := a.Verify(t.Context(), ti.token(t, map[string]any{"iss": ti.srv.URL})); err != nil {
 		t.Fatal(err)
@@ -125,5 +134,37 @@ func TestMultipleAudiences(t *testing.T) {
 	a := mustNew(t, cfg)
 	if _, err := a.Verify(t.Context(), ti.token(t, map[string]any{"aud": testAudience})); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestConfigRejectsDangerousValues(t *testing.T) {
+	ok := auth0gin.Config{Domain: "tenant.auth0.com", Audience: []string{"https://api"}}
+	bad := map[string]func(*auth0gin.Config){
+		"empty audience":            func(c *auth0gin.Config) { c.Audience = []string{""} },
+		"userinfo audience":         func(c *auth0gin.Config) { c.Audience = []string{"https://tenant.auth0.com/userinfo"} },
+		"email claim named scope":   func(c *auth0gin.Config) { c.EmailClaim = "scope" },
+		"roles claim named sub":     func(c *auth0gin.Config) { c.RolesClaim = "sub" },
+		"roles claim named email":   func(c *auth0gin.Config) { c.RolesClaim = "email" },
+		"email claim named jti":     func(c *auth0gin.Config) { c.EmailClaim = "jti" },
+		"control character":         func(c *auth0gin.Config) { c.RolesClaim = "https://x/\nroles" },
+		"algorithm in lower case":   func(c *auth0gin.Config) { c.Algorithms = []string{"rs256"} },
+		"both HS and RS algorithms": func(c *auth0gin.Config) { c.Algorithms = []string{"RS256", "HS256"} },
+		"JWKS URL with a password":  func(c *auth0gin.Config) { c.JWKSURL = "https://jwks:s3cret@tenant.auth0.com/jwks.json" },
+		"domain with a password":    func(c *auth0gin.Config) { c.Domain = "https://admin:s3cret@tenant.auth0.com" },
+		"keys stale before refresh": func(c *auth0gin.Config) { c.KeyMaxStale = time.Minute }, // refresh: 10m
+		"stale as soon as refreshed": func(c *auth0gin.Config) {
+			c.KeyRefreshInterval, c.KeyMaxStale = time.Hour, time.Hour
+		},
+	}
+	for name, mutate := range bad {
+		c := ok
+		mutate(&c)
+		if _, err := auth0gin.New(c); !errors.Is(err, auth0gin.ErrConfig) || strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("%s: err = %v, want ErrConfig, and no password in it", name, err)
+		}
+	}
+	a := mustNew(t, auth0gin.Config{Domain: "My-Tenant.EU.Auth0.com", Audience: []string{"https://api"}})
+	if got := a.Config().Issuers[0]; got != "https://my-tenant.eu.auth0.com/" {
+		t.Errorf("issuer %q: Auth0 issues with the lower-case host", got)
 	}
 }

@@ -2,6 +2,12 @@
 // the way FastAPI dependencies do: a route declares what it needs and the
 // handler receives a typed user, or the caller gets the right 401 or 403.
 //
+//	import "github.com/auth0gin/auth0gin/auth0gin"
+//
+// The module is github.com/auth0gin/auth0gin; this package, the core, lives
+// one directory down, beside its companions auth0gin/swagger,
+// auth0gin/auth0test and auth0gin/devtenant.
+//
 //	auth := auth0gin.MustNew(auth0gin.FromEnv()) // AUTH0_DOMAIN, AUTH0_API_AUDIENCE, ... (.env is read)
 //
 //	r := gin.Default()
@@ -24,5 +30,7 @@
 // 403 with error="insufficient_scope" when a scope is missing. Each is an
 // *AuthError matching one of the package's sentinel errors.
 //
-// Package auth0test starts a local Auth0-compatible tenant for tests.
+// For tests, package auth0gin/auth0test starts a local Auth0-compatible
+// tenant. docs/auth0-compat.md in the repository describes the Auth0
+// behaviour this package and that tenant rely on.
 package auth0gin

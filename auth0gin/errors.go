@@ -8,8 +8,9 @@ import (
 	"time"
 )
 
-// Sentinel errors. Every error the middleware answers with is an *AuthError
-// that matches one of these with errors.Is.
+// Sentinel errors, to test with errors.Is. Every refusal the middleware
+// answers with is an *AuthError matching one of them; ErrNoUser alone is
+// returned bare, by ClaimsFrom when the context carries no user.
 var (
 	// ErrMissingToken: the request carries no bearer token.
 	ErrMissingToken = errors.New("auth0gin: no bearer token")
@@ -19,9 +20,12 @@ var (
 	ErrTokenTooLarge = errors.New("auth0gin: token too large")
 	// ErrAlgorithm: the token's `alg` is not one of Config.Algorithms.
 	ErrAlgorithm = errors.New("auth0gin: signing algorithm not allowed")
-	// ErrUnknownKey: no key of the tenant has the token's `kid`.
+	// ErrUnknownKey: no usable key of the token's issuer has the token's `kid`.
 	ErrUnknownKey = errors.New("auth0gin: unknown signing key")
-	// ErrKeysUnavailable: the tenant's keys could not be fetched.
+	// ErrKeysUnavailable: no usable key of the token's issuer could be had
+	// (the tenant unreachable or not answering since start-up, or keys older
+	// than KeyMaxStale). It is answered 503 with Retry-After, and the error
+	// matches ErrUnavailable too: the token may be fine.
 	ErrKeysUnavailable = errors.New("auth0gin: signing keys unavailable")
 	// ErrInvalidSignature: the signature does not verify.
 	ErrInvalidSignature = errors.New("auth0gin: invalid signature")
@@ -31,7 +35,7 @@ var (
 	ErrNotYetValid = errors.New("auth0gin: token not valid yet")
 	// ErrMissingExpiry: the token has no `exp`.
 	ErrMissingExpiry = errors.New("auth0gin: token has no exp")
-	// ErrIssuer: `iss` is not the configured issuer.
+	// ErrIssuer: `iss` is not one of Config.Issuers.
 	ErrIssuer = errors.New("auth0gin: wrong issuer")
 	// ErrAudience: `aud` holds none of the configured audiences.
 	ErrAudience = errors.New("auth0gin: wrong audience")
@@ -109,9 +113,9 @@ func (e *AuthError) Body() ErrorBody {
 
 // ErrorBody is the JSON body of a 401 or 403 answer.
 type ErrorBody struct {
-	Error       string `json:"error" example:"invalid_token"`
-	Description string `json:"error_description,omitempty" example:"token expired"`
-	Scope       string `json:"scope,omitempty"`
+	Error       string `json:"error"`                       // the RFC 6750 code, or "unauthorized" when no token was sent
+	Description string `json:"error_description,omitempty"` // AuthError.Description
+	Scope       string `json:"scope,omitempty"`             // the sufficient scopes of a 403, space-separated
 }
 
 // quote keeps a value inside a quoted-string of a challenge: RFC 6750 forbids

@@ -82,10 +82,10 @@ func ExampleFromEnv() {
 	defer os.Unsetenv("AUTH0_API_AUDIENCE")
 
 	auth := auth0gin.MustNew(auth0gin.FromEnv()) // reads .env too, when present
-	fmt.Println(auth.Config().Issuer)
+	fmt.Println(auth.Config().Issuers)
 	fmt.Println(auth.Endpoint("authorize"))
 	// Output:
-	// https://tenant.eu.auth0.com/
+	// [https://tenant.eu.auth0.com/]
 	// https://tenant.eu.auth0.com/authorize
 }
 
@@ -187,6 +187,38 @@ func ExampleRequireClaims() {
 	// Output:
 	// pro [admin]
 	// 401
+}
+
+// TeamClaims refuses tokens without a team, and tells the caller why.
+type TeamClaims struct {
+	Team string `json:"https://example.com/team"`
+}
+
+// Validate implements auth0gin.ClaimsValidator. Its *ClaimsError opts in to
+// showing the description; a plain error would answer "invalid claims".
+func (t *TeamClaims) Validate(context.Context) error {
+	if t.Team == "" {
+		return &auth0gin.ClaimsError{Description: "this route needs a team token"}
+	}
+	return nil
+}
+
+func ExampleClaimsError() {
+	tenant := startTenant()
+	defer tenant.Close()
+	auth := auth0gin.MustNew(auth0gin.Config{Domain: tenant.URL, Audience: []string{devtenant.DefaultAudience}})
+
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.GET("/team", auth0gin.RequireClaims[TeamClaims](auth), func(c *gin.Context) {
+		claims, _ := auth0gin.ClaimsFrom[TeamClaims](c)
+		c.String(http.StatusOK, "team %s", claims.Team)
+	})
+
+	rec := get(r, "/team", mint(tenant, "read:messages"))
+	fmt.Println(rec.Code, rec.Body.String())
+	// Output:
+	// 401 {"error":"invalid_token","error_description":"this route needs a team token"}
 }
 
 func ExampleAuth0_Middleware() {

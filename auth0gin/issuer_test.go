@@ -36,6 +36,7 @@ type testIssuer struct {
 	jwksHits    atomic.Int64
 	noDiscovery atomic.Bool
 	jwksURI     atomic.Pointer[string] // when set, discovery advertises it
+	rawJWKS     atomic.Pointer[string] // when set, the JWKS body served as it is
 }
 
 const (
@@ -136,6 +137,10 @@ func (ti *testIssuer) serveJWKS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if raw := ti.rawJWKS.Load(); raw != nil {
+		_, _ = w.Write([]byte(*raw))
+		return
+	}
 	_ = json.NewEncoder(w).Encode(set)
 }
 
@@ -246,11 +251,18 @@ func (ti *testIssuer) sign(t testing.TB, kid string, over map[string]any) string
 // produce (a name twice, invalid UTF-8).
 func (ti *testIssuer) signRaw(t testing.TB, kid string, payload []byte) string {
 	t.Helper()
-	k := ti.key(kid)
-	if k == nil {
-		k = &jose.JSONWebKey{Key: rsaKey(t, 7), KeyID: kid, Algorithm: "RS256"} // unpublished key
+	var key any = rsaKey(t, 7) // an unpublished key
+	if k := ti.key(kid); k != nil {
+		key = k.Key
 	}
-	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: k},
+	return signPayload(t, key, kid, jose.RS256, payload)
+}
+
+// signPayload signs payload bytes with any private key, as a compact JWS
+// with typ JWT and this kid.
+func signPayload(t testing.TB, key any, kid string, alg jose.SignatureAlgorithm, payload []byte) string {
+	t.Helper()
+	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: alg, Key: jose.JSONWebKey{Key: key, KeyID: kid}},
 		(&jose.SignerOptions{}).WithType("JWT"))
 	if err != nil {
 		t.Fatal(err)

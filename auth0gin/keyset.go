@@ -7,13 +7,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/auth0/go-jwt-middleware/v2/jwks"
 	jose "gopkg.in/go-jose/go-jose.v2"
 )
 
@@ -21,48 +21,73 @@ import (
 // few KiB, and a broken or hostile answer must not fill memory.
 const maxJWKSBytes = 1 << 20
 
-// keySet holds the tenant's signing keys. It wraps go-jwt-middleware's
-// jwks.Provider (which fetches) with what that provider lacks:
+// maxBackoff bounds the wait between two fetches while they keep failing: a
+// tenant back from an outage is seen within a minute.
+const maxBackoff = time.Minute
+
+// keySet holds one issuer's signing keys. It does what go-jwt-middleware's
+// jwks.Provider lacks:
 //   - a request whose key is known never waits: the keys are an immutable
 //     snapshot behind an atomic pointer, and refreshes swap it;
 //   - an unknown kid triggers one refetch that every waiting request shares,
 //     and fetches are at least KeyMinRefetch apart, so a flood of random kids
 //     costs the tenant one request per interval (go-oidc's remote key set does
 //     the first half; RFC 7517 §5 leaves rotation to us);
+//   - with no usable keys a request waits for a fetch at most KeyFetchWait,
+//     and no request waits at all once the latest fetch has failed: a tenant
+//     that accepts connections and never answers costs requests a quick 503,
+//     not the HTTP timeout, while the next attempt runs in the background,
+//     later after each failure;
 //   - when a refresh fails the known keys keep working (stale-if-error) for up
 //     to KeyMaxStale; a key the tenant stops publishing is gone at the next
-//     successful refresh.
+//     successful refresh;
+//   - one unusable entry (an unknown kty or curve, a short RSA key) is skipped
+//     and logged once instead of failing the whole set, and keys sharing a
+//     kid are all kept (jwks.Provider decodes with go-jose's JSONWebKeySet,
+//     which does neither, so the set is fetched and parsed here).
 type keySet struct {
-	base       *url.URL // tenant base URL, for discovery
+	base       *url.URL // the issuer's base URL, for discovery
 	explicit   string   // Config.JWKSURL
 	client     *http.Client
 	log        *slog.Logger
 	refreshAge time.Duration
 	minRefetch time.Duration
 	maxStale   time.Duration
+	fetchWait  time.Duration
+	minRSABits int
 
 	snap atomic.Pointer[keySnapshot]
 
-	mu        sync.Mutex
-	flight    chan struct{} // closed when the fetch in progress ends; nil when idle
-	lastStart time.Time     // start of the latest fetch, for the rate limit
-	lastErr   error         // outcome of the latest fetch
-	jwksURI   string        // discovered; "" until discovery succeeds
+	mu       sync.Mutex
+	flight   chan struct{}   // closed when the fetch in progress ends; nil when idle
+	lastErr  error           // outcome of the latest fetch
+	failures int             // fetches failed in a row, for the backoff
+	jwksURI  string          // discovered; "" until discovery succeeds
+	logged   map[string]bool // unusable JWKS entries already logged
 
-	// nextTry is when a background refresh may next start (unix ns): during an
-	// outage the keys stay old, and this keeps requests off the mutex.
+	// nextTry is when the next fetch may start (unix ns): KeyMinRefetch after
+	// the latest start, and a growing backoff after a failure. Reading it keeps
+	// requests off the mutex during an outage.
 	nextTry atomic.Int64
 }
 
+// verifyingKey is a public key of the set with its RFC 7638 thumbprint,
+// computed once when the set is loaded: a cached verdict is bound to it.
+type verifyingKey struct {
+	jwk   *jose.JSONWebKey
+	thumb string // SHA-256 thumbprint, raw bytes
+}
+
 type keySnapshot struct {
-	byKid   map[string]*jose.JSONWebKey
+	byKid   map[string][]*verifyingKey // several keys may share a kid
 	fetched time.Time
 }
 
 type verifyKey struct{}
 
-func newKeySet(c Config) *keySet {
-	base, _ := url.Parse(c.Domain) // resolve checked it
+// newKeySet returns the key set of the issuer whose discovery document lives
+// under base.
+func newKeySet(c Config, base *url.URL) *keySet {
 	client := *c.HTTPClient
 	client.Transport = checkedTransport{base: c.HTTPClient.Transport}
 	return &keySet{
@@ -73,13 +98,16 @@ func newKeySet(c Config) *keySet {
 		refreshAge: c.KeyRefreshInterval,
 		minRefetch: c.KeyMinRefetch,
 		maxStale:   c.KeyMaxStale,
+		fetchWait:  c.KeyFetchWait,
+		minRSABits: c.MinRSAKeyBits,
+		logged:     map[string]bool{},
 	}
 }
 
 // keyFunc is the validator's key function: the key chosen for this token
 // before validation, carried in the context so the validator can never pick
 // another.
-func (k *keySet) keyFunc(ctx context.Context) (any, error) {
+func keyFunc(ctx context.Context) (any, error) {
 	key, ok := ctx.Value(verifyKey{}).(*jose.JSONWebKey)
 	if !ok {
 		return nil, ErrUnknownKey
@@ -87,45 +115,68 @@ func (k *keySet) keyFunc(ctx context.Context) (any, error) {
 	return key.Key, nil
 }
 
-// key returns the public key for kid, fetching the key set when kid is unknown
-// (within the rate limit) or when no usable set is held.
-func (k *keySet) key(ctx context.Context, kid string) (*jose.JSONWebKey, error) {
+// keys returns the public keys published under kid, fetching the key set
+// when kid is unknown (within the rate limit) or when no usable set is held.
+// With no usable set it answers a 503: the token may well be good.
+func (k *keySet) keys(ctx context.Context, kid string) ([]*verifyingKey, error) {
 	now := time.Now()
 	seen := k.snap.Load()
-	if key := k.known(kid, now); key != nil {
-		return key, nil
+	if keys := k.known(kid, now); keys != nil {
+		return keys, nil
 	}
 	if kid == "" {
 		return nil, unauthorized(ErrUnknownKey, "unknown signing key", errors.New("token has no kid"))
 	}
-	if done := k.start(now, seen); done != nil {
+	// After a failed fetch nobody waits: the next one runs in the background.
+	// Otherwise a request shares the fetch in flight: for as long as it takes
+	// when keys are held (the kid is likely a rotation, which a 401 would
+	// wrongly refuse), at most KeyFetchWait when none are (a tenant that
+	// never answers must not cost every request the HTTP timeout).
+	if done, failed := k.start(now, seen); done != nil && !failed {
+		var timeout <-chan time.Time
+		if seen == nil || now.Sub(seen.fetched) > k.maxStale {
+			wait := time.NewTimer(k.fetchWait)
+			defer wait.Stop()
+			timeout = wait.C
+		}
 		select {
 		case <-done:
+		case <-timeout:
 		case <-ctx.Done():
-			return nil, unauthorized(ErrKeysUnavailable, "signing keys unavailable", ctx.Err())
 		}
 	}
-	// Read the keys again whether we waited or were rate-limited: a fetch may
-	// have stored them between our first read and start (which then refused a
-	// new fetch because that one had just run).
+	// Read the keys again whether we waited or not: a fetch may have stored
+	// them between our first read and start (which then refused a new fetch
+	// because that one had just run).
 	s := k.snap.Load()
-	if s == nil || time.Since(s.fetched) > k.maxStale {
-		k.mu.Lock()
-		err := k.lastErr
-		k.mu.Unlock()
-		return nil, unauthorized(ErrKeysUnavailable, "signing keys unavailable", err)
+	now = time.Now()
+	if s == nil || now.Sub(s.fetched) > k.maxStale {
+		return nil, k.unavailable(now)
 	}
-	if key, ok := s.byKid[kid]; ok {
-		return key, nil
+	if keys := s.byKid[kid]; keys != nil {
+		return keys, nil
 	}
 	return nil, unauthorized(ErrUnknownKey, "unknown signing key", fmt.Errorf("kid %q", kid))
 }
 
-// known returns the key for kid among the keys held, if they are still
+// unavailable is the 503 for a request that needs keys while none usable are
+// held; Retry-After points at the next fetch.
+func (k *keySet) unavailable(now time.Time) *AuthError {
+	k.mu.Lock()
+	cause := k.lastErr
+	if cause == nil {
+		cause = errors.New("the key set is being fetched")
+	}
+	k.mu.Unlock()
+	retry := max(time.Unix(0, k.nextTry.Load()).Sub(now), time.Second)
+	return Unavailable("signing keys unavailable", retry, fmt.Errorf("%w: %w", ErrKeysUnavailable, cause))
+}
+
+// known returns the keys for kid among the keys held, if they are still
 // usable, without waiting; when they are older than KeyRefreshInterval it
 // starts a refresh in the background. Verification and cache hits both look
 // keys up here, so a route served from the cache keeps the keys fresh too.
-func (k *keySet) known(kid string, now time.Time) *jose.JSONWebKey {
+func (k *keySet) known(kid string, now time.Time) []*verifyingKey {
 	s := k.snap.Load()
 	if s == nil || now.Sub(s.fetched) > k.maxStale {
 		return nil
@@ -137,29 +188,36 @@ func (k *keySet) known(kid string, now time.Time) *jose.JSONWebKey {
 }
 
 // start returns a channel closed when the fetch in progress ends, starting
-// one when none is and the rate limit allows; nil when it does not. seen is
-// the key snapshot the caller looked in: if a fetch has stored newer keys
-// since, there is nothing to fetch (the caller reads the keys again), so
-// requests that read the keys just before a shared fetch ended do not start a
-// second one.
-func (k *keySet) start(now time.Time, seen *keySnapshot) <-chan struct{} {
+// one when none is and the rate limit allows; nil when it does not. failed
+// reports that the latest fetch failed. seen is the key snapshot the caller
+// looked in: if a fetch has stored newer keys since, there is nothing to
+// fetch (the caller reads the keys again), so requests that read the keys
+// just before a shared fetch ended do not start a second one.
+func (k *keySet) start(now time.Time, seen *keySnapshot) (done <-chan struct{}, failed bool) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
+	failed = k.lastErr != nil
 	if k.flight != nil {
-		return k.flight
+		return k.flight, failed
 	}
-	if k.snap.Load() != seen {
-		return nil
+	if k.snap.Load() != seen || now.UnixNano() < k.nextTry.Load() {
+		return nil, failed
 	}
-	if !k.lastStart.IsZero() && now.Sub(k.lastStart) < k.minRefetch {
-		return nil
-	}
-	k.lastStart = now
 	k.nextTry.Store(now.Add(k.minRefetch).UnixNano())
-	done := make(chan struct{})
-	k.flight = done
-	go k.refresh(done)
-	return done
+	ch := make(chan struct{})
+	k.flight = ch
+	go k.refresh(ch)
+	return ch, failed
+}
+
+// backoff is the wait after the n-th failed fetch in a row: KeyMinRefetch,
+// doubling each time, at most maxBackoff (or KeyMinRefetch if that is longer).
+func (k *keySet) backoff(n int) time.Duration {
+	d := k.minRefetch
+	for ; n > 1 && d < maxBackoff; n-- {
+		d *= 2
+	}
+	return max(min(d, maxBackoff), k.minRefetch)
 }
 
 func (k *keySet) refresh(done chan struct{}) {
@@ -167,56 +225,72 @@ func (k *keySet) refresh(done chan struct{}) {
 	// client's timeout rather than by any one request's context.
 	ctx, cancel := context.WithTimeout(context.Background(), k.client.Timeout)
 	defer cancel()
-	s, err := k.fetch(ctx)
+	s, skipped, err := k.fetch(ctx)
+	k.mu.Lock()
+	var retry time.Duration
 	if err == nil {
 		k.snap.Store(s)
+		k.failures = 0
 	} else {
-		k.log.LogAttrs(ctx, slog.LevelWarn, "auth0gin: fetching signing keys failed; keeping known keys",
-			slog.String("error", err.Error()))
+		k.failures++
+		retry = k.backoff(k.failures)
+		if next := time.Now().Add(retry).UnixNano(); next > k.nextTry.Load() {
+			k.nextTry.Store(next)
+		}
 	}
-	k.mu.Lock()
 	k.lastErr = err
 	k.flight = nil
+	var fresh []skippedKey
+	for _, sk := range skipped {
+		if !k.logged[sk.id()] && len(k.logged) < 256 {
+			k.logged[sk.id()] = true
+			fresh = append(fresh, sk)
+		}
+	}
+	held := k.snap.Load()
 	k.mu.Unlock()
 	close(done)
+	for _, sk := range fresh {
+		k.log.LogAttrs(ctx, slog.LevelWarn, "auth0gin: skipping a JWKS entry that cannot verify tokens",
+			slog.String("issuer", k.base.String()), slog.String("kid", sk.kid), slog.String("kty", sk.kty), slog.String("reason", sk.reason))
+	}
+	if err == nil {
+		return
+	}
+	attrs := []slog.Attr{slog.String("issuer", k.base.String()), slog.String("error", err.Error()), slog.Duration("retry_in", retry)}
+	if held != nil && time.Since(held.fetched) <= k.maxStale {
+		k.log.LogAttrs(ctx, slog.LevelWarn, "auth0gin: fetching signing keys failed; keeping known keys", attrs...)
+	} else {
+		k.log.LogAttrs(ctx, slog.LevelError, "auth0gin: fetching signing keys failed; no usable keys, tokens are answered 503 until a fetch succeeds", attrs...)
+	}
 }
 
-func (k *keySet) fetch(ctx context.Context) (*keySnapshot, error) {
+func (k *keySet) fetch(ctx context.Context) (*keySnapshot, []skippedKey, error) {
 	uri, err := k.uri(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	u, err := url.Parse(uri)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, uri, nil)
 	if err != nil {
-		return nil, fmt.Errorf("jwks_uri %q: %w", uri, err)
+		return nil, nil, fmt.Errorf("jwks_uri: %w", err)
 	}
-	p := jwks.NewProvider(k.base, jwks.WithCustomJWKSURI(u), jwks.WithCustomClient(k.client))
-	v, err := p.KeyFunc(ctx)
+	res, err := k.client.Do(req)
 	if err != nil {
 		k.forgetURI(uri)
-		return nil, fmt.Errorf("fetching %s: %w", uri, err)
+		return nil, nil, fmt.Errorf("fetching the JWKS: %w", err)
 	}
-	set, ok := v.(*jose.JSONWebKeySet)
-	if !ok {
-		return nil, fmt.Errorf("fetching %s: unexpected %T", uri, v)
+	body, err := io.ReadAll(res.Body) // bounded by checkedTransport
+	res.Body.Close()
+	if err != nil {
+		k.forgetURI(uri)
+		return nil, nil, fmt.Errorf("fetching the JWKS: %w", err)
 	}
-	s := &keySnapshot{byKid: map[string]*jose.JSONWebKey{}, fetched: time.Now()}
-	for i := range set.Keys {
-		key := &set.Keys[i]
-		// Only public signing keys with a kid: a symmetric or private key in a
-		// JWKS is a misconfiguration, and trusting it would be an attack.
-		if key.KeyID == "" || !key.Valid() || !key.IsPublic() || (key.Use != "" && key.Use != "sig") {
-			continue
-		}
-		if _, symmetric := key.Key.([]byte); symmetric {
-			continue
-		}
-		s.byKid[key.KeyID] = key
+	byKid, skipped, err := parseJWKS(body, k.minRSABits)
+	if err != nil {
+		k.forgetURI(uri)
+		return nil, skipped, fmt.Errorf("JWKS at %s: %w", req.URL.Redacted(), err)
 	}
-	if len(s.byKid) == 0 {
-		return nil, fmt.Errorf("fetching %s: no usable signing key in the set", uri)
-	}
-	return s, nil
+	return &keySnapshot{byKid: byKid, fetched: time.Now()}, skipped, nil
 }
 
 // uri returns the JWKS URL: Config.JWKSURL, else the discovered jwks_uri,
@@ -232,6 +306,12 @@ func (k *keySet) uri(ctx context.Context) (string, error) {
 		return uri, nil
 	}
 	uri, err := k.discover(ctx)
+	var ne net.Error
+	if err != nil && (ctx.Err() != nil || errors.As(err, &ne) && ne.Timeout()) {
+		// The tenant did not answer in time: asking it again at another path
+		// would only hold a second connection to it.
+		return "", err
+	}
 	if err != nil {
 		k.log.LogAttrs(ctx, slog.LevelDebug, "auth0gin: discovery failed; trying /.well-known/jwks.json",
 			slog.String("error", err.Error()))
@@ -275,9 +355,8 @@ func (k *keySet) discover(ctx context.Context) (string, error) {
 	return doc.JWKSURI, nil
 }
 
-// checkedTransport turns non-2xx answers into errors and bounds bodies.
-// jwks.Provider decodes whatever body it gets, so without this a 503 page
-// with a JSON body could pass for an empty key set.
+// checkedTransport turns non-2xx answers into errors and bounds bodies, so
+// that a 503 page with a JSON body cannot pass for an empty key set.
 type checkedTransport struct{ base http.RoundTripper }
 
 // RoundTrip implements http.RoundTripper.

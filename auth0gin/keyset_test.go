@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/auth0gin/auth0gin/auth0gin"
@@ -123,69 +125,89 @@ func TestStaleIfError(t *testing.T) {
 	for _, mode := range []string{"5xx", "5xxjson", "garbage", "empty", "drop", "slow"} {
 		t.Run(mode, func(t *testing.T) {
 			ti := newTestIssuer(t)
-			cfg := noCache(ti.config())
-			cfg.KeyRefreshInterval = time.Nanosecond
-			cfg.HTTPTimeout = 200 * time.Millisecond
-			a := mustNew(t, cfg)
-			if _, err := a.Verify(t.Context(), ti.token(t, nil)); err != nil {
-				t.Fatal(err)
-			}
-			delay := time.Duration(0)
-			if mode == "slow" {
-				delay = 2 * time.Second
-			}
-			ti.setMode(mode, delay)
-			for i := range 30 {
-				if _, err := a.Verify(t.Context(), ti.token(t, map[string]any{"jti": fmt.Sprint(i)})); err != nil {
-					t.Fatalf("known key refused while the JWKS is %s: %v", mode, err)
+			synctest.Test(t, func(t *testing.T) {
+				cfg := ti.inBubble(noCache(ti.config()))
+				cfg.KeyRefreshInterval = time.Nanosecond
+				cfg.HTTPClient.Timeout = 200 * time.Millisecond
+				a := mustNew(t, cfg)
+				if _, err := a.Verify(t.Context(), ti.token(t, nil)); err != nil {
+					t.Fatal(err)
 				}
-			}
-			if ti.jwksHits.Load() < 2 {
-				t.Errorf("no refresh was attempted")
-			}
-			// A new kid cannot be learnt from a broken tenant: a clean 401.
-			if _, err := a.Verify(t.Context(), ti.sign(t, "k-new", nil)); !errors.Is(err, auth0gin.ErrUnknownKey) && !errors.Is(err, auth0gin.ErrKeysUnavailable) {
-				t.Errorf("new kid while %s: %v", mode, err)
-			}
+				delay := time.Duration(0)
+				if mode == "slow" {
+					delay = 2 * time.Second
+				}
+				ti.setMode(mode, delay)
+				for i := range 30 {
+					if _, err := a.Verify(t.Context(), ti.token(t, map[string]any{"jti": fmt.Sprint(i)})); err != nil {
+						t.Fatalf("known key refused while the JWKS is %s: %v", mode, err)
+					}
+					time.Sleep(100 * time.Millisecond)
+				}
+				if ti.jwksHits.Load() < 2 {
+					t.Errorf("no refresh was attempted")
+				}
+				// A new kid cannot be learnt from a broken tenant: a clean 401,
+				// not a 503, since keys are held.
+				_, err := a.Verify(t.Context(), ti.sign(t, "k-new", nil))
+				var ae *auth0gin.AuthError
+				if !errors.Is(err, auth0gin.ErrUnknownKey) || !errors.As(err, &ae) || ae.Status != 401 {
+					t.Errorf("new kid while %s: %v", mode, err)
+				}
+				time.Sleep(delay) // let a slow answer in flight end
+			})
 		})
 	}
 }
 
+// Known keys serve through an outage up to KeyMaxStale, then the answer is
+// a 503; when the tenant is back the keys come back with the next fetch.
 func TestStalenessIsBounded(t *testing.T) {
 	ti := newTestIssuer(t)
-	cfg := noCache(ti.config())
-	cfg.KeyRefreshInterval = time.Nanosecond
-	cfg.KeyMaxStale = 50 * time.Millisecond
-	a := mustNew(t, cfg)
-	if _, err := a.Verify(t.Context(), ti.token(t, nil)); err != nil {
-		t.Fatal(err)
-	}
-	ti.setMode("5xx", 0)
-	time.Sleep(100 * time.Millisecond)
-	_, err := a.Verify(t.Context(), ti.token(t, map[string]any{"jti": "late"}))
-	if !errors.Is(err, auth0gin.ErrKeysUnavailable) {
-		t.Fatalf("keys older than KeyMaxStale still trusted: %v", err)
-	}
-	ti.setMode("", 0)
-	time.Sleep(5 * time.Millisecond)
-	if _, err := a.Verify(t.Context(), ti.token(t, map[string]any{"jti": "back"})); err != nil {
-		t.Fatalf("tenant back, keys not refetched: %v", err)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		cfg := ti.inBubble(noCache(ti.config()))
+		cfg.KeyRefreshInterval, cfg.KeyMaxStale, cfg.KeyMinRefetch = time.Minute, time.Hour, time.Second
+		a := mustNew(t, cfg)
+		if _, err := a.Verify(t.Context(), ti.token(t, nil)); err != nil {
+			t.Fatal(err)
+		}
+		ti.setMode("5xx", 0)
+		time.Sleep(59 * time.Minute)
+		if _, err := a.Verify(t.Context(), ti.token(t, map[string]any{"jti": "stale"})); err != nil {
+			t.Fatalf("known keys within KeyMaxStale: %v", err)
+		}
+		time.Sleep(2 * time.Minute)
+		_, err := a.Verify(t.Context(), ti.token(t, map[string]any{"jti": "late"}))
+		var ae *auth0gin.AuthError
+		if !errors.Is(err, auth0gin.ErrKeysUnavailable) || !errors.As(err, &ae) || ae.Status != 503 {
+			t.Fatalf("keys older than KeyMaxStale still trusted: %v", err)
+		}
+		ti.setMode("", 0)
+		time.Sleep(time.Minute)                                                  // past any backoff
+		_, _ = a.Verify(t.Context(), ti.token(t, map[string]any{"jti": "kick"})) // starts the fetch; answered at once
+		synctest.Wait()
+		if _, err := a.Verify(t.Context(), ti.token(t, map[string]any{"jti": "back"})); err != nil {
+			t.Fatalf("tenant back, keys not refetched: %v", err)
+		}
+	})
 }
 
 func TestRevokedKeyDisappearsAtNextRefresh(t *testing.T) {
 	ti := newTestIssuer(t)
-	a := mustNew(t, noCache(ti.config()))
-	kid := ti.addKey(t)
-	if _, err := a.Verify(t.Context(), ti.sign(t, kid, nil)); err != nil {
-		t.Fatal(err)
-	}
-	ti.removeKey(kid)
-	time.Sleep(5 * time.Millisecond) // past KeyMinRefetch
-	_, _ = a.Verify(t.Context(), ti.sign(t, "trigger-a-refetch", nil))
-	if _, err := a.Verify(t.Context(), ti.sign(t, kid, map[string]any{"jti": "2"})); !errors.Is(err, auth0gin.ErrUnknownKey) {
-		t.Fatalf("revoked key still trusted: %v", err)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		a := mustNew(t, ti.inBubble(noCache(ti.config())))
+		kid := ti.addKey(t)
+		defer ti.removeKey(kid)
+		if _, err := a.Verify(t.Context(), ti.sign(t, kid, nil)); err != nil {
+			t.Fatal(err)
+		}
+		ti.removeKey(kid)
+		time.Sleep(2 * time.Millisecond) // past KeyMinRefetch
+		_, _ = a.Verify(t.Context(), ti.sign(t, "trigger-a-refetch", nil))
+		if _, err := a.Verify(t.Context(), ti.sign(t, kid, map[string]any{"jti": "2"})); !errors.Is(err, auth0gin.ErrUnknownKey) {
+			t.Fatalf("revoked key still trusted: %v", err)
+		}
+	})
 }
 
 func TestStartsWhileTenantUnreachable(t *testing.T) {
@@ -200,13 +222,15 @@ func TestStartsWhileTenantUnreachable(t *testing.T) {
 		t.Fatalf("New must not contact the tenant: %v", err)
 	}
 	ti := newTestIssuer(t)
-	_, err = a.Verify(t.Context(), ti.token(t, nil))
+	_, err = a.Verify(t.Context(), ti.token(t, map[string]any{"iss": "http://" + addr + "/"}))
 	if !errors.Is(err, auth0gin.ErrKeysUnavailable) {
 		t.Fatalf("got %v", err)
 	}
+	// No key to check the token with: the token may be fine, and a 401 would
+	// make the client throw it away.
 	var ae *auth0gin.AuthError
-	if !errors.As(err, &ae) || ae.Status != 401 {
-		t.Fatalf("want a 401 AuthError, got %#v", err)
+	if !errors.As(err, &ae) || ae.Status != 503 || ae.RetryAfter <= 0 {
+		t.Fatalf("want a 503 AuthError with Retry-After, got %#v", err)
 	}
 }
 
@@ -241,7 +265,7 @@ func TestOutboundCallsAreBounded(t *testing.T) {
 	release := ti.hold() // the tenant never answers
 	defer release()
 	cfg := ti.config()
-	cfg.HTTPTimeout = 100 * time.Millisecond
+	cfg.HTTPClient = &http.Client{Timeout: 100 * time.Millisecond}
 	a := mustNew(t, cfg)
 	if _, err := a.Verify(t.Context(), ti.token(t, nil)); !errors.Is(err, auth0gin.ErrKeysUnavailable) {
 		t.Fatalf("got %v", err)

@@ -15,7 +15,30 @@ import (
 // RFC 6750 challenge and a JSON body, and aborts the chain.
 func (a *Auth0) Require(reqs ...Requirement) gin.HandlerFunc {
 	g := a.compile(reqs)
-	return func(c *gin.Context) { a.admit(c, &g) }
+	return a.guardHandler(&g, nil)
+}
+
+// guardHandler is the handler of every Gin guard (Require, RequireClaims):
+// a method value of guarded.serve, so Router recognises a guard by its code
+// pointer. then, when set, runs after a user was admitted.
+func (a *Auth0) guardHandler(g *guard, then func(*gin.Context, *Auth0User)) gin.HandlerFunc {
+	return (&guarded{a: a, g: g, then: then}).serve
+}
+
+// guarded is one guard: its compiled requirements and what runs after them.
+type guarded struct {
+	a    *Auth0
+	g    *guard
+	then func(*gin.Context, *Auth0User)
+}
+
+func (gd *guarded) serve(c *gin.Context) {
+	if c.Request == nil && probeGuard(c, gd.g) { // Router asking what this guard requires
+		return
+	}
+	if u, ok := gd.a.admit(c, gd.g); ok && u != nil && gd.then != nil {
+		gd.then(c, u)
+	}
 }
 
 // admit authenticates the request against g and attaches the user; when that

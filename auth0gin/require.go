@@ -48,6 +48,7 @@ func Optional() Requirement { return Requirement{kind: reqOptional} }
 type guard struct {
 	all, any, roles []string
 	optional        bool
+	claims          bool // RequireClaims: custom claims are checked too (documentation only)
 }
 
 // compile merges requirements and checks the scopes against Config.Scopes, so
@@ -71,7 +72,7 @@ func (a *Auth0) compile(reqs []Requirement) guard {
 				panic("auth0gin: Roles needs at least one role")
 			}
 			if a.cfg.RolesClaim == "" {
-				panic("auth0gin: Roles needs Config.RolesClaim (" + EnvRolesClaim + ")")
+				panic("auth0gin: Roles needs Config.RolesClaim (" + envRolesClaim + ")")
 			}
 			g.roles = append(g.roles, r.values...)
 		case reqOptional:
@@ -172,23 +173,4 @@ func bearer(h http.Header) (string, *AuthError) {
 		return "", unauthorized(ErrMalformedToken, "empty bearer token", nil)
 	}
 	return token, nil
-}
-
-// b64token is the character set of RFC 6750's b64token.
-var b64token = func() (set [256]bool) {
-	for _, c := range []byte("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~+/=") {
-		set[c] = true
-	}
-	return set
-}()
-
-// wellFormed reports whether token holds only b64token characters. Verify
-// checks it on cache misses only: a cached token was verified already.
-func wellFormed(token string) bool {
-	for i := 0; i < len(token); i++ {
-		if !b64token[token[i]] {
-			return false
-		}
-	}
-	return true
 }

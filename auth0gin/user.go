@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -16,13 +15,13 @@ import (
 // gets its own copy: changing it affects nobody else.
 type Auth0User struct {
 	// ID is the `sub` claim: "auth0|…", "google-oauth2|…", or "<client>@clients" for M2M tokens.
-	ID string `json:"id" example:"auth0|64b0c0ffee"`
+	ID string `json:"id"`
 	// Permissions is the `permissions` claim (Auth0 RBAC); empty, never null, when absent.
-	Permissions []string `json:"permissions" example:"read:messages"`
+	Permissions []string `json:"permissions"`
 	// Email is the namespaced email claim (Config.EmailClaim) or `email`; null when absent.
-	Email *string `json:"email" example:"alice@example.com"`
+	Email *string `json:"email"`
 	// Scopes is the `scope` claim split on spaces.
-	Scopes []string `json:"scopes,omitempty" example:"openid"`
+	Scopes []string `json:"scopes,omitempty"`
 	// Roles is the claim named by Config.RolesClaim.
 	Roles []string `json:"roles,omitempty"`
 	// ClientID is `azp`, or `client_id` in the RFC 9068 profile.
@@ -53,12 +52,26 @@ type Auth0User struct {
 	// verifiedAt is when the token was last verified in full (unix
 	// nanoseconds), for CacheMaxTTL.
 	verifiedAt int64
+	// keyThumb is the RFC 7638 SHA-256 thumbprint (raw bytes) of the key
+	// that verified the token: a cached verdict counts only while that very
+	// key, not merely its kid, is published by the token's issuer.
+	keyThumb string
 }
 
 // IsM2M reports whether the token was issued to a machine through the client
-// credentials grant rather than to a person.
+// credentials grant rather than to a person: its `gty` is
+// "client-credentials", or, for a token without `gty`, its `sub` is exactly
+// its client id (`azp`) followed by "@clients", as Auth0 issues M2M tokens.
+// A `sub` merely ending in "@clients" is not enough: a person whose user id
+// is "mallory@clients" gets the `sub` "auth0|mallory@clients".
 func (u *Auth0User) IsM2M() bool {
-	return u.GrantType == "client-credentials" || strings.HasSuffix(u.ID, "@clients")
+	switch u.GrantType {
+	case "client-credentials":
+		return true
+	case "":
+		return u.ClientID != "" && u.ID == u.ClientID+"@clients"
+	}
+	return false
 }
 
 // HasScope reports whether the `scope` claim holds s.

@@ -66,7 +66,7 @@ func TestVerifyExpiredRefusesWhatVerifyRefuses(t *testing.T) {
 	now := time.Now()
 	claims := func(mod func(c map[string]any)) map[string]any {
 		c := map[string]any{
-			"iss": auth.Config().Issuer, "aud": auth.Config().Audience, "sub": "auth0|alice",
+			"iss": auth.Config().Issuers[0], "aud": auth.Config().Audience, "sub": "auth0|alice",
 			"iat": now.Add(-2 * time.Hour).Unix(), "exp": now.Add(-time.Hour).Unix(),
 		}
 		if mod != nil {

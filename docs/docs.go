@@ -17,14 +17,6 @@ const docTemplate = `{
     "paths": {
         "/api/me": {
             "get": {
-                "security": [
-                    {
-                        "Auth0ImplicitBearer": []
-                    },
-                    {
-                        "Auth0PKCE": []
-                    }
-                ],
                 "description": "The first call creates the row (from the token's claims, or the profile Auth0 holds); later calls return the same row. A machine-to-machine token gets {\"machine\": true, \"client_id\": ...} and no row. A session cookie works too.",
                 "produces": [
                     "application/json"
@@ -37,19 +29,19 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/main.Me"
+                            "$ref": "#/definitions/Me"
                         }
                     },
                     "401": {
                         "description": "Unauthorized",
                         "schema": {
-                            "$ref": "#/definitions/auth0gin.ErrorBody"
+                            "$ref": "#/definitions/TokenError"
                         }
                     },
                     "503": {
                         "description": "Service Unavailable",
                         "schema": {
-                            "$ref": "#/definitions/auth0gin.ErrorBody"
+                            "$ref": "#/definitions/UnavailableError"
                         }
                     }
                 }
@@ -57,15 +49,7 @@ const docTemplate = `{
         },
         "/api/private": {
             "get": {
-                "security": [
-                    {
-                        "Auth0ImplicitBearer": []
-                    },
-                    {
-                        "Auth0PKCE": []
-                    }
-                ],
-                "description": "Answers 401 with a WWW-Authenticate challenge when the token is missing or invalid.",
+                "description": "Answers 401 with a WWW-Authenticate challenge when the token is missing or invalid. The session cookie from POST /auth/session works too, instead of the token (Swagger 2.0 cannot describe a cookie scheme).",
                 "produces": [
                     "application/json"
                 ],
@@ -77,19 +61,13 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/main.PrivateMessage"
+                            "$ref": "#/definitions/PrivateMessage"
                         }
                     },
                     "401": {
                         "description": "Missing or invalid token",
                         "schema": {
-                            "$ref": "#/definitions/auth0gin.ErrorBody"
-                        },
-                        "headers": {
-                            "WWW-Authenticate": {
-                                "type": "string",
-                                "description": "Bearer challenge (RFC 6750): realm, error invalid_token (none when no token was sent), error_description"
-                            }
+                            "$ref": "#/definitions/TokenError"
                         }
                     }
                 }
@@ -97,19 +75,7 @@ const docTemplate = `{
         },
         "/api/private-scoped": {
             "get": {
-                "security": [
-                    {
-                        "Auth0ImplicitBearer": [
-                            "read:messages"
-                        ]
-                    },
-                    {
-                        "Auth0PKCE": [
-                            "read:messages"
-                        ]
-                    }
-                ],
-                "description": "Answers 401 without a valid token and 403 (error=\"insufficient_scope\") when the token lacks read:messages in its scope or permissions.",
+                "description": "Answers 401 without a valid token and 403 (error=\"insufficient_scope\") when the token lacks a scope the route requires (see its lock) in its scope or permissions. The session cookie from POST /auth/session works too, instead of the token, with the permissions the token had at login (Swagger 2.0 cannot describe a cookie scheme).",
                 "produces": [
                     "application/json"
                 ],
@@ -121,31 +87,19 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/main.PrivateMessage"
+                            "$ref": "#/definitions/PrivateMessage"
                         }
                     },
                     "401": {
                         "description": "Missing or invalid token",
                         "schema": {
-                            "$ref": "#/definitions/auth0gin.ErrorBody"
-                        },
-                        "headers": {
-                            "WWW-Authenticate": {
-                                "type": "string",
-                                "description": "Bearer challenge (RFC 6750): realm, error invalid_token (none when no token was sent), error_description"
-                            }
+                            "$ref": "#/definitions/TokenError"
                         }
                     },
                     "403": {
-                        "description": "The token lacks read:messages",
+                        "description": "The token lacks a required scope",
                         "schema": {
-                            "$ref": "#/definitions/main.ScopeError"
-                        },
-                        "headers": {
-                            "WWW-Authenticate": {
-                                "type": "string",
-                                "description": "Bearer challenge (RFC 6750): realm, error insufficient_scope, scope read:messages"
-                            }
+                            "$ref": "#/definitions/ScopeError"
                         }
                     }
                 }
@@ -164,7 +118,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/main.Message"
+                            "$ref": "#/definitions/Message"
                         }
                     }
                 }
@@ -191,7 +145,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/login.Credentials"
+                            "$ref": "#/definitions/LoginCredentials"
                         }
                     }
                 ],
@@ -199,37 +153,95 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/login.Answer"
+                            "$ref": "#/definitions/LoginAnswer"
                         }
                     },
                     "400": {
                         "description": "Malformed body",
                         "schema": {
-                            "$ref": "#/definitions/login.ErrorBody"
+                            "$ref": "#/definitions/LoginError"
                         }
                     },
                     "401": {
                         "description": "invalid_grant: Wrong email or password.",
                         "schema": {
-                            "$ref": "#/definitions/login.ErrorBody"
+                            "$ref": "#/definitions/LoginError"
                         }
                     },
                     "403": {
                         "description": "Blocked user, or mfa_required",
                         "schema": {
-                            "$ref": "#/definitions/login.ErrorBody"
+                            "$ref": "#/definitions/LoginError"
                         }
                     },
                     "429": {
                         "description": "Too many attempts (Retry-After when known)",
                         "schema": {
-                            "$ref": "#/definitions/login.ErrorBody"
+                            "$ref": "#/definitions/LoginError"
                         }
                     },
                     "503": {
                         "description": "Auth0 or the store unavailable; retry after Retry-After",
                         "schema": {
-                            "$ref": "#/definitions/login.ErrorBody"
+                            "$ref": "#/definitions/LoginError"
+                        }
+                    }
+                }
+            }
+        },
+        "/auth/logout": {
+            "post": {
+                "description": "Ends the cookie's session on every instance and clears the cookie, and, with a Bearer token from POST /auth/login (expired or not), revokes the refresh token held for it: 204, also when there was nothing to end.",
+                "tags": [
+                    "session"
+                ],
+                "summary": "End the session",
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "403": {
+                        "description": "csrf_rejected",
+                        "schema": {
+                            "$ref": "#/definitions/RequestError"
+                        }
+                    },
+                    "503": {
+                        "description": "Session store unavailable; retry after Retry-After",
+                        "schema": {
+                            "$ref": "#/definitions/UnavailableError"
+                        }
+                    }
+                }
+            }
+        },
+        "/auth/ping": {
+            "post": {
+                "description": "With the session cookie: 204, and the inactive deadline moves on. A cross-origin browser request from an untrusted origin is 403 csrf_rejected.",
+                "tags": [
+                    "session"
+                ],
+                "summary": "Keep the session alive",
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "No, unknown or expired session cookie",
+                        "schema": {
+                            "$ref": "#/definitions/TokenError"
+                        }
+                    },
+                    "403": {
+                        "description": "csrf_rejected",
+                        "schema": {
+                            "$ref": "#/definitions/RequestError"
+                        }
+                    },
+                    "503": {
+                        "description": "Session store unavailable; retry after Retry-After",
+                        "schema": {
+                            "$ref": "#/definitions/UnavailableError"
                         }
                     }
                 }
@@ -257,19 +269,105 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/login.Answer"
+                            "$ref": "#/definitions/LoginAnswer"
                         }
                     },
                     "401": {
                         "description": "Invalid token, or no refresh token held for it: log in again",
                         "schema": {
-                            "$ref": "#/definitions/login.ErrorBody"
+                            "$ref": "#/definitions/LoginError"
                         }
                     },
                     "503": {
                         "description": "Auth0 or the store unavailable; the refresh token is kept, retry after Retry-After",
                         "schema": {
-                            "$ref": "#/definitions/login.ErrorBody"
+                            "$ref": "#/definitions/LoginError"
+                        }
+                    }
+                }
+            }
+        },
+        "/auth/session": {
+            "post": {
+                "security": [
+                    {
+                        "Auth0ImplicitBearer": []
+                    },
+                    {
+                        "Auth0PKCE": []
+                    }
+                ],
+                "description": "Verifies the Bearer token and answers Set-Cookie with an HttpOnly session cookie (never the secret in the body). Every protected route then accepts the cookie instead of the token. Limited per client IP (429 with Retry-After).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "session"
+                ],
+                "summary": "Trade an access token for a session cookie",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/SessionInfo"
+                        },
+                        "headers": {
+                            "Set-Cookie": {
+                                "type": "string",
+                                "description": "auth0gin_session=…; Path=/; HttpOnly; SameSite=Lax[; Secure]"
+                            }
+                        }
+                    },
+                    "401": {
+                        "description": "Missing or invalid token",
+                        "schema": {
+                            "$ref": "#/definitions/TokenError"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many logins from this address",
+                        "schema": {
+                            "$ref": "#/definitions/RequestError"
+                        }
+                    },
+                    "503": {
+                        "description": "Session store unavailable; retry after Retry-After",
+                        "schema": {
+                            "$ref": "#/definitions/UnavailableError"
+                        }
+                    }
+                }
+            }
+        },
+        "/graphql": {
+            "post": {
+                "description": "POST {\"query\": \"{ me { id email } }\"}. The route needs a valid token (or session cookie); the messages field also needs read:messages.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "users"
+                ],
+                "summary": "GraphQL: the caller's row, and messages with read:messages",
+                "parameters": [
+                    {
+                        "description": "A GraphQL request: query, variables, operationName",
+                        "name": "request",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "type": "object"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "object"
                         }
                     }
                 }
@@ -277,66 +375,57 @@ const docTemplate = `{
         }
     },
     "definitions": {
-        "auth0gin.ErrorBody": {
-            "type": "object",
-            "properties": {
-                "error": {
-                    "type": "string",
-                    "example": "invalid_token"
-                },
-                "error_description": {
-                    "type": "string",
-                    "example": "token expired"
-                },
-                "scope": {
-                    "type": "string"
-                }
-            }
-        },
-        "login.Answer": {
+        "LoginAnswer": {
             "type": "object",
             "properties": {
                 "access_token": {
+                    "description": "The access token, for Authorization: Bearer.",
                     "type": "string",
                     "example": "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9..."
                 },
                 "expires_in": {
+                    "description": "Seconds until the access token expires.",
                     "type": "integer",
                     "example": 86400
                 },
                 "token_type": {
+                    "description": "Always Bearer.",
                     "type": "string",
                     "example": "Bearer"
                 }
             }
         },
-        "login.Credentials": {
+        "LoginCredentials": {
             "type": "object",
             "properties": {
                 "password": {
+                    "description": "The user's password.",
                     "type": "string",
                     "example": "alice-password"
                 },
                 "username": {
+                    "description": "The user's email.",
                     "type": "string",
                     "example": "alice@example.com"
                 }
             }
         },
-        "login.ErrorBody": {
+        "LoginError": {
             "type": "object",
             "properties": {
                 "error": {
+                    "description": "An OAuth error code (invalid_grant, too_many_attempts, ...).",
                     "type": "string",
                     "example": "invalid_grant"
                 },
                 "error_description": {
+                    "description": "Why, as Auth0 says it.",
                     "type": "string",
                     "example": "Wrong email or password."
                 }
             }
         },
-        "main.Me": {
+        "Me": {
             "type": "object",
             "properties": {
                 "auth0_id": {
@@ -350,6 +439,7 @@ const docTemplate = `{
                     "example": "2026-01-02T15:04:05Z"
                 },
                 "email": {
+                    "description": "The user's email.",
                     "type": "string",
                     "example": "alice@example.com"
                 },
@@ -359,24 +449,26 @@ const docTemplate = `{
                     "example": "1"
                 },
                 "name": {
+                    "description": "The user's name.",
                     "type": "string",
                     "example": "Alice Example"
                 }
             }
         },
-        "main.Message": {
+        "Message": {
             "type": "object",
             "required": [
                 "message"
             ],
             "properties": {
                 "message": {
+                    "description": "A greeting.",
                     "type": "string",
                     "example": "Hello from a public endpoint! You don't need to be authenticated to see this."
                 }
             }
         },
-        "main.PrivateMessage": {
+        "PrivateMessage": {
             "type": "object",
             "required": [
                 "message",
@@ -384,32 +476,126 @@ const docTemplate = `{
             ],
             "properties": {
                 "message": {
+                    "description": "A greeting.",
                     "type": "string",
                     "example": "Hello from a private endpoint! You need to be authenticated to see this."
                 },
                 "user": {
-                    "$ref": "#/definitions/main.User"
+                    "description": "Who asked.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/User"
+                        }
+                    ]
                 }
             }
         },
-        "main.ScopeError": {
+        "RequestError": {
             "type": "object",
             "properties": {
                 "error": {
+                    "description": "The error code.",
+                    "type": "string",
+                    "example": "csrf_rejected"
+                },
+                "error_description": {
+                    "description": "Why the request was refused.",
+                    "type": "string",
+                    "example": "cross-origin request refused"
+                }
+            }
+        },
+        "ScopeError": {
+            "type": "object",
+            "properties": {
+                "error": {
+                    "description": "Always insufficient_scope.",
                     "type": "string",
                     "example": "insufficient_scope"
                 },
                 "error_description": {
+                    "description": "What is missing.",
                     "type": "string",
                     "example": "missing scope read:messages"
                 },
                 "scope": {
+                    "description": "The scopes that would have been sufficient, space-separated.",
                     "type": "string",
                     "example": "read:messages"
                 }
             }
         },
-        "main.User": {
+        "SessionInfo": {
+            "type": "object",
+            "properties": {
+                "domain": {
+                    "description": "Domain is the cookie's Domain; empty for a host-only cookie.",
+                    "type": "string",
+                    "example": ""
+                },
+                "expires_at": {
+                    "description": "ExpiresAt is the end of the session's maximum lifetime (RFC 3339).",
+                    "type": "string",
+                    "example": "2026-12-28T03:55:00Z"
+                },
+                "http_only": {
+                    "description": "HTTPOnly is always true: scripts cannot read the cookie.",
+                    "type": "boolean",
+                    "example": true
+                },
+                "idle_timeout_s": {
+                    "description": "IdleTimeoutS is how many seconds without a request end the session.",
+                    "type": "integer",
+                    "example": 3600
+                },
+                "name": {
+                    "description": "Name is the cookie's name.",
+                    "type": "string",
+                    "example": "auth0gin_session"
+                },
+                "path": {
+                    "description": "Path is the cookie's Path.",
+                    "type": "string",
+                    "example": "/"
+                },
+                "secure": {
+                    "description": "Secure reports whether the cookie is sent over https only.",
+                    "type": "boolean",
+                    "example": true
+                }
+            }
+        },
+        "TokenError": {
+            "type": "object",
+            "properties": {
+                "error": {
+                    "description": "invalid_token, or unauthorized when no token was sent.",
+                    "type": "string",
+                    "example": "invalid_token"
+                },
+                "error_description": {
+                    "description": "Why the token was refused.",
+                    "type": "string",
+                    "example": "token expired"
+                }
+            }
+        },
+        "UnavailableError": {
+            "type": "object",
+            "properties": {
+                "error": {
+                    "description": "Always temporarily_unavailable.",
+                    "type": "string",
+                    "example": "temporarily_unavailable"
+                },
+                "error_description": {
+                    "description": "What is down.",
+                    "type": "string",
+                    "example": "user store unavailable"
+                }
+            }
+        },
+        "User": {
             "type": "object",
             "required": [
                 "email",
@@ -439,33 +625,6 @@ const docTemplate = `{
                         "write:messages"
                     ]
                 }
-            }
-        }
-    },
-    "securityDefinitions": {
-        "Auth0ImplicitBearer": {
-            "description": "Auth0 login, implicit flow: the access token comes back in the URL fragment.",
-            "type": "oauth2",
-            "flow": "implicit",
-            "authorizationUrl": "https://YOUR_TENANT.auth0.com/authorize",
-            "scopes": {
-                "email": "Your email address",
-                "openid": "OpenID Connect sign-in",
-                "profile": "Your name and picture",
-                "read:messages": "Read messages"
-            }
-        },
-        "Auth0PKCE": {
-            "description": "Auth0 login, authorization code flow with PKCE (recommended). Leave client_secret empty.",
-            "type": "oauth2",
-            "flow": "accessCode",
-            "authorizationUrl": "https://YOUR_TENANT.auth0.com/authorize",
-            "tokenUrl": "https://YOUR_TENANT.auth0.com/oauth/token",
-            "scopes": {
-                "email": "Your email address",
-                "openid": "OpenID Connect sign-in",
-                "profile": "Your name and picture",
-                "read:messages": "Read messages"
             }
         }
     }

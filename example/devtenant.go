@@ -38,7 +38,7 @@ func startDevTenant(addr string, cfg *auth0gin.Config, log *slog.Logger) (*devte
 	// Everything that names the tenant comes from it, whatever the
 	// environment said for a real tenant.
 	cfg.Domain = dev.URL
-	cfg.Issuer = dev.Issuer()
+	cfg.Issuers = []string{dev.Issuer()}
 	cfg.JWKSURL = ""
 	cfg.Audience = []string{devtenant.DefaultAudience}
 	cfg.ClientID = devtenant.DefaultSPAClientID

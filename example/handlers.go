@@ -8,16 +8,23 @@ import (
 	"github.com/auth0gin/auth0gin/auth0gin"
 )
 
+// The models below carry swag's @name, so the published docs call them
+// Message, PrivateMessage, ... rather than main.Message: the Go package name
+// is not part of the API.
+
 // Message is the body of the public route.
 type Message struct {
+	// A greeting.
 	Message string `json:"message" validate:"required" example:"Hello from a public endpoint! You don't need to be authenticated to see this."`
-}
+} //	@name	Message
 
 // PrivateMessage is the body of the protected routes: a message and who asked.
 type PrivateMessage struct {
+	// A greeting.
 	Message string `json:"message" validate:"required" example:"Hello from a private endpoint! You need to be authenticated to see this."`
-	User    User   `json:"user" validate:"required"`
-}
+	// Who asked.
+	User User `json:"user" validate:"required"`
+} //	@name	PrivateMessage
 
 // User is the caller the access token describes.
 type User struct {
@@ -27,15 +34,47 @@ type User struct {
 	Permissions []string `json:"permissions" validate:"required" example:"read:messages,write:messages"`
 	// The email from the namespaced email claim; null when the token has none (machine tokens).
 	Email *string `json:"email" validate:"required" extensions:"x-nullable" example:"alice@example.com"`
-}
+} //	@name	User
+
+// TokenError is the body of a 401: the token is missing or invalid. It has
+// the shape of auth0gin.ErrorBody; it exists to show a 401's values.
+type TokenError struct {
+	// invalid_token, or unauthorized when no token was sent.
+	Error string `json:"error" example:"invalid_token"`
+	// Why the token was refused.
+	Description string `json:"error_description,omitempty" example:"token expired"`
+} //	@name	TokenError
+
+// UnavailableError is the body of a 503: something the check depends on (the
+// tenant, a store, the database) is down; the token may be fine. It has the
+// shape of auth0gin.ErrorBody.
+type UnavailableError struct {
+	// Always temporarily_unavailable.
+	Error string `json:"error" example:"temporarily_unavailable"`
+	// What is down.
+	Description string `json:"error_description,omitempty" example:"user store unavailable"`
+} //	@name	UnavailableError
 
 // ScopeError is the body of a 403: the token is valid but lacks a scope. It
 // has the shape of auth0gin.ErrorBody; it exists to show a 403's values.
 type ScopeError struct {
-	Error       string `json:"error" example:"insufficient_scope"`
+	// Always insufficient_scope.
+	Error string `json:"error" example:"insufficient_scope"`
+	// What is missing.
 	Description string `json:"error_description" example:"missing scope read:messages"`
-	Scope       string `json:"scope" example:"read:messages"`
-}
+	// The scopes that would have been sufficient, space-separated.
+	Scope string `json:"scope" example:"read:messages"`
+} //	@name	ScopeError
+
+// RequestError is the body of any other refusal (403 csrf_rejected, 429
+// too many logins, ...): an error code and a description. It has the shape of
+// auth0gin.ErrorBody.
+type RequestError struct {
+	// The error code.
+	Error string `json:"error" example:"csrf_rejected"`
+	// Why the request was refused.
+	Description string `json:"error_description,omitempty" example:"cross-origin request refused"`
+} //	@name	RequestError
 
 func userOf(u *auth0gin.Auth0User) User {
 	return User{ID: u.ID, Permissions: u.Permissions, Email: u.Email}
@@ -55,14 +94,11 @@ func public(c *gin.Context) {
 // private godoc
 //
 //	@Summary		A route for any valid access token
-//	@Description	Answers 401 with a WWW-Authenticate challenge when the token is missing or invalid.
+//	@Description	Answers 401 with a WWW-Authenticate challenge when the token is missing or invalid. The session cookie from POST /auth/session works too, instead of the token (Swagger 2.0 cannot describe a cookie scheme).
 //	@Tags			messages
 //	@Produce		json
-//	@Security		Auth0ImplicitBearer
-//	@Security		Auth0PKCE
 //	@Success		200	{object}	PrivateMessage
-//	@Failure		401	{object}	auth0gin.ErrorBody	"Missing or invalid token"
-//	@Header			401	{string}	WWW-Authenticate	"Bearer challenge (RFC 6750): realm, error invalid_token (none when no token was sent), error_description"
+//	@Failure		401	{object}	TokenError	"Missing or invalid token"
 //	@Router			/api/private [get]
 func private(c *gin.Context) {
 	c.JSON(http.StatusOK, PrivateMessage{
@@ -74,16 +110,12 @@ func private(c *gin.Context) {
 // scoped godoc
 //
 //	@Summary		A route that needs the read:messages scope
-//	@Description	Answers 401 without a valid token and 403 (error="insufficient_scope") when the token lacks read:messages in its scope or permissions.
+//	@Description	Answers 401 without a valid token and 403 (error="insufficient_scope") when the token lacks a scope the route requires (see its lock) in its scope or permissions. The session cookie from POST /auth/session works too, instead of the token, with the permissions the token had at login (Swagger 2.0 cannot describe a cookie scheme).
 //	@Tags			messages
 //	@Produce		json
-//	@Security		Auth0ImplicitBearer[read:messages]
-//	@Security		Auth0PKCE[read:messages]
 //	@Success		200	{object}	PrivateMessage
-//	@Failure		401	{object}	auth0gin.ErrorBody	"Missing or invalid token"
-//	@Header			401	{string}	WWW-Authenticate	"Bearer challenge (RFC 6750): realm, error invalid_token (none when no token was sent), error_description"
-//	@Failure		403	{object}	ScopeError	"The token lacks read:messages"
-//	@Header			403	{string}	WWW-Authenticate	"Bearer challenge (RFC 6750): realm, error insufficient_scope, scope read:messages"
+//	@Failure		401	{object}	TokenError	"Missing or invalid token"
+//	@Failure		403	{object}	ScopeError	"The token lacks a required scope"
 //	@Router			/api/private-scoped [get]
 func scoped(c *gin.Context) {
 	c.JSON(http.StatusOK, PrivateMessage{

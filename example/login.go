@@ -31,7 +31,7 @@ type passwordLogin struct {
 func openLogin(ctx context.Context, auth *auth0gin.Auth0, log *slog.Logger) (*passwordLogin, error) {
 	cfg := login.FromEnv()
 	cfg.Logger = log
-	if os.Getenv(auth0gin.EnvDomain) == "" { // the embedded dev tenant
+	if os.Getenv("AUTH0_DOMAIN") == "" { // the embedded dev tenant
 		cfg.ClientID, cfg.ClientSecret = devtenant.DefaultRegularClientID, devtenant.DefaultRegularClientSecret
 		if os.Getenv(login.EnvEncryptionKeys) == "" {
 			cfg.Keys = login.NewEphemeralKeyring()
@@ -76,13 +76,13 @@ func (p *passwordLogin) mount(r *gin.Engine) *gin.Engine {
 //	@Tags			login
 //	@Accept			json,x-www-form-urlencoded
 //	@Produce		json
-//	@Param			credentials	body		login.Credentials	true	"username and password (JSON or form)"
-//	@Success		200			{object}	login.Answer
-//	@Failure		400			{object}	login.ErrorBody	"Malformed body"
-//	@Failure		401			{object}	login.ErrorBody	"invalid_grant: Wrong email or password."
-//	@Failure		403			{object}	login.ErrorBody	"Blocked user, or mfa_required"
-//	@Failure		429			{object}	login.ErrorBody	"Too many attempts (Retry-After when known)"
-//	@Failure		503			{object}	login.ErrorBody	"Auth0 or the store unavailable; retry after Retry-After"
+//	@Param			credentials	body		LoginCredentials	true	"username and password (JSON or form)"
+//	@Success		200			{object}	LoginAnswer
+//	@Failure		400			{object}	LoginError	"Malformed body"
+//	@Failure		401			{object}	LoginError	"invalid_grant: Wrong email or password."
+//	@Failure		403			{object}	LoginError	"Blocked user, or mfa_required"
+//	@Failure		429			{object}	LoginError	"Too many attempts (Retry-After when known)"
+//	@Failure		503			{object}	LoginError	"Auth0 or the store unavailable; retry after Retry-After"
 //	@Router			/auth/login [post]
 func (p *passwordLogin) login(c *gin.Context) { p.mgr.Login(c) }
 
@@ -94,8 +94,8 @@ func (p *passwordLogin) login(c *gin.Context) { p.mgr.Login(c) }
 //	@Produce		json
 //	@Security		Auth0ImplicitBearer
 //	@Security		Auth0PKCE
-//	@Success		200	{object}	login.Answer
-//	@Failure		401	{object}	login.ErrorBody	"Invalid token, or no refresh token held for it: log in again"
-//	@Failure		503	{object}	login.ErrorBody	"Auth0 or the store unavailable; the refresh token is kept, retry after Retry-After"
+//	@Success		200	{object}	LoginAnswer
+//	@Failure		401	{object}	LoginError	"Invalid token, or no refresh token held for it: log in again"
+//	@Failure		503	{object}	LoginError	"Auth0 or the store unavailable; the refresh token is kept, retry after Retry-After"
 //	@Router			/auth/refresh [post]
 func (p *passwordLogin) refresh(c *gin.Context) { p.mgr.Refresh(c) }

@@ -8,6 +8,9 @@
 //	go run ./example
 //	open http://127.0.0.1:6060/
 //
+// With AUTH0_ENV set (AUTH0_ENV=int go run ./example), it reads .env.int and
+// then .env: one file per tenant, dev / int / prod (see .env.example).
+//
 //go:generate go tool swag init --quiet -g main.go -d .,../auth0gin --exclude ../auth0gin/devtenant,../auth0gin/auth0test,../auth0gin/swagger -o ../docs
 package main
 
@@ -24,22 +27,9 @@ import (
 // @description				A Gin API protected by auth0gin. Press Authorize and log in through Auth0 (or the embedded dev tenant: alice@example.com / alice-password) with either flow, then try the private routes.
 // @BasePath					/
 //
-// @securityDefinitions.oauth2.implicit	Auth0ImplicitBearer
-// @authorizationUrl						https://YOUR_TENANT.auth0.com/authorize
-// @scope.openid							OpenID Connect sign-in
-// @scope.profile							Your name and picture
-// @scope.email							Your email address
-// @scope.read:messages					Read messages
-// @description							Auth0 login, implicit flow: the access token comes back in the URL fragment.
-//
-// @securityDefinitions.oauth2.accessCode	Auth0PKCE
-// @authorizationUrl						https://YOUR_TENANT.auth0.com/authorize
-// @tokenUrl								https://YOUR_TENANT.auth0.com/oauth/token
-// @scope.openid							OpenID Connect sign-in
-// @scope.profile							Your name and picture
-// @scope.email							Your email address
-// @scope.read:messages					Read messages
-// @description							Auth0 login, authorization code flow with PKCE (recommended). Leave client_secret empty.
+// No security annotations: the Auth0 login (implicit, and code + PKCE) and
+// each route's scopes are written into the served spec from the code, by
+// auth.Router and swagger.Handler (see router in server.go).
 func main() {
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

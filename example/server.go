@@ -49,13 +49,18 @@ func run(ctx context.Context, log *slog.Logger) error {
 		return err
 	}
 	defer lg.Close()
+	sess, err := openSessions(ctx, auth, log, endersOf(lg)...) // POST /auth/logout also ends lg's refresh token
+	if err != nil {
+		return err
+	}
+	defer sess.Close()
 
 	addr := net.JoinHostPort(host, envOr("PORT", "6060"))
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", addr, err)
 	}
-	handler := router(auth, log)
+	handler := router(auth, log, sess)
 	closeUsers, err := mountUsers(ctx, handler, auth, log) // GET /api/me, POST /graphql
 	if err != nil {
 		return err
@@ -92,16 +97,18 @@ func run(ctx context.Context, log *slog.Logger) error {
 }
 
 // router wires the routes: what each one needs is declared where it is registered.
-func router(auth *auth0gin.Auth0, log *slog.Logger) *gin.Engine {
+func router(auth *auth0gin.Auth0, log *slog.Logger, sess *sessions) *gin.Engine {
 	if os.Getenv(gin.EnvGinMode) == "" {
 		gin.SetMode(gin.ReleaseMode)
 	}
 	r := gin.New()
 	r.Use(gin.Recovery(), accessLog(log))
+	sess.mount(r)
 	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/docs/index.html") })
-	r.GET("/api/public", public)
-	r.GET("/api/private", auth.RequireScopes(), private)
-	r.GET("/api/private-scoped", auth.RequireScopes("read:messages"), scoped)
+	api := auth.Router(r) // what a route requires is written into its API docs
+	api.GET("/api/public", public)
+	api.GET("/api/private", auth.RequireScopes(), private)
+	api.GET("/api/private-scoped", auth.RequireScopes("read:messages"), scoped)
 	r.GET("/docs/*any", swagger.Handler(auth, docs.SwaggerInfo))
 	return r
 }

@@ -27,17 +27,21 @@ type Me struct {
 	ID string `json:"id" example:"1"`
 	// The Auth0 user id the row is linked to.
 	Auth0ID string `json:"auth0_id" example:"auth0|alice"`
-	Email   string `json:"email" example:"alice@example.com"`
-	Name    string `json:"name" example:"Alice Example"`
+	// The user's email.
+	Email string `json:"email" example:"alice@example.com"`
+	// The user's name.
+	Name string `json:"name" example:"Alice Example"`
 	// When the row was created (RFC 3339).
 	CreatedAt string `json:"created_at" example:"2026-01-02T15:04:05Z"`
-}
+} //	@name	Me
 
 // MachineMe is the body of GET /api/me for a machine-to-machine token.
 type MachineMe struct {
-	Machine  bool   `json:"machine" example:"true"`
+	// Always true: the caller is a machine, with no row.
+	Machine bool `json:"machine" example:"true"`
+	// The machine's client id.
 	ClientID string `json:"client_id" example:"auth0gin-m2m"`
-}
+} //	@name	MachineMe
 
 func meOf(u users.User) Me {
 	return Me{
@@ -69,8 +73,9 @@ func mountUsers(ctx context.Context, r *gin.Engine, auth *auth0gin.Auth0, log *s
 		st.Close()
 		return nil, err
 	}
-	r.GET("/api/me", auth.RequireScopes(), res.Require(), me)
-	r.POST("/graphql", auth.RequireScopes(), res.Require(), gin.WrapH(schema))
+	api := auth.Router(r) // documents what each route requires
+	api.GET("/api/me", auth.RequireScopes(), res.Require(), me)
+	api.POST("/graphql", auth.RequireScopes(), res.Require(), graphqlHandler(schema))
 	return st.Close, nil
 }
 
@@ -114,11 +119,9 @@ func loopback(domain string) bool {
 //	@Description	The first call creates the row (from the token's claims, or the profile Auth0 holds); later calls return the same row. A machine-to-machine token gets {"machine": true, "client_id": ...} and no row. A session cookie works too.
 //	@Tags			users
 //	@Produce		json
-//	@Security		Auth0ImplicitBearer
-//	@Security		Auth0PKCE
 //	@Success		200	{object}	Me
-//	@Failure		401	{object}	auth0gin.ErrorBody
-//	@Failure		503	{object}	auth0gin.ErrorBody
+//	@Failure		401	{object}	TokenError
+//	@Failure		503	{object}	UnavailableError
 //	@Router			/api/me [get]
 func me(c *gin.Context) {
 	if m, ok := users.MachineFrom(c); ok {
@@ -128,3 +131,15 @@ func me(c *gin.Context) {
 	u, _ := users.From[users.User](c)
 	c.JSON(http.StatusOK, meOf(u))
 }
+
+// graphqlHandler serves the GraphQL schema (see schemaSDL).
+//
+//	@Summary		GraphQL: the caller's row, and messages with read:messages
+//	@Description	POST {"query": "{ me { id email } }"}. The route needs a valid token (or session cookie); the messages field also needs read:messages.
+//	@Tags			users
+//	@Accept			json
+//	@Produce		json
+//	@Param			request	body		object	true	"A GraphQL request: query, variables, operationName"
+//	@Success		200		{object}	object
+//	@Router			/graphql [post]
+func graphqlHandler(schema http.Handler) gin.HandlerFunc { return gin.WrapH(schema) }

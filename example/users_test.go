@@ -30,7 +30,7 @@ func app(t *testing.T) (*auth0test.Tenant, http.Handler) {
 	cfg.Scopes = scopes
 	auth := auth0gin.MustNew(cfg)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	r := router(auth, log)
+	r := router(auth, log, nil) // no sessions mounted
 	closeUsers, err := mountUsers(context.Background(), r, auth, log)
 	if err != nil {
 		t.Fatal(err)
@@ -146,7 +146,7 @@ func TestGraphQLSessionCookie(t *testing.T) {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	r := router(auth, log)
+	r := router(auth, log, nil) // no sessions mounted
 	r.POST("/auth/session", sess.Login)
 	closeUsers, err := mountUsers(context.Background(), r, auth, log)
 	if err != nil {

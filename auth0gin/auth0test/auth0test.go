@@ -1,7 +1,8 @@
 // Package auth0test starts an Auth0-compatible tenant inside a Go test and
 // mints the tokens a test needs: no Auth0 account, no network. It is to
-// auth0gin what net/http/httptest is to net/http, and is modelled on go-oidc's
-// oidctest.
+// auth0gin what net/http/httptest is to net/http.
+//
+//	import "github.com/auth0gin/auth0gin/auth0gin/auth0test"
 //
 // A complete test of a Gin API protected by auth0gin:
 //
@@ -51,6 +52,10 @@
 //			t.Error("key rotation broke tokens")
 //		}
 //	}
+//
+// CheckContract checks that an app's routes do what its API docs say:
+//
+//	auth0test.CheckContract(t, tenant, router(auth), "/docs/doc.json")
 //
 // The tenant is devtenant.Default() unless options change it: users alice
 // (read:messages, write:messages, role admin) and bob (nothing), the API
@@ -137,13 +142,23 @@ func NewTenant(t testing.TB, opts ...Option) *Tenant {
 
 // Config returns a core configuration trusting this tenant: its domain, the
 // first API as audience with its scopes, the SPA client and the custom email
-// and roles claims.
-func (tt *Tenant) Config() auth0gin.Config {
+// and roles claims. With other tenants it trusts their issuers too (each with
+// its own key set), this tenant's first:
+//
+//	a, b := auth0test.NewTenant(t), auth0test.NewTenant(t)
+//	auth := auth0gin.MustNew(a.Config(b)) // tokens of a and of b
+func (tt *Tenant) Config(also ...*Tenant) auth0gin.Config {
 	c := auth0gin.Config{
 		Domain:     strings.TrimSuffix(tt.URL, "/"),
 		ClientID:   devtenant.DefaultSPAClientID,
 		EmailClaim: devtenant.EmailClaim,
 		RolesClaim: devtenant.RolesClaim,
+	}
+	if len(also) > 0 {
+		c.Issuers = []string{tt.URL}
+		for _, o := range also {
+			c.Issuers = append(c.Issuers, o.URL)
+		}
 	}
 	if len(tt.cfg.APIs) > 0 {
 		api := tt.cfg.APIs[0]

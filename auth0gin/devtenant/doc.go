@@ -6,6 +6,8 @@
 // code), /userinfo, /oauth/revoke, /v2/logout, the device-flow activation page
 // and the users part of the Management API v2.
 //
+//	import "github.com/auth0gin/auth0gin/auth0gin/devtenant"
+//
 // A Tenant is an http.Handler: mount it on an httptest.Server in tests (see
 // package auth0gin/auth0test), or run it with Listen or the cmd/devtenant
 // command. It serves its endpoints at the root of the handler; when the issuer
@@ -13,8 +15,8 @@
 //
 // # Faithful to Auth0
 //
-// Status codes, error codes and error descriptions follow Auth0 (see
-// AUTH0_FACTS.md in the repository): issuer with a trailing slash; access
+// Status codes, error codes and error descriptions follow Auth0, as
+// docs/auth0-compat.md in the repository describes it: issuer with a trailing slash; access
 // tokens with alg RS256, kid, typ JWT (at+jwt with DialectRFC9068), sub
 // "auth0|…" or "<client>@clients", aud a string or [api, "<issuer>userinfo"]
 // with openid, azp (client_id and jti in RFC 9068), scope as the RBAC

@@ -9,9 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/auth0gin/auth0gin/auth0gin/internal/tenanturl"
 	"github.com/joho/godotenv"
-
-	"github.com/auth0gin/auth0gin/auth0gin"
 )
 
 // Environment variables read by FromEnv.
@@ -116,7 +115,7 @@ func (c Config) resolve() (cfg Config, base string, err error) {
 	if c.ClientID == "" || c.ClientSecret == "" {
 		return bad("a client id (%s) and a client secret (%s) are required", EnvClientID, EnvClientSecret)
 	}
-	base, err = auth0gin.BaseURL(c.Domain)
+	base, err = tenanturl.Base(c.Domain)
 	if err != nil {
 		return bad("%v", err)
 	}

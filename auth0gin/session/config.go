@@ -72,7 +72,8 @@ type Config struct {
 	// answers 429 with Retry-After.
 	LoginsPerMinute int
 	// MaxTrackedClients bounds the client IPs the login limiter remembers
-	// (default 10000); past it, the least recently seen are forgotten.
+	// (default 10000); past it, those not seen for longest are forgotten
+	// (a forgotten client starts again with a full allowance).
 	MaxTrackedClients int
 	// ClientIP returns a request's client IP for the login limiter (default
 	// gin's Context.ClientIP, which trusts X-Forwarded-For only from the

@@ -15,9 +15,9 @@
 //	sess, err := session.New(ctx, auth, st, session.Config{
 //		TrustedOrigins: []string{"https://app.example.com"},
 //	})
-//	r.POST("/auth/session", sess.Login)   // Authorization: Bearer <token> → Set-Cookie
-//	r.POST("/auth/ping", sess.Ping)       // keep-alive, 204
-//	r.POST("/auth/logout", sess.Logout)   // 204, clears the cookie
+//	r.POST("/auth/session", sess.Login) // Authorization: Bearer <token> → Set-Cookie
+//	r.POST("/auth/ping", sess.Ping)     // keep-alive, 204
+//	r.POST("/auth/logout", sess.Logout) // 204, clears the cookie
 //	r.GET("/api/private", auth.RequireScopes(), private) // token or cookie
 //
 // # Storage

@@ -6,6 +6,7 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -21,22 +22,8 @@ import (
 // with a real one, only auth0gin.FromEnv() changes.
 func ExampleNew() {
 	ctx := context.Background()
-	tenant, err := devtenant.Listen("127.0.0.1:0", devtenant.Default())
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer tenant.Close()
-	auth := auth0gin.MustNew(auth0gin.Config{
-		Domain:     strings.TrimSuffix(tenant.URL, "/"),
-		Audience:   []string{devtenant.DefaultAudience},
-		EmailClaim: devtenant.EmailClaim,
-	})
-
-	st, err := sqlite.Open(ctx, "") // in memory; storeurl.Open picks a store from a URL
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer st.Close()
+	tenant, auth, st, done := exampleSetup()
+	defer done()
 	sess, err := session.New(ctx, auth, st, session.Config{})
 	if err != nil {
 		log.Fatal(err)
@@ -93,17 +80,8 @@ func ExampleNew() {
 // method is refused, unless its origin is trusted.
 func ExampleConfig_trustedOrigins() {
 	ctx := context.Background()
-	tenant, err := devtenant.Listen("127.0.0.1:0", devtenant.Default())
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer tenant.Close()
-	auth := auth0gin.MustNew(auth0gin.Config{Domain: strings.TrimSuffix(tenant.URL, "/"), Audience: []string{devtenant.DefaultAudience}})
-	st, err := sqlite.Open(ctx, "")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer st.Close()
+	tenant, auth, st, done := exampleSetup()
+	defer done()
 	sess, err := session.New(ctx, auth, st, session.Config{TrustedOrigins: []string{"https://app.example.com"}})
 	if err != nil {
 		log.Fatal(err)
@@ -133,4 +111,63 @@ func ExampleConfig_trustedOrigins() {
 	// Output:
 	// https://app.example.com 204
 	// https://evil.example 403 {"error":"csrf_rejected","error_description":"cross-origin request refused: the page's origin is not trusted to use the session cookie"}
+}
+
+// Another login flow (here, a token sent in a form field) verifies its
+// credential itself and hands the user to Start, which runs OnLogin, sets
+// the cookie and says what it set.
+func ExampleManager_Start() {
+	ctx := context.Background()
+	tenant, auth, st, done := exampleSetup()
+	defer done()
+	sess, err := session.New(ctx, auth, st, session.Config{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer sess.Close()
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.POST("/login/form", func(c *gin.Context) {
+		u, err := auth.Verify(c.Request.Context(), c.PostForm("access_token"))
+		if err != nil {
+			c.AbortWithStatus(http.StatusUnauthorized)
+			return
+		}
+		info, err := sess.Start(c, u)
+		if err != nil {
+			c.AbortWithStatus(http.StatusServiceUnavailable)
+			return
+		}
+		c.JSON(http.StatusOK, info)
+	})
+
+	token, _ := tenant.IssueToken(ctx, devtenant.TokenRequest{User: devtenant.AliceEmail})
+	req := httptest.NewRequest("POST", "/login/form", strings.NewReader(url.Values{"access_token": {token}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	w := httptest.NewRecorder()
+	r.ServeHTTP(w, req)
+	fmt.Println(w.Code, w.Result().Cookies()[0].Name)
+	// Output: 200 auth0gin_session
+}
+
+// exampleSetup starts the embedded dev tenant, an Auth0 trusting it and an
+// in-memory SQLite store (storeurl.Open picks a store from a URL instead).
+func exampleSetup() (*devtenant.Server, *auth0gin.Auth0, *sqlite.Store, func()) {
+	tenant, err := devtenant.Listen("127.0.0.1:0", devtenant.Default())
+	if err != nil {
+		log.Fatal(err)
+	}
+	auth := auth0gin.MustNew(auth0gin.Config{
+		Domain:     strings.TrimSuffix(tenant.URL, "/"),
+		Audience:   []string{devtenant.DefaultAudience},
+		EmailClaim: devtenant.EmailClaim,
+	})
+	st, err := sqlite.Open(context.Background(), "")
+	if err != nil {
+		log.Fatal(err)
+	}
+	return tenant, auth, st, func() {
+		_ = st.Close()
+		_ = tenant.Close()
+	}
 }

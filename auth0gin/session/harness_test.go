@@ -1,7 +1,6 @@
 package session_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -22,6 +21,7 @@ import (
 	"github.com/auth0gin/auth0gin/auth0gin/session"
 	"github.com/auth0gin/auth0gin/auth0gin/store"
 	"github.com/auth0gin/auth0gin/auth0gin/store/sqlite"
+	"github.com/auth0gin/auth0gin/internal/testutil"
 )
 
 // clock is a test clock the manager reads through Config.Now.
@@ -94,24 +94,6 @@ func (f *faulty) Members(ctx context.Context, set string) ([]string, error) {
 	return f.Store.Members(ctx, set)
 }
 
-// logBuf collects every log line of a test, to search for secrets.
-type logBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuf) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuf) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // env is one app under test: a dev tenant, an Auth0, a store and a manager
 // mounted on a Gin engine served by httptest.
 type env struct {
@@ -122,7 +104,7 @@ type env struct {
 	sess   *session.Manager
 	clock  *clock
 	srv    *httptest.Server
-	logs   *logBuf
+	logs   *testutil.SyncBuffer
 	seen   *seenLog // every response, for the leak check
 }
 
@@ -137,7 +119,7 @@ func (c *customClaims) Validate(context.Context) error { return nil }
 func newEnv(t *testing.T, base store.Store, tenant *auth0test.Tenant, cfg session.Config) *env {
 	t.Helper()
 	gin.SetMode(gin.TestMode)
-	e := &env{t: t, tenant: tenant, st: &faulty{Store: base}, clock: &clock{now: time.Now()}, logs: &logBuf{}, seen: &seenLog{}}
+	e := &env{t: t, tenant: tenant, st: &faulty{Store: base}, clock: &clock{now: time.Now()}, logs: &testutil.SyncBuffer{}, seen: &seenLog{}}
 	log := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	ac := tenant.Config()
 	ac.Logger = log
@@ -278,7 +260,7 @@ func with(h map[string]string, kv ...string) map[string]string {
 
 // newStore is the store a unit test runs on: SQLite in memory, the
 // embedded default (the e2e tests run Redis and PostgreSQL).
-func newStore(t *testing.T) store.Store {
+func newStore(t testing.TB) store.Store {
 	t.Helper()
 	st, err := sqlite.Open(t.Context(), "")
 	if err != nil {

@@ -5,14 +5,16 @@ import (
 	"time"
 )
 
-// limiter is a token bucket per client IP, bounded in the clients it
-// remembers: each client may log in perMinute times a minute, in bursts of as
-// many.
+// limiter is a token bucket per client IP: each client may log in perMinute
+// times a minute, in bursts of as many. It remembers at most max clients in
+// two generations: when the current one is full it becomes the previous one
+// and the older is dropped, so a flood of addresses costs O(1) per login and
+// bounded memory (forgetting a client only gives it a full bucket again).
 type limiter struct {
 	mu        sync.Mutex
 	perMinute float64
-	max       int
-	buckets   map[string]*bucket
+	half      int
+	cur, prev map[string]*bucket
 }
 
 type bucket struct {
@@ -21,20 +23,25 @@ type bucket struct {
 }
 
 func newLimiter(perMinute, maxClients int) *limiter {
-	return &limiter{perMinute: float64(perMinute), max: maxClients, buckets: make(map[string]*bucket)}
+	half := max(1, maxClients/2)
+	return &limiter{perMinute: float64(perMinute), half: half, cur: make(map[string]*bucket), prev: map[string]*bucket{}}
 }
 
 // allow takes one login from ip's bucket at now, or says how long to wait.
 func (l *limiter) allow(ip string, now time.Time) (ok bool, wait time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	b := l.buckets[ip]
+	b := l.cur[ip]
 	if b == nil {
-		if len(l.buckets) >= l.max {
-			l.evict(now)
+		if b = l.prev[ip]; b != nil {
+			delete(l.prev, ip)
+		} else {
+			b = &bucket{tokens: l.perMinute, last: now}
 		}
-		b = &bucket{tokens: l.perMinute, last: now}
-		l.buckets[ip] = b
+		if len(l.cur) >= l.half {
+			l.prev, l.cur = l.cur, make(map[string]*bucket, l.half)
+		}
+		l.cur[ip] = b
 	}
 	if d := now.Sub(b.last); d > 0 {
 		b.tokens = min(l.perMinute, b.tokens+d.Minutes()*l.perMinute)
@@ -45,23 +52,4 @@ func (l *limiter) allow(ip string, now time.Time) (ok bool, wait time.Duration) 
 		return true, 0
 	}
 	return false, time.Duration((1 - b.tokens) / l.perMinute * float64(time.Minute))
-}
-
-// evict makes room: first every bucket that has refilled (forgetting it
-// changes nothing), then, under a flood of addresses, the least recently used.
-func (l *limiter) evict(now time.Time) {
-	var oldest string
-	var oldestAt time.Time
-	for ip, b := range l.buckets {
-		if b.tokens+now.Sub(b.last).Minutes()*l.perMinute >= l.perMinute {
-			delete(l.buckets, ip)
-			continue
-		}
-		if oldest == "" || b.last.Before(oldestAt) {
-			oldest, oldestAt = ip, b.last
-		}
-	}
-	if len(l.buckets) >= l.max && oldest != "" {
-		delete(l.buckets, oldest)
-	}
 }

@@ -26,21 +26,32 @@ type entry struct {
 // secret's hash), never by the secret.
 type localCache struct {
 	perShard int
+	ttl      time.Duration
+	start    time.Time
 	shards   [16]cacheShard
 }
 
 type cacheShard struct {
 	mu sync.RWMutex
 	m  map[id]*entry
+	// dropped remembers when each recently invalidated session was dropped
+	// (monotonic time since the cache began), so that a store read that
+	// started before a logout cannot put the session back afterwards.
+	dropped map[id]time.Duration
 }
 
-func newLocalCache(size int) *localCache {
-	c := &localCache{perShard: max(1, size/16)}
+func newLocalCache(size int, ttl time.Duration) *localCache {
+	c := &localCache{perShard: max(1, size/16), ttl: ttl, start: time.Now()}
 	for i := range c.shards {
 		c.shards[i].m = make(map[id]*entry)
+		c.shards[i].dropped = make(map[id]time.Duration)
 	}
 	return c
 }
+
+// since is the cache's monotonic clock: the wall clock may step, and tests
+// inject theirs into Config.Now, but the race this guards is in real time.
+func (c *localCache) since() time.Duration { return time.Since(c.start) }
 
 func (c *localCache) shard(sid id) *cacheShard { return &c.shards[sid[0]&15] }
 
@@ -52,12 +63,16 @@ func (c *localCache) get(sid id) *entry {
 	return e
 }
 
-// put remembers e, evicting an arbitrary entry when the shard is full: an
-// evicted session is simply read from the store again.
-func (c *localCache) put(sid id, e *entry) {
+// put remembers e, read from the store at readAt (see since), unless the
+// session was dropped since. It evicts an arbitrary entry when the shard is
+// full: an evicted session is simply read from the store again.
+func (c *localCache) put(sid id, e *entry, readAt time.Duration) {
 	s := c.shard(sid)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if at, ok := s.dropped[sid]; ok && at >= readAt {
+		return
+	}
 	if _, ok := s.m[sid]; !ok && len(s.m) >= c.perShard {
 		for k := range s.m {
 			delete(s.m, k)
@@ -67,12 +82,25 @@ func (c *localCache) put(sid id, e *entry) {
 	s.m[sid] = e
 }
 
-// drop forgets one session.
+// drop forgets one session, and keeps it out for a while: a read that began
+// before the drop must not put it back.
 func (c *localCache) drop(sid id) {
 	s := c.shard(sid)
+	now := c.since()
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	delete(s.m, sid)
-	s.mu.Unlock()
+	if len(s.dropped) >= c.perShard {
+		// Reads last far less than the TTL: older marks guard nothing.
+		for k, at := range s.dropped {
+			if now-at > c.ttl {
+				delete(s.dropped, k)
+			}
+		}
+	}
+	if len(s.dropped) < 2*c.perShard {
+		s.dropped[sid] = now
+	}
 }
 
 // dropUser forgets every session of a user.

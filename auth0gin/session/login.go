@@ -31,7 +31,7 @@ type Info struct {
 	ExpiresAt time.Time `json:"expires_at" example:"2026-12-28T03:55:00Z"`
 	// IdleTimeoutS is how many seconds without a request end the session.
 	IdleTimeoutS int64 `json:"idle_timeout_s" example:"3600"`
-}
+} //	@name	SessionInfo
 
 // ErrLoginRefused: the OnLogin hook refused the login.
 var ErrLoginRefused = errors.New("session: login refused")
@@ -42,10 +42,8 @@ var ErrLoginRefused = errors.New("session: login refused")
 // secret; a session cookie the request already carried is ended. Logins are
 // limited per client IP (429 with Retry-After).
 func (m *Manager) Login(c *gin.Context) {
-	ctx := c.Request.Context()
-	now := m.cfg.Now()
 	if m.limit != nil {
-		if ok, wait := m.limit.allow(m.cfg.ClientIP(c), now); !ok {
+		if ok, wait := m.limit.allow(m.cfg.ClientIP(c), m.cfg.Now()); !ok {
 			m.fail(c, &auth0gin.AuthError{Status: http.StatusTooManyRequests, Code: "too_many_requests",
 				Description: "too many logins from this address; retry later", RetryAfter: wait, Err: ErrLoginRefused})
 			return
@@ -57,11 +55,27 @@ func (m *Manager) Login(c *gin.Context) {
 			Description: "login needs an Authorization: Bearer access token", Err: auth0gin.ErrMissingToken})
 		return
 	}
-	u, err := m.auth.Verify(ctx, token)
+	u, err := m.auth.Verify(c.Request.Context(), token)
 	if err != nil {
 		m.fail(c, err)
 		return
 	}
+	info, err := m.Start(c, u)
+	if err != nil {
+		m.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, info)
+}
+
+// Start makes a session for a user whose credential the caller has verified
+// (another login flow: a password login, a device login), after OnLogin
+// accepts it: it sets the cookie on c's answer and returns what Login's body
+// says. A session cookie the request already carried is ended. Errors are
+// *auth0gin.AuthError values: 403 when OnLogin refuses, 503 when the store
+// is down.
+func (m *Manager) Start(c *gin.Context, u *auth0gin.Auth0User) (Info, error) {
+	ctx := c.Request.Context()
 	if m.cfg.OnLogin != nil {
 		if err := m.cfg.OnLogin(ctx, u); err != nil {
 			var ae *auth0gin.AuthError
@@ -69,24 +83,24 @@ func (m *Manager) Login(c *gin.Context) {
 				m.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "session: OnLogin refused a login", slog.String("user", u.ID), slog.String("err", err.Error()))
 				ae = &auth0gin.AuthError{Status: http.StatusForbidden, Code: "access_denied", Description: "login refused", Err: errors.Join(ErrLoginRefused, err)}
 			}
-			m.fail(c, ae)
-			return
+			return Info{}, ae
 		}
 	}
-	if old, ok := m.cookie(c.Request); ok {
-		m.endOld(ctx, old)
+	for _, old := range m.cookies(c.Request) {
+		// Best effort: the new login replaces it either way.
+		_ = m.endValue(ctx, old)
 	}
+	now := m.cfg.Now()
 	value, sid, end, err := m.create(ctx, u, now)
 	if err != nil {
-		m.fail(c, err)
-		return
+		return Info{}, err
 	}
 	ck := m.newCookie(c.Request, value, now, end)
 	http.SetCookie(c.Writer, ck)
 	c.Header("Cache-Control", "no-store")
 	m.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "session: login", slog.String("user", u.ID), slog.String("session", sid.String()[:12]))
-	c.JSON(http.StatusOK, Info{Name: ck.Name, Path: ck.Path, Domain: ck.Domain, Secure: ck.Secure, HTTPOnly: true,
-		ExpiresAt: end.UTC().Truncate(time.Second), IdleTimeoutS: int64(m.cfg.IdleTimeout / time.Second)})
+	return Info{Name: ck.Name, Path: ck.Path, Domain: ck.Domain, Secure: ck.Secure, HTTPOnly: true,
+		ExpiresAt: end.UTC().Truncate(time.Second), IdleTimeoutS: int64(m.cfg.IdleTimeout / time.Second)}, nil
 }
 
 // create stores a new session for u: one record write, plus the session's
@@ -114,7 +128,7 @@ func (m *Manager) create(ctx context.Context, u *auth0gin.Auth0User, now time.Ti
 		e := &entry{user: u, userID: u.ID, created: now, end: end, fetched: now}
 		e.seen.Store(now.UnixNano())
 		e.written.Store(now.UnixNano())
-		m.cache.put(sid, copyEntryUser(e))
+		m.cache.put(sid, copyEntryUser(e), m.cache.since())
 	}
 	return value, sid, end, nil
 }
@@ -124,18 +138,6 @@ func (m *Manager) create(ctx context.Context, u *auth0gin.Auth0User, now time.Ti
 func copyEntryUser(e *entry) *entry {
 	e.user = copyUser(e.user)
 	return e
-}
-
-// endOld ends the session a login request already carried, best effort: the
-// new login replaces it either way.
-func (m *Manager) endOld(ctx context.Context, value string) {
-	sid, ok := parseSecret(value)
-	if !ok {
-		return
-	}
-	if rec, err := m.find(ctx, sid); err == nil && rec != nil {
-		_ = m.end(ctx, sid, rec.userID, nil)
-	}
 }
 
 // bearerToken returns the token of an `Authorization: Bearer` header.

@@ -16,8 +16,8 @@ import (
 // store is written at most once per TouchInterval). Without a cookie it is
 // 401; from an untrusted origin, 403 csrf_rejected.
 func (m *Manager) Ping(c *gin.Context) {
-	value, ok := m.cookie(c.Request)
-	if !ok {
+	values := m.cookies(c.Request)
+	if len(values) == 0 {
 		m.fail(c, refused(ErrUnknownSession, "no session cookie"))
 		return
 	}
@@ -25,7 +25,7 @@ func (m *Manager) Ping(c *gin.Context) {
 		m.fail(c, err)
 		return
 	}
-	if _, _, err := m.lookup(c.Request.Context(), value); err != nil {
+	if _, err := m.session(c.Request.Context(), values); err != nil {
 		m.fail(c, err)
 		return
 	}
@@ -53,24 +53,16 @@ func (m *Manager) LogoutHandler(also ...Ender) gin.HandlerFunc {
 
 func (m *Manager) logout(c *gin.Context, also []Ender) {
 	ctx := c.Request.Context()
-	if value, ok := m.cookie(c.Request); ok {
+	if values := m.cookies(c.Request); len(values) > 0 {
 		// A cross-origin form must not log anybody out either.
 		if err := m.checkOrigin(c.Request); err != nil {
 			m.fail(c, err)
 			return
 		}
-		if sid, ok := parseSecret(value); ok {
-			rec, err := m.find(ctx, sid)
-			if err != nil {
+		for _, v := range values {
+			if err := m.endValue(ctx, v); err != nil {
 				m.fail(c, err)
 				return
-			}
-			if rec != nil {
-				u, _ := rec.restore()
-				if err := m.end(ctx, sid, rec.userID, u); err != nil {
-					m.fail(c, err)
-					return
-				}
 			}
 		}
 	}
@@ -87,6 +79,20 @@ func (m *Manager) logout(c *gin.Context, also []Ender) {
 	http.SetCookie(c.Writer, m.clearCookie(c.Request))
 	c.Header("Cache-Control", "no-store")
 	c.Status(http.StatusNoContent)
+}
+
+// endValue ends the session of a cookie value, if it names one.
+func (m *Manager) endValue(ctx context.Context, value string) error {
+	sid, ok := parseSecret(value)
+	if !ok {
+		return nil
+	}
+	rec, err := m.find(ctx, sid)
+	if err != nil || rec == nil {
+		return err
+	}
+	u, _ := rec.restore()
+	return m.end(ctx, sid, rec.userID, u)
 }
 
 // find reads a session's record, whatever its lifetimes say; nil when the

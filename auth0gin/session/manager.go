@@ -60,7 +60,7 @@ func New(ctx context.Context, auth *auth0gin.Auth0, st store.Store, cfg Config) 
 		m.limit = newLimiter(c.LoginsPerMinute, c.MaxTrackedClients)
 	}
 	if c.LocalCacheTTL > 0 {
-		m.cache = newLocalCache(c.LocalCacheSize)
+		m.cache = newLocalCache(c.LocalCacheSize, c.LocalCacheTTL)
 		stop, err := st.Subscribe(ctx, m.channel(), m.invalidated)
 		if err != nil {
 			return nil, fmt.Errorf("session: subscribing to invalidations: %w", err)
@@ -92,33 +92,58 @@ func (m *Manager) channel() string { return m.cfg.KeyPrefix + "ended" }
 // for an unsafe cross-origin browser request, a 401 for a cookie that opens
 // no live session, or a 503 when the store cannot answer.
 func (m *Manager) Authenticate(r *http.Request) (*auth0gin.Auth0User, error) {
-	value, ok := m.cookie(r)
-	if !ok {
+	values := m.cookies(r)
+	if len(values) == 0 {
 		return nil, nil
 	}
 	if err := m.checkOrigin(r); err != nil {
 		return nil, err
 	}
-	u, _, err := m.lookup(r.Context(), value)
-	return u, err
+	return m.session(r.Context(), values)
 }
 
-// cookie returns the session cookie's value, if the request carries one.
-func (m *Manager) cookie(r *http.Request) (string, bool) {
-	for _, line := range r.Header.Values("Cookie") {
-		// A cheap test first: most requests to most routes carry no session.
-		if !strings.Contains(line, m.cfg.CookieName) {
-			continue
+// session returns the user of the first of values that opens a live
+// session, or the first refusal; an outage is answered at once.
+func (m *Manager) session(ctx context.Context, values []string) (*auth0gin.Auth0User, error) {
+	var first error
+	for _, v := range values {
+		u, _, err := m.lookup(ctx, v)
+		if err == nil {
+			return u, nil
 		}
-		if cs, err := http.ParseCookie(line); err == nil {
-			for _, c := range cs {
-				if c.Name == m.cfg.CookieName {
-					return c.Value, true
-				}
-			}
+		if errors.Is(err, auth0gin.ErrUnavailable) {
+			return nil, err
+		}
+		if first == nil {
+			first = err
 		}
 	}
-	return "", false
+	return nil, first
+}
+
+// maxCookies bounds the session cookies of one request that are looked up.
+const maxCookies = 3
+
+// cookies returns the values of the request's session cookies: usually one;
+// two when the browser holds a host-only cookie and a Domain one (after
+// Config.CookieDomain changed), and the stale one may come first. Other
+// cookies, well formed or not, are none of its business: a browser sends
+// whatever other apps on the host set.
+func (m *Manager) cookies(r *http.Request) []string {
+	// A cheap test first: most requests to most routes carry no session.
+	found := false
+	for _, line := range r.Header.Values("Cookie") {
+		found = found || strings.Contains(line, m.cfg.CookieName)
+	}
+	if !found {
+		return nil
+	}
+	cs := r.CookiesNamed(m.cfg.CookieName)
+	values := make([]string, 0, min(len(cs), maxCookies))
+	for _, c := range cs[:min(len(cs), maxCookies)] {
+		values = append(values, c.Value)
+	}
+	return values
 }
 
 // Errors a refused session cookie is answered with (401, invalid_token).
@@ -178,6 +203,10 @@ func (m *Manager) alive(e *entry, now time.Time) bool {
 // load reads a session from the store and remembers it locally. old is the
 // entry it replaces, if any: its activity not yet written counts too.
 func (m *Manager) load(ctx context.Context, sid id, now time.Time, old *entry) (*entry, error) {
+	var readAt time.Duration
+	if m.cache != nil {
+		readAt = m.cache.since()
+	}
 	b, err := m.st.Get(ctx, m.recordKey(sid))
 	switch {
 	case errors.Is(err, store.ErrNotFound):
@@ -217,7 +246,7 @@ func (m *Manager) load(ctx context.Context, sid id, now time.Time, old *entry) (
 		return nil, refused(ErrExpired, "session expired")
 	}
 	if m.cache != nil {
-		m.cache.put(sid, e)
+		m.cache.put(sid, e, readAt)
 	}
 	return e, nil
 }

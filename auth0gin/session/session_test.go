@@ -13,6 +13,7 @@ import (
 	"github.com/auth0gin/auth0gin/auth0gin/auth0test"
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
 	"github.com/auth0gin/auth0gin/auth0gin/session"
+	"github.com/auth0gin/auth0gin/auth0gin/store"
 )
 
 func TestLoginSetsCookieAndBody(t *testing.T) {
@@ -433,5 +434,79 @@ func TestPublicOriginDecidesSecure(t *testing.T) {
 	r = e.do("POST", "/auth/ping", with(cookieH(c), "Origin", "https://api.example.test"))
 	if r.code != 204 {
 		t.Errorf("old browser through the proxy: %d", r.code)
+	}
+}
+
+func TestOtherCookiesDoNotMatter(t *testing.T) {
+	e := newEnv(t, newStore(t), auth0test.NewTenant(t), session.Config{})
+	c := e.login(e.tenant.Token(t))
+	h := map[string]string{"Cookie": `a="b c"; theme=dark; ` + c.Name + "=" + c.Value + "; x=\\y; =z"}
+	if r := e.do("GET", "/api/private", h); r.code != 200 {
+		t.Errorf("session cookie among odd ones: %d %s", r.code, r.raw)
+	}
+}
+
+// stalling holds one Get of a session record after it has read the value, as
+// a slow store round trip would, until released.
+type stalling struct {
+	store.Store
+	armed   atomic.Bool
+	read    chan struct{} // closed when the held Get has read its value
+	release chan struct{}
+}
+
+func (s *stalling) Get(ctx context.Context, k string) ([]byte, error) {
+	v, err := s.Store.Get(ctx, k)
+	if strings.Contains(k, ":s:") && s.armed.CompareAndSwap(true, false) {
+		close(s.read)
+		<-s.release
+	}
+	return v, err
+}
+
+// A store read that began before a logout on another instance must not put
+// the session back into this instance's cache once the logout's message has
+// been handled.
+func TestLogoutRacingAStoreRead(t *testing.T) {
+	base := newStore(t)
+	tenant := auth0test.NewTenant(t)
+	cfg := session.Config{KeyPrefix: "race:", LocalCacheTTL: time.Hour}
+	slow := &stalling{Store: base, read: make(chan struct{}), release: make(chan struct{})}
+	a := newEnv(t, slow, tenant, cfg)
+	b := newEnv(t, base, tenant, cfg)
+	c := b.login(tenant.Token(t))
+
+	slow.armed.Store(true)
+	first := make(chan int)
+	go func() { first <- a.do("GET", "/api/private", cookieH(c)).code }()
+	<-slow.read // A has read the record, not yet cached it
+	if r := b.do("POST", "/auth/logout", cookieH(c)); r.code != 204 {
+		t.Fatalf("logout on B: %d", r.code)
+	}
+	time.Sleep(50 * time.Millisecond) // the logout message reaches A (same process: at once)
+	close(slow.release)
+	<-first // answered from what it read before the logout; either answer is fair
+	if r := a.do("GET", "/api/private", cookieH(c)); r.code != 401 {
+		t.Errorf("A answers %d after the logout: the racing read put the session back", r.code)
+	}
+}
+
+// A browser may hold two cookies of the session's name (a host-only one and
+// a Domain one, after CookieDomain changed), the stale one first.
+func TestTwoSessionCookies(t *testing.T) {
+	e := newEnv(t, newStore(t), auth0test.NewTenant(t), session.Config{})
+	live := e.login(e.tenant.Token(t))
+	both := map[string]string{"Cookie": "auth0gin_session=" + strings.Repeat("Q", 43) + "; auth0gin_session=" + live.Value}
+	if r := e.do("GET", "/api/private", both); r.code != 200 {
+		t.Errorf("stale cookie first: %d %s", r.code, r.raw)
+	}
+	if r := e.do("POST", "/auth/ping", both); r.code != 204 {
+		t.Errorf("ping: %d %s", r.code, r.raw)
+	}
+	if r := e.do("POST", "/auth/logout", both); r.code != 204 {
+		t.Errorf("logout: %d %s", r.code, r.raw)
+	}
+	if r := e.do("GET", "/api/private", cookieH(live)); r.code != 401 {
+		t.Errorf("after logout: %d", r.code)
 	}
 }

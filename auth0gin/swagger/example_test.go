@@ -1,9 +1,12 @@
 package swagger_test
 
 import (
+	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -13,13 +16,13 @@ import (
 	"github.com/auth0gin/auth0gin/auth0gin/swagger"
 )
 
-// SwaggerInfo stands for the docs.SwaggerInfo that `swag init` generates.
+// SwaggerInfo stands for the docs.SwaggerInfo that `swag init` generates
+// from annotations with no security lines at all.
 var SwaggerInfo = &swag.Spec{
 	Title:            "Example API",
 	InfoInstanceName: "example",
-	SwaggerTemplate: `{"swagger": "2.0", "info": {"title": "{{.Title}}"}, "paths": {},
-		"securityDefinitions": {"Auth0PKCE": {"type": "oauth2", "flow": "accessCode",
-		"authorizationUrl": "https://YOUR_TENANT/authorize", "tokenUrl": "https://YOUR_TENANT/oauth/token"}}}`,
+	SwaggerTemplate: `{"swagger": "2.0", "info": {"title": "{{.Title}}"}, "paths": {
+		"/api/messages": {"get": {"responses": {"200": {"description": "OK"}}}}}}`,
 }
 
 func Example() {
@@ -31,19 +34,41 @@ func Example() {
 	})
 
 	r := gin.New()
+	api := auth.Router(r) // routes registered on api are documented
+	api.GET("/api/messages", auth.RequireScopes("read:messages"), func(c *gin.Context) {
+		c.JSON(http.StatusOK, gin.H{"user": auth0gin.MustUser(c).ID})
+	})
 	r.GET("/docs/*any", swagger.Handler(auth, SwaggerInfo))
 
-	// Swagger UI is at /docs/index.html; its spec now names the tenant.
+	// Swagger UI is at /docs/index.html; its spec names the tenant and says
+	// what the route requires.
 	w := httptest.NewRecorder()
 	r.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/docs/doc.json", nil))
-	for _, line := range strings.Split(w.Body.String(), "\n") {
-		if strings.Contains(line, "Url") {
-			fmt.Println(strings.TrimSpace(line))
+	var doc struct {
+		Definitions map[string]struct {
+			Flow, AuthorizationURL, TokenURL string
+			Scopes                           map[string]string
+		} `json:"securityDefinitions"`
+		Paths map[string]map[string]struct {
+			Security  []map[string][]string
+			Responses map[string]any
 		}
 	}
+	if err := json.Unmarshal(w.Body.Bytes(), &doc); err != nil {
+		panic(err)
+	}
+	for _, name := range []string{swagger.ImplicitScheme, swagger.PKCEScheme} {
+		d := doc.Definitions[name]
+		fmt.Println(name, d.Flow, d.AuthorizationURL, d.TokenURL, d.Scopes)
+	}
+	op := doc.Paths["/api/messages"]["get"]
+	fmt.Println(op.Security)
+	fmt.Println(slices.Sorted(maps.Keys(op.Responses)))
 	// Output:
-	// "authorizationUrl": "https://tenant.eu.auth0.com/authorize?audience=https%3A%2F%2Fapi.example.com",
-	// "tokenUrl": "https://tenant.eu.auth0.com/oauth/token",
+	// Auth0ImplicitBearer implicit https://tenant.eu.auth0.com/authorize?audience=https%3A%2F%2Fapi.example.com  map[read:messages:Read messages]
+	// Auth0PKCE accessCode https://tenant.eu.auth0.com/authorize?audience=https%3A%2F%2Fapi.example.com https://tenant.eu.auth0.com/oauth/token map[read:messages:Read messages]
+	// [map[Auth0ImplicitBearer:[read:messages]] map[Auth0PKCE:[read:messages]]]
+	// [200 401 403]
 }
 
 // The UI's Content-Security-Policy lets it call its own origin and the

@@ -8,13 +8,16 @@ import (
 	"net/url"
 
 	"github.com/swaggo/swag"
+
+	"github.com/auth0gin/auth0gin/auth0gin"
 )
 
 // rewriter points a spec's OAuth2 security definitions at the tenant.
 type rewriter struct {
 	authorizeURL string
 	tokenURL     string
-	scopes       map[string]string // declared scopes, added to each definition's
+	scopes       map[string]string           // declared scopes, added to each definition's
+	ops          func() []auth0gin.Operation // the routes' requirements; nil: none
 }
 
 // authorizeURL is the tenant's /authorize with the audience the access token
@@ -41,6 +44,10 @@ func (rw *rewriter) render(spec *swag.Spec) ([]byte, error) {
 	if doc == nil {
 		return nil, fmt.Errorf("spec %q: %w", spec.InstanceName(), errNotObject)
 	}
+	// The schemes and the operations' security come from the code
+	// (operations.go); then every OAuth2 definition is pointed at the tenant.
+	used := rw.document(doc)
+	rw = &rewriter{authorizeURL: rw.authorizeURL, tokenURL: rw.tokenURL, scopes: withScopes(rw.scopes, used)}
 	// Swagger 2.0 (what swag v1 generates) and OpenAPI 3 (swag v2).
 	for _, def := range objects(doc["securityDefinitions"]) {
 		rw.swagger2(def)

@@ -1,6 +1,8 @@
 // Package swagger serves Swagger UI for an API protected by auth0gin, with
 // the Auth0 login built in.
 //
+//	import "github.com/auth0gin/auth0gin/auth0gin/swagger"
+//
 // The spec that swag generates names an OAuth2 authorization URL and token
 // URL at build time, but the tenant is only known at run time (and differs
 // between a developer's dev tenant and production). Handler serves the spec
@@ -10,9 +12,16 @@
 //     API's first audience (without it Auth0 issues an opaque token the API
 //     cannot verify);
 //   - tokenUrl is the tenant's /oauth/token;
-//   - the scopes are those of auth0gin.Config.Scopes, added to the spec's own;
+//   - the scopes are those of auth0gin.Config.Scopes, added to the spec's own.
 //
-// and serves Swagger UI (through gin-swagger) with the SPA client id preset
+// The spec needs no security annotations: the schemes Auth0ImplicitBearer
+// (implicit) and Auth0PKCE (authorization code) are added when it lacks
+// them, and every route registered through auth.Router (a Gin router that
+// records what each route's guard enforces) gets its operation's security,
+// its 401 and 403 answers and their WWW-Authenticate header from that guard;
+// see docs/api-docs.md for what is written and which wins.
+//
+// Handler then serves Swagger UI (through gin-swagger) with the SPA client id preset
 // (auth0gin.Config.ClientID), PKCE on for the authorization code flow,
 // persisted authorization, and the oauth2-redirect.html page the login popup
 // returns to. One line mounts it:
@@ -68,6 +77,7 @@ func Handler(auth *auth0gin.Auth0, spec *swag.Spec, opts ...Option) gin.HandlerF
 		authorizeURL: authorizeURL(auth.Endpoint("authorize"), o.audience),
 		tokenURL:     auth.Endpoint("oauth/token"),
 		scopes:       cfg.Scopes,
+		ops:          auth.Operations,
 	}
 	if _, err := rw.render(spec); err != nil {
 		panic(fmt.Sprintf("swagger: %v", err))

@@ -130,7 +130,7 @@ func cleanEnv() []string {
 	var out []string
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(name, "AUTH0_") || name == "PORT" || name == "HOST" || strings.HasPrefix(name, "DEVTENANT_") || name == "GIN_MODE" {
+		if strings.HasPrefix(name, "AUTH0_") || strings.HasPrefix(name, "SESSION_") || name == "PORT" || name == "HOST" || strings.HasPrefix(name, "DEVTENANT_") || name == "GIN_MODE" {
 			continue
 		}
 		out = append(out, kv)

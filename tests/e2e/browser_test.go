@@ -36,12 +36,18 @@ func TestSwaggerUILogin(t *testing.T) {
 	app := startExample(t, map[string]string{"DEVTENANT_ADDR": "127.0.0.1:0"})
 	artifacts := artifactsDir(t)
 	var tokens []string
+	alice := user{devtenant.AliceEmail, devtenant.AlicePassword, "200"}
 	for _, scheme := range []string{"Auth0ImplicitBearer", "Auth0PKCE"} {
 		t.Run(scheme, func(t *testing.T) {
 			b := newBrowser(t, chromium, filepath.Join(artifacts, scheme))
-			tokens = append(tokens, b.loginAndCall(t, app, scheme))
+			tokens = append(tokens, b.loginAndCall(t, app, scheme, alice))
 		})
 	}
+	// bob holds no permission: his token is valid, the scoped route says 403.
+	t.Run("Auth0PKCE as bob", func(t *testing.T) {
+		b := newBrowser(t, chromium, filepath.Join(artifacts, "Auth0PKCE-bob"))
+		tokens = append(tokens, b.loginAndCall(t, app, "Auth0PKCE", user{devtenant.BobEmail, devtenant.BobPassword, "403"}))
+	})
 	app.checkLogHasNo(t, tokens...)
 }
 
@@ -184,15 +190,20 @@ func schemeBox(scheme string) string {
 
 const scopedOp = `//div[contains(concat(" ", @class, " "), " opblock ")][.//*[@data-path="/api/private-scoped"]]`
 
+// user is who logs in, and the status the scoped route must answer.
+type user struct{ email, password, status string }
+
 // loginAndCall does the whole flow for one scheme and returns the access
 // token Swagger UI sent.
-func (b *browser) loginAndCall(t *testing.T, app *app, scheme string) string {
+func (b *browser) loginAndCall(t *testing.T, app *app, scheme string, who user) string {
 	box := schemeBox(scheme)
 	b.step(t, b.ctx, "open the example",
 		recordCSPViolations(),
 		chromedp.Navigate(app.URL+"/"),
 		chromedp.WaitVisible(chromedp.CSS(".scheme-container .btn.authorize")),
-		chromedp.WaitVisible(scopedOp))
+		chromedp.WaitVisible(scopedOp),
+		// the lock comes from the route's RequireScopes: the annotations have no @Security
+		chromedp.WaitVisible(scopedOp+`//button[contains(@class, "authorization__btn")]`))
 	b.screenshot(t, b.ctx, "docs")
 
 	b.step(t, b.ctx, "open the Authorize dialog",
@@ -238,8 +249,8 @@ func (b *browser) loginAndCall(t *testing.T, app *app, scheme string) string {
 	}
 	b.step(t, popup, "fill in the login page",
 		chromedp.WaitVisible(chromedp.ID("username")),
-		chromedp.SendKeys(chromedp.ID("username"), devtenant.AliceEmail),
-		chromedp.SendKeys(chromedp.ID("password"), devtenant.AlicePassword))
+		chromedp.SendKeys(chromedp.ID("username"), who.email),
+		chromedp.SendKeys(chromedp.ID("password"), who.password))
 	b.screenshot(t, popup, "login-page")
 	b.step(t, popup, "log in", chromedp.Click(chromedp.ID("login")))
 
@@ -261,11 +272,18 @@ func (b *browser) loginAndCall(t *testing.T, app *app, scheme string) string {
 	status := b.text(t, "response status", scopedOp+`//table[contains(@class, "live-responses-table")]//tr[@class="response"]/td[contains(@class, "response-col_status")]`)
 	details := b.text(t, "response body", scopedOp+`//table[contains(@class, "live-responses-table")]//tr[@class="response"]/td[contains(@class, "response-col_description")]`)
 	b.screenshot(t, b.ctx, "response")
-	if !strings.HasPrefix(strings.TrimSpace(status), "200") {
-		t.Errorf("status %q, want 200; details:\n%s", status, details)
+	if !strings.HasPrefix(strings.TrimSpace(status), who.status) {
+		t.Errorf("%s: status %q, want %s; details:\n%s", who.email, status, who.status, details)
 	}
-	if !strings.Contains(details, devtenant.AliceEmail) || !strings.Contains(details, devtenant.AliceID) {
-		t.Errorf("the response does not show alice:\n%s", details)
+	switch who.status {
+	case "200":
+		if !strings.Contains(details, who.email) || !strings.Contains(details, devtenant.AliceID) {
+			t.Errorf("the response does not show alice:\n%s", details)
+		}
+	case "403":
+		if !strings.Contains(details, "insufficient_scope") {
+			t.Errorf("the 403 does not say insufficient_scope:\n%s", details)
+		}
 	}
 
 	b.checkNoCSPViolations(t)

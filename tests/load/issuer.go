@@ -237,12 +237,15 @@ var b64 = base64.RawURLEncoding
 
 // claims returns the payload of the i-th token: an Auth0-shaped access token
 // for one of a hundred users, unique through its jti.
-func (is *issuer) claims(i int) []byte {
+func (is *issuer) claims(i int) []byte { return claimsOf(is.url(), i) }
+
+// claimsOf returns the payload of the i-th token of issuer iss.
+func claimsOf(iss string, i int) []byte {
 	now := time.Now()
 	b, _ := json.Marshal(map[string]any{
-		"iss":         is.url(),
+		"iss":         iss,
 		"sub":         fmt.Sprintf("auth0|user-%d", i%100),
-		"aud":         []string{audience, is.url() + "userinfo"},
+		"aud":         []string{audience, iss + "userinfo"},
 		"azp":         "load-client",
 		"iat":         now.Unix(),
 		"exp":         now.Add(time.Hour).Unix(),
@@ -308,8 +311,11 @@ func (is *issuer) signMany(ctx context.Context, k *signingKey, first, n, workers
 // forge builds a token whose kid the tenant never published, with a random
 // signature: what a flood of junk tokens looks like. The key lookup refuses it
 // before any signature check, so no real signing is needed.
-func (is *issuer) forge(kid string, i int) string {
+func (is *issuer) forge(kid string, i int) string { return forgeOf(is.url(), kid, i) }
+
+// forgeOf is forge for any issuer iss, one the harness may not run.
+func forgeOf(iss, kid string, i int) string {
 	sig := make([]byte, 256)
 	_, _ = rand.Read(sig)
-	return header(kid) + "." + b64.EncodeToString(is.claims(i)) + "." + b64.EncodeToString(sig)
+	return header(kid) + "." + b64.EncodeToString(claimsOf(iss, i)) + "." + b64.EncodeToString(sig)
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/http"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -24,7 +25,9 @@ func quiet() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
 // TestLoad runs every variant under every workload, small and in-process,
 // and checks correctness only: every valid token answered 2xx, exactly one
-// JWKS fetch per server (none for bare Gin), a flood answered 2xx. It never
+// JWKS fetch per auth0gin server (none for bare Gin, at least one for the
+// hand-wired baseline, whose count is go-jwt-middleware's business), a flood
+// answered 2xx. It never
 // asserts on timing or throughput.
 func TestLoad(t *testing.T) {
 	p := plan{
@@ -101,7 +104,7 @@ func TestChildServer(t *testing.T) {
 // a server in this process and to a child process) and 10,000 Verify calls
 // (in-process) carrying a new kid at once.
 func TestFaults(t *testing.T) {
-	fp := faultPlan{concurrency: 8, phase: 250 * time.Millisecond, flood: 700 * time.Millisecond, stormN: 10_000, stormConns: 500, childConns: 1000}
+	fp := faultPlan{concurrency: 8, phase: 250 * time.Millisecond, flood: 700 * time.Millisecond, stormN: 10_000, stormConns: 500, childConns: 1000, holeTimeout: 1500 * time.Millisecond}
 	results, err := faultScenarios(t.Context(), fp, false, quiet())
 	if err != nil {
 		t.Fatal(err)
@@ -112,6 +115,25 @@ func TestFaults(t *testing.T) {
 		}
 		if err := r.check(); err != nil {
 			t.Errorf("%s (%s): %v [%s]", r.name, r.variant, err, r.note)
+		}
+	}
+}
+
+// TestFetchProblem pins who is held to an exact fetch count: auth0gin's
+// variants, not the hand-wired baseline.
+func TestFetchProblem(t *testing.T) {
+	for _, c := range []struct {
+		v    variant
+		n    int64
+		fail bool
+	}{
+		{bareGin, 0, false}, {bareGin, 1, true},
+		{cached, 1, false}, {cached, 2, true}, {cached, 0, true},
+		{nocache, 1, false}, {nocache, 2, true},
+		{byHand, 1, false}, {byHand, 2, false}, {byHand, 0, true},
+	} {
+		if got := fetchProblem(c.v, c.n) != ""; got != c.fail {
+			t.Errorf("fetchProblem(%s, %d) reports a problem: %v, want %v", c.v, c.n, got, c.fail)
 		}
 	}
 }
@@ -172,5 +194,36 @@ func TestPairedRatio(t *testing.T) {
 	}
 	if got := rep.ratio(hot, cached, byHand); got != 0 {
 		t.Errorf("no cells: %v", got)
+	}
+}
+
+// TestSessions runs the session measurements small, in-process, on SQLite in
+// memory and in a file, and checks correctness only: every login and every
+// request answered 2xx, one verification per login, a first request read
+// from the store.
+func TestSessions(t *testing.T) {
+	dir := t.TempDir()
+	sp := sessionPlan{concurrency: 4, rounds: 1, duration: 200 * time.Millisecond, warm: 50 * time.Millisecond, sessions: 40,
+		stores: sessionStores(dir)[:2], dir: dir}
+	rep, err := measureSessions(t.Context(), sp, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range rep.problems {
+		t.Error(s)
+	}
+	for _, v := range hotVariants {
+		if m := rep.hot[v].median(); m.requests == 0 {
+			t.Errorf("hot %s: no request answered", v)
+		}
+	}
+	for _, s := range rep.stores {
+		if s.verifications != 1 || s.writes != 2 || s.first.requests != int64(sp.sessions) || s.firstReads != 2 {
+			t.Errorf("%s: %.2f verifications and %.2f writes per login, %d first requests with %.2f reads each",
+				s.store, s.verifications, s.writes, s.first.requests, s.firstReads)
+		}
+	}
+	if md := renderSessions(rep); !strings.Contains(md, "bare Gin") {
+		t.Errorf("report:\n%s", md)
 	}
 }

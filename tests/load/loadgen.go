@@ -44,6 +44,8 @@ type load struct {
 	url         string
 	headers     []string           // Authorization values; request i carries headers[i%len]; none when empty
 	auth        func(i int) string // when set, the Authorization value of request i (instead of headers)
+	cookies     []string           // Cookie values; request i carries cookies[i%len]; none when empty
+	method      string             // default GET
 	concurrency int
 	requests    int           // at most this many requests (0: no count bound)
 	duration    time.Duration // and for at most this long (0: no time bound)
@@ -150,9 +152,16 @@ func (l load) run(ctx context.Context, client *http.Client) (*result, error) {
 }
 
 func (l load) do(ctx context.Context, client *http.Client, i int) (status int, d time.Duration, err error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, l.url, nil)
+	method := l.method
+	if method == "" {
+		method = http.MethodGet
+	}
+	req, err := http.NewRequestWithContext(ctx, method, l.url, nil)
 	if err != nil {
 		return 0, 0, fmt.Errorf("request: %w", err)
+	}
+	if len(l.cookies) > 0 {
+		req.Header["Cookie"] = []string{l.cookies[i%len(l.cookies)]}
 	}
 	switch {
 	case l.auth != nil:
@@ -163,13 +172,13 @@ func (l load) do(ctx context.Context, client *http.Client, i int) (status int, d
 	t := time.Now()
 	res, err := client.Do(req)
 	if err != nil {
-		return 0, 0, fmt.Errorf("GET %s: %w", l.url, err)
+		return 0, 0, fmt.Errorf("%s %s: %w", method, l.url, err)
 	}
 	_, err = io.Copy(io.Discard, res.Body)
 	res.Body.Close()
 	d = time.Since(t)
 	if err != nil {
-		return 0, 0, fmt.Errorf("GET %s: body: %w", l.url, err)
+		return 0, 0, fmt.Errorf("%s %s: body: %w", method, l.url, err)
 	}
 	return res.StatusCode, d, nil
 }

@@ -43,6 +43,7 @@ func cli(log *slog.Logger) error {
 	out := flag.String("out", "", "write the Markdown report here (default: standard output)")
 	pin := flag.Bool("pin", true, "pin the server to CPU 0 and the load generator to CPU 1 with taskset")
 	prof := flag.String("profile", "", "save a server CPU profile of every measurement in this directory")
+	sessionsOnly := flag.Bool("sessions", false, "only the session measurements (package session), as a Markdown section")
 	refreshOnly := flag.Bool("refresh", false, "measure only the password-login refresh endpoint and print its section")
 	flag.Parse()
 
@@ -70,19 +71,38 @@ func cli(log *slog.Logger) error {
 		_, err = os.Stdout.WriteString(md)
 		return err
 	}
-	rep, err := measure(ctx, p, log)
+	sp, err := newSessionPlan(p)
 	if err != nil {
 		return err
 	}
-	faults, err := runFaults(ctx, p, log)
-	if err != nil {
-		return err
+	defer os.RemoveAll(sp.dir)
+	var md string
+	problems := 0
+	if *sessionsOnly {
+		srep, err := measureSessions(ctx, sp, log)
+		if err != nil {
+			return err
+		}
+		md, problems = renderSessions(srep), len(srep.problems)
+	} else {
+		rep, err := measure(ctx, p, log)
+		if err != nil {
+			return err
+		}
+		faults, err := runFaults(ctx, p, log)
+		if err != nil {
+			return err
+		}
+		lr, err := refreshReport(ctx, *full, log)
+		if err != nil {
+			return err
+		}
+		srep, err := measureSessions(ctx, sp, log)
+		if err != nil {
+			return err
+		}
+		md, problems = render(rep, faults)+lr+renderSessions(srep), len(rep.problems)+len(srep.problems)
 	}
-	lr, err := refreshReport(ctx, *full, log)
-	if err != nil {
-		return err
-	}
-	md := render(rep, faults) + lr
 	if *out == "" {
 		_, err = os.Stdout.WriteString(md)
 		return err
@@ -90,7 +110,7 @@ func cli(log *slog.Logger) error {
 	if err := os.WriteFile(*out, []byte(md), 0o644); err != nil {
 		return fmt.Errorf("writing report: %w", err)
 	}
-	log.Info("report written", "path", *out, "problems", len(rep.problems))
+	log.Info("report written", "path", *out, "problems", problems)
 	return nil
 }
 
@@ -120,12 +140,15 @@ type faultPlan struct {
 	stormN      int           // requests (and Verify calls) carrying the new kid
 	stormConns  int           // connections at once for the in-process storm
 	childConns  int           // connections at once for the child-process storm; 0: none
+	holeTimeout time.Duration // the HTTP client timeout against the black-hole tenant
+	holeP99     time.Duration // the p99 target there; 0: not checked
 }
 
 func runFaults(ctx context.Context, p plan, log *slog.Logger) ([]faultResult, error) {
-	fp := faultPlan{concurrency: 16, phase: 300 * time.Millisecond, flood: time.Second, stormN: 2000, stormConns: 500}
+	fp := faultPlan{concurrency: 16, phase: 300 * time.Millisecond, flood: time.Second, stormN: 2000, stormConns: 500, holeTimeout: 2 * time.Second, holeP99: blackHoleP99}
 	if p.rounds > 1 { // the full run
-		fp = faultPlan{concurrency: 32, phase: 500 * time.Millisecond, flood: 2 * time.Second, stormN: 10_000, stormConns: 1000, childConns: 10_000}
+		fp = faultPlan{concurrency: 32, phase: 500 * time.Millisecond, flood: 2 * time.Second, stormN: 10_000, stormConns: 1000, childConns: 10_000,
+			holeTimeout: 10 * time.Second, holeP99: blackHoleP99} // the default client timeout
 	}
 	return faultScenarios(ctx, fp, p.pin, log)
 }
@@ -157,6 +180,14 @@ func faultScenarios(ctx context.Context, fp faultPlan, pin bool, log *slog.Logge
 			return nil, err
 		}
 		if err := add(k.randomKidFlood(ctx, v, fp.flood)); err != nil {
+			return nil, err
+		}
+	}
+	if err := add(k.blackHoleTenant(ctx, cached, fp.holeTimeout, 2*fp.flood, fp.holeP99)); err != nil {
+		return nil, err
+	}
+	for _, v := range []variant{cached, nocache} {
+		if err := add(k.otherIssuerDown(ctx, v, fp.flood)); err != nil {
 			return nil, err
 		}
 	}

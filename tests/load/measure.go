@@ -190,15 +190,11 @@ func measure(ctx context.Context, p plan, log *slog.Logger) (*report, error) {
 					return nil, err
 				}
 				cells[vi].runs = append(cells[vi].runs, res)
-				want := int64(1)
-				if v == bareGin {
-					want = 0
-				}
 				if res.non2xx > 0 {
 					rep.problems = append(rep.problems, fmt.Sprintf("%s, %s, round %d: %d answers out of 2xx (first error: %v)", v, w, r+1, res.non2xx, res.firstErr))
 				}
-				if res.fetches != want {
-					rep.problems = append(rep.problems, fmt.Sprintf("%s, %s, round %d: %d JWKS fetches, want %d", v, w, r+1, res.fetches, want))
+				if p := fetchProblem(v, res.fetches); p != "" {
+					rep.problems = append(rep.problems, fmt.Sprintf("%s, %s, round %d: %s", v, w, r+1, p))
 				}
 				log.Info("measured", "workload", string(w), "variant", string(v), "round", r+1,
 					"rps", int(res.rps), "p50_us", int(res.p50), "p99_us", int(res.p99),
@@ -398,4 +394,28 @@ func slug(w workload) string {
 		return "distinct"
 	}
 	return "fresh"
+}
+
+// fetchProblem says what is wrong with n JWKS fetches by one server of
+// variant v during a measurement, or "" when nothing is. auth0gin's variants
+// must fetch exactly once: that is the single-flight promise this library
+// makes. The hand-wired baseline is held to "at least once": how many fetches
+// concurrent first requests cause there is a property of go-jwt-middleware's
+// cache, not ours, and it varies from run to run.
+func fetchProblem(v variant, n int64) string {
+	switch v {
+	case bareGin:
+		if n != 0 {
+			return fmt.Sprintf("%d JWKS fetches, want 0", n)
+		}
+	case byHand:
+		if n < 1 {
+			return fmt.Sprintf("%d JWKS fetches, want at least 1", n)
+		}
+	default:
+		if n != 1 {
+			return fmt.Sprintf("%d JWKS fetches, want 1", n)
+		}
+	}
+	return ""
 }

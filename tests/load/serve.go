@@ -135,8 +135,9 @@ func startInProcess(v variant, issuerURL string, tune func(*auth0gin.Config)) (*
 // startChild serves v in a child process with GOMAXPROCS=1, pinned to CPU 0
 // with taskset when pin is set. minRefetch, when not zero, is the child's
 // Config.KeyMinRefetch; with count, the child serves through counted. The
-// child exits when its stdin closes, so it cannot outlive the harness.
-func startChild(v variant, issuerURL string, pin bool, minRefetch time.Duration, count bool) (*server, error) {
+// child exits when its stdin closes, so it cannot outlive the harness. env
+// adds to its environment (envSessions, say).
+func startChild(v variant, issuerURL string, pin bool, minRefetch time.Duration, count bool, env ...string) (*server, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("own executable: %w", err)
@@ -154,6 +155,7 @@ func startChild(v variant, issuerURL string, pin bool, minRefetch time.Duration,
 	if count {
 		cmd.Env = append(cmd.Env, envCounted+"=1")
 	}
+	cmd.Env = append(cmd.Env, env...)
 	cmd.Stderr = os.Stderr
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -215,7 +217,12 @@ func childMain() int {
 		}
 		tune = func(c *auth0gin.Config) { c.KeyMinRefetch = d }
 	}
-	h, err := handler(v, os.Getenv(envIssuer), tune)
+	var h http.Handler
+	if os.Getenv(envSessions) != "" {
+		h, err = sessionHandler(os.Getenv(envIssuer))
+	} else {
+		h, err = handler(v, os.Getenv(envIssuer), tune)
+	}
 	if err != nil {
 		slog.Error("load child", "error", err)
 		return 1

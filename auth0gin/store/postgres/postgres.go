@@ -36,6 +36,10 @@ type Store struct {
 
 var _ store.Store = (*Store)(nil)
 
+// migrateTimeout bounds the schema migration on start, unless the caller's
+// context has a deadline of its own.
+const migrateTimeout = 30 * time.Second
+
 // DefaultConnectTimeout bounds a connection attempt unless the URL sets
 // connect_timeout.
 const DefaultConnectTimeout = 2 * time.Second
@@ -78,7 +82,12 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts ...Option) (*Store, error
 		kv: q + ".auth0gin_kv", mem: q + ".auth0gin_members",
 		hub: hub.New(), done: make(chan struct{}),
 	}
-	mctx, cancel := s.opCtx(ctx)
+	// Migrating takes a few statements and may wait for another instance's
+	// migration: it gets a longer bound than one operation.
+	mctx, cancel := ctx, context.CancelFunc(func() {})
+	if _, ok := ctx.Deadline(); !ok {
+		mctx, cancel = context.WithTimeout(ctx, max(cfg.timeout, migrateTimeout))
+	}
 	defer cancel()
 	if err := migrate(mctx, pool, cfg.schema); err != nil {
 		return nil, fmt.Errorf("postgres store: migrating schema %s: %w", q, wrap(err))

@@ -17,7 +17,8 @@ func TestConformance(t *testing.T) {
 	clock := storetest.NewClock(time.Now())
 	schema := storetest.PerTest(func(t *testing.T) string { return pgtest.Schema(t) })
 	storetest.Run(t, func(t *testing.T) store.Store {
-		s, err := postgres.Open(t.Context(), pgtest.URL(), postgres.WithSchema(schema(t)), postgres.WithClock(clock.Now))
+		s, err := postgres.Open(t.Context(), pgtest.URL(), postgres.WithSchema(schema(t)), postgres.WithClock(clock.Now),
+			postgres.WithTimeout(pgtest.TestTimeout))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -28,7 +29,7 @@ func TestConformance(t *testing.T) {
 func TestConformanceWallClock(t *testing.T) {
 	schema := storetest.PerTest(func(t *testing.T) string { return pgtest.Schema(t) })
 	storetest.Run(t, func(t *testing.T) store.Store {
-		s, err := postgres.Open(t.Context(), pgtest.URL(), postgres.WithSchema(schema(t)))
+		s, err := postgres.Open(t.Context(), pgtest.URL(), postgres.WithSchema(schema(t)), postgres.WithTimeout(pgtest.TestTimeout))
 		if err != nil {
 			t.Fatal(err)
 		}

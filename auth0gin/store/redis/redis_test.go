@@ -14,7 +14,7 @@ import (
 func TestConformance(t *testing.T) {
 	prefix := storetest.PerTest(func(t *testing.T) string { return redistest.Prefix(t) })
 	storetest.Run(t, func(t *testing.T) store.Store {
-		s, err := redis.Open(t.Context(), redistest.URL(), redis.WithKeyPrefix(prefix(t)))
+		s, err := redis.Open(t.Context(), redistest.TestURL(), redis.WithKeyPrefix(prefix(t)))
 		if err != nil {
 			t.Fatal(err)
 		}

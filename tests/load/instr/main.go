@@ -5,7 +5,8 @@
 // docs/instructions.md.
 //
 //	instr -dir DIR sign N          # sign N fresh tokens into DIR (keys kept in DIR)
-//	instr -dir DIR serve N VARIANT # serve the first N of them through VARIANT
+//	instr -dir DIR serve N VARIANT [hot] # serve the first N of them through VARIANT
+//	                                      # (hot: the first token N times, the cache-hit path)
 //
 // VARIANT is auth0gin (cache on), auth0gin-nocache, or go-jwt-middleware-by-hand.
 package main
@@ -83,6 +84,8 @@ func run(dir, addr string, args []string) error {
 	r := gin.New()
 	base := auth0gin.Config{Domain: tenant.URL, Audience: []string{devtenant.DefaultAudience}, Logger: slog.New(slog.DiscardHandler)}
 	switch args[2] {
+	case "bare-gin":
+		r.GET("/x", ok)
 	case "auth0gin":
 		r.GET("/x", auth0gin.MustNew(base).RequireScopes("read:messages"), ok)
 	case "auth0gin-nocache":
@@ -107,8 +110,14 @@ func run(dir, addr string, args []string) error {
 	if c := serve(toks[len(toks)-1]); c != http.StatusOK { // warm-up: fetch the keys
 		return fmt.Errorf("warm-up answered %d", c)
 	}
+	// "hot" as a fourth argument serves one token n times: the cache-hit path.
+	hot := len(args) > 3 && args[3] == "hot"
 	for i := range n {
-		if c := serve(toks[i]); c != http.StatusOK {
+		tok := toks[i]
+		if hot {
+			tok = toks[0]
+		}
+		if c := serve(tok); c != http.StatusOK {
 			return fmt.Errorf("token %d answered %d", i, c)
 		}
 	}

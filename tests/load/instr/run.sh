@@ -57,6 +57,6 @@ done
   done
   echo
   echo "\"× by hand\" is throughput relative to go-jwt-middleware wired by hand (its instructions divided by"
-  echo "the variant's): the issue's target for auth0gin with its cache on is ≥ 0.95."
+  echo "the variant's). The project's goal: auth0gin with its cache on at ≥ 0.95× the hand-wired route."
 } > docs/instructions.md
 cat docs/instructions.md

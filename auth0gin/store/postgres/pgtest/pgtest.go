@@ -4,8 +4,8 @@
 //
 //	import "github.com/auth0gin/auth0gin/auth0gin/store/postgres/pgtest"
 //
-// The shared server is DATABASE_URL, or
-// postgres://postgres@127.0.0.1:5432/test?sslmode=disable. Without it a test
+// The shared server is STORETEST_POSTGRES_URL, or
+// postgres://postgres@127.0.0.1:5432/test?sslmode=disable&connect_timeout=10. Without it a test
 // is skipped, or failed under CI (see storetest.Unavailable).
 package pgtest
 
@@ -22,13 +22,13 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// URL is the shared server's URL: $DATABASE_URL or
-// postgres://postgres@127.0.0.1:5432/test?sslmode=disable.
+// URL is the shared server's URL: $STORETEST_POSTGRES_URL or
+// postgres://postgres@127.0.0.1:5432/test?sslmode=disable&connect_timeout=10.
 func URL() string {
-	if u := os.Getenv("DATABASE_URL"); u != "" {
+	if u := os.Getenv("STORETEST_POSTGRES_URL"); u != "" {
 		return u
 	}
-	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable&connect_timeout=10"
 }
 
 // Schema returns the name of a schema of t's own on the shared server
@@ -68,11 +68,18 @@ func Open(t testing.TB, opts ...postgres.Option) *postgres.Store {
 	return OpenSchema(t, URL(), Schema(t), opts...)
 }
 
+// TestTimeout is the operation timeout of the stores this package opens
+// unless opts set their own: long enough that a loaded test machine is not
+// taken for an outage. A fault test that stalls the server passes a short
+// postgres.WithTimeout.
+const TestTimeout = 10 * time.Second
+
 // OpenSchema opens a store on dsn in schema, closed when t ends: two stores
 // on one schema are two instances of an app.
 func OpenSchema(t testing.TB, dsn, schema string, opts ...postgres.Option) *postgres.Store {
 	t.Helper()
-	s, err := postgres.Open(context.Background(), dsn, append([]postgres.Option{postgres.WithSchema(schema)}, opts...)...)
+	s, err := postgres.Open(context.Background(), dsn,
+		append([]postgres.Option{postgres.WithSchema(schema), postgres.WithTimeout(TestTimeout)}, opts...)...)
 	if err != nil {
 		storetest.Unavailable(t, "postgres: %v", err)
 	}

@@ -4,13 +4,14 @@
 //
 //	import "github.com/auth0gin/auth0gin/auth0gin/store/redis/redistest"
 //
-// The shared server is REDIS_URL, or redis://127.0.0.1:6379/0. Without it a
+// The shared server is STORETEST_REDIS_URL, or redis://127.0.0.1:6379/0. Without it a
 // test is skipped, or failed under CI (see storetest.Unavailable).
 package redistest
 
 import (
 	"context"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,9 +20,9 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 )
 
-// URL is the shared Redis server's URL: $REDIS_URL or redis://127.0.0.1:6379/0.
+// URL is the shared Redis server's URL: $STORETEST_REDIS_URL or redis://127.0.0.1:6379/0.
 func URL() string {
-	if u := os.Getenv("REDIS_URL"); u != "" {
+	if u := os.Getenv("STORETEST_REDIS_URL"); u != "" {
 		return u
 	}
 	return "redis://127.0.0.1:6379/0"
@@ -37,6 +38,8 @@ func Prefix(t testing.TB) string {
 		t.Fatal(err)
 	}
 	o.DialTimeout = time.Second
+	o.DialerRetries = 1 // a missing server is told at once, not after go-redis's five dials
+	o.MaxRetries = -1
 	c := goredis.NewClient(o)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
@@ -75,11 +78,27 @@ func Open(t testing.TB, opts ...redis.Option) *redis.Store {
 	return OpenPrefix(t, Prefix(t), opts...)
 }
 
-// OpenPrefix opens a store on the shared server under prefix, closed when t
-// ends: two stores with one prefix are two instances of an app.
+// TestURL is URL with read and write timeouts long enough that a loaded test
+// machine is not taken for an outage (unless URL sets its own); a connection
+// refused is still reported at once. Fault tests use a server of their own
+// (storetest.StartRedis) with the default timeouts.
+func TestURL() string {
+	u := URL()
+	if strings.Contains(u, "read_timeout=") || strings.Contains(u, "write_timeout=") {
+		return u
+	}
+	sep := "?"
+	if strings.Contains(u, "?") {
+		sep = "&"
+	}
+	return u + sep + "read_timeout=10s&write_timeout=10s"
+}
+
+// OpenPrefix opens a store on the shared server (TestURL) under prefix,
+// closed when t ends: two stores with one prefix are two instances of an app.
 func OpenPrefix(t testing.TB, prefix string, opts ...redis.Option) *redis.Store {
 	t.Helper()
-	s, err := redis.Open(context.Background(), URL(), append([]redis.Option{redis.WithKeyPrefix(prefix)}, opts...)...)
+	s, err := redis.Open(context.Background(), TestURL(), append([]redis.Option{redis.WithKeyPrefix(prefix)}, opts...)...)
 	if err != nil {
 		storetest.Unavailable(t, "redis at %s: %v", URL(), err)
 	}

@@ -1,0 +1,224 @@
+package swagger
+
+import (
+	"maps"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/auth0gin/auth0gin/auth0gin"
+)
+
+// The security schemes Handler writes into every spec. A spec that defines
+// them itself (the hand-written annotations of earlier versions) keeps its
+// own definitions, with the tenant's URLs and the declared scopes filled in.
+const (
+	// ImplicitScheme is the OAuth2 implicit flow: the token comes back in
+	// the URL fragment.
+	ImplicitScheme = "Auth0ImplicitBearer"
+	// PKCEScheme is the OAuth2 authorization code flow with PKCE.
+	PKCEScheme = "Auth0PKCE"
+)
+
+// schemeDescriptions are shown in Swagger UI's Authorize dialog.
+var schemeDescriptions = map[string]string{
+	ImplicitScheme: "Auth0 login, implicit flow: the access token comes back in the URL fragment.",
+	PKCEScheme:     "Auth0 login, authorization code flow with PKCE (recommended). Leave client_secret empty.",
+}
+
+// document writes the security schemes and each recorded operation's
+// security and 401/403 answers into doc (Swagger 2.0 or OpenAPI 3). It
+// returns the scopes the operations name, for the schemes' scope lists.
+func (rw *rewriter) document(doc map[string]any) map[string]any {
+	openAPI3 := doc["openapi"] != nil
+	addSchemes(doc, openAPI3)
+	used := map[string]any{}
+	if rw.ops == nil {
+		return used
+	}
+	paths := objects(doc["paths"])
+	base := basePath(doc, openAPI3)
+	for _, op := range rw.ops() {
+		p, ok := strings.CutPrefix(op.OpenAPIPath(), base)
+		if !ok || (p != "" && p[0] != '/') {
+			continue
+		}
+		if p == "" {
+			p = "/"
+		}
+		o, ok := paths[p][strings.ToLower(op.Method)].(map[string]any)
+		if !ok {
+			continue // not in the docs: the contract test in auth0test reports it
+		}
+		writeOperation(o, op, openAPI3)
+		for _, s := range slices.Concat(op.Scopes, op.AnyScopes) {
+			used[s] = ""
+		}
+	}
+	return used
+}
+
+// basePath is the path every spec path is relative to.
+func basePath(doc map[string]any, openAPI3 bool) string {
+	var b string
+	if openAPI3 {
+		if servers, ok := doc["servers"].([]any); ok && len(servers) > 0 {
+			if s, ok := servers[0].(map[string]any); ok {
+				u, _ := s["url"].(string)
+				if pu, err := url.Parse(u); err == nil {
+					b = pu.Path
+				}
+			}
+		}
+	} else {
+		b, _ = doc["basePath"].(string)
+	}
+	return strings.TrimSuffix(b, "/")
+}
+
+// addSchemes adds the two Auth0 schemes when the spec lacks them; Handler's
+// rewriting then points them at the tenant.
+func addSchemes(doc map[string]any, openAPI3 bool) {
+	defs := child(doc, "securityDefinitions")
+	if openAPI3 {
+		defs = child(child(doc, "components"), "securitySchemes")
+	}
+	for _, name := range []string{ImplicitScheme, PKCEScheme} {
+		if _, ok := defs[name]; ok {
+			continue
+		}
+		def := map[string]any{"type": "oauth2", "description": schemeDescriptions[name]}
+		switch {
+		case openAPI3 && name == ImplicitScheme:
+			def["flows"] = map[string]any{"implicit": map[string]any{}}
+		case openAPI3:
+			def["flows"] = map[string]any{"authorizationCode": map[string]any{}}
+		case name == ImplicitScheme:
+			def["flow"] = "implicit"
+		default:
+			def["flow"] = "accessCode"
+		}
+		defs[name] = def
+	}
+}
+
+// writeOperation sets one operation's security from what its route enforces
+// (the code wins over a hand-written @Security: it is what the API does), and
+// adds its 401 and 403 answers where the spec has none.
+func writeOperation(o map[string]any, op auth0gin.Operation, openAPI3 bool) {
+	o["security"] = security(op)
+	var notes []string
+	if len(op.Roles) > 0 {
+		notes = append(notes, "Requires one of the roles "+strings.Join(op.Roles, ", ")+
+			" (in the token's roles claim; OAuth2 scopes cannot express roles).")
+		o["x-auth0-roles"] = slices.Clone(op.Roles)
+	}
+	if op.Claims {
+		notes = append(notes, "The token's custom claims are checked too: 401 when they do not fit.")
+	}
+	if op.Optional {
+		notes = append(notes, "Authentication is optional: without a token the route answers a guest; an invalid token is still refused.")
+	}
+	if len(notes) > 0 {
+		d, _ := o["description"].(string)
+		o["description"] = strings.TrimSpace(d + "\n\n" + strings.Join(notes, " "))
+	}
+	responses := child(o, "responses")
+	addResponse(responses, "401", "Missing or invalid access token",
+		`Bearer challenge (RFC 6750): realm, and error="invalid_token" with error_description when a token was sent`, openAPI3)
+	if len(op.Scopes) > 0 || len(op.AnyScopes) > 0 || len(op.Roles) > 0 {
+		addResponse(responses, "403", "The token lacks a required scope or role",
+			`Bearer challenge (RFC 6750): realm, error="insufficient_scope", error_description and scope`, openAPI3)
+	}
+}
+
+// security lists the alternatives that satisfy op, for both schemes: one per
+// scope of an any-of list (each with the scopes that are all required), and
+// an empty one when authentication is optional.
+func security(op auth0gin.Operation) []any {
+	sets := [][]string{slices.Clone(op.Scopes)}
+	if len(op.AnyScopes) > 0 {
+		sets = sets[:0]
+		for _, s := range op.AnyScopes {
+			sets = append(sets, append(slices.Clone(op.Scopes), s))
+		}
+	}
+	var alts []any
+	for _, name := range []string{ImplicitScheme, PKCEScheme} {
+		for _, set := range sets {
+			if set == nil {
+				set = []string{}
+			}
+			alts = append(alts, map[string]any{name: set})
+		}
+	}
+	if op.Optional {
+		alts = append(alts, map[string]any{})
+	}
+	return alts
+}
+
+// addResponse adds an error answer with its WWW-Authenticate header; an
+// answer the spec already describes keeps its description and schema and
+// gains the header when it lacks one.
+func addResponse(responses map[string]any, code, description, header string, openAPI3 bool) {
+	r, ok := responses[code].(map[string]any)
+	if !ok {
+		r = map[string]any{"description": description}
+		if openAPI3 {
+			r["content"] = map[string]any{"application/json": map[string]any{"schema": errorSchema()}}
+		} else {
+			r["schema"] = errorSchema()
+		}
+		responses[code] = r
+	}
+	headers := child(r, "headers")
+	if _, ok := headers["WWW-Authenticate"]; ok {
+		return
+	}
+	h := map[string]any{"description": header}
+	if openAPI3 {
+		h["schema"] = map[string]any{"type": "string"}
+	} else {
+		h["type"] = "string"
+	}
+	headers["WWW-Authenticate"] = h
+}
+
+// errorSchema is the JSON body of a 401 or 403 (auth0gin.ErrorBody).
+func errorSchema() map[string]any {
+	str := func(d string) map[string]any { return map[string]any{"type": "string", "description": d} }
+	return map[string]any{
+		"type":     "object",
+		"required": []any{"error"},
+		"properties": map[string]any{
+			"error":             str("invalid_token, insufficient_scope, or unauthorized when no token was sent"),
+			"error_description": str("why the request was refused"),
+			"scope":             str("for insufficient_scope: the scopes that would do, space-separated"),
+		},
+	}
+}
+
+// child returns the JSON object at key, creating it when absent (or not an object).
+func child(m map[string]any, key string) map[string]any {
+	if c, ok := m[key].(map[string]any); ok {
+		return c
+	}
+	c := map[string]any{}
+	m[key] = c
+	return c
+}
+
+// withScopes returns the declared scopes plus those the operations name.
+func withScopes(declared map[string]string, used map[string]any) map[string]string {
+	out := maps.Clone(declared)
+	if out == nil {
+		out = map[string]string{}
+	}
+	for s := range used {
+		if _, ok := out[s]; !ok {
+			out[s] = ""
+		}
+	}
+	return out
+}

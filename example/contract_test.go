@@ -1,0 +1,16 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/auth0gin/auth0gin/auth0gin/auth0test"
+)
+
+// TestAPIContract checks that every route does what the served API docs say:
+// the lock and scopes Swagger UI shows are the ones the route enforces.
+func TestAPIContract(t *testing.T) {
+	tenant, h := app(t)
+	auth0test.CheckContract(t, tenant, h.(*gin.Engine), "/docs/doc.json")
+}

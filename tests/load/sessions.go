@@ -1,0 +1,491 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/auth0gin/auth0gin/auth0gin"
+	"github.com/auth0gin/auth0gin/auth0gin/session"
+	"github.com/auth0gin/auth0gin/auth0gin/store"
+	"github.com/auth0gin/auth0gin/auth0gin/store/storeurl"
+)
+
+// envSessions makes a child serve sessionHandler instead of a variant.
+const envSessions = "AUTH0GIN_LOAD_SESSIONS"
+
+// loginRoute is where the session servers take logins.
+const loginRoute = "/auth/session"
+
+// sessionPlan says how big the session measurements are.
+type sessionPlan struct {
+	concurrency int
+	rounds      int
+	duration    time.Duration
+	warm        time.Duration
+	sessions    int // logins, then first requests, per store
+	child, pin  bool
+	stores      []storeCase
+	dir         string // the SQLite file's directory
+}
+
+// newSessionPlan sizes the session measurements like p: the full run's or
+// the quick one's. Its SQLite file lives in sp.dir, which the caller removes.
+func newSessionPlan(p plan) (sessionPlan, error) {
+	dir, err := os.MkdirTemp("", "auth0gin-load-sessions-")
+	if err != nil {
+		return sessionPlan{}, err
+	}
+	sp := sessionPlan{concurrency: p.concurrency, rounds: max(p.rounds, 3), duration: p.duration, warm: p.hotWarm,
+		sessions: 500, child: p.child, pin: p.pin, stores: sessionStores(dir), dir: dir}
+	if p.rounds > 1 {
+		sp.sessions = 5000
+	}
+	return sp, nil
+}
+
+// storeCase is one store the first-request and login measurements run on.
+type storeCase struct {
+	name, url string
+	addr      string // a TCP address that must answer, or "" (SQLite)
+}
+
+func sessionStores(dir string) []storeCase {
+	return []storeCase{
+		{name: "SQLite (memory)", url: ""},
+		{name: "SQLite (file, WAL)", url: "sqlite://" + filepath.Join(dir, "sessions.db")},
+		{name: "Redis", url: "redis://127.0.0.1:6379/0", addr: "127.0.0.1:6379"},
+		{name: "PostgreSQL", url: "postgres://postgres@127.0.0.1:5432/test?sslmode=disable", addr: "127.0.0.1:5432"},
+	}
+}
+
+// The hot-request variants: the same route, the same handler.
+const (
+	hotBare   = "bare Gin"
+	hotCookie = "auth0gin, session cookie"
+	hotBearer = "auth0gin, bearer token"
+)
+
+var hotVariants = []string{hotBare, hotCookie, hotBearer}
+
+// storeResult is what the first-request and login measurements saw on one store.
+type storeResult struct {
+	store         string
+	skipped       string // why it did not run
+	login         run
+	first         run
+	verifications float64 // token verifications per login
+	reads, writes float64 // store operations per login
+	firstReads    float64 // store reads per first request
+	firstWrites   float64
+}
+
+// sessionReport is everything the session measurements found.
+type sessionReport struct {
+	plan     sessionPlan
+	started  time.Time
+	pinned   string
+	hot      map[string]*cell
+	stores   []storeResult
+	problems []string
+}
+
+// countingStore counts a store's operations.
+type countingStore struct {
+	store.Store
+	reads, writes atomic.Int64
+}
+
+func (c *countingStore) Get(ctx context.Context, k string) ([]byte, error) {
+	c.reads.Add(1)
+	return c.Store.Get(ctx, k)
+}
+
+func (c *countingStore) Members(ctx context.Context, set string) ([]string, error) {
+	c.reads.Add(1)
+	return c.Store.Members(ctx, set)
+}
+
+func (c *countingStore) Set(ctx context.Context, k string, v []byte, exp time.Time) error {
+	c.writes.Add(1)
+	return c.Store.Set(ctx, k, v, exp)
+}
+
+func (c *countingStore) Add(ctx context.Context, k string, v []byte, exp time.Time) (bool, error) {
+	c.writes.Add(1)
+	return c.Store.Add(ctx, k, v, exp)
+}
+
+func (c *countingStore) Delete(ctx context.Context, ks ...string) error {
+	c.writes.Add(1)
+	return c.Store.Delete(ctx, ks...)
+}
+
+func (c *countingStore) AddMember(ctx context.Context, set, m string, exp time.Time) error {
+	c.writes.Add(1)
+	return c.Store.AddMember(ctx, set, m, exp)
+}
+
+func (c *countingStore) RemoveMember(ctx context.Context, set string, ms ...string) error {
+	c.writes.Add(1)
+	return c.Store.RemoveMember(ctx, set, ms...)
+}
+
+// countingCache counts Verify calls: each looks the token up in the cache once.
+type countingCache struct {
+	auth0gin.TokenCache
+	gets atomic.Int64
+}
+
+func (c *countingCache) Get(ctx context.Context, token string) (*auth0gin.Auth0User, bool) {
+	c.gets.Add(1)
+	return c.TokenCache.Get(ctx, token)
+}
+
+// sessionApp is one instance: an Auth0, a manager on st, and the route.
+type sessionApp struct {
+	auth  *auth0gin.Auth0
+	cache *countingCache
+	mgr   *session.Manager
+	r     *gin.Engine
+}
+
+func newSessionApp(ctx context.Context, issuerURL string, st store.Store, prefix string) (*sessionApp, error) {
+	cc := &countingCache{TokenCache: auth0gin.NewMemoryCache(auth0gin.DefaultCacheMaxEntries, auth0gin.DefaultCacheMaxBytes)}
+	a, err := auth0gin.New(auth0gin.Config{Domain: issuerURL, Audience: []string{audience}, Logger: slog.New(slog.DiscardHandler), Cache: cc})
+	if err != nil {
+		return nil, fmt.Errorf("auth0gin.New: %w", err)
+	}
+	mgr, err := session.New(ctx, a, st, session.Config{
+		LoginsPerMinute: -1, // the load comes from one address
+		KeyPrefix:       prefix,
+		Logger:          slog.New(slog.DiscardHandler),
+	})
+	if err != nil {
+		return nil, err
+	}
+	r := gin.New()
+	r.POST(loginRoute, mgr.Login)
+	r.GET(route, a.RequireScopes(scope), answer)
+	return &sessionApp{auth: a, cache: cc, mgr: mgr, r: r}, nil
+}
+
+// sessionHandler is the session variant of a child server: the route takes a
+// token or a session cookie, sessions in SQLite in memory.
+func sessionHandler(issuerURL string) (http.Handler, error) {
+	ctx := context.Background()
+	st, err := storeurl.Open(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	app, err := newSessionApp(ctx, issuerURL, st, "load:")
+	if err != nil {
+		return nil, err
+	}
+	return app.r, nil
+}
+
+// loginCookie logs in with token at base and returns the Cookie header value.
+func loginCookie(ctx context.Context, client *http.Client, base, token string) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+loginRoute, nil)
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := client.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("login: %s", res.Status)
+	}
+	for _, c := range res.Cookies() {
+		if c.Name == session.DefaultCookieName {
+			return c.Name + "=" + c.Value, nil
+		}
+	}
+	return "", errors.New("login set no session cookie")
+}
+
+// measureSessions runs the session measurements.
+func measureSessions(ctx context.Context, sp sessionPlan, log *slog.Logger) (*sessionReport, error) {
+	rep := &sessionReport{plan: sp, hot: map[string]*cell{}, started: time.Now()}
+	rep.pinned = pinSelf(plan{child: sp.child, pin: sp.pin}, log)
+	k0, err := newSigningKey("sess-k0")
+	if err != nil {
+		return nil, err
+	}
+	is, err := newIssuer(k0)
+	if err != nil {
+		return nil, err
+	}
+	defer is.close()
+	tokens, err := is.signMany(ctx, k0, 0, 1+sp.sessions, runtime.NumCPU())
+	if err != nil {
+		return nil, err
+	}
+	client := newClient(sp.concurrency)
+	defer client.CloseIdleConnections()
+
+	if err := measureHot(ctx, client, is, tokens[0], sp, rep, log); err != nil {
+		return nil, err
+	}
+	// The store measurements run in this process, servers and stores' clients
+	// alike: on every core, not on the load generator's one.
+	unpinSelf(log)
+	for _, sc := range sp.stores {
+		res, err := measureStore(ctx, client, is, tokens[1:], sc, sp, log)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", sc.name, err)
+		}
+		rep.stores = append(rep.stores, res)
+		if res.skipped == "" && (res.login.non2xx > 0 || res.first.non2xx > 0) {
+			rep.problems = append(rep.problems, fmt.Sprintf("%s: %d logins and %d first requests out of 2xx (first error: %v %v)",
+				sc.name, res.login.non2xx, res.first.non2xx, res.login.firstErr, res.first.firstErr))
+		}
+	}
+	return rep, nil
+}
+
+// measureHot measures one hot session against bare Gin and a hot bearer
+// token, rounds of the three back to back in rotating order, each from a
+// fresh server process.
+func measureHot(ctx context.Context, client *http.Client, is *issuer, token string, sp sessionPlan, rep *sessionReport, log *slog.Logger) error {
+	for _, v := range hotVariants {
+		rep.hot[v] = &cell{}
+	}
+	p := plan{duration: sp.duration, pin: sp.pin}
+	for r := range sp.rounds {
+		for j := range hotVariants {
+			v := hotVariants[(j+r)%len(hotVariants)]
+			var srv *server
+			var err error
+			switch {
+			case v == hotBare && sp.child:
+				srv, err = startChild(bareGin, is.url(), sp.pin, 0, false)
+			case v == hotBare:
+				srv, err = startInProcess(bareGin, is.url(), nil)
+			case sp.child:
+				srv, err = startChild(cached, is.url(), sp.pin, 0, false, envSessions+"=1")
+			default:
+				var h http.Handler
+				if h, err = sessionHandler(is.url()); err == nil {
+					srv, err = serveOn(h)
+				}
+			}
+			if err != nil {
+				return err
+			}
+			l := load{url: srv.url + route, concurrency: sp.concurrency}
+			switch v {
+			case hotCookie:
+				c, err := loginCookie(ctx, client, srv.url, token)
+				if err != nil {
+					return errors.Join(err, srv.stop())
+				}
+				l.cookies = []string{c}
+			case hotBearer:
+				l.headers = []string{"Bearer " + token}
+			}
+			warm, meas := l, l
+			warm.duration, meas.duration = sp.warm, sp.duration
+			res, err := measureOne(ctx, client, srv, warm, meas, p, "session-hot")
+			err = errors.Join(err, srv.stop())
+			client.CloseIdleConnections()
+			if err != nil {
+				return err
+			}
+			rep.hot[v].runs = append(rep.hot[v].runs, res)
+			if res.non2xx > 0 {
+				rep.problems = append(rep.problems, fmt.Sprintf("hot %s, round %d: %d answers out of 2xx (%v)", v, r+1, res.non2xx, res.firstErr))
+			}
+			log.Info("measured", "sessions", v, "round", r+1, "rps", int(res.rps), "p99_us", int(res.p99), "server_cpu", fmt.Sprintf("%.2f", res.serverCPU))
+		}
+	}
+	return nil
+}
+
+// measureStore logs in every token on instance A, then sends each session's
+// first request to instance B (its own local cache, the same store), so that
+// each is a store read.
+func measureStore(ctx context.Context, client *http.Client, is *issuer, tokens []string, sc storeCase, sp sessionPlan, log *slog.Logger) (storeResult, error) {
+	res := storeResult{store: sc.name}
+	if sc.addr != "" {
+		if err := dialCheck(sc.addr); err != nil {
+			res.skipped = "not running here: " + err.Error()
+			return res, nil
+		}
+	}
+	open := func() (store.Store, error) { return storeurl.Open(ctx, sc.url) }
+	stA, err := open()
+	if err != nil {
+		return res, err
+	}
+	defer stA.Close()
+	stB := stA // SQLite in memory: one store, two managers with their own caches
+	if sc.url != "" {
+		if stB, err = open(); err != nil {
+			return res, err
+		}
+		defer stB.Close()
+	}
+	prefix := fmt.Sprintf("load%d:", time.Now().UnixNano())
+	cA, cB := &countingStore{Store: stA}, &countingStore{Store: stB}
+	appA, err := newSessionApp(ctx, is.url(), cA, prefix)
+	if err != nil {
+		return res, err
+	}
+	defer appA.mgr.Close()
+	appB, err := newSessionApp(ctx, is.url(), cB, prefix)
+	if err != nil {
+		return res, err
+	}
+	defer appB.mgr.Close()
+	srvA, err := serveOn(appA.r)
+	if err != nil {
+		return res, err
+	}
+	defer srvA.stop()
+	srvB, err := serveOn(appB.r)
+	if err != nil {
+		return res, err
+	}
+	defer srvB.stop()
+
+	// Logins: every token once, each a full verification.
+	n := min(sp.sessions, len(tokens))
+	var cookies = make([]string, n)
+	var failed atomic.Int64
+	// Not the load generator: it discards the answers, and the cookies are needed.
+	p := plan{}
+	verifs0, reads0, writes0 := appA.cache.gets.Load(), cA.reads.Load(), cA.writes.Load()
+	start := time.Now()
+	var h histogram
+	sem := make(chan struct{}, sp.concurrency)
+	done := make(chan time.Duration, n)
+	for i := range n {
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem }()
+			t := time.Now()
+			c, err := loginCookie(ctx, client, srvA.url, tokens[i])
+			if err != nil {
+				failed.Add(1)
+			}
+			cookies[i] = c
+			done <- time.Since(t)
+		}()
+	}
+	for range n {
+		h.record(<-done)
+	}
+	elapsed := time.Since(start)
+	res.login = run{rps: float64(n) / elapsed.Seconds(), p50: float64(h.quantile(0.5)) / 1e3, p99: float64(h.quantile(0.99)) / 1e3,
+		requests: int64(n), non2xx: failed.Load(), serverCPU: -1}
+	res.verifications = float64(appA.cache.gets.Load()-verifs0) / float64(n)
+	res.reads = float64(cA.reads.Load()-reads0) / float64(n)
+	res.writes = float64(cA.writes.Load()-writes0) / float64(n)
+	if failed.Load() > 0 {
+		return res, nil
+	}
+
+	// First requests: each session once, on the instance that never saw it.
+	readsB0, writesB0 := cB.reads.Load(), cB.writes.Load()
+	first := load{url: srvB.url + route, concurrency: sp.concurrency, requests: n, cookies: cookies}
+	r, err := measureOne(ctx, client, srvB, load{url: srvB.url + "/none", requests: 1}, first, p, "session-first")
+	if err != nil {
+		return res, err
+	}
+	res.first = r
+	res.firstReads = float64(cB.reads.Load()-readsB0) / float64(n)
+	res.firstWrites = float64(cB.writes.Load()-writesB0) / float64(n)
+	log.Info("measured", "sessions store", sc.name, "logins_per_s", int(res.login.rps), "login_p99_us", int(res.login.p99),
+		"first_rps", int(r.rps), "first_p99_us", int(r.p99), "verifications_per_login", res.verifications, "writes_per_login", res.writes)
+	return res, nil
+}
+
+// unpinSelf undoes pinSelf: every CPU, GOMAXPROCS as many.
+func unpinSelf(log *slog.Logger) {
+	n := runtime.NumCPU()
+	if out, err := exec.Command("taskset", "-a", "-p", "-c", fmt.Sprintf("0-%d", n-1), strconv.Itoa(os.Getpid())).CombinedOutput(); err != nil {
+		log.Warn("taskset: unpinning failed", "error", err, "output", string(out))
+	}
+	runtime.GOMAXPROCS(n)
+}
+
+func dialCheck(addr string) error {
+	c, err := net.DialTimeout("tcp", addr, time.Second)
+	if err != nil {
+		return err
+	}
+	return c.Close()
+}
+
+// renderSessions is the report's section on sessions.
+func renderSessions(rep *sessionReport) string {
+	var b strings.Builder
+	f := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	sp := rep.plan
+	f("## Sessions (package session)\n\n")
+	f("Generated by `go run ./tests/load -full -sessions` (the full run includes it), %s, in %s; cores: %s. ", rep.started.UTC().Format(time.RFC3339), time.Since(rep.started).Round(time.Second), rep.pinned)
+	f("A session request is answered from the instance's local cache (the secret's SHA-256, one map lookup, the lifetimes checked, a copy of the user); the store is read on a session's first request on an instance and again every `LocalCacheTTL` (5 s), and written at most once per `TouchInterval` (1 min).\n\n")
+	f("### One hot session against bare Gin\n\n")
+	f("The route `GET %s` with `RequireScopes(%q)`, served as in the tables above (a fresh server process per measurement%s), %d connections, %v per measurement after %v of warm-up, %d rounds of the three back to back in rotating order; × is the median over rounds of the ratio within a round.\n\n",
+		route, scope, map[bool]string{true: ", pinned to its own core", false: ""}[sp.pin], sp.concurrency, sp.duration, sp.warm, sp.rounds)
+	f("| variant | req/s | × bare Gin | p50 | p99 | server CPU | req/s per server core |\n|---|---:|---:|---:|---:|---:|---:|\n")
+	for _, v := range hotVariants {
+		m := rep.hot[v].median()
+		f("| %s | %.0f | %.2f | %s | %s | %s | %.0f |\n", v, m.rps, pairedHot(rep, v, hotBare, func(r run) float64 { return r.rps }), µs(m.p50), µs(m.p99), cpu(m.serverCPU), perCore(m))
+	}
+	r := pairedHot(rep, hotCookie, hotBare, func(r run) float64 { return r.rps })
+	f("\nTarget: a hot session request ≥ 0.80× bare Gin: **%.3f×** (%s; per server core %.3f×).\n\n", r, yesNo(r >= 0.80), pairedHot(rep, hotCookie, hotBare, perCore))
+	f("### First request of a session on an instance, and logins, per store\n\n")
+	f("Instance A logs in %d distinct tokens (each a full RS256 verification, %d at a time); instance B, with its own local cache on the same store, then serves each session's first request (a store read). Both run in the harness's process on every core, together with the load generator: these figures are dominated by the store's round trip and by the shared machine.\n\n", sp.sessions, sp.concurrency)
+	f("| store | logins/s | login p50 | login p99 | verifications per login | store writes per login | store reads per login | first requests/s | first p50 | first p99 | store reads per first request | store writes per first request |\n")
+	f("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	for _, s := range rep.stores {
+		if s.skipped != "" {
+			f("| %s | skipped: %s |||||||||||\n", s.store, s.skipped)
+			continue
+		}
+		f("| %s | %.0f | %s | %s | %.2f | %.2f | %.2f | %.0f | %s | %s | %.2f | %.2f |\n", s.store, s.login.rps, µs(s.login.p50), µs(s.login.p99),
+			s.verifications, s.writes, s.reads, s.first.rps, µs(s.first.p50), µs(s.first.p99), s.firstReads, s.firstWrites)
+	}
+	f("\nA login is one token verification and one record write, plus the session's membership in its user's set (the index \"log out everywhere\" reads): two store writes. A first request reads the record and the activity key: two store reads, no write.\n\n")
+	if len(rep.problems) > 0 {
+		f("Problems:\n\n")
+		for _, p := range rep.problems {
+			f("- %s\n", p)
+		}
+		f("\n")
+	}
+	return b.String()
+}
+
+func pairedHot(rep *sessionReport, v, ref string, metric func(run) float64) float64 {
+	a, b := rep.hot[v], rep.hot[ref]
+	if a == nil || b == nil {
+		return 0
+	}
+	var rs []float64
+	for i := range min(len(a.runs), len(b.runs)) {
+		if x, y := metric(a.runs[i]), metric(b.runs[i]); x > 0 && y > 0 {
+			rs = append(rs, x/y)
+		}
+	}
+	return median(rs)
+}
