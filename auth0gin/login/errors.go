@@ -175,7 +175,8 @@ func orDefault(s, def string) string {
 func (m *Manager) answerError(c *gin.Context, err error) {
 	var ae *auth0gin.AuthError
 	if errors.As(err, &ae) && !errors.As(err, new(*Error)) {
-		if ae.RetryAfter > 0 {
+		if ae.RetryAfter > 0 || ae.Status == http.StatusServiceUnavailable {
+			// A 503 always says when to come back (at least a second).
 			c.Header("Retry-After", seconds(ae.RetryAfter))
 		}
 		if ae.Status == http.StatusUnauthorized {
