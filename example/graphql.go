@@ -36,7 +36,15 @@ type User {
 // graphqlSchema is POST /graphql's handler. The guard and the resolver's
 // middleware run before it; each resolver reads the caller from its context.
 func graphqlSchema() (http.Handler, error) {
-	s, err := graphql.ParseSchema(schemaSDL, &query{}, graphql.MaxDepth(8))
+	// Validation compares selections pairwise: without bounds, one 50 KB
+	// query of repeated fields (under the body limit) took over a minute of
+	// CPU. The example's queries are tiny; these bounds refuse the abuse
+	// with a GraphQL error before any of that work.
+	s, err := graphql.ParseSchema(schemaSDL, &query{},
+		graphql.MaxDepth(8),
+		graphql.MaxQueryLength(8<<10),
+		graphql.MaxSelections(500),
+		graphql.OverlapValidationLimit(10_000))
 	if err != nil {
 		return nil, err
 	}

@@ -74,8 +74,9 @@ type Config struct {
 	TenantTimeout time.Duration
 	// HTTPClient makes the calls to the tenant (default: the core's).
 	HTTPClient *http.Client
-	// LoginRate is the number of login attempts allowed per client IP and
-	// minute, with as large a burst (default 10; negative disables).
+	// LoginRate is the number of login attempts allowed per client IP (per
+	// /64 for IPv6) and minute, with as large a burst (default 10; negative
+	// disables).
 	LoginRate int
 	// ClientIP returns the end user's IP, sent to the tenant in
 	// auth0-forwarded-for and used for the rate limit. The default is the
@@ -89,6 +90,14 @@ type Config struct {
 	// Sessions, when set, starts a session for each successful login, so the
 	// answer also sets the session cookie.
 	Sessions SessionStarter
+	// CrossOrigin guards Login when Sessions is set: the answer then sets
+	// the session cookie, and a form another site makes a victim's browser
+	// post would log the victim in as the attacker (login CSRF). A
+	// cross-origin browser request is refused with 403 before the tenant is
+	// asked. Default: http.NewCrossOriginProtection(), which trusts only the
+	// app's own origin; add a front end on another origin with
+	// AddTrustedOrigin. Without Sessions it is not used.
+	CrossOrigin *http.CrossOriginProtection
 	// KeyPrefix prefixes every store key of this package (default "login:").
 	KeyPrefix string
 	// Logger receives the package's logs (default: the core's). Tokens,
@@ -184,6 +193,9 @@ func (c Config) resolve(auth *auth0gin.Auth0) (Config, error) {
 	}
 	if c.ClientIP == nil {
 		c.ClientIP = func(g *gin.Context) string { return g.RemoteIP() }
+	}
+	if c.CrossOrigin == nil {
+		c.CrossOrigin = http.NewCrossOriginProtection()
 	}
 	c.KeyPrefix = orDefault(c.KeyPrefix, DefaultKeyPrefix)
 	if c.Logger == nil {

@@ -29,6 +29,9 @@ var (
 	ErrTooManyAttempts = errors.New("login: too many attempts")
 	// ErrRateLimited: this server's per-IP login limit was hit.
 	ErrRateLimited = errors.New("login: rate limited")
+	// ErrCrossOrigin: with Config.Sessions, a login posted by a page of
+	// another origin (login CSRF) was refused.
+	ErrCrossOrigin = errors.New("login: cross-origin login refused")
 	// ErrNoRefresh: the server holds no refresh token for the access token
 	// (never logged in here, already refreshed, logged out, expired, revoked
 	// at the tenant, or written with an encryption key no longer configured).
@@ -172,7 +175,8 @@ func orDefault(s, def string) string {
 func (m *Manager) answerError(c *gin.Context, err error) {
 	var ae *auth0gin.AuthError
 	if errors.As(err, &ae) && !errors.As(err, new(*Error)) {
-		if ae.RetryAfter > 0 {
+		if ae.RetryAfter > 0 || ae.Status == http.StatusServiceUnavailable {
+			// A 503 always says when to come back (at least a second).
 			c.Header("Retry-After", seconds(ae.RetryAfter))
 		}
 		if ae.Status == http.StatusUnauthorized {

@@ -36,8 +36,8 @@ func TestSessionHook(t *testing.T) {
 	}
 	fail = true
 	r = h.login(devtenant.AliceEmail, devtenant.AlicePassword)
-	if r.status != 503 {
-		t.Fatalf("a failing hook: %d %s", r.status, r.body)
+	if r.status != 503 || r.header.Get("Retry-After") == "" {
+		t.Fatalf("a failing hook: %d Retry-After %q %s", r.status, r.header.Get("Retry-After"), r.body)
 	}
 	if s := h.tenant.Stats(); s.RefreshRevocations != 1 {
 		t.Errorf("the refresh token of a failed login was not revoked: %+v", s)

@@ -55,11 +55,11 @@ func ParseKeys(list string) (*Keyring, error) {
 			return nil, fmt.Errorf("login: %s entry %d: want id:base64key with an id of letters, digits, '-', '_' or '.'", EnvEncryptionKeys, i+1)
 		}
 		if _, dup := k.aeads[id]; dup {
-			return nil, fmt.Errorf("login: %s: key id %q is listed twice", EnvEncryptionKeys, id)
+			return nil, fmt.Errorf("login: %s %s: the key id is listed twice", EnvEncryptionKeys, entryName(i, id))
 		}
 		key, err := decodeKey(b64)
 		if err != nil || len(key) != 32 {
-			return nil, fmt.Errorf("login: %s: key %q is not 32 bytes of base64", EnvEncryptionKeys, id)
+			return nil, fmt.Errorf("login: %s %s: the key is not 32 bytes of base64 (write id:base64key)", EnvEncryptionKeys, entryName(i, id))
 		}
 		if err := k.add(id, key); err != nil {
 			return nil, err
@@ -112,6 +112,17 @@ func (k *Keyring) add(id string, key []byte) error {
 	k.ids = append(k.ids, id)
 	k.aeads[id] = aead
 	return nil
+}
+
+// entryName names entry i of the key list in an error: by its id only when
+// the id is too short to be a key, since an entry written the wrong way
+// round (base64key:id) puts the key where the id belongs, and a URL-safe key
+// is a valid id. A 32-byte key takes at least 43 base64 characters.
+func entryName(i int, id string) string {
+	if len(id) <= 32 {
+		return fmt.Sprintf("entry %d (id %q)", i+1, id)
+	}
+	return fmt.Sprintf("entry %d", i+1)
 }
 
 func decodeKey(s string) ([]byte, error) {

@@ -106,3 +106,20 @@ func TestKeyRotation(t *testing.T) {
 		t.Errorf("the original row: %d %s", r.status, r.body)
 	}
 }
+
+// TestParseKeysReversedEntry: an entry written the wrong way round,
+// base64key:id, with a URL-safe key (whose characters are all valid in an
+// id) must not print the key in the error that refuses it: the error ends
+// up in the start-up log.
+func TestParseKeysReversedEntry(t *testing.T) {
+	const key = "Zm9vYmFyLWtleS1mb3ItdGVzdHMtMzItYnl0ZXMtbG9uZw" // URL-safe, unpadded
+	for _, list := range []string{key + ":primary", keyA + "," + key + ":primary", key + ":x," + key + ":y"} {
+		_, err := login.ParseKeys(list)
+		if err == nil {
+			t.Fatalf("%q parsed", list)
+		}
+		if strings.Contains(err.Error(), key) || strings.Contains(err.Error(), key[:16]) {
+			t.Errorf("the error prints the key: %v", err)
+		}
+	}
+}

@@ -17,10 +17,18 @@ import (
 // logs the user in at the tenant with the end user's IP in
 // auth0-forwarded-for, keeps the refresh token encrypted in the store, and
 // answers {access_token, token_type, expires_in} (plus the session cookie
-// when Config.Sessions is set). Attempts are limited per client IP (429
+// when Config.Sessions is set; a cross-origin browser login is then refused
+// with 403, see Config.CrossOrigin). Attempts are limited per client IP (429
 // with Retry-After). The refresh token is never part of the answer.
 func (m *Manager) Login(c *gin.Context) {
 	noStore(c)
+	if m.cfg.Sessions != nil {
+		if err := m.cfg.CrossOrigin.Check(c.Request); err != nil {
+			m.answerError(c, newError(http.StatusForbidden, "csrf_rejected",
+				"cross-origin login refused: the page's origin is not trusted to start a session", ErrCrossOrigin, err))
+			return
+		}
+	}
 	ip := m.cfg.ClientIP(c)
 	if ok, wait := m.rate.allow(ip); !ok {
 		m.answerError(c, &Error{Status: http.StatusTooManyRequests, Code: "too_many_requests",
@@ -81,6 +89,13 @@ func (m *Manager) accept(ctx context.Context, reply tokenReply, what string) (An
 	// within the same age.
 	user, err := m.auth.VerifyExpired(ctx, reply.AccessToken, m.cfg.RefreshLifetime)
 	if err != nil {
+		// The refresh token will be held by nobody: revoke it, rather than
+		// leave it alive at the tenant.
+		if reply.RefreshToken != "" {
+			if rerr := m.revoke(context.WithoutCancel(ctx), reply.RefreshToken); rerr != nil {
+				m.cfg.Logger.Warn("login: revoking the refresh token of a refused login failed", "err", rerr)
+			}
+		}
 		if errors.Is(err, auth0gin.ErrUnavailable) || errors.Is(err, auth0gin.ErrKeysUnavailable) {
 			return Answer{}, nil, unavailable("the login service is unavailable; try again later", 0, err)
 		}

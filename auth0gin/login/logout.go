@@ -17,25 +17,53 @@ import (
 // token the server holds nothing for is not an error. The row is deleted even
 // when the tenant cannot be reached (the refresh token, held nowhere else,
 // is then useless); only a store outage fails, with a 503 *Error.
+//
+// An access token refreshed moments ago (another tab refreshed it) leads to
+// its successor: the login ends there too, so that no refresh token stays
+// held under the newer access token after the user logged out.
 func (m *Manager) Logout(ctx context.Context, accessToken string) error {
 	defer m.auth.Forget(ctx, accessToken)
+	tok := accessToken
+	for range maxLogoutHops {
+		next, err := m.endRow(ctx, tok)
+		if err != nil || next == "" {
+			return err
+		}
+		tok = next
+	}
+	return nil
+}
+
+// maxLogoutHops bounds how many refreshes Logout follows from an old access
+// token to the newest: each hop is a refresh within one GraceWindow.
+const maxLogoutHops = 16
+
+// endRow ends the row of one access token: it revokes the refresh token the
+// row holds and deletes the row. For a row that remembers a refresh's answer
+// it returns the access token that refresh gave, whose row holds the login now.
+func (m *Manager) endRow(ctx context.Context, accessToken string) (next string, err error) {
 	key := m.rowKey(tokenHash(accessToken))
 	val, err := m.store.Get(ctx, key)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		return nil
+		return "", nil
 	case err != nil:
-		return m.storeDown(ctx, err)
+		return "", m.storeDown(ctx, err)
 	}
-	if r, err := m.openRow(key, val); err == nil && r.Kind == kindRefresh {
-		if err := m.revoke(ctx, r.RefreshToken); err != nil {
-			m.cfg.Logger.Warn("login: revoking a refresh token at logout failed; the row is deleted anyway", "err", err)
+	if r, err := m.openRow(key, val); err == nil {
+		switch r.Kind {
+		case kindRefresh:
+			if err := m.revoke(ctx, r.RefreshToken); err != nil {
+				m.cfg.Logger.Warn("login: revoking a refresh token at logout failed; the row is deleted anyway", "err", err)
+			}
+		case kindGrace:
+			next = r.AccessToken
 		}
 	}
 	if err := m.store.Delete(ctx, key); err != nil {
-		return m.storeDown(ctx, err)
+		return "", m.storeDown(ctx, err)
 	}
-	return nil
+	return next, nil
 }
 
 // LogoutHandler is a handler for POST /auth/logout when password login is all

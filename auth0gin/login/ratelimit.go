@@ -1,6 +1,7 @@
 package login
 
 import (
+	"net/netip"
 	"sync"
 	"time"
 )
@@ -9,7 +10,7 @@ import (
 // (idle IPs) are dropped first, so a flood of addresses cannot grow memory.
 const maxLimiterEntries = 100_000
 
-// limiter is a token bucket per client IP: perMinute attempts a minute, with
+// limiter is a token bucket per client IP (per /64 for IPv6): perMinute attempts a minute, with
 // as large a burst. The clock is injected, so tests never sleep.
 type limiter struct {
 	perMinute int
@@ -34,6 +35,7 @@ func (l *limiter) allow(ip string) (bool, time.Duration) {
 	if l.perMinute < 0 {
 		return true, 0
 	}
+	ip = bucketKey(ip)
 	now := l.now()
 	rate := float64(l.perMinute) / float64(time.Minute) // tokens per ns
 	l.mu.Lock()
@@ -71,4 +73,24 @@ func (l *limiter) evict(now time.Time, rate float64) {
 		}
 		delete(l.buckets, ip)
 	}
+}
+
+// bucketKey is the bucket an address counts against: an IPv4 address alone,
+// an IPv6 address with its whole /64 (one host or network commonly holds
+// it, and could otherwise take a fresh bucket per address). Anything that
+// does not parse is its own key.
+func bucketKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	a = a.Unmap()
+	if a.Is4() {
+		return a.String()
+	}
+	p, err := a.WithZone("").Prefix(64)
+	if err != nil {
+		return ip
+	}
+	return p.String()
 }

@@ -55,18 +55,30 @@ func (m *Manager) refreshShared(ctx context.Context, h string) (Answer, error) {
 	rowK, lockK := m.rowKey(h), m.lockKey(h)
 	wait := 10 * time.Millisecond
 	for first := true; ; first = false {
+		// Should the lock be ours, the refresh gets the lock's whole time,
+		// however long this caller waited for it: a tenant call cut short
+		// after the tenant rotated the refresh token would leave a spent
+		// token in the row, and its next use trips reuse detection. The
+		// deadline is taken before the lock, so it ends first.
+		lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), m.cfg.LockTimeout)
 		nonce, until := newNonce(), m.cfg.Now().Add(m.cfg.LockTimeout)
 		won, err := m.store.Add(ctx, lockK, []byte(nonce), until)
 		if err != nil {
+			cancel()
 			m.ghosts.remember(h, nonce, until, m.cfg.Now())
 			return Answer{}, m.storeDown(ctx, err)
 		}
-		if !won && first {
-			won = m.ownsGhost(ctx, h)
-		}
-		if won {
+		if !won && first && m.ownsGhost(ctx, h) {
+			// A lock set by an earlier call, which expires with that call's
+			// time: no new budget here.
+			cancel()
 			return m.refreshLocked(ctx, h)
 		}
+		if won {
+			defer cancel()
+			return m.refreshLocked(lctx, h)
+		}
+		cancel()
 		// Another instance holds the lock: its answer replaces the row.
 		val, err := m.store.Get(ctx, rowK)
 		switch {

@@ -8,6 +8,9 @@ import (
 	"time"
 )
 
+// maxRetryAfter is where a Retry-After saturates: far past any MaxWait.
+const maxRetryAfter = 1000 * time.Hour
+
 // retryAfter reads when a rate limit resets: X-RateLimit-Reset (epoch
 // seconds, as Auth0 sends it), else Retry-After in seconds. ok is false when
 // neither is there.
@@ -18,7 +21,12 @@ func retryAfter(h http.Header, now time.Time) (d time.Duration, ok bool) {
 		}
 	}
 	if s := h.Get("Retry-After"); s != "" {
-		if sec, err := strconv.Atoi(s); err == nil && sec >= 0 {
+		if sec, err := strconv.ParseInt(s, 10, 64); err == nil && sec >= 0 {
+			// Saturate: a value past what a Duration holds must not wrap
+			// around to a short (or negative) wait.
+			if sec > int64(maxRetryAfter/time.Second) {
+				return maxRetryAfter, true
+			}
 			return time.Duration(sec) * time.Second, true
 		}
 	}

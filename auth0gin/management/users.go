@@ -11,8 +11,13 @@ import (
 
 // userPath is the escaped path of a user: "auth0|abc" → "api/v2/users/auth0%7Cabc".
 func userPath(id string) (string, error) {
-	if id == "" {
+	switch id {
+	case "":
 		return "", fmt.Errorf("%w: an empty user id", ErrInvalidRequest) // it would address the list of users
+	case ".", "..":
+		// PathEscape leaves dots alone: a normalised path would address
+		// the list of users or the API's root.
+		return "", fmt.Errorf("%w: the user id %q is a path segment", ErrInvalidRequest, id)
 	}
 	return "api/v2/users/" + url.PathEscape(id), nil
 }

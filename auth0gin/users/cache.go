@@ -14,6 +14,9 @@ type cache[U any] struct {
 
 	mu sync.RWMutex
 	m  map[string]cacheEntry[U]
+	// gen counts invalidations: a resolution that began before one must
+	// not cache what it read (see putIf).
+	gen uint64
 }
 
 type cacheEntry[U any] struct {
@@ -38,13 +41,25 @@ func (c *cache[U]) get(id string) (*Current[U], bool) {
 	return e.cur, true
 }
 
-func (c *cache[U]) put(id string, cur *Current[U]) {
+// generation returns the count of invalidations so far, for putIf.
+func (c *cache[U]) generation() uint64 {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.gen
+}
+
+// putIf caches cur unless the cache was invalidated since generation gen was
+// read: the row it was read from may have changed since.
+func (c *cache[U]) putIf(id string, cur *Current[U], gen uint64) {
 	if c.ttl <= 0 {
 		return
 	}
 	now := c.now().UnixNano()
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.gen != gen {
+		return
+	}
 	if _, ok := c.m[id]; !ok && len(c.m) >= c.max {
 		// Full: drop expired entries, and if none expired, an arbitrary one
 		// (map order is random), so a flood of new users cannot grow memory.
@@ -66,11 +81,13 @@ func (c *cache[U]) put(id string, cur *Current[U]) {
 func (c *cache[U]) delete(id string) {
 	c.mu.Lock()
 	delete(c.m, id)
+	c.gen++
 	c.mu.Unlock()
 }
 
 func (c *cache[U]) clear() {
 	c.mu.Lock()
 	clear(c.m)
+	c.gen++
 	c.mu.Unlock()
 }

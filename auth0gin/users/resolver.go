@@ -106,8 +106,13 @@ func New[U any](cfg Config[U]) (*Resolver[U], error) {
 }
 
 // Invalidate forgets the cached user of that Auth0 id in this instance:
-// call it after changing or deleting the row.
-func (r *Resolver[U]) Invalidate(auth0ID string) { r.cache.delete(auth0ID) }
+// call it after changing or deleting the row. A resolution already running
+// (which may have read the row before the change) caches nothing, and later
+// requests do not wait for it but read the row again.
+func (r *Resolver[U]) Invalidate(auth0ID string) {
+	r.cache.delete(auth0ID)
+	r.flight.Forget(auth0ID)
+}
 
 // InvalidateAll empties this instance's cache.
 func (r *Resolver[U]) InvalidateAll() { r.cache.clear() }
@@ -128,11 +133,12 @@ func (r *Resolver[U]) Resolve(ctx context.Context, u *auth0gin.Auth0User) (*Curr
 	// of its own (keeping ctx's values, such as the caller's token for
 	// /userinfo) so that a caller hanging up does not fail the others.
 	ch := r.flight.DoChan(u.ID, func() (any, error) {
+		gen := r.cache.generation()
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.cfg.Timeout)
 		defer cancel()
 		cur, err := r.resolve(fctx, u)
 		if err == nil && !cur.Transient {
-			r.cache.put(u.ID, cur)
+			r.cache.putIf(u.ID, cur, gen)
 		}
 		return cur, err
 	})
@@ -202,6 +208,10 @@ func (r *Resolver[U]) readBack(ctx context.Context, auth0ID string) (*Current[U]
 	return &Current[U]{User: row}, nil
 }
 
+// maxRetryAfter bounds the Retry-After a profile source's answer can set on
+// a 503: a broken or hostile header must not send clients away for years.
+const maxRetryAfter = time.Hour
+
 // outage applies Config.OnOutage to a failed profile fetch.
 func (r *Resolver[U]) outage(ctx context.Context, claims Profile, err error) (*Current[U], error) {
 	r.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "users: profile fetch failed",
@@ -212,7 +222,7 @@ func (r *Resolver[U]) outage(ctx context.Context, claims Profile, err error) (*C
 	wait := r.cfg.RetryAfter
 	var ue *UnavailableError
 	if errors.As(err, &ue) && ue.RetryAfter > 0 {
-		wait = ue.RetryAfter
+		wait = min(ue.RetryAfter, maxRetryAfter)
 	}
 	return nil, auth0gin.Unavailable("the user's profile cannot be fetched from Auth0 now", wait, err)
 }

@@ -92,8 +92,8 @@ func statusError(what string, res *http.Response) error {
 // retryAfter reads Retry-After (seconds) or X-RateLimit-Reset (epoch
 // seconds); zero when neither says.
 func retryAfter(h http.Header) time.Duration {
-	if s, err := strconv.Atoi(h.Get("Retry-After")); err == nil && s > 0 {
-		return time.Duration(s) * time.Second
+	if s, err := strconv.ParseInt(h.Get("Retry-After"), 10, 64); err == nil && s > 0 {
+		return time.Duration(min(s, int64(maxRetryAfter/time.Second))) * time.Second // no overflow
 	}
 	if reset, err := strconv.ParseInt(h.Get("X-RateLimit-Reset"), 10, 64); err == nil {
 		if d := time.Until(time.Unix(reset, 0)); d > 0 {
