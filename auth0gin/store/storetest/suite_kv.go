@@ -349,6 +349,9 @@ func (s *suite) testClose(t *testing.T) {
 	if err := st.Set(ctx(t), "k", []byte("v"), s.later()); err == nil {
 		t.Fatal("Set after Close succeeded")
 	}
+	if err := st.SetMany(ctx(t), store.Entry{Key: "k", Value: []byte("v"), ExpiresAt: s.later()}); err == nil {
+		t.Fatal("SetMany after Close succeeded")
+	}
 	if !s.single {
 		// Messages published after Close reach no subscriber of the closed store.
 		other := s.open(t)
