@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 )
 
@@ -13,6 +14,7 @@ import (
 type Requirement struct {
 	kind   reqKind
 	values []string
+	within time.Duration // ExpiredWithin
 }
 
 type reqKind int
@@ -22,6 +24,7 @@ const (
 	reqAnyScope
 	reqAnyRole
 	reqOptional
+	reqExpiredWithin
 )
 
 // Scopes requires every one of the scopes; with none, any valid token will do.
@@ -44,11 +47,21 @@ func Roles(roles ...string) Requirement {
 // answered 401. Scope and role requirements apply only when a user is present.
 func Optional() Requirement { return Requirement{kind: reqOptional} }
 
+// ExpiredWithin accepts a bearer token whose exp passed at most d ago, checked
+// otherwise in full (VerifyExpired): a refresh endpoint takes the expired
+// access token as the handle of a refresh token the server holds. Such a
+// route takes a bearer token only (no session cookie), and its verdicts are
+// never cached. Never put it on a route that serves data.
+func ExpiredWithin(d time.Duration) Requirement {
+	return Requirement{kind: reqExpiredWithin, within: d}
+}
+
 // guard is a compiled set of requirements.
 type guard struct {
 	all, any, roles []string
 	optional        bool
-	claims          bool // RequireClaims: custom claims are checked too (documentation only)
+	expiredFor      time.Duration // ExpiredWithin: exp may lie this far back
+	claims          bool          // RequireClaims: custom claims are checked too (documentation only)
 }
 
 // compile merges requirements and checks the scopes against Config.Scopes, so
@@ -77,6 +90,11 @@ func (a *Auth0) compile(reqs []Requirement) guard {
 			g.roles = append(g.roles, r.values...)
 		case reqOptional:
 			g.optional = true
+		case reqExpiredWithin:
+			if r.within <= 0 {
+				panic("auth0gin: ExpiredWithin needs a positive duration")
+			}
+			g.expiredFor = r.within
 		}
 	}
 	for _, s := range slices.Concat(g.all, g.any, g.roles) {
@@ -128,10 +146,15 @@ func (a *Auth0) authenticate(r *http.Request, g *guard) (*Auth0User, *AuthError)
 	switch {
 	case err == nil:
 		var verr error
-		if u, verr = a.Verify(r.Context(), token); verr != nil {
+		if g.expiredFor > 0 {
+			u, verr = a.VerifyExpired(r.Context(), token, g.expiredFor)
+		} else {
+			u, verr = a.Verify(r.Context(), token)
+		}
+		if verr != nil {
 			return nil, asAuthError(verr)
 		}
-	case err.Err != ErrMissingToken:
+	case err.Err != ErrMissingToken || g.expiredFor > 0:
 		return nil, err
 	default:
 		// No bearer token: an attached source (a session cookie) may know the caller.

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/gin-gonic/gin"
 )
@@ -212,6 +213,9 @@ type Operation struct {
 	Optional bool
 	// Claims: the token's custom claims are checked too (RequireClaims).
 	Claims bool
+	// ExpiredWithin, when positive: a bearer token whose exp passed at most
+	// this long ago is accepted (ExpiredWithin).
+	ExpiredWithin time.Duration
 }
 
 // OpenAPIPath returns Path as OpenAPI writes it: "/users/:id" and
@@ -278,6 +282,9 @@ func operationOf(gs []guard) Operation {
 		op.Roles = appendNew(op.Roles, g.roles...)
 		op.Optional = op.Optional && g.optional
 		op.Claims = op.Claims || g.claims
+		if g.expiredFor > 0 && (op.ExpiredWithin == 0 || g.expiredFor < op.ExpiredWithin) {
+			op.ExpiredWithin = g.expiredFor
+		}
 	}
 	return op
 }

@@ -345,14 +345,6 @@ const docTemplate = `{
         },
         "/auth/refresh": {
             "post": {
-                "security": [
-                    {
-                        "Auth0ImplicitBearer": []
-                    },
-                    {
-                        "Auth0PKCE": []
-                    }
-                ],
                 "description": "Send the access token from /auth/login or an earlier refresh as Bearer; it may have expired (within the refresh token's lifetime) but must be signed by the tenant for this API. The server refreshes with the refresh token it holds and answers a new access token; the old one never refreshes again. Concurrent refreshes with one token all get the same new token. POST /auth/logout with the Bearer token revokes the refresh token.",
                 "produces": [
                     "application/json"
@@ -385,14 +377,6 @@ const docTemplate = `{
         },
         "/auth/session": {
             "post": {
-                "security": [
-                    {
-                        "Auth0ImplicitBearer": []
-                    },
-                    {
-                        "Auth0PKCE": []
-                    }
-                ],
                 "description": "Verifies the Bearer token and answers Set-Cookie with an HttpOnly session cookie (never the secret in the body). Every protected route then accepts the cookie instead of the token. Limited per client IP (429 with Retry-After).",
                 "produces": [
                     "application/json"

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -20,8 +21,12 @@ import (
 // SESSION_STORE_URL's store. It is off (nil) with a real tenant and no
 // AUTH0_LOGIN_CLIENT_ID.
 type passwordLogin struct {
-	mgr *login.Manager
-	st  store.Store
+	mgr  *login.Manager
+	st   store.Store
+	auth *auth0gin.Auth0
+	// refresh is how long after its exp an access token may still refresh:
+	// the refresh token's lifetime.
+	refresh time.Duration
 }
 
 // openLogin configures password login from the environment. With the
@@ -50,7 +55,11 @@ func openLogin(ctx context.Context, auth *auth0gin.Auth0, log *slog.Logger) (*pa
 		_ = st.Close()
 		return nil, fmt.Errorf("configuring password login: %w", err)
 	}
-	return &passwordLogin{mgr: mgr, st: st}, nil
+	lifetime := cfg.RefreshLifetime
+	if lifetime == 0 {
+		lifetime = login.DefaultRefreshLifetime
+	}
+	return &passwordLogin{mgr: mgr, st: st, auth: auth, refresh: lifetime}, nil
 }
 
 // Close closes the store.
@@ -63,8 +72,11 @@ func (p *passwordLogin) Close() {
 // mount adds the password login routes to r and returns r.
 func (p *passwordLogin) mount(r *gin.Engine) *gin.Engine {
 	if p != nil {
-		r.POST("/auth/login", p.login)
-		r.POST("/auth/refresh", p.refresh)
+		api := p.auth.Router(r) // the refresh route's security is written into the API docs
+		api.POST("/auth/login", p.login)
+		// The guard checks the token, allowing the expiry that is the point of a
+		// refresh; the handler then looks up the refresh token held for it.
+		api.POST("/auth/refresh", p.auth.Require(auth0gin.ExpiredWithin(p.refresh)), p.refreshToken)
 	}
 	return r
 }
@@ -86,16 +98,14 @@ func (p *passwordLogin) mount(r *gin.Engine) *gin.Engine {
 //	@Router			/auth/login [post]
 func (p *passwordLogin) login(c *gin.Context) { p.mgr.Login(c) }
 
-// refresh godoc
+// refreshToken godoc
 //
 //	@Summary		Trade an access token, expired or not, for a new one
 //	@Description	Send the access token from /auth/login or an earlier refresh as Bearer; it may have expired (within the refresh token's lifetime) but must be signed by the tenant for this API. The server refreshes with the refresh token it holds and answers a new access token; the old one never refreshes again. Concurrent refreshes with one token all get the same new token. POST /auth/logout with the Bearer token revokes the refresh token.
 //	@Tags			login
 //	@Produce		json
-//	@Security		Auth0ImplicitBearer
-//	@Security		Auth0PKCE
 //	@Success		200	{object}	LoginAnswer
 //	@Failure		401	{object}	LoginError	"Invalid token, or no refresh token held for it: log in again"
 //	@Failure		503	{object}	LoginError	"Auth0 or the store unavailable; the refresh token is kept, retry after Retry-After"
 //	@Router			/auth/refresh [post]
-func (p *passwordLogin) refresh(c *gin.Context) { p.mgr.Refresh(c) }
+func (p *passwordLogin) refreshToken(c *gin.Context) { p.mgr.Refresh(c) }

@@ -23,6 +23,7 @@ import (
 // token for a cookie at POST /auth/session, and every protected route then
 // accepts the cookie as well as a token.
 type sessions struct {
+	auth    *auth0gin.Auth0
 	mgr     *session.Manager
 	end     gin.HandlerFunc // POST /auth/logout
 	st      store.Store
@@ -53,7 +54,7 @@ func openSessions(ctx context.Context, auth *auth0gin.Auth0, log *slog.Logger, e
 		return nil, err
 	}
 	end := mgr.LogoutHandler(enders...)
-	return &sessions{mgr: mgr, end: end, st: st, origins: cfg.TrustedOrigins}, nil
+	return &sessions{auth: auth, mgr: mgr, end: end, st: st, origins: cfg.TrustedOrigins}, nil
 }
 
 // endersOf is what POST /auth/logout ends besides the cookie's session: the
@@ -100,7 +101,9 @@ func (s *sessions) mount(r *gin.Engine) {
 			}
 		})
 	}
-	r.POST("/auth/session", s.login)
+	// The guard checks the token (and writes the route's security into the API
+	// docs); the handler then turns the same token into a session.
+	s.auth.Router(r).POST("/auth/session", s.auth.RequireScopes(), s.login)
 	r.POST("/auth/ping", s.ping)
 	r.POST("/auth/logout", s.logout)
 }
@@ -111,8 +114,6 @@ func (s *sessions) mount(r *gin.Engine) {
 //	@Description	Verifies the Bearer token and answers Set-Cookie with an HttpOnly session cookie (never the secret in the body). Every protected route then accepts the cookie instead of the token. Limited per client IP (429 with Retry-After).
 //	@Tags			session
 //	@Produce		json
-//	@Security		Auth0ImplicitBearer
-//	@Security		Auth0PKCE
 //	@Success		200	{object}	session.Info
 //	@Header			200	{string}	Set-Cookie	"auth0gin_session=…; Path=/; HttpOnly; SameSite=Lax[; Secure]"
 //	@Failure		401	{object}	TokenError	"Missing or invalid token"

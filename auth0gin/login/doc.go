@@ -30,6 +30,10 @@
 //     a reuse and never revokes the family.
 //   - An outage of the tenant or the store answers 503 with Retry-After and
 //     keeps the row, never 401.
+//   - A refresh costs one tenant round trip and three store operations: the
+//     lock's Add, the row's Get, and one SetMany that stores the refresh
+//     token under the new access token and leaves the answer in the old row
+//     for Config.GraceWindow, both or neither.
 //
 // The tenant needs a "Regular Web Application" with token endpoint
 // authentication "Post", the Password and Refresh Token grants and "Trust

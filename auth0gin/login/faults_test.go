@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"testing"
+	"time"
 
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
 	"github.com/auth0gin/auth0gin/auth0gin/store"
@@ -59,9 +60,9 @@ func TestStoreDown(t *testing.T) {
 	}
 }
 
-// TestRefreshCost: a refresh is one tenant round trip and four store
-// operations (the lock's Add, the row's Get, the new row's Set and the Set
-// that turns the old row into the grace answer); a login is one Set.
+// TestRefreshCost: a refresh is one tenant round trip and three store
+// operations (the lock's Add, the row's Get, and one SetMany writing the new
+// row and turning the old row into the grace answer); a login is one Set.
 func TestRefreshCost(t *testing.T) {
 	h := newHarness(t, nil, nil)
 	h.st.reset()
@@ -73,7 +74,7 @@ func TestRefreshCost(t *testing.T) {
 	h.refresh(a.AccessToken).answer(t)
 	ops := h.st.reset()
 	t.Logf("store operations of one refresh: %v", ops)
-	if total(ops) != 4 || ops["Add"] != 1 || ops["Get"] != 1 || ops["Set"] != 2 {
+	if total(ops) != 3 || ops["Add"] != 1 || ops["Get"] != 1 || ops["SetMany"] != 1 {
 		t.Errorf("refresh: %v", ops)
 	}
 	after := h.tenant.Stats()
@@ -83,6 +84,38 @@ func TestRefreshCost(t *testing.T) {
 	}
 	if calls != 1 {
 		t.Errorf("%d tenant grants for one refresh", calls)
+	}
+}
+
+// TestStoreFailsAfterRotation: the store failing to keep a refreshed token
+// (after the tenant rotated it) is 503 with Retry-After; the new row and the
+// grace answer were written together, so neither is, the spent old row is
+// dropped (it would trip reuse detection) and the family is revoked.
+func TestStoreFailsAfterRotation(t *testing.T) {
+	st := newMemStore()
+	h := newHarness(t, nil, st)
+	a := h.login(devtenant.AliceEmail, devtenant.AlicePassword).answer(t)
+	h.st.setManyDown.Store(true)
+	if r := h.refresh(a.AccessToken); r.status != 503 || r.header.Get("Retry-After") == "" {
+		t.Fatalf("refresh with the write failing: %d %s", r.status, r.body)
+	}
+	h.st.setManyDown.Store(false)
+	if _, err := st.Get(context.Background(), rowKey(a.AccessToken)); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the spent row was kept: %v", err)
+	}
+	if r := h.refresh(a.AccessToken); r.status != 401 {
+		t.Errorf("refresh after the failed write: %d %s", r.status, r.body)
+	}
+	// The revocation runs in the background: wait for the tenant to count it.
+	deadline := time.Now().Add(10 * time.Second)
+	for h.tenant.Stats().RefreshRevocations != 1 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the family was not revoked: %+v", h.tenant.Stats())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if s := h.tenant.Stats(); s.RefreshReuseRevocations != 0 {
+		t.Errorf("reuse detection fired: %+v", s)
 	}
 }
 

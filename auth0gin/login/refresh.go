@@ -105,7 +105,8 @@ func (m *Manager) refreshShared(ctx context.Context, h string) (Answer, error) {
 
 // refreshLocked refreshes while holding the lock. On success it stores the
 // refresh token under the new access token and overwrites the old row with
-// the answer for GraceWindow: one Get and two Sets, after the lock's Add.
+// the answer for GraceWindow, both in one SetMany: one Get and one SetMany,
+// after the lock's Add.
 // The lock is left to expire, so a late racer finds the answer, not a lock
 // it could take. On failure the lock is released: an outage keeps the row
 // for a retry; a refused refresh token deletes it.
@@ -169,7 +170,17 @@ func (m *Manager) refreshLocked(ctx context.Context, h string) (Answer, error) {
 	}
 	exp := time.Unix(r.Expires, 0) // absolute: rotation does not extend it
 	newK := m.rowKey(tokenHash(reply.AccessToken))
-	if err := m.store.Set(ctx, newK, m.sealRow(newK, row{Kind: kindRefresh, RefreshToken: rt, Subject: r.Subject, Expires: r.Expires}), exp); err != nil {
+	ans := Answer{AccessToken: reply.AccessToken, TokenType: "Bearer", ExpiresIn: reply.ExpiresIn}
+	entries := []store.Entry{{Key: newK, Value: m.sealRow(newK, row{Kind: kindRefresh, RefreshToken: rt, Subject: r.Subject, Expires: r.Expires}), ExpiresAt: exp}}
+	if newK != rowK {
+		// The old row becomes the answer for GraceWindow in the same write
+		// as the new row (one round trip, all or none): its token is spent,
+		// and using it again would trip the tenant's reuse detection.
+		until := now.Add(m.cfg.GraceWindow)
+		grace := row{Kind: kindGrace, AccessToken: ans.AccessToken, TokenExpires: now.Unix() + ans.ExpiresIn, Until: until.Unix()}
+		entries = append(entries, store.Entry{Key: rowK, Value: m.sealRow(rowK, grace), ExpiresAt: until})
+	}
+	if err := m.store.SetMany(ctx, entries...); err != nil {
 		// The tenant has rotated the token and the new one cannot be kept:
 		// the session is over. Revoke the family rather than leave it
 		// without a holder, and drop the old row, whose token is spent.
@@ -178,24 +189,12 @@ func (m *Manager) refreshLocked(ctx context.Context, h string) (Answer, error) {
 		release(rowK)
 		return Answer{}, m.storeDown(ctx, err)
 	}
-	ans := Answer{AccessToken: reply.AccessToken, TokenType: "Bearer", ExpiresIn: reply.ExpiresIn}
 	if newK == rowK {
 		// The tenant minted the very same access token again (same claims in
 		// the same second, no jti): the row now holds the new refresh token,
 		// and there is no old row to leave an answer in. Release the lock, so
 		// that racing refreshes refresh in turn rather than wait for it.
 		release()
-		return ans, nil
-	}
-	until := now.Add(m.cfg.GraceWindow)
-	grace := row{Kind: kindGrace, AccessToken: ans.AccessToken, TokenExpires: now.Unix() + ans.ExpiresIn, Until: until.Unix()}
-	if err := m.store.Set(ctx, rowK, m.sealRow(rowK, grace), until); err != nil {
-		// The old row must not outlive this refresh: its token is spent, and
-		// using it again would trip the tenant's reuse detection.
-		m.cfg.Logger.Warn("login: remembering a refresh's answer failed; deleting the old row", "err", err)
-		if err := m.store.Delete(context.WithoutCancel(ctx), rowK); err != nil {
-			m.cfg.Logger.Error("login: deleting a refreshed row failed; it expires with the lock", "err", err)
-		}
 	}
 	return ans, nil
 }

@@ -18,6 +18,9 @@ type countingStore struct {
 	ops map[string]int
 	// down makes every operation fail with store.ErrUnavailable.
 	down atomic.Bool
+	// setManyDown makes SetMany alone fail with store.ErrUnavailable: the
+	// store breaks after a refresh's tenant call.
+	setManyDown atomic.Bool
 }
 
 func counting(s store.Store) *countingStore { return &countingStore{Store: s, ops: map[string]int{}} }
@@ -61,6 +64,17 @@ func (c *countingStore) Set(ctx context.Context, key string, value []byte, exp t
 		return err
 	}
 	return c.Store.Set(ctx, key, value, exp)
+}
+
+// SetMany is one operation, however many entries: one round trip.
+func (c *countingStore) SetMany(ctx context.Context, entries ...store.Entry) error {
+	if err := c.count("SetMany"); err != nil {
+		return err
+	}
+	if c.setManyDown.Load() {
+		return store.ErrUnavailable
+	}
+	return c.Store.SetMany(ctx, entries...)
 }
 
 func (c *countingStore) Add(ctx context.Context, key string, value []byte, exp time.Time) (bool, error) {
@@ -113,6 +127,15 @@ func (s *memStore) Set(_ context.Context, key string, v []byte, exp time.Time) e
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.m[key] = memEntry{append([]byte(nil), v...), exp}
+	return nil
+}
+
+func (s *memStore) SetMany(_ context.Context, entries ...store.Entry) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, e := range entries {
+		s.m[e.Key] = memEntry{append([]byte(nil), e.Value...), e.ExpiresAt}
+	}
 	return nil
 }
 

@@ -25,6 +25,13 @@ var ErrNotFound = errors.New("store: not found")
 // may be fine, and an outage must not log anybody out.
 var ErrUnavailable = errors.New("store: unavailable")
 
+// Entry is one key's new value, for SetMany.
+type Entry struct {
+	Key       string
+	Value     []byte
+	ExpiresAt time.Time
+}
+
 // Store is a key-value store with expiry, shared by every instance of an app.
 // Keys and set names are opaque strings chosen by the caller (packages prefix
 // theirs, "session:", "refresh:", ...); values are opaque bytes. A value past
@@ -44,6 +51,12 @@ type Store interface {
 	Get(ctx context.Context, key string) ([]byte, error)
 	// Set stores value under key until expiresAt, replacing any value.
 	Set(ctx context.Context, key string, value []byte, expiresAt time.Time) error
+	// SetMany does what a Set of each entry would, in one round trip and all
+	// or none: no reader, in any instance, sees some of the entries written
+	// and others not, and an error means none was. An entry whose ExpiresAt
+	// is not in the future removes its key, as Set does. When several
+	// entries name one key, the last of them wins. No entries is a no-op.
+	SetMany(ctx context.Context, entries ...Entry) error
 	// Add stores value under key until expiresAt only when key holds no live
 	// value, and reports whether it did: atomic across instances, the
 	// building block of locks and of create-once.

@@ -116,6 +116,10 @@ func writeOperation(o map[string]any, op auth0gin.Operation, openAPI3 bool) {
 	if op.Claims {
 		notes = append(notes, "The token's custom claims are checked too: 401 when they do not fit.")
 	}
+	if op.ExpiredWithin > 0 {
+		notes = append(notes, "Takes a Bearer token only (no session cookie); the token may have expired, up to "+
+			op.ExpiredWithin.String()+" ago, and is otherwise checked in full.")
+	}
 	if op.Optional {
 		notes = append(notes, "Authentication is optional: without a token the route answers a guest; an invalid token is still refused.")
 	}

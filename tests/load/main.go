@@ -60,7 +60,9 @@ func cli(log *slog.Logger) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, 15*time.Minute)
+	// The full run, with the refresh and session sections, takes about 20
+	// minutes on the project's machine; the bound only stops a hung run.
+	ctx, cancel := context.WithTimeout(ctx, 45*time.Minute)
 	defer cancel()
 
 	if *refreshOnly {

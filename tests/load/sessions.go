@@ -124,6 +124,12 @@ func (c *countingStore) Set(ctx context.Context, k string, v []byte, exp time.Ti
 	return c.Store.Set(ctx, k, v, exp)
 }
 
+// SetMany is one write, however many entries: one round trip.
+func (c *countingStore) SetMany(ctx context.Context, entries ...store.Entry) error {
+	c.writes.Add(1)
+	return c.Store.SetMany(ctx, entries...)
+}
+
 func (c *countingStore) Add(ctx context.Context, k string, v []byte, exp time.Time) (bool, error) {
 	c.writes.Add(1)
 	return c.Store.Add(ctx, k, v, exp)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/auth0gin/auth0gin/auth0gin/store"
+	"github.com/auth0gin/auth0gin/auth0gin/store/internal/batch"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -47,6 +48,35 @@ func (s *Store) Set(ctx context.Context, key string, value []byte, expiresAt tim
 		 ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v, exp = EXCLUDED.exp`,
 		[]byte(key), nonNil(value), exp)
 	return check("set", err)
+}
+
+// SetMany stores entries in one statement, so in one round trip and one
+// transaction: a DELETE of the expired entries' keys (in a WITH clause) and
+// one multi-row upsert of the live ones. The last entry of a key wins.
+func (s *Store) SetMany(ctx context.Context, entries ...store.Entry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	if s.closed() {
+		return errClosed
+	}
+	live, gone := batch.Split(entries, s.now())
+	ks, vs, exps := make([][]byte, len(live)), make([][]byte, len(live)), make([]int64, len(live))
+	for i, r := range live {
+		ks[i], vs[i], exps[i] = r.Key, r.Value, r.Exp
+	}
+	if gone == nil {
+		gone = [][]byte{}
+	}
+	ctx, cancel := s.opCtx(ctx)
+	defer cancel()
+	_, err := s.pool.Exec(ctx,
+		`WITH gone AS (DELETE FROM `+s.kv+` WHERE k = ANY($1))
+		 INSERT INTO `+s.kv+` (k, v, exp)
+		 SELECT * FROM unnest($2::bytea[], $3::bytea[], $4::bigint[])
+		 ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v, exp = EXCLUDED.exp`,
+		gone, ks, vs, exps)
+	return check("set many", err)
 }
 
 // Add stores value under key until expiresAt when key holds no live value:

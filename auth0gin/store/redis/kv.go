@@ -31,6 +31,26 @@ func (s *Store) Set(ctx context.Context, key string, value []byte, expiresAt tim
 	return check("set", s.c.Set(ctx, s.key(key), nonNil(value), d).Err())
 }
 
+// SetMany stores entries in one MULTI/EXEC transaction (a SET PX for each
+// live entry, a DEL for each expired one), so Redis applies them all at once
+// or none; later entries of one key win, as they run later.
+func (s *Store) SetMany(ctx context.Context, entries ...store.Entry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	_, err := s.c.TxPipelined(ctx, func(p goredis.Pipeliner) error {
+		for _, e := range entries {
+			if d := ttl(e.ExpiresAt); d > 0 {
+				p.Set(ctx, s.key(e.Key), nonNil(e.Value), d)
+			} else {
+				p.Del(ctx, s.key(e.Key))
+			}
+		}
+		return nil
+	})
+	return check("set many", err)
+}
+
 // Add stores value under key until expiresAt when key holds nothing (SET NX
 // PX), and reports whether it did.
 func (s *Store) Add(ctx context.Context, key string, value []byte, expiresAt time.Time) (bool, error) {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/auth0gin/auth0gin/auth0gin/store"
+	"github.com/auth0gin/auth0gin/auth0gin/store/internal/batch"
 )
 
 // Get returns the value of key, or store.ErrNotFound.
@@ -39,6 +40,48 @@ func (s *Store) Set(ctx context.Context, key string, value []byte, expiresAt tim
 		 ON CONFLICT (k) DO UPDATE SET v = excluded.v, exp = excluded.exp`,
 		[]byte(key), nonNil(value), exp)
 	return check("set", err)
+}
+
+// SetMany stores entries in one transaction on the write connection (BEGIN
+// IMMEDIATE): a DELETE of the expired entries' keys and a multi-row upsert of
+// the live ones, each one statement unless the entries are many. The last
+// entry of a key wins.
+func (s *Store) SetMany(ctx context.Context, entries ...store.Entry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	live, gone := batch.Split(entries, s.now())
+	tx, err := s.wdb.BeginTx(ctx, nil)
+	if err != nil {
+		return check("set many", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	for len(gone) > 0 {
+		part := gone[:min(len(gone), maxParams)]
+		gone = gone[len(part):]
+		args := make([]any, len(part))
+		for i, k := range part {
+			args[i] = k
+		}
+		if _, err := tx.ExecContext(ctx,
+			`DELETE FROM auth0gin_kv WHERE k IN (`+placeholders(len(part))+`)`, args...); err != nil {
+			return check("set many", err)
+		}
+	}
+	for len(live) > 0 {
+		part := live[:min(len(live), maxParams/3)]
+		live = live[len(part):]
+		args := make([]any, 0, 3*len(part))
+		for _, r := range part {
+			args = append(args, r.Key, r.Value, r.Exp)
+		}
+		if _, err := tx.ExecContext(ctx,
+			`INSERT INTO auth0gin_kv (k, v, exp) VALUES `+strings.TrimSuffix(strings.Repeat("(?, ?, ?),", len(part)), ",")+`
+			 ON CONFLICT (k) DO UPDATE SET v = excluded.v, exp = excluded.exp`, args...); err != nil {
+			return check("set many", err)
+		}
+	}
+	return check("set many", tx.Commit())
 }
 
 // Add stores value under key until expiresAt when key holds no live value.

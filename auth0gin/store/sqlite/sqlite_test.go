@@ -167,11 +167,21 @@ func TestLockedIsUnavailable(t *testing.T) {
 	if !errors.Is(err, store.ErrUnavailable) {
 		t.Fatalf("Set under another writer's lock = %v, want ErrUnavailable", err)
 	}
+	err = s.SetMany(ctx, store.Entry{Key: "k", Value: []byte("v"), ExpiresAt: later}, store.Entry{Key: "k2", ExpiresAt: later})
+	if !errors.Is(err, store.ErrUnavailable) {
+		t.Fatalf("SetMany under another writer's lock = %v, want ErrUnavailable", err)
+	}
 	if _, err := conn.ExecContext(ctx, "ROLLBACK"); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Set(ctx, "k", []byte("v"), later); err != nil {
 		t.Fatalf("Set after the lock was released: %v", err)
+	}
+	if err := s.SetMany(ctx, store.Entry{Key: "k2", Value: []byte("v2"), ExpiresAt: later}); err != nil {
+		t.Fatalf("SetMany after the lock was released: %v", err)
+	}
+	if v, err := s.Get(ctx, "k2"); err != nil || string(v) != "v2" {
+		t.Fatalf("Get after SetMany = %q, %v", v, err)
 	}
 }
 

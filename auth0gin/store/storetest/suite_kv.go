@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/auth0gin/auth0gin/auth0gin/store"
 )
@@ -103,13 +104,7 @@ func (s *suite) testExpiry(t *testing.T) {
 	exp := s.soon()
 	mustSet(t, st, "short", []byte("v"), exp)
 	mustSet(t, st, "long", []byte("v"), s.later())
-	if got, err := st.Get(ctx(t), "short"); err != nil || string(got) != "v" {
-		if !s.expired(exp) {
-			t.Fatalf("Get before expiry = %q, %v; want v", got, err)
-		}
-	}
-	s.pass(exp)
-	mustMiss(t, st, "short")
+	s.outlive(t, st, "short", []byte("v"), exp)
 	mustGet(t, st, "long", []byte("v"))
 	if s.clock != nil {
 		// Exactly at its expiry a value is gone: it lives until, not through.
@@ -118,6 +113,19 @@ func (s *suite) testExpiry(t *testing.T) {
 		s.clock.Advance(at.Sub(s.clock.Now()))
 		mustMiss(t, st, "edge")
 	}
+}
+
+// outlive checks that key holds want until exp (unless exp is reached before
+// the look), then moves time past exp and checks that key holds nothing.
+func (s *suite) outlive(t *testing.T, st store.Store, key string, want []byte, exp time.Time) {
+	t.Helper()
+	if got, err := st.Get(ctx(t), key); err != nil || string(got) != string(want) {
+		if !s.expired(exp) {
+			t.Fatalf("Get(%q) before expiry = %s, %v; want %s", key, short(got), err, short(want))
+		}
+	}
+	s.pass(exp)
+	mustMiss(t, st, key)
 }
 
 func (s *suite) testNotFuture(t *testing.T) {
@@ -348,6 +356,9 @@ func (s *suite) testClose(t *testing.T) {
 	}
 	if err := st.Set(ctx(t), "k", []byte("v"), s.later()); err == nil {
 		t.Fatal("Set after Close succeeded")
+	}
+	if err := st.SetMany(ctx(t), store.Entry{Key: "k", Value: []byte("v"), ExpiresAt: s.later()}); err == nil {
+		t.Fatal("SetMany after Close succeeded")
 	}
 	if !s.single {
 		// Messages published after Close reach no subscriber of the closed store.
