@@ -45,10 +45,16 @@ func mountDevice(r gin.IRoutes, s *sessions, log *slog.Logger) {
 // SESSION_OPAQUE_TOKENS is true (off by default: an opaque token names no
 // audience, so any application's token for the user would open a session).
 func opaqueTokens(auth *auth0gin.Auth0) *session.Opaque {
-	if on, _ := strconv.ParseBool(os.Getenv("SESSION_OPAQUE_TOKENS")); !on {
+	if !opaqueTokensOn() {
 		return nil
 	}
 	return session.NewOpaque(auth, session.OpaqueConfig{})
+}
+
+// opaqueTokensOn reports whether SESSION_OPAQUE_TOKENS turns opaque tokens on.
+func opaqueTokensOn() bool {
+	on, _ := strconv.ParseBool(os.Getenv("SESSION_OPAQUE_TOKENS"))
+	return on
 }
 
 // DevicePollError is the body of a 400 from POST /auth/device/poll: RFC
