@@ -3,6 +3,8 @@ package postgres
 import (
 	"context"
 	"time"
+
+	"github.com/auth0gin/auth0gin/auth0gin/store/internal/rowscan"
 )
 
 // AddMember adds member to set until expiresAt, or moves its expiry; an
@@ -36,15 +38,8 @@ func (s *Store) Members(ctx context.Context, set string) ([]string, error) {
 		return nil, check("members", err)
 	}
 	defer rows.Close()
-	members := []string{}
-	for rows.Next() {
-		var m []byte
-		if err := rows.Scan(&m); err != nil {
-			return nil, check("members", err)
-		}
-		members = append(members, string(m))
-	}
-	if err := rows.Err(); err != nil {
+	members, err := rowscan.Strings(rows)
+	if err != nil {
 		return nil, check("members", err)
 	}
 	return members, nil
