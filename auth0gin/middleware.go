@@ -108,14 +108,24 @@ func (a *Auth0) fail(w http.ResponseWriter, r *http.Request, err *AuthError) {
 		a.cfg.Logger.LogAttrs(r.Context(), slog.LevelDebug, "auth0gin: request refused",
 			slog.Int("status", err.Status), slog.String("reason", err.Error()), slog.String("path", r.URL.Path))
 	}
+	err.WriteResponse(w, a.cfg.Realm)
+}
+
+// WriteResponse answers e on w as the guards do: Retry-After on a 503 or 429
+// (whole seconds, at least 1), an RFC 6750 challenge with realm on a 401 or
+// 403, and the JSON body of Body, never cached. Packages that refuse
+// requests beside the guards (sessions, the current user) answer with it, so
+// every refusal has one shape.
+func (e *AuthError) WriteResponse(w http.ResponseWriter, realm string) {
 	h := w.Header()
-	if err.Status == http.StatusServiceUnavailable {
-		h.Set("Retry-After", strconv.FormatInt(retryAfterSeconds(err.RetryAfter), 10))
-	} else {
-		h.Set("WWW-Authenticate", err.Challenge(a.cfg.Realm))
+	switch e.Status {
+	case http.StatusServiceUnavailable, http.StatusTooManyRequests:
+		h.Set("Retry-After", strconv.FormatInt(retryAfterSeconds(e.RetryAfter), 10))
+	case http.StatusUnauthorized, http.StatusForbidden:
+		h.Set("WWW-Authenticate", e.Challenge(realm))
 	}
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
-	w.WriteHeader(err.Status)
-	_ = json.NewEncoder(w).Encode(err.Body())
+	w.WriteHeader(e.Status)
+	_ = json.NewEncoder(w).Encode(e.Body())
 }

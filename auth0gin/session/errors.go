@@ -4,8 +4,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"strconv"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -24,18 +22,6 @@ func (m *Manager) fail(c *gin.Context, err error) {
 		m.cfg.Logger.LogAttrs(c.Request.Context(), slog.LevelDebug, "session: request refused",
 			slog.Int("status", ae.Status), slog.String("reason", ae.Error()), slog.String("path", c.Request.URL.Path))
 	}
-	h := c.Writer.Header()
-	switch ae.Status {
-	case http.StatusServiceUnavailable, http.StatusTooManyRequests:
-		h.Set("Retry-After", strconv.FormatInt(seconds(ae.RetryAfter), 10))
-	case http.StatusUnauthorized, http.StatusForbidden:
-		h.Set("WWW-Authenticate", ae.Challenge(m.realm))
-	}
-	h.Set("Cache-Control", "no-store")
-	c.AbortWithStatusJSON(ae.Status, ae.Body())
-}
-
-// seconds is a Retry-After value: whole seconds, rounded up, at least 1.
-func seconds(d time.Duration) int64 {
-	return max(1, int64((d+time.Second-1)/time.Second))
+	ae.WriteResponse(c.Writer, m.realm)
+	c.Abort()
 }

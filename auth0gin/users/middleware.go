@@ -2,10 +2,8 @@ package users
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -77,13 +75,5 @@ func writeError(w http.ResponseWriter, err error) {
 	if !errors.As(err, &ae) {
 		ae = auth0gin.Unavailable("the current user cannot be resolved now", 0, err)
 	}
-	h := w.Header()
-	if ae.Status == http.StatusServiceUnavailable {
-		secs := max(int64((ae.RetryAfter+999_999_999)/1_000_000_000), 1)
-		h.Set("Retry-After", strconv.FormatInt(secs, 10))
-	}
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	w.WriteHeader(ae.Status)
-	_ = json.NewEncoder(w).Encode(ae.Body())
+	ae.WriteResponse(w, "")
 }
