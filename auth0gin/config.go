@@ -13,8 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/joho/godotenv"
-
+	"github.com/auth0gin/auth0gin/auth0gin/internal/envfile"
 	"github.com/auth0gin/auth0gin/auth0gin/internal/tenanturl"
 )
 
@@ -156,10 +155,6 @@ const (
 	envCache       = "AUTH0_TOKEN_CACHE"
 )
 
-// envSelector names the environment (dev, int, prod, ...) whose
-// `.env.<name>` file FromEnv reads before `.env`.
-const envSelector = "AUTH0_ENV"
-
 // FromEnv reads a Config from the environment, loading `.env` from the working
 // directory first when it exists. With AUTH0_ENV set (say to "dev"), it loads
 // `.env.dev` and then `.env`. The precedence is: the real environment, then
@@ -177,54 +172,13 @@ func FromEnv() Config {
 	return configFromLookup(os.Getenv)
 }
 
-// loadDotEnv loads `.env.<AUTH0_ENV>` (when AUTH0_ENV is set) and `.env`
-// (when it exists) into the process environment, leaving variables already
-// set alone: the file loaded first wins over the file loaded later.
+// loadDotEnv loads `.env.<AUTH0_ENV>` and `.env` as every FromEnv of the
+// module does (package internal/envfile holds the rule).
 func loadDotEnv() error {
-	base, err := godotenv.Read(".env")
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("auth0gin: reading .env: %w", err)
-	}
-	hasBase := err == nil
-	name, ok := os.LookupEnv(envSelector)
-	if !ok {
-		name = base[envSelector]
-	}
-	var files []string
-	if name = strings.TrimSpace(name); name != "" {
-		if !validEnvName(name) {
-			return fmt.Errorf("auth0gin: %s=%q: want a name such as dev, int or prod (letters, digits, '-' and '_')", envSelector, name)
-		}
-		file := ".env." + name
-		if _, err := os.Stat(file); err != nil {
-			return fmt.Errorf("auth0gin: %s=%s needs the file %s: %w", envSelector, name, file, err)
-		}
-		files = append(files, file)
-	}
-	if hasBase {
-		files = append(files, ".env")
-	}
-	if len(files) == 0 {
-		return nil
-	}
-	if err := godotenv.Load(files...); err != nil {
-		return fmt.Errorf("auth0gin: reading %s: %w", strings.Join(files, ", "), err)
+	if err := envfile.Load(); err != nil {
+		return fmt.Errorf("auth0gin: %w", err)
 	}
 	return nil
-}
-
-// validEnvName reports whether name may select a `.env.<name>` file: a plain
-// word, so AUTH0_ENV can never point outside the working directory.
-func validEnvName(name string) bool {
-	for i, r := range name {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
-		case (r == '-' || r == '_') && i > 0:
-		default:
-			return false
-		}
-	}
-	return name != ""
 }
 
 func configFromLookup(get func(string) string) Config {

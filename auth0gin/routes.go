@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/auth0gin/auth0gin/auth0gin/internal/apidoc"
 )
 
 // Router is a Gin router that also records which requirement each route
@@ -177,13 +179,23 @@ var anyMethods = []string{
 // record documents a route when a guard protects it.
 func (rt *Router) record(methods []string, relativePath string, handlers []gin.HandlerFunc) {
 	gs := guardsOf(slices.Concat(rt.middleware(), handlers))
-	if len(gs) == 0 {
+	var doc *apidoc.Doc
+	for _, h := range handlers {
+		if d, ok := apidoc.Of(h); ok {
+			doc = d
+		}
+	}
+	if len(gs) == 0 && doc == nil {
 		return
 	}
 	full := joinPaths(rt.base, relativePath)
 	for _, m := range methods {
-		op := operationOf(gs)
-		op.Method, op.Path = m, full
+		op := Operation{} // a documented route with no guard is public
+		if len(gs) > 0 {
+			op = operationOf(gs)
+			op.Guarded = true
+		}
+		op.Method, op.Path, op.Doc = m, full, doc
 		rt.auth.docs.add(op)
 	}
 }
@@ -203,6 +215,13 @@ func joinPaths(abs, rel string) string {
 // Operation is what a route registered through a Router requires of its
 // caller: the API docs write it into the route's operation.
 type Operation struct {
+	// Guarded reports whether a guard protects the route; a route a flow
+	// package documented (Doc) without a guard is public.
+	Guarded bool
+	// Doc is what a flow package of this module (session, login) wrote
+	// about its own route: summary, request and responses. Nil for the
+	// app's routes, which swag annotations document.
+	Doc *apidoc.Doc
 	// Method is the HTTP method, Path the absolute Gin path (":id", "*rest").
 	Method, Path string
 	// Scopes must all be held; AnyScopes, when not empty, at least one of them.

@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/auth0gin/auth0gin/auth0gin"
+	"github.com/auth0gin/auth0gin/auth0gin/internal/apidoc"
 )
 
 type teamClaims struct {
@@ -35,13 +36,13 @@ func TestRouterRecordsWhatEachRouteEnforces(t *testing.T) {
 	r.GET("/plain", a.RequireScopes("read:messages"), ok) // straight on Gin: not recorded
 
 	want := []auth0gin.Operation{
-		{Method: "GET", Path: "/private"},
-		{Method: "GET", Path: "/scoped/:id", Scopes: []string{"read:messages", "write:messages"}},
-		{Method: "POST", Path: "/any", AnyScopes: []string{"read:messages", "write:messages"}},
-		{Method: "GET", Path: "/guest", Optional: true},
-		{Method: "GET", Path: "/claims", Scopes: []string{"read:messages"}, Claims: true},
-		{Method: "DELETE", Path: "/admin/users/*rest", Scopes: []string{"write:messages"}, Roles: []string{"admin"}},
-		{Method: "GET", Path: "/v2/after-use", Scopes: []string{"read:messages"}},
+		{Guarded: true, Method: "GET", Path: "/private"},
+		{Guarded: true, Method: "GET", Path: "/scoped/:id", Scopes: []string{"read:messages", "write:messages"}},
+		{Guarded: true, Method: "POST", Path: "/any", AnyScopes: []string{"read:messages", "write:messages"}},
+		{Guarded: true, Method: "GET", Path: "/guest", Optional: true},
+		{Guarded: true, Method: "GET", Path: "/claims", Scopes: []string{"read:messages"}, Claims: true},
+		{Guarded: true, Method: "DELETE", Path: "/admin/users/*rest", Scopes: []string{"write:messages"}, Roles: []string{"admin"}},
+		{Guarded: true, Method: "GET", Path: "/v2/after-use", Scopes: []string{"read:messages"}},
 	}
 	got := a.Operations()
 	if !reflect.DeepEqual(got, want) {
@@ -87,7 +88,7 @@ func TestRouterSeesGuardsUsedBeforeIt(t *testing.T) {
 	r.Use(gin.Recovery(), a.RequireScopes("read:messages")) // on the engine, before the Router
 	v1 := r.Group("/v1", a.RequireRoles("admin"))
 	a.Router(v1).GET("/x", ok)
-	want := []auth0gin.Operation{{Method: "GET", Path: "/v1/x", Scopes: []string{"read:messages"}, Roles: []string{"admin"}}}
+	want := []auth0gin.Operation{{Guarded: true, Method: "GET", Path: "/v1/x", Scopes: []string{"read:messages"}, Roles: []string{"admin"}}}
 	if got := a.Operations(); !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v, want %+v", got, want)
 	}
@@ -109,5 +110,32 @@ func TestRouterAnyAndChaining(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %q\nwant %q", got, want)
+	}
+}
+
+// A route a flow package documented records its Doc, guarded or not, and a
+// documented route with no guard is public.
+func TestRouterRecordsDocumentedRoutes(t *testing.T) {
+	ti := newTestIssuer(t)
+	a := mustNew(t, ti.config())
+	r := gin.New()
+	api := a.Router(r)
+	open := &apidoc.Doc{Summary: "open"}
+	closed := &apidoc.Doc{Summary: "closed"}
+	api.POST("/auth/open", apidoc.Describe(open, ok))
+	api.POST("/auth/closed", a.RequireScopes(), apidoc.Describe(closed, ok))
+	got := a.Operations()
+	want := []auth0gin.Operation{
+		{Method: "POST", Path: "/auth/open", Doc: open},
+		{Guarded: true, Method: "POST", Path: "/auth/closed", Doc: closed},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("Operations:\n got %+v\nwant %+v", got, want)
+	}
+	// The described handler still runs.
+	w := httptest.NewRecorder()
+	r.ServeHTTP(w, httptest.NewRequest("POST", "/auth/open", nil))
+	if w.Code != 200 {
+		t.Fatalf("POST /auth/open = %d", w.Code)
 	}
 }
