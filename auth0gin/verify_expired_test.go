@@ -17,7 +17,7 @@ func TestVerifyExpired(t *testing.T) {
 	ctx := context.Background()
 	now := time.Now()
 	issue := func(req devtenant.TokenRequest) string {
-		req.User = devtenant.AliceEmail
+		req.User = devtenant.Alice.Email
 		tok, err := tenant.IssueToken(ctx, req)
 		if err != nil {
 			t.Fatal(err)

@@ -41,7 +41,7 @@
 //			t.Errorf("machine: %d", got)
 //		}
 //		// A real login through the tenant's /oauth/token:
-//		if got := get(tenant.PasswordToken(t, devtenant.BobEmail, devtenant.BobPassword, "read:messages")); got != 403 {
+//		if got := get(tenant.PasswordToken(t, devtenant.Bob.Email, devtenant.Bob.Password, "read:messages")); got != 403 {
 //			t.Errorf("bob has no permissions: %d", got)
 //		}
 //		// Key rotation: tokens of the previous key keep working, and so do
@@ -59,8 +59,8 @@
 //
 // The tenant is devtenant.Default() unless options change it: users alice
 // (read:messages, write:messages, role admin) and bob (nothing), the API
-// devtenant.DefaultAudience, the SPA client devtenant.DefaultSPAClientID and
-// the M2M client devtenant.DefaultM2MClientID. Everything devtenant.Tenant
+// devtenant.Audience, the SPA client devtenant.SPAClient.ID and
+// the M2M client devtenant.M2MClient.ID. Everything devtenant.Tenant
 // offers (FailNext, RotateKeys, IssueToken, the Management API, ...) is
 // available on the returned Tenant.
 package auth0test
@@ -150,7 +150,7 @@ func NewTenant(t testing.TB, opts ...Option) *Tenant {
 func (tt *Tenant) Config(also ...*Tenant) auth0gin.Config {
 	c := auth0gin.Config{
 		Domain:     strings.TrimSuffix(tt.URL, "/"),
-		ClientID:   devtenant.DefaultSPAClientID,
+		ClientID:   devtenant.SPAClient.ID,
 		EmailClaim: devtenant.EmailClaim,
 		RolesClaim: devtenant.RolesClaim,
 	}
@@ -168,7 +168,7 @@ func (tt *Tenant) Config(also ...*Tenant) auth0gin.Config {
 			c.Scopes[s.Name] = s.Description
 		}
 	} else {
-		c.Audience = []string{devtenant.DefaultAudience}
+		c.Audience = []string{devtenant.Audience}
 	}
 	return c
 }
@@ -308,7 +308,7 @@ func (tt *Tenant) WrongAudienceToken(t testing.TB) string {
 func (tt *Tenant) PasswordToken(t testing.TB, username, password string, scopes ...string) string {
 	t.Helper()
 	form := url.Values{
-		"grant_type": {"password"}, "client_id": {devtenant.DefaultSPAClientID},
+		"grant_type": {"password"}, "client_id": {devtenant.SPAClient.ID},
 		"username": {username}, "password": {password}, "scope": {strings.Join(scopes, " ")},
 	}
 	if aud := tt.Config().Audience; len(aud) > 0 {

@@ -92,9 +92,9 @@ type option func(*login.Config)
 
 // The confidential client the tests log in with: the dev tenant's default
 // regular web client (password and refresh_token grants, IP header trusted).
-const (
-	regularClientID     = devtenant.DefaultRegularClientID
-	regularClientSecret = devtenant.DefaultRegularClientSecret
+var (
+	regularClientID     = devtenant.RegularClient.ID
+	regularClientSecret = devtenant.RegularClient.Secret
 )
 
 // tenantClock is a dev tenant's clock: it starts two hours back and ticks a

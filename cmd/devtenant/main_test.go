@@ -34,14 +34,14 @@ func TestBanner(t *testing.T) {
 	defer s.Close()
 	var buf bytes.Buffer
 	printBanner(&buf, s, cfg, true)
-	for _, want := range []string{s.Issuer(), devtenant.DefaultAudience, devtenant.DefaultSPAClientID, devtenant.AliceEmail, devtenant.AlicePassword} {
+	for _, want := range []string{s.Issuer(), devtenant.Audience, devtenant.SPAClient.ID, devtenant.Alice.Email, devtenant.Alice.Password} {
 		if !strings.Contains(buf.String(), want) {
 			t.Errorf("banner lacks %q:\n%s", want, buf.String())
 		}
 	}
 	buf.Reset()
 	printBanner(&buf, s, cfg, false)
-	if strings.Contains(buf.String(), devtenant.AlicePassword) || strings.Contains(buf.String(), devtenant.DefaultM2MClientSecret) {
+	if strings.Contains(buf.String(), devtenant.Alice.Password) || strings.Contains(buf.String(), devtenant.M2MClient.Secret) {
 		t.Errorf("banner shows secrets of a custom config:\n%s", buf.String())
 	}
 }

@@ -52,7 +52,7 @@ func TestRotationUnderLoad(t *testing.T) {
 						// Tokens a client got from the tenant a moment ago: signed
 						// by whichever key is current now.
 						tok, err := tenant.IssueToken(context.Background(), devtenant.TokenRequest{
-							User: devtenant.AliceEmail, Claims: map[string]any{"https://example.com/n": fmt.Sprint(w, "-", i)},
+							User: devtenant.Alice.Email, Claims: map[string]any{"https://example.com/n": fmt.Sprint(w, "-", i)},
 						})
 						if err != nil {
 							t.Error(err)
