@@ -51,7 +51,7 @@ func TestVerifyExpired(t *testing.T) {
 		tok  string
 		want error
 	}{
-		"wrong audience":       {tenant.WrongAudienceToken(t), auth0gin.ErrAudience},
+		"wrong audience":       {tenant.Token(t, auth0test.Audience(tenant.ManagementAudience())), auth0gin.ErrAudience},
 		"bad signature":        {tamper(old), auth0gin.ErrInvalidSignature},
 		"not a jwt":            {"abc.def", auth0gin.ErrMalformedToken},
 		"empty":                {"", auth0gin.ErrMalformedToken},

@@ -102,7 +102,7 @@ func TestGraphQL(t *testing.T) {
 	if code, out := call(t, h, "POST", "/graphql", "", q); code != 401 || out["data"] != nil {
 		t.Errorf("no token: %d %v", code, out)
 	}
-	if code, _ := call(t, h, "POST", "/graphql", tenant.ExpiredToken(t), q); code != 401 {
+	if code, _ := call(t, h, "POST", "/graphql", tenant.Token(t, auth0test.Expired()), q); code != 401 {
 		t.Errorf("expired token: %d", code)
 	}
 	req := httptest.NewRequest("POST", "/graphql", strings.NewReader(`{"query":"`+strings.Repeat(" ", 100<<10)+`{ me { id } }"}`))

@@ -44,10 +44,10 @@ func TestPackageDocExample(t *testing.T) {
 	if got := get(tenant.Token(t, auth0test.Scopes("write:messages"))); got != 403 {
 		t.Errorf("without read:messages: %d", got)
 	}
-	if got := get(tenant.ExpiredToken(t)); got != 401 {
+	if got := get(tenant.Token(t, auth0test.Expired())); got != 401 {
 		t.Errorf("expired: %d", got)
 	}
-	if got := get(tenant.WrongAudienceToken(t)); got != 401 {
+	if got := get(tenant.Token(t, auth0test.Audience(tenant.ManagementAudience()))); got != 401 {
 		t.Errorf("wrong audience: %d", got)
 	}
 	if got := get(tenant.M2MToken(t, "read:messages")); got != 200 {
@@ -102,11 +102,11 @@ func TestUserFromTokens(t *testing.T) {
 		t.Errorf("m2m: %+v", u)
 	}
 
-	if _, err := auth.Verify(ctx, tenant.ExpiredToken(t)); err == nil {
+	if _, err := auth.Verify(ctx, tenant.Token(t, auth0test.Expired())); err == nil {
 		t.Error("expired token verified")
 	}
 	var ae *auth0gin.AuthError
-	if _, err := auth.Verify(ctx, tenant.WrongAudienceToken(t)); !errors.As(err, &ae) {
+	if _, err := auth.Verify(ctx, tenant.Token(t, auth0test.Audience(tenant.ManagementAudience()))); !errors.As(err, &ae) {
 		t.Errorf("wrong audience: %v", err)
 	}
 }

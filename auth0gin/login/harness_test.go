@@ -121,7 +121,9 @@ func newTenant(t testing.TB) *auth0test.Tenant {
 func newClockedTenant(t testing.TB) (*auth0test.Tenant, *tenantClock) {
 	clock := &tenantClock{base: time.Now().Add(-2 * time.Hour)}
 	logs := &testutil.SyncBuffer{}
-	tn := auth0test.NewTenant(t, auth0test.WithLogger(slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))),
+	tn := auth0test.NewTenant(t, func(c *devtenant.Config) {
+		c.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	},
 		auth0test.WithClock(clock.now))
 	tenantLogs.Store(tn, logs)
 	t.Cleanup(func() { tenantLogs.Delete(tn) })

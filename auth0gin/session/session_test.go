@@ -63,8 +63,8 @@ func TestLoginNeedsValidBearer(t *testing.T) {
 		"none":    nil,
 		"basic":   {"Authorization": "Basic YWxpY2U6eA=="},
 		"garbage": {"Authorization": "Bearer not-a-token"},
-		"expired": {"Authorization": "Bearer " + e.tenant.ExpiredToken(t)},
-		"aud":     {"Authorization": "Bearer " + e.tenant.WrongAudienceToken(t)},
+		"expired": {"Authorization": "Bearer " + e.tenant.Token(t, auth0test.Expired())},
+		"aud":     {"Authorization": "Bearer " + e.tenant.Token(t, auth0test.Audience(e.tenant.ManagementAudience()))},
 	} {
 		r := e.do("POST", "/auth/session", h)
 		if r.code != 401 || r.h.Get("Set-Cookie") != "" || r.h.Get("WWW-Authenticate") == "" {

@@ -25,7 +25,7 @@ import (
 func TestRotationUnderLoad(t *testing.T) {
 	for _, cache := range []bool{true, false} {
 		t.Run(fmt.Sprintf("cache=%v", cache), func(t *testing.T) {
-			tenant := auth0test.NewTenant(t, auth0test.WithLogger(slog.New(slog.DiscardHandler)))
+			tenant := auth0test.NewTenant(t, func(c *devtenant.Config) { c.Logger = slog.New(slog.DiscardHandler) })
 			cfg := tenant.Config()
 			cfg.DisableCache = !cache
 			// Rotations come faster here than any real tenant's; let the app

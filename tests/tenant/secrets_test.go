@@ -18,7 +18,9 @@ import (
 // debug log on, and checks none of them is written there.
 func TestTenantLogsNoSecrets(t *testing.T) {
 	var logs testutil.SyncBuffer
-	tenant := auth0test.NewTenant(t, auth0test.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	tenant := auth0test.NewTenant(t, func(c *devtenant.Config) {
+		c.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	})
 	post := func(form url.Values) map[string]any {
 		res, err := http.PostForm(tenant.URL+"oauth/token", form)
 		if err != nil {
