@@ -46,7 +46,7 @@ func main() {
 func run(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("devtenant", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	addr := fs.String("addr", "127.0.0.1:4000", "address to listen on")
+	addr := fs.String("addr", defaultAddr, "address to listen on")
 	allowPublic := fs.Bool("allow-public", false, "allow a non-loopback -addr (anyone who can reach it can mint tokens)")
 	configPath := fs.String("config", "", "tenant config file (.json, .yaml); default: the built-in dev tenant")
 	keys := fs.String("keys", "", "file persisting the signing keys, so tokens survive a restart")

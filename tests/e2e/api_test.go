@@ -255,7 +255,7 @@ func TestEmbeddedTenantPortBusy(t *testing.T) {
 		t.Cleanup(func() { ln.Close() })
 	} // otherwise something else holds it, which is just as busy
 	app := startExample(t, nil)
-	if app.Tenant == "http://"+"127.0.0.1:4000"+"/" {
+	if app.Tenant == "http://127.0.0.1:4000/" {
 		t.Fatalf("the example claims the busy address %s", "127.0.0.1:4000")
 	}
 	if !strings.Contains(app.stderr.String(), "port busy") {
