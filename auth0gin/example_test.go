@@ -32,7 +32,7 @@ func startTenant() *devtenant.Server {
 func mint(srv *devtenant.Server, permissions ...string) string {
 	granted := append([]string{}, permissions...) // not nil: nil would mean "alice's own"
 	tok, err := srv.IssueToken(context.Background(), devtenant.TokenRequest{
-		User: devtenant.AliceEmail, Permissions: granted, Scopes: granted,
+		User: devtenant.Alice.Email, Permissions: granted, Scopes: granted,
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -56,7 +56,7 @@ func ExampleNew() {
 
 	auth, err := auth0gin.New(auth0gin.Config{
 		Domain:     tenant.URL, // "tenant.eu.auth0.com" for a real tenant
-		Audience:   []string{devtenant.DefaultAudience},
+		Audience:   []string{devtenant.Audience},
 		EmailClaim: devtenant.EmailClaim,
 	})
 	if err != nil {
@@ -92,7 +92,7 @@ func ExampleFromEnv() {
 func ExampleAuth0_RequireScopes() {
 	tenant := startTenant()
 	defer tenant.Close()
-	auth := auth0gin.MustNew(auth0gin.Config{Domain: tenant.URL, Audience: []string{devtenant.DefaultAudience}})
+	auth := auth0gin.MustNew(auth0gin.Config{Domain: tenant.URL, Audience: []string{devtenant.Audience}})
 
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
@@ -134,7 +134,7 @@ func ExampleUserFrom() {
 	tenant := startTenant()
 	defer tenant.Close()
 	auth := auth0gin.MustNew(auth0gin.Config{
-		Domain: tenant.URL, Audience: []string{devtenant.DefaultAudience}, EmailClaim: devtenant.EmailClaim,
+		Domain: tenant.URL, Audience: []string{devtenant.Audience}, EmailClaim: devtenant.EmailClaim,
 	})
 
 	gin.SetMode(gin.ReleaseMode)
@@ -167,7 +167,7 @@ func (p *PlanClaims) Validate(context.Context) error {
 func ExampleRequireClaims() {
 	tenant := startTenant()
 	defer tenant.Close()
-	auth := auth0gin.MustNew(auth0gin.Config{Domain: tenant.URL, Audience: []string{devtenant.DefaultAudience}})
+	auth := auth0gin.MustNew(auth0gin.Config{Domain: tenant.URL, Audience: []string{devtenant.Audience}})
 
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
@@ -177,7 +177,7 @@ func ExampleRequireClaims() {
 	})
 
 	withPlan, err := tenant.IssueToken(context.Background(), devtenant.TokenRequest{
-		User: devtenant.AliceEmail, Claims: map[string]any{"https://example.com/plan": "pro"},
+		User: devtenant.Alice.Email, Claims: map[string]any{"https://example.com/plan": "pro"},
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -206,7 +206,7 @@ func (t *TeamClaims) Validate(context.Context) error {
 func ExampleClaimsError() {
 	tenant := startTenant()
 	defer tenant.Close()
-	auth := auth0gin.MustNew(auth0gin.Config{Domain: tenant.URL, Audience: []string{devtenant.DefaultAudience}})
+	auth := auth0gin.MustNew(auth0gin.Config{Domain: tenant.URL, Audience: []string{devtenant.Audience}})
 
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
@@ -224,7 +224,7 @@ func ExampleClaimsError() {
 func ExampleAuth0_Middleware() {
 	tenant := startTenant()
 	defer tenant.Close()
-	auth := auth0gin.MustNew(auth0gin.Config{Domain: tenant.URL, Audience: []string{devtenant.DefaultAudience}})
+	auth := auth0gin.MustNew(auth0gin.Config{Domain: tenant.URL, Audience: []string{devtenant.Audience}})
 
 	mux := http.NewServeMux()
 	protect := auth.Middleware(auth0gin.Scopes("read:messages"))
@@ -245,7 +245,7 @@ func ExampleAuth0User_MarshalBinary() {
 	tenant := startTenant()
 	defer tenant.Close()
 	auth := auth0gin.MustNew(auth0gin.Config{
-		Domain: tenant.URL, Audience: []string{devtenant.DefaultAudience}, EmailClaim: devtenant.EmailClaim,
+		Domain: tenant.URL, Audience: []string{devtenant.Audience}, EmailClaim: devtenant.EmailClaim,
 	})
 	user, err := auth.Verify(context.Background(), mint(tenant, "read:messages"))
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/auth0test"
+	"github.com/auth0gin/auth0gin/internal/tenantprobe"
 )
 
 // tenantSigner signs arbitrary claims with the dev tenant's current key, as
@@ -26,7 +27,7 @@ import (
 func tenantSigner(t *testing.T, tenant *auth0test.Tenant, alg jose.SignatureAlgorithm, kid string) (jose.Signer, *rsa.PrivateKey) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "keys.json")
-	if err := tenant.SaveKeys(path); err != nil {
+	if err := tenantprobe.SaveKeys(tenant, path); err != nil {
 		t.Fatal(err)
 	}
 	data, err := os.ReadFile(path)

@@ -17,7 +17,7 @@ func TestVerifyExpired(t *testing.T) {
 	ctx := context.Background()
 	now := time.Now()
 	issue := func(req devtenant.TokenRequest) string {
-		req.User = devtenant.AliceEmail
+		req.User = devtenant.Alice.Email
 		tok, err := tenant.IssueToken(ctx, req)
 		if err != nil {
 			t.Fatal(err)
@@ -51,7 +51,7 @@ func TestVerifyExpired(t *testing.T) {
 		tok  string
 		want error
 	}{
-		"wrong audience":       {tenant.WrongAudienceToken(t), auth0gin.ErrAudience},
+		"wrong audience":       {tenant.Token(t, auth0test.Audience(tenant.ManagementAudience())), auth0gin.ErrAudience},
 		"bad signature":        {tamper(old), auth0gin.ErrInvalidSignature},
 		"not a jwt":            {"abc.def", auth0gin.ErrMalformedToken},
 		"empty":                {"", auth0gin.ErrMalformedToken},

@@ -13,7 +13,7 @@ import (
 )
 
 // startDevTenant starts the embedded dev tenant on addr (default
-// devtenant.DefaultAddr, or any free loopback port when that one is taken)
+// "127.0.0.1:4000", or any free loopback port when that one is taken)
 // and points cfg at it. Like cmd/devtenant, it refuses an address other
 // hosts could reach unless DEVTENANT_ALLOW_PUBLIC=true.
 func startDevTenant(addr string, cfg *auth0gin.Config, log *slog.Logger) (*devtenant.Server, error) {
@@ -21,7 +21,7 @@ func startDevTenant(addr string, cfg *auth0gin.Config, log *slog.Logger) (*devte
 	tcfg.Logger = log
 	explicit := addr != ""
 	if !explicit {
-		addr = devtenant.DefaultAddr
+		addr = "127.0.0.1:4000"
 	}
 	if err := devtenant.CheckLoopback(addr); err != nil && !envTrue("DEVTENANT_ALLOW_PUBLIC") {
 		return nil, fmt.Errorf("DEVTENANT_ADDR: %w; set DEVTENANT_ALLOW_PUBLIC=true if you really want the dev tenant reachable from the network", err)
@@ -40,17 +40,17 @@ func startDevTenant(addr string, cfg *auth0gin.Config, log *slog.Logger) (*devte
 	cfg.Domain = dev.URL
 	cfg.Issuers = []string{dev.Issuer()}
 	cfg.JWKSURL = ""
-	cfg.Audience = []string{devtenant.DefaultAudience}
-	cfg.ClientID = devtenant.DefaultSPAClientID
+	cfg.Audience = []string{devtenant.Audience}
+	cfg.ClientID = devtenant.SPAClient.ID
 	cfg.EmailClaim = devtenant.EmailClaim
 	cfg.RolesClaim = devtenant.RolesClaim
 
 	log.Info("example: no AUTH0_DOMAIN, so the embedded dev tenant is running (development only)",
-		"tenant", dev.URL, "audience", devtenant.DefaultAudience, "client_id", devtenant.DefaultSPAClientID)
+		"tenant", dev.URL, "audience", devtenant.Audience, "client_id", devtenant.SPAClient.ID)
 	// The dev users are public fixtures of the dev tenant, not secrets.
 	log.Info("example: dev users for Swagger UI's Authorize button",
-		"alice", devtenant.AliceEmail+" / "+devtenant.AlicePassword+" (read:messages, write:messages)",
-		"bob", devtenant.BobEmail+" / "+devtenant.BobPassword+" (no permissions)")
+		"alice", devtenant.Alice.Email+" / "+devtenant.Alice.Password+" (read:messages, write:messages)",
+		"bob", devtenant.Bob.Email+" / "+devtenant.Bob.Password+" (no permissions)")
 	return dev, nil
 }
 

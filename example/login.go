@@ -37,7 +37,7 @@ func openLogin(ctx context.Context, auth *auth0gin.Auth0, log *slog.Logger) (*pa
 	cfg := login.FromEnv()
 	cfg.Logger = log
 	if os.Getenv("AUTH0_DOMAIN") == "" { // the embedded dev tenant
-		cfg.ClientID, cfg.ClientSecret = devtenant.DefaultRegularClientID, devtenant.DefaultRegularClientSecret
+		cfg.ClientID, cfg.ClientSecret = devtenant.RegularClient.ID, devtenant.RegularClient.Secret
 		if os.Getenv(login.EnvEncryptionKeys) == "" {
 			cfg.Keys = login.NewEphemeralKeyring()
 			log.Warn("example: no " + login.EnvEncryptionKeys + ", so refresh tokens are encrypted with an ephemeral key and lost at restart (development only)")

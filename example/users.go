@@ -88,9 +88,9 @@ func profileSource(auth *auth0gin.Auth0, log *slog.Logger) (users.ProfileSource,
 	if mc.Domain == "" {
 		mc.Domain = cfg.Domain
 	}
-	if mc.ClientID == "" && cfg.ClientID == devtenant.DefaultSPAClientID && loopback(cfg.Domain) {
+	if mc.ClientID == "" && cfg.ClientID == devtenant.SPAClient.ID && loopback(cfg.Domain) {
 		// The embedded dev tenant's machine client is a public fixture.
-		mc.ClientID, mc.ClientSecret = devtenant.DefaultM2MClientID, devtenant.DefaultM2MClientSecret
+		mc.ClientID, mc.ClientSecret = devtenant.M2MClient.ID, devtenant.M2MClient.Secret
 	}
 	if mc.ClientID == "" {
 		log.Info("example: no AUTH0_M2M_CLIENT_ID, so new users' profiles come from /userinfo")

@@ -59,10 +59,10 @@ func call(t *testing.T, h http.Handler, method, path, token, body string) (int, 
 
 func TestMe(t *testing.T) {
 	tenant, h := app(t)
-	alice := tenant.PasswordToken(t, devtenant.AliceEmail, devtenant.AlicePassword, "read:messages")
+	alice := tenant.PasswordToken(t, devtenant.Alice.Email, devtenant.Alice.Password, "read:messages")
 
 	code, first := call(t, h, "GET", "/api/me", alice, "")
-	if code != 200 || first["auth0_id"] != devtenant.AliceID || first["email"] != devtenant.AliceEmail || first["name"] != "Alice Example" {
+	if code != 200 || first["auth0_id"] != devtenant.Alice.ID || first["email"] != devtenant.Alice.Email || first["name"] != "Alice Example" {
 		t.Fatalf("first: %d %v", code, first)
 	}
 	if _, ok := first["id"].(string); !ok {
@@ -77,7 +77,7 @@ func TestMe(t *testing.T) {
 	}
 
 	code, machine := call(t, h, "GET", "/api/me", tenant.M2MToken(t), "")
-	if code != 200 || machine["machine"] != true || machine["client_id"] != devtenant.DefaultM2MClientID || len(machine) != 2 {
+	if code != 200 || machine["machine"] != true || machine["client_id"] != devtenant.M2MClient.ID || len(machine) != 2 {
 		t.Errorf("machine: %d %v", code, machine)
 	}
 	if code, _ := call(t, h, "GET", "/api/me", "", ""); code != 401 {
@@ -87,22 +87,22 @@ func TestMe(t *testing.T) {
 
 func TestGraphQL(t *testing.T) {
 	tenant, h := app(t)
-	alice := tenant.PasswordToken(t, devtenant.AliceEmail, devtenant.AlicePassword, "read:messages")
+	alice := tenant.PasswordToken(t, devtenant.Alice.Email, devtenant.Alice.Password, "read:messages")
 	const q = `{"query":"{ me { id auth0Id email name } messages }"}`
 
 	_, me := call(t, h, "GET", "/api/me", alice, "")
 	code, out := call(t, h, "POST", "/graphql", alice, q)
 	data, _ := out["data"].(map[string]any)
 	gme, _ := data["me"].(map[string]any)
-	if code != 200 || out["errors"] != nil || gme["id"] != me["id"] || gme["auth0Id"] != devtenant.AliceID ||
-		gme["email"] != devtenant.AliceEmail || gme["name"] != "Alice Example" || data["messages"] == nil {
+	if code != 200 || out["errors"] != nil || gme["id"] != me["id"] || gme["auth0Id"] != devtenant.Alice.ID ||
+		gme["email"] != devtenant.Alice.Email || gme["name"] != "Alice Example" || data["messages"] == nil {
 		t.Fatalf("alice: %d %v", code, out)
 	}
 
 	if code, out := call(t, h, "POST", "/graphql", "", q); code != 401 || out["data"] != nil {
 		t.Errorf("no token: %d %v", code, out)
 	}
-	if code, _ := call(t, h, "POST", "/graphql", tenant.ExpiredToken(t), q); code != 401 {
+	if code, _ := call(t, h, "POST", "/graphql", tenant.Token(t, auth0test.Expired()), q); code != 401 {
 		t.Errorf("expired token: %d", code)
 	}
 	req := httptest.NewRequest("POST", "/graphql", strings.NewReader(`{"query":"`+strings.Repeat(" ", 100<<10)+`{ me { id } }"}`))
@@ -121,7 +121,7 @@ func TestGraphQL(t *testing.T) {
 	if code != 200 || data["messages"] != nil || len(errs) != 1 || !strings.Contains(errs[0].(map[string]any)["message"].(string), "read:messages") {
 		t.Errorf("without the scope: %d %v", code, out)
 	}
-	if gme, _ := data["me"].(map[string]any); gme["auth0Id"] != devtenant.AliceID {
+	if gme, _ := data["me"].(map[string]any); gme["auth0Id"] != devtenant.Alice.ID {
 		t.Errorf("me without the scope: %v", out)
 	}
 }
@@ -154,7 +154,7 @@ func TestGraphQLSessionCookie(t *testing.T) {
 	}
 	t.Cleanup(func() { closeUsers() })
 
-	alice := tenant.PasswordToken(t, devtenant.AliceEmail, devtenant.AlicePassword, "read:messages")
+	alice := tenant.PasswordToken(t, devtenant.Alice.Email, devtenant.Alice.Password, "read:messages")
 	login := httptest.NewRequest("POST", "http://127.0.0.1/auth/session", nil)
 	login.Header.Set("Authorization", "Bearer "+alice)
 	w := httptest.NewRecorder()
@@ -183,7 +183,7 @@ func TestGraphQLSessionCookie(t *testing.T) {
 	}
 	// The cookie's request created the row; the token finds the same one.
 	_, me := call(t, r, "GET", "/api/me", alice, "")
-	if out.Data.Me.ID != me["id"] || out.Data.Me.Auth0ID != devtenant.AliceID || out.Data.Me.Email != devtenant.AliceEmail || len(out.Data.Messages) == 0 {
+	if out.Data.Me.ID != me["id"] || out.Data.Me.Auth0ID != devtenant.Alice.ID || out.Data.Me.Email != devtenant.Alice.Email || len(out.Data.Messages) == 0 {
 		t.Errorf("cookie me: %+v, bearer me: %v", out.Data, me)
 	}
 }

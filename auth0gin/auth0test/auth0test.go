@@ -34,14 +34,14 @@
 //		if got := get(tenant.Token(t, auth0test.Scopes("write:messages"))); got != 403 {
 //			t.Errorf("without read:messages: %d", got)
 //		}
-//		if got := get(tenant.ExpiredToken(t)); got != 401 {
+//		if got := get(tenant.Token(t, auth0test.Expired())); got != 401 {
 //			t.Errorf("expired: %d", got)
 //		}
 //		if got := get(tenant.M2MToken(t, "read:messages")); got != 200 {
 //			t.Errorf("machine: %d", got)
 //		}
 //		// A real login through the tenant's /oauth/token:
-//		if got := get(tenant.PasswordToken(t, devtenant.BobEmail, devtenant.BobPassword, "read:messages")); got != 403 {
+//		if got := get(tenant.PasswordToken(t, devtenant.Bob.Email, devtenant.Bob.Password, "read:messages")); got != 403 {
 //			t.Errorf("bob has no permissions: %d", got)
 //		}
 //		// Key rotation: tokens of the previous key keep working, and so do
@@ -57,12 +57,15 @@
 //
 //	auth0test.CheckContract(t, tenant, router(auth), "/docs/doc.json")
 //
-// The tenant is devtenant.Default() unless options change it: users alice
-// (read:messages, write:messages, role admin) and bob (nothing), the API
-// devtenant.DefaultAudience, the SPA client devtenant.DefaultSPAClientID and
-// the M2M client devtenant.DefaultM2MClientID. Everything devtenant.Tenant
-// offers (FailNext, RotateKeys, IssueToken, the Management API, ...) is
-// available on the returned Tenant.
+// The tenant is devtenant.Default() unless options change it: the users
+// devtenant.Alice (read:messages, write:messages, role admin) and
+// devtenant.Bob (nothing), the API devtenant.Audience, and the applications
+// devtenant.SPAClient, devtenant.M2MClient and devtenant.RegularClient.
+// Everything devtenant.Tenant offers (FailNext, RotateKeys, IssueToken,
+// Stats, the Management API, ...) is available on the returned Tenant. A
+// token for another API of the tenant, which Config does not accept:
+//
+//	tenant.Token(t, auth0test.Audience(tenant.ManagementAudience()))
 package auth0test
 
 import (
@@ -90,7 +93,14 @@ type Tenant struct {
 	cfg devtenant.Config
 }
 
-// Option changes the tenant's configuration before it starts.
+// Option changes the tenant's configuration before it starts. Any function
+// of a *devtenant.Config is one, so a field without a With function is set
+// in place:
+//
+//	tenant := auth0test.NewTenant(t, func(c *devtenant.Config) {
+//		c.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil)) // by default it logs nothing
+//		c.Dialect = "rfc9068"
+//	})
 type Option func(*devtenant.Config)
 
 // WithConfig replaces the whole configuration (its Issuer is set by
@@ -107,11 +117,6 @@ func WithUsers(users ...devtenant.User) Option {
 // WithClock gives the tenant a clock, to test expiry without sleeping.
 func WithClock(now func() time.Time) Option {
 	return func(c *devtenant.Config) { c.Now = now }
-}
-
-// WithLogger makes the tenant log to l (by default it logs nothing).
-func WithLogger(l *slog.Logger) Option {
-	return func(c *devtenant.Config) { c.Logger = l }
 }
 
 // NewTenant starts a tenant for the test; it is closed by t.Cleanup.
@@ -150,7 +155,7 @@ func NewTenant(t testing.TB, opts ...Option) *Tenant {
 func (tt *Tenant) Config(also ...*Tenant) auth0gin.Config {
 	c := auth0gin.Config{
 		Domain:     strings.TrimSuffix(tt.URL, "/"),
-		ClientID:   devtenant.DefaultSPAClientID,
+		ClientID:   devtenant.SPAClient.ID,
 		EmailClaim: devtenant.EmailClaim,
 		RolesClaim: devtenant.RolesClaim,
 	}
@@ -168,7 +173,7 @@ func (tt *Tenant) Config(also ...*Tenant) auth0gin.Config {
 			c.Scopes[s.Name] = s.Description
 		}
 	} else {
-		c.Audience = []string{devtenant.DefaultAudience}
+		c.Audience = []string{devtenant.Audience}
 	}
 	return c
 }
@@ -290,25 +295,12 @@ func (tt *Tenant) M2MToken(t testing.TB, scopes ...string) string {
 	return tok
 }
 
-// ExpiredToken mints alice's token that expired an hour ago.
-func (tt *Tenant) ExpiredToken(t testing.TB) string {
-	t.Helper()
-	return tt.Token(t, Expired())
-}
-
-// WrongAudienceToken mints a validly signed token of alice for another API
-// of the tenant (its Management API), which Config does not accept.
-func (tt *Tenant) WrongAudienceToken(t testing.TB) string {
-	t.Helper()
-	return tt.Token(t, Audience(tt.ManagementAudience()))
-}
-
 // PasswordToken logs in through the tenant's real /oauth/token (password
 // grant, SPA client, the first API as audience) and returns the access token.
 func (tt *Tenant) PasswordToken(t testing.TB, username, password string, scopes ...string) string {
 	t.Helper()
 	form := url.Values{
-		"grant_type": {"password"}, "client_id": {devtenant.DefaultSPAClientID},
+		"grant_type": {"password"}, "client_id": {devtenant.SPAClient.ID},
 		"username": {username}, "password": {password}, "scope": {strings.Join(scopes, " ")},
 	}
 	if aud := tt.Config().Audience; len(aud) > 0 {

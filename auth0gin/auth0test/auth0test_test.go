@@ -44,16 +44,16 @@ func TestPackageDocExample(t *testing.T) {
 	if got := get(tenant.Token(t, auth0test.Scopes("write:messages"))); got != 403 {
 		t.Errorf("without read:messages: %d", got)
 	}
-	if got := get(tenant.ExpiredToken(t)); got != 401 {
+	if got := get(tenant.Token(t, auth0test.Expired())); got != 401 {
 		t.Errorf("expired: %d", got)
 	}
-	if got := get(tenant.WrongAudienceToken(t)); got != 401 {
+	if got := get(tenant.Token(t, auth0test.Audience(tenant.ManagementAudience()))); got != 401 {
 		t.Errorf("wrong audience: %d", got)
 	}
 	if got := get(tenant.M2MToken(t, "read:messages")); got != 200 {
 		t.Errorf("machine: %d", got)
 	}
-	if got := get(tenant.PasswordToken(t, devtenant.BobEmail, devtenant.BobPassword, "read:messages")); got != 403 {
+	if got := get(tenant.PasswordToken(t, devtenant.Bob.Email, devtenant.Bob.Password, "read:messages")); got != 403 {
 		t.Errorf("bob has no permissions: %d", got)
 	}
 	old := tenant.Token(t)
@@ -75,8 +75,8 @@ func TestUserFromTokens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if u.ID != devtenant.AliceID || u.Email == nil || *u.Email != devtenant.AliceEmail || u.IsM2M() ||
-		!u.HasPermission("write:messages") || !u.HasRole("admin") || u.ClientID != devtenant.DefaultSPAClientID {
+	if u.ID != devtenant.Alice.ID || u.Email == nil || *u.Email != devtenant.Alice.Email || u.IsM2M() ||
+		!u.HasPermission("write:messages") || !u.HasRole("admin") || u.ClientID != devtenant.SPAClient.ID {
 		t.Errorf("alice: %+v", u)
 	}
 	var extra struct {
@@ -98,15 +98,15 @@ func TestUserFromTokens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !u.IsM2M() || u.Email != nil || u.ID != devtenant.DefaultM2MClientID+"@clients" || !u.HasScope("read:messages") {
+	if !u.IsM2M() || u.Email != nil || u.ID != devtenant.M2MClient.ID+"@clients" || !u.HasScope("read:messages") {
 		t.Errorf("m2m: %+v", u)
 	}
 
-	if _, err := auth.Verify(ctx, tenant.ExpiredToken(t)); err == nil {
+	if _, err := auth.Verify(ctx, tenant.Token(t, auth0test.Expired())); err == nil {
 		t.Error("expired token verified")
 	}
 	var ae *auth0gin.AuthError
-	if _, err := auth.Verify(ctx, tenant.WrongAudienceToken(t)); !errors.As(err, &ae) {
+	if _, err := auth.Verify(ctx, tenant.Token(t, auth0test.Audience(tenant.ManagementAudience()))); !errors.As(err, &ae) {
 		t.Errorf("wrong audience: %v", err)
 	}
 }
@@ -114,7 +114,7 @@ func TestUserFromTokens(t *testing.T) {
 func TestOptions(t *testing.T) {
 	tenant := auth0test.NewTenant(t, auth0test.WithUsers(devtenant.User{
 		Email: "carol@example.com", Password: "carol-password",
-		Permissions: map[string][]string{devtenant.DefaultAudience: {"read:messages"}},
+		Permissions: map[string][]string{devtenant.Audience: {"read:messages"}},
 	}))
 	auth := auth0gin.MustNew(tenant.Config())
 	u, err := auth.Verify(context.Background(), tenant.PasswordToken(t, "carol@example.com", "carol-password", "read:messages"))
@@ -124,7 +124,7 @@ func TestOptions(t *testing.T) {
 	if *u.Email != "carol@example.com" || !u.HasScope("read:messages") || u.GrantType != "password" {
 		t.Errorf("carol: %+v", u)
 	}
-	if got := tenant.Config(); got.Scopes["read:messages"] == "" || got.Audience[0] != devtenant.DefaultAudience {
+	if got := tenant.Config(); got.Scopes["read:messages"] == "" || got.Audience[0] != devtenant.Audience {
 		t.Errorf("config %+v", got)
 	}
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/auth0test"
+	"github.com/auth0gin/auth0gin/internal/tenantprobe"
 )
 
 // hostCounter counts outbound requests per host, so a test can tell which
@@ -62,7 +63,7 @@ func trustBoth(t *testing.T, a, b *auth0test.Tenant) (*auth0gin.Auth0, *hostCoun
 func resign(t *testing.T, signer *auth0test.Tenant, token, kid string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "keys.json")
-	if err := signer.SaveKeys(path); err != nil {
+	if err := tenantprobe.SaveKeys(signer, path); err != nil {
 		t.Fatal(err)
 	}
 	raw, err := os.ReadFile(path)

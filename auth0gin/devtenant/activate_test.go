@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
 )
@@ -18,10 +19,10 @@ func TestActivationConfirmationPage(t *testing.T) {
 	b := e.browser(t)
 	page := b.get(t, d.str("verification_uri"))
 	confirm := b.postForm(t, e.url+"activate", url.Values{"state": {formState(t, page.body)}, "user_code": {d.str("user_code")},
-		"action": {"confirm"}, "username": {devtenant.AliceEmail}, "password": {devtenant.AlicePassword}})
+		"action": {"confirm"}, "username": {devtenant.Alice.Email}, "password": {devtenant.Alice.Password}})
 	wantStatus(t, confirm, 200)
 	html := string(confirm.body)
-	for _, want := range []string{"auth0gin Swagger UI", "read:messages", "offline_access", devtenant.AliceEmail, d.str("user_code"), devtenant.DefaultAudience, `id="confirm"`, `id="deny"`} {
+	for _, want := range []string{"auth0gin Swagger UI", "read:messages", "offline_access", devtenant.Alice.Email, d.str("user_code"), devtenant.Audience, `id="confirm"`, `id="deny"`} {
 		if !strings.Contains(html, want) {
 			t.Errorf("confirmation page lacks %q:\n%s", want, html)
 		}
@@ -34,14 +35,14 @@ func TestActivationConfirmationPage(t *testing.T) {
 	wantStatus(t, other.postForm(t, e.url+"activate", url.Values{"state": {state}, "action": {"confirm"}}), http.StatusForbidden)
 	wantStatus(t, b.postFormOrigin(t, e.url+"activate", "http://127.0.0.1:6060", url.Values{"state": {state}, "action": {"confirm"}}), http.StatusForbidden)
 	wantStatus(t, b.postForm(t, e.url+"activate", url.Values{"state": {state}, "action": {"maybe"}}), http.StatusBadRequest)
-	e.clock.Advance(devtenant.DefaultDeviceInterval)
+	e.clock.Advance(5 * time.Second)
 	wantOAuthError(t, e.poll(t, d.str("device_code")), 403, "authorization_pending", "")
 
 	done := b.postForm(t, e.url+"activate", url.Values{"state": {state}, "action": {"confirm"}})
 	if done.status != 200 || !strings.Contains(string(done.body), "device is now connected") {
 		t.Fatalf("confirm: %d %s", done.status, done.body)
 	}
-	e.clock.Advance(devtenant.DefaultDeviceInterval)
+	e.clock.Advance(5 * time.Second)
 	wantStatus(t, e.poll(t, d.str("device_code")), 200)
 	// A confirmation answers once.
 	wantStatus(t, b.postForm(t, e.url+"activate", url.Values{"state": {state}, "action": {"deny"}}), http.StatusBadRequest)
@@ -56,7 +57,7 @@ func TestActivationCSRF(t *testing.T) {
 	victim := e.browser(t)
 	// The victim is logged in at the tenant.
 	page := victim.get(t, e.authorizeURL("response_type", "token"))
-	wantStatus(t, victim.login(t, page, devtenant.AliceEmail, devtenant.AlicePassword), 302)
+	wantStatus(t, victim.login(t, page, devtenant.Alice.Email, devtenant.Alice.Password), 302)
 
 	attacker := e.browser(t)
 	apage := attacker.get(t, d.str("verification_uri"))
@@ -80,7 +81,7 @@ func TestActivationCodeGuessingLimited(t *testing.T) {
 	state := formState(t, page.body)
 	try := func(state, code string) response {
 		return b.postForm(t, e.url+"activate", url.Values{"state": {state}, "user_code": {code},
-			"username": {devtenant.AliceEmail}, "password": {devtenant.AlicePassword}})
+			"username": {devtenant.Alice.Email}, "password": {devtenant.Alice.Password}})
 	}
 	for i := 0; i < 4; i++ {
 		wantStatus(t, try(state, "BBBB-BBBB"), http.StatusBadRequest)

@@ -107,9 +107,9 @@ func (t *Tenant) checkAuthorize(c *client, tx *authTx, q url.Values) (string, st
 	default:
 		return "unsupported_response_type", "Unsupported response type: " + q.Get("response_type")
 	}
-	grant := GrantImplicit
+	grant := grantImplicit
 	if rt["code"] {
-		grant = GrantAuthorizationCode
+		grant = grantAuthorizationCode
 	}
 	if !c.grantTypes[grant] {
 		return "unauthorized_client", "Grant type '" + grant + "' not allowed for the client."

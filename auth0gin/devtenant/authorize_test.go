@@ -36,8 +36,8 @@ func (b *browser) postForm(t *testing.T, rawurl string, v url.Values) response {
 }
 
 func (e *env) authorizeURL(kv ...string) string {
-	v := url.Values{"client_id": {devtenant.DefaultSPAClientID}, "redirect_uri": {callback}, "state": {"xyz"},
-		"audience": {devtenant.DefaultAudience}, "scope": {"openid profile email read:messages"}}
+	v := url.Values{"client_id": {devtenant.SPAClient.ID}, "redirect_uri": {callback}, "state": {"xyz"},
+		"audience": {devtenant.Audience}, "scope": {"openid profile email read:messages"}}
 	for i := 0; i < len(kv); i += 2 {
 		v.Set(kv[i], kv[i+1])
 	}
@@ -48,7 +48,7 @@ func (e *env) authorizeURL(kv ...string) string {
 func (b *browser) login(t *testing.T, page response, user, pass string) response {
 	t.Helper()
 	html := string(page.body)
-	for _, want := range []string{`<form method="post" action="u/login">`, `name="username"`, `name="password"`, `id="login"`, devtenant.AliceEmail, devtenant.BobEmail} {
+	for _, want := range []string{`<form method="post" action="u/login">`, `name="username"`, `name="password"`, `id="login"`, devtenant.Alice.Email, devtenant.Bob.Email} {
 		if !strings.Contains(html, want) {
 			t.Fatalf("login page lacks %s:\n%s", want, html)
 		}
@@ -62,12 +62,12 @@ func TestImplicitFlowThroughLoginPage(t *testing.T) {
 	page := b.get(t, e.authorizeURL("response_type", "token id_token", "nonce", "n-0S6"))
 	wantStatus(t, page, 200)
 
-	bad := b.login(t, page, devtenant.AliceEmail, "wrong")
+	bad := b.login(t, page, devtenant.Alice.Email, "wrong")
 	if bad.status != 400 || !strings.Contains(string(bad.body), "Wrong email or password.") {
 		t.Fatalf("wrong password: %d %s", bad.status, bad.body)
 	}
 	// The re-rendered form posts to the same endpoint and still works.
-	ok := b.postForm(t, e.url+"u/login", url.Values{"state": {formState(t, bad.body)}, "username": {devtenant.AliceEmail}, "password": {devtenant.AlicePassword}})
+	ok := b.postForm(t, e.url+"u/login", url.Values{"state": {formState(t, bad.body)}, "username": {devtenant.Alice.Email}, "password": {devtenant.Alice.Password}})
 	wantStatus(t, ok, 302)
 	loc := ok.header.Get("Location")
 	if !strings.HasPrefix(loc, callback+"#") {
@@ -81,10 +81,10 @@ func TestImplicitFlowThroughLoginPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, c := claims(t, f.Get("access_token"))
-	if c["sub"] != devtenant.AliceID || c["scope"] != "openid profile email read:messages" || c["gty"] != nil {
+	if c["sub"] != devtenant.Alice.ID || c["scope"] != "openid profile email read:messages" || c["gty"] != nil {
 		t.Errorf("access claims %v", c)
 	}
-	if _, idc := claims(t, f.Get("id_token")); idc["nonce"] != "n-0S6" || idc["aud"] != devtenant.DefaultSPAClientID {
+	if _, idc := claims(t, f.Get("id_token")); idc["nonce"] != "n-0S6" || idc["aud"] != devtenant.SPAClient.ID {
 		t.Errorf("id token %v", idc)
 	}
 
@@ -101,7 +101,7 @@ func TestImplicitFlowThroughLoginPage(t *testing.T) {
 		t.Errorf("prompt=none: %v", f)
 	}
 	// Logout ends the session.
-	lo := b.get(t, e.url+"v2/logout?client_id="+devtenant.DefaultSPAClientID+"&returnTo="+url.QueryEscape("http://127.0.0.1:6060/docs/index.html"))
+	lo := b.get(t, e.url+"v2/logout?client_id="+devtenant.SPAClient.ID+"&returnTo="+url.QueryEscape("http://127.0.0.1:6060/docs/index.html"))
 	wantStatus(t, lo, 302)
 	if lo.header.Get("Location") != "http://127.0.0.1:6060/docs/index.html" {
 		t.Errorf("logout Location %q", lo.header.Get("Location"))
@@ -122,7 +122,7 @@ func (e *env) codeFlow(t *testing.T, kv ...string) (b *browser, code string) {
 	b = e.browser(t)
 	page := b.get(t, e.authorizeURL(kv...))
 	wantStatus(t, page, 200)
-	r := b.login(t, page, devtenant.AliceEmail, devtenant.AlicePassword)
+	r := b.login(t, page, devtenant.Alice.Email, devtenant.Alice.Password)
 	wantStatus(t, r, 302)
 	u, _ := url.Parse(r.header.Get("Location"))
 	if got := u.Scheme + "://" + u.Host + u.Path; got != callback || u.Query().Get("state") != "xyz" || u.Query().Get("code") == "" {
@@ -135,7 +135,7 @@ func TestCodeFlowWithPKCE(t *testing.T) {
 	e := newEnv(t)
 	verifier := strings.Repeat("v", 50)
 	exchange := func(code, verifier, redirect string) response {
-		return e.post(t, "oauth/token", url.Values{"grant_type": {"authorization_code"}, "client_id": {devtenant.DefaultSPAClientID},
+		return e.post(t, "oauth/token", url.Values{"grant_type": {"authorization_code"}, "client_id": {devtenant.SPAClient.ID},
 			"code": {code}, "code_verifier": {verifier}, "redirect_uri": {redirect}})
 	}
 	pk := []string{"response_type", "code", "code_challenge", pkce(verifier), "code_challenge_method", "S256", "scope", "openid offline_access read:messages"}
@@ -159,7 +159,7 @@ func TestCodeFlowWithPKCE(t *testing.T) {
 	// form_post delivery.
 	b := e.browser(t)
 	page := b.get(t, e.authorizeURL(append(pk, "response_mode", "form_post")...))
-	fp := b.login(t, page, devtenant.AliceEmail, devtenant.AlicePassword)
+	fp := b.login(t, page, devtenant.Alice.Email, devtenant.Alice.Password)
 	wantStatus(t, fp, 200)
 	html := string(fp.body)
 	if !strings.Contains(html, `action="`+callback+`"`) || !strings.Contains(html, `name="state" value="xyz"`) {
@@ -220,12 +220,12 @@ func TestAuthorizeErrors(t *testing.T) {
 		t.Errorf("description %q", f.Get("error_description"))
 	}
 	// An expired or forged login transaction is an error page.
-	wantStatus(t, b.postForm(t, e.url+"u/login", url.Values{"state": {"forged"}, "username": {devtenant.AliceEmail}, "password": {devtenant.AlicePassword}}), 400)
+	wantStatus(t, b.postForm(t, e.url+"u/login", url.Values{"state": {"forged"}, "username": {devtenant.Alice.Email}, "password": {devtenant.Alice.Password}}), 400)
 }
 
 func TestLogoutReturnTo(t *testing.T) {
 	e := newEnv(t, func(c *devtenant.Config) {
-		c.Clients = append(c.Clients, devtenant.Client{ID: "web", Type: devtenant.ClientRegular, Secret: "s",
+		c.Clients = append(c.Clients, devtenant.Client{ID: "web", Type: "regular_web", Secret: "s",
 			Callbacks: []string{"https://app.example/callback"}, LogoutURLs: []string{"https://app.example/bye"}})
 	})
 	b := e.browser(t)
@@ -236,8 +236,8 @@ func TestLogoutReturnTo(t *testing.T) {
 		{"returnTo=" + url.QueryEscape("https://app.example/bye") + "&client_id=web", 302},
 		{"returnTo=" + url.QueryEscape("https://app.example/bye"), 302},
 		{"returnTo=" + url.QueryEscape("https://app.example/other") + "&client_id=web", 400},
-		{"returnTo=" + url.QueryEscape("http://localhost:1234/anything") + "&client_id=" + devtenant.DefaultSPAClientID, 302},
-		{"returnTo=" + url.QueryEscape("https://evil.example/") + "&client_id=" + devtenant.DefaultSPAClientID, 400},
+		{"returnTo=" + url.QueryEscape("http://localhost:1234/anything") + "&client_id=" + devtenant.SPAClient.ID, 302},
+		{"returnTo=" + url.QueryEscape("https://evil.example/") + "&client_id=" + devtenant.SPAClient.ID, 400},
 		{"returnTo=" + url.QueryEscape("https://app.example/bye") + "&client_id=nope", 400},
 		{"", 200},
 	} {

@@ -20,16 +20,16 @@ func TestBadInputNever5xx(t *testing.T) {
 		{"application/json", `{"grant_type":{"x":1},"client_id":["a"]}`},
 		{"application/json", `null`},
 		{"application/x-www-form-urlencoded", "%zz=%%%&;;"},
-		{"application/x-www-form-urlencoded", "grant_type=password&client_id=" + devtenant.DefaultSPAClientID + "&username=a&password=b&scope=%00%01"},
+		{"application/x-www-form-urlencoded", "grant_type=password&client_id=" + devtenant.SPAClient.ID + "&username=a&password=b&scope=%00%01"},
 		{"text/plain", "hello"},
-		{"application/json", `{"grant_type":"refresh_token","client_id":"` + devtenant.DefaultSPAClientID + `","refresh_token":null}`},
+		{"application/json", `{"grant_type":"refresh_token","client_id":"` + devtenant.SPAClient.ID + `","refresh_token":null}`},
 		{"application/x-www-form-urlencoded", "grant_type=password&" + string(big)},
 		{"application/json", `{"email":"` + string(big) + `"}`},
 	}
 	m2m := e.m2m(t, e.ManagementAudience())
 	paths := []struct{ method, path string }{
 		{"POST", "oauth/token"}, {"POST", "oauth/device/code"}, {"POST", "oauth/revoke"}, {"POST", "u/login"}, {"POST", "activate"},
-		{"POST", "api/v2/users"}, {"PATCH", "api/v2/users/" + url.PathEscape(devtenant.AliceID)},
+		{"POST", "api/v2/users"}, {"PATCH", "api/v2/users/" + url.PathEscape(devtenant.Alice.ID)},
 	}
 	for _, p := range paths {
 		for _, b := range bodies {

@@ -35,16 +35,16 @@ func TestBadInputHardenedEndpoints(t *testing.T) {
 		}
 	}
 	wantClear4xx(t, "user-blocks without a token", e.mgmtDo(t, "GET", "user-blocks/x", "", ""))
-	wantClear4xx(t, "user-blocks with a read-only token", e.mgmtDo(t, "DELETE", "user-blocks?identifier=a", "", e.m2m(t, devtenant.DefaultAudience)))
-	wantClear4xx(t, "PATCH blocked not a bool", e.mgmtDo(t, "PATCH", "users/"+url.PathEscape(devtenant.BobID), `{"blocked":"yes"}`, m2m))
+	wantClear4xx(t, "user-blocks with a read-only token", e.mgmtDo(t, "DELETE", "user-blocks?identifier=a", "", e.m2m(t, devtenant.Audience)))
+	wantClear4xx(t, "PATCH blocked not a bool", e.mgmtDo(t, "PATCH", "users/"+url.PathEscape(devtenant.Bob.ID), `{"blocked":"yes"}`, m2m))
 
 	// auth0-forwarded-for: junk from a trusted client falls back to the peer.
 	for _, ip := range []string{"not-an-ip", strings.Repeat("9", 5000), "1.2.3.4, 5.6.7.8", "::ffff:1.2.3.4%eth0", "fe80::1%25lo"} {
-		if r := e.regular(t, ip, devtenant.AliceEmail, "wrong"); r.status != 403 {
+		if r := e.regular(t, ip, devtenant.Alice.Email, "wrong"); r.status != 403 {
 			t.Errorf("forwarded-for %.20q: %d %s", ip, r.status, r.body)
 		}
 	}
-	wantStatus(t, e.regular(t, "not-an-ip", devtenant.AliceEmail, devtenant.AlicePassword), 200)
+	wantStatus(t, e.regular(t, "not-an-ip", devtenant.Alice.Email, devtenant.Alice.Password), 200)
 
 	// Login form posts with broken cookies and origins.
 	b := e.browser(t)
@@ -52,7 +52,7 @@ func TestBadInputHardenedEndpoints(t *testing.T) {
 	state := formState(t, page.body)
 	for _, origin := range []string{"%%%", "http://[::1", strings.Repeat("o", 10000)} {
 		wantClear4xx(t, "u/login Origin "+origin[:min(len(origin), 10)], b.postFormOrigin(t, e.url+"u/login", origin,
-			url.Values{"state": {state}, "username": {devtenant.AliceEmail}, "password": {devtenant.AlicePassword}}))
+			url.Values{"state": {state}, "username": {devtenant.Alice.Email}, "password": {devtenant.Alice.Password}}))
 	}
 	for _, ck := range []string{"", "x", strings.Repeat("y", 4000), "%00"} {
 		req, _ := http.NewRequest("POST", e.url+"u/login", strings.NewReader(url.Values{"state": {state}, "username": {"a"}, "password": {"b"}}.Encode()))
@@ -70,7 +70,7 @@ func TestBadInputHardenedEndpoints(t *testing.T) {
 		ap = ab.get(t, d.str("verification_uri"))
 	}
 	confirm := ab.postForm(t, e.url+"activate", url.Values{"state": {formState(t, ap.body)}, "user_code": {d.str("user_code")},
-		"username": {devtenant.AliceEmail}, "password": {devtenant.AlicePassword}})
+		"username": {devtenant.Alice.Email}, "password": {devtenant.Alice.Password}})
 	wantStatus(t, confirm, 200)
 	for _, action := range []string{"", "CONFIRM", strings.Repeat("a", 3000)} {
 		wantClear4xx(t, "activate action "+action[:min(len(action), 8)], ab.postForm(t, e.url+"activate", url.Values{"state": {formState(t, confirm.body)}, "action": {action}}))
@@ -91,5 +91,5 @@ func TestBadInputHardenedEndpoints(t *testing.T) {
 	}
 	verifier := strings.Repeat("v", 50)
 	_, code := e.codeFlow(t, "response_type", "code", "code_challenge", pkce(verifier), "code_challenge_method", "S256")
-	wantClear4xx(t, "huge verifier", e.exchange(t, devtenant.DefaultSPAClientID, "", code, strings.Repeat("v", 100000)))
+	wantClear4xx(t, "huge verifier", e.exchange(t, devtenant.SPAClient.ID, "", code, strings.Repeat("v", 100000)))
 }

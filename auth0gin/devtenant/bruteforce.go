@@ -9,10 +9,10 @@ import (
 
 // Auth0's login errors (see AUTH0_FACTS.md and docs/auth0-compat.md).
 const (
-	// DefaultBruteForceThreshold is Auth0's brute-force protection threshold:
+	// defaultBruteForceThreshold is Auth0's brute-force protection threshold:
 	// consecutive failed logins for one user from one IP before that pair is
 	// blocked.
-	DefaultBruteForceThreshold = 10
+	defaultBruteForceThreshold = 10
 
 	descTooManyAttempts = "Your account has been blocked after multiple consecutive login attempts."
 	descUserBlocked     = "user is blocked"
@@ -39,12 +39,12 @@ type loginError = tokenError
 
 // login checks a password login from ip as Auth0 does: a blocked user and IP
 // pair gets 429 too_many_attempts whatever the password; a wrong password
-// counts one failure (DefaultBruteForceThreshold in a row blocks the pair); a
+// counts one failure (defaultBruteForceThreshold in a row blocks the pair); a
 // right one clears the count, then a blocked user gets 401 "user is blocked"
-// and a user with MFA 403 mfa_required. connection "" is DefaultConnection.
+// and a user with MFA 403 mfa_required. connection "" is defaultConnection.
 func (t *Tenant) login(connection, email, password, ip string) (User, *loginError) {
 	if connection == "" {
-		connection = DefaultConnection
+		connection = defaultConnection
 	}
 	now := t.now()
 	t.mu.Lock()
@@ -93,13 +93,13 @@ func (t *Tenant) bruteForceThreshold() int {
 	if t.cfg.BruteForceThreshold > 0 {
 		return t.cfg.BruteForceThreshold
 	}
-	return DefaultBruteForceThreshold
+	return defaultBruteForceThreshold
 }
 
-// Unblock lifts every brute-force block of the user (by ID or email) and
+// unblock lifts every brute-force block of the user (by ID or email) and
 // resets its failure counts, as the Management API's DELETE
 // /api/v2/user-blocks/{id} does. It returns how many blocks it lifted.
-func (t *Tenant) Unblock(user string) int {
+func (t *Tenant) unblock(user string) int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	rec := t.users.byID[user]

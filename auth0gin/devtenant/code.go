@@ -10,7 +10,7 @@ import (
 // grantAuthorizationCode exchanges a code from /authorize, once, checking the
 // redirect_uri and the PKCE code_verifier.
 func (t *Tenant) grantAuthorizationCode(r *http.Request, p url.Values) (tokenResponse, *tokenError) {
-	c, terr := t.authenticateClient(r, p, GrantAuthorizationCode)
+	c, terr := t.authenticateClient(r, p, grantAuthorizationCode)
 	if terr != nil {
 		return tokenResponse{}, terr
 	}

@@ -19,7 +19,7 @@ func TestConcurrentUse(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r := e.password(t, devtenant.AliceEmail, devtenant.AlicePassword, offlineScopes)
+			r := e.password(t, devtenant.Alice.Email, devtenant.Alice.Password, offlineScopes)
 			rt := r.str("refresh_token")
 			for range 3 {
 				r = e.refresh(t, rt, "")

@@ -17,8 +17,8 @@ type Config struct {
 	// when a request names none. Empty (Auth0's default) means such requests get
 	// an opaque access token that only /userinfo accepts.
 	DefaultAudience string
-	// APIs are the tenant's APIs. The Management API (ManagementAudience) is
-	// always present and need not be listed.
+	// APIs are the tenant's APIs. The Management API ("<issuer>api/v2/", see
+	// Tenant.ManagementAudience) is always present and need not be listed.
 	APIs []API
 	// Clients are the tenant's applications.
 	Clients []Client
@@ -37,12 +37,12 @@ type Config struct {
 	ExtraClaims map[string]string
 
 	// AccessTokenLifetime is the default access-token lifetime of an API that
-	// sets none (default DefaultAccessTokenLifetime, 86,400 s).
+	// sets none (default 24 h, Auth0's 86,400 s).
 	AccessTokenLifetime time.Duration
-	// IDTokenLifetime is the ID-token lifetime (default DefaultIDTokenLifetime).
+	// IDTokenLifetime is the ID-token lifetime (default 10 h, as Auth0's).
 	IDTokenLifetime time.Duration
 	// RefreshTokenLifetime is the absolute lifetime of a refresh-token family;
-	// rotation does not extend it (default DefaultRefreshTokenLifetime, 30 days).
+	// rotation does not extend it (default 30 days).
 	RefreshTokenLifetime time.Duration
 	// RefreshReuseLeeway lets the immediately previous refresh token of a family
 	// be exchanged again for this long after it was rotated (Auth0's "Reuse
@@ -57,18 +57,22 @@ type Config struct {
 	// without a method, which RFC 7636 reads as plain). By default only S256
 	// is accepted, and public clients must use it on the code flow.
 	AllowPlainPKCE bool
-	// Dialect chooses the access-token profile (default DialectAuth0).
-	Dialect Dialect
+	// Dialect chooses the access-token profile: "auth0" (the default, as
+	// empty) issues tokens as Auth0 does by default, header typ "JWT" and the
+	// client id in azp; "rfc9068" issues them as Auth0 does with the "RFC 9068"
+	// token profile: header typ "at+jwt", the client id in client_id, and a
+	// jti. New refuses any other value.
+	Dialect string
 	// RateLimit, when positive, enforces that many requests per second across
 	// the tenant (429 too_many_requests beyond it). When zero the
-	// X-RateLimit-* headers still count requests against DefaultRateLimit but
+	// X-RateLimit-* headers still count requests against a limit of 50 but
 	// nothing is refused; use Tenant.FailNext to inject 429s.
 	RateLimit int
 	// BruteForceThreshold is how many consecutive failed logins for one user
 	// from one IP block that pair, as Auth0's brute-force protection does
-	// (default DefaultBruteForceThreshold, 10; negative turns it off). A
+	// (default 10, as Auth0's; negative turns it off). A
 	// blocked pair gets 429 too_many_attempts until a password change, an
-	// unblock (Management API user-blocks, or Tenant.Unblock), or
+	// unblock (DELETE /api/v2/user-blocks of the Management API), or
 	// BruteForceBlockDuration.
 	BruteForceThreshold int
 	// BruteForceBlockDuration, when positive, lifts a brute-force block after
@@ -86,16 +90,10 @@ type Config struct {
 	Logger *slog.Logger
 }
 
-// Dialect is the access-token profile the tenant issues.
-type Dialect int
-
+// Access-token profiles, as Config.Dialect.
 const (
-	// DialectAuth0 issues tokens as Auth0 does by default: header typ "JWT",
-	// the client id in azp.
-	DialectAuth0 Dialect = iota
-	// DialectRFC9068 issues RFC 9068 tokens as Auth0 does with the "RFC 9068"
-	// token profile: header typ "at+jwt", the client id in client_id, and a jti.
-	DialectRFC9068
+	dialectAuth0   = "auth0"
+	dialectRFC9068 = "rfc9068"
 )
 
 // API is an Auth0 API (resource server).
@@ -125,27 +123,24 @@ type Scope struct {
 	Description string `json:"description,omitempty"`
 }
 
-// ClientType is an Auth0 application type; the values are Auth0's app_type.
-type ClientType string
-
-// Application types.
+// Application types (Auth0's app_type), as Client.Type.
 const (
-	ClientSPA     ClientType = "spa"
-	ClientRegular ClientType = "regular_web"
-	ClientM2M     ClientType = "non_interactive"
-	ClientNative  ClientType = "native"
+	clientSPA     = "spa"
+	clientRegular = "regular_web"
+	clientM2M     = "non_interactive"
+	clientNative  = "native"
 )
 
 // Grant types, as listed in a Client's GrantTypes and sent as grant_type.
-// GrantDeviceCode may also be written "device_code" in GrantTypes.
+// grantDeviceCode may also be written "device_code" in GrantTypes.
 const (
-	GrantImplicit          = "implicit"
-	GrantAuthorizationCode = "authorization_code"
-	GrantRefreshToken      = "refresh_token"
-	GrantPassword          = "password"
-	GrantPasswordRealm     = "http://auth0.com/oauth/grant-type/password-realm"
-	GrantClientCredentials = "client_credentials"
-	GrantDeviceCode        = "urn:ietf:params:oauth:grant-type:device_code"
+	grantImplicit          = "implicit"
+	grantAuthorizationCode = "authorization_code"
+	grantRefreshToken      = "refresh_token"
+	grantPassword          = "password"
+	grantPasswordRealm     = "http://auth0.com/oauth/grant-type/password-realm"
+	grantClientCredentials = "client_credentials"
+	grantDeviceCode        = "urn:ietf:params:oauth:grant-type:device_code"
 )
 
 // Client is an Auth0 application.
@@ -157,8 +152,9 @@ type Client struct {
 	Secret string `json:"client_secret,omitempty"`
 	// Name is a display name.
 	Name string `json:"name,omitempty"`
-	// Type is the application type (default ClientSPA).
-	Type ClientType `json:"app_type,omitempty"`
+	// Type is the application type, Auth0's app_type: "spa" (the default),
+	// "regular_web", "non_interactive" (machine to machine) or "native".
+	Type string `json:"app_type,omitempty"`
 	// Callbacks are the allowed redirect_uri values, matched exactly. For
 	// loopback hosts only (localhost, 127.0.0.1, [::1]) the port may be "*",
 	// e.g. "http://127.0.0.1:*/docs/oauth2-redirect.html", so a dev server on a
@@ -169,10 +165,16 @@ type Client struct {
 	LogoutURLs []string `json:"allowed_logout_urls,omitempty"`
 	// Grants are the client grants of an M2M client: audience → scopes it may
 	// get through client credentials. The audience may be written
-	// ManagementAudience ("{issuer}api/v2/").
+	// "{issuer}api/v2/" for the tenant's Management API.
 	Grants map[string][]string `json:"grants,omitempty"`
-	// GrantTypes are the grant types the client may use (see the Grant*
-	// constants). Empty: Auth0's defaults for the Type.
+	// GrantTypes are the grant types the client may use: "implicit",
+	// "authorization_code", "refresh_token", "password",
+	// "http://auth0.com/oauth/grant-type/password-realm",
+	// "client_credentials" and "urn:ietf:params:oauth:grant-type:device_code"
+	// (or "device_code"). Empty: Auth0's defaults for the Type (implicit,
+	// authorization_code and refresh_token; client_credentials alone for
+	// non_interactive; plus client_credentials for regular_web, plus
+	// device_code for native).
 	GrantTypes []string `json:"grant_types,omitempty"`
 	// TrustTokenEndpointIPHeader is Auth0's "Trust Token Endpoint IP Header"
 	// setting: on /oauth/token the tenant takes the end user's IP from the
@@ -194,11 +196,12 @@ type User struct {
 	Password string `json:"password,omitempty"`
 	// Name is the full name.
 	Name string `json:"name,omitempty"`
-	// Connection is the database connection (default DefaultConnection).
+	// Connection is the database connection (default
+	// "Username-Password-Authentication").
 	Connection string `json:"connection,omitempty"`
 	// Permissions are the user's RBAC permissions per API: audience → scopes,
-	// e.g. {DefaultAudience: {"read:messages"}}. The audience may be written
-	// ManagementAudience. With RBAC, a token's scope is the requested scopes
+	// e.g. {Audience: {"read:messages"}}. The audience may be written
+	// "{issuer}api/v2/" for the Management API. With RBAC, a token's scope is the requested scopes
 	// the user holds here, and its permissions claim is the whole list.
 	Permissions map[string][]string `json:"permissions,omitempty"`
 	// Roles are role names, exposed through ExtraClaims ("roles").

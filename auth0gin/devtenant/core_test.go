@@ -14,8 +14,8 @@ func coreFor(t *testing.T, e *env) *auth0gin.Auth0 {
 	t.Helper()
 	auth, err := auth0gin.New(auth0gin.Config{
 		Domain:     e.srv.URL,
-		Audience:   []string{devtenant.DefaultAudience},
-		ClientID:   devtenant.DefaultSPAClientID,
+		Audience:   []string{devtenant.Audience},
+		ClientID:   devtenant.SPAClient.ID,
 		EmailClaim: devtenant.EmailClaim,
 		RolesClaim: devtenant.RolesClaim,
 	})
@@ -32,34 +32,34 @@ func TestCoreValidatesTenantTokens(t *testing.T) {
 	auth := coreFor(t, e)
 	ctx := context.Background()
 
-	pw := e.password(t, devtenant.AliceEmail, devtenant.AlicePassword, "openid read:messages")
+	pw := e.password(t, devtenant.Alice.Email, devtenant.Alice.Password, "openid read:messages")
 	wantStatus(t, pw, 200)
 	u, err := auth.Verify(ctx, pw.str("access_token"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if u.ID != devtenant.AliceID || u.Email == nil || *u.Email != devtenant.AliceEmail || u.IsM2M() || u.GrantType != "password" ||
-		!u.HasScope("read:messages") || !u.HasPermission("write:messages") || !u.HasRole("admin") || u.ClientID != devtenant.DefaultSPAClientID {
+	if u.ID != devtenant.Alice.ID || u.Email == nil || *u.Email != devtenant.Alice.Email || u.IsM2M() || u.GrantType != "password" ||
+		!u.HasScope("read:messages") || !u.HasPermission("write:messages") || !u.HasRole("admin") || u.ClientID != devtenant.SPAClient.ID {
 		t.Errorf("password grant user %+v", u)
 	}
 
-	u, err = auth.Verify(ctx, e.m2m(t, devtenant.DefaultAudience))
+	u, err = auth.Verify(ctx, e.m2m(t, devtenant.Audience))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !u.IsM2M() || u.Email != nil || u.ID != devtenant.DefaultM2MClientID+"@clients" || !u.HasScope("read:messages") || u.GrantType != "client-credentials" {
+	if !u.IsM2M() || u.Email != nil || u.ID != devtenant.M2MClient.ID+"@clients" || !u.HasScope("read:messages") || u.GrantType != "client-credentials" {
 		t.Errorf("client credentials user %+v", u)
 	}
 
 	// RFC 9068 tokens validate too, and name the client in client_id.
-	e9068 := newEnv(t, func(c *devtenant.Config) { c.Dialect = devtenant.DialectRFC9068 })
-	r := e9068.post(t, "oauth/token", url.Values{"grant_type": {"client_credentials"}, "client_id": {devtenant.DefaultM2MClientID},
-		"client_secret": {devtenant.DefaultM2MClientSecret}, "audience": {devtenant.DefaultAudience}})
+	e9068 := newEnv(t, func(c *devtenant.Config) { c.Dialect = "rfc9068" })
+	r := e9068.post(t, "oauth/token", url.Values{"grant_type": {"client_credentials"}, "client_id": {devtenant.M2MClient.ID},
+		"client_secret": {devtenant.M2MClient.Secret}, "audience": {devtenant.Audience}})
 	u, err = coreFor(t, e9068).Verify(ctx, r.str("access_token"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if u.ClientID != devtenant.DefaultM2MClientID || !u.IsM2M() {
+	if u.ClientID != devtenant.M2MClient.ID || !u.IsM2M() {
 		t.Errorf("RFC 9068 user %+v", u)
 	}
 

@@ -31,7 +31,7 @@ func TestLoginCSRFTransactionBoundToBrowser(t *testing.T) {
 	state := formState(t, page.body)
 
 	victim := e.browser(t)
-	r := victim.postForm(t, e.url+"u/login", url.Values{"state": {state}, "username": {devtenant.BobEmail}, "password": {devtenant.BobPassword}})
+	r := victim.postForm(t, e.url+"u/login", url.Values{"state": {state}, "username": {devtenant.Bob.Email}, "password": {devtenant.Bob.Password}})
 	if r.status != http.StatusForbidden || r.header.Get("Location") != "" || len(r.header.Values("Set-Cookie")) != 0 {
 		t.Fatalf("victim's post of a foreign transaction: %d %v %s", r.status, r.header, r.body)
 	}
@@ -43,10 +43,10 @@ func TestLoginCSRFTransactionBoundToBrowser(t *testing.T) {
 	// The victim's own cookie does not help either: a browser that has its
 	// own transaction cookie still cannot use the attacker's transaction.
 	victim.get(t, e.authorizeURL("response_type", "token"))
-	r = victim.postForm(t, e.url+"u/login", url.Values{"state": {state}, "username": {devtenant.BobEmail}, "password": {devtenant.BobPassword}})
+	r = victim.postForm(t, e.url+"u/login", url.Values{"state": {state}, "username": {devtenant.Bob.Email}, "password": {devtenant.Bob.Password}})
 	wantStatus(t, r, http.StatusForbidden)
 	// The attacker's own browser still works (the transaction survived).
-	wantStatus(t, attacker.login(t, page, devtenant.BobEmail, devtenant.BobPassword), 302)
+	wantStatus(t, attacker.login(t, page, devtenant.Bob.Email, devtenant.Bob.Password), 302)
 }
 
 func TestLoginCSRFOrigin(t *testing.T) {
@@ -64,7 +64,7 @@ func TestLoginCSRFOrigin(t *testing.T) {
 		b := e.browser(t)
 		page := b.get(t, e.authorizeURL("response_type", "token"))
 		r := b.postFormOrigin(t, e.url+"u/login", tc.origin, url.Values{"state": {formState(t, page.body)},
-			"username": {devtenant.AliceEmail}, "password": {devtenant.AlicePassword}})
+			"username": {devtenant.Alice.Email}, "password": {devtenant.Alice.Password}})
 		if r.status != tc.status {
 			t.Errorf("Origin %q: %d, want %d; %s", tc.origin, r.status, tc.status, r.body)
 		}
@@ -80,11 +80,11 @@ func TestLoginOriginByHost(t *testing.T) {
 	page := b.get(t, strings.Replace(e.authorizeURL("response_type", "token"), e.url, local, 1))
 	wantStatus(t, page, 200)
 	r := b.postFormOrigin(t, local+"u/login", strings.TrimSuffix(local, "/"), url.Values{"state": {formState(t, page.body)},
-		"username": {devtenant.AliceEmail}, "password": {devtenant.AlicePassword}})
+		"username": {devtenant.Alice.Email}, "password": {devtenant.Alice.Password}})
 	wantStatus(t, r, http.StatusFound)
 	// Another port on that name is still foreign.
 	page = b.get(t, strings.Replace(e.authorizeURL("response_type", "token", "prompt", "login"), e.url, local, 1))
 	r = b.postFormOrigin(t, local+"u/login", "http://localhost:6060", url.Values{"state": {formState(t, page.body)},
-		"username": {devtenant.AliceEmail}, "password": {devtenant.AlicePassword}})
+		"username": {devtenant.Alice.Email}, "password": {devtenant.Alice.Password}})
 	wantStatus(t, r, http.StatusForbidden)
 }

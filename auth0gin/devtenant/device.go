@@ -72,7 +72,7 @@ func (t *Tenant) handleDeviceCode(w http.ResponseWriter, r *http.Request) {
 		writeBodyError(w, err)
 		return
 	}
-	c, terr := t.authenticateClient(r, p, GrantDeviceCode)
+	c, terr := t.authenticateClient(r, p, grantDeviceCode)
 	if terr != nil {
 		terr.write(w)
 		return
@@ -109,7 +109,7 @@ func (t *Tenant) handleDeviceCode(w http.ResponseWriter, r *http.Request) {
 // grantDeviceCode is the device's polling: authorization_pending, slow_down,
 // expired_token (once, then invalid_grant), access_denied, or the tokens.
 func (t *Tenant) grantDeviceCode(r *http.Request, p url.Values) (tokenResponse, *tokenError) {
-	c, terr := t.authenticateClient(r, p, GrantDeviceCode)
+	c, terr := t.authenticateClient(r, p, grantDeviceCode)
 	if terr != nil {
 		return tokenResponse{}, terr
 	}

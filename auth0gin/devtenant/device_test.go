@@ -12,15 +12,15 @@ import (
 
 func (e *env) deviceCode(t *testing.T) response {
 	t.Helper()
-	r := e.post(t, "oauth/device/code", url.Values{"client_id": {devtenant.DefaultSPAClientID},
-		"scope": {"openid offline_access read:messages"}, "audience": {devtenant.DefaultAudience}})
+	r := e.post(t, "oauth/device/code", url.Values{"client_id": {devtenant.SPAClient.ID},
+		"scope": {"openid offline_access read:messages"}, "audience": {devtenant.Audience}})
 	wantStatus(t, r, 200)
 	return r
 }
 
 func (e *env) poll(t *testing.T, dc string) response {
 	t.Helper()
-	return e.post(t, "oauth/token", url.Values{"grant_type": {devtenant.GrantDeviceCode}, "client_id": {devtenant.DefaultSPAClientID}, "device_code": {dc}})
+	return e.post(t, "oauth/token", url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:device_code"}, "client_id": {devtenant.SPAClient.ID}, "device_code": {dc}})
 }
 
 // activate goes through the /activate page as a browser: open the
@@ -36,7 +36,7 @@ func (e *env) activate(t *testing.T, complete, action string) response {
 		t.Fatalf("user code not prefilled:\n%s", page.body)
 	}
 	confirm := b.postForm(t, e.url+"activate", url.Values{"state": {formState(t, page.body)}, "user_code": {string(code[1])},
-		"action": {"continue"}, "username": {devtenant.AliceEmail}, "password": {devtenant.AlicePassword}})
+		"action": {"continue"}, "username": {devtenant.Alice.Email}, "password": {devtenant.Alice.Password}})
 	if confirm.status != 200 || !strings.Contains(string(confirm.body), `id="confirm"`) {
 		t.Fatalf("no confirmation page: %d %s", confirm.status, confirm.body)
 	}
@@ -61,7 +61,7 @@ func TestDeviceFlow(t *testing.T) {
 	b := e.browser(t)
 	page := b.get(t, d.str("verification_uri"))
 	bad := b.postForm(t, e.url+"activate", url.Values{"state": {formState(t, page.body)}, "user_code": {strings.ToLower(d.str("user_code"))},
-		"action": {"confirm"}, "username": {devtenant.AliceEmail}, "password": {"wrong"}})
+		"action": {"confirm"}, "username": {devtenant.Alice.Email}, "password": {"wrong"}})
 	if bad.status != 400 || !strings.Contains(string(bad.body), "Wrong email or password.") {
 		t.Fatalf("bad password: %d %s", bad.status, bad.body)
 	}
@@ -78,7 +78,7 @@ func TestDeviceFlow(t *testing.T) {
 	if r.str("refresh_token") == "" || r.str("id_token") == "" || r.str("scope") != "openid offline_access read:messages" {
 		t.Errorf("tokens %s", r.body)
 	}
-	if _, c := claims(t, r.str("access_token")); c["sub"] != devtenant.AliceID {
+	if _, c := claims(t, r.str("access_token")); c["sub"] != devtenant.Alice.ID {
 		t.Errorf("claims %v", c)
 	}
 	e.clock.Advance(5 * time.Second)
@@ -102,13 +102,13 @@ func TestDeviceFlowDeniedAndExpired(t *testing.T) {
 	b := e.browser(t)
 	page := b.get(t, d.str("verification_uri"))
 	r = b.postForm(t, e.url+"activate", url.Values{"state": {formState(t, page.body)}, "user_code": {d.str("user_code")}, "action": {"confirm"},
-		"username": {devtenant.AliceEmail}, "password": {devtenant.AlicePassword}})
+		"username": {devtenant.Alice.Email}, "password": {devtenant.Alice.Password}})
 	wantStatus(t, r, 400)
 
 	wantOAuthError(t, e.poll(t, "unknown"), 403, "invalid_grant", "")
-	wantOAuthError(t, e.post(t, "oauth/device/code", url.Values{"client_id": {devtenant.DefaultM2MClientID}, "client_secret": {devtenant.DefaultM2MClientSecret}}),
+	wantOAuthError(t, e.post(t, "oauth/device/code", url.Values{"client_id": {devtenant.M2MClient.ID}, "client_secret": {devtenant.M2MClient.Secret}}),
 		403, "unauthorized_client", "")
-	wantOAuthError(t, e.post(t, "oauth/device/code", url.Values{"client_id": {devtenant.DefaultSPAClientID}, "audience": {"https://nope.example"}}),
+	wantOAuthError(t, e.post(t, "oauth/device/code", url.Values{"client_id": {devtenant.SPAClient.ID}, "audience": {"https://nope.example"}}),
 		403, "access_denied", "Service not enabled within domain: https://nope.example")
 	wantStatus(t, e.post(t, "activate", url.Values{"state": {"forged"}, "user_code": {d.str("user_code")}}), 400)
 }

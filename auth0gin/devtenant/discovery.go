@@ -27,7 +27,7 @@ func (t *Tenant) handleDiscovery(w http.ResponseWriter, r *http.Request) {
 		"subject_types_supported":               []string{"public"},
 		"id_token_signing_alg_values_supported": []string{"RS256"},
 		"token_endpoint_auth_methods_supported": []string{"client_secret_basic", "client_secret_post", "none"},
-		"grant_types_supported":                 []string{GrantAuthorizationCode, GrantImplicit, GrantRefreshToken, GrantClientCredentials, GrantPassword, GrantPasswordRealm, GrantDeviceCode},
+		"grant_types_supported":                 []string{grantAuthorizationCode, grantImplicit, grantRefreshToken, grantClientCredentials, grantPassword, grantPasswordRealm, grantDeviceCode},
 		"claims_supported":                      []string{"aud", "auth_time", "created_at", "email", "email_verified", "exp", "family_name", "given_name", "iat", "identities", "iss", "name", "nickname", "phone_number", "picture", "sub"},
 		"request_uri_parameter_supported":       false,
 		"request_parameter_supported":           false,

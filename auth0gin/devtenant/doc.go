@@ -17,7 +17,7 @@
 //
 // Status codes, error codes and error descriptions follow Auth0, as
 // docs/auth0-compat.md in the repository describes it: issuer with a trailing slash; access
-// tokens with alg RS256, kid, typ JWT (at+jwt with DialectRFC9068), sub
+// tokens with alg RS256, kid, typ JWT (at+jwt with dialectRFC9068), sub
 // "auth0|…" or "<client>@clients", aud a string or [api, "<issuer>userinfo"]
 // with openid, azp (client_id and jti in RFC 9068), scope as the RBAC
 // intersection, permissions, gty "password" / "client-credentials", custom
@@ -32,7 +32,7 @@
 // before it is used and the previous one until it is revoked; brute-force
 // protection (10 consecutive failures for one user from one IP block the
 // pair with 429 too_many_attempts until a password change, an unblock through
-// /api/v2/user-blocks or Unblock, or Config.BruteForceBlockDuration), with
+// /api/v2/user-blocks, or Config.BruteForceBlockDuration), with
 // the auth0-forwarded-for header honoured for a confidential client with
 // Client.TrustTokenEndpointIPHeader; blocked users (401 "user is blocked")
 // and mfa_required for User.MFAEnrolled.
@@ -50,9 +50,13 @@
 //
 // # For tests
 //
-// Stats, GrantCount and RefreshTokenStatus tell what the tenant answered:
-// how many grants of each type, and whether a refresh-token family was
-// revoked by reuse detection or through /oauth/revoke. To drive the device
+// Default is the built-in tenant (the API Audience, the users Alice and Bob,
+// the applications SPAClient, M2MClient and RegularClient, the claims
+// EmailClaim and RolesClaim); cmd/devtenant prints the environment an app
+// needs to trust it. Stats tells what the tenant answered: how many grants of
+// each type, and how many refresh-token families were revoked by reuse
+// detection or through /oauth/revoke. FailNext injects 429s; RotateKeys,
+// Keys and RevokeKey drive a key rotation. To drive the device
 // activation as a browser would, keep the cookies: GET the
 // verification_uri_complete, POST its form (state, user_code, and username
 // and password unless logged in), then POST the confirmation page's form

@@ -33,9 +33,9 @@ func ExampleNew() {
 	}
 
 	res, err := http.PostForm(srv.URL+"/oauth/token", url.Values{
-		"grant_type": {"password"}, "client_id": {devtenant.DefaultSPAClientID},
-		"username": {devtenant.AliceEmail}, "password": {devtenant.AlicePassword},
-		"audience": {devtenant.DefaultAudience}, "scope": {"read:messages"},
+		"grant_type": {"password"}, "client_id": {devtenant.SPAClient.ID},
+		"username": {devtenant.Alice.Email}, "password": {devtenant.Alice.Password},
+		"audience": {devtenant.Audience}, "scope": {"read:messages"},
 	})
 	if err != nil {
 		panic(err)
@@ -87,10 +87,10 @@ func newExampleTenant() *devtenant.Tenant {
 func ExampleTenant_IssueToken() {
 	t := newExampleTenant()
 	tok, err := t.IssueToken(context.Background(), devtenant.TokenRequest{
-		User:   devtenant.BobEmail,
-		Scopes: []string{devtenant.ScopeReadMessages},
+		User:   devtenant.Bob.Email,
+		Scopes: []string{"read:messages"},
 		// Bob holds no permissions; grant this one for the token.
-		Permissions: []string{devtenant.ScopeReadMessages},
+		Permissions: []string{"read:messages"},
 	})
 	if err != nil {
 		panic(err)
@@ -132,7 +132,7 @@ func ExampleDefault() {
 		fmt.Println(c.ID, c.Type)
 	}
 	for _, u := range cfg.Users {
-		fmt.Println(u.Email, u.Permissions[devtenant.DefaultAudience])
+		fmt.Println(u.Email, u.Permissions[devtenant.Audience])
 	}
 	// Output:
 	// auth0gin-swagger-ui spa
@@ -142,8 +142,8 @@ func ExampleDefault() {
 	// bob@example.com []
 }
 
-// Stats and RefreshTokenStatus let a test prove what reached the tenant:
-// here one refresh, then a reuse that revoked the family.
+// Stats lets a test prove what reached the tenant: here one refresh, then a
+// reuse that revoked the family, so the newest refresh token is refused too.
 func ExampleTenant_Stats() {
 	var tenant *devtenant.Tenant
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { tenant.ServeHTTP(w, r) }))
@@ -153,8 +153,8 @@ func ExampleTenant_Stats() {
 	tenant, _ = devtenant.New(cfg)
 
 	token := func(form url.Values) map[string]any {
-		form.Set("client_id", devtenant.DefaultRegularClientID)
-		form.Set("client_secret", devtenant.DefaultRegularClientSecret)
+		form.Set("client_id", devtenant.RegularClient.ID)
+		form.Set("client_secret", devtenant.RegularClient.Secret)
 		res, err := http.PostForm(srv.URL+"/oauth/token", form)
 		if err != nil {
 			panic(err)
@@ -164,17 +164,17 @@ func ExampleTenant_Stats() {
 		json.NewDecoder(res.Body).Decode(&body)
 		return body
 	}
-	login := token(url.Values{"grant_type": {"password"}, "username": {devtenant.AliceEmail}, "password": {devtenant.AlicePassword},
-		"audience": {devtenant.DefaultAudience}, "scope": {"offline_access"}})
+	login := token(url.Values{"grant_type": {"password"}, "username": {devtenant.Alice.Email}, "password": {devtenant.Alice.Password},
+		"audience": {devtenant.Audience}, "scope": {"offline_access"}})
 	first := login["refresh_token"].(string)
 	second := token(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {first}})["refresh_token"].(string)
 	token(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {first}}) // reuse
 
-	fmt.Println(tenant.GrantCount(devtenant.GrantRefreshToken), tenant.Stats().RefreshReuseRevocations)
-	fmt.Println(tenant.RefreshTokenStatus(second).RevokedBy)
+	fmt.Println(tenant.Stats().Grants["refresh_token"], tenant.Stats().RefreshReuseRevocations)
+	fmt.Println(token(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {second}})["error"])
 	// Output:
 	// 1 1
-	// reuse
+	// invalid_grant
 }
 
 // CheckLoopback is the rule cmd/devtenant and the example apply before they

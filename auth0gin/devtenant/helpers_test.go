@@ -133,16 +133,16 @@ func (e *env) get(t *testing.T, path, token string) response {
 func (e *env) password(t *testing.T, user, pass, scope string) response {
 	t.Helper()
 	return e.post(t, "oauth/token", url.Values{
-		"grant_type": {"password"}, "client_id": {devtenant.DefaultSPAClientID},
-		"username": {user}, "password": {pass}, "audience": {devtenant.DefaultAudience}, "scope": {scope},
+		"grant_type": {"password"}, "client_id": {devtenant.SPAClient.ID},
+		"username": {user}, "password": {pass}, "audience": {devtenant.Audience}, "scope": {scope},
 	})
 }
 
 func (e *env) m2m(t *testing.T, audience string) string {
 	t.Helper()
 	r := e.post(t, "oauth/token", url.Values{
-		"grant_type": {"client_credentials"}, "client_id": {devtenant.DefaultM2MClientID},
-		"client_secret": {devtenant.DefaultM2MClientSecret}, "audience": {audience},
+		"grant_type": {"client_credentials"}, "client_id": {devtenant.M2MClient.ID},
+		"client_secret": {devtenant.M2MClient.Secret}, "audience": {audience},
 	})
 	wantStatus(t, r, 200)
 	return r.str("access_token")

@@ -23,8 +23,8 @@ type TokenRequest struct {
 	// ClientCredentials mints a machine-to-machine token (sub
 	// "<client>@clients", gty "client-credentials") for ClientID.
 	ClientCredentials bool
-	// ClientID is the client the token is for (azp). Default: DefaultSPAClientID
-	// for users, DefaultM2MClientID for client credentials, when configured;
+	// ClientID is the client the token is for (azp). Default: SPAClient.ID
+	// for users, M2MClient.ID for client credentials, when configured;
 	// otherwise the first client of a fitting type.
 	ClientID string
 	// Audience is the API; default Config.DefaultAudience, else the first
@@ -99,7 +99,7 @@ func (t *Tenant) IssueToken(ctx context.Context, req TokenRequest) (string, erro
 	g := accessGrant{api: a, iat: iat, exp: exp, kid: req.KeyID, extra: req.Claims, gty: req.GrantType}
 
 	if req.ClientCredentials {
-		c, err := t.pickClient(req.ClientID, DefaultM2MClientID, ClientM2M)
+		c, err := t.pickClient(req.ClientID, M2MClient.ID, clientM2M)
 		if err != nil {
 			return "", err
 		}
@@ -117,7 +117,7 @@ func (t *Tenant) IssueToken(ctx context.Context, req TokenRequest) (string, erro
 		return t.signAccess(g)
 	}
 
-	c, err := t.pickClient(req.ClientID, DefaultSPAClientID, "")
+	c, err := t.pickClient(req.ClientID, SPAClient.ID, "")
 	if err != nil {
 		return "", err
 	}
@@ -162,7 +162,7 @@ func (t *Tenant) IssueToken(ctx context.Context, req TokenRequest) (string, erro
 
 // pickClient returns client id, or the preferred default, or the first client
 // of type typ ("" any non-M2M type).
-func (t *Tenant) pickClient(id, preferred string, typ ClientType) (*client, error) {
+func (t *Tenant) pickClient(id, preferred string, typ string) (*client, error) {
 	if id != "" {
 		if c := t.clients[id]; c != nil {
 			return c, nil
@@ -173,7 +173,7 @@ func (t *Tenant) pickClient(id, preferred string, typ ClientType) (*client, erro
 		return c, nil
 	}
 	for _, cc := range t.cfg.Clients {
-		if (typ == "" && cc.Type != ClientM2M) || (typ != "" && cc.Type == typ) {
+		if (typ == "" && cc.Type != clientM2M) || (typ != "" && cc.Type == typ) {
 			return t.clients[cc.ID], nil
 		}
 	}

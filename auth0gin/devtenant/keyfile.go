@@ -24,10 +24,10 @@ type pemKey struct {
 	Cert string `json:"cert"` // the self-signed certificate published in x5c
 }
 
-// SaveKeys writes the current, next and previous keys to path (JSON holding
+// saveKeys writes the current, next and previous keys to path (JSON holding
 // PEM, mode 0600), replacing the file atomically. Config.KeyFile does this
-// automatically; SaveKeys is for tools that want a copy.
-func (t *Tenant) SaveKeys(path string) error {
+// automatically; tests reach it through internal/tenantprobe.
+func (t *Tenant) saveKeys(path string) error {
 	t.keyMu.RLock()
 	kf := keyFile{Current: toPEM(t.current), Next: toPEM(t.next), Previous: toPEM(t.previous)}
 	t.keyMu.RUnlock()
@@ -65,12 +65,12 @@ func (t *Tenant) persistKeys() {
 	if t.cfg.KeyFile == "" {
 		return
 	}
-	if err := t.SaveKeys(t.cfg.KeyFile); err != nil {
+	if err := t.saveKeys(t.cfg.KeyFile); err != nil {
 		t.log.Error("devtenant: persisting keys failed", "err", err)
 	}
 }
 
-// loadKeys reads a file written by SaveKeys; ok is false when it does not exist.
+// loadKeys reads a file written by saveKeys; ok is false when it does not exist.
 func loadKeys(path string, now time.Time) (cur, next, prev *signingKey, ok bool, err error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {

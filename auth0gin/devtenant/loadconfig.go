@@ -112,14 +112,7 @@ func (fc fileConfig) apply(c Config) (Config, error) {
 	set(&c.DeviceCodeLifetime, fc.DeviceCodeLifetime)
 	set(&c.DeviceInterval, fc.DeviceInterval)
 	if fc.Dialect != nil {
-		switch strings.ToLower(*fc.Dialect) {
-		case "rfc9068", "rfc 9068":
-			c.Dialect = DialectRFC9068
-		case "auth0", "":
-			c.Dialect = DialectAuth0
-		default:
-			return c, fmt.Errorf("dialect %q: want auth0 or rfc9068", *fc.Dialect)
-		}
+		c.Dialect = *fc.Dialect // New checks it
 	}
 	if fc.RateLimit != nil {
 		c.RateLimit = *fc.RateLimit

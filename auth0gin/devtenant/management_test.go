@@ -37,9 +37,9 @@ func TestManagementUsersCRUD(t *testing.T) {
 		t.Fatalf("management audience %q", e.ManagementAudience())
 	}
 
-	r := e.mgmtDo(t, "GET", "users/"+url.PathEscape(devtenant.AliceID), "", tok)
+	r := e.mgmtDo(t, "GET", "users/"+url.PathEscape(devtenant.Alice.ID), "", tok)
 	wantStatus(t, r, 200)
-	if r.str("email") != devtenant.AliceEmail || r.str("user_id") != devtenant.AliceID || r.json["identities"] == nil {
+	if r.str("email") != devtenant.Alice.Email || r.str("user_id") != devtenant.Alice.ID || r.json["identities"] == nil {
 		t.Errorf("alice %s", r.body)
 	}
 	wantMgmtError(t, e.mgmtDo(t, "GET", "users/auth0%7Cnobody", "", tok), 404, "inexistent_user", "The user does not exist.")
@@ -72,7 +72,7 @@ func TestManagementUsersCRUD(t *testing.T) {
 	}
 	wantMgmtError(t, e.mgmtDo(t, "GET", "users-by-email", "", tok), 400, "invalid_query_string", "")
 	r = e.mgmtDo(t, "GET", "users?q="+url.QueryEscape(`email:"carol@example.com"`), "", tok)
-	if !strings.Contains(string(r.body), carol) || strings.Contains(string(r.body), devtenant.AliceID) {
+	if !strings.Contains(string(r.body), carol) || strings.Contains(string(r.body), devtenant.Alice.ID) {
 		t.Errorf("search %s", r.body)
 	}
 	r = e.mgmtDo(t, "GET", "users?include_totals=true&per_page=2&page=1", "", tok)
@@ -123,13 +123,13 @@ func TestManagementAuth(t *testing.T) {
 	wantMgmtError(t, e.mgmtDo(t, "GET", "users", "", ""), 401, "", "Missing authentication")
 	wantMgmtError(t, e.mgmtDo(t, "GET", "users", "", "garbage"), 401, "", "Invalid token")
 	// A token for another API is refused, and so is an expired one.
-	api := e.m2m(t, devtenant.DefaultAudience)
+	api := e.m2m(t, devtenant.Audience)
 	wantMgmtError(t, e.mgmtDo(t, "GET", "users", "", api), 401, "", "Invalid token")
 	expired, _ := e.IssueToken(ctx, devtenant.TokenRequest{ClientCredentials: true, Audience: e.ManagementAudience(), ExpiresIn: -1})
 	wantMgmtError(t, e.mgmtDo(t, "GET", "users", "", expired), 401, "", "Expired token received for JSON Web Token validation")
 	// A user's token for the Management API gets no users scopes.
-	r := e.post(t, "oauth/token", url.Values{"grant_type": {"password"}, "client_id": {devtenant.DefaultSPAClientID},
-		"username": {devtenant.AliceEmail}, "password": {devtenant.AlicePassword}, "audience": {e.ManagementAudience()}, "scope": {"read:users"}})
+	r := e.post(t, "oauth/token", url.Values{"grant_type": {"password"}, "client_id": {devtenant.SPAClient.ID},
+		"username": {devtenant.Alice.Email}, "password": {devtenant.Alice.Password}, "audience": {e.ManagementAudience()}, "scope": {"read:users"}})
 	wantStatus(t, r, 200)
 	wantMgmtError(t, e.mgmtDo(t, "GET", "users", "", r.str("access_token")), 403, "insufficient_scope", "")
 }

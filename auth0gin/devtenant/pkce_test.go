@@ -57,9 +57,9 @@ func TestPKCERequiredForPublicClients(t *testing.T) {
 	// S256 works.
 	verifier := strings.Repeat("v", 50)
 	_, code := e.codeFlow(t, "response_type", "code", "code_challenge", pkce(verifier), "code_challenge_method", "S256")
-	wantOAuthError(t, e.exchange(t, devtenant.DefaultSPAClientID, "", code, ""), 403, "invalid_grant", "")
+	wantOAuthError(t, e.exchange(t, devtenant.SPAClient.ID, "", code, ""), 403, "invalid_grant", "")
 	_, code = e.codeFlow(t, "response_type", "code", "code_challenge", pkce(verifier), "code_challenge_method", "S256")
-	wantStatus(t, e.exchange(t, devtenant.DefaultSPAClientID, "", code, verifier), 200)
+	wantStatus(t, e.exchange(t, devtenant.SPAClient.ID, "", code, verifier), 200)
 }
 
 // plain is accepted only when configured.
@@ -67,10 +67,10 @@ func TestPKCEPlainWhenAllowed(t *testing.T) {
 	e := newEnv(t, func(c *devtenant.Config) { c.AllowPlainPKCE = true })
 	plain := strings.Repeat("p", 43)
 	_, code := e.codeFlow(t, "response_type", "code", "code_challenge", plain, "code_challenge_method", "plain")
-	wantStatus(t, e.exchange(t, devtenant.DefaultSPAClientID, "", code, plain), 200)
+	wantStatus(t, e.exchange(t, devtenant.SPAClient.ID, "", code, plain), 200)
 	// Without a method, RFC 7636 means plain.
 	_, code = e.codeFlow(t, "response_type", "code", "code_challenge", plain)
-	wantStatus(t, e.exchange(t, devtenant.DefaultSPAClientID, "", code, plain), 200)
+	wantStatus(t, e.exchange(t, devtenant.SPAClient.ID, "", code, plain), 200)
 	// Still no code flow without a challenge for a public client.
 	if q := e.authorizeError(t, "response_type", "code"); q.Get("error") != "invalid_request" {
 		t.Fatalf("no challenge: %v", q)
@@ -90,7 +90,7 @@ func TestPKCEPlainWhenAllowed(t *testing.T) {
 // code flow without PKCE.
 func TestPKCEDowngradeRefused(t *testing.T) {
 	e := newEnv(t, func(c *devtenant.Config) {
-		c.Clients = append(c.Clients, devtenant.Client{ID: "web", Secret: "web-secret", Type: devtenant.ClientRegular,
+		c.Clients = append(c.Clients, devtenant.Client{ID: "web", Secret: "web-secret", Type: "regular_web",
 			Callbacks: []string{callback}})
 	})
 	_, code := e.codeFlow(t, "response_type", "code", "client_id", "web")

@@ -32,7 +32,7 @@ func (l *rateLimiter) take(now time.Time) (limit, remaining int, reset int64, ov
 	l.used++
 	limit = l.limit
 	if limit <= 0 {
-		limit = DefaultRateLimit
+		limit = defaultRateLimit
 	}
 	remaining = max(limit-l.used, 0)
 	return limit, remaining, l.window + 1, l.limit > 0 && l.used > l.limit

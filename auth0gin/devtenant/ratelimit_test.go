@@ -23,13 +23,13 @@ func TestRateLimitHeadersAndFailNext(t *testing.T) {
 	}
 	e.FailNext(2)
 	for range 2 {
-		r = e.password(t, devtenant.AliceEmail, devtenant.AlicePassword, "")
+		r = e.password(t, devtenant.Alice.Email, devtenant.Alice.Password, "")
 		wantOAuthError(t, r, 429, "too_many_requests", tooMany)
 		if r.header.Get("X-RateLimit-Remaining") != "0" {
 			t.Errorf("remaining %q", r.header.Get("X-RateLimit-Remaining"))
 		}
 	}
-	wantStatus(t, e.password(t, devtenant.AliceEmail, devtenant.AlicePassword, ""), 200)
+	wantStatus(t, e.password(t, devtenant.Alice.Email, devtenant.Alice.Password, ""), 200)
 	// The Management API answers in its own shape.
 	e.FailNext(1)
 	r = e.mgmtDo(t, "GET", "users", "", "x")

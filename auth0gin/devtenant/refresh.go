@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/auth0gin/auth0gin/internal/tenantprobe"
 )
 
 // rtFamily is a chain of rotated refresh tokens from one login. Tokens are
@@ -18,7 +20,7 @@ type rtFamily struct {
 	previous                   string   // the token rotated last
 	rotatedAt                  time.Time
 	revoked                    bool
-	revokedBy                  string // one of the RevokedBy* reasons
+	revokedBy                  string // one of tenantprobe.RevokedBy*
 }
 
 // revokeFamilyLocked marks the family revoked for reason, once.
@@ -28,9 +30,9 @@ func (t *Tenant) revokeFamilyLocked(f *rtFamily, reason string) {
 	}
 	f.revoked, f.revokedBy = true, reason
 	switch reason {
-	case RevokedByReuse:
+	case tenantprobe.RevokedByReuse:
 		t.stats.add(func(s *Stats) { s.RefreshReuseRevocations++ })
-	case RevokedByRevocation:
+	case tenantprobe.RevokedByRevocation:
 		t.stats.add(func(s *Stats) { s.RefreshRevocations++ })
 	}
 }
@@ -72,7 +74,7 @@ func (t *Tenant) newRefreshFamily(clientID, userID, aud string, scopes []string)
 // token (outside the leeway, for the immediately previous one) revokes the
 // whole family, as Auth0's reuse detection does.
 func (t *Tenant) grantRefreshToken(r *http.Request, p url.Values) (tokenResponse, *tokenError) {
-	c, terr := t.authenticateClient(r, p, GrantRefreshToken)
+	c, terr := t.authenticateClient(r, p, grantRefreshToken)
 	if terr != nil {
 		return tokenResponse{}, terr
 	}
@@ -94,14 +96,14 @@ func (t *Tenant) grantRefreshToken(r *http.Request, p url.Values) (tokenResponse
 	case contains(f.current, h):
 	case h == f.previous && t.cfg.RefreshReuseLeeway > 0 && now.Sub(f.rotatedAt) <= t.cfg.RefreshReuseLeeway:
 	default:
-		t.revokeFamilyLocked(f, RevokedByReuse)
+		t.revokeFamilyLocked(f, tenantprobe.RevokedByReuse)
 		t.mu.Unlock()
 		t.log.Warn("devtenant: refresh token reuse detected; family revoked", "client_id", c.ID, "user_id", f.userID)
 		return tokenResponse{}, errInvalidGrant(invalidRefreshToken)
 	}
 	rec := t.users.byID[f.userID]
 	if rec == nil {
-		t.revokeFamilyLocked(f, RevokedByUserDeleted)
+		t.revokeFamilyLocked(f, tenantprobe.RevokedByUserDeleted)
 		t.mu.Unlock()
 		return tokenResponse{}, errInvalidGrant(invalidRefreshToken)
 	}
@@ -154,7 +156,7 @@ func (t *Tenant) revokeRefresh(token, clientID string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if f := t.familyLocked(hashToken(token), clientID, t.now()); f != nil {
-		t.revokeFamilyLocked(f, RevokedByRevocation)
+		t.revokeFamilyLocked(f, tenantprobe.RevokedByRevocation)
 	}
 }
 
@@ -162,7 +164,7 @@ func (t *Tenant) revokeRefresh(token, clientID string) {
 func (t *Tenant) revokeUserLocked(userID string) {
 	for _, f := range t.families {
 		if f.userID == userID {
-			t.revokeFamilyLocked(f, RevokedByUserDeleted)
+			t.revokeFamilyLocked(f, tenantprobe.RevokedByUserDeleted)
 		}
 	}
 	for id, s := range t.sessions {

@@ -10,7 +10,7 @@ import (
 
 func (e *env) refresh(t *testing.T, rt, scope string) response {
 	t.Helper()
-	v := url.Values{"grant_type": {"refresh_token"}, "client_id": {devtenant.DefaultSPAClientID}, "refresh_token": {rt}}
+	v := url.Values{"grant_type": {"refresh_token"}, "client_id": {devtenant.SPAClient.ID}, "refresh_token": {rt}}
 	if scope != "" {
 		v.Set("scope", scope)
 	}
@@ -21,7 +21,7 @@ const offlineScopes = "openid offline_access read:messages write:messages"
 
 func TestRefreshRotationAndReuseDetection(t *testing.T) {
 	e := newEnv(t)
-	login := e.password(t, devtenant.AliceEmail, devtenant.AlicePassword, offlineScopes)
+	login := e.password(t, devtenant.Alice.Email, devtenant.Alice.Password, offlineScopes)
 	rt1 := login.str("refresh_token")
 
 	r := e.refresh(t, rt1, "")
@@ -44,12 +44,12 @@ func TestRefreshRotationAndReuseDetection(t *testing.T) {
 	wantOAuthError(t, e.refresh(t, rt3, ""), 403, "invalid_grant", "Unknown or invalid refresh token.")
 
 	// Another login is another family, unaffected.
-	other := e.password(t, devtenant.AliceEmail, devtenant.AlicePassword, offlineScopes)
+	other := e.password(t, devtenant.Alice.Email, devtenant.Alice.Password, offlineScopes)
 	wantStatus(t, e.refresh(t, other.str("refresh_token"), ""), 200)
 
 	// A refresh token belongs to its client.
-	r = e.post(t, "oauth/token", url.Values{"grant_type": {"refresh_token"}, "client_id": {devtenant.DefaultM2MClientID},
-		"client_secret": {devtenant.DefaultM2MClientSecret}, "refresh_token": {rt3}})
+	r = e.post(t, "oauth/token", url.Values{"grant_type": {"refresh_token"}, "client_id": {devtenant.M2MClient.ID},
+		"client_secret": {devtenant.M2MClient.Secret}, "refresh_token": {rt3}})
 	if r.status < 400 || r.status >= 500 {
 		t.Errorf("cross-client refresh: %d %s", r.status, r.body)
 	}
@@ -57,7 +57,7 @@ func TestRefreshRotationAndReuseDetection(t *testing.T) {
 
 func TestRefreshAbsoluteLifetime(t *testing.T) {
 	e := newEnv(t)
-	rt := e.password(t, devtenant.AliceEmail, devtenant.AlicePassword, offlineScopes).str("refresh_token")
+	rt := e.password(t, devtenant.Alice.Email, devtenant.Alice.Password, offlineScopes).str("refresh_token")
 	e.clock.Advance(29 * 24 * time.Hour)
 	r := e.refresh(t, rt, "")
 	wantStatus(t, r, 200)
@@ -67,7 +67,7 @@ func TestRefreshAbsoluteLifetime(t *testing.T) {
 
 func TestRefreshReuseLeeway(t *testing.T) {
 	e := newEnv(t, func(c *devtenant.Config) { c.RefreshReuseLeeway = 30 * time.Second })
-	rt1 := e.password(t, devtenant.AliceEmail, devtenant.AlicePassword, offlineScopes).str("refresh_token")
+	rt1 := e.password(t, devtenant.Alice.Email, devtenant.Alice.Password, offlineScopes).str("refresh_token")
 	r := e.refresh(t, rt1, "")
 	wantStatus(t, r, 200)
 	rt2 := r.str("refresh_token")
@@ -89,7 +89,7 @@ func TestRefreshReuseLeeway(t *testing.T) {
 
 func TestRefreshNeedsOfflineAccessAPI(t *testing.T) {
 	e := newEnv(t, func(c *devtenant.Config) { c.APIs[0].AllowOfflineAccess = false })
-	r := e.password(t, devtenant.AliceEmail, devtenant.AlicePassword, offlineScopes)
+	r := e.password(t, devtenant.Alice.Email, devtenant.Alice.Password, offlineScopes)
 	wantStatus(t, r, 200)
 	if r.json["refresh_token"] != nil {
 		t.Errorf("refresh token though the API does not allow offline access: %s", r.body)
@@ -98,18 +98,18 @@ func TestRefreshNeedsOfflineAccessAPI(t *testing.T) {
 
 func TestRevoke(t *testing.T) {
 	e := newEnv(t)
-	rt1 := e.password(t, devtenant.AliceEmail, devtenant.AlicePassword, offlineScopes).str("refresh_token")
+	rt1 := e.password(t, devtenant.Alice.Email, devtenant.Alice.Password, offlineScopes).str("refresh_token")
 	r := e.refresh(t, rt1, "")
 	rt2 := r.str("refresh_token")
-	r = e.post(t, "oauth/revoke", url.Values{"client_id": {devtenant.DefaultSPAClientID}, "token": {rt2}})
+	r = e.post(t, "oauth/revoke", url.Values{"client_id": {devtenant.SPAClient.ID}, "token": {rt2}})
 	wantStatus(t, r, 200)
 	if len(r.body) != 0 {
 		t.Errorf("revoke body %q", r.body)
 	}
 	wantOAuthError(t, e.refresh(t, rt2, ""), 403, "invalid_grant", "Unknown or invalid refresh token.")
 	// Unknown tokens are fine (RFC 7009); a missing token or client is not.
-	wantStatus(t, e.post(t, "oauth/revoke", url.Values{"client_id": {devtenant.DefaultSPAClientID}, "token": {"unknown"}}), 200)
-	wantOAuthError(t, e.post(t, "oauth/revoke", url.Values{"client_id": {devtenant.DefaultSPAClientID}}), 400, "invalid_request", "")
+	wantStatus(t, e.post(t, "oauth/revoke", url.Values{"client_id": {devtenant.SPAClient.ID}, "token": {"unknown"}}), 200)
+	wantOAuthError(t, e.post(t, "oauth/revoke", url.Values{"client_id": {devtenant.SPAClient.ID}}), 400, "invalid_request", "")
 	wantOAuthError(t, e.post(t, "oauth/revoke", url.Values{"client_id": {"nope"}, "token": {"x"}}), 401, "invalid_client", "")
-	wantOAuthError(t, e.post(t, "oauth/revoke", url.Values{"client_id": {devtenant.DefaultM2MClientID}, "token": {"x"}}), 401, "invalid_client", "")
+	wantOAuthError(t, e.post(t, "oauth/revoke", url.Values{"client_id": {devtenant.M2MClient.ID}, "token": {"x"}}), 401, "invalid_client", "")
 }

@@ -1,8 +1,11 @@
 package devtenant
 
 import (
+	"fmt"
 	"maps"
 	"sync"
+
+	"github.com/auth0gin/auth0gin/internal/tenantprobe"
 )
 
 // Stats is a snapshot of what the tenant has answered since it started, for
@@ -11,7 +14,8 @@ import (
 // family was revoked. Read it with Tenant.Stats.
 type Stats struct {
 	// Grants counts successful /oauth/token answers by grant_type, as sent by
-	// the client (GrantPassword, GrantPasswordRealm, GrantRefreshToken, ...).
+	// the client ("password", "refresh_token", "client_credentials", ...):
+	// Stats().Grants["refresh_token"] is how many refresh grants succeeded.
 	Grants map[string]int
 	// GrantErrors counts /oauth/token error answers by grant_type (the empty
 	// string for a request without one).
@@ -25,14 +29,6 @@ type Stats struct {
 	// BruteForceBlocks counts user and IP pairs blocked by brute-force
 	// protection.
 	BruteForceBlocks int
-}
-
-// GrantCount returns how many times the token endpoint answered grantType
-// successfully, e.g. t.GrantCount(GrantRefreshToken).
-func (t *Tenant) GrantCount(grantType string) int {
-	t.stats.mu.Lock()
-	defer t.stats.mu.Unlock()
-	return t.stats.s.Grants[grantType]
 }
 
 // Stats returns a snapshot of the tenant's counters.
@@ -79,42 +75,20 @@ func (c *counters) add(f func(*Stats)) {
 	f(&c.s)
 }
 
-// RefreshTokenStatus says what the tenant knows of a refresh token.
-type RefreshTokenStatus struct {
-	// Known is false for a token the tenant never issued (or has forgotten
-	// after its family expired).
-	Known bool
-	// Current is true while the token can be exchanged.
-	Current bool
-	// Revoked is true when the token's family was revoked; RevokedBy says how.
-	Revoked bool
-	// RevokedBy is "reuse" (reuse detection), "revocation" (/oauth/revoke)
-	// or "user_deleted"; empty while the family is live.
-	RevokedBy string
-}
-
-// Reasons a refresh-token family was revoked, as RefreshTokenStatus.RevokedBy.
-const (
-	RevokedByReuse       = "reuse"
-	RevokedByRevocation  = "revocation"
-	RevokedByUserDeleted = "user_deleted"
-)
-
-// RefreshTokenStatus reports the state of refresh token rt and of its family:
-// a test holding a refresh token can check that reuse detection revoked it.
-func (t *Tenant) RefreshTokenStatus(rt string) RefreshTokenStatus {
+// refreshTokenStatus reports the state of refresh token rt and of its family.
+func (t *Tenant) refreshTokenStatus(rt string) tenantprobe.RefreshToken {
 	h := hashToken(rt)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	r := t.rts[h]
 	if r == nil {
-		return RefreshTokenStatus{}
+		return tenantprobe.RefreshToken{}
 	}
 	f := t.families[r.family]
 	if f == nil {
-		return RefreshTokenStatus{}
+		return tenantprobe.RefreshToken{}
 	}
-	return RefreshTokenStatus{
+	return tenantprobe.RefreshToken{
 		Known:     true,
 		Current:   !f.revoked && contains(f.current, h) && t.now().Before(f.expires),
 		Revoked:   f.revoked,
@@ -122,20 +96,37 @@ func (t *Tenant) RefreshTokenStatus(rt string) RefreshTokenStatus {
 	}
 }
 
-// Client returns a copy of the configured client id, secret included, so a
-// test can authenticate as it (e.g. Client(DefaultRegularClientID)).
-func (t *Tenant) Client(id string) (Client, bool) {
-	c := t.clients[id]
-	if c == nil {
-		return Client{}, false
+// cloneClient returns a deep copy of c.
+func cloneClient(c Client) Client {
+	c.Callbacks = append([]string(nil), c.Callbacks...)
+	c.LogoutURLs = append([]string(nil), c.LogoutURLs...)
+	c.GrantTypes = append([]string(nil), c.GrantTypes...)
+	if c.Grants != nil {
+		g := make(map[string][]string, len(c.Grants))
+		for k, v := range c.Grants {
+			g[k] = append([]string(nil), v...)
+		}
+		c.Grants = g
 	}
-	out := c.Client
-	out.Callbacks = append([]string(nil), c.Callbacks...)
-	out.LogoutURLs = append([]string(nil), c.LogoutURLs...)
-	out.GrantTypes = append([]string(nil), c.GrantTypes...)
-	out.Grants = map[string][]string{}
-	for k, v := range c.Grants {
-		out.Grants[k] = append([]string(nil), v...)
+	return c
+}
+
+// self lets tenantprobe reach the Tenant inside a *Server or any type that
+// embeds a *Tenant (the method is promoted with the embedding).
+func (t *Tenant) self() *Tenant { return t }
+
+func probed(tenant any) *Tenant {
+	s, ok := tenant.(interface{ self() *Tenant })
+	if !ok {
+		panic(fmt.Sprintf("tenantprobe: %T is not a dev tenant", tenant))
 	}
-	return out, true
+	return s.self()
+}
+
+func init() {
+	tenantprobe.RefreshTokenStatus = func(tenant any, rt string) tenantprobe.RefreshToken {
+		return probed(tenant).refreshTokenStatus(rt)
+	}
+	tenantprobe.SaveKeys = func(tenant any, path string) error { return probed(tenant).saveKeys(path) }
+	tenantprobe.Unblock = func(tenant any, user string) int { return probed(tenant).unblock(user) }
 }

@@ -91,11 +91,19 @@ func New(cfg Config) (*Tenant, error) {
 			*d = v
 		}
 	}
-	def(&cfg.AccessTokenLifetime, DefaultAccessTokenLifetime)
-	def(&cfg.IDTokenLifetime, DefaultIDTokenLifetime)
-	def(&cfg.RefreshTokenLifetime, DefaultRefreshTokenLifetime)
-	def(&cfg.DeviceCodeLifetime, DefaultDeviceCodeLifetime)
-	def(&cfg.DeviceInterval, DefaultDeviceInterval)
+	def(&cfg.AccessTokenLifetime, defaultAccessTokenLifetime)
+	def(&cfg.IDTokenLifetime, defaultIDTokenLifetime)
+	def(&cfg.RefreshTokenLifetime, defaultRefreshTokenLifetime)
+	def(&cfg.DeviceCodeLifetime, defaultDeviceCodeLifetime)
+	def(&cfg.DeviceInterval, defaultDeviceInterval)
+	switch strings.ToLower(strings.TrimSpace(cfg.Dialect)) {
+	case "", dialectAuth0:
+		cfg.Dialect = dialectAuth0
+	case dialectRFC9068, "rfc 9068", "rfc9068_profile":
+		cfg.Dialect = dialectRFC9068
+	default:
+		return nil, fmt.Errorf("devtenant: Config.Dialect %q: want %q or %q", cfg.Dialect, dialectAuth0, dialectRFC9068)
+	}
 	if cfg.RefreshReuseLeeway < 0 {
 		cfg.RefreshReuseLeeway = 0
 	}
@@ -229,8 +237,12 @@ func (t *Tenant) setupClients() error {
 		if _, dup := t.clients[c.ID]; dup {
 			return fmt.Errorf("devtenant: client %q is listed twice", c.ID)
 		}
-		if c.Type == "" {
-			c.Type = ClientSPA
+		switch c.Type {
+		case "":
+			c.Type = clientSPA
+		case clientSPA, clientRegular, clientM2M, clientNative:
+		default:
+			return fmt.Errorf("devtenant: client %q: unknown type %q (want spa, regular_web, non_interactive or native)", c.ID, c.Type)
 		}
 		out := &client{Client: c, grantTypes: map[string]bool{}}
 		gts := c.GrantTypes
@@ -239,10 +251,10 @@ func (t *Tenant) setupClients() error {
 		}
 		for _, g := range gts {
 			if g == "device_code" {
-				g = GrantDeviceCode
+				g = grantDeviceCode
 			}
 			switch g {
-			case GrantImplicit, GrantAuthorizationCode, GrantRefreshToken, GrantPassword, GrantPasswordRealm, GrantClientCredentials, GrantDeviceCode:
+			case grantImplicit, grantAuthorizationCode, grantRefreshToken, grantPassword, grantPasswordRealm, grantClientCredentials, grantDeviceCode:
 				out.grantTypes[g] = true
 			default:
 				return fmt.Errorf("devtenant: client %q: unknown grant type %q", c.ID, g)

@@ -16,7 +16,7 @@ func TestKeyRotation(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	cur0, next0, _ := e.Keys()
-	old, err := e.IssueToken(ctx, devtenant.TokenRequest{User: devtenant.AliceEmail})
+	old, err := e.IssueToken(ctx, devtenant.TokenRequest{User: devtenant.Alice.Email})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +31,7 @@ func TestKeyRotation(t *testing.T) {
 	if err := e.verify(old); err != nil {
 		t.Fatalf("old token no longer verifies: %v", err)
 	}
-	fresh := e.password(t, devtenant.AliceEmail, devtenant.AlicePassword, "").str("access_token")
+	fresh := e.password(t, devtenant.Alice.Email, devtenant.Alice.Password, "").str("access_token")
 	if h, _ := claims(t, fresh); h["kid"] != cur1 {
 		t.Errorf("new token kid %v, want %v", h["kid"], cur1)
 	}
@@ -66,7 +66,7 @@ func TestKeyFilePersistence(t *testing.T) {
 		t.Errorf("key file mode %v", st.Mode().Perm())
 	}
 	e1.RotateKeys()
-	tok, _ := e1.IssueToken(context.Background(), devtenant.TokenRequest{User: devtenant.AliceEmail})
+	tok, _ := e1.IssueToken(context.Background(), devtenant.TokenRequest{User: devtenant.Alice.Email})
 	c1, n1, p1 := e1.Keys()
 	e2 := newEnv(t, func(c *devtenant.Config) { c.KeyFile = path })
 	c2, n2, p2 := e2.Keys()
@@ -93,8 +93,10 @@ func TestNewValidatesConfig(t *testing.T) {
 		"bad issuer":            func(c *devtenant.Config) { c.Issuer = "ftp://x" },
 		"public wildcard":       func(c *devtenant.Config) { c.Clients[0].Callbacks = []string{"https://app.example:*/cb"} },
 		"unknown grant type":    func(c *devtenant.Config) { c.Clients[0].GrantTypes = []string{"magic"} },
+		"unknown client type":   func(c *devtenant.Config) { c.Clients[0].Type = "magic" },
+		"unknown dialect":       func(c *devtenant.Config) { c.Dialect = "jwe" },
 		"grant of unknown API":  func(c *devtenant.Config) { c.Clients[1].Grants["https://nope"] = nil },
-		"undeclared scope":      func(c *devtenant.Config) { c.Clients[1].Grants[devtenant.DefaultAudience] = []string{"admin"} },
+		"undeclared scope":      func(c *devtenant.Config) { c.Clients[1].Grants[devtenant.Audience] = []string{"admin"} },
 		"duplicate user":        func(c *devtenant.Config) { c.Users = append(c.Users, devtenant.User{Email: "ALICE@example.com"}) },
 		"bad claim source":      func(c *devtenant.Config) { c.ExtraClaims = map[string]string{"https://x/y": "shoe_size"} },
 		"unknown default aud":   func(c *devtenant.Config) { c.DefaultAudience = "https://nope" },
@@ -130,7 +132,7 @@ extra_claims:
 		t.Fatal(err)
 	}
 	if cfg.Issuer != "http://127.0.0.1:4000" || cfg.AccessTokenLifetime != time.Hour || cfg.RefreshReuseLeeway != 30*time.Second ||
-		len(cfg.Users) != 1 || len(cfg.Clients) != 3 || cfg.Users[0].Permissions[devtenant.DefaultAudience][0] != "read:messages" {
+		len(cfg.Users) != 1 || len(cfg.Clients) != 3 || cfg.Users[0].Permissions[devtenant.Audience][0] != "read:messages" {
 		t.Fatalf("config %+v", cfg)
 	}
 	tn, err := devtenant.New(cfg)
@@ -150,7 +152,7 @@ extra_claims:
 	if cfg, err = devtenant.LoadConfig(js); err != nil {
 		t.Fatal(err)
 	}
-	if cfg.APIs[0].TokenLifetime != 2*time.Hour || cfg.Dialect != devtenant.DialectRFC9068 {
+	if cfg.APIs[0].TokenLifetime != 2*time.Hour || cfg.Dialect != "rfc9068" {
 		t.Errorf("json config %+v", cfg)
 	}
 	for name, content := range map[string]string{"typo.json": `{"isuer":"x"}`, "bad.yaml": "users: [", "x.toml": "a=1"} {

@@ -30,15 +30,15 @@ func (t *Tenant) handleToken(w http.ResponseWriter, r *http.Request) {
 	switch gt {
 	case "":
 		terr = errInvalidRequest("Missing required parameter: grant_type")
-	case GrantPassword, GrantPasswordRealm:
+	case grantPassword, grantPasswordRealm:
 		resp, terr = t.grantPassword(r, p, gt)
-	case GrantClientCredentials:
+	case grantClientCredentials:
 		resp, terr = t.grantClientCredentials(r, p)
-	case GrantAuthorizationCode:
+	case grantAuthorizationCode:
 		resp, terr = t.grantAuthorizationCode(r, p)
-	case GrantRefreshToken:
+	case grantRefreshToken:
 		resp, terr = t.grantRefreshToken(r, p)
-	case GrantDeviceCode:
+	case grantDeviceCode:
 		resp, terr = t.grantDeviceCode(r, p)
 	default:
 		terr = &tokenError{http.StatusBadRequest, "unsupported_grant_type", "Unsupported grant type: " + gt}
@@ -82,8 +82,8 @@ func (t *Tenant) authenticateClient(r *http.Request, p url.Values, grant string)
 }
 
 func (c *client) allows(grant string) bool {
-	if grant == GrantPasswordRealm {
-		return c.grantTypes[GrantPassword] || c.grantTypes[GrantPasswordRealm]
+	if grant == grantPasswordRealm {
+		return c.grantTypes[grantPassword] || c.grantTypes[grantPasswordRealm]
 	}
 	return c.grantTypes[grant]
 }
@@ -112,7 +112,7 @@ func (t *Tenant) grantPassword(r *http.Request, p url.Values, gt string) (tokenR
 		}
 	}
 	realm := ""
-	if gt == GrantPasswordRealm {
+	if gt == grantPasswordRealm {
 		if realm = p.Get("realm"); realm == "" {
 			return tokenResponse{}, errInvalidRequest("Missing required parameter: realm")
 		}
@@ -130,7 +130,7 @@ func (t *Tenant) grantPassword(r *http.Request, p url.Values, gt string) (tokenR
 }
 
 func (t *Tenant) grantClientCredentials(r *http.Request, p url.Values) (tokenResponse, *tokenError) {
-	c, terr := t.authenticateClient(r, p, GrantClientCredentials)
+	c, terr := t.authenticateClient(r, p, grantClientCredentials)
 	if terr != nil {
 		return tokenResponse{}, terr
 	}
@@ -169,7 +169,7 @@ func (t *Tenant) issueForUser(c *client, u User, aud string, requested []string,
 	if terr != nil {
 		return resp, terr
 	}
-	if contains(scopes, "offline_access") && c.grantTypes[GrantRefreshToken] {
+	if contains(scopes, "offline_access") && c.grantTypes[grantRefreshToken] {
 		resp.RefreshToken = t.newRefreshFamily(c.ID, u.ID, aud, requested)
 	}
 	return resp, nil

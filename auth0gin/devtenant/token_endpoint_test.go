@@ -63,7 +63,7 @@ func TestDiscoveryAndJWKS(t *testing.T) {
 
 func TestPasswordGrant(t *testing.T) {
 	e := newEnv(t)
-	r := e.password(t, "Alice@Example.com", devtenant.AlicePassword, "openid profile email offline_access read:messages write:messages")
+	r := e.password(t, "Alice@Example.com", devtenant.Alice.Password, "openid profile email offline_access read:messages write:messages")
 	wantStatus(t, r, 200)
 	for _, k := range []string{"access_token", "refresh_token", "id_token", "scope", "expires_in", "token_type"} {
 		if r.json[k] == nil {
@@ -82,13 +82,13 @@ func TestPasswordGrant(t *testing.T) {
 		t.Errorf("header %v", h)
 	}
 	aud := c["aud"].([]any)
-	if len(aud) != 2 || aud[0] != devtenant.DefaultAudience || aud[1] != e.url+"userinfo" {
+	if len(aud) != 2 || aud[0] != devtenant.Audience || aud[1] != e.url+"userinfo" {
 		t.Errorf("aud %v", c["aud"])
 	}
 	want := map[string]any{
-		"iss": e.url, "sub": devtenant.AliceID, "azp": devtenant.DefaultSPAClientID, "gty": "password",
+		"iss": e.url, "sub": devtenant.Alice.ID, "azp": devtenant.SPAClient.ID, "gty": "password",
 		"scope":              "openid profile email offline_access read:messages write:messages",
-		devtenant.EmailClaim: devtenant.AliceEmail,
+		devtenant.EmailClaim: devtenant.Alice.Email,
 	}
 	for k, v := range want {
 		if c[k] != v {
@@ -105,19 +105,19 @@ func TestPasswordGrant(t *testing.T) {
 		t.Errorf("roles %v", roles)
 	}
 	_, idc := claims(t, r.str("id_token"))
-	if idc["aud"] != devtenant.DefaultSPAClientID || idc["email"] != devtenant.AliceEmail || idc["sub"] != devtenant.AliceID {
+	if idc["aud"] != devtenant.SPAClient.ID || idc["email"] != devtenant.Alice.Email || idc["sub"] != devtenant.Alice.ID {
 		t.Errorf("id token %v", idc)
 	}
 
 	// Bob has no permissions: RBAC grants the intersection, which is empty.
-	r = e.password(t, devtenant.BobEmail, devtenant.BobPassword, "read:messages")
+	r = e.password(t, devtenant.Bob.Email, devtenant.Bob.Password, "read:messages")
 	wantStatus(t, r, 200)
 	_, c = claims(t, r.str("access_token"))
 	if c["scope"] != nil || len(c["permissions"].([]any)) != 0 || r.json["refresh_token"] != nil {
 		t.Errorf("bob: %v / %s", c, r.body)
 	}
 	// Without offline_access, no refresh token.
-	r = e.password(t, devtenant.AliceEmail, devtenant.AlicePassword, "read:messages")
+	r = e.password(t, devtenant.Alice.Email, devtenant.Alice.Password, "read:messages")
 	if r.json["refresh_token"] != nil || r.json["id_token"] != nil || r.str("scope") != "read:messages" {
 		t.Errorf("response %s", r.body)
 	}
@@ -125,7 +125,7 @@ func TestPasswordGrant(t *testing.T) {
 
 func TestTokenEndpointErrors(t *testing.T) {
 	e := newEnv(t)
-	spa := devtenant.DefaultSPAClientID
+	spa := devtenant.SPAClient.ID
 	cases := []struct {
 		name   string
 		form   url.Values
@@ -133,13 +133,13 @@ func TestTokenEndpointErrors(t *testing.T) {
 		code   string
 		desc   string
 	}{
-		{"wrong password", url.Values{"grant_type": {"password"}, "client_id": {spa}, "username": {devtenant.AliceEmail}, "password": {"nope"}},
+		{"wrong password", url.Values{"grant_type": {"password"}, "client_id": {spa}, "username": {devtenant.Alice.Email}, "password": {"nope"}},
 			403, "invalid_grant", "Wrong email or password."},
 		{"unknown user", url.Values{"grant_type": {"password"}, "client_id": {spa}, "username": {"zed@example.com"}, "password": {"x"}},
 			403, "invalid_grant", "Wrong email or password."},
 		{"missing username", url.Values{"grant_type": {"password"}, "client_id": {spa}, "password": {"x"}},
 			400, "invalid_request", "Missing required parameter: username"},
-		{"unknown audience", url.Values{"grant_type": {"password"}, "client_id": {spa}, "username": {devtenant.AliceEmail}, "password": {devtenant.AlicePassword}, "audience": {"https://nope.example"}},
+		{"unknown audience", url.Values{"grant_type": {"password"}, "client_id": {spa}, "username": {devtenant.Alice.Email}, "password": {devtenant.Alice.Password}, "audience": {"https://nope.example"}},
 			403, "access_denied", "Service not enabled within domain: https://nope.example"},
 		{"unsupported grant", url.Values{"grant_type": {"magic"}, "client_id": {spa}},
 			400, "unsupported_grant_type", "Unsupported grant type: magic"},
@@ -149,11 +149,11 @@ func TestTokenEndpointErrors(t *testing.T) {
 			401, "invalid_client", ""},
 		{"missing client", url.Values{"grant_type": {"password"}, "username": {"a"}, "password": {"b"}},
 			400, "invalid_request", "Missing required parameter: client_id"},
-		{"realm wrong connection", url.Values{"grant_type": {devtenant.GrantPasswordRealm}, "client_id": {spa}, "username": {devtenant.AliceEmail}, "password": {devtenant.AlicePassword}, "realm": {"other-db"}},
+		{"realm wrong connection", url.Values{"grant_type": {"http://auth0.com/oauth/grant-type/password-realm"}, "client_id": {spa}, "username": {devtenant.Alice.Email}, "password": {devtenant.Alice.Password}, "realm": {"other-db"}},
 			403, "invalid_grant", "Wrong email or password."},
-		{"realm missing", url.Values{"grant_type": {devtenant.GrantPasswordRealm}, "client_id": {spa}, "username": {devtenant.AliceEmail}, "password": {devtenant.AlicePassword}},
+		{"realm missing", url.Values{"grant_type": {"http://auth0.com/oauth/grant-type/password-realm"}, "client_id": {spa}, "username": {devtenant.Alice.Email}, "password": {devtenant.Alice.Password}},
 			400, "invalid_request", "Missing required parameter: realm"},
-		{"grant not allowed", url.Values{"grant_type": {"client_credentials"}, "client_id": {spa}, "audience": {devtenant.DefaultAudience}},
+		{"grant not allowed", url.Values{"grant_type": {"client_credentials"}, "client_id": {spa}, "audience": {devtenant.Audience}},
 			403, "unauthorized_client", "Grant type 'client_credentials' not allowed for the client."},
 		{"bad refresh token", url.Values{"grant_type": {"refresh_token"}, "client_id": {spa}, "refresh_token": {"garbage"}},
 			403, "invalid_grant", "Unknown or invalid refresh token."},
@@ -169,8 +169,8 @@ func TestTokenEndpointErrors(t *testing.T) {
 			}
 		})
 	}
-	r := e.post(t, "oauth/token", url.Values{"grant_type": {devtenant.GrantPasswordRealm}, "client_id": {spa},
-		"username": {devtenant.AliceEmail}, "password": {devtenant.AlicePassword}, "realm": {devtenant.DefaultConnection}, "audience": {devtenant.DefaultAudience}})
+	r := e.post(t, "oauth/token", url.Values{"grant_type": {"http://auth0.com/oauth/grant-type/password-realm"}, "client_id": {spa},
+		"username": {devtenant.Alice.Email}, "password": {devtenant.Alice.Password}, "realm": {"Username-Password-Authentication"}, "audience": {devtenant.Audience}})
 	wantStatus(t, r, 200)
 }
 
@@ -179,8 +179,8 @@ func TestClientCredentials(t *testing.T) {
 		c.APIs = append(c.APIs, devtenant.API{Identifier: "https://other.example", Scopes: []devtenant.Scope{{Name: "x"}}})
 	})
 	form := func(kv ...string) url.Values {
-		v := url.Values{"grant_type": {"client_credentials"}, "client_id": {devtenant.DefaultM2MClientID},
-			"client_secret": {devtenant.DefaultM2MClientSecret}, "audience": {devtenant.DefaultAudience}}
+		v := url.Values{"grant_type": {"client_credentials"}, "client_id": {devtenant.M2MClient.ID},
+			"client_secret": {devtenant.M2MClient.Secret}, "audience": {devtenant.Audience}}
 		for i := 0; i < len(kv); i += 2 {
 			v.Set(kv[i], kv[i+1])
 		}
@@ -192,8 +192,8 @@ func TestClientCredentials(t *testing.T) {
 		t.Errorf("client credentials answer only access_token, token_type, expires_in: %s", r.body)
 	}
 	_, c := claims(t, r.str("access_token"))
-	if c["sub"] != devtenant.DefaultM2MClientID+"@clients" || c["gty"] != "client-credentials" || c["scope"] != "read:messages" ||
-		c["aud"] != devtenant.DefaultAudience || c["azp"] != devtenant.DefaultM2MClientID || c[devtenant.EmailClaim] != nil {
+	if c["sub"] != devtenant.M2MClient.ID+"@clients" || c["gty"] != "client-credentials" || c["scope"] != "read:messages" ||
+		c["aud"] != devtenant.Audience || c["azp"] != devtenant.M2MClient.ID || c[devtenant.EmailClaim] != nil {
 		t.Errorf("claims %v", c)
 	}
 
@@ -208,17 +208,17 @@ func TestClientCredentials(t *testing.T) {
 	}
 
 	// HTTP Basic and a JSON body work too.
-	body := `{"grant_type":"client_credentials","audience":"` + devtenant.DefaultAudience + `"}`
+	body := `{"grant_type":"client_credentials","audience":"` + devtenant.Audience + `"}`
 	req, _ := http.NewRequest("POST", e.url+"oauth/token", strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	req.SetBasicAuth(devtenant.DefaultM2MClientID, devtenant.DefaultM2MClientSecret)
+	req.SetBasicAuth(devtenant.M2MClient.ID, devtenant.M2MClient.Secret)
 	wantStatus(t, do(t, nil, req), 200)
 }
 
 func TestNoAudienceGivesOpaqueToken(t *testing.T) {
 	e := newEnv(t)
-	r := e.post(t, "oauth/token", url.Values{"grant_type": {"password"}, "client_id": {devtenant.DefaultSPAClientID},
-		"username": {devtenant.AliceEmail}, "password": {devtenant.AlicePassword}, "scope": {"openid email"}})
+	r := e.post(t, "oauth/token", url.Values{"grant_type": {"password"}, "client_id": {devtenant.SPAClient.ID},
+		"username": {devtenant.Alice.Email}, "password": {devtenant.Alice.Password}, "scope": {"openid email"}})
 	wantStatus(t, r, 200)
 	tok := r.str("access_token")
 	if strings.Count(tok, ".") == 2 {
@@ -226,7 +226,7 @@ func TestNoAudienceGivesOpaqueToken(t *testing.T) {
 	}
 	u := e.get(t, "userinfo", tok)
 	wantStatus(t, u, 200)
-	if u.str("sub") != devtenant.AliceID || u.str("email") != devtenant.AliceEmail || u.json["email_verified"] != true || u.str(devtenant.EmailClaim) != devtenant.AliceEmail {
+	if u.str("sub") != devtenant.Alice.ID || u.str("email") != devtenant.Alice.Email || u.json["email_verified"] != true || u.str(devtenant.EmailClaim) != devtenant.Alice.Email {
 		t.Errorf("userinfo %s", u.body)
 	}
 	if u.json["name"] != nil {
@@ -236,7 +236,7 @@ func TestNoAudienceGivesOpaqueToken(t *testing.T) {
 		t.Error("no rate-limit headers")
 	}
 	// An API token without openid has no userinfo audience.
-	api := e.password(t, devtenant.AliceEmail, devtenant.AlicePassword, "read:messages")
+	api := e.password(t, devtenant.Alice.Email, devtenant.Alice.Password, "read:messages")
 	r = e.get(t, "userinfo", api.str("access_token"))
 	wantStatus(t, r, 401)
 	if !strings.HasPrefix(r.header.Get("WWW-Authenticate"), "Bearer ") {
@@ -245,7 +245,7 @@ func TestNoAudienceGivesOpaqueToken(t *testing.T) {
 	wantStatus(t, e.get(t, "userinfo", ""), 401)
 	wantStatus(t, e.get(t, "userinfo", "garbage"), 401)
 	// With openid + profile, /userinfo takes the JWT.
-	full := e.password(t, devtenant.AliceEmail, devtenant.AlicePassword, "openid profile")
+	full := e.password(t, devtenant.Alice.Email, devtenant.Alice.Password, "openid profile")
 	u = e.get(t, "userinfo", full.str("access_token"))
 	wantStatus(t, u, 200)
 	if u.str("name") != "Alice Example" || u.json["email"] != nil {
@@ -254,11 +254,11 @@ func TestNoAudienceGivesOpaqueToken(t *testing.T) {
 }
 
 func TestRFC9068Dialect(t *testing.T) {
-	e := newEnv(t, func(c *devtenant.Config) { c.Dialect = devtenant.DialectRFC9068 })
-	r := e.password(t, devtenant.AliceEmail, devtenant.AlicePassword, "read:messages")
+	e := newEnv(t, func(c *devtenant.Config) { c.Dialect = "rfc9068" })
+	r := e.password(t, devtenant.Alice.Email, devtenant.Alice.Password, "read:messages")
 	wantStatus(t, r, 200)
 	h, c := claims(t, r.str("access_token"))
-	if h["typ"] != "at+jwt" || c["client_id"] != devtenant.DefaultSPAClientID || c["jti"] == nil || c["azp"] != nil {
+	if h["typ"] != "at+jwt" || c["client_id"] != devtenant.SPAClient.ID || c["jti"] == nil || c["azp"] != nil {
 		t.Errorf("header %v claims %v", h, c)
 	}
 }
@@ -266,7 +266,7 @@ func TestRFC9068Dialect(t *testing.T) {
 func TestIssueToken(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	tok, err := e.IssueToken(ctx, devtenant.TokenRequest{User: devtenant.AliceEmail, Scopes: []string{"read:messages"},
+	tok, err := e.IssueToken(ctx, devtenant.TokenRequest{User: devtenant.Alice.Email, Scopes: []string{"read:messages"},
 		Claims: map[string]any{"https://example.com/team": "blue", "gty": "evil", "https://auth0.com/x": 1, "permissions": "evil"}})
 	if err != nil {
 		t.Fatal(err)
@@ -275,7 +275,7 @@ func TestIssueToken(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, c := claims(t, tok)
-	if c["sub"] != devtenant.AliceID || c["scope"] != "read:messages" || c["https://example.com/team"] != "blue" ||
+	if c["sub"] != devtenant.Alice.ID || c["scope"] != "read:messages" || c["https://example.com/team"] != "blue" ||
 		c["gty"] != nil || c["https://auth0.com/x"] != nil || len(c["permissions"].([]any)) != 2 {
 		t.Errorf("claims %v", c)
 	}
@@ -295,14 +295,14 @@ func TestIssueToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, c = claims(t, tok); c["sub"] != devtenant.DefaultM2MClientID+"@clients" || c["gty"] != "client-credentials" || c["scope"] != "read:messages" {
+	if _, c = claims(t, tok); c["sub"] != devtenant.M2MClient.ID+"@clients" || c["gty"] != "client-credentials" || c["scope"] != "read:messages" {
 		t.Errorf("m2m claims %v", c)
 	}
 	for _, bad := range []devtenant.TokenRequest{
-		{User: devtenant.AliceEmail, Audience: "https://nope.example"},
+		{User: devtenant.Alice.Email, Audience: "https://nope.example"},
 		{User: "nobody@example.com"},
 		{},
-		{User: devtenant.AliceEmail, KeyID: "nope"},
+		{User: devtenant.Alice.Email, KeyID: "nope"},
 		{ClientCredentials: true, Scopes: []string{"write:messages"}},
 	} {
 		if _, err := e.IssueToken(ctx, bad); err == nil {

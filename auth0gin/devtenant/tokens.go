@@ -84,7 +84,7 @@ func (t *Tenant) signAccess(g accessGrant) (string, error) {
 		claims["aud"] = g.api.Identifier
 	}
 	typ := "JWT"
-	if t.cfg.Dialect == DialectRFC9068 {
+	if t.cfg.Dialect == dialectRFC9068 {
 		typ = "at+jwt"
 		claims["client_id"] = g.clientID
 		claims["jti"] = randomToken(16)

@@ -27,7 +27,7 @@ type userStore struct {
 }
 
 func newUserStore(users []User, now time.Time) (*userStore, error) {
-	s := &userStore{byID: map[string]*userRecord{}, connections: map[string]bool{DefaultConnection: true}}
+	s := &userStore{byID: map[string]*userRecord{}, connections: map[string]bool{defaultConnection: true}}
 	for _, u := range users {
 		if _, err := s.add(u, now); err != nil {
 			return nil, fmt.Errorf("devtenant: user %q: %w", u.Email, err)
@@ -44,7 +44,7 @@ func (s *userStore) add(u User, now time.Time) (*userRecord, error) {
 		return nil, errors.New("devtenant: a user needs an email")
 	}
 	if u.Connection == "" {
-		u.Connection = DefaultConnection
+		u.Connection = defaultConnection
 	}
 	if u.ID == "" {
 		sum := sha256.Sum256([]byte(u.Connection + "\x00" + u.Email))

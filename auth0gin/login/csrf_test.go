@@ -28,7 +28,7 @@ func TestLoginCSRFWithSessions(t *testing.T) {
 		})
 	})
 	post := func(hdr map[string]string) reply {
-		form := url.Values{"username": {devtenant.AliceEmail}, "password": {devtenant.AlicePassword}}
+		form := url.Values{"username": {devtenant.Alice.Email}, "password": {devtenant.Alice.Password}}
 		req, _ := http.NewRequest("POST", h.srv.URL+"/auth/login", strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		for k, v := range hdr {
@@ -45,7 +45,7 @@ func TestLoginCSRFWithSessions(t *testing.T) {
 			t.Errorf("%s: %d %s, Set-Cookie %q", name, r.status, r.body, r.header.Get("Set-Cookie"))
 		}
 	}
-	if g := h.tenant.Stats().Grants[devtenant.GrantPasswordRealm]; g != 0 || sessions != 0 {
+	if g := h.tenant.Stats().Grants["http://auth0.com/oauth/grant-type/password-realm"]; g != 0 || sessions != 0 {
 		t.Fatalf("a cross-origin login reached the tenant (%d grants) or started %d sessions", g, sessions)
 	}
 	if r := post(map[string]string{"Sec-Fetch-Site": "same-origin"}); r.status != 200 {

@@ -33,7 +33,7 @@ func TestBruteForcePerUserIP(t *testing.T) {
 			t.Fatalf("failure %d: %d %s", i, r.status, r.body)
 		}
 	}
-	r := from("198.51.100.7", devtenant.AlicePassword)
+	r := from("198.51.100.7", devtenant.Alice.Password)
 	var b login.ErrorBody
 	_ = json.Unmarshal(r.body, &b)
 	if r.status != 429 || b.Error != "too_many_attempts" || !strings.Contains(b.Description, "blocked") {
@@ -42,7 +42,7 @@ func TestBruteForcePerUserIP(t *testing.T) {
 	if r.header.Get("Retry-After") != "" {
 		t.Errorf("Retry-After %q although the tenant did not say when", r.header.Get("Retry-After"))
 	}
-	if r := from("198.51.100.8", devtenant.AlicePassword); r.status != 200 {
+	if r := from("198.51.100.8", devtenant.Alice.Password); r.status != 200 {
 		t.Fatalf("alice from another IP: %d %s", r.status, r.body)
 	}
 	if s := h.tenant.Stats(); s.BruteForceBlocks != 1 {

@@ -21,9 +21,9 @@ func TestLoginRefusals(t *testing.T) {
 		status int
 		code   string
 	}{
-		{"wrong password", h.login(devtenant.AliceEmail, "nope"), 401, "invalid_grant"},
+		{"wrong password", h.login(devtenant.Alice.Email, "nope"), 401, "invalid_grant"},
 		{"unknown user", h.loginForm("nobody@example.com", "x"), 401, "invalid_grant"},
-		{"no password", h.login(devtenant.AliceEmail, ""), 400, "invalid_request"},
+		{"no password", h.login(devtenant.Alice.Email, ""), 400, "invalid_request"},
 	}
 	for _, c := range cases {
 		if c.r.status != c.status || c.r.errorCode(t) != c.code {
@@ -35,7 +35,7 @@ func TestLoginRefusals(t *testing.T) {
 	if b.Description != "Wrong email or password." {
 		t.Errorf("description %q", b.Description)
 	}
-	if got := h.loginForm(devtenant.AliceEmail, devtenant.AlicePassword); got.status != 200 {
+	if got := h.loginForm(devtenant.Alice.Email, devtenant.Alice.Password); got.status != 200 {
 		t.Errorf("form login: %d %s", got.status, got.body)
 	}
 	for _, ct := range []string{"text/plain", "multipart/form-data; boundary=x", "application/json; charset=\"", "application/xml"} {
@@ -61,16 +61,16 @@ func TestLoginRateLimit(t *testing.T) {
 		c.Now = func() time.Time { return now }
 	})
 	for i := range 3 {
-		if r := h.login(devtenant.AliceEmail, "wrong"); r.status != 401 {
+		if r := h.login(devtenant.Alice.Email, "wrong"); r.status != 401 {
 			t.Fatalf("attempt %d: %d", i, r.status)
 		}
 	}
-	r := h.login(devtenant.AliceEmail, devtenant.AlicePassword)
+	r := h.login(devtenant.Alice.Email, devtenant.Alice.Password)
 	if r.status != 429 || r.header.Get("Retry-After") != "20" || r.errorCode(t) != "too_many_requests" {
 		t.Fatalf("over the limit: %d Retry-After %q %s", r.status, r.header.Get("Retry-After"), r.body)
 	}
 	now = now.Add(20 * time.Second)
-	if r := h.login(devtenant.AliceEmail, devtenant.AlicePassword); r.status != 200 {
+	if r := h.login(devtenant.Alice.Email, devtenant.Alice.Password); r.status != 200 {
 		t.Fatalf("after Retry-After: %d", r.status)
 	}
 }
@@ -114,7 +114,7 @@ func TestLoginTenantErrors(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			url := fixtureTenant(t, c.status, c.body, c.header)
 			h := newHarness(t, tenant, nil, func(cfg *login.Config) { cfg.TokenURL = url })
-			r := h.login(devtenant.AliceEmail, devtenant.AlicePassword)
+			r := h.login(devtenant.Alice.Email, devtenant.Alice.Password)
 			var b login.ErrorBody
 			_ = json.Unmarshal(r.body, &b)
 			if r.status != c.want || b.Error != c.code || (c.desc != "" && b.Description != c.desc) || b.Description == "" {
@@ -136,7 +136,7 @@ func TestLoginTenantUnreachable(t *testing.T) {
 	url := srv.URL + "/oauth/token"
 	srv.Close()
 	h := newHarness(t, nil, nil, func(cfg *login.Config) { cfg.TokenURL = url })
-	r := h.login(devtenant.AliceEmail, devtenant.AlicePassword)
+	r := h.login(devtenant.Alice.Email, devtenant.Alice.Password)
 	if r.status != 503 || r.header.Get("Retry-After") == "" {
 		t.Fatalf("%d %s", r.status, r.body)
 	}

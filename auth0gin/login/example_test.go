@@ -25,7 +25,7 @@ func Example() {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	tcfg := devtenant.Default()
 	tcfg.Logger = quiet
-	tcfg.Dialect = devtenant.DialectRFC9068 // tokens carry a jti, so each is new
+	tcfg.Dialect = "rfc9068" // tokens carry a jti, so each is new
 	tenant, err := devtenant.Listen("127.0.0.1:0", tcfg)
 	if err != nil {
 		panic(err)
@@ -33,7 +33,7 @@ func Example() {
 	defer tenant.Close()
 
 	auth := auth0gin.MustNew(auth0gin.Config{
-		Domain: strings.TrimSuffix(tenant.URL, "/"), Audience: []string{devtenant.DefaultAudience}, Logger: quiet,
+		Domain: strings.TrimSuffix(tenant.URL, "/"), Audience: []string{devtenant.Audience}, Logger: quiet,
 	})
 	st, err := sqlite.Open(ctx, "") // in memory; Redis or PostgreSQL for several instances
 	if err != nil {
@@ -45,8 +45,8 @@ func Example() {
 		panic(err)
 	}
 	lg := login.MustNew(auth, st, login.Config{
-		ClientID:     devtenant.DefaultRegularClientID,
-		ClientSecret: devtenant.DefaultRegularClientSecret,
+		ClientID:     devtenant.RegularClient.ID,
+		ClientSecret: devtenant.RegularClient.Secret,
 		Keys:         keys,
 		Logger:       quiet,
 	})

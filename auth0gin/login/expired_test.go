@@ -14,7 +14,7 @@ func TestRefreshExpiredToken(t *testing.T) {
 	tenant, clock := newClockedTenant(t)
 	h := newHarness(t, tenant, nil)
 	clock.shift.Store(int64(-23 * time.Hour)) // tokens minted now expired an hour ago
-	a := h.login(devtenant.AliceEmail, devtenant.AlicePassword).answer(t)
+	a := h.login(devtenant.Alice.Email, devtenant.Alice.Password).answer(t)
 	if r := h.bearer("/api/private", a.AccessToken); r.status != 401 {
 		t.Fatalf("the expired token passed a guard: %d", r.status)
 	}
@@ -33,7 +33,7 @@ func TestRefreshLifetime(t *testing.T) {
 		c.RefreshLifetime = 48 * time.Hour
 		c.Now = func() time.Time { return now }
 	})
-	a := h.login(devtenant.AliceEmail, devtenant.AlicePassword).answer(t)
+	a := h.login(devtenant.Alice.Email, devtenant.Alice.Password).answer(t)
 	now = now.Add(47 * time.Hour)
 	b := h.refresh(a.AccessToken).answer(t)
 	now = now.Add(2 * time.Hour) // 49h after the login: the lifetime is over
@@ -47,7 +47,7 @@ func TestRefreshLifetime(t *testing.T) {
 func TestGraceWindow(t *testing.T) {
 	now := time.Now()
 	h := newHarness(t, nil, nil, func(c *login.Config) { c.Now = func() time.Time { return now } })
-	a := h.login(devtenant.AliceEmail, devtenant.AlicePassword).answer(t)
+	a := h.login(devtenant.Alice.Email, devtenant.Alice.Password).answer(t)
 	b := h.refresh(a.AccessToken).answer(t)
 	if c := h.refresh(a.AccessToken).answer(t); c.AccessToken != b.AccessToken {
 		t.Fatal("a refresh within the grace window got another token")
@@ -56,7 +56,7 @@ func TestGraceWindow(t *testing.T) {
 	if r := h.refresh(a.AccessToken); r.status != 401 {
 		t.Fatalf("the old token after the grace window: %d %s", r.status, r.body)
 	}
-	if n := h.tenant.GrantCount(devtenant.GrantRefreshToken); n != 1 {
+	if n := h.tenant.Stats().Grants["refresh_token"]; n != 1 {
 		t.Fatalf("%d refresh grants", n)
 	}
 	h.refresh(b.AccessToken).answer(t)

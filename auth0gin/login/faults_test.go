@@ -16,7 +16,7 @@ import (
 // recovery the same access token refreshes.
 func TestTenantDownDuringRefresh(t *testing.T) {
 	h := newHarness(t, nil, nil)
-	a := h.login(devtenant.AliceEmail, devtenant.AlicePassword).answer(t)
+	a := h.login(devtenant.Alice.Email, devtenant.Alice.Password).answer(t)
 
 	h.tap.down.Store(true)
 	r := h.refresh(a.AccessToken)
@@ -42,10 +42,10 @@ func TestTenantDownDuringRefresh(t *testing.T) {
 // row survives the outage.
 func TestStoreDown(t *testing.T) {
 	h := newHarness(t, nil, nil)
-	a := h.login(devtenant.AliceEmail, devtenant.AlicePassword).answer(t)
+	a := h.login(devtenant.Alice.Email, devtenant.Alice.Password).answer(t)
 	h.st.down.Store(true)
 	for name, r := range map[string]reply{
-		"login":   h.login(devtenant.AliceEmail, devtenant.AlicePassword),
+		"login":   h.login(devtenant.Alice.Email, devtenant.Alice.Password),
 		"refresh": h.refresh(a.AccessToken),
 		"logout":  h.bearer("/auth/logout", a.AccessToken),
 	} {
@@ -55,7 +55,7 @@ func TestStoreDown(t *testing.T) {
 	}
 	h.st.down.Store(false)
 	h.refresh(a.AccessToken).answer(t)
-	if s := h.tenant.Stats(); s.RefreshReuseRevocations != 0 || s.Grants[devtenant.GrantRefreshToken] != 1 {
+	if s := h.tenant.Stats(); s.RefreshReuseRevocations != 0 || s.Grants["refresh_token"] != 1 {
 		t.Errorf("tenant counters: %+v", s)
 	}
 }
@@ -66,7 +66,7 @@ func TestStoreDown(t *testing.T) {
 func TestRefreshCost(t *testing.T) {
 	h := newHarness(t, nil, nil)
 	h.st.reset()
-	a := h.login(devtenant.AliceEmail, devtenant.AlicePassword).answer(t)
+	a := h.login(devtenant.Alice.Email, devtenant.Alice.Password).answer(t)
 	if ops := h.st.reset(); total(ops) != 1 || ops["Set"] != 1 {
 		t.Errorf("login: %v", ops)
 	}
@@ -94,7 +94,7 @@ func TestRefreshCost(t *testing.T) {
 func TestStoreFailsAfterRotation(t *testing.T) {
 	st := newMemStore()
 	h := newHarness(t, nil, st)
-	a := h.login(devtenant.AliceEmail, devtenant.AlicePassword).answer(t)
+	a := h.login(devtenant.Alice.Email, devtenant.Alice.Password).answer(t)
 	h.st.setManyDown.Store(true)
 	if r := h.refresh(a.AccessToken); r.status != 503 || r.header.Get("Retry-After") == "" {
 		t.Fatalf("refresh with the write failing: %d %s", r.status, r.body)
@@ -124,9 +124,9 @@ func TestStoreFailsAfterRotation(t *testing.T) {
 func TestStoreHoldsCiphertext(t *testing.T) {
 	st := newMemStore()
 	h := newHarness(t, nil, st)
-	a := h.login(devtenant.AliceEmail, devtenant.AlicePassword).answer(t)
+	a := h.login(devtenant.Alice.Email, devtenant.Alice.Password).answer(t)
 	b := h.refresh(a.AccessToken).answer(t)
-	h.login(devtenant.BobEmail, devtenant.BobPassword).answer(t)
+	h.login(devtenant.Bob.Email, devtenant.Bob.Password).answer(t)
 	dump := st.dump()
 	noLeak(t, "the store", dump, h.tap.tokens())
 	for _, at := range []string{a.AccessToken, b.AccessToken} {
@@ -141,7 +141,7 @@ func TestStoreHoldsCiphertext(t *testing.T) {
 func TestRevokedAtTenant(t *testing.T) {
 	st := newMemStore()
 	h := newHarness(t, nil, st)
-	a := h.login(devtenant.AliceEmail, devtenant.AlicePassword).answer(t)
+	a := h.login(devtenant.Alice.Email, devtenant.Alice.Password).answer(t)
 	form := url.Values{"client_id": {regularClientID}, "client_secret": {regularClientSecret}, "token": {h.tap.tokens()[0]}}
 	res, err := http.PostForm(h.tenant.URL+"oauth/revoke", form)
 	if err != nil || res.StatusCode != 200 {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
+	"github.com/auth0gin/auth0gin/internal/tenantprobe"
 )
 
 // TestFlow: login → refresh → refresh → logout against the dev tenant, with
@@ -12,8 +13,8 @@ import (
 // more, and nothing the app showed holds a refresh token.
 func TestFlow(t *testing.T) {
 	h := newHarness(t, nil, nil)
-	a0 := h.login(devtenant.AliceEmail, devtenant.AlicePassword).answer(t)
-	if got := h.bearer("/api/private", a0.AccessToken); got.status != 200 || string(got.body) != devtenant.AliceID {
+	a0 := h.login(devtenant.Alice.Email, devtenant.Alice.Password).answer(t)
+	if got := h.bearer("/api/private", a0.AccessToken); got.status != 200 || string(got.body) != devtenant.Alice.ID {
 		t.Fatalf("the login's token does not work: %d %s", got.status, got.body)
 	}
 	a1 := h.refresh(a0.AccessToken).answer(t)
@@ -38,10 +39,10 @@ func TestFlow(t *testing.T) {
 		t.Fatalf("the tenant issued %d refresh tokens, want 3 (login + 2 rotations)", len(rts))
 	}
 	st := h.tenant.Stats()
-	if st.RefreshRevocations != 1 || st.RefreshReuseRevocations != 0 || st.Grants[devtenant.GrantRefreshToken] != 2 {
+	if st.RefreshRevocations != 1 || st.RefreshReuseRevocations != 0 || st.Grants["refresh_token"] != 2 {
 		t.Errorf("tenant counters after logout: %+v", st)
 	}
-	if s := h.tenant.RefreshTokenStatus(rts[2]); !s.Revoked || s.RevokedBy != devtenant.RevokedByRevocation {
+	if s := tenantprobe.RefreshTokenStatus(h.tenant, rts[2]); !s.Revoked || s.RevokedBy != tenantprobe.RevokedByRevocation {
 		t.Errorf("the last refresh token after logout: %+v", s)
 	}
 	noLeak(t, "responses and logs", h.recorded(), rts)

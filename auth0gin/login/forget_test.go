@@ -35,10 +35,10 @@ func TestLogoutForgetsToken(t *testing.T) {
 	auth := auth0gin.MustNew(cfg)
 	keys, _ := login.ParseKeys(keyA)
 	m := login.MustNew(auth, newMemStore(), login.Config{
-		ClientID: devtenant.DefaultRegularClientID, ClientSecret: devtenant.DefaultRegularClientSecret, Keys: keys,
+		ClientID: devtenant.RegularClient.ID, ClientSecret: devtenant.RegularClient.Secret, Keys: keys,
 	})
 	ctx := context.Background()
-	a, _, err := m.PasswordLogin(ctx, devtenant.AliceEmail, devtenant.AlicePassword, "192.0.2.1")
+	a, _, err := m.PasswordLogin(ctx, devtenant.Alice.Email, devtenant.Alice.Password, "192.0.2.1")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -92,9 +92,9 @@ type option func(*login.Config)
 
 // The confidential client the tests log in with: the dev tenant's default
 // regular web client (password and refresh_token grants, IP header trusted).
-const (
-	regularClientID     = devtenant.DefaultRegularClientID
-	regularClientSecret = devtenant.DefaultRegularClientSecret
+var (
+	regularClientID     = devtenant.RegularClient.ID
+	regularClientSecret = devtenant.RegularClient.Secret
 )
 
 // tenantClock is a dev tenant's clock: it starts two hours back and ticks a
@@ -121,7 +121,9 @@ func newTenant(t testing.TB) *auth0test.Tenant {
 func newClockedTenant(t testing.TB) (*auth0test.Tenant, *tenantClock) {
 	clock := &tenantClock{base: time.Now().Add(-2 * time.Hour)}
 	logs := &testutil.SyncBuffer{}
-	tn := auth0test.NewTenant(t, auth0test.WithLogger(slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))),
+	tn := auth0test.NewTenant(t, func(c *devtenant.Config) {
+		c.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	},
 		auth0test.WithClock(clock.now))
 	tenantLogs.Store(tn, logs)
 	t.Cleanup(func() { tenantLogs.Delete(tn) })

@@ -29,13 +29,13 @@ func TestSessionHook(t *testing.T) {
 			return nil
 		})
 	})
-	r := h.login(devtenant.AliceEmail, devtenant.AlicePassword)
+	r := h.login(devtenant.Alice.Email, devtenant.Alice.Password)
 	r.answer(t)
-	if seen == nil || seen.ID != devtenant.AliceID || r.header.Get("Set-Cookie") == "" {
+	if seen == nil || seen.ID != devtenant.Alice.ID || r.header.Get("Set-Cookie") == "" {
 		t.Fatalf("hook: user %+v, Set-Cookie %q", seen, r.header.Get("Set-Cookie"))
 	}
 	fail = true
-	r = h.login(devtenant.AliceEmail, devtenant.AlicePassword)
+	r = h.login(devtenant.Alice.Email, devtenant.Alice.Password)
 	if r.status != 503 || r.header.Get("Retry-After") == "" {
 		t.Fatalf("a failing hook: %d Retry-After %q %s", r.status, r.header.Get("Retry-After"), r.body)
 	}
@@ -49,7 +49,7 @@ func TestSessionHook(t *testing.T) {
 // outage as a 503 AuthError.
 func TestEndRefresh(t *testing.T) {
 	h := newHarness(t, nil, nil)
-	a := h.login(devtenant.AliceEmail, devtenant.AlicePassword).answer(t)
+	a := h.login(devtenant.Alice.Email, devtenant.Alice.Password).answer(t)
 	ctx := func(auth string) *gin.Context {
 		c, _ := gin.CreateTestContext(httptest.NewRecorder())
 		c.Request = httptest.NewRequest("POST", "/auth/logout", nil)

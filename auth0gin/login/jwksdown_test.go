@@ -30,7 +30,7 @@ func (c *cutTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // login away.
 func TestRefreshWhileKeysUnreachable(t *testing.T) {
 	h := newHarness(t, nil, nil)
-	tok := h.login(devtenant.AliceEmail, devtenant.AlicePassword).answer(t).AccessToken
+	tok := h.login(devtenant.Alice.Email, devtenant.Alice.Password).answer(t).AccessToken
 
 	// A second instance on the same store, started while the tenant is down.
 	cut := &cutTransport{}

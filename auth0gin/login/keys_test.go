@@ -78,13 +78,13 @@ func TestKeyRotation(t *testing.T) {
 	rotated := newHarness(t, old.tenant, st, withKeys(keyB+","+keyA))
 	onlyB := newHarness(t, old.tenant, st, withKeys(keyB))
 
-	a0 := old.login(devtenant.AliceEmail, devtenant.AlicePassword).answer(t)
+	a0 := old.login(devtenant.Alice.Email, devtenant.Alice.Password).answer(t)
 	a1 := rotated.refresh(a0.AccessToken).answer(t) // reads a row of key a, writes one of key b
 	if r := old.refresh(a1.AccessToken); r.status != 401 || r.errorCode(t) != "invalid_grant" {
 		t.Errorf("a row of key b with only key a: %d %s", r.status, r.body)
 	}
 	// old's refusal deleted that row; log in again, with key a.
-	b0 := old.login(devtenant.AliceEmail, devtenant.AlicePassword).answer(t)
+	b0 := old.login(devtenant.Alice.Email, devtenant.Alice.Password).answer(t)
 	if r := onlyB.refresh(b0.AccessToken); r.status != 401 || r.errorCode(t) != "invalid_grant" {
 		t.Fatalf("a row of a removed key: %d %s", r.status, r.body)
 	}
@@ -92,8 +92,8 @@ func TestKeyRotation(t *testing.T) {
 		t.Errorf("the unreadable row was kept: %v", err)
 	}
 	// A row moved under another access token's key does not decrypt there.
-	c0 := old.login(devtenant.AliceEmail, devtenant.AlicePassword).answer(t)
-	d0 := old.login(devtenant.BobEmail, devtenant.BobPassword).answer(t)
+	c0 := old.login(devtenant.Alice.Email, devtenant.Alice.Password).answer(t)
+	d0 := old.login(devtenant.Bob.Email, devtenant.Bob.Password).answer(t)
 	v, err := st.Get(context.Background(), rowKey(c0.AccessToken))
 	if err != nil {
 		t.Fatal(err)

@@ -67,7 +67,7 @@ func TestLockWinnerGetsFullBudget(t *testing.T) {
 	trB := &stallingTransport{late: 1200 * time.Millisecond}
 	a := newHarness(t, nil, st, timeouts(trA))
 	b := newHarness(t, a.tenant, st, timeouts(trB))
-	tok := b.login(devtenant.AliceEmail, devtenant.AlicePassword).answer(t).AccessToken
+	tok := b.login(devtenant.Alice.Email, devtenant.Alice.Password).answer(t).AccessToken
 
 	resA := make(chan reply, 1)
 	go func() { resA <- a.refresh(tok) }()

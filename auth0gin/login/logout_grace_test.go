@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
+	"github.com/auth0gin/auth0gin/internal/tenantprobe"
 )
 
 // TestLogoutWithRefreshedToken: a tab still holding the access token another
@@ -13,7 +14,7 @@ import (
 // logged out.
 func TestLogoutWithRefreshedToken(t *testing.T) {
 	h := newHarness(t, nil, nil)
-	a0 := h.login(devtenant.AliceEmail, devtenant.AlicePassword).answer(t)
+	a0 := h.login(devtenant.Alice.Email, devtenant.Alice.Password).answer(t)
 	a1 := h.refresh(a0.AccessToken).answer(t)                               // tab 1 refreshes
 	a2 := h.refresh(a1.AccessToken).answer(t)                               // and again
 	if got := h.bearer("/auth/logout", a0.AccessToken); got.status != 204 { // tab 2, oldest token
@@ -26,7 +27,7 @@ func TestLogoutWithRefreshedToken(t *testing.T) {
 		t.Fatalf("a refreshed token still answers after logout: %s", got.body)
 	}
 	rts := h.tap.tokens()
-	if s := h.tenant.RefreshTokenStatus(rts[len(rts)-1]); !s.Revoked {
+	if s := tenantprobe.RefreshTokenStatus(h.tenant, rts[len(rts)-1]); !s.Revoked {
 		t.Errorf("the held refresh token was not revoked at logout: %+v", s)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
 	"github.com/auth0gin/auth0gin/auth0gin/login"
+	"github.com/auth0gin/auth0gin/internal/tenantprobe"
 )
 
 // TestUnverifiableTokenRevoked: when the tenant's access token does not
@@ -27,7 +28,7 @@ func TestUnverifiableTokenRevoked(t *testing.T) {
 		ClientID: regularClientID, ClientSecret: regularClientSecret, Keys: keys, Audience: api,
 		HTTPClient: &http.Client{Transport: tr}, LoginRate: -1,
 	})
-	_, _, err := m.PasswordLogin(context.Background(), devtenant.AliceEmail, devtenant.AlicePassword, "192.0.2.1")
+	_, _, err := m.PasswordLogin(context.Background(), devtenant.Alice.Email, devtenant.Alice.Password, "192.0.2.1")
 	var le *login.Error
 	if !errors.As(err, &le) || le.Status != http.StatusBadGateway || !errors.Is(err, login.ErrMisconfigured) {
 		t.Fatalf("login with an unverifiable token: %v", err)
@@ -36,7 +37,7 @@ func TestUnverifiableTokenRevoked(t *testing.T) {
 	if len(rts) != 1 {
 		t.Fatalf("the tenant issued %d refresh tokens", len(rts))
 	}
-	if s := tenant.RefreshTokenStatus(rts[0]); !s.Revoked {
+	if s := tenantprobe.RefreshTokenStatus(tenant, rts[0]); !s.Revoked {
 		t.Errorf("the refresh token of a refused login is alive at the tenant: %+v", s)
 	}
 }

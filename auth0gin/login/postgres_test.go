@@ -22,14 +22,14 @@ func TestRaceTwoInstancesPostgres(t *testing.T) {
 func TestPostgresDown(t *testing.T) {
 	proxy, dsn := pgtest.Proxy(t)
 	h := newHarness(t, nil, pgtest.OpenSchema(t, dsn, pgtest.Schema(t)))
-	a := h.login(devtenant.AliceEmail, devtenant.AlicePassword).answer(t)
+	a := h.login(devtenant.Alice.Email, devtenant.Alice.Password).answer(t)
 	proxy.Cut()
 	if r := h.refresh(a.AccessToken); r.status != 503 || r.header.Get("Retry-After") == "" {
 		t.Fatalf("refresh with PostgreSQL cut off: %d %s", r.status, r.body)
 	}
 	proxy.Restore()
 	h.refresh(a.AccessToken).answer(t)
-	if s := h.tenant.Stats(); s.RefreshReuseRevocations != 0 || s.Grants[devtenant.GrantRefreshToken] != 1 {
+	if s := h.tenant.Stats(); s.RefreshReuseRevocations != 0 || s.Grants["refresh_token"] != 1 {
 		t.Errorf("tenant counters: %+v", s)
 	}
 }

@@ -16,7 +16,7 @@ import (
 func raceRefreshes(t *testing.T, hs []*harness, perInstance int) {
 	t.Helper()
 	tenant := hs[0].tenant
-	a := hs[0].login(devtenant.AliceEmail, devtenant.AlicePassword).answer(t)
+	a := hs[0].login(devtenant.Alice.Email, devtenant.Alice.Password).answer(t)
 	before := tenant.Stats()
 
 	n := perInstance * len(hs)
@@ -40,10 +40,10 @@ func raceRefreshes(t *testing.T, hs []*harness, perInstance int) {
 	wg.Wait()
 
 	after := tenant.Stats()
-	if d := after.Grants[devtenant.GrantRefreshToken] - before.Grants[devtenant.GrantRefreshToken]; d != 1 {
+	if d := after.Grants["refresh_token"] - before.Grants["refresh_token"]; d != 1 {
 		t.Errorf("%d refresh grants at the tenant, want exactly 1", d)
 	}
-	if d := after.GrantErrors[devtenant.GrantRefreshToken] - before.GrantErrors[devtenant.GrantRefreshToken]; d != 0 {
+	if d := after.GrantErrors["refresh_token"] - before.GrantErrors["refresh_token"]; d != 0 {
 		t.Errorf("%d refused refresh grants", d)
 	}
 	if after.RefreshReuseRevocations != before.RefreshReuseRevocations {
@@ -87,7 +87,7 @@ func TestRaceSameTokenAgain(t *testing.T) {
 	other := newHarness(t, h.tenant, st)
 	// A token of the refresh grant, refreshed again within its second, comes
 	// back the same (a login's token differs from it: its gty is password).
-	a := h.refresh(h.login(devtenant.AliceEmail, devtenant.AlicePassword).answer(t).AccessToken).answer(t)
+	a := h.refresh(h.login(devtenant.Alice.Email, devtenant.Alice.Password).answer(t).AccessToken).answer(t)
 	var wg sync.WaitGroup
 	for i := range 6 {
 		wg.Add(1)
@@ -99,7 +99,7 @@ func TestRaceSameTokenAgain(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if s := h.tenant.Stats(); s.RefreshReuseRevocations != 0 || s.Grants[devtenant.GrantRefreshToken] < 1 {
+	if s := h.tenant.Stats(); s.RefreshReuseRevocations != 0 || s.Grants["refresh_token"] < 1 {
 		t.Errorf("tenant counters: %+v", s)
 	}
 }

@@ -28,9 +28,9 @@ func TestRaceTwoInstancesRedis(t *testing.T) {
 func TestRedisHoldsCiphertext(t *testing.T) {
 	prefix := redistest.Prefix(t)
 	h := newHarness(t, nil, redistest.OpenPrefix(t, prefix))
-	x := h.login(devtenant.AliceEmail, devtenant.AlicePassword).answer(t)
+	x := h.login(devtenant.Alice.Email, devtenant.Alice.Password).answer(t)
 	y := h.refresh(x.AccessToken).answer(t)
-	z := h.login(devtenant.BobEmail, devtenant.BobPassword).answer(t)
+	z := h.login(devtenant.Bob.Email, devtenant.Bob.Password).answer(t)
 
 	o, err := goredis.ParseURL(redistest.URL())
 	if err != nil {
@@ -84,11 +84,11 @@ func TestRedisDown(t *testing.T) {
 	}
 	t.Cleanup(func() { st.Close() })
 	h := newHarness(t, nil, st)
-	a := h.login(devtenant.AliceEmail, devtenant.AlicePassword).answer(t)
+	a := h.login(devtenant.Alice.Email, devtenant.Alice.Password).answer(t)
 	srv.Pause() // a server that answers nothing: the worst case for timeouts
 	for name, r := range map[string]reply{
 		"refresh": h.refresh(a.AccessToken),
-		"login":   h.login(devtenant.AliceEmail, devtenant.AlicePassword),
+		"login":   h.login(devtenant.Alice.Email, devtenant.Alice.Password),
 		"logout":  h.bearer("/auth/logout", a.AccessToken),
 	} {
 		if r.status != 503 || r.header.Get("Retry-After") == "" {
@@ -99,7 +99,7 @@ func TestRedisDown(t *testing.T) {
 	// The paused Redis may have applied the refresh's lock after its
 	// timeout; this instance recognises its own lock and goes on.
 	h.refresh(a.AccessToken).answer(t)
-	if s := h.tenant.Stats(); s.RefreshReuseRevocations != 0 || s.Grants[devtenant.GrantRefreshToken] != 1 {
+	if s := h.tenant.Stats(); s.RefreshReuseRevocations != 0 || s.Grants["refresh_token"] != 1 {
 		t.Errorf("tenant counters: %+v", s)
 	}
 }

@@ -27,10 +27,10 @@ func TestSQLiteFileHoldsCiphertext(t *testing.T) {
 	dir := t.TempDir()
 	st := openSQLite(t, filepath.Join(dir, "login.db"))
 	h := newHarness(t, nil, st)
-	a := h.login(devtenant.AliceEmail, devtenant.AlicePassword).answer(t)
+	a := h.login(devtenant.Alice.Email, devtenant.Alice.Password).answer(t)
 	b := h.refresh(a.AccessToken).answer(t)
 	c := h.refresh(b.AccessToken).answer(t)
-	d := h.login(devtenant.BobEmail, devtenant.BobPassword).answer(t)
+	d := h.login(devtenant.Bob.Email, devtenant.Bob.Password).answer(t)
 	if err := st.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +65,7 @@ func TestRaceOneInstanceSQLite(t *testing.T) {
 // TestFlowSQLite is the whole flow on the embedded default store.
 func TestFlowSQLite(t *testing.T) {
 	h := newHarness(t, nil, openSQLite(t, ""))
-	a := h.login(devtenant.AliceEmail, devtenant.AlicePassword).answer(t)
+	a := h.login(devtenant.Alice.Email, devtenant.Alice.Password).answer(t)
 	b := h.refresh(a.AccessToken).answer(t)
 	c := h.refresh(b.AccessToken).answer(t)
 	if r := h.bearer("/auth/logout", c.AccessToken); r.status != 204 {

@@ -17,8 +17,8 @@ func TestBlock(t *testing.T) {
 	login := func() int {
 		t.Helper()
 		res, err := http.PostForm(f.tenant.URL+"oauth/token", url.Values{
-			"grant_type": {"password"}, "client_id": {devtenant.DefaultSPAClientID},
-			"username": {devtenant.BobEmail}, "password": {devtenant.BobPassword},
+			"grant_type": {"password"}, "client_id": {devtenant.SPAClient.ID},
+			"username": {devtenant.Bob.Email}, "password": {devtenant.Bob.Password},
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -26,17 +26,17 @@ func TestBlock(t *testing.T) {
 		res.Body.Close()
 		return res.StatusCode
 	}
-	u, err := f.client.Block(ctx, devtenant.BobID)
+	u, err := f.client.Block(ctx, devtenant.Bob.ID)
 	if err != nil || !u.Blocked {
 		t.Fatalf("Block: %+v, %v", u, err)
 	}
-	if u, err = f.client.GetUser(ctx, devtenant.BobID); err != nil || !u.Blocked {
+	if u, err = f.client.GetUser(ctx, devtenant.Bob.ID); err != nil || !u.Blocked {
 		t.Fatalf("blocked bob: %+v, %v", u, err)
 	}
 	if got := login(); got != http.StatusUnauthorized {
 		t.Errorf("a blocked user's login: %d, want 401", got)
 	}
-	if u, err = f.client.Unblock(ctx, devtenant.BobID); err != nil || u.Blocked {
+	if u, err = f.client.Unblock(ctx, devtenant.Bob.ID); err != nil || u.Blocked {
 		t.Fatalf("Unblock: %+v, %v", u, err)
 	}
 	if got := login(); got != http.StatusOK {

@@ -24,8 +24,8 @@ func devTenant() (management.Config, func()) {
 	}
 	return management.Config{
 		Domain:       srv.URL,
-		ClientID:     devtenant.DefaultM2MClientID,
-		ClientSecret: devtenant.DefaultM2MClientSecret,
+		ClientID:     devtenant.M2MClient.ID,
+		ClientSecret: devtenant.M2MClient.Secret,
 		Logger:       slog.New(slog.DiscardHandler),
 	}, func() { srv.Close() }
 }

@@ -19,7 +19,7 @@ import (
 func TestMalformedAnswers(t *testing.T) {
 	f := newFixture(t, nil)
 	ctx := context.Background()
-	if _, err := f.client.GetUser(ctx, devtenant.AliceID); err != nil {
+	if _, err := f.client.GetUser(ctx, devtenant.Alice.ID); err != nil {
 		t.Fatal(err)
 	}
 	huge := `{"user_id":"` + strings.Repeat("x", maxBodyBytes) + `"}`
@@ -38,7 +38,7 @@ func TestMalformedAnswers(t *testing.T) {
 		{"HTML 404", `<html>Not Found</html>`, 404, nil, ErrNotFound},
 		{"HTML 503", `Service Unavailable`, 503, nil, ErrUnavailable},
 		{"object for the users-by-email array", `{"users":[]}`, 200, func() error {
-			_, err := f.client.UsersByEmail(ctx, devtenant.AliceEmail)
+			_, err := f.client.UsersByEmail(ctx, devtenant.Alice.Email)
 			return err
 		}, nil},
 		{"search page with a string total", `{"users":[],"total":"many"}`, 200, func() error {
@@ -54,7 +54,7 @@ func TestMalformedAnswers(t *testing.T) {
 			defer f.wire.setMangle(nil)
 			call := tc.call
 			if call == nil {
-				call = func() error { _, err := f.client.GetUser(ctx, devtenant.AliceID); return err }
+				call = func() error { _, err := f.client.GetUser(ctx, devtenant.Alice.ID); return err }
 			}
 			err := call()
 			if !errors.Is(err, ErrMalformedResponse) {
@@ -85,11 +85,11 @@ func TestMalformedTokenAnswer(t *testing.T) {
 		}
 	})
 	ctx := context.Background()
-	if _, err := f.client.GetUser(ctx, devtenant.AliceID); !errors.Is(err, ErrMalformedResponse) {
+	if _, err := f.client.GetUser(ctx, devtenant.Alice.ID); !errors.Is(err, ErrMalformedResponse) {
 		t.Fatalf("err = %v", err)
 	}
 	f.wire.setMangle(nil)
-	if _, err := f.client.GetUser(ctx, devtenant.AliceID); err != nil {
+	if _, err := f.client.GetUser(ctx, devtenant.Alice.ID); err != nil {
 		t.Fatal(err)
 	}
 	if n := f.wire.tokenFetches.Load(); n != 2 {
@@ -114,18 +114,18 @@ func TestTimeout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.GetUser(context.Background(), devtenant.AliceID)
+	_, err = c.GetUser(context.Background(), devtenant.Alice.ID)
 	if !errors.Is(err, ErrUnavailable) {
 		t.Errorf("token fetch: %v, want ErrUnavailable", err)
 	}
 	t.Log(err)
 
 	f := newFixture(t, func(c *Config) { c.Timeout = 500 * time.Millisecond })
-	if _, err := f.client.GetUser(context.Background(), devtenant.AliceID); err != nil { // the token
+	if _, err := f.client.GetUser(context.Background(), devtenant.Alice.ID); err != nil { // the token
 		t.Fatal(err)
 	}
 	f.wire.setOnAPI(func(r *http.Request) { <-r.Context().Done() })
-	_, err = f.client.GetUser(context.Background(), devtenant.AliceID)
+	_, err = f.client.GetUser(context.Background(), devtenant.Alice.ID)
 	if !errors.Is(err, ErrUnavailable) {
 		t.Errorf("API call: %v, want ErrUnavailable", err)
 	}
@@ -138,10 +138,10 @@ func TestCancelledCaller(t *testing.T) {
 	f := newFixture(t, nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := f.client.GetUser(ctx, devtenant.AliceID); !errors.Is(err, context.Canceled) || errors.Is(err, ErrUnavailable) {
+	if _, err := f.client.GetUser(ctx, devtenant.Alice.ID); !errors.Is(err, context.Canceled) || errors.Is(err, ErrUnavailable) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
-	if _, err := f.client.GetUser(context.Background(), devtenant.AliceID); err != nil {
+	if _, err := f.client.GetUser(context.Background(), devtenant.Alice.ID); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -150,7 +150,7 @@ func TestCancelledCaller(t *testing.T) {
 // per call, and a client not granted the Management API: ErrUnauthorized too.
 func TestTokenRefused(t *testing.T) {
 	f := newFixture(t, func(c *Config) { c.ClientSecret = "wrong-secret-value" })
-	_, err := f.client.GetUser(context.Background(), devtenant.AliceID)
+	_, err := f.client.GetUser(context.Background(), devtenant.Alice.ID)
 	var e *Error
 	if !errors.Is(err, ErrUnauthorized) || !errors.As(err, &e) || e.StatusCode != 401 || e.Path != tokenPath || e.Title != "invalid_client" {
 		t.Fatalf("err = %#v", err)
@@ -164,10 +164,10 @@ func TestTokenRefused(t *testing.T) {
 	t.Log(err)
 
 	g := newFixture(t, func(c *Config) {
-		c.ClientID, c.ClientSecret = devtenant.DefaultM2MClientID, devtenant.DefaultM2MClientSecret
+		c.ClientID, c.ClientSecret = devtenant.M2MClient.ID, devtenant.M2MClient.Secret
 		c.Audience = "https://unknown.example/api/v2/"
 	})
-	_, err = g.client.GetUser(context.Background(), devtenant.AliceID)
+	_, err = g.client.GetUser(context.Background(), devtenant.Alice.ID)
 	if !errors.Is(err, ErrUnauthorized) || !errors.As(err, &e) || e.StatusCode != 403 {
 		t.Fatalf("unknown audience: %v", err)
 	}
@@ -183,10 +183,10 @@ func TestNoSecretInErrorsOrLogs(t *testing.T) {
 	collect := func(_ any, err error) { errs = append(errs, err) }
 
 	collect(f.client.GetUser(ctx, "auth0|nobody"))
-	collect(f.client.CreateUser(ctx, NewUser{Connection: devtenant.DefaultConnection, Email: devtenant.AliceEmail, Password: "x"}))
+	collect(f.client.CreateUser(ctx, NewUser{Connection: "Username-Password-Authentication", Email: devtenant.Alice.Email, Password: "x"}))
 	f.tenant.FailNext(1)
 	dl, cancel := context.WithTimeout(ctx, time.Millisecond)
-	collect(f.client.GetUser(dl, devtenant.AliceID)) // rate limited past the deadline
+	collect(f.client.GetUser(dl, devtenant.Alice.ID)) // rate limited past the deadline
 	cancel()
 	f.tenant.FailNext(0)
 	// A rejected token, then a refused one.
@@ -196,16 +196,16 @@ func TestNoSecretInErrorsOrLogs(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.wire.setOnAPI(func(r *http.Request) { r.Header.Set("Authorization", r.Header.Get("Authorization")+"x") })
-	collect(f.client.GetUser(ctx, devtenant.AliceID))
+	collect(f.client.GetUser(ctx, devtenant.Alice.ID))
 	f.wire.setOnAPI(nil)
 	f.wire.setMangle(func(_ *http.Request, res *http.Response) { replaceBody(res, `{"user_id":`) })
-	collect(f.client.GetUser(ctx, devtenant.AliceID))
+	collect(f.client.GetUser(ctx, devtenant.Alice.ID))
 	f.wire.setMangle(nil)
 	ck.Advance(48 * time.Hour) // every token expired: a fresh fetch
-	collect(f.client.GetUser(ctx, devtenant.AliceID))
+	collect(f.client.GetUser(ctx, devtenant.Alice.ID))
 
 	wrong := newFixture(t, func(c *Config) { c.ClientSecret = "wrong-secret-value" })
-	collect(wrong.client.GetUser(ctx, devtenant.AliceID))
+	collect(wrong.client.GetUser(ctx, devtenant.Alice.ID))
 
 	if len(f.wire.seenTokens()) < 2 {
 		t.Fatalf("only %d tokens seen", len(f.wire.seenTokens()))

@@ -153,8 +153,8 @@ func newFixture(t *testing.T, cfg func(*Config), opts ...auth0test.Option) *fixt
 	f.wire = &wire{base: http.DefaultTransport, tokens: map[string]bool{}}
 	c := Config{
 		Domain:       tn.URL,
-		ClientID:     devtenant.DefaultM2MClientID,
-		ClientSecret: devtenant.DefaultM2MClientSecret,
+		ClientID:     devtenant.M2MClient.ID,
+		ClientSecret: devtenant.M2MClient.Secret,
 		HTTPClient:   &http.Client{Transport: f.wire},
 		Logger:       slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	}
@@ -173,7 +173,7 @@ func newFixture(t *testing.T, cfg func(*Config), opts ...auth0test.Option) *fixt
 // assertNoSecrets fails when s holds the client secret or a token.
 func (f *fixture) assertNoSecrets(t *testing.T, s string) {
 	t.Helper()
-	if strings.Contains(s, devtenant.DefaultM2MClientSecret) {
+	if strings.Contains(s, devtenant.M2MClient.Secret) {
 		t.Errorf("the client secret leaked: %s", s)
 	}
 	for _, tok := range f.wire.seenTokens() {

@@ -23,7 +23,7 @@ func resetAhead() time.Time {
 func newRateFixture(t *testing.T, cfg func(*Config)) (*fixture, *fakeClock) {
 	t.Helper()
 	f, ck := newClockFixture(t, resetAhead(), cfg)
-	if _, err := f.client.GetUser(context.Background(), devtenant.AliceID); err != nil { // the token
+	if _, err := f.client.GetUser(context.Background(), devtenant.Alice.ID); err != nil { // the token
 		t.Fatal(err)
 	}
 	return f, ck
@@ -35,8 +35,8 @@ func TestRateLimitWaitsForReset(t *testing.T) {
 	f, ck := newRateFixture(t, nil)
 	f.tenant.FailNext(1)
 	calls := f.wire.apiCalls.Load()
-	u, err := f.client.GetUser(context.Background(), devtenant.AliceID)
-	if err != nil || u.ID != devtenant.AliceID {
+	u, err := f.client.GetUser(context.Background(), devtenant.Alice.ID)
+	if err != nil || u.ID != devtenant.Alice.ID {
 		t.Fatalf("%+v, %v", u, err)
 	}
 	if w := ck.Waits(); len(w) != 1 || w[0] != offsetToReset {
@@ -51,7 +51,7 @@ func TestRateLimitWaitsForReset(t *testing.T) {
 func TestRateLimitOnTokenFetch(t *testing.T) {
 	f, ck := newClockFixture(t, resetAhead(), nil)
 	f.tenant.FailNext(1)
-	if _, err := f.client.GetUser(context.Background(), devtenant.AliceID); err != nil {
+	if _, err := f.client.GetUser(context.Background(), devtenant.Alice.ID); err != nil {
 		t.Fatal(err)
 	}
 	if w := ck.Waits(); len(w) != 1 || w[0] != offsetToReset {
@@ -68,7 +68,7 @@ func TestRateLimitRetriesBounded(t *testing.T) {
 	f.tenant.FailNext(10)
 	defer f.tenant.FailNext(0)
 	calls := f.wire.apiCalls.Load()
-	_, err := f.client.GetUser(context.Background(), devtenant.AliceID)
+	_, err := f.client.GetUser(context.Background(), devtenant.Alice.ID)
 	var e *Error
 	if !errors.Is(err, ErrRateLimited) || !errors.As(err, &e) || e.StatusCode != 429 || e.ErrorCode != "too_many_requests" {
 		t.Fatalf("err = %v", err)
@@ -89,7 +89,7 @@ func TestRateLimitDeadlineBeforeReset(t *testing.T) {
 	f.tenant.FailNext(1)
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
-	_, err := f.client.GetUser(ctx, devtenant.AliceID)
+	_, err := f.client.GetUser(ctx, devtenant.Alice.ID)
 	var e *Error
 	if !errors.Is(err, ErrRateLimited) || !errors.As(err, &e) || e.RetryAfter != offsetToReset {
 		t.Fatalf("err = %v", err)
@@ -107,7 +107,7 @@ func TestRateLimitDeadlineBeforeReset(t *testing.T) {
 func TestRateLimitBeyondMaxWait(t *testing.T) {
 	f, ck := newRateFixture(t, func(c *Config) { c.MaxWait = 500 * time.Millisecond })
 	f.tenant.FailNext(1)
-	if _, err := f.client.GetUser(context.Background(), devtenant.AliceID); !errors.Is(err, ErrRateLimited) {
+	if _, err := f.client.GetUser(context.Background(), devtenant.Alice.ID); !errors.Is(err, ErrRateLimited) {
 		t.Fatalf("err = %v", err)
 	}
 	if w := ck.Waits(); len(w) != 0 {
@@ -133,7 +133,7 @@ func TestRateLimitWithoutResetHeader(t *testing.T) {
 		}
 	})
 	f.tenant.FailNext(3)
-	if _, err := f.client.GetUser(context.Background(), devtenant.AliceID); err != nil {
+	if _, err := f.client.GetUser(context.Background(), devtenant.Alice.ID); err != nil {
 		t.Fatal(err)
 	}
 	if w := ck.Waits(); len(w) != 3 || w[0] != 3*time.Second || w[1] != 2*time.Second || w[2] != 4*time.Second {
@@ -146,7 +146,7 @@ func TestRateLimitWithoutResetHeader(t *testing.T) {
 func TestRateLimitRealWait(t *testing.T) {
 	f := newFixture(t, nil)
 	ctx := context.Background()
-	if _, err := f.client.GetUser(ctx, devtenant.AliceID); err != nil {
+	if _, err := f.client.GetUser(ctx, devtenant.Alice.ID); err != nil {
 		t.Fatal(err)
 	}
 	var mu sync.Mutex
@@ -167,9 +167,9 @@ func TestRateLimitRealWait(t *testing.T) {
 	})
 	f.tenant.FailNext(1)
 	start := time.Now()
-	u, err := f.client.GetUser(ctx, devtenant.AliceID)
+	u, err := f.client.GetUser(ctx, devtenant.Alice.ID)
 	elapsed := time.Since(start)
-	if err != nil || u.ID != devtenant.AliceID {
+	if err != nil || u.ID != devtenant.Alice.ID {
 		t.Fatalf("%+v, %v", u, err)
 	}
 	mu.Lock()
@@ -195,7 +195,7 @@ func TestRateLimitWaitCancelled(t *testing.T) {
 		return sleep(ctx, time.Hour)
 	}
 	f.tenant.FailNext(1)
-	_, err := f.client.GetUser(ctx, devtenant.AliceID)
+	_, err := f.client.GetUser(ctx, devtenant.Alice.ID)
 	if !errors.Is(err, context.Canceled) || !errors.Is(err, ErrRateLimited) {
 		t.Errorf("err = %v, want context.Canceled and ErrRateLimited", err)
 	}

@@ -24,9 +24,9 @@ func TestOneTokenFetchForConcurrentCalls(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range 20 {
-				id := devtenant.AliceID
+				id := devtenant.Alice.ID
 				if (g+i)%2 == 1 {
-					id = devtenant.BobID
+					id = devtenant.Bob.ID
 				}
 				u, err := f.client.GetUser(ctx, id)
 				if err == nil && u.ID != id {
@@ -46,7 +46,7 @@ func TestOneTokenFetchForConcurrentCalls(t *testing.T) {
 	if n := f.wire.apiCalls.Load(); n != 1000 {
 		t.Errorf("%d API calls, want 1000", n)
 	}
-	if n, g := f.wire.tokenFetches.Load(), f.tenant.GrantCount(devtenant.GrantClientCredentials); n != 1 || g != 1 {
+	if n, g := f.wire.tokenFetches.Load(), f.tenant.Stats().Grants["client_credentials"]; n != 1 || g != 1 {
 		t.Errorf("%d token fetches (the tenant counted %d grants) for 1,000 calls, want 1", n, g)
 	}
 }
@@ -71,13 +71,13 @@ func TestRejectedTokenRefetchedOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := f.client.GetUser(ctx, devtenant.AliceID); err != nil {
+	if _, err := f.client.GetUser(ctx, devtenant.Alice.ID); err != nil {
 		t.Fatal(err)
 	}
 
 	revoke()
 	calls := f.wire.apiCalls.Load()
-	if _, err := f.client.GetUser(ctx, devtenant.AliceID); err != nil {
+	if _, err := f.client.GetUser(ctx, devtenant.Alice.ID); err != nil {
 		t.Fatal(err)
 	}
 	if n := f.wire.tokenFetches.Load(); n != 2 {
@@ -94,7 +94,7 @@ func TestRejectedTokenRefetchedOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if _, err := f.client.GetUser(ctx, devtenant.AliceID); err != nil {
+			if _, err := f.client.GetUser(ctx, devtenant.Alice.ID); err != nil {
 				t.Error(err)
 			}
 		}()
@@ -117,7 +117,7 @@ func TestRejectedTokenRefetchedOnce(t *testing.T) {
 func TestRejectedTwiceFails(t *testing.T) {
 	f := newFixture(t, nil)
 	f.wire.setOnAPI(func(r *http.Request) { r.Header.Del("Authorization") })
-	_, err := f.client.GetUser(context.Background(), devtenant.AliceID)
+	_, err := f.client.GetUser(context.Background(), devtenant.Alice.ID)
 	var e *Error
 	if !errors.Is(err, ErrUnauthorized) || !errors.As(err, &e) || e.StatusCode != 401 {
 		t.Fatalf("err = %v, want a 401 *Error matching ErrUnauthorized", err)
@@ -136,12 +136,12 @@ func TestTokenRenewedBeforeExpiry(t *testing.T) {
 	ctx := context.Background()
 	get := func() {
 		t.Helper()
-		if _, err := f.client.GetUser(ctx, devtenant.AliceID); err != nil {
+		if _, err := f.client.GetUser(ctx, devtenant.Alice.ID); err != nil {
 			t.Fatal(err)
 		}
 	}
 	get()
-	ck.Advance(devtenant.DefaultAccessTokenLifetime - DefaultTokenMargin - 2*time.Second)
+	ck.Advance(24*time.Hour - DefaultTokenMargin - 2*time.Second)
 	get()
 	if n := f.wire.tokenFetches.Load(); n != 1 {
 		t.Fatalf("%d token fetches before the margin, want 1", n)
@@ -158,14 +158,14 @@ func TestTokenRenewedBeforeExpiry(t *testing.T) {
 func TestShortTokenRenewedHalfWay(t *testing.T) {
 	cfg := devtenant.Default()
 	cfg.APIs = append(cfg.APIs, devtenant.API{
-		Identifier: devtenant.ManagementAudience, RBAC: true, TokenLifetime: time.Minute,
+		Identifier: "{issuer}api/v2/", RBAC: true, TokenLifetime: time.Minute,
 		Scopes: []devtenant.Scope{{Name: "read:users"}, {Name: "create:users"}, {Name: "update:users"}, {Name: "delete:users"}},
 	})
 	f, ck := newClockFixture(t, time.Now(), nil, auth0test.WithConfig(cfg))
 	ctx := context.Background()
 	for _, step := range []time.Duration{0, 28 * time.Second, 4 * time.Second} {
 		ck.Advance(step)
-		if _, err := f.client.GetUser(ctx, devtenant.AliceID); err != nil {
+		if _, err := f.client.GetUser(ctx, devtenant.Alice.ID); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -186,13 +186,13 @@ func TestCallerGivesUpDuringFetch(t *testing.T) {
 	impatient, cancel := context.WithCancel(context.Background())
 	gaveUp := make(chan error, 1)
 	go func() {
-		_, err := f.client.GetUser(impatient, devtenant.AliceID)
+		_, err := f.client.GetUser(impatient, devtenant.Alice.ID)
 		gaveUp <- err
 	}()
 	<-arrived // the impatient caller started the fetch
 	patient := make(chan error, 1)
 	go func() {
-		_, err := f.client.GetUser(context.Background(), devtenant.BobID)
+		_, err := f.client.GetUser(context.Background(), devtenant.Bob.ID)
 		patient <- err
 	}()
 	cancel()

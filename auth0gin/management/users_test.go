@@ -23,13 +23,13 @@ func TestGetUser(t *testing.T) {
 		mu.Unlock()
 	})
 	ctx := context.Background()
-	u, err := f.client.GetUser(ctx, devtenant.AliceID)
+	u, err := f.client.GetUser(ctx, devtenant.Alice.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if u.ID != devtenant.AliceID || u.Email != devtenant.AliceEmail || !u.EmailVerified || u.Name != "Alice Example" ||
+	if u.ID != devtenant.Alice.ID || u.Email != devtenant.Alice.Email || !u.EmailVerified || u.Name != "Alice Example" ||
 		u.Nickname != "alice" || u.Picture == "" || u.CreatedAt.IsZero() || u.UpdatedAt.IsZero() ||
-		len(u.Identities) != 1 || u.Identities[0].Connection != devtenant.DefaultConnection || u.Identities[0].UserID != "alice" {
+		len(u.Identities) != 1 || u.Identities[0].Connection != "Username-Password-Authentication" || u.Identities[0].UserID != "alice" {
 		t.Errorf("alice = %+v", u)
 	}
 	if paths[0] != "/api/v2/users/auth0%7Calice" {
@@ -54,7 +54,7 @@ func TestGetUser(t *testing.T) {
 func TestUserIDEscaped(t *testing.T) {
 	f := newFixture(t, nil)
 	ctx := context.Background()
-	u, err := f.client.CreateUser(ctx, NewUser{Connection: devtenant.DefaultConnection, Email: "slash@example.com", Password: "pw-slash-1", UserID: "a/b?c#d"})
+	u, err := f.client.CreateUser(ctx, NewUser{Connection: "Username-Password-Authentication", Email: "slash@example.com", Password: "pw-slash-1", UserID: "a/b?c#d"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +69,7 @@ func TestUserIDEscaped(t *testing.T) {
 
 func TestUsersByEmail(t *testing.T) {
 	f := newFixture(t, nil, auth0test.WithUsers(
-		devtenant.User{ID: "auth0|alice-other", Email: devtenant.AliceEmail, Password: "x", Connection: "other-db"},
+		devtenant.User{ID: "auth0|alice-other", Email: devtenant.Alice.Email, Password: "x", Connection: "other-db"},
 	))
 	ctx := context.Background()
 	users, err := f.client.UsersByEmail(ctx, "  ALICE@Example.COM ")
@@ -80,7 +80,7 @@ func TestUsersByEmail(t *testing.T) {
 	for _, u := range users {
 		ids[u.ID] = true
 	}
-	if len(users) != 2 || !ids[devtenant.AliceID] || !ids["auth0|alice-other"] {
+	if len(users) != 2 || !ids[devtenant.Alice.ID] || !ids["auth0|alice-other"] {
 		t.Errorf("users = %+v, want alice in both connections", users)
 	}
 	users, err = f.client.UsersByEmail(ctx, "nobody@example.com")
@@ -104,7 +104,7 @@ func TestSearchUsers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if page.Total != 1 || len(page.Users) != 1 || page.Users[0].ID != devtenant.BobID || page.HasMore() {
+	if page.Total != 1 || len(page.Users) != 1 || page.Users[0].ID != devtenant.Bob.ID || page.HasMore() {
 		t.Errorf("bob: %+v", page)
 	}
 
@@ -143,7 +143,7 @@ func TestCreateUser(t *testing.T) {
 	f := newFixture(t, nil)
 	ctx := context.Background()
 	u, err := f.client.CreateUser(ctx, NewUser{
-		Connection: devtenant.DefaultConnection, Email: "Carol@Example.com", Password: "carol-password-1",
+		Connection: "Username-Password-Authentication", Email: "Carol@Example.com", Password: "carol-password-1",
 		Name: "Carol", EmailVerified: true, UserMetadata: map[string]any{"theme": "dark"}, AppMetadata: map[string]any{"plan": "free"},
 	})
 	if err != nil {
@@ -159,7 +159,7 @@ func TestCreateUser(t *testing.T) {
 	// The user can log in with the password.
 	f.tenant.PasswordToken(t, "carol@example.com", "carol-password-1")
 
-	_, err = f.client.CreateUser(ctx, NewUser{Connection: devtenant.DefaultConnection, Email: "carol@example.com", Password: "x"})
+	_, err = f.client.CreateUser(ctx, NewUser{Connection: "Username-Password-Authentication", Email: "carol@example.com", Password: "x"})
 	var e *Error
 	if !errors.Is(err, ErrConflict) || !errors.As(err, &e) || e.StatusCode != 409 || e.Message != "The user already exists." {
 		t.Errorf("duplicate: %v", err)
@@ -177,7 +177,7 @@ func TestUpdateUser(t *testing.T) {
 	f := newFixture(t, nil)
 	ctx := context.Background()
 	u, err := f.client.CreateUser(ctx, NewUser{
-		Connection: devtenant.DefaultConnection, Email: "erin@example.com", Password: "erin-password-1",
+		Connection: "Username-Password-Authentication", Email: "erin@example.com", Password: "erin-password-1",
 		UserMetadata: map[string]any{"theme": "dark", "lang": "en", "address": map[string]any{"city": "Paris", "zip": "75001"}},
 		AppMetadata:  map[string]any{"plan": "free"},
 	})
@@ -213,7 +213,7 @@ func TestUpdateUser(t *testing.T) {
 		t.Errorf("clear and set: %v", err)
 	}
 
-	taken := devtenant.AliceEmail
+	taken := devtenant.Alice.Email
 	if _, err = f.client.UpdateUser(ctx, u.ID, UserUpdate{Email: &taken}); !errors.Is(err, ErrConflict) {
 		t.Errorf("email taken: %v", err)
 	}
@@ -249,13 +249,13 @@ func TestUserUpdateJSON(t *testing.T) {
 func TestDeleteUser(t *testing.T) {
 	f := newFixture(t, nil)
 	ctx := context.Background()
-	if err := f.client.DeleteUser(ctx, devtenant.BobID); err != nil {
+	if err := f.client.DeleteUser(ctx, devtenant.Bob.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.client.GetUser(ctx, devtenant.BobID); !errors.Is(err, ErrNotFound) {
+	if _, err := f.client.GetUser(ctx, devtenant.Bob.ID); !errors.Is(err, ErrNotFound) {
 		t.Errorf("after delete: %v", err)
 	}
-	if err := f.client.DeleteUser(ctx, devtenant.BobID); err != nil {
+	if err := f.client.DeleteUser(ctx, devtenant.Bob.ID); err != nil {
 		t.Errorf("deleting again (Auth0 answers 204): %v", err)
 	}
 }
@@ -264,24 +264,27 @@ func TestDeleteUser(t *testing.T) {
 func TestInsufficientScope(t *testing.T) {
 	cfg := devtenant.Default()
 	for i, c := range cfg.Clients {
-		if c.ID == devtenant.DefaultM2MClientID {
-			cfg.Clients[i].Grants = map[string][]string{devtenant.ManagementAudience: {"read:users"}}
+		if c.ID == devtenant.M2MClient.ID {
+			cfg.Clients[i].Grants = map[string][]string{"{issuer}api/v2/": {"read:users"}}
 		}
 	}
 	f := newFixture(t, nil, auth0test.WithConfig(cfg))
 	ctx := context.Background()
-	if _, err := f.client.GetUser(ctx, devtenant.AliceID); err != nil {
+	if _, err := f.client.GetUser(ctx, devtenant.Alice.ID); err != nil {
 		t.Fatal(err)
 	}
 	name := "x"
 	for op, err := range map[string]error{
 		"create": func() error {
-			_, err := f.client.CreateUser(ctx, NewUser{Connection: devtenant.DefaultConnection, Email: "z@example.com", Password: "x"})
+			_, err := f.client.CreateUser(ctx, NewUser{Connection: "Username-Password-Authentication", Email: "z@example.com", Password: "x"})
 			return err
 		}(),
-		"update": func() error { _, err := f.client.UpdateUser(ctx, devtenant.BobID, UserUpdate{Name: &name}); return err }(),
-		"block":  func() error { _, err := f.client.Block(ctx, devtenant.BobID); return err }(),
-		"delete": f.client.DeleteUser(ctx, devtenant.BobID),
+		"update": func() error {
+			_, err := f.client.UpdateUser(ctx, devtenant.Bob.ID, UserUpdate{Name: &name})
+			return err
+		}(),
+		"block":  func() error { _, err := f.client.Block(ctx, devtenant.Bob.ID); return err }(),
+		"delete": f.client.DeleteUser(ctx, devtenant.Bob.ID),
 	} {
 		var e *Error
 		if !errors.Is(err, ErrInsufficientScope) || !errors.As(err, &e) || e.StatusCode != 403 {

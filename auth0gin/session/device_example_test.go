@@ -30,7 +30,7 @@ func ExampleManager_Device() {
 	}
 	defer sess.Close()
 	dev, err := sess.Device(session.DeviceConfig{
-		ClientID: devtenant.DefaultSPAClientID, // at Auth0: a Native application with the Device Code grant
+		ClientID: devtenant.SPAClient.ID, // at Auth0: a Native application with the Device Code grant
 		Scopes:   []string{"openid", "email", "read:messages"},
 	})
 	if err != nil {
@@ -87,8 +87,8 @@ func ExampleNewOpaque() {
 	defer api.Close()
 
 	// A token for no API: the tenant answers an opaque one.
-	res, err := http.PostForm(tenant.URL+"oauth/token", url.Values{"grant_type": {"password"}, "client_id": {devtenant.DefaultSPAClientID},
-		"username": {devtenant.AliceEmail}, "password": {devtenant.AlicePassword}, "scope": {"openid email"}})
+	res, err := http.PostForm(tenant.URL+"oauth/token", url.Values{"grant_type": {"password"}, "client_id": {devtenant.SPAClient.ID},
+		"username": {devtenant.Alice.Email}, "password": {devtenant.Alice.Password}, "scope": {"openid email"}})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -220,7 +220,7 @@ func TestDeviceLoginAsCLI(t *testing.T) {
 	clk.Advance(5 * time.Second)
 	e.wantPoll(pollID, session.DevicePending)
 
-	tenant.AnswerDevice(t, b["verification_uri_complete"].(string), devtenant.AliceEmail, devtenant.AlicePassword, true)
+	tenant.AnswerDevice(t, b["verification_uri_complete"].(string), devtenant.Alice.Email, devtenant.Alice.Password, true)
 	clk.Advance(5 * time.Second)
 	r = e.poll(pollID)
 	if r.code != 200 {
@@ -235,7 +235,7 @@ func TestDeviceLoginAsCLI(t *testing.T) {
 	}
 	secret := cs[0].Value
 	me := e.do("GET", "/api/scoped", cookieH(cs[0]))
-	if me.code != 200 || me.body["id"] != devtenant.AliceID || me.body["email"] != devtenant.AliceEmail {
+	if me.code != 200 || me.body["id"] != devtenant.Alice.ID || me.body["email"] != devtenant.Alice.Email {
 		t.Fatalf("the device session on a scoped route: %d %s", me.code, me.raw)
 	}
 	// A page of another site cannot make a browser poll (login CSRF).
@@ -284,7 +284,7 @@ func TestDevicePollAnswers(t *testing.T) {
 
 	t.Run("denied", func(t *testing.T) {
 		pollID, complete := e.start()
-		tenant.AnswerDevice(t, complete, devtenant.AliceEmail, devtenant.AlicePassword, false)
+		tenant.AnswerDevice(t, complete, devtenant.Alice.Email, devtenant.Alice.Password, false)
 		e.wantPoll(pollID, session.DeviceDenied)
 		both(5 * time.Second)
 		asked := e.tap.tenantPolls()
@@ -385,14 +385,14 @@ func TestDeviceLoginAcrossInstances(t *testing.T) {
 			pollID, complete := a.start()
 			b.wantPoll(pollID, session.DevicePending)
 			a.wantPoll(pollID, session.DeviceSlowDown) // the interval holds across instances
-			tenant.AnswerDevice(t, complete, devtenant.AliceEmail, devtenant.AlicePassword, true)
+			tenant.AnswerDevice(t, complete, devtenant.Alice.Email, devtenant.Alice.Password, true)
 			clk.Advance(5 * time.Second)
 			r := a.poll(pollID)
 			if r.code != 200 {
 				t.Fatalf("poll on A: %d %s", r.code, r.raw)
 			}
 			ck := &http.Cookie{Name: r.body["name"].(string), Value: r.body["value"].(string)}
-			if me := b.do("GET", "/api/scoped", cookieH(ck)); me.code != 200 || me.body["email"] != devtenant.AliceEmail {
+			if me := b.do("GET", "/api/scoped", cookieH(ck)); me.code != 200 || me.body["email"] != devtenant.Alice.Email {
 				t.Errorf("the session on B: %d %s", me.code, me.raw)
 			}
 			b.wantPoll(pollID, session.DeviceUnknown)
@@ -415,7 +415,7 @@ func TestDeviceLoginRetriesTheSession(t *testing.T) {
 		return nil
 	}})
 	pollID, complete := e.start()
-	tenant.AnswerDevice(t, complete, devtenant.AliceEmail, devtenant.AlicePassword, true)
+	tenant.AnswerDevice(t, complete, devtenant.Alice.Email, devtenant.Alice.Password, true)
 	if r := e.poll(pollID); r.code != 503 || r.h.Get("Retry-After") == "" || r.h.Get("Set-Cookie") != "" {
 		t.Fatalf("OnLogin down: %d %s", r.code, r.raw)
 	}

@@ -65,7 +65,7 @@ func TestLogoutEverywhereOneInstance(t *testing.T) {
 			e := newEnv(t, newStore(t), auth0test.NewTenant(t), session.Config{LocalCacheTTL: ttl,
 				OnLogout: func(_ context.Context, u *auth0gin.Auth0User) { out.Add(1); who.Store(u.ID) }})
 			a, b := e.login(e.tenant.Token(t)), e.login(e.tenant.Token(t))
-			bob := e.login(e.tenant.Token(t, auth0test.User(devtenant.BobEmail)))
+			bob := e.login(e.tenant.Token(t, auth0test.User(devtenant.Bob.Email)))
 			for _, c := range []*http.Cookie{a, b, bob} {
 				if r := e.do("GET", "/api/private", cookieH(c)); r.code != 200 {
 					t.Fatalf("before: %d", r.code)
@@ -78,7 +78,7 @@ func TestLogoutEverywhereOneInstance(t *testing.T) {
 			if _, _, a2, w2 := e.st.counts(); w2-writes != 1 || a2 != adds {
 				t.Errorf("log out everywhere made %d writes, want 1", w2-writes)
 			}
-			if out.Load() != 1 || who.Load() != devtenant.AliceID {
+			if out.Load() != 1 || who.Load() != devtenant.Alice.ID {
 				t.Errorf("OnLogout ran %d times, for %v", out.Load(), who.Load())
 			}
 			for _, c := range []*http.Cookie{a, b} {
@@ -137,7 +137,7 @@ func TestLogoutEverywhereTwoInstances(t *testing.T) {
 			a := newEnv(t, open(), tenant, cfg)
 			b := newEnv(t, open(), tenant, cfg)
 			onA, onB := a.login(tenant.Token(t)), b.login(tenant.Token(t))
-			bob := a.login(tenant.Token(t, auth0test.User(devtenant.BobEmail)))
+			bob := a.login(tenant.Token(t, auth0test.User(devtenant.Bob.Email)))
 			for _, e := range []*env{a, b} { // warm both local caches
 				for _, c := range []*http.Cookie{onA, onB, bob} {
 					if r := e.do("GET", "/api/private", cookieH(c)); r.code != 200 {

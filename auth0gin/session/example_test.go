@@ -41,7 +41,7 @@ func ExampleNew() {
 	defer api.Close()
 
 	// The SPA sends its token once...
-	token, err := tenant.IssueToken(ctx, devtenant.TokenRequest{User: devtenant.AliceEmail})
+	token, err := tenant.IssueToken(ctx, devtenant.TokenRequest{User: devtenant.Alice.Email})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -92,7 +92,7 @@ func ExampleConfig_trustedOrigins() {
 	r.POST("/auth/session", sess.Login)
 	r.POST("/auth/ping", sess.Ping)
 
-	token, _ := tenant.IssueToken(ctx, devtenant.TokenRequest{User: devtenant.AliceEmail})
+	token, _ := tenant.IssueToken(ctx, devtenant.TokenRequest{User: devtenant.Alice.Email})
 	login := httptest.NewRequest("POST", "/auth/session", nil)
 	login.Header.Set("Authorization", "Bearer "+token)
 	w := httptest.NewRecorder()
@@ -141,7 +141,7 @@ func ExampleManager_Start() {
 		c.JSON(http.StatusOK, info)
 	})
 
-	token, _ := tenant.IssueToken(ctx, devtenant.TokenRequest{User: devtenant.AliceEmail})
+	token, _ := tenant.IssueToken(ctx, devtenant.TokenRequest{User: devtenant.Alice.Email})
 	req := httptest.NewRequest("POST", "/login/form", strings.NewReader(url.Values{"access_token": {token}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	w := httptest.NewRecorder()
@@ -159,7 +159,7 @@ func exampleSetup() (*devtenant.Server, *auth0gin.Auth0, *sqlite.Store, func()) 
 	}
 	auth := auth0gin.MustNew(auth0gin.Config{
 		Domain:     strings.TrimSuffix(tenant.URL, "/"),
-		Audience:   []string{devtenant.DefaultAudience},
+		Audience:   []string{devtenant.Audience},
 		EmailClaim: devtenant.EmailClaim,
 	})
 	st, err := sqlite.Open(context.Background(), "")

@@ -65,7 +65,7 @@ func TestLogoutForgetsTokensAndRunsEnders(t *testing.T) {
 	cache.mu.Lock()
 	forgot := append([]string(nil), cache.users...)
 	cache.mu.Unlock()
-	if len(forgot) == 0 || forgot[0] != devtenant.AliceID {
+	if len(forgot) == 0 || forgot[0] != devtenant.Alice.ID {
 		t.Errorf("the validated-token cache forgot %v, want alice", forgot)
 	}
 	fail = true

@@ -33,7 +33,7 @@ func tenantPost(t *testing.T, tenant *auth0test.Tenant, path string, form url.Va
 // access token, which only its /userinfo accepts.
 func opaqueToken(t *testing.T, tenant *auth0test.Tenant, email, password string) string {
 	t.Helper()
-	tok := tenantPost(t, tenant, "oauth/token", url.Values{"grant_type": {"password"}, "client_id": {devtenant.DefaultSPAClientID},
+	tok := tenantPost(t, tenant, "oauth/token", url.Values{"grant_type": {"password"}, "client_id": {devtenant.SPAClient.ID},
 		"username": {email}, "password": {password}, "scope": {"openid email"}})["access_token"].(string)
 	if strings.Count(tok, ".") == 2 {
 		t.Fatalf("the tenant issued a JWT, not an opaque token")
@@ -46,7 +46,7 @@ func bearer(tok string) map[string]string { return map[string]string{"Authorizat
 func TestOpaqueTokensOffByDefault(t *testing.T) {
 	tenant := auth0test.NewTenant(t)
 	e := newEnv(t, newStore(t), tenant, session.Config{})
-	r := e.do("POST", "/auth/session", bearer(opaqueToken(t, tenant, devtenant.AliceEmail, devtenant.AlicePassword)))
+	r := e.do("POST", "/auth/session", bearer(opaqueToken(t, tenant, devtenant.Alice.Email, devtenant.Alice.Password)))
 	if r.code != 401 || r.h.Get("Set-Cookie") != "" {
 		t.Fatalf("opaque token with the feature off: %d %s", r.code, r.raw)
 	}
@@ -56,14 +56,14 @@ func TestOpaqueTokens(t *testing.T) {
 	clk := newClocks()
 	tenant := auth0test.NewTenant(t, auth0test.WithClock(clk.tenant.Now))
 	e := newDevEnvOpaque(t, newStore(t), tenant, clk.Now, session.Config{}, &session.OpaqueConfig{CacheTTL: time.Minute})
-	tok := opaqueToken(t, tenant, devtenant.AliceEmail, devtenant.AlicePassword)
+	tok := opaqueToken(t, tenant, devtenant.Alice.Email, devtenant.Alice.Password)
 
 	r := e.do("POST", "/auth/session", bearer(tok))
 	if r.code != 200 {
 		t.Fatalf("login with an opaque token: %d %s", r.code, r.raw)
 	}
 	ck := (&http.Response{Header: r.h}).Cookies()[0]
-	if me := e.do("GET", "/api/private", cookieH(ck)); me.code != 200 || me.body["id"] != devtenant.AliceID || me.body["email"] != devtenant.AliceEmail {
+	if me := e.do("GET", "/api/private", cookieH(ck)); me.code != 200 || me.body["id"] != devtenant.Alice.ID || me.body["email"] != devtenant.Alice.Email {
 		t.Fatalf("the opaque session: %d %s", me.code, me.raw)
 	}
 	// No permissions: /userinfo does not say what the token grants.
@@ -82,7 +82,7 @@ func TestOpaqueTokens(t *testing.T) {
 	}
 
 	// Concurrent first logins with one token make one call.
-	other := opaqueToken(t, tenant, devtenant.AliceEmail, devtenant.AlicePassword)
+	other := opaqueToken(t, tenant, devtenant.Alice.Email, devtenant.Alice.Password)
 	calls = e.tap.userinfoCalls()
 	var wg sync.WaitGroup
 	codes := make([]int, 16)
@@ -108,10 +108,10 @@ func TestOpaqueTokens(t *testing.T) {
 
 	// Refused tokens are 401, never 500: garbage, never issued, expired,
 	// and a token whose user was deleted at the tenant.
-	bobTok := opaqueToken(t, tenant, devtenant.BobEmail, devtenant.BobPassword)
-	mgmt := tenantPost(t, tenant, "oauth/token", url.Values{"grant_type": {"client_credentials"}, "client_id": {devtenant.DefaultM2MClientID},
-		"client_secret": {devtenant.DefaultM2MClientSecret}, "audience": {tenant.ManagementAudience()}})["access_token"].(string)
-	req, _ := http.NewRequest("DELETE", tenant.URL+"api/v2/users/"+url.PathEscape(devtenant.BobID), nil)
+	bobTok := opaqueToken(t, tenant, devtenant.Bob.Email, devtenant.Bob.Password)
+	mgmt := tenantPost(t, tenant, "oauth/token", url.Values{"grant_type": {"client_credentials"}, "client_id": {devtenant.M2MClient.ID},
+		"client_secret": {devtenant.M2MClient.Secret}, "audience": {tenant.ManagementAudience()}})["access_token"].(string)
+	req, _ := http.NewRequest("DELETE", tenant.URL+"api/v2/users/"+url.PathEscape(devtenant.Bob.ID), nil)
 	req.Header.Set("Authorization", "Bearer "+mgmt)
 	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != 204 {
 		t.Fatalf("deleting bob: %v %v", res, err)

@@ -63,8 +63,8 @@ func TestLoginNeedsValidBearer(t *testing.T) {
 		"none":    nil,
 		"basic":   {"Authorization": "Basic YWxpY2U6eA=="},
 		"garbage": {"Authorization": "Bearer not-a-token"},
-		"expired": {"Authorization": "Bearer " + e.tenant.ExpiredToken(t)},
-		"aud":     {"Authorization": "Bearer " + e.tenant.WrongAudienceToken(t)},
+		"expired": {"Authorization": "Bearer " + e.tenant.Token(t, auth0test.Expired())},
+		"aud":     {"Authorization": "Bearer " + e.tenant.Token(t, auth0test.Audience(e.tenant.ManagementAudience()))},
 	} {
 		r := e.do("POST", "/auth/session", h)
 		if r.code != 401 || r.h.Get("Set-Cookie") != "" || r.h.Get("WWW-Authenticate") == "" {
@@ -77,10 +77,10 @@ func TestGuardsAcceptTheCookie(t *testing.T) {
 	tenant := auth0test.NewTenant(t)
 	e := newEnv(t, newStore(t), tenant, session.Config{})
 	alice := e.login(tenant.Token(t, auth0test.Claims(map[string]any{"https://example.com/org": "acme"})))
-	bob := e.login(tenant.Token(t, auth0test.User(devtenant.BobEmail), auth0test.Permissions()))
+	bob := e.login(tenant.Token(t, auth0test.User(devtenant.Bob.Email), auth0test.Permissions()))
 
 	r := e.do("GET", "/api/scoped", cookieH(alice))
-	if r.code != 200 || r.body["email"] != devtenant.AliceEmail {
+	if r.code != 200 || r.body["email"] != devtenant.Alice.Email {
 		t.Errorf("alice scoped: %d %s", r.code, r.raw)
 	}
 	if r := e.do("GET", "/api/any", cookieH(alice)); r.code != 200 {
@@ -89,7 +89,7 @@ func TestGuardsAcceptTheCookie(t *testing.T) {
 	if r := e.do("GET", "/api/claims", cookieH(alice)); r.code != 200 || r.body["org"] != "acme" {
 		t.Errorf("custom claims from the cookie: %d %s", r.code, r.raw)
 	}
-	if r := e.do("GET", "/api/optional", cookieH(alice)); r.body["email"] != devtenant.AliceEmail {
+	if r := e.do("GET", "/api/optional", cookieH(alice)); r.body["email"] != devtenant.Alice.Email {
 		t.Errorf("optional with cookie: %s", r.raw)
 	}
 	if r := e.do("GET", "/api/optional", nil); r.body["guest"] != true {
@@ -97,7 +97,7 @@ func TestGuardsAcceptTheCookie(t *testing.T) {
 	}
 	// Same answers as a token: bob has no permission.
 	rb := e.do("GET", "/api/scoped", cookieH(bob))
-	rt := e.do("GET", "/api/scoped", map[string]string{"Authorization": "Bearer " + tenant.Token(t, auth0test.User(devtenant.BobEmail), auth0test.Permissions())})
+	rt := e.do("GET", "/api/scoped", map[string]string{"Authorization": "Bearer " + tenant.Token(t, auth0test.User(devtenant.Bob.Email), auth0test.Permissions())})
 	if rb.code != 403 || rt.code != 403 || rb.body["error"] != rt.body["error"] || rb.h.Get("WWW-Authenticate") != rt.h.Get("WWW-Authenticate") {
 		t.Errorf("bob: cookie %d %v, token %d %v", rb.code, rb.h, rt.code, rt.h)
 	}
@@ -108,7 +108,7 @@ func TestGuardsAcceptTheCookie(t *testing.T) {
 	if r := e.do("GET", "/api/scoped", with(cookieH(alice), "Authorization", "Bearer garbage")); r.code != 401 {
 		t.Errorf("bad bearer + good cookie: %d", r.code)
 	}
-	if r := e.do("GET", "/api/scoped", with(cookieH(bob), "Authorization", "Bearer "+tenant.Token(t))); r.code != 200 || r.body["email"] != devtenant.AliceEmail {
+	if r := e.do("GET", "/api/scoped", with(cookieH(bob), "Authorization", "Bearer "+tenant.Token(t))); r.code != 200 || r.body["email"] != devtenant.Alice.Email {
 		t.Errorf("alice's bearer + bob's cookie: %d %s", r.code, r.raw)
 	}
 }
@@ -217,7 +217,7 @@ func TestPingAndLogout(t *testing.T) {
 	if len(cleared) != 1 || cleared[0].MaxAge >= 0 || cleared[0].Value != "" {
 		t.Errorf("logout did not clear the cookie: %v", r.h["Set-Cookie"])
 	}
-	if loggedOut.Load() != devtenant.AliceID {
+	if loggedOut.Load() != devtenant.Alice.ID {
 		t.Errorf("OnLogout got %v", loggedOut.Load())
 	}
 	if r := e.do("GET", "/api/private", cookieH(c)); r.code != 401 {
@@ -238,7 +238,7 @@ func TestPingAndLogout(t *testing.T) {
 func TestLogoutEverywhere(t *testing.T) {
 	e := newEnv(t, newStore(t), auth0test.NewTenant(t), session.Config{})
 	a, b := e.login(e.tenant.Token(t)), e.login(e.tenant.Token(t))
-	bob := e.login(e.tenant.Token(t, auth0test.User(devtenant.BobEmail)))
+	bob := e.login(e.tenant.Token(t, auth0test.User(devtenant.Bob.Email)))
 	if r := e.do("POST", "/auth/logout-everywhere", cookieH(a)); r.code != 204 {
 		t.Fatalf("logout everywhere: %d %s", r.code, r.raw)
 	}
@@ -255,13 +255,13 @@ func TestLogoutEverywhere(t *testing.T) {
 func TestOnLoginRefuses(t *testing.T) {
 	e := newEnv(t, newStore(t), auth0test.NewTenant(t), session.Config{
 		OnLogin: func(_ context.Context, u *auth0gin.Auth0User) error {
-			if u.Email != nil && *u.Email == devtenant.BobEmail {
+			if u.Email != nil && *u.Email == devtenant.Bob.Email {
 				return context.Canceled // any error
 			}
 			return nil
 		},
 	})
-	r := e.do("POST", "/auth/session", map[string]string{"Authorization": "Bearer " + e.tenant.Token(t, auth0test.User(devtenant.BobEmail))})
+	r := e.do("POST", "/auth/session", map[string]string{"Authorization": "Bearer " + e.tenant.Token(t, auth0test.User(devtenant.Bob.Email))})
 	if r.code != 403 || r.body["error"] != "access_denied" || r.h.Get("Set-Cookie") != "" {
 		t.Errorf("refused login: %d %v %s", r.code, r.h, r.raw)
 	}

@@ -29,7 +29,7 @@ func Example() {
 	}
 	defer dev.Close()
 	auth := auth0gin.MustNew(auth0gin.Config{
-		Domain: dev.URL, Audience: []string{devtenant.DefaultAudience}, EmailClaim: devtenant.EmailClaim,
+		Domain: dev.URL, Audience: []string{devtenant.Audience}, EmailClaim: devtenant.EmailClaim,
 	})
 
 	st, err := sqlite.Open(ctx, "", sqlstore.Options{}) // SQLite in memory
@@ -49,7 +49,7 @@ func Example() {
 		c.String(http.StatusOK, "row %d: %s %s", u.ID, u.Auth0ID, u.Email)
 	})
 
-	token, err := dev.IssueToken(ctx, devtenant.TokenRequest{User: devtenant.AliceEmail})
+	token, err := dev.IssueToken(ctx, devtenant.TokenRequest{User: devtenant.Alice.Email})
 	if err != nil {
 		panic(err)
 	}

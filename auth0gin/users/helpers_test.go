@@ -125,7 +125,7 @@ func mgmtClient(t testing.TB, tenant *auth0test.Tenant) *management.Client {
 func mgmtClientAt(t testing.TB, domain, audience string) *management.Client {
 	t.Helper()
 	c, err := management.New(management.Config{
-		Domain: domain, Audience: audience, ClientID: devtenant.DefaultM2MClientID, ClientSecret: devtenant.DefaultM2MClientSecret,
+		Domain: domain, Audience: audience, ClientID: devtenant.M2MClient.ID, ClientSecret: devtenant.M2MClient.Secret,
 		MaxRetries: 1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {

@@ -53,7 +53,7 @@ func child() error {
 	ctx := context.Background()
 	tenantURL := os.Getenv(envTenant)
 	auth, err := auth0gin.New(auth0gin.Config{
-		Domain: strings.TrimSuffix(tenantURL, "/"), Audience: []string{devtenant.DefaultAudience}, EmailClaim: devtenant.EmailClaim,
+		Domain: strings.TrimSuffix(tenantURL, "/"), Audience: []string{devtenant.Audience}, EmailClaim: devtenant.EmailClaim,
 	})
 	if err != nil {
 		return err
@@ -68,7 +68,7 @@ func child() error {
 	}
 	defer st.Close()
 	mc, err := management.New(management.Config{
-		Domain: tenantURL, ClientID: devtenant.DefaultM2MClientID, ClientSecret: devtenant.DefaultM2MClientSecret,
+		Domain: tenantURL, ClientID: devtenant.M2MClient.ID, ClientSecret: devtenant.M2MClient.Secret,
 	})
 	if err != nil {
 		return err

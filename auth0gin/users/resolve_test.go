@@ -45,7 +45,7 @@ func TestResolutionOrder(t *testing.T) {
 				t.Fatal(err)
 			}
 			cur := resolve(alice)
-			if cur.User.ID != imported.ID || cur.User.Auth0ID != devtenant.AliceID {
+			if cur.User.ID != imported.ID || cur.User.Auth0ID != devtenant.Alice.ID {
 				t.Fatalf("want the imported row %d linked to alice, got %+v", imported.ID, cur.User)
 			}
 			// The token has no name claim, so the profile was fetched: it
@@ -60,7 +60,7 @@ func TestResolutionOrder(t *testing.T) {
 			before := src.n.Load()
 			first := resolve(alice)
 			again := resolve(alice)
-			if first.User.ID != again.User.ID || first.User.Auth0ID != devtenant.AliceID {
+			if first.User.ID != again.User.ID || first.User.Auth0ID != devtenant.Alice.ID {
 				t.Fatalf("%+v vs %+v", first.User, again.User)
 			}
 			if src.n.Load() != before {
@@ -94,9 +94,9 @@ func TestResolutionOrder(t *testing.T) {
 
 		t.Run("profile fetched when the claims lack a name", func(t *testing.T) {
 			before := src.n.Load()
-			bob := verify(t, auth, tenant.Token(t, auth0test.User(devtenant.BobEmail)))
+			bob := verify(t, auth, tenant.Token(t, auth0test.User(devtenant.Bob.Email)))
 			cur := resolve(bob)
-			if cur.User.Name != "Bob Example" || cur.User.Email != devtenant.BobEmail {
+			if cur.User.Name != "Bob Example" || cur.User.Email != devtenant.Bob.Email {
 				t.Errorf("bob: %+v", cur.User)
 			}
 			if src.n.Load() != before+1 {
@@ -105,17 +105,17 @@ func TestResolutionOrder(t *testing.T) {
 		})
 
 		t.Run("deleted from the app's database, created again", func(t *testing.T) {
-			bob := verify(t, auth, tenant.Token(t, auth0test.User(devtenant.BobEmail)))
+			bob := verify(t, auth, tenant.Token(t, auth0test.User(devtenant.Bob.Email)))
 			old := resolve(bob)
-			if err := st.Delete(ctx, devtenant.BobID); err != nil {
+			if err := st.Delete(ctx, devtenant.Bob.ID); err != nil {
 				t.Fatal(err)
 			}
-			res.Invalidate(devtenant.BobID)
+			res.Invalidate(devtenant.Bob.ID)
 			cur := resolve(bob)
-			if cur.User.ID == old.User.ID || cur.User.Auth0ID != devtenant.BobID {
+			if cur.User.ID == old.User.ID || cur.User.Auth0ID != devtenant.Bob.ID {
 				t.Fatalf("recreated: %+v (old %+v)", cur.User, old.User)
 			}
-			if _, err := st.FindByAuth0ID(ctx, devtenant.BobID); err != nil {
+			if _, err := st.FindByAuth0ID(ctx, devtenant.Bob.ID); err != nil {
 				t.Fatal(err)
 			}
 		})
@@ -140,7 +140,7 @@ func TestResolutionOrder(t *testing.T) {
 			before := rows()
 			m := verify(t, auth, tenant.M2MToken(t))
 			cur := resolve(m)
-			if cur.Machine == nil || cur.Machine.ClientID != devtenant.DefaultM2MClientID {
+			if cur.Machine == nil || cur.Machine.ClientID != devtenant.M2MClient.ID {
 				t.Fatalf("machine: %+v", cur)
 			}
 			if rows() != before {
@@ -172,17 +172,17 @@ func TestUserinfoSource(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cur.User.Name != "Alice Example" || cur.User.Email != devtenant.AliceEmail || src.n.Load() != 1 {
+	if cur.User.Name != "Alice Example" || cur.User.Email != devtenant.Alice.Email || src.n.Load() != 1 {
 		t.Errorf("alice from /userinfo: %+v, %d fetches", cur.User, src.n.Load())
 	}
 
 	// A session cookie carries no token to send: the claims make the row.
-	bob := verify(t, auth, tenant.Token(t, auth0test.User(devtenant.BobEmail)))
+	bob := verify(t, auth, tenant.Token(t, auth0test.User(devtenant.Bob.Email)))
 	cur, err = res.Resolve(context.Background(), bob)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cur.User.Auth0ID != devtenant.BobID || cur.User.Email != devtenant.BobEmail {
+	if cur.User.Auth0ID != devtenant.Bob.ID || cur.User.Email != devtenant.Bob.Email {
 		t.Errorf("bob from claims: %+v", cur.User)
 	}
 
@@ -192,7 +192,7 @@ func TestUserinfoSource(t *testing.T) {
 	res2 := newResolver(t, users.Config[users.User]{Store: st2, Profiles: users.UserinfoSource{URL: auth.Endpoint("userinfo")}})
 	plain := tenant.Token(t)
 	cur, err = res2.Resolve(users.WithToken(context.Background(), plain), verify(t, auth, plain))
-	if err != nil || cur.User.Email != devtenant.AliceEmail || cur.User.Name != "" {
+	if err != nil || cur.User.Email != devtenant.Alice.Email || cur.User.Name != "" {
 		t.Errorf("refused by /userinfo: %+v %v", cur, err)
 	}
 }

@@ -5,19 +5,26 @@
 //	go run ./cmd/devtenant                      # http://127.0.0.1:4000/
 //	go run ./cmd/devtenant -addr 127.0.0.1:4100 -config tenant.yaml -keys .devtenant-keys.json
 //
-// Point the app at it with AUTH0_DOMAIN=http://127.0.0.1:4000 and
-// AUTH0_API_AUDIENCE=https://auth0gin.example/api.
+// At start it prints, after "Try:", the environment an app needs to run
+// against it (AUTH0_DOMAIN, AUTH0_API_AUDIENCE, AUTH0_CLIENT_ID, the custom
+// claims, the password-login and Management API clients and an encryption
+// key for password login) as export lines to paste into a shell or a .env
+// file, and a curl command that gets a token.
 package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"os/signal"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -25,6 +32,9 @@ import (
 
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
 )
+
+// defaultAddr is where the tenant listens unless -addr says otherwise.
+const defaultAddr = "127.0.0.1:4000"
 
 func main() {
 	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
@@ -36,7 +46,7 @@ func main() {
 func run(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("devtenant", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	addr := fs.String("addr", devtenant.DefaultAddr, "address to listen on")
+	addr := fs.String("addr", defaultAddr, "address to listen on")
 	allowPublic := fs.Bool("allow-public", false, "allow a non-loopback -addr (anyone who can reach it can mint tokens)")
 	configPath := fs.String("config", "", "tenant config file (.json, .yaml); default: the built-in dev tenant")
 	keys := fs.String("keys", "", "file persisting the signing keys, so tokens survive a restart")
@@ -131,12 +141,167 @@ func printBanner(w io.Writer, s *devtenant.Server, cfg devtenant.Config, showSec
 		}
 		fmt.Fprintf(w, "  %-22s %s%s\n", u.Email, pw, strings.Join(perms, "; "))
 	}
-	fmt.Fprintf(w, "\nTry: AUTH0_DOMAIN=%s AUTH0_API_AUDIENCE=%s\n", strings.TrimSuffix(s.Issuer(), "/"), firstAPI(cfg))
+	fmt.Fprintf(w, "\nTry: paste into your shell or your app's .env\n\n")
+	for _, kv := range appEnv(s, cfg, showSecrets) {
+		fmt.Fprintf(w, "export %s=%s\n", kv[0], shellQuote(kv[1]))
+	}
+	if who, curl := tokenCurl(s, cfg, showSecrets); curl != "" {
+		fmt.Fprintf(w, "\nthen get a token for %s:\n\n%s\n", who, curl)
+	}
 }
 
-func firstAPI(cfg devtenant.Config) string {
-	if len(cfg.APIs) > 0 {
-		return cfg.APIs[0].Identifier
+// appEnv lists the variables an app sets to trust the tenant and to use its
+// clients, as the packages auth0gin (AUTH0_*), login (AUTH0_LOGIN_*,
+// AUTH0GIN_ENCRYPTION_KEYS) and management (AUTH0_M2M_*) read them.
+// Variables the tenant's configuration has nothing for are left out.
+func appEnv(s *devtenant.Server, cfg devtenant.Config, showSecrets bool) [][2]string {
+	env := [][2]string{
+		{"AUTH0_DOMAIN", strings.TrimSuffix(s.Issuer(), "/")},
+		{"AUTH0_API_AUDIENCE", audience(s, cfg)},
 	}
-	return ""
+	add := func(name, value string) {
+		if value != "" {
+			env = append(env, [2]string{name, value})
+		}
+	}
+	if c, ok := findClient(cfg, isPublicSPA); ok {
+		add("AUTH0_CLIENT_ID", c.ID)
+	}
+	add("AUTH0_EMAIL_CLAIM", claimOf(cfg, "email"))
+	add("AUTH0_ROLES_CLAIM", claimOf(cfg, "roles"))
+	if c, ok := findClient(cfg, func(c devtenant.Client) bool { return c.Secret != "" && slices.Contains(c.GrantTypes, "password") }); ok {
+		add("AUTH0_LOGIN_CLIENT_ID", c.ID)
+		add("AUTH0_LOGIN_CLIENT_SECRET", secret(c, showSecrets))
+		key := make([]byte, 32)
+		rand.Read(key)
+		add("AUTH0GIN_ENCRYPTION_KEYS", "dev1:"+base64.RawURLEncoding.EncodeToString(key))
+	}
+	mgmt := func(c devtenant.Client) bool {
+		for aud := range c.Grants {
+			if aud == s.ManagementAudience() || strings.ReplaceAll(aud, "{issuer}", s.Issuer()) == s.ManagementAudience() {
+				return c.Secret != ""
+			}
+		}
+		return false
+	}
+	if c, ok := findClient(cfg, mgmt); ok {
+		add("AUTH0_M2M_CLIENT_ID", c.ID)
+		add("AUTH0_M2M_CLIENT_SECRET", secret(c, showSecrets))
+	}
+	return env
+}
+
+// tokenCurl is a curl command getting an access token for the first user
+// through the password grant, or else for the machine client through client
+// credentials, and whom the token is for.
+func tokenCurl(s *devtenant.Server, cfg devtenant.Config, showSecrets bool) (who, curl string) {
+	form := url.Values{}
+	aud := audience(s, cfg)
+	if aud != "" {
+		form.Set("audience", aud)
+	}
+	password := func(c devtenant.Client) bool { return slices.Contains(c.GrantTypes, "password") }
+	if c, ok := findClient(cfg, password); ok && len(cfg.Users) > 0 {
+		u := cfg.Users[0]
+		pw := u.Password
+		if !showSecrets {
+			pw = "<" + u.Email + "'s password>"
+		}
+		form.Set("grant_type", "password")
+		form.Set("client_id", c.ID)
+		if c.Secret != "" {
+			form.Set("client_secret", secret(c, showSecrets))
+		}
+		form.Set("username", u.Email)
+		form.Set("password", pw)
+		form.Set("scope", strings.Join(append([]string{"openid", "profile", "email"}, apiScopes(cfg, aud)...), " "))
+		who = u.Email
+	} else if c, ok := findClient(cfg, func(c devtenant.Client) bool { return c.Secret != "" && len(c.Grants) > 0 }); ok {
+		form.Set("grant_type", "client_credentials")
+		form.Set("client_id", c.ID)
+		form.Set("client_secret", secret(c, showSecrets))
+		who = c.ID
+	} else {
+		return "", ""
+	}
+	var b strings.Builder
+	b.WriteString("curl -s " + shellQuote(s.Issuer()+"oauth/token"))
+	for _, k := range []string{"grant_type", "client_id", "client_secret", "username", "password", "audience", "scope"} {
+		if v, ok := form[k]; ok {
+			b.WriteString(" -d " + shellQuote(k+"="+v[0]))
+		}
+	}
+	return who, b.String()
+}
+
+func audience(s *devtenant.Server, cfg devtenant.Config) string {
+	aud := cfg.DefaultAudience
+	if aud == "" && len(cfg.APIs) > 0 {
+		aud = cfg.APIs[0].Identifier
+	}
+	return strings.ReplaceAll(aud, "{issuer}", s.Issuer())
+}
+
+func apiScopes(cfg devtenant.Config, aud string) []string {
+	var out []string
+	for _, a := range cfg.APIs {
+		if a.Identifier == aud {
+			for _, sc := range a.Scopes {
+				out = append(out, sc.Name)
+			}
+		}
+	}
+	return out
+}
+
+// isPublicSPA is the client Swagger UI and browsers log in with.
+func isPublicSPA(c devtenant.Client) bool {
+	return c.Secret == "" && (c.Type == "" || c.Type == "spa")
+}
+
+func findClient(cfg devtenant.Config, ok func(devtenant.Client) bool) (devtenant.Client, bool) {
+	for _, c := range cfg.Clients {
+		if ok(c) {
+			return c, true
+		}
+	}
+	return devtenant.Client{}, false
+}
+
+// claimOf is the custom claim that copies the user's field src.
+func claimOf(cfg devtenant.Config, src string) string {
+	var names []string
+	for name, from := range cfg.ExtraClaims {
+		if from == src {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	if len(names) == 0 {
+		return ""
+	}
+	return names[0]
+}
+
+func secret(c devtenant.Client, show bool) string {
+	if show {
+		return c.Secret
+	}
+	return "<the secret of " + c.ID + " in your config>"
+}
+
+// shellQuote quotes v for a POSIX shell and for a .env file when it holds
+// anything but plainly safe characters.
+func shellQuote(v string) string {
+	safe := v != ""
+	for _, r := range v {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("@%+=:,./_-", r)) {
+			safe = false
+			break
+		}
+	}
+	if safe {
+		return v
+	}
+	return "'" + strings.ReplaceAll(v, "'", `'\''`) + "'"
 }

@@ -15,7 +15,7 @@ import (
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
 )
 
-const realm = `Bearer realm="` + devtenant.DefaultAudience + `"`
+const realm = `Bearer realm="` + devtenant.Audience + `"`
 
 // privateBody is the body of the private routes.
 type privateBody struct {
@@ -78,8 +78,8 @@ func TestRoutes(t *testing.T) {
 	tenant := startTenant(t)
 	app := startExample(t, map[string]string{
 		"AUTH0_DOMAIN":       tenant.URL,
-		"AUTH0_API_AUDIENCE": devtenant.DefaultAudience,
-		"AUTH0_CLIENT_ID":    devtenant.DefaultSPAClientID,
+		"AUTH0_API_AUDIENCE": devtenant.Audience,
+		"AUTH0_CLIENT_ID":    devtenant.SPAClient.ID,
 		"AUTH0_EMAIL_CLAIM":  devtenant.EmailClaim,
 		"AUTH0_ROLES_CLAIM":  devtenant.RolesClaim,
 	})
@@ -90,10 +90,10 @@ func TestRoutes(t *testing.T) {
 		t.Error("the example started its embedded dev tenant although AUTH0_DOMAIN is set")
 	}
 
-	alice := issue(t, tenant, devtenant.TokenRequest{User: devtenant.AliceEmail})
-	bob := issue(t, tenant, devtenant.TokenRequest{User: devtenant.BobEmail})
+	alice := issue(t, tenant, devtenant.TokenRequest{User: devtenant.Alice.Email})
+	bob := issue(t, tenant, devtenant.TokenRequest{User: devtenant.Bob.Email})
 	m2m := issue(t, tenant, devtenant.TokenRequest{ClientCredentials: true})
-	expired := issue(t, tenant, devtenant.TokenRequest{User: devtenant.AliceEmail, ExpiresAt: time.Now().Add(-time.Hour)})
+	expired := issue(t, tenant, devtenant.TokenRequest{User: devtenant.Alice.Email, ExpiresAt: time.Now().Add(-time.Hour)})
 
 	t.Run("public", func(t *testing.T) {
 		res, body := get(t, app.URL+"/api/public", "")
@@ -125,7 +125,7 @@ func TestRoutes(t *testing.T) {
 				t.Fatalf("got %s", describe(res, body))
 			}
 			u := decodePrivate(t, body).User
-			if u.ID != devtenant.AliceID || u.Email == nil || *u.Email != devtenant.AliceEmail ||
+			if u.ID != devtenant.Alice.ID || u.Email == nil || *u.Email != devtenant.Alice.Email ||
 				!slices.Equal(u.Permissions, []string{"read:messages", "write:messages"}) {
 				t.Errorf("user = %+v (email %v), want alice with her permissions and email", u, u.Email)
 			}
@@ -136,7 +136,7 @@ func TestRoutes(t *testing.T) {
 				t.Fatalf("got %s", describe(res, body))
 			}
 			u := decodePrivate(t, body).User
-			if u.ID != devtenant.DefaultM2MClientID+"@clients" || u.Email != nil {
+			if u.ID != devtenant.M2MClient.ID+"@clients" || u.Email != nil {
 				t.Errorf("user = %+v, want the M2M client with a null email", u)
 			}
 			if !strings.Contains(string(body), `"email":null`) {
@@ -151,7 +151,7 @@ func TestRoutes(t *testing.T) {
 			t.Fatalf("got %s", describe(res, body))
 		}
 		u := decodePrivate(t, body).User
-		if u.ID != devtenant.BobID || u.Permissions == nil || len(u.Permissions) != 0 {
+		if u.ID != devtenant.Bob.ID || u.Permissions == nil || len(u.Permissions) != 0 {
 			t.Errorf("user = %+v, want bob with an empty permissions list", u)
 		}
 	})
@@ -176,7 +176,7 @@ func TestRoutes(t *testing.T) {
 	})
 	t.Run("docs point at the tenant", func(t *testing.T) {
 		res, body := get(t, app.URL+"/docs/doc.json", "")
-		want := tenant.URL + "authorize?" + url.Values{"audience": {devtenant.DefaultAudience}}.Encode()
+		want := tenant.URL + "authorize?" + url.Values{"audience": {devtenant.Audience}}.Encode()
 		if res.StatusCode != http.StatusOK || !strings.Contains(string(body), want) ||
 			!strings.Contains(string(body), tenant.URL+"oauth/token") {
 			t.Errorf("doc.json lacks %s: %s", want, body)
@@ -187,7 +187,7 @@ func TestRoutes(t *testing.T) {
 		}
 	})
 
-	app.checkLogHasNo(t, alice, bob, m2m, expired, devtenant.DefaultM2MClientSecret)
+	app.checkLogHasNo(t, alice, bob, m2m, expired, devtenant.M2MClient.Secret)
 }
 
 // TestEmbeddedTenant runs the example with no AUTH0_DOMAIN: it must start its
@@ -197,14 +197,14 @@ func TestEmbeddedTenant(t *testing.T) {
 	if !strings.HasPrefix(app.Tenant, "http://127.0.0.1:") {
 		t.Fatalf("the example trusts %q, want its embedded tenant on loopback", app.Tenant)
 	}
-	alice := passwordGrant(t, app.Tenant, devtenant.AliceEmail, devtenant.AlicePassword)
-	bob := passwordGrant(t, app.Tenant, devtenant.BobEmail, devtenant.BobPassword)
+	alice := passwordGrant(t, app.Tenant, devtenant.Alice.Email, devtenant.Alice.Password)
+	bob := passwordGrant(t, app.Tenant, devtenant.Bob.Email, devtenant.Bob.Password)
 
 	res, body := get(t, app.URL+"/api/private-scoped", alice)
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("alice: %s", describe(res, body))
 	}
-	if u := decodePrivate(t, body).User; u.Email == nil || *u.Email != devtenant.AliceEmail {
+	if u := decodePrivate(t, body).User; u.Email == nil || *u.Email != devtenant.Alice.Email {
 		t.Errorf("alice: user %+v, want her email from the namespaced claim", u)
 	}
 	res, body = get(t, app.URL+"/api/private-scoped", bob)
@@ -228,8 +228,8 @@ func passwordGrant(t *testing.T, tenant, user, password string) string {
 		"grant_type": {"password"},
 		"username":   {user},
 		"password":   {password},
-		"audience":   {devtenant.DefaultAudience},
-		"client_id":  {devtenant.DefaultSPAClientID},
+		"audience":   {devtenant.Audience},
+		"client_id":  {devtenant.SPAClient.ID},
 		"scope":      {"openid read:messages"},
 	}
 	client := &http.Client{Timeout: 30 * time.Second}
@@ -251,17 +251,17 @@ func passwordGrant(t *testing.T, tenant, user, password string) string {
 // TestEmbeddedTenantPortBusy checks that the example still starts when the
 // dev tenant's default address is taken, on a free port instead.
 func TestEmbeddedTenantPortBusy(t *testing.T) {
-	if ln, err := net.Listen("tcp", devtenant.DefaultAddr); err == nil {
+	if ln, err := net.Listen("tcp", "127.0.0.1:4000"); err == nil {
 		t.Cleanup(func() { ln.Close() })
 	} // otherwise something else holds it, which is just as busy
 	app := startExample(t, nil)
-	if app.Tenant == "http://"+devtenant.DefaultAddr+"/" {
-		t.Fatalf("the example claims the busy address %s", devtenant.DefaultAddr)
+	if app.Tenant == "http://127.0.0.1:4000/" {
+		t.Fatalf("the example claims the busy address %s", "127.0.0.1:4000")
 	}
 	if !strings.Contains(app.stderr.String(), "port busy") {
 		t.Error("no log line about the busy port")
 	}
-	tok := passwordGrant(t, app.Tenant, devtenant.AliceEmail, devtenant.AlicePassword)
+	tok := passwordGrant(t, app.Tenant, devtenant.Alice.Email, devtenant.Alice.Password)
 	if res, body := get(t, app.URL+"/api/private", tok); res.StatusCode != http.StatusOK {
 		t.Errorf("got %s", describe(res, body))
 	}

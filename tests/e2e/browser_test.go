@@ -36,7 +36,7 @@ func TestSwaggerUILogin(t *testing.T) {
 	app := startExample(t, map[string]string{"DEVTENANT_ADDR": "127.0.0.1:0"})
 	artifacts := artifactsDir(t)
 	var tokens []string
-	alice := user{devtenant.AliceEmail, devtenant.AlicePassword, "200"}
+	alice := user{devtenant.Alice.Email, devtenant.Alice.Password, "200"}
 	for _, scheme := range []string{"Auth0ImplicitBearer", "Auth0PKCE"} {
 		t.Run(scheme, func(t *testing.T) {
 			b := newBrowser(t, chromium, filepath.Join(artifacts, scheme))
@@ -46,7 +46,7 @@ func TestSwaggerUILogin(t *testing.T) {
 	// bob holds no permission: his token is valid, the scoped route says 403.
 	t.Run("Auth0PKCE as bob", func(t *testing.T) {
 		b := newBrowser(t, chromium, filepath.Join(artifacts, "Auth0PKCE-bob"))
-		tokens = append(tokens, b.loginAndCall(t, app, "Auth0PKCE", user{devtenant.BobEmail, devtenant.BobPassword, "403"}))
+		tokens = append(tokens, b.loginAndCall(t, app, "Auth0PKCE", user{devtenant.Bob.Email, devtenant.Bob.Password, "403"}))
 	})
 	app.checkLogHasNo(t, tokens...)
 }
@@ -277,7 +277,7 @@ func (b *browser) loginAndCall(t *testing.T, app *app, scheme string, who user) 
 	}
 	switch who.status {
 	case "200":
-		if !strings.Contains(details, who.email) || !strings.Contains(details, devtenant.AliceID) {
+		if !strings.Contains(details, who.email) || !strings.Contains(details, devtenant.Alice.ID) {
 			t.Errorf("the response does not show alice:\n%s", details)
 		}
 	case "403":

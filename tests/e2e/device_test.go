@@ -155,7 +155,7 @@ func TestDeviceLoginCLI(t *testing.T) {
 			t.Fatalf("poll at once: want 400 slow_down, got %d %s", a.code, a.body)
 		}
 	}
-	tenant.AnswerDevice(t, d["verification_uri_complete"].(string), devtenant.AliceEmail, devtenant.AlicePassword, true)
+	tenant.AnswerDevice(t, d["verification_uri_complete"].(string), devtenant.Alice.Email, devtenant.Alice.Password, true)
 	interval()
 	a, b := poll(pollID)
 	if a.code != 200 || b["name"] != "auth0gin_session" || b["expires_at"] == nil {
@@ -175,7 +175,7 @@ func TestDeviceLoginCLI(t *testing.T) {
 	if me.code != 200 {
 		t.Fatalf("the CLI's session on /api/private-scoped: %d %s", me.code, me.body)
 	}
-	if p := decodePrivate(t, []byte(me.body)); p.User.ID != devtenant.AliceID || p.User.Email == nil || *p.User.Email != devtenant.AliceEmail {
+	if p := decodePrivate(t, []byte(me.body)); p.User.ID != devtenant.Alice.ID || p.User.Email == nil || *p.User.Email != devtenant.Alice.Email {
 		t.Errorf("the CLI's session is not alice's: %s", me.body)
 	}
 	interval()
@@ -183,7 +183,7 @@ func TestDeviceLoginCLI(t *testing.T) {
 
 	// Denied.
 	d = start()
-	tenant.AnswerDevice(t, d["verification_uri_complete"].(string), devtenant.AliceEmail, devtenant.AlicePassword, false)
+	tenant.AnswerDevice(t, d["verification_uri_complete"].(string), devtenant.Alice.Email, devtenant.Alice.Password, false)
 	wantPoll(d["poll_id"].(string), "access_denied")
 
 	// Expired: the tenant's clock jumps past the code's 900 s.
@@ -211,7 +211,7 @@ func TestOpaqueTokensExample(t *testing.T) {
 	tap := newTenantTap(t, tenant)
 	opaque := func(email, password string) string {
 		t.Helper()
-		res, err := http.PostForm(tenant.URL+"oauth/token", url.Values{"grant_type": {"password"}, "client_id": {devtenant.DefaultSPAClientID},
+		res, err := http.PostForm(tenant.URL+"oauth/token", url.Values{"grant_type": {"password"}, "client_id": {devtenant.SPAClient.ID},
 			"username": {email}, "password": {password}, "scope": {"openid email"}})
 		if err != nil {
 			t.Fatal(err)
@@ -225,7 +225,7 @@ func TestOpaqueTokensExample(t *testing.T) {
 		}
 		return body.AccessToken
 	}
-	tok := opaque(devtenant.AliceEmail, devtenant.AlicePassword)
+	tok := opaque(devtenant.Alice.Email, devtenant.Alice.Password)
 	rc := newRecorder()
 
 	off := startExample(t, tenantEnv(tenant))
@@ -239,7 +239,7 @@ func TestOpaqueTokensExample(t *testing.T) {
 	if me.code != 200 {
 		t.Fatalf("the opaque session on /api/private: %d %s", me.code, me.body)
 	}
-	if p := decodePrivate(t, []byte(me.body)); p.User.ID != devtenant.AliceID || p.User.Email == nil || *p.User.Email != devtenant.AliceEmail || len(p.User.Permissions) != 0 {
+	if p := decodePrivate(t, []byte(me.body)); p.User.ID != devtenant.Alice.ID || p.User.Email == nil || *p.User.Email != devtenant.Alice.Email || len(p.User.Permissions) != 0 {
 		t.Errorf("the opaque session: %s", me.body)
 	}
 	if a := rc.do(t, "GET", on.URL+"/api/private-scoped", cookie(secret)); a.code != 403 {
@@ -247,9 +247,9 @@ func TestOpaqueTokensExample(t *testing.T) {
 	}
 
 	// Revoked (the user deleted at the tenant) and garbage tokens: 401.
-	bobTok := opaque(devtenant.BobEmail, devtenant.BobPassword)
-	res, err := http.PostForm(tenant.URL+"oauth/token", url.Values{"grant_type": {"client_credentials"}, "client_id": {devtenant.DefaultM2MClientID},
-		"client_secret": {devtenant.DefaultM2MClientSecret}, "audience": {tenant.ManagementAudience()}})
+	bobTok := opaque(devtenant.Bob.Email, devtenant.Bob.Password)
+	res, err := http.PostForm(tenant.URL+"oauth/token", url.Values{"grant_type": {"client_credentials"}, "client_id": {devtenant.M2MClient.ID},
+		"client_secret": {devtenant.M2MClient.Secret}, "audience": {tenant.ManagementAudience()}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,7 +258,7 @@ func TestOpaqueTokensExample(t *testing.T) {
 	}
 	_ = json.NewDecoder(res.Body).Decode(&m2m)
 	res.Body.Close()
-	req, _ := http.NewRequest("DELETE", tenant.URL+"api/v2/users/"+url.PathEscape(devtenant.BobID), nil)
+	req, _ := http.NewRequest("DELETE", tenant.URL+"api/v2/users/"+url.PathEscape(devtenant.Bob.ID), nil)
 	req.Header.Set("Authorization", "Bearer "+m2m.AccessToken)
 	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != 204 {
 		t.Fatalf("deleting bob: %v %v", res, err)

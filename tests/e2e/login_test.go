@@ -48,7 +48,7 @@ func postJSON(t *testing.T, url, bearer string, body any) (*http.Response, []byt
 // client and an ephemeral key; no refresh token or client secret shows.
 func TestExamplePasswordLogin(t *testing.T) {
 	app := startExample(t, map[string]string{"DEVTENANT_ADDR": "127.0.0.1:0", "AUTH0GIN_ENCRYPTION_KEYS": "", "SESSION_STORE_URL": ""})
-	res, body := postJSON(t, app.URL+"/auth/login", "", map[string]string{"username": devtenant.AliceEmail, "password": devtenant.AlicePassword})
+	res, body := postJSON(t, app.URL+"/auth/login", "", map[string]string{"username": devtenant.Alice.Email, "password": devtenant.Alice.Password})
 	var a loginAnswer
 	if res.StatusCode != 200 || json.Unmarshal(body, &a) != nil || a.AccessToken == "" || a.TokenType != "Bearer" {
 		t.Fatalf("login: %s", describe(res, body))
@@ -67,7 +67,7 @@ func TestExamplePasswordLogin(t *testing.T) {
 	if res, body := get(t, app.URL+"/api/private-scoped", b.AccessToken); res.StatusCode != 200 {
 		t.Fatalf("the refreshed token: %s", describe(res, body))
 	}
-	res, body = postJSON(t, app.URL+"/auth/login", "", map[string]string{"username": devtenant.AliceEmail, "password": "wrong"})
+	res, body = postJSON(t, app.URL+"/auth/login", "", map[string]string{"username": devtenant.Alice.Email, "password": "wrong"})
 	if res.StatusCode != 401 || !strings.Contains(string(body), "Wrong email or password.") {
 		t.Errorf("wrong password: %s", describe(res, body))
 	}
@@ -77,7 +77,7 @@ func TestExamplePasswordLogin(t *testing.T) {
 	if err := app.stop(t); err != nil {
 		t.Errorf("exit: %v", err)
 	}
-	app.checkLogHasNo(t, a.AccessToken, b.AccessToken, devtenant.DefaultRegularClientSecret)
+	app.checkLogHasNo(t, a.AccessToken, b.AccessToken, devtenant.RegularClient.Secret)
 }
 
 // TestExampleRefusesWithoutKey: with a real tenant and a login client but
@@ -89,8 +89,8 @@ func TestExampleRefusesWithoutKey(t *testing.T) {
 	cmd := exec.CommandContext(ctx, exampleBin)
 	cmd.Dir = t.TempDir()
 	cmd.Env = append(cleanEnv(), "PORT=0", "AUTH0GIN_ENCRYPTION_KEYS=", "SESSION_STORE_URL=",
-		"AUTH0_DOMAIN="+strings.TrimSuffix(tenant.URL, "/"), "AUTH0_API_AUDIENCE="+devtenant.DefaultAudience,
-		"AUTH0_LOGIN_CLIENT_ID="+devtenant.DefaultRegularClientID, "AUTH0_LOGIN_CLIENT_SECRET="+devtenant.DefaultRegularClientSecret)
+		"AUTH0_DOMAIN="+strings.TrimSuffix(tenant.URL, "/"), "AUTH0_API_AUDIENCE="+devtenant.Audience,
+		"AUTH0_LOGIN_CLIENT_ID="+devtenant.RegularClient.ID, "AUTH0_LOGIN_CLIENT_SECRET="+devtenant.RegularClient.Secret)
 	out, err := cmd.CombinedOutput()
 	if err == nil || ctx.Err() != nil {
 		t.Fatalf("the example started without a key (%v):\n%s", err, out)
@@ -98,7 +98,7 @@ func TestExampleRefusesWithoutKey(t *testing.T) {
 	if !strings.Contains(string(out), "AUTH0GIN_ENCRYPTION_KEYS") {
 		t.Errorf("the refusal does not name AUTH0GIN_ENCRYPTION_KEYS:\n%s", out)
 	}
-	if strings.Contains(string(out), devtenant.DefaultRegularClientSecret) {
+	if strings.Contains(string(out), devtenant.RegularClient.Secret) {
 		t.Error("the client secret appears in the output")
 	}
 }
@@ -115,20 +115,20 @@ func TestExamplePasswordLoginTwoInstances(t *testing.T) {
 	}
 	env := map[string]string{
 		"AUTH0_DOMAIN":              tenant.URL,
-		"AUTH0_API_AUDIENCE":        devtenant.DefaultAudience,
-		"AUTH0_CLIENT_ID":           devtenant.DefaultSPAClientID,
-		"AUTH0_LOGIN_CLIENT_ID":     devtenant.DefaultRegularClientID,
-		"AUTH0_LOGIN_CLIENT_SECRET": devtenant.DefaultRegularClientSecret,
+		"AUTH0_API_AUDIENCE":        devtenant.Audience,
+		"AUTH0_CLIENT_ID":           devtenant.SPAClient.ID,
+		"AUTH0_LOGIN_CLIENT_ID":     devtenant.RegularClient.ID,
+		"AUTH0_LOGIN_CLIENT_SECRET": devtenant.RegularClient.Secret,
 		"AUTH0GIN_ENCRYPTION_KEYS":  key,
 		"SESSION_STORE_URL":         redistest.URL() + "?key_prefix=" + redistest.Prefix(t),
 	}
 	a, b := startExample(t, env), startExample(t, env)
-	res, body := postJSON(t, a.URL+"/auth/login", "", map[string]string{"username": devtenant.AliceEmail, "password": devtenant.AlicePassword})
+	res, body := postJSON(t, a.URL+"/auth/login", "", map[string]string{"username": devtenant.Alice.Email, "password": devtenant.Alice.Password})
 	var first loginAnswer
 	if res.StatusCode != 200 || json.Unmarshal(body, &first) != nil {
 		t.Fatalf("login on A: %s", describe(res, body))
 	}
-	before := tenant.Stats().Grants[devtenant.GrantRefreshToken]
+	before := tenant.Stats().Grants["refresh_token"]
 	got := make([]string, 10)
 	var wg sync.WaitGroup
 	for i := range got {
@@ -150,7 +150,7 @@ func TestExamplePasswordLoginTwoInstances(t *testing.T) {
 			t.Fatalf("refresh %d got another token", i)
 		}
 	}
-	if n := tenant.Stats().Grants[devtenant.GrantRefreshToken] - before; n != 1 {
+	if n := tenant.Stats().Grants["refresh_token"] - before; n != 1 {
 		t.Errorf("%d refresh grants at the tenant, want 1", n)
 	}
 	if s := tenant.Stats(); s.RefreshReuseRevocations != 0 {
@@ -159,6 +159,6 @@ func TestExamplePasswordLoginTwoInstances(t *testing.T) {
 	if res, body := postJSON(t, b.URL+"/auth/refresh", got[0], nil); res.StatusCode != 200 {
 		t.Fatalf("refresh of the new token on B: %s", describe(res, body))
 	}
-	a.checkLogHasNo(t, key, devtenant.DefaultRegularClientSecret)
-	b.checkLogHasNo(t, key, devtenant.DefaultRegularClientSecret)
+	a.checkLogHasNo(t, key, devtenant.RegularClient.Secret)
+	b.checkLogHasNo(t, key, devtenant.RegularClient.Secret)
 }

@@ -91,8 +91,8 @@ func TestSessionBrowser(t *testing.T) {
 	b.step(t, b.ctx, "open the SPA and reach the login page",
 		chromedp.Navigate(spa.URL+"/docs/oauth2-redirect.html"),
 		chromedp.WaitVisible(chromedp.ID("username")),
-		chromedp.SendKeys(chromedp.ID("username"), devtenant.AliceEmail),
-		chromedp.SendKeys(chromedp.ID("password"), devtenant.AlicePassword))
+		chromedp.SendKeys(chromedp.ID("username"), devtenant.Alice.Email),
+		chromedp.SendKeys(chromedp.ID("password"), devtenant.Alice.Password))
 	b.step(t, b.ctx, "log in", chromedp.Click(chromedp.ID("login")))
 	b.waitFor(t, "back in the SPA", `!!document.getElementById("out") && document.getElementById("out").textContent !== ""`)
 	b.screenshot(t, b.ctx, "spa")
@@ -101,7 +101,7 @@ func TestSessionBrowser(t *testing.T) {
 	}
 	status := b.eval(t, "session status", `String(window.sessionStatus)`)
 	scoped := b.eval(t, "scoped answer", `window.scoped`)
-	if status != "200" || !strings.HasPrefix(scoped, "200 ") || !strings.Contains(scoped, devtenant.AliceEmail) {
+	if status != "200" || !strings.HasPrefix(scoped, "200 ") || !strings.Contains(scoped, devtenant.Alice.Email) {
 		t.Fatalf("session login %s; scoped route with the cookie: %s", status, scoped)
 	}
 

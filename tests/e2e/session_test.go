@@ -158,7 +158,7 @@ func TestSessionTwoInstances(t *testing.T) {
 			sid := rc.login(t, a, tok)
 			for _, app := range []*app{a, b, a, b} {
 				r := rc.do(t, "GET", app.URL+"/api/private-scoped", cookie(sid))
-				if r.code != 200 || !strings.Contains(r.body, devtenant.AliceEmail) {
+				if r.code != 200 || !strings.Contains(r.body, devtenant.Alice.Email) {
 					t.Fatalf("session on %s: %d %s", app.URL, r.code, r.body)
 				}
 			}
@@ -356,7 +356,7 @@ func TestSessionRedisOutage(t *testing.T) {
 func TestLogoutEndsPasswordLogin(t *testing.T) {
 	app := startExample(t, map[string]string{"DEVTENANT_ADDR": "127.0.0.1:0"})
 	rc := newRecorder()
-	req, err := http.NewRequest("POST", app.URL+"/auth/login", strings.NewReader(`{"username":"`+devtenant.AliceEmail+`","password":"`+devtenant.AlicePassword+`"}`))
+	req, err := http.NewRequest("POST", app.URL+"/auth/login", strings.NewReader(`{"username":"`+devtenant.Alice.Email+`","password":"`+devtenant.Alice.Password+`"}`))
 	if err != nil {
 		t.Fatal(err)
 	}

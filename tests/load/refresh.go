@@ -105,7 +105,7 @@ func refreshOnce(ctx context.Context, p refreshPlan, round int, s refreshStore, 
 	res := refreshResult{store: s.name}
 	tcfg := devtenant.Default()
 	tcfg.Logger = slog.New(slog.DiscardHandler)
-	tcfg.Dialect = devtenant.DialectRFC9068
+	tcfg.Dialect = "rfc9068"
 	for i := range p.chains {
 		tcfg.Users = append(tcfg.Users, devtenant.User{Email: fmt.Sprintf("load%03d@example.com", i), Password: "load-password"})
 	}
@@ -116,7 +116,7 @@ func refreshOnce(ctx context.Context, p refreshPlan, round int, s refreshStore, 
 	defer tenant.Close()
 
 	auth, err := auth0gin.New(auth0gin.Config{
-		Domain: strings.TrimSuffix(tenant.URL, "/"), Audience: []string{devtenant.DefaultAudience},
+		Domain: strings.TrimSuffix(tenant.URL, "/"), Audience: []string{devtenant.Audience},
 		Logger: slog.New(slog.DiscardHandler),
 	})
 	if err != nil {
@@ -128,7 +128,7 @@ func refreshOnce(ctx context.Context, p refreshPlan, round int, s refreshStore, 
 	}
 	defer cleanup()
 	mgr, err := login.New(auth, st, login.Config{
-		ClientID: devtenant.DefaultRegularClientID, ClientSecret: devtenant.DefaultRegularClientSecret,
+		ClientID: devtenant.RegularClient.ID, ClientSecret: devtenant.RegularClient.Secret,
 		Keys: login.NewEphemeralKeyring(), LoginRate: -1, Logger: log,
 		KeyPrefix: fmt.Sprintf("load-%d:", time.Now().UnixNano()),
 	})
@@ -163,9 +163,9 @@ func refreshOnce(ctx context.Context, p refreshPlan, round int, s refreshStore, 
 	// logged in first, outside the timed part.
 	rts := make([]string, p.chains)
 	for i := range rts {
-		rts[i], err = grant(ctx, client, tenant.URL, url.Values{"grant_type": {login.GrantPasswordRealm}, "realm": {devtenant.DefaultConnection},
+		rts[i], err = grant(ctx, client, tenant.URL, url.Values{"grant_type": {login.GrantPasswordRealm}, "realm": {"Username-Password-Authentication"},
 			"username": {fmt.Sprintf("load%03d@example.com", i)}, "password": {"load-password"},
-			"audience": {devtenant.DefaultAudience}, "scope": {"openid offline_access"}})
+			"audience": {devtenant.Audience}, "scope": {"openid offline_access"}})
 		if err != nil {
 			return res, err
 		}
@@ -176,9 +176,9 @@ func refreshOnce(ctx context.Context, p refreshPlan, round int, s refreshStore, 
 	var baseGrants, endGrants int
 	var ep endpointRun
 	endpoint := func() {
-		baseGrants = tenant.Stats().Grants[devtenant.GrantRefreshToken]
+		baseGrants = tenant.Stats().Grants["refresh_token"]
 		ep = runEndpoint(ctx, client, base, tokens, p.duration)
-		endGrants = tenant.Stats().Grants[devtenant.GrantRefreshToken]
+		endGrants = tenant.Stats().Grants["refresh_token"]
 	}
 	if round%2 == 0 {
 		res.baseline = runBaseline(ctx, client, tenant.URL, rts, p.duration)
@@ -277,8 +277,8 @@ func runEndpoint(ctx context.Context, client *http.Client, base string, tokens [
 // grant posts form to the tenant's token endpoint as the regular web client
 // and returns the refresh token of the answer.
 func grant(ctx context.Context, client *http.Client, tenant string, form url.Values) (string, error) {
-	form.Set("client_id", devtenant.DefaultRegularClientID)
-	form.Set("client_secret", devtenant.DefaultRegularClientSecret)
+	form.Set("client_id", devtenant.RegularClient.ID)
+	form.Set("client_secret", devtenant.RegularClient.Secret)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, tenant+"oauth/token", strings.NewReader(form.Encode()))
 	if err != nil {
 		return "", err

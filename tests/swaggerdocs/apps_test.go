@@ -140,8 +140,8 @@ func newAppServesItsSecurity(t *testing.T, dir string) {
 	run(t, dir, "go", "build", "-o", bin, "./newapp/")
 	base := start(t, bin, map[string]string{
 		"AUTH0_DOMAIN":       strings.TrimSuffix(tenant.URL, "/"),
-		"AUTH0_API_AUDIENCE": devtenant.DefaultAudience,
-		"AUTH0_CLIENT_ID":    devtenant.DefaultSPAClientID,
+		"AUTH0_API_AUDIENCE": devtenant.Audience,
+		"AUTH0_CLIENT_ID":    devtenant.SPAClient.ID,
 	})
 
 	var doc struct {
@@ -163,7 +163,7 @@ func newAppServesItsSecurity(t *testing.T, dir string) {
 	if err := json.Unmarshal(body, &doc); err != nil {
 		t.Fatalf("doc.json: %v\n%s", err, body)
 	}
-	authorize := tenant.URL + "authorize?" + url.Values{"audience": {devtenant.DefaultAudience}}.Encode()
+	authorize := tenant.URL + "authorize?" + url.Values{"audience": {devtenant.Audience}}.Encode()
 	scopes := map[string]string{"read:messages": "Read your messages", "write:messages": "Write messages"}
 	for name, flow := range map[string]string{"Auth0ImplicitBearer": "implicit", "Auth0PKCE": "accessCode"} {
 		d := doc.Definitions[name]

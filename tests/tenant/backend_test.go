@@ -8,16 +8,14 @@ import (
 
 	"github.com/auth0gin/auth0gin/auth0gin/auth0test"
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
+	"github.com/auth0gin/auth0gin/internal/tenantprobe"
 )
 
 // backendToken posts form to /oauth/token as the confidential regular web
 // client, naming the end user's IP, and decodes the answer.
 func backendToken(t *testing.T, tenant *auth0test.Tenant, userIP string, form url.Values) (int, map[string]any) {
 	t.Helper()
-	c, ok := tenant.Client(devtenant.DefaultRegularClientID)
-	if !ok {
-		t.Fatal("no regular web client in the default tenant")
-	}
+	c := devtenant.RegularClient
 	form.Set("client_id", c.ID)
 	form.Set("client_secret", c.Secret)
 	req, _ := http.NewRequest(http.MethodPost, tenant.URL+"oauth/token", strings.NewReader(form.Encode()))
@@ -36,9 +34,9 @@ func backendToken(t *testing.T, tenant *auth0test.Tenant, userIP string, form ur
 // counts per end-user IP.
 func TestBackendPasswordLoginThroughAuth0test(t *testing.T) {
 	tenant := auth0test.NewTenant(t)
-	login := url.Values{"grant_type": {devtenant.GrantPasswordRealm}, "realm": {devtenant.DefaultConnection},
-		"username": {devtenant.AliceEmail}, "password": {devtenant.AlicePassword},
-		"audience": {devtenant.DefaultAudience}, "scope": {"openid profile email offline_access read:messages"}}
+	login := url.Values{"grant_type": {"http://auth0.com/oauth/grant-type/password-realm"}, "realm": {"Username-Password-Authentication"},
+		"username": {devtenant.Alice.Email}, "password": {devtenant.Alice.Password},
+		"audience": {devtenant.Audience}, "scope": {"openid profile email offline_access read:messages"}}
 	status, body := backendToken(t, tenant, "198.51.100.1", login)
 	if status != http.StatusOK || body["refresh_token"] == nil {
 		t.Fatalf("login: %d %v", status, body)
@@ -50,14 +48,14 @@ func TestBackendPasswordLoginThroughAuth0test(t *testing.T) {
 	if status != http.StatusOK {
 		t.Fatalf("refresh: %d %v", status, body)
 	}
-	if n := tenant.GrantCount(devtenant.GrantRefreshToken); n != 1 {
+	if n := tenant.Stats().Grants["refresh_token"]; n != 1 {
 		t.Fatalf("refresh grants %d", n)
 	}
 	// Reuse of the rotated token revokes the family, visibly.
 	if status, _ := backendToken(t, tenant, "198.51.100.1", url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt}}); status != http.StatusForbidden {
 		t.Fatalf("reuse: %d", status)
 	}
-	if s := tenant.Stats(); s.RefreshReuseRevocations != 1 || tenant.RefreshTokenStatus(body["refresh_token"].(string)).RevokedBy != devtenant.RevokedByReuse {
+	if s := tenant.Stats(); s.RefreshReuseRevocations != 1 || tenantprobe.RefreshTokenStatus(tenant, body["refresh_token"].(string)).RevokedBy != tenantprobe.RevokedByReuse {
 		t.Fatalf("stats %+v", s)
 	}
 

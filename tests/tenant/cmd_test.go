@@ -71,29 +71,29 @@ func tokenFrom(t *testing.T, issuer string, form url.Values) string {
 func TestProgramTokensValidateThroughCore(t *testing.T) {
 	issuer := startProgram(t)
 	auth := auth0gin.MustNew(auth0gin.Config{
-		Domain: issuer, Audience: []string{devtenant.DefaultAudience}, EmailClaim: devtenant.EmailClaim, RolesClaim: devtenant.RolesClaim,
+		Domain: issuer, Audience: []string{devtenant.Audience}, EmailClaim: devtenant.EmailClaim, RolesClaim: devtenant.RolesClaim,
 	})
 
 	user, err := auth.Verify(t.Context(), tokenFrom(t, issuer, url.Values{
-		"grant_type": {"password"}, "client_id": {devtenant.DefaultSPAClientID}, "audience": {devtenant.DefaultAudience},
-		"username": {devtenant.AliceEmail}, "password": {devtenant.AlicePassword}, "scope": {"openid read:messages"},
+		"grant_type": {"password"}, "client_id": {devtenant.SPAClient.ID}, "audience": {devtenant.Audience},
+		"username": {devtenant.Alice.Email}, "password": {devtenant.Alice.Password}, "scope": {"openid read:messages"},
 	}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if user.ID != devtenant.AliceID || user.Email == nil || *user.Email != devtenant.AliceEmail || user.IsM2M() ||
+	if user.ID != devtenant.Alice.ID || user.Email == nil || *user.Email != devtenant.Alice.Email || user.IsM2M() ||
 		user.GrantType != "password" || !user.HasPermission("read:messages") || !user.HasRole("admin") {
 		t.Errorf("password-grant user %+v", user)
 	}
 
 	machine, err := auth.Verify(t.Context(), tokenFrom(t, issuer, url.Values{
-		"grant_type": {"client_credentials"}, "client_id": {devtenant.DefaultM2MClientID},
-		"client_secret": {devtenant.DefaultM2MClientSecret}, "audience": {devtenant.DefaultAudience},
+		"grant_type": {"client_credentials"}, "client_id": {devtenant.M2MClient.ID},
+		"client_secret": {devtenant.M2MClient.Secret}, "audience": {devtenant.Audience},
 	}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !machine.IsM2M() || machine.Email != nil || machine.ID != devtenant.DefaultM2MClientID+"@clients" || machine.GrantType != "client-credentials" {
+	if !machine.IsM2M() || machine.Email != nil || machine.ID != devtenant.M2MClient.ID+"@clients" || machine.GrantType != "client-credentials" {
 		t.Errorf("client-credentials user %+v", machine)
 	}
 }

@@ -65,7 +65,7 @@ func login(t *testing.T, tenant *auth0test.Tenant, q url.Values) *url.URL {
 		t.Fatal(err)
 	}
 	res, err = c.PostForm(target.String(), url.Values{
-		"state": {html.UnescapeString(state[1])}, "username": {devtenant.AliceEmail}, "password": {devtenant.AlicePassword},
+		"state": {html.UnescapeString(state[1])}, "username": {devtenant.Alice.Email}, "password": {devtenant.Alice.Password},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -81,9 +81,9 @@ func login(t *testing.T, tenant *auth0test.Tenant, q url.Values) *url.URL {
 func authorizeQuery(responseType string) url.Values {
 	return url.Values{
 		"response_type": {responseType},
-		"client_id":     {devtenant.DefaultSPAClientID},
+		"client_id":     {devtenant.SPAClient.ID},
 		"redirect_uri":  {callback},
-		"audience":      {devtenant.DefaultAudience},
+		"audience":      {devtenant.Audience},
 		"scope":         {"openid email read:messages"},
 		"state":         {"st-" + rand.Text()},
 		"nonce":         {"n-" + rand.Text()},
@@ -97,7 +97,7 @@ func checkUser(t *testing.T, tenant *auth0test.Tenant, token string) {
 	if err != nil {
 		t.Fatalf("auth0gin refused the flow's token: %v", err)
 	}
-	if u.ID != devtenant.AliceID || u.Email == nil || *u.Email != devtenant.AliceEmail || !u.HasScope("read:messages") {
+	if u.ID != devtenant.Alice.ID || u.Email == nil || *u.Email != devtenant.Alice.Email || !u.HasScope("read:messages") {
 		t.Errorf("user %+v", u)
 	}
 }
@@ -133,7 +133,7 @@ func TestCodePKCEFlowThroughLoginPage(t *testing.T) {
 	}
 	exchange := func(code, verifier string) (int, map[string]any) {
 		res, err := http.PostForm(tenant.URL+"oauth/token", url.Values{
-			"grant_type": {"authorization_code"}, "client_id": {devtenant.DefaultSPAClientID},
+			"grant_type": {"authorization_code"}, "client_id": {devtenant.SPAClient.ID},
 			"code": {code}, "redirect_uri": {callback}, "code_verifier": {verifier},
 		})
 		if err != nil {

@@ -25,7 +25,7 @@ import (
 func TestRotationUnderLoad(t *testing.T) {
 	for _, cache := range []bool{true, false} {
 		t.Run(fmt.Sprintf("cache=%v", cache), func(t *testing.T) {
-			tenant := auth0test.NewTenant(t, auth0test.WithLogger(slog.New(slog.DiscardHandler)))
+			tenant := auth0test.NewTenant(t, func(c *devtenant.Config) { c.Logger = slog.New(slog.DiscardHandler) })
 			cfg := tenant.Config()
 			cfg.DisableCache = !cache
 			// Rotations come faster here than any real tenant's; let the app
@@ -52,7 +52,7 @@ func TestRotationUnderLoad(t *testing.T) {
 						// Tokens a client got from the tenant a moment ago: signed
 						// by whichever key is current now.
 						tok, err := tenant.IssueToken(context.Background(), devtenant.TokenRequest{
-							User: devtenant.AliceEmail, Claims: map[string]any{"https://example.com/n": fmt.Sprint(w, "-", i)},
+							User: devtenant.Alice.Email, Claims: map[string]any{"https://example.com/n": fmt.Sprint(w, "-", i)},
 						})
 						if err != nil {
 							t.Error(err)

@@ -62,7 +62,7 @@ func run(dir, addr string, args []string) error {
 		toks := make([]string, n)
 		for i := range toks {
 			toks[i], err = tenant.IssueToken(context.Background(), devtenant.TokenRequest{
-				User: devtenant.AliceEmail, Claims: map[string]any{"https://example.com/n": strconv.Itoa(i)},
+				User: devtenant.Alice.Email, Claims: map[string]any{"https://example.com/n": strconv.Itoa(i)},
 			})
 			if err != nil {
 				return err
@@ -82,7 +82,7 @@ func run(dir, addr string, args []string) error {
 	ok := func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"message": "ok"}) }
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
-	base := auth0gin.Config{Domain: tenant.URL, Audience: []string{devtenant.DefaultAudience}, Logger: slog.New(slog.DiscardHandler)}
+	base := auth0gin.Config{Domain: tenant.URL, Audience: []string{devtenant.Audience}, Logger: slog.New(slog.DiscardHandler)}
 	switch args[2] {
 	case "bare-gin":
 		r.GET("/x", ok)
@@ -92,7 +92,7 @@ func run(dir, addr string, args []string) error {
 		base.DisableCache = true
 		r.GET("/x", auth0gin.MustNew(base).RequireScopes("read:messages"), ok)
 	case "go-jwt-middleware-by-hand":
-		mw, err := baseline.HandWired(tenant.URL, devtenant.DefaultAudience, "read:messages")
+		mw, err := baseline.HandWired(tenant.URL, devtenant.Audience, "read:messages")
 		if err != nil {
 			return err
 		}
