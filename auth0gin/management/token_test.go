@@ -141,7 +141,7 @@ func TestTokenRenewedBeforeExpiry(t *testing.T) {
 		}
 	}
 	get()
-	ck.Advance(devtenant.DefaultAccessTokenLifetime - DefaultTokenMargin - 2*time.Second)
+	ck.Advance(devtenant.DefaultAccessTokenLifetime - defaultTokenMargin - 2*time.Second)
 	get()
 	if n := f.wire.tokenFetches.Load(); n != 1 {
 		t.Fatalf("%d token fetches before the margin, want 1", n)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 
+	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/management"
 )
 
@@ -25,7 +26,7 @@ func (s ManagementSource) Profile(ctx context.Context, auth0ID string) (Profile,
 		var me *management.Error
 		var ne net.Error
 		switch {
-		case errors.Is(err, management.ErrUnavailable), errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne):
+		case errors.Is(err, auth0gin.ErrUnavailable), errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne):
 			return Profile{}, &UnavailableError{Err: err}
 		case errors.Is(err, management.ErrRateLimited):
 			ue := &UnavailableError{Err: err}
