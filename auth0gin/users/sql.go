@@ -195,7 +195,7 @@ func parseDatabaseURL(rawURL string) (d dialect, dsn, schema string, err error) 
 		u.RawQuery = q.Encode()
 		return postgresDialect, u.String(), schema, nil
 	default:
-		return d, "", "", fmt.Errorf("%w: users: DATABASE_URL scheme %q: want empty (SQLite in memory), sqlite: or postgres:", auth0gin.ErrConfig, u.Scheme)
+		return d, "", "", fmt.Errorf("%w: users: DATABASE_URL scheme %q: want empty (SQLite in memory), sqlite or postgres", auth0gin.ErrConfig, u.Scheme)
 	}
 }
 
