@@ -16,9 +16,9 @@ import (
 	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
 	"github.com/auth0gin/auth0gin/auth0gin/management"
+	_ "github.com/auth0gin/auth0gin/auth0gin/store/sqlite" // the "sqlite" database/sql driver, for DATABASE_URL
 	"github.com/auth0gin/auth0gin/auth0gin/users"
-	"github.com/auth0gin/auth0gin/auth0gin/users/dburl"
-	"github.com/auth0gin/auth0gin/auth0gin/users/sqlstore"
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver, for DATABASE_URL
 )
 
 // Me is the body of GET /api/me: the caller's row in the app's database.
@@ -54,35 +54,29 @@ func meOf(u users.User) Me {
 // memory) and adds the routes that need the caller's row: GET /api/me and
 // POST /graphql. The returned function closes the database.
 func mountUsers(ctx context.Context, r *gin.Engine, auth *auth0gin.Auth0, log *slog.Logger) (func() error, error) {
-	st, err := dburl.Open(ctx, os.Getenv("DATABASE_URL"), sqlstore.Options{})
+	mgmt, err := profileSource(auth, log)
+	if err != nil {
+		return nil, err
+	}
+	res, err := users.New(ctx, auth, users.Config[users.User]{DatabaseURL: os.Getenv("DATABASE_URL"), Management: mgmt, Logger: log})
 	if err != nil {
 		return nil, fmt.Errorf("opening DATABASE_URL: %w", err)
 	}
-	src, err := profileSource(auth, log)
-	if err != nil {
-		st.Close()
-		return nil, err
-	}
-	res, err := users.New(users.Config[users.User]{Store: st, Profiles: src, Logger: log})
-	if err != nil {
-		st.Close()
-		return nil, err
-	}
 	schema, err := graphqlSchema()
 	if err != nil {
-		st.Close()
+		res.Close()
 		return nil, err
 	}
 	api := auth.Router(r) // documents what each route requires
 	api.GET("/api/me", auth.RequireScopes(), res.Require(), me)
 	api.POST("/graphql", auth.RequireScopes(), res.Require(), graphqlHandler(schema))
-	return st.Close, nil
+	return res.Close, nil
 }
 
 // profileSource is where new users' profiles come from: the Management API
 // when a machine client is configured (AUTH0_M2M_CLIENT_ID and _SECRET, or
-// the embedded dev tenant's), else /userinfo with the caller's token.
-func profileSource(auth *auth0gin.Auth0, log *slog.Logger) (users.ProfileSource, error) {
+// the embedded dev tenant's), else (nil) /userinfo with the caller's token.
+func profileSource(auth *auth0gin.Auth0, log *slog.Logger) (*management.Client, error) {
 	cfg := auth.Config()
 	mc := management.FromEnv()
 	if mc.Domain == "" {
@@ -94,14 +88,14 @@ func profileSource(auth *auth0gin.Auth0, log *slog.Logger) (users.ProfileSource,
 	}
 	if mc.ClientID == "" {
 		log.Info("example: no AUTH0_M2M_CLIENT_ID, so new users' profiles come from /userinfo")
-		return users.UserinfoSource{URL: auth.Endpoint("userinfo")}, nil
+		return nil, nil
 	}
 	mc.Logger = log
 	client, err := management.New(mc)
 	if err != nil {
 		return nil, fmt.Errorf("configuring the Management API client: %w", err)
 	}
-	return users.ManagementSource{Client: client}, nil
+	return client, nil
 }
 
 func loopback(domain string) bool {

@@ -10,7 +10,7 @@ import (
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
 )
 
-// Block and Unblock set Auth0's blocked flag, which the tenant's logins obey.
+// UpdateUser's Blocked sets Auth0's blocked flag, which the tenant's logins obey.
 func TestBlock(t *testing.T) {
 	f := newFixture(t, nil)
 	ctx := context.Background()
@@ -26,7 +26,8 @@ func TestBlock(t *testing.T) {
 		res.Body.Close()
 		return res.StatusCode
 	}
-	u, err := f.client.Block(ctx, devtenant.Bob.ID)
+	yes, no := true, false
+	u, err := f.client.UpdateUser(ctx, devtenant.Bob.ID, UserUpdate{Blocked: &yes})
 	if err != nil || !u.Blocked {
 		t.Fatalf("Block: %+v, %v", u, err)
 	}
@@ -36,13 +37,13 @@ func TestBlock(t *testing.T) {
 	if got := login(); got != http.StatusUnauthorized {
 		t.Errorf("a blocked user's login: %d, want 401", got)
 	}
-	if u, err = f.client.Unblock(ctx, devtenant.Bob.ID); err != nil || u.Blocked {
+	if u, err = f.client.UpdateUser(ctx, devtenant.Bob.ID, UserUpdate{Blocked: &no}); err != nil || u.Blocked {
 		t.Fatalf("Unblock: %+v, %v", u, err)
 	}
 	if got := login(); got != http.StatusOK {
 		t.Errorf("an unblocked user's login: %d, want 200", got)
 	}
-	if _, err := f.client.Block(ctx, "auth0|nobody"); !errors.Is(err, ErrNotFound) {
+	if _, err := f.client.UpdateUser(ctx, "auth0|nobody", UserUpdate{Blocked: &yes}); !errors.Is(err, ErrNotFound) {
 		t.Errorf("nobody: %v", err)
 	}
 }

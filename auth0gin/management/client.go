@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/auth0gin/auth0gin/auth0gin"
 )
 
 // maxBodyBytes caps every answer the client reads. A page of 100 users with
@@ -177,7 +179,7 @@ func (c *Client) apiError(method, path string, res *http.Response, data []byte) 
 }
 
 // transportError reports a failed exchange without its URL (the query may
-// hold an email address): ErrUnavailable unless the caller's context ended.
+// hold an email address): auth0gin.ErrUnavailable unless the caller's context ended.
 func transportError(method, path string, err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
@@ -186,5 +188,5 @@ func transportError(method, path string, err error) error {
 	if errors.Is(err, context.Canceled) {
 		return fmt.Errorf("management: %s %s: %w", method, path, err)
 	}
-	return &opError{method, path, ErrUnavailable, err}
+	return &opError{method, path, auth0gin.ErrUnavailable, err}
 }

@@ -9,35 +9,25 @@ import (
 	"strings"
 	"time"
 
+	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/internal/tenanturl"
 	"github.com/joho/godotenv"
 )
 
-// Environment variables read by FromEnv.
+// Environment variables read by FromEnv (see its doc).
 const (
-	// EnvDomain is the tenant's domain, shared with the core package.
-	EnvDomain = "AUTH0_DOMAIN"
-	// EnvClientID and EnvClientSecret are the machine-to-machine application
-	// authorized for the Management API.
-	EnvClientID     = "AUTH0_M2M_CLIENT_ID"
-	EnvClientSecret = "AUTH0_M2M_CLIENT_SECRET"
-	// EnvAudience optionally overrides the Management API audience, for a
-	// tenant reached through a custom domain (the audience stays
-	// https://TENANT.auth0.com/api/v2/).
-	EnvAudience = "AUTH0_MANAGEMENT_AUDIENCE"
+	envDomain       = "AUTH0_DOMAIN"
+	envClientID     = "AUTH0_M2M_CLIENT_ID"
+	envClientSecret = "AUTH0_M2M_CLIENT_SECRET"
+	envAudience     = "AUTH0_MANAGEMENT_AUDIENCE"
 )
 
-// Defaults used by New for zero Config fields.
+// Defaults New uses for zero Config fields (each stated in its field's doc).
 const (
-	// DefaultTimeout bounds each HTTP exchange (token fetch or API call).
-	DefaultTimeout = 10 * time.Second
-	// DefaultMaxRetries is how many times a rate-limited (429) call is retried.
-	DefaultMaxRetries = 3
-	// DefaultMaxWait is the longest a call waits for a rate-limit reset.
-	DefaultMaxWait = 30 * time.Second
-	// DefaultTokenMargin is how long before its expiry a cached machine token
-	// is replaced (at most half its lifetime).
-	DefaultTokenMargin = time.Minute
+	defaultTimeout     = 10 * time.Second
+	defaultMaxRetries  = 3
+	defaultMaxWait     = 30 * time.Second
+	defaultTokenMargin = time.Minute
 )
 
 // Config configures a Client. Domain, ClientID and ClientSecret are required;
@@ -58,19 +48,18 @@ type Config struct {
 	// HTTPClient sends every request (default: a client with Timeout). A
 	// client without a Timeout gets a copy with Timeout set.
 	HTTPClient *http.Client
-	// Timeout bounds each HTTP exchange (default DefaultTimeout). A call that
+	// Timeout bounds each HTTP exchange (default 10 s). A call that
 	// waits for a rate-limit reset may take longer in total; bound it with the
 	// context's deadline.
 	Timeout time.Duration
-	// MaxRetries is how many times a 429 is retried after its reset (default
-	// DefaultMaxRetries; negative: never).
+	// MaxRetries is how many times a 429 is retried after its reset (default 3;
+	// negative: never).
 	MaxRetries int
-	// MaxWait is the longest wait for a rate-limit reset (default
-	// DefaultMaxWait). A reset further away fails the call at once with
+	// MaxWait is the longest wait for a rate-limit reset (default 30 s). A reset further away fails the call at once with
 	// ErrRateLimited.
 	MaxWait time.Duration
 	// TokenMargin is how long before its expiry the cached machine token is
-	// replaced (default DefaultTokenMargin, at most half the token's lifetime).
+	// replaced (default one minute, at most half the token's lifetime).
 	TokenMargin time.Duration
 	// Logger receives the client's logs (default slog.Default()): token
 	// fetches, rejected tokens and rate-limit waits. No token or secret is
@@ -80,11 +69,19 @@ type Config struct {
 	envErr error // a .env FromEnv could not read, reported by New
 }
 
-// FromEnv reads a Config from AUTH0_DOMAIN, AUTH0_M2M_CLIENT_ID,
-// AUTH0_M2M_CLIENT_SECRET and the optional AUTH0_MANAGEMENT_AUDIENCE, loading
-// `.env` from the working directory first when it exists (variables already
-// set win). Missing values are reported by New.
+// FromEnv reads a Config from the environment, loading `.env` from the
+// working directory first when it exists (variables already set win):
+//
+//	AUTH0_DOMAIN               the tenant, as the core reads it
+//	AUTH0_M2M_CLIENT_ID        the machine-to-machine application authorized
+//	AUTH0_M2M_CLIENT_SECRET    for the Management API, and its secret
+//	AUTH0_MANAGEMENT_AUDIENCE  optional: the Management API audience, for a
+//	                           tenant reached through a custom domain (the
+//	                           audience stays https://TENANT.auth0.com/api/v2/)
+//
+// Missing values, and a `.env` that cannot be read, are reported by New.
 func FromEnv() Config {
+	// TODO(envfile): envfile.Load(), once auth0gin/internal/envfile lands.
 	if err := godotenv.Load(); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return Config{envErr: fmt.Errorf("reading .env: %w", err)}
 	}
@@ -93,27 +90,24 @@ func FromEnv() Config {
 
 func configFromLookup(get func(string) string) Config {
 	return Config{
-		Domain:       strings.TrimSpace(get(EnvDomain)),
-		ClientID:     strings.TrimSpace(get(EnvClientID)),
-		ClientSecret: strings.TrimSpace(get(EnvClientSecret)),
-		Audience:     strings.TrimSpace(get(EnvAudience)),
+		Domain:       strings.TrimSpace(get(envDomain)),
+		ClientID:     strings.TrimSpace(get(envClientID)),
+		ClientSecret: strings.TrimSpace(get(envClientSecret)),
+		Audience:     strings.TrimSpace(get(envAudience)),
 	}
 }
-
-// ErrConfig is wrapped by every error New returns for a bad Config.
-var ErrConfig = errors.New("management: invalid config")
 
 // resolve validates c and fills in the defaults; base is the tenant's base
 // URL with a trailing slash.
 func (c Config) resolve() (cfg Config, base string, err error) {
 	bad := func(format string, args ...any) (Config, string, error) {
-		return c, "", fmt.Errorf("%w: %s", ErrConfig, fmt.Sprintf(format, args...))
+		return c, "", fmt.Errorf("%w: management: %s", auth0gin.ErrConfig, fmt.Sprintf(format, args...))
 	}
 	if c.envErr != nil {
 		return bad("%v", c.envErr)
 	}
 	if c.ClientID == "" || c.ClientSecret == "" {
-		return bad("a client id (%s) and a client secret (%s) are required", EnvClientID, EnvClientSecret)
+		return bad("a client id (%s) and a client secret (%s) are required", envClientID, envClientSecret)
 	}
 	base, err = tenanturl.Base(c.Domain)
 	if err != nil {
@@ -126,17 +120,17 @@ func (c Config) resolve() (cfg Config, base string, err error) {
 		return bad("durations must not be negative")
 	}
 	if c.Timeout == 0 {
-		c.Timeout = DefaultTimeout
+		c.Timeout = defaultTimeout
 	}
 	if c.MaxWait == 0 {
-		c.MaxWait = DefaultMaxWait
+		c.MaxWait = defaultMaxWait
 	}
 	if c.TokenMargin == 0 {
-		c.TokenMargin = DefaultTokenMargin
+		c.TokenMargin = defaultTokenMargin
 	}
 	switch {
 	case c.MaxRetries == 0:
-		c.MaxRetries = DefaultMaxRetries
+		c.MaxRetries = defaultMaxRetries
 	case c.MaxRetries < 0:
 		c.MaxRetries = 0
 	}

@@ -2,6 +2,7 @@ package management
 
 import (
 	"errors"
+	"github.com/auth0gin/auth0gin/auth0gin"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -12,7 +13,7 @@ import (
 
 func TestConfig(t *testing.T) {
 	env := map[string]string{
-		EnvDomain: " Tenant.EU.auth0.com ", EnvClientID: "cid", EnvClientSecret: "csecret",
+		envDomain: " Tenant.EU.auth0.com ", envClientID: "cid", envClientSecret: "csecret",
 	}
 	cfg := configFromLookup(func(k string) string { return env[k] })
 	c, base, err := cfg.resolve()
@@ -20,18 +21,18 @@ func TestConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	if base != "https://tenant.eu.auth0.com/" || c.Audience != "https://tenant.eu.auth0.com/api/v2/" ||
-		c.ClientID != "cid" || c.ClientSecret != "csecret" || c.Timeout != DefaultTimeout ||
-		c.HTTPClient.Timeout != DefaultTimeout || c.MaxRetries != DefaultMaxRetries || c.MaxWait != DefaultMaxWait {
+		c.ClientID != "cid" || c.ClientSecret != "csecret" || c.Timeout != defaultTimeout ||
+		c.HTTPClient.Timeout != defaultTimeout || c.MaxRetries != defaultMaxRetries || c.MaxWait != defaultMaxWait {
 		t.Errorf("resolved %+v, base %q", c, base)
 	}
-	env[EnvAudience] = "https://tenant.eu.auth0.com/api/v2/"
-	env[EnvDomain] = "login.example.com" // a custom domain
-	if c, _, err := configFromLookup(func(k string) string { return env[k] }).resolve(); err != nil || c.Audience != env[EnvAudience] {
+	env[envAudience] = "https://tenant.eu.auth0.com/api/v2/"
+	env[envDomain] = "login.example.com" // a custom domain
+	if c, _, err := configFromLookup(func(k string) string { return env[k] }).resolve(); err != nil || c.Audience != env[envAudience] {
 		t.Errorf("custom domain: %+v, %v", c, err)
 	}
 
 	hc := &http.Client{}
-	if c, _, _ := (Config{Domain: "t.auth0.com", ClientID: "a", ClientSecret: "b", HTTPClient: hc, MaxRetries: -1}).resolve(); c.HTTPClient == hc || c.HTTPClient.Timeout != DefaultTimeout || c.MaxRetries != 0 {
+	if c, _, _ := (Config{Domain: "t.auth0.com", ClientID: "a", ClientSecret: "b", HTTPClient: hc, MaxRetries: -1}).resolve(); c.HTTPClient == hc || c.HTTPClient.Timeout != defaultTimeout || c.MaxRetries != 0 {
 		t.Errorf("a client without a timeout was used as is, or MaxRetries -1 kept retries: %+v", c)
 	}
 
@@ -44,8 +45,8 @@ func TestConfig(t *testing.T) {
 		"negative timeout": {Domain: "t.auth0.com", ClientID: "a", ClientSecret: "b", Timeout: -time.Second},
 	} {
 		_, err := New(bad)
-		if !errors.Is(err, ErrConfig) {
-			t.Errorf("%s: %v, want ErrConfig", name, err)
+		if !errors.Is(err, auth0gin.ErrConfig) {
+			t.Errorf("%s: %v, want auth0gin.ErrConfig", name, err)
 		}
 		if err != nil && strings.Contains(err.Error(), "p4ssw0rd") {
 			t.Errorf("%s: the error prints the password: %v", name, err)
@@ -61,11 +62,11 @@ func TestFromEnv(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Chdir(dir)
-	for _, k := range []string{EnvDomain, EnvClientID, EnvClientSecret, EnvAudience} {
+	for _, k := range []string{envDomain, envClientID, envClientSecret, envAudience} {
 		t.Setenv(k, "") // restored after the test, whatever .env sets
 		os.Unsetenv(k)
 	}
-	t.Setenv(EnvDomain, "env.auth0.com")
+	t.Setenv(envDomain, "env.auth0.com")
 	c := FromEnv()
 	if c.Domain != "env.auth0.com" || c.ClientID != "file-id" || c.ClientSecret != "file-secret" || c.Audience != "" {
 		t.Errorf("FromEnv = %+v", c)
@@ -77,7 +78,7 @@ func TestFromEnv(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, ".env"), []byte("AUTH0_DOMAIN='unterminated\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := New(FromEnv()); !errors.Is(err, ErrConfig) {
-		t.Errorf("a bad .env: %v, want ErrConfig", err)
+	if _, err := New(FromEnv()); !errors.Is(err, auth0gin.ErrConfig) {
+		t.Errorf("a bad .env: %v, want auth0gin.ErrConfig", err)
 	}
 }

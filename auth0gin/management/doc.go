@@ -28,8 +28,8 @@
 // An error answer is an *Error carrying Auth0's body {statusCode, error,
 // message, errorCode}; errors.Is matches it against ErrNotFound (404),
 // ErrConflict (409), ErrInsufficientScope (403 insufficient_scope),
-// ErrUnauthorized, ErrRateLimited (429) and ErrUnavailable (5xx, or no answer
-// in time). An answer that is not what Auth0 sends is ErrMalformedResponse.
+// ErrUnauthorized, ErrRateLimited (429) and auth0gin.ErrUnavailable (5xx, or
+// no answer in time). A Config New refuses is auth0gin.ErrConfig. An answer that is not what Auth0 sends is ErrMalformedResponse.
 // Neither the client secret nor a token ever appears in an error or a log
 // line.
 //

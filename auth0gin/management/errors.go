@@ -6,9 +6,15 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/auth0gin/auth0gin/auth0gin"
 )
 
 // Sentinel errors, matched with errors.Is against what the Client returns.
+// Two meanings are the core's, shared by every package of the module:
+// auth0gin.ErrUnavailable (the tenant answered 5xx, or could not be reached
+// in time: worth retrying later) and auth0gin.ErrConfig (New refused the
+// Config).
 var (
 	// ErrNotFound: the user (or other object) does not exist (404).
 	ErrNotFound = errors.New("management: not found")
@@ -26,9 +32,6 @@ var (
 	// used up, the reset lies beyond Config.MaxWait, or beyond the context's
 	// deadline. The *Error's RetryAfter says when the limit resets.
 	ErrRateLimited = errors.New("management: rate limited")
-	// ErrUnavailable: the tenant answered 5xx, or could not be reached in
-	// time. Worth retrying later.
-	ErrUnavailable = errors.New("management: tenant unavailable")
 	// ErrMalformedResponse: the tenant's answer is not what Auth0 sends (not
 	// JSON, the wrong shape, or larger than the client reads).
 	ErrMalformedResponse = errors.New("management: malformed response")
@@ -40,7 +43,8 @@ var (
 // Error is an error answer of the Management API (or of the token endpoint
 // when fetching the machine token), with Auth0's error body
 // {statusCode, error, message, errorCode}. Use errors.As to read it and
-// errors.Is with the sentinels to classify it.
+// errors.Is with the sentinels (and auth0gin.ErrUnavailable for a 5xx) to
+// classify it.
 type Error struct {
 	// Method and Path are the request's (the path without its query).
 	Method, Path string
@@ -99,7 +103,7 @@ func (e *Error) Is(target error) bool {
 			(e.Path == tokenPath && e.StatusCode == http.StatusForbidden)
 	case ErrRateLimited:
 		return e.StatusCode == http.StatusTooManyRequests
-	case ErrUnavailable:
+	case auth0gin.ErrUnavailable:
 		return e.StatusCode >= 500
 	case ErrMalformedResponse:
 		return e.malformed
@@ -108,14 +112,18 @@ func (e *Error) Is(target error) bool {
 }
 
 // opError is a failure of one exchange that is not an answer of the API: a
-// kind (ErrUnavailable, ErrMalformedResponse, ...) and its cause.
+// kind (auth0gin.ErrUnavailable, ErrMalformedResponse) and its cause.
 type opError struct {
 	method, path string
 	kind, err    error
 }
 
 func (e *opError) Error() string {
-	s := "management: " + e.method + " " + e.path + ": " + strings.TrimPrefix(e.kind.Error(), "management: ")
+	kind := e.kind.Error()
+	if e.kind == auth0gin.ErrUnavailable {
+		kind = "tenant unavailable"
+	}
+	s := "management: " + e.method + " " + e.path + ": " + strings.TrimPrefix(kind, "management: ")
 	if e.err != nil {
 		s += ": " + e.err.Error()
 	}

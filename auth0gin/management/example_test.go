@@ -52,7 +52,7 @@ func Example() {
 func ExampleFromEnv() {
 	mgmt, err := management.New(management.FromEnv())
 	if err != nil {
-		log.Fatal(err) // management: invalid config: ...
+		log.Fatal(err) // auth0gin: invalid config: management: ...
 	}
 	_ = mgmt
 }
@@ -89,7 +89,7 @@ func ExampleClient_UsersByEmail() {
 	// Output: auth0|bob Bob Example
 }
 
-// Page through a search until HasMore is false. An empty Query lists every
+// Page through a search while later pages hold more users. An empty Query lists every
 // user; Query takes Auth0's search syntax, e.g. `email:"bob@example.com"`.
 func ExampleClient_SearchUsers() {
 	cfg, stop := devTenant()
@@ -105,7 +105,7 @@ func ExampleClient_SearchUsers() {
 		for _, u := range res.Users {
 			fmt.Printf("%d/%d %s\n", res.Start+1, res.Total, u.Email)
 		}
-		if !res.HasMore() {
+		if res.Start+res.Length >= res.Total { // the last page
 			break
 		}
 	}
@@ -162,15 +162,18 @@ func ExampleClient_UpdateUser() {
 	// Output: Robert map[size:xl theme:dark]
 }
 
-func ExampleClient_Block() {
+// Block a user (who can then no longer log in), and unblock them.
+func ExampleUserUpdate_blocked() {
 	cfg, stop := devTenant()
 	defer stop()
 	mgmt, _ := management.New(cfg)
 	ctx := context.Background()
 
-	u, _ := mgmt.Block(ctx, "auth0|bob")
+	blocked := true
+	u, _ := mgmt.UpdateUser(ctx, "auth0|bob", management.UserUpdate{Blocked: &blocked})
 	fmt.Println(u.Blocked)
-	u, _ = mgmt.Unblock(ctx, "auth0|bob")
+	blocked = false
+	u, _ = mgmt.UpdateUser(ctx, "auth0|bob", management.UserUpdate{Blocked: &blocked})
 	fmt.Println(u.Blocked)
 	// Output:
 	// true

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/auth0gin/auth0gin/auth0gin"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -36,7 +37,7 @@ func TestMalformedAnswers(t *testing.T) {
 		{"too large", huge, 200, nil, nil},
 		{"empty", ``, 200, nil, nil},
 		{"HTML 404", `<html>Not Found</html>`, 404, nil, ErrNotFound},
-		{"HTML 503", `Service Unavailable`, 503, nil, ErrUnavailable},
+		{"HTML 503", `Service Unavailable`, 503, nil, auth0gin.ErrUnavailable},
 		{"object for the users-by-email array", `{"users":[]}`, 200, func() error {
 			_, err := f.client.UsersByEmail(ctx, devtenant.Alice.Email)
 			return err
@@ -98,7 +99,7 @@ func TestMalformedTokenAnswer(t *testing.T) {
 }
 
 // A tenant that does not answer in time: the call ends after Timeout with
-// ErrUnavailable, both on the token fetch and on the API call.
+// auth0gin.ErrUnavailable, both on the token fetch and on the API call.
 func TestTimeout(t *testing.T) {
 	release := make(chan struct{})
 	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -115,8 +116,8 @@ func TestTimeout(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.GetUser(context.Background(), devtenant.Alice.ID)
-	if !errors.Is(err, ErrUnavailable) {
-		t.Errorf("token fetch: %v, want ErrUnavailable", err)
+	if !errors.Is(err, auth0gin.ErrUnavailable) {
+		t.Errorf("token fetch: %v, want auth0gin.ErrUnavailable", err)
 	}
 	t.Log(err)
 
@@ -126,8 +127,8 @@ func TestTimeout(t *testing.T) {
 	}
 	f.wire.setOnAPI(func(r *http.Request) { <-r.Context().Done() })
 	_, err = f.client.GetUser(context.Background(), devtenant.Alice.ID)
-	if !errors.Is(err, ErrUnavailable) {
-		t.Errorf("API call: %v, want ErrUnavailable", err)
+	if !errors.Is(err, auth0gin.ErrUnavailable) {
+		t.Errorf("API call: %v, want auth0gin.ErrUnavailable", err)
 	}
 	t.Log(err)
 }
@@ -138,7 +139,7 @@ func TestCancelledCaller(t *testing.T) {
 	f := newFixture(t, nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := f.client.GetUser(ctx, devtenant.Alice.ID); !errors.Is(err, context.Canceled) || errors.Is(err, ErrUnavailable) {
+	if _, err := f.client.GetUser(ctx, devtenant.Alice.ID); !errors.Is(err, context.Canceled) || errors.Is(err, auth0gin.ErrUnavailable) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
 	if _, err := f.client.GetUser(context.Background(), devtenant.Alice.ID); err != nil {

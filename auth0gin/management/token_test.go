@@ -141,7 +141,7 @@ func TestTokenRenewedBeforeExpiry(t *testing.T) {
 		}
 	}
 	get()
-	ck.Advance(24*time.Hour - DefaultTokenMargin - 2*time.Second)
+	ck.Advance((24 * time.Hour) - defaultTokenMargin - 2*time.Second)
 	get()
 	if n := f.wire.tokenFetches.Load(); n != 1 {
 		t.Fatalf("%d token fetches before the margin, want 1", n)

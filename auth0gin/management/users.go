@@ -67,7 +67,8 @@ type SearchOptions struct {
 	Sort string
 }
 
-// UserPage is a page of users with the totals of the search.
+// UserPage is a page of users with the totals of the search. Later pages
+// hold more users while Start+Length < Total.
 type UserPage struct {
 	Users []User `json:"users"`
 	// Start is the index of the page's first user in the whole result.
@@ -78,9 +79,6 @@ type UserPage struct {
 	// Total is how many users match (Auth0 counts at most 1,000 through search).
 	Total int `json:"total"`
 }
-
-// HasMore reports whether later pages hold more users.
-func (p *UserPage) HasMore() bool { return p.Start+p.Length < p.Total }
 
 // SearchUsers returns a page of the users matching opts.Query, with totals
 // (include_totals=true), so the caller can page through them.

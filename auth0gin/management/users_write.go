@@ -2,7 +2,6 @@ package management
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 )
@@ -70,7 +69,8 @@ type UserUpdate struct {
 	GivenName     *string
 	FamilyName    *string
 	Picture       *string
-	// Blocked blocks (true) or unblocks (false) the user; see Client.Block.
+	// Blocked blocks (true) or unblocks (false) the user: a blocked user
+	// cannot log in.
 	Blocked *bool
 	// Connection names the identity to change when Email, EmailVerified,
 	// Username or Password are for a secondary identity.
@@ -84,8 +84,8 @@ type UserUpdate struct {
 	ClearAppMetadata  bool
 }
 
-// MarshalJSON encodes u as the PATCH body.
-func (u UserUpdate) MarshalJSON() ([]byte, error) {
+// patchBody is u as the PATCH body.
+func (u UserUpdate) patchBody() map[string]any {
 	body := map[string]any{}
 	for name, v := range map[string]*string{
 		"email": u.Email, "password": u.Password, "username": u.Username, "name": u.Name,
@@ -114,7 +114,7 @@ func (u UserUpdate) MarshalJSON() ([]byte, error) {
 	}
 	metadata("user_metadata", u.UserMetadata, u.ClearUserMetadata)
 	metadata("app_metadata", u.AppMetadata, u.ClearAppMetadata)
-	return json.Marshal(body)
+	return body
 }
 
 // UpdateUser changes the user and returns it as Auth0 stored it.
@@ -129,20 +129,8 @@ func (c *Client) UpdateUser(ctx context.Context, id string, u UserUpdate) (*User
 		return nil, fmt.Errorf("%w: UpdateUser cannot both clear metadata and set keys of it", ErrInvalidRequest)
 	}
 	var out User
-	if err := c.do(ctx, request{method: http.MethodPatch, path: p, body: u, out: &out}); err != nil {
+	if err := c.do(ctx, request{method: http.MethodPatch, path: p, body: u.patchBody(), out: &out}); err != nil {
 		return nil, err
 	}
 	return &out, nil
-}
-
-// Block blocks the user (blocked: true): the user can no longer log in.
-func (c *Client) Block(ctx context.Context, id string) (*User, error) {
-	blocked := true
-	return c.UpdateUser(ctx, id, UserUpdate{Blocked: &blocked})
-}
-
-// Unblock lets a blocked user log in again (blocked: false).
-func (c *Client) Unblock(ctx context.Context, id string) (*User, error) {
-	blocked := false
-	return c.UpdateUser(ctx, id, UserUpdate{Blocked: &blocked})
 }

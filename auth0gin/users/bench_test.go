@@ -12,7 +12,6 @@ import (
 	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/auth0test"
 	"github.com/auth0gin/auth0gin/auth0gin/users"
-	"github.com/auth0gin/auth0gin/auth0gin/users/sqlstore"
 )
 
 func answer(c *gin.Context) {
@@ -37,7 +36,7 @@ func BenchmarkHotUser(b *testing.B) {
 	tenant := newTenant(b)
 	auth := auth0gin.MustNew(tenant.Config())
 	tok := tenant.Token(b)
-	res := newResolver(b, users.Config[users.User]{Store: sqliteStore(b), Profiles: users.ManagementSource{Client: mgmtClient(b, tenant)}})
+	res := newResolver(b, users.Config[users.User]{Store: sqliteStore(b), Profiles: users.ManagementSource(mgmtClient(b, tenant))})
 
 	bare := gin.New()
 	bare.GET("/scoped", answer)
@@ -71,12 +70,12 @@ func BenchmarkHotUser(b *testing.B) {
 func BenchmarkColdUser(b *testing.B) {
 	tenant := newTenant(b)
 	auth := auth0gin.MustNew(tenant.Config())
-	mgmt := users.ManagementSource{Client: mgmtClient(b, tenant)}
+	mgmt := users.ManagementSource(mgmtClient(b, tenant))
 	// Tokens of users the tenant does not know: their claims carry the
 	// whole profile, or (for the fetch) alice, deleted and re-created.
 	for _, store := range []struct {
 		name string
-		open func(testing.TB) *sqlstore.Store
+		open func(testing.TB) *users.SQLStore
 	}{{"sqlite", sqliteStore}, {"postgres", pgStore}} {
 		b.Run(store.name+"/claims", func(b *testing.B) {
 			st := store.open(b)

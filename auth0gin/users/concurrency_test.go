@@ -13,8 +13,6 @@ import (
 	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
 	"github.com/auth0gin/auth0gin/auth0gin/users"
-	"github.com/auth0gin/auth0gin/auth0gin/users/sqlite"
-	"github.com/auth0gin/auth0gin/auth0gin/users/sqlstore"
 )
 
 // TestConcurrentFirstRequests: 100 concurrent first requests of one new
@@ -25,8 +23,8 @@ func TestConcurrentFirstRequests(t *testing.T) {
 	auth := auth0gin.MustNew(tenant.Config())
 	token := tenant.Token(t)
 
-	run := func(t *testing.T, st *sqlstore.Store) {
-		src := &counting{src: users.ManagementSource{Client: mgmtClient(t, tenant)}}
+	run := func(t *testing.T, st *users.SQLStore) {
+		src := &counting{src: users.ManagementSource(mgmtClient(t, tenant))}
 		res := newResolver(t, users.Config[users.User]{Store: st, Profiles: src})
 		gin.SetMode(gin.TestMode)
 		r := gin.New()
@@ -68,7 +66,7 @@ func TestConcurrentFirstRequests(t *testing.T) {
 		}
 	}
 	t.Run("sqlite file", func(t *testing.T) {
-		st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "app.db"), sqlstore.Options{})
+		st, err := users.OpenSQL(context.Background(), "sqlite://"+filepath.Join(t.TempDir(), "app.db"), "")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -16,7 +16,7 @@ type Machine struct {
 }
 
 // Current is what the resolver makes of a caller: a user (persisted, or
-// claims-only during an Auth0 outage when Config.OnOutage allows it) or a
+// claims-only during an Auth0 outage when Config.Transient is set) or a
 // machine.
 type Current[U any] struct {
 	// User is the app's row; the zero U for a machine.
@@ -24,7 +24,7 @@ type Current[U any] struct {
 	// Machine is set for a machine token, and User is then the zero U.
 	Machine *Machine
 	// Transient reports a claims-only user that is in no row: Auth0 could
-	// not give the profile and Config.OnOutage is ProceedClaimsOnly.
+	// not give the profile and Config.Transient built the user.
 	Transient bool
 }
 

@@ -3,14 +3,26 @@
 // after the guard and read from the context by handlers, services and
 // GraphQL resolvers.
 //
-//	import "github.com/auth0gin/auth0gin/auth0gin/users"
+//	import (
+//		"github.com/auth0gin/auth0gin/auth0gin/users"
+//		_ "github.com/auth0gin/auth0gin/auth0gin/store/sqlite" // or store/postgres: registers the database/sql driver
+//	)
 //
-//	st, _ := dburl.Open(ctx, os.Getenv("DATABASE_URL"), sqlstore.Options{}) // or your own Store[U]
-//	res, _ := users.New(users.Config[users.User]{Store: st, Profiles: users.ManagementSource{Client: mgmt}})
-//	r.GET("/api/me", auth.RequireScopes(), res.Require(), func(c *gin.Context) {
+//	me, err := users.New(ctx, auth, users.FromEnv()) // DATABASE_URL; AUTH0_M2M_CLIENT_ID for the Management API
+//	if err != nil {
+//		log.Fatal(err)
+//	}
+//	defer me.Close()
+//	r.GET("/api/me", auth.RequireScopes(), me.Require(), func(c *gin.Context) {
 //		u, _ := users.From[users.User](c) // also from a context.Context
-//		c.JSON(200, u)
+//		c.JSON(200, u)                    // annotate it: @Success 200 {object} users.User
 //	})
+//
+// users.User is the library's user model, kept in a table of its own
+// (Config.DatabaseURL, Config.Table). An app with a user table of its own
+// keeps it: implement Store over its type and pass it in a Config of that
+// type, users.New(ctx, auth, users.Config[Account]{Store: accounts}), then
+// read users.From[Account](c).
 //
 // The middleware runs after auth0gin's guard, so it works the same for a
 // Bearer token and for a session cookie (package session): it reads the
@@ -26,9 +38,11 @@
 //     memory; the hot path takes a read lock and asks nothing else.
 //  3. Store.FindByAuth0ID: the row linked to the Auth0 id.
 //  4. Otherwise the profile: from the token's claims when they carry an
-//     email, its verification flag and a name (ClaimNames), otherwise from
-//     Config.Profiles (the Management API, or /userinfo with the caller's
-//     token), whose answer wins on email verification.
+//     email, its verification flag and a name (Config.NameClaim & co.),
+//     otherwise from the Management API (Config.Management), or else
+//     /userinfo with the caller's token, whose answer wins on email
+//     verification. A profile with neither a name nor an email is logged
+//     as a warning, once per user: the row would be silently empty.
 //  5. Store.LinkByEmail, only for a verified email: an unlinked row with
 //     that email (an imported or invited user) gets the Auth0 id. A row
 //     already linked to another Auth0 identity is never taken over, and an
@@ -37,11 +51,12 @@
 //  6. Store.Create: a new row from the profile.
 //
 // Errors never reach the caller as a 500. A store that cannot answer is 503
-// with Retry-After. When Auth0 cannot give a new user's profile (5xx, a
-// timeout, a 429 past the client's retries), Config.OnOutage decides: 503
-// with Retry-After (RefuseOnOutage, the default), or a claims-only user that
-// is neither persisted nor cached (ProceedClaimsOnly). A row is written in
-// one statement from a whole profile, so an outage never leaves half a row.
+// with Retry-After (its error wraps auth0gin.ErrUnavailable); a store's "no
+// such row" is store.ErrNotFound. When Auth0 cannot give a new user's
+// profile (5xx, a timeout, a 429 past the client's retries), the answer is
+// 503 with Retry-After, or, with Config.Transient, a claims-only user that
+// is neither persisted nor cached. A row is written in one statement from a
+// whole profile, so an outage never leaves half a row.
 //
 // # Exactly one creation
 //
@@ -52,8 +67,8 @@
 // others.
 //
 // Across processes the database decides: the Auth0 id column is unique, and
-// Create is INSERT ... ON CONFLICT DO NOTHING; the loser (ErrConflict) reads
-// the winner's row back. Two instances seeing a new user at once make one
+// Create is INSERT ... ON CONFLICT DO NOTHING; the loser reads the winner's
+// row back. Two instances seeing a new user at once make one
 // row, and each fetches the profile at most once. We chose this over a
 // PostgreSQL advisory lock around the fetch, which would make the fetch
 // exactly once: the constraint works with any Store (SQLite, an app's own
@@ -72,10 +87,14 @@
 // # Stores
 //
 // Store[U] is generic over the app's own user type: implement its three
-// methods over your table. Package users/sqlstore is a ready Store[User] on
-// database/sql with a default table (id, auth0_id unique, email, name,
-// picture, created_at, updated_at), opened by users/sqlite
-// (modernc.org/sqlite), users/postgres (pgx's stdlib driver) or users/dburl
-// (from DATABASE_URL: empty for SQLite in memory, sqlite:///path/app.db, or
-// postgres://...). Importing this package links no database driver.
+// methods over your table. Without one, the resolver keeps users.User in
+// the library's table (id, auth0_id unique, email, name, picture,
+// created_at, updated_at), created on New in the database of
+// Config.DatabaseURL: empty for SQLite in memory, sqlite:///path/app.db, or
+// postgres://... The database is reached through database/sql with the
+// driver the app registers by a blank import, the same import that selects
+// the session store's backend: store/sqlite (or modernc.org/sqlite) for
+// SQLite, store/postgres (or github.com/jackc/pgx/v5/stdlib) for
+// PostgreSQL. Importing this package links no database driver, and New
+// names the import a URL needs when it is missing.
 package users

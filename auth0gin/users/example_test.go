@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -12,9 +13,8 @@ import (
 
 	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
+	_ "github.com/auth0gin/auth0gin/auth0gin/store/sqlite" // registers the "sqlite" database/sql driver
 	"github.com/auth0gin/auth0gin/auth0gin/users"
-	"github.com/auth0gin/auth0gin/auth0gin/users/sqlite"
-	"github.com/auth0gin/auth0gin/auth0gin/users/sqlstore"
 )
 
 // A route that needs the caller's row: the guard verifies the token, the
@@ -32,12 +32,12 @@ func Example() {
 		Domain: dev.URL, Audience: []string{devtenant.Audience}, EmailClaim: devtenant.EmailClaim,
 	})
 
-	st, err := sqlite.Open(ctx, "", sqlstore.Options{}) // SQLite in memory
+	st, err := users.OpenSQL(ctx, "", "") // SQLite in memory
 	if err != nil {
 		panic(err)
 	}
 	defer st.Close()
-	res, err := users.New(users.Config[users.User]{Store: st})
+	res, err := users.New(context.Background(), nil, users.Config[users.User]{Store: st})
 	if err != nil {
 		panic(err)
 	}
@@ -73,7 +73,7 @@ func ExampleStore() {
 		Auth0ID string
 		Email   string
 	}
-	var _ users.Store[Account] // your type's store, passed as Config[Account].Store
+	var _ users.Store[Account] // your type's store: users.New(ctx, auth, users.Config[Account]{Store: accounts})
 	fmt.Println("users.From[Account](ctx) returns your row")
 	// Output: users.From[Account](ctx) returns your row
 }
@@ -93,21 +93,37 @@ func ExampleMachineFrom() {
 	// user: false
 }
 
+// The current user in the database of DATABASE_URL (a .env is read), with
+// profiles from the Management API when AUTH0_M2M_CLIENT_ID is set, else
+// from /userinfo: the blank import of store/sqlite or store/postgres
+// registers the database/sql driver the URL needs.
+func ExampleFromEnv() {
+	ctx := context.Background()
+	auth := auth0gin.MustNew(auth0gin.FromEnv())
+	me, err := users.New(ctx, auth, users.FromEnv())
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer me.Close()
+	r := gin.New()
+	r.GET("/api/me", auth.RequireScopes(), me.Require(), func(c *gin.Context) {
+		u, _ := users.From[users.User](c)
+		c.JSON(http.StatusOK, u)
+	})
+}
+
 // During an Auth0 outage, let first requests through with a user built from
 // the token's claims, persisted nowhere, instead of answering 503.
-func ExampleProceedClaimsOnly() {
-	st, err := sqlite.Open(context.Background(), "", sqlstore.Options{})
-	if err != nil {
-		panic(err)
-	}
-	defer st.Close()
-	_, err = users.New(users.Config[users.User]{
-		Store:    st,
-		OnOutage: users.ProceedClaimsOnly,
+func ExampleConfig_transient() {
+	res, err := users.New(context.Background(), nil, users.Config[users.User]{
 		Transient: func(p users.Profile) users.User {
 			return users.User{Auth0ID: p.Auth0ID, Email: p.Email, Name: p.Name}
 		},
 	})
+	if err != nil {
+		panic(err)
+	}
+	defer res.Close()
 	fmt.Println(err)
 	// Output: <nil>
 }

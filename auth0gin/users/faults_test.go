@@ -23,8 +23,6 @@ import (
 	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/auth0test"
 	"github.com/auth0gin/auth0gin/auth0gin/users"
-	"github.com/auth0gin/auth0gin/auth0gin/users/postgres"
-	"github.com/auth0gin/auth0gin/auth0gin/users/sqlstore"
 )
 
 // api is the app under test: /api/me behind the guard and the resolver.
@@ -108,14 +106,14 @@ func TestManagementAPIDown(t *testing.T) {
 		"5xx": func(t *testing.T) (users.ProfileSource, func()) {
 			f := newFlakyTenant(t, tenant)
 			f.down.Store(true)
-			return users.ManagementSource{Client: mgmtClientAt(t, f.URL, tenant.ManagementAudience())}, func() { f.down.Store(false) }
+			return users.ManagementSource(mgmtClientAt(t, f.URL, tenant.ManagementAudience())), func() { f.down.Store(false) }
 		},
 		"no answer": func(t *testing.T) (users.ProfileSource, func()) {
-			return users.ManagementSource{Client: mgmtClientAt(t, closedPort(t), "")}, nil
+			return users.ManagementSource(mgmtClientAt(t, closedPort(t), "")), nil
 		},
 		"429 past the retries": func(t *testing.T) (users.ProfileSource, func()) {
 			tenant.FailNext(1000)
-			return users.ManagementSource{Client: mgmtClientAt(t, tenant.URL, tenant.ManagementAudience())}, func() { tenant.FailNext(0) }
+			return users.ManagementSource(mgmtClientAt(t, tenant.URL, tenant.ManagementAudience())), func() { tenant.FailNext(0) }
 		},
 	}
 	for name, outage := range outages {
@@ -152,8 +150,7 @@ func TestManagementAPIDown(t *testing.T) {
 					defer recover()
 				}
 				res := newResolver(t, users.Config[users.User]{
-					Store: st, Profiles: src, OnOutage: users.ProceedClaimsOnly,
-					Transient: func(p users.Profile) users.User { return users.User{Auth0ID: p.Auth0ID, Email: p.Email, Name: p.Name} },
+					Store: st, Profiles: src, Transient: func(p users.Profile) users.User { return users.User{Auth0ID: p.Auth0ID, Email: p.Email, Name: p.Name} },
 				})
 				w := get(api(auth, res), token)
 				var body struct {
@@ -180,7 +177,7 @@ func TestDatabaseDown(t *testing.T) {
 
 	t.Run("sqlite closed", func(t *testing.T) {
 		st := sqliteStore(t)
-		res := newResolver(t, users.Config[users.User]{Store: st, Profiles: users.ManagementSource{Client: mgmtClient(t, tenant)}})
+		res := newResolver(t, users.Config[users.User]{Store: st, Profiles: users.ManagementSource(mgmtClient(t, tenant))})
 		st.Close()
 		if w := get(api(auth, res), token); w.Code != http.StatusServiceUnavailable || w.Header().Get("Retry-After") == "" {
 			t.Fatalf("%d %s", w.Code, w.Body)
@@ -191,12 +188,12 @@ func TestDatabaseDown(t *testing.T) {
 		proxy := newTCPProxy(t, "127.0.0.1:5432")
 		u, _ := url.Parse(pgURL())
 		u.Host = proxy.addr
-		st, err := postgres.Open(context.Background(), u.String(), sqlstore.Options{Table: table})
+		st, err := users.OpenSQL(context.Background(), u.String(), table)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer st.Close()
-		res := newResolver(t, users.Config[users.User]{Store: st, Profiles: users.ManagementSource{Client: mgmtClient(t, tenant)}})
+		res := newResolver(t, users.Config[users.User]{Store: st, Profiles: users.ManagementSource(mgmtClient(t, tenant))})
 		h := api(auth, res)
 		if w := get(h, token); w.Code != http.StatusOK {
 			t.Fatalf("before the cut: %d %s", w.Code, w.Body)
@@ -283,8 +280,8 @@ func TestNoTokenInLogsOrAnswers(t *testing.T) {
 	token := tenant.Token(t, auth0test.Scopes("openid", "profile", "email"))
 	var logs bytes.Buffer
 	for _, src := range []users.ProfileSource{
-		users.UserinfoSource{URL: closedPort(t) + "userinfo"},
-		users.UserinfoSource{URL: newFlakyDown(t).URL + "/userinfo"},
+		users.UserinfoSource(closedPort(t) + "userinfo"),
+		users.UserinfoSource(newFlakyDown(t).URL + "/userinfo"),
 	} {
 		res := newResolver(t, users.Config[users.User]{
 			Store: sqliteStore(t), Profiles: src,

@@ -11,14 +11,14 @@ import (
 	"sync/atomic"
 	"testing"
 
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
+	_ "modernc.org/sqlite"             // the "sqlite" database/sql driver
+
 	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/auth0test"
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
 	"github.com/auth0gin/auth0gin/auth0gin/management"
 	"github.com/auth0gin/auth0gin/auth0gin/users"
-	"github.com/auth0gin/auth0gin/auth0gin/users/postgres"
-	"github.com/auth0gin/auth0gin/auth0gin/users/sqlite"
-	"github.com/auth0gin/auth0gin/auth0gin/users/sqlstore"
 )
 
 // Carol's email is not verified: it must never link a row.
@@ -77,10 +77,10 @@ func pgSchema(t testing.TB) string {
 	return schema + ".users"
 }
 
-func pgStore(t testing.TB) *sqlstore.Store {
+func pgStore(t testing.TB) *users.SQLStore {
 	t.Helper()
 	table := pgSchema(t)
-	st, err := postgres.Open(context.Background(), pgURL(), sqlstore.Options{Table: table})
+	st, err := users.OpenSQL(context.Background(), pgURL(), table)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,9 +88,9 @@ func pgStore(t testing.TB) *sqlstore.Store {
 	return st
 }
 
-func sqliteStore(t testing.TB) *sqlstore.Store {
+func sqliteStore(t testing.TB) *users.SQLStore {
 	t.Helper()
-	st, err := sqlite.Open(context.Background(), "", sqlstore.Options{})
+	st, err := users.OpenSQL(context.Background(), "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +99,7 @@ func sqliteStore(t testing.TB) *sqlstore.Store {
 }
 
 // eachStore runs f on SQLite in memory and on PostgreSQL.
-func eachStore(t *testing.T, f func(t *testing.T, st *sqlstore.Store)) {
+func eachStore(t *testing.T, f func(t *testing.T, st *users.SQLStore)) {
 	t.Run("sqlite", func(t *testing.T) { f(t, sqliteStore(t)) })
 	t.Run("postgres", func(t *testing.T) { f(t, pgStore(t)) })
 }
@@ -145,7 +145,7 @@ func verify(t testing.TB, auth *auth0gin.Auth0, token string) *auth0gin.Auth0Use
 
 func newResolver(t testing.TB, cfg users.Config[users.User]) *users.Resolver[users.User] {
 	t.Helper()
-	r, err := users.New(cfg)
+	r, err := users.New(context.Background(), nil, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -59,7 +59,7 @@ func (r *Resolver[U]) attach(req *http.Request) (context.Context, error) {
 	}
 	cur, hit := r.cache.get(u.ID)
 	if !hit {
-		// Cold: the caller's token goes along for UserinfoSource.
+		// Cold: the caller's token goes along for /userinfo.
 		var err error
 		if cur, err = r.Resolve(WithToken(ctx, bearerToken(req)), u); err != nil {
 			return nil, err

@@ -17,8 +17,6 @@ import (
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
 	"github.com/auth0gin/auth0gin/auth0gin/management"
 	"github.com/auth0gin/auth0gin/auth0gin/users"
-	"github.com/auth0gin/auth0gin/auth0gin/users/postgres"
-	"github.com/auth0gin/auth0gin/auth0gin/users/sqlstore"
 )
 
 // The test binary re-executes itself as an app instance when these are set.
@@ -62,7 +60,7 @@ func child() error {
 	if err != nil {
 		return err
 	}
-	st, err := postgres.Open(ctx, pgURL(), sqlstore.Options{Table: os.Getenv(envTable)})
+	st, err := users.OpenSQL(ctx, pgURL(), os.Getenv(envTable))
 	if err != nil {
 		return err
 	}
@@ -73,8 +71,8 @@ func child() error {
 	if err != nil {
 		return err
 	}
-	src := &counting{src: users.ManagementSource{Client: mc}}
-	res, err := users.New(users.Config[users.User]{Store: st, Profiles: src})
+	src := &counting{src: users.ManagementSource(mc)}
+	res, err := users.New(context.Background(), nil, users.Config[users.User]{Store: st, Profiles: src})
 	if err != nil {
 		return err
 	}
@@ -109,7 +107,7 @@ func child() error {
 func TestTwoProcesses(t *testing.T) {
 	tenant := newTenant(t)
 	table := pgSchema(t)
-	st, err := postgres.Open(context.Background(), pgURL(), sqlstore.Options{Table: table})
+	st, err := users.OpenSQL(context.Background(), pgURL(), table)
 	if err != nil {
 		t.Fatal(err)
 	}

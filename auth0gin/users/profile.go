@@ -2,9 +2,6 @@ package users
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"time"
 
 	"github.com/auth0gin/auth0gin/auth0gin"
 )
@@ -25,70 +22,46 @@ type Profile struct {
 	Picture string `json:"picture"`
 }
 
-// ProfileSource fetches a user's profile from Auth0: the Management API
-// (ManagementSource) or /userinfo with the caller's own token
-// (UserinfoSource).
+// ProfileSource fetches a user's profile when the token's claims do not
+// carry it. The library's own sources are the Management API
+// (Config.Management) and /userinfo with the caller's token (the default
+// when New is given the Auth0); set Config.Profiles for a source of your
+// own.
 type ProfileSource interface {
-	// Profile returns the profile of the Auth0 user. An error wrapping
-	// ErrProfileUnavailable is an outage (5xx, timeout, 429 past the
-	// retries); any other error is final for this request.
+	// Profile returns the profile of the Auth0 user; a zero Profile when the
+	// source has nothing to give for this request (the claims then make the
+	// row). An error means the source cannot answer now: the resolver
+	// answers 503 (or, with Config.Transient, lets the request through), and
+	// persists nothing. An *auth0gin.AuthError's RetryAfter (made by
+	// auth0gin.Unavailable) sets the 503's Retry-After.
 	Profile(ctx context.Context, auth0ID string) (Profile, error)
 }
 
-// ErrProfileUnavailable: Auth0 could not give the profile now (a 5xx, a
-// timeout, a 429 past the retries). The resolver answers per
-// Config.OnOutage, and persists nothing.
-var ErrProfileUnavailable = errors.New("users: profile unavailable")
-
-// UnavailableError is an outage of the profile source, with how long to
-// wait before asking again when the source knows (Retry-After,
-// X-RateLimit-Reset). It matches ErrProfileUnavailable with errors.Is.
-type UnavailableError struct {
-	// RetryAfter is how long the source asked to wait; zero when unknown.
-	RetryAfter time.Duration
-	// Err is the cause.
-	Err error
+// claimNames names the token claims a profile is read from (the Config's
+// *Claim fields, with their defaults).
+type claimNames struct {
+	email, emailVerified, name, picture string
 }
 
-// Error implements error.
-func (e *UnavailableError) Error() string {
-	return fmt.Sprintf("users: profile unavailable: %v", e.Err)
-}
-
-// Unwrap returns ErrProfileUnavailable and the cause.
-func (e *UnavailableError) Unwrap() []error { return []error{ErrProfileUnavailable, e.Err} }
-
-// ClaimNames names the token claims a profile is read from. Empty names
-// take the defaults; "-" means the tokens never carry that claim.
-type ClaimNames struct {
-	// Email: default the core's email (Config.EmailClaim, else `email`),
-	// which Auth0User.Email already holds.
-	Email string
-	// EmailVerified: default `email_verified`. An email counts as verified
-	// only when this claim is true.
-	EmailVerified string
-	// Name: default `name`.
-	Name string
-	// Picture: default `picture`.
-	Picture string
-}
-
-func (n ClaimNames) withDefaults() ClaimNames {
-	def := func(s *string, d string) {
-		if *s == "" {
-			*s = d
+func claimsOf[U any](cfg Config[U]) claimNames {
+	def := func(s, d string) string {
+		if s == "" {
+			return d
 		}
+		return s
 	}
-	def(&n.EmailVerified, "email_verified")
-	def(&n.Name, "name")
-	def(&n.Picture, "picture")
-	return n
+	return claimNames{
+		email:         cfg.EmailClaim,
+		emailVerified: def(cfg.EmailVerifiedClaim, "email_verified"),
+		name:          def(cfg.NameClaim, "name"),
+		picture:       def(cfg.PictureClaim, "picture"),
+	}
 }
 
 // fromClaims reads what the token says of the user. complete reports
 // whether that is enough to create a row without asking Auth0: an email
 // with its verification flag and a name.
-func (n ClaimNames) fromClaims(u *auth0gin.Auth0User) (p Profile, complete bool) {
+func (n claimNames) fromClaims(u *auth0gin.Auth0User) (p Profile, complete bool) {
 	p.Auth0ID = u.ID
 	var claims map[string]any
 	_ = u.Claims(&claims) // a verified token; a payload that is not an object gives no claims
@@ -101,16 +74,16 @@ func (n ClaimNames) fromClaims(u *auth0gin.Auth0User) (p Profile, complete bool)
 	}
 	hasEmail := false
 	switch {
-	case n.Email != "":
-		p.Email, hasEmail = str(n.Email)
+	case n.email != "":
+		p.Email, hasEmail = str(n.email)
 	case u.Email != nil && *u.Email != "":
 		p.Email, hasEmail = *u.Email, true
 	}
-	verified, hasVerified := claims[n.EmailVerified].(bool)
+	verified, hasVerified := claims[n.emailVerified].(bool)
 	p.EmailVerified = hasEmail && hasVerified && verified
 	var hasName bool
-	p.Name, hasName = str(n.Name)
-	p.Picture, _ = str(n.Picture)
+	p.Name, hasName = str(n.name)
+	p.Picture, _ = str(n.picture)
 	return p, hasEmail && hasVerified && hasName
 }
 

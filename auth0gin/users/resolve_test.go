@@ -8,7 +8,6 @@ import (
 	"github.com/auth0gin/auth0gin/auth0gin/auth0test"
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
 	"github.com/auth0gin/auth0gin/auth0gin/users"
-	"github.com/auth0gin/auth0gin/auth0gin/users/sqlstore"
 )
 
 // TestResolutionOrder walks every branch of find → link → create, on both
@@ -18,8 +17,8 @@ func TestResolutionOrder(t *testing.T) {
 	auth := auth0gin.MustNew(tenant.Config())
 	ctx := context.Background()
 
-	eachStore(t, func(t *testing.T, st *sqlstore.Store) {
-		src := &counting{src: users.ManagementSource{Client: mgmtClient(t, tenant)}}
+	eachStore(t, func(t *testing.T, st *users.SQLStore) {
+		src := &counting{src: users.ManagementSource(mgmtClient(t, tenant))}
 		res := newResolver(t, users.Config[users.User]{Store: st, Profiles: src})
 		alice := verify(t, auth, tenant.Token(t))
 		resolve := func(u *auth0gin.Auth0User) *users.Current[users.User] {
@@ -121,9 +120,8 @@ func TestResolutionOrder(t *testing.T) {
 		})
 
 		t.Run("claims that carry the profile need no fetch", func(t *testing.T) {
-			res := newResolver(t, users.Config[users.User]{Store: st, Profiles: src, Claims: users.ClaimNames{
-				Name: "https://example.com/name", EmailVerified: "https://example.com/email_verified",
-			}})
+			res := newResolver(t, users.Config[users.User]{Store: st, Profiles: src,
+				NameClaim: "https://example.com/name", EmailVerifiedClaim: "https://example.com/email_verified"})
 			before := src.n.Load()
 			dave := verify(t, auth, tenant.Token(t, auth0test.Subject("auth0|dave"), auth0test.Email("dave@example.com"),
 				auth0test.Claims(map[string]any{"https://example.com/name": "Dave From Claims", "https://example.com/email_verified": true})))
@@ -165,7 +163,7 @@ func TestUserinfoSource(t *testing.T) {
 	tenant := newTenant(t)
 	auth := auth0gin.MustNew(tenant.Config())
 	st := sqliteStore(t)
-	src := &counting{src: users.UserinfoSource{URL: auth.Endpoint("userinfo")}}
+	src := &counting{src: users.UserinfoSource(auth.Endpoint("userinfo"))}
 	res := newResolver(t, users.Config[users.User]{Store: st, Profiles: src})
 	tok := tenant.Token(t, auth0test.Scopes("openid", "profile", "email", "read:messages"))
 	cur, err := res.Resolve(users.WithToken(context.Background(), tok), verify(t, auth, tok))
@@ -189,7 +187,7 @@ func TestUserinfoSource(t *testing.T) {
 	// A token /userinfo refuses (no openid scope, so not for /userinfo):
 	// no profile to get with it, so the claims make the row.
 	st2 := sqliteStore(t)
-	res2 := newResolver(t, users.Config[users.User]{Store: st2, Profiles: users.UserinfoSource{URL: auth.Endpoint("userinfo")}})
+	res2 := newResolver(t, users.Config[users.User]{Store: st2, Profiles: users.UserinfoSource(auth.Endpoint("userinfo"))})
 	plain := tenant.Token(t)
 	cur, err = res2.Resolve(users.WithToken(context.Background(), plain), verify(t, auth, plain))
 	if err != nil || cur.User.Email != devtenant.Alice.Email || cur.User.Name != "" {

@@ -1,84 +1,60 @@
 package users
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/singleflight"
 
 	"github.com/auth0gin/auth0gin/auth0gin"
+	"github.com/auth0gin/auth0gin/auth0gin/management"
+	"github.com/auth0gin/auth0gin/auth0gin/store"
 )
-
-// OutagePolicy says what a first request does when Auth0 cannot give the
-// profile a new user's row needs.
-type OutagePolicy int
-
-const (
-	// RefuseOnOutage answers 503 with Retry-After: the client tries again
-	// and the row is created once Auth0 answers. The default.
-	RefuseOnOutage OutagePolicy = iota
-	// ProceedClaimsOnly lets the request through with a user built from the
-	// token's claims (Config.Transient), persisted nowhere and not cached;
-	// the next request tries again.
-	ProceedClaimsOnly
-)
-
-// Config configures a Resolver.
-type Config[U any] struct {
-	// Store is the app's user table. Required.
-	Store Store[U]
-	// Profiles fetches a new user's profile when the token's claims do not
-	// carry it: ManagementSource with a machine client, else
-	// UserinfoSource. Nil: rows are created from the claims alone.
-	Profiles ProfileSource
-	// Claims names the claims a profile is read from.
-	Claims ClaimNames
-	// OnOutage is what to do when Profiles fails. Default RefuseOnOutage.
-	OnOutage OutagePolicy
-	// Transient builds the claims-only user of ProceedClaimsOnly. Required
-	// with ProceedClaimsOnly.
-	Transient func(Profile) U
-	// CacheTTL is how long a resolved user is served from memory without
-	// asking Store (default one minute; negative: no cache). A change to a
-	// row is seen by other instances after at most this long, or at once
-	// where the app calls Invalidate.
-	CacheTTL time.Duration
-	// CacheSize bounds the cache (default 10,000 users).
-	CacheSize int
-	// Timeout bounds one resolution: store calls and the profile fetch
-	// (default 10 s). It runs on its own deadline, shared by every request
-	// waiting on it, so one caller giving up does not fail the others.
-	Timeout time.Duration
-	// RetryAfter is the Retry-After of a 503 when the cause gives none
-	// (default 5 s).
-	RetryAfter time.Duration
-	// Logger receives warnings about outages (default: discard).
-	Logger *slog.Logger
-	// Now is the clock (default time.Now).
-	Now func() time.Time
-}
 
 // Resolver turns a verified caller into the app's user row: by Auth0 id,
 // else by verified email (linking the row), else by creating the row. See
 // the package doc for the flow.
 type Resolver[U any] struct {
-	cfg    Config[U]
-	claims ClaimNames
-	cache  *cache[U]
-	flight singleflight.Group
+	cfg     Config[U]
+	claims  claimNames
+	source  ProfileSource
+	srcKind string // "management", "userinfo", "custom" or "" (claims only), for the logs
+	cache   *cache[U]
+	flight  singleflight.Group
+	close   func() error // closes the database New opened; nil for the app's Store
+
+	warnMu sync.Mutex
+	warned map[string]struct{} // Auth0 ids whose empty profile was logged
 }
 
-// New checks cfg and returns a Resolver.
-func New[U any](cfg Config[U]) (*Resolver[U], error) {
-	if cfg.Store == nil {
-		return nil, errors.New("users: Config.Store is required")
+// maxWarned bounds the Auth0 ids remembered for the empty-profile warning.
+const maxWarned = 10_000
+
+// New checks cfg, opens the library's users table when cfg has no Store
+// (Config.DatabaseURL, migrated within ctx), and returns a Resolver:
+//
+//	me, err := users.New(ctx, auth, users.FromEnv()) // *Resolver[users.User]
+//
+// or, over a table of the app's own:
+//
+//	me, err := users.New(ctx, auth, users.Config[Account]{Store: accounts})
+//
+// auth is the guard's Auth0: with no Config.Management or Config.Profiles,
+// new users' profiles come from its tenant's /userinfo. It may be nil
+// (profiles then come from the claims alone, or from Config.Management).
+// Call Close when done. Configuration errors wrap auth0gin.ErrConfig; a
+// database that cannot be reached wraps auth0gin.ErrUnavailable.
+func New[U any](ctx context.Context, auth *auth0gin.Auth0, cfg Config[U]) (*Resolver[U], error) {
+	bad := func(format string, args ...any) (*Resolver[U], error) {
+		return nil, fmt.Errorf("%w: users: %s", auth0gin.ErrConfig, fmt.Sprintf(format, args...))
 	}
-	if cfg.OnOutage == ProceedClaimsOnly && cfg.Transient == nil {
-		return nil, errors.New("users: ProceedClaimsOnly needs Config.Transient")
+	if cfg.envErr != nil {
+		return nil, fmt.Errorf("%w: %w", auth0gin.ErrConfig, cfg.envErr)
 	}
 	if cfg.CacheTTL == 0 {
 		cfg.CacheTTL = time.Minute
@@ -93,16 +69,64 @@ func New[U any](cfg Config[U]) (*Resolver[U], error) {
 		cfg.RetryAfter = 5 * time.Second
 	}
 	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+		cfg.Logger = slog.Default()
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Resolver[U]{
-		cfg:    cfg,
-		claims: cfg.Claims.withDefaults(),
-		cache:  newCache[U](cfg.CacheTTL, cfg.CacheSize, cfg.Now),
-	}, nil
+	r := &Resolver[U]{claims: claimsOf(cfg), warned: map[string]struct{}{}}
+
+	if cfg.Management == nil && cfg.mgmt != nil {
+		mc := *cfg.mgmt
+		if mc.Domain == "" && auth != nil {
+			mc.Domain = auth.Config().Domain
+		}
+		if mc.Logger == nil {
+			mc.Logger = cfg.Logger
+		}
+		client, err := management.New(mc)
+		if err != nil {
+			return nil, fmt.Errorf("users: the Management API client: %w", err)
+		}
+		cfg.Management = client
+	}
+	switch {
+	case cfg.Profiles != nil:
+		r.source, r.srcKind = cfg.Profiles, "custom"
+	case cfg.Management != nil:
+		r.source, r.srcKind = managementSource{client: cfg.Management}, "management"
+	case auth != nil:
+		r.source, r.srcKind = userinfoSource{url: auth.Endpoint("userinfo")}, "userinfo"
+	}
+
+	if cfg.Store == nil {
+		var zero U
+		if _, ok := any(zero).(User); !ok {
+			return bad("Config.Store is required for a user type of the app's own (%T); DatabaseURL keeps users.User", zero)
+		}
+		st, err := openSQL(ctx, cfg.DatabaseURL, cfg.Table, cfg.Now)
+		if err != nil {
+			return nil, err
+		}
+		if cfg.DatabaseURL == "" {
+			cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "users: DATABASE_URL is empty: users are kept in SQLite in memory, lost on exit")
+		}
+		cfg.Store, r.close = any(st).(Store[U]), st.Close
+	} else if cfg.DatabaseURL != "" || cfg.Table != "" {
+		return bad("Config.DatabaseURL and Table are for the library's table; with a Store of your own, leave them empty")
+	}
+	r.cfg = cfg
+	r.cache = newCache[U](cfg.CacheTTL, cfg.CacheSize, cfg.Now)
+	return r, nil
+}
+
+// Close closes the database New opened for the library's users table; a
+// Store of the app's own is left to the app.
+func (r *Resolver[U]) Close() error {
+	if r.close == nil {
+		return nil
+	}
+	return r.close()
 }
 
 // Invalidate forgets the cached user of that Auth0 id in this instance:
@@ -118,8 +142,8 @@ func (r *Resolver[U]) Invalidate(auth0ID string) {
 func (r *Resolver[U]) InvalidateAll() { r.cache.clear() }
 
 // Resolve returns the current user of a verified caller. Errors are
-// *auth0gin.AuthError values: 503 with Retry-After when the store or (with
-// RefuseOnOutage) Auth0 cannot answer. Nothing is persisted unless the whole
+// *auth0gin.AuthError values: 503 with Retry-After when the store or (without
+// Config.Transient) Auth0 cannot answer. Nothing is persisted unless the whole
 // profile was known.
 func (r *Resolver[U]) Resolve(ctx context.Context, u *auth0gin.Auth0User) (*Current[U], error) {
 	if u.IsM2M() {
@@ -159,21 +183,19 @@ func (r *Resolver[U]) resolve(ctx context.Context, u *auth0gin.Auth0User) (*Curr
 	if err == nil {
 		return &Current[U]{User: row}, nil
 	}
-	if !errors.Is(err, ErrNotFound) {
+	if !errors.Is(err, store.ErrNotFound) {
 		return nil, r.storeDown(ctx, err)
 	}
 
 	p, complete := r.claims.fromClaims(u)
-	if !complete && r.cfg.Profiles != nil {
-		fetched, err := r.cfg.Profiles.Profile(ctx, u.ID)
-		switch {
-		case err == nil:
-			p = merge(p, fetched)
-		case errors.Is(err, ErrNoProfile):
-			// Nothing to ask (a cookie request and /userinfo): the claims it is.
-		default:
+	if !complete && r.source != nil {
+		// A zero Profile (nothing to ask, as for a cookie request and
+		// /userinfo) merges into the claims alone.
+		fetched, err := r.source.Profile(ctx, u.ID)
+		if err != nil {
 			return r.outage(ctx, p, err)
 		}
+		p = merge(p, fetched)
 	}
 
 	if p.Email != "" && p.EmailVerified {
@@ -181,48 +203,71 @@ func (r *Resolver[U]) resolve(ctx context.Context, u *auth0gin.Auth0User) (*Curr
 		switch {
 		case err == nil:
 			return &Current[U]{User: row}, nil
-		case errors.Is(err, ErrConflict):
-			return r.readBack(ctx, u.ID)
-		case !errors.Is(err, ErrNotFound):
+		case !errors.Is(err, store.ErrNotFound):
 			return nil, r.storeDown(ctx, err)
 		}
 	}
 
+	r.warnIfEmpty(ctx, p)
+	// Create returns the row another instance created between our lookup
+	// and our insert, if one did: the unique constraint decides.
 	row, err = r.cfg.Store.Create(ctx, p)
-	switch {
-	case err == nil:
-		return &Current[U]{User: row}, nil
-	case errors.Is(err, ErrConflict):
-		// Another instance created it between our lookup and our insert.
-		return r.readBack(ctx, u.ID)
-	default:
+	if err != nil {
 		return nil, r.storeDown(ctx, err)
 	}
+	return &Current[U]{User: row}, nil
 }
 
-func (r *Resolver[U]) readBack(ctx context.Context, auth0ID string) (*Current[U], error) {
-	row, err := r.cfg.Store.FindByAuth0ID(ctx, auth0ID)
-	if err != nil {
-		return nil, r.storeDown(ctx, fmt.Errorf("reading back the row another instance created: %w", err))
+// warnIfEmpty logs, once per Auth0 id, a profile with neither a name nor an
+// email: the row would be silently empty, most often because the token
+// lacks the scopes (or the claims) that carry them.
+func (r *Resolver[U]) warnIfEmpty(ctx context.Context, p Profile) {
+	if p.Name != "" || p.Email != "" {
+		return
 	}
-	return &Current[U]{User: row}, nil
+	r.warnMu.Lock()
+	_, seen := r.warned[p.Auth0ID]
+	if !seen {
+		if len(r.warned) >= maxWarned {
+			clear(r.warned)
+		}
+		r.warned[p.Auth0ID] = struct{}{}
+	}
+	r.warnMu.Unlock()
+	if seen {
+		return
+	}
+	var hint string
+	switch r.srcKind {
+	case "userinfo":
+		hint = "/userinfo gave nothing: request tokens with the openid profile email scopes, or set Config.Management (AUTH0_M2M_CLIENT_ID)"
+	case "management":
+		hint = "the Auth0 user has neither"
+	case "custom":
+		hint = "Config.Profiles gave neither"
+	default:
+		hint = "the token's claims carry neither, and no profile source is set: pass the Auth0 to New (for /userinfo) or set Config.Management"
+	}
+	r.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "users: the new user's profile has neither a name nor an email",
+		slog.String("auth0_id", p.Auth0ID), slog.String("profiles", cmp.Or(r.srcKind, "claims")), slog.String("hint", hint))
 }
 
 // maxRetryAfter bounds the Retry-After a profile source's answer can set on
 // a 503: a broken or hostile header must not send clients away for years.
 const maxRetryAfter = time.Hour
 
-// outage applies Config.OnOutage to a failed profile fetch.
+// outage answers a failed profile fetch: 503, or a claims-only user with
+// Config.Transient.
 func (r *Resolver[U]) outage(ctx context.Context, claims Profile, err error) (*Current[U], error) {
 	r.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "users: profile fetch failed",
 		slog.String("auth0_id", claims.Auth0ID), slog.String("err", err.Error()))
-	if r.cfg.OnOutage == ProceedClaimsOnly {
+	if r.cfg.Transient != nil {
 		return &Current[U]{User: r.cfg.Transient(claims), Transient: true}, nil
 	}
 	wait := r.cfg.RetryAfter
-	var ue *UnavailableError
-	if errors.As(err, &ue) && ue.RetryAfter > 0 {
-		wait = min(ue.RetryAfter, maxRetryAfter)
+	var ae *auth0gin.AuthError
+	if errors.As(err, &ae) && ae.RetryAfter > 0 {
+		wait = min(ae.RetryAfter, maxRetryAfter)
 	}
 	return nil, auth0gin.Unavailable("the user's profile cannot be fetched from Auth0 now", wait, err)
 }

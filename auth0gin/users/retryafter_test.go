@@ -24,7 +24,7 @@ func TestRetryAfterBounded(t *testing.T) {
 			w.WriteHeader(http.StatusTooManyRequests)
 		}))
 		t.Cleanup(ui.Close)
-		res := newResolver(t, users.Config[users.User]{Store: sqliteStore(t), Profiles: users.UserinfoSource{URL: ui.URL}})
+		res := newResolver(t, users.Config[users.User]{Store: sqliteStore(t), Profiles: users.UserinfoSource(ui.URL)})
 		w := get(api(auth, res), tenant.Token(t, auth0test.Claims(map[string]any{"name": nil})))
 		secs, err := strconv.ParseInt(w.Header().Get("Retry-After"), 10, 64)
 		if w.Code != http.StatusServiceUnavailable || err != nil || secs < 1 || secs > 3600 {

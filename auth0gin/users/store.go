@@ -2,57 +2,52 @@ package users
 
 import (
 	"context"
-	"errors"
 	"time"
 )
 
-// ErrNotFound: the store holds no such row. Stores return it (wrapped or
-// not) from FindByAuth0ID and LinkByEmail.
-var ErrNotFound = errors.New("users: not found")
-
-// ErrConflict: Create found a row with that Auth0 id already, created by
-// another request or another instance since the lookup. The resolver then
-// reads that row back: the unique constraint, not a lock, decides who
-// created the user.
-var ErrConflict = errors.New("users: auth0 id already exists")
-
-// Store is the app's user table, over whatever the app keeps users in. The
-// resolver calls it only on a cache miss. Errors other than ErrNotFound and
-// ErrConflict mean the store could not answer and are served as 503.
+// Store is the app's user table, over the app's own user type U. The
+// resolver calls it only on a cache miss. FindByAuth0ID and LinkByEmail
+// return store.ErrNotFound (package auth0gin/store, wrapped or not) when
+// there is no such row; any other error means the store could not answer,
+// and is served as 503 with Retry-After.
 //
-// Implementations must be safe for concurrent use, and Create must be
-// atomic against a concurrent Create of the same Auth0 id, in every instance
-// of the app (a unique constraint on the Auth0 id column does it).
+// Implementations must be safe for concurrent use, and Create must make
+// exactly one row per Auth0 id against concurrent Creates in every instance
+// of the app: a unique constraint on the Auth0 id column, with INSERT ... ON
+// CONFLICT DO NOTHING and a read of the existing row, does it.
 type Store[U any] interface {
 	// FindByAuth0ID returns the row linked to the Auth0 user id, or
-	// ErrNotFound.
+	// store.ErrNotFound.
 	FindByAuth0ID(ctx context.Context, auth0ID string) (U, error)
 	// LinkByEmail links auth0ID to the row holding that email
 	// (case-insensitively) which is linked to no Auth0 user yet, and returns
-	// it; ErrNotFound when there is none. The resolver calls it only with an
-	// email the identity provider verified. It must be atomic: of two
-	// concurrent calls for one row, one links it and the other finds nothing.
+	// it; store.ErrNotFound when there is none, or when another row is
+	// linked to auth0ID already. The resolver calls it only with an email
+	// the identity provider verified. It must be atomic: of two concurrent
+	// calls for one row, one links it and the other finds nothing.
 	LinkByEmail(ctx context.Context, email, auth0ID string) (U, error)
-	// Create inserts a row for p and returns it; ErrConflict when a row with
-	// p.Auth0ID exists. It must leave nothing behind when it fails.
+	// Create returns the row of p.Auth0ID: a new row made from p, or the row
+	// another request or instance created first. It must leave nothing
+	// behind when it fails.
 	Create(ctx context.Context, p Profile) (U, error)
 }
 
-// User is the row of the ready stores (package users/sqlstore, opened by
-// users/sqlite, users/postgres or users/dburl). Apps with a table of their
-// own implement Store over their own type instead.
+// User is the library's user model: the row of the users table the
+// resolver keeps when the app brings no Store of its own (Config.DatabaseURL),
+// and the body an app's /me can answer with (annotate it as users.User).
+// Its JSON is stable.
 type User struct {
 	// ID is the app's row id.
-	ID int64 `json:"id"`
+	ID int64 `json:"id" example:"1"`
 	// Auth0ID is the Auth0 user id (`sub`), unique; empty for a row that
 	// was imported and not yet linked.
-	Auth0ID string `json:"auth0_id"`
+	Auth0ID string `json:"auth0_id" example:"auth0|alice"`
 	// Email is the email address, as the identity provider gave it.
-	Email string `json:"email"`
+	Email string `json:"email" example:"alice@example.com"`
 	// Name is the full name.
-	Name string `json:"name"`
+	Name string `json:"name" example:"Alice Example"`
 	// Picture is the URL of the user's picture.
-	Picture string `json:"picture,omitempty"`
+	Picture string `json:"picture,omitempty" example:"https://example.com/alice.png"`
 	// CreatedAt is when the row was created.
 	CreatedAt time.Time `json:"created_at"`
 	// UpdatedAt is when the row last changed (created or linked).

@@ -9,7 +9,7 @@ import (
 type tokenKey struct{}
 
 // WithToken returns a copy of ctx carrying the caller's access token, which
-// UserinfoSource sends to /userinfo. The middleware does this on a cache
+// the /userinfo profile source sends. The middleware does this on a cache
 // miss; call it yourself when calling Resolve directly.
 func WithToken(ctx context.Context, token string) context.Context {
 	if token == "" {

@@ -3,44 +3,39 @@ package users
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/auth0gin/auth0gin/auth0gin"
 )
 
-// ErrNoProfile: the source has no profile to give for this request (for
-// UserinfoSource: the request carried no bearer token, as with a session
-// cookie, or /userinfo refused a token that was not issued for it). The
-// resolver then creates the row from the token's claims.
-var ErrNoProfile = errors.New("users: no profile source for this request")
-
-// UserinfoSource fetches the profile from the tenant's /userinfo with the
+// userinfoSource fetches the profile from the tenant's /userinfo with the
 // caller's own access token: for apps with no machine client for the
 // Management API. The token must have been issued with the `openid` scope
 // (its audience then includes /userinfo), and `profile email` for the name
 // and email. Auth0 rate limits /userinfo tightly per user; the resolver
 // asks it once per new user and instance.
-type UserinfoSource struct {
-	// URL is the tenant's /userinfo endpoint: auth.Endpoint("userinfo").
-	URL string
-	// Client sends the request (default: a client with a 10 s timeout).
-	Client *http.Client
+type userinfoSource struct {
+	url    string
+	client *http.Client // default: a client with a 10 s timeout
 }
 
 // Profile implements ProfileSource with the token WithToken attached to ctx.
-func (s UserinfoSource) Profile(ctx context.Context, auth0ID string) (Profile, error) {
+// With no token (a session cookie), or one /userinfo refuses, there is no
+// profile to get: a zero Profile, and the claims make the row.
+func (s userinfoSource) Profile(ctx context.Context, auth0ID string) (Profile, error) {
 	token, ok := tokenFrom(ctx)
 	if !ok {
-		return Profile{}, ErrNoProfile
+		return Profile{}, nil
 	}
-	client := s.Client
+	client := s.client
 	if client == nil {
 		client = &http.Client{Timeout: 10 * time.Second}
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.URL, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.url, nil)
 	if err != nil {
 		return Profile{}, fmt.Errorf("users: userinfo: %w", err)
 	}
@@ -49,13 +44,13 @@ func (s UserinfoSource) Profile(ctx context.Context, auth0ID string) (Profile, e
 	res, err := client.Do(req)
 	if err != nil {
 		// The error names the URL, never the token (it travels in a header).
-		return Profile{}, &UnavailableError{Err: fmt.Errorf("userinfo: %w", err)}
+		return Profile{}, auth0gin.Unavailable("/userinfo cannot answer now", 0, fmt.Errorf("users: userinfo: %w", err))
 	}
 	defer res.Body.Close()
 	if res.StatusCode == http.StatusUnauthorized || res.StatusCode == http.StatusForbidden {
 		// The token is not one for /userinfo (no openid scope): there is
 		// no profile to get with it, so the claims make the row.
-		return Profile{}, fmt.Errorf("%w: /userinfo refused the token (status %d)", ErrNoProfile, res.StatusCode)
+		return Profile{}, nil
 	}
 	if err := statusError("userinfo", res); err != nil {
 		return Profile{}, err
@@ -83,7 +78,7 @@ func statusError(what string, res *http.Response) error {
 	case res.StatusCode == http.StatusOK:
 		return nil
 	case res.StatusCode == http.StatusTooManyRequests || res.StatusCode >= 500:
-		return &UnavailableError{RetryAfter: retryAfter(res.Header), Err: fmt.Errorf("%s: status %d", what, res.StatusCode)}
+		return auth0gin.Unavailable("/"+what+" cannot answer now", retryAfter(res.Header), fmt.Errorf("users: %s: status %d", what, res.StatusCode))
 	default:
 		return fmt.Errorf("users: %s: status %d", what, res.StatusCode)
 	}

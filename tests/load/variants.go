@@ -9,9 +9,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/auth0gin/auth0gin/auth0gin"
+	_ "github.com/auth0gin/auth0gin/auth0gin/store/sqlite" // the "sqlite" database/sql driver
 	"github.com/auth0gin/auth0gin/auth0gin/users"
-	"github.com/auth0gin/auth0gin/auth0gin/users/sqlite"
-	"github.com/auth0gin/auth0gin/auth0gin/users/sqlstore"
 	"github.com/auth0gin/auth0gin/internal/baseline"
 )
 
@@ -48,11 +47,11 @@ func parseVariant(s string) (variant, error) {
 // INSERT on first sight and is then served from the resolver's cache. The
 // database lives as long as the serving process.
 func userResolver() (*users.Resolver[users.User], error) {
-	st, err := sqlite.Open(context.Background(), "", sqlstore.Options{})
+	res, err := users.New(context.Background(), nil, users.Config[users.User]{})
 	if err != nil {
 		return nil, fmt.Errorf("users store: %w", err)
 	}
-	return users.New(users.Config[users.User]{Store: st})
+	return res, nil
 }
 
 // answer is the handler body of every variant: a fixed small JSON.
