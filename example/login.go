@@ -13,7 +13,6 @@ import (
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
 	"github.com/auth0gin/auth0gin/auth0gin/login"
 	"github.com/auth0gin/auth0gin/auth0gin/store"
-	"github.com/auth0gin/auth0gin/auth0gin/store/storeurl"
 )
 
 // passwordLogin is the example's password login: POST /auth/login and
@@ -46,7 +45,7 @@ func openLogin(ctx context.Context, auth *auth0gin.Auth0, log *slog.Logger) (*pa
 		log.Info("example: password login is off (no " + login.EnvClientID + ")")
 		return nil, nil
 	}
-	st, err := storeurl.Open(ctx, os.Getenv("SESSION_STORE_URL"))
+	st, err := store.Open(ctx, os.Getenv("SESSION_STORE_URL"))
 	if err != nil {
 		return nil, fmt.Errorf("opening SESSION_STORE_URL for password login: %w", err)
 	}

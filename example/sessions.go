@@ -16,7 +16,9 @@ import (
 	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/session"
 	"github.com/auth0gin/auth0gin/auth0gin/store"
-	"github.com/auth0gin/auth0gin/auth0gin/store/storeurl"
+	_ "github.com/auth0gin/auth0gin/auth0gin/store/postgres" // the example keeps every backend
+	_ "github.com/auth0gin/auth0gin/auth0gin/store/redis"
+	_ "github.com/auth0gin/auth0gin/auth0gin/store/sqlite"
 )
 
 // sessions is the example's server-side sessions: an SPA trades its access
@@ -33,7 +35,7 @@ type sessions struct {
 // openSessions opens SESSION_STORE_URL (empty: SQLite in memory) and makes
 // the session manager, attached to auth.
 func openSessions(ctx context.Context, auth *auth0gin.Auth0, log *slog.Logger, enders ...session.Ender) (*sessions, error) {
-	st, err := storeurl.Open(ctx, os.Getenv("SESSION_STORE_URL"))
+	st, err := store.Open(ctx, os.Getenv("SESSION_STORE_URL"))
 	if err != nil {
 		return nil, fmt.Errorf("opening SESSION_STORE_URL: %w", err)
 	}

@@ -15,7 +15,8 @@ import (
 	"github.com/auth0gin/auth0gin/auth0gin/auth0test"
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
 	"github.com/auth0gin/auth0gin/auth0gin/session"
-	storesqlite "github.com/auth0gin/auth0gin/auth0gin/store/sqlite"
+	"github.com/auth0gin/auth0gin/auth0gin/store"
+	_ "github.com/auth0gin/auth0gin/auth0gin/store/sqlite"
 )
 
 // app is the example's router with the users routes, against a dev tenant
@@ -136,7 +137,7 @@ func TestGraphQLSessionCookie(t *testing.T) {
 	cfg := tenant.Config()
 	cfg.Scopes = scopes
 	auth := auth0gin.MustNew(cfg)
-	kv, err := storesqlite.Open(context.Background(), "")
+	kv, err := store.Open(context.Background(), "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,7 @@
 // A Manager serves three routes the app mounts itself:
 //
 //	auth := auth0gin.MustNew(auth0gin.FromEnv())
-//	st, _ := storeurl.Open(ctx, os.Getenv("SESSION_STORE_URL"))
+//	st, _ := store.Open(ctx, os.Getenv("SESSION_STORE_URL"))
 //	lg := login.MustNew(auth, st, login.FromEnv()) // AUTH0_LOGIN_CLIENT_ID, ..._SECRET, AUTH0GIN_ENCRYPTION_KEYS
 //	r.POST("/auth/login", lg.Login)     // {username, password} → {access_token, token_type, expires_in}
 //	r.POST("/auth/refresh", lg.Refresh) // Authorization: Bearer <access token, expired or not> → a new one

@@ -15,7 +15,8 @@ import (
 	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
 	"github.com/auth0gin/auth0gin/auth0gin/login"
-	"github.com/auth0gin/auth0gin/auth0gin/store/sqlite"
+	"github.com/auth0gin/auth0gin/auth0gin/store"
+	_ "github.com/auth0gin/auth0gin/auth0gin/store/sqlite"
 )
 
 // A password login, then a refresh with the access token, against a dev
@@ -35,7 +36,7 @@ func Example() {
 	auth := auth0gin.MustNew(auth0gin.Config{
 		Domain: strings.TrimSuffix(tenant.URL, "/"), Audience: []string{devtenant.Audience}, Logger: quiet,
 	})
-	st, err := sqlite.Open(ctx, "") // in memory; Redis or PostgreSQL for several instances
+	st, err := store.Open(ctx, "") // in memory; Redis or PostgreSQL for several instances
 	if err != nil {
 		panic(err)
 	}

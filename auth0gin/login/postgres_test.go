@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
-	"github.com/auth0gin/auth0gin/auth0gin/store/postgres/pgtest"
+	"github.com/auth0gin/auth0gin/internal/testenv/pgtest"
 )
 
 // TestRaceTwoInstancesPostgres: two instances on one PostgreSQL schema, 10

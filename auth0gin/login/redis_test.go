@@ -8,9 +8,10 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
-	"github.com/auth0gin/auth0gin/auth0gin/store/redis"
-	"github.com/auth0gin/auth0gin/auth0gin/store/redis/redistest"
-	"github.com/auth0gin/auth0gin/auth0gin/store/storetest"
+	"github.com/auth0gin/auth0gin/auth0gin/store"
+	_ "github.com/auth0gin/auth0gin/auth0gin/store/redis"
+	"github.com/auth0gin/auth0gin/internal/testenv"
+	"github.com/auth0gin/auth0gin/internal/testenv/redistest"
 )
 
 // TestRaceTwoInstancesRedis: two instances on one Redis, 10 concurrent
@@ -77,8 +78,8 @@ func TestRedisHoldsCiphertext(t *testing.T) {
 // login and logout answer 503 with Retry-After (never 401), and once Redis
 // is back the same access token refreshes (its row was kept).
 func TestRedisDown(t *testing.T) {
-	srv := storetest.StartRedis(t)
-	st, err := redis.Open(context.Background(), srv.URL())
+	srv := testenv.StartRedis(t)
+	st, err := store.Open(context.Background(), srv.URL())
 	if err != nil {
 		t.Fatal(err)
 	}

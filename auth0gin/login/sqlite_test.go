@@ -7,12 +7,13 @@ import (
 	"testing"
 
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
-	"github.com/auth0gin/auth0gin/auth0gin/store/sqlite"
+	"github.com/auth0gin/auth0gin/auth0gin/store"
+	_ "github.com/auth0gin/auth0gin/auth0gin/store/sqlite"
 )
 
-func openSQLite(t *testing.T, path string) *sqlite.Store {
+func openSQLite(t *testing.T, path string) store.Store {
 	t.Helper()
-	st, err := sqlite.Open(context.Background(), path)
+	st, err := store.Open(context.Background(), "sqlite://"+path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/store"
 )
 
@@ -16,9 +17,9 @@ type countingStore struct {
 	store.Store
 	mu  sync.Mutex
 	ops map[string]int
-	// down makes every operation fail with store.ErrUnavailable.
+	// down makes every operation fail with auth0gin.ErrUnavailable.
 	down atomic.Bool
-	// setManyDown makes SetMany alone fail with store.ErrUnavailable: the
+	// setManyDown makes SetMany alone fail with auth0gin.ErrUnavailable: the
 	// store breaks after a refresh's tenant call.
 	setManyDown atomic.Bool
 }
@@ -30,7 +31,7 @@ func (c *countingStore) count(op string) error {
 	c.ops[op]++
 	c.mu.Unlock()
 	if c.down.Load() {
-		return store.ErrUnavailable
+		return auth0gin.ErrUnavailable
 	}
 	return nil
 }
@@ -72,7 +73,7 @@ func (c *countingStore) SetMany(ctx context.Context, entries ...store.Entry) err
 		return err
 	}
 	if c.setManyDown.Load() {
-		return store.ErrUnavailable
+		return auth0gin.ErrUnavailable
 	}
 	return c.Store.SetMany(ctx, entries...)
 }

@@ -23,7 +23,7 @@
 // # Storage
 //
 // Sessions live in a store.Store shared by every instance (SQLite, Redis or
-// PostgreSQL; see package storeurl). The store keeps the SHA-256 of each
+// PostgreSQL; see store.Open). The store keeps the SHA-256 of each
 // session's 256-bit secret, never the secret, so a leaked database opens no
 // session. A session's record never changes after login; its last activity
 // is a second key, written at most once per Config.TouchInterval, so that a

@@ -11,7 +11,7 @@ import (
 	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/auth0test"
 	"github.com/auth0gin/auth0gin/auth0gin/store"
-	"github.com/auth0gin/auth0gin/auth0gin/store/sqlite"
+	_ "github.com/auth0gin/auth0gin/auth0gin/store/sqlite"
 )
 
 // encodeV1 writes a record as version 1 did, before epochs.
@@ -42,7 +42,7 @@ func TestRecordV1Decodes(t *testing.T) {
 func TestOlderRecords(t *testing.T) {
 	tenant := auth0test.NewTenant(t)
 	auth := auth0gin.MustNew(tenant.Config())
-	st, err := sqlite.Open(t.Context(), "")
+	st, err := store.Open(t.Context(), "")
 	if err != nil {
 		t.Fatal(err)
 	}

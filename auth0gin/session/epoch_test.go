@@ -13,8 +13,8 @@ import (
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
 	"github.com/auth0gin/auth0gin/auth0gin/session"
 	"github.com/auth0gin/auth0gin/auth0gin/store"
-	"github.com/auth0gin/auth0gin/auth0gin/store/postgres/pgtest"
-	"github.com/auth0gin/auth0gin/auth0gin/store/redis/redistest"
+	"github.com/auth0gin/auth0gin/internal/testenv/pgtest"
+	"github.com/auth0gin/auth0gin/internal/testenv/redistest"
 )
 
 // A login is one token verification, one store read (the user's epoch) and

@@ -14,7 +14,8 @@ import (
 	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
 	"github.com/auth0gin/auth0gin/auth0gin/session"
-	"github.com/auth0gin/auth0gin/auth0gin/store/sqlite"
+	"github.com/auth0gin/auth0gin/auth0gin/store"
+	_ "github.com/auth0gin/auth0gin/auth0gin/store/sqlite"
 )
 
 // An API whose routes accept an access token or the session cookie that
@@ -151,8 +152,8 @@ func ExampleManager_Start() {
 }
 
 // exampleSetup starts the embedded dev tenant, an Auth0 trusting it and an
-// in-memory SQLite store (storeurl.Open picks a store from a URL instead).
-func exampleSetup() (*devtenant.Server, *auth0gin.Auth0, *sqlite.Store, func()) {
+// in-memory SQLite store (store.Open picks a store from a URL).
+func exampleSetup() (*devtenant.Server, *auth0gin.Auth0, store.Store, func()) {
 	tenant, err := devtenant.Listen("127.0.0.1:0", devtenant.Default())
 	if err != nil {
 		log.Fatal(err)
@@ -162,7 +163,7 @@ func exampleSetup() (*devtenant.Server, *auth0gin.Auth0, *sqlite.Store, func()) 
 		Audience:   []string{devtenant.Audience},
 		EmailClaim: devtenant.EmailClaim,
 	})
-	st, err := sqlite.Open(context.Background(), "")
+	st, err := store.Open(context.Background(), "")
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -20,7 +20,7 @@ import (
 	"github.com/auth0gin/auth0gin/auth0gin/auth0test"
 	"github.com/auth0gin/auth0gin/auth0gin/session"
 	"github.com/auth0gin/auth0gin/auth0gin/store"
-	"github.com/auth0gin/auth0gin/auth0gin/store/sqlite"
+	_ "github.com/auth0gin/auth0gin/auth0gin/store/sqlite"
 	"github.com/auth0gin/auth0gin/internal/testutil"
 )
 
@@ -59,7 +59,7 @@ func (f *faulty) counts() (sets, reads, addMembers, writes int64) {
 
 func (f *faulty) err() error {
 	if f.down.Load() {
-		return fmt.Errorf("%w: test outage", store.ErrUnavailable)
+		return fmt.Errorf("%w: test outage", auth0gin.ErrUnavailable)
 	}
 	return nil
 }
@@ -290,7 +290,7 @@ func with(h map[string]string, kv ...string) map[string]string {
 // embedded default (the e2e tests run Redis and PostgreSQL).
 func newStore(t testing.TB) store.Store {
 	t.Helper()
-	st, err := sqlite.Open(t.Context(), "")
+	st, err := store.Open(t.Context(), "")
 	if err != nil {
 		t.Fatal(err)
 	}

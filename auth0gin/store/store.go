@@ -5,6 +5,13 @@
 //
 //	import "github.com/auth0gin/auth0gin/auth0gin/store"
 //
+// As with database/sql, an app picks its backends by import and opens a
+// store from a URL (see Open for the forms):
+//
+//	import _ "github.com/auth0gin/auth0gin/auth0gin/store/redis"
+//
+//	st, err := store.Open(ctx, os.Getenv("SESSION_STORE_URL"))
+//
 // Every need is built on the same few operations, so one conformance suite
 // (package storetest) proves every backend, and anything that must hold
 // across instances (a logout, a single refresh) is enforced in the shared
@@ -19,11 +26,6 @@ import (
 
 // ErrNotFound: the key holds nothing, or what it held has expired.
 var ErrNotFound = errors.New("store: not found")
-
-// ErrUnavailable: the store cannot be reached or did not answer in time.
-// Callers answer 503 with Retry-After, never 401: the caller's credential
-// may be fine, and an outage must not log anybody out.
-var ErrUnavailable = errors.New("store: unavailable")
 
 // Entry is one key's new value, for SetMany.
 type Entry struct {
@@ -42,8 +44,10 @@ type Entry struct {
 // NUL, non-ASCII); values any bytes, an empty value being a value, not an
 // absence.
 //
-// Errors that come from the backend being down or slow wrap ErrUnavailable
-// (never ErrNotFound: an outage is no proof of absence); implementations must
+// Errors that come from the backend being down or slow wrap
+// auth0gin.ErrUnavailable (never ErrNotFound: an outage is no proof of
+// absence), so that callers answer 503 with Retry-After, never 401: the
+// caller's credential may be fine, and an outage must not log anybody out; implementations must
 // be safe for concurrent use. Package storetest is the conformance suite
 // every implementation passes.
 type Store interface {

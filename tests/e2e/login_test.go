@@ -13,7 +13,7 @@ import (
 
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
 	"github.com/auth0gin/auth0gin/auth0gin/login"
-	"github.com/auth0gin/auth0gin/auth0gin/store/redis/redistest"
+	"github.com/auth0gin/auth0gin/internal/testenv/redistest"
 )
 
 type loginAnswer struct {

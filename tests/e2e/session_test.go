@@ -15,8 +15,8 @@ import (
 
 	"github.com/auth0gin/auth0gin/auth0gin/auth0test"
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
-	"github.com/auth0gin/auth0gin/auth0gin/store/postgres/pgtest"
-	"github.com/auth0gin/auth0gin/auth0gin/store/redis/redistest"
+	"github.com/auth0gin/auth0gin/internal/testenv/pgtest"
+	"github.com/auth0gin/auth0gin/internal/testenv/redistest"
 )
 
 // tenantEnv points the example at a tenant the test runs.

@@ -28,9 +28,9 @@ import (
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
 	"github.com/auth0gin/auth0gin/auth0gin/login"
 	"github.com/auth0gin/auth0gin/auth0gin/store"
-	"github.com/auth0gin/auth0gin/auth0gin/store/postgres"
-	"github.com/auth0gin/auth0gin/auth0gin/store/redis"
-	"github.com/auth0gin/auth0gin/auth0gin/store/sqlite"
+	_ "github.com/auth0gin/auth0gin/auth0gin/store/postgres"
+	_ "github.com/auth0gin/auth0gin/auth0gin/store/redis"
+	_ "github.com/auth0gin/auth0gin/auth0gin/store/sqlite"
 )
 
 // refreshPlan sizes the password-login refresh measurement: chains users
@@ -365,7 +365,7 @@ func refreshReport(ctx context.Context, full bool, log *slog.Logger) (string, er
 func refreshStores() []refreshStore {
 	return []refreshStore{
 		{"SQLite in memory", func(ctx context.Context) (store.Store, func(), error) {
-			st, err := sqlite.Open(ctx, "")
+			st, err := store.Open(ctx, "")
 			return st, func() { st.Close() }, err
 		}},
 		{"SQLite file (WAL)", func(ctx context.Context) (store.Store, func(), error) {
@@ -373,7 +373,7 @@ func refreshStores() []refreshStore {
 			if err != nil {
 				return nil, nil, err
 			}
-			st, err := sqlite.Open(ctx, filepath.Join(dir, "login.db"))
+			st, err := store.Open(ctx, "sqlite://"+filepath.Join(dir, "login.db"))
 			if err != nil {
 				os.RemoveAll(dir)
 				return nil, nil, err
@@ -384,7 +384,7 @@ func refreshStores() []refreshStore {
 			// A prefix of the run's own; its keys expire with the rows (at
 			// most the refresh lifetime) and are deleted here.
 			prefix := fmt.Sprintf("auth0gin_load_%d:", time.Now().UnixNano())
-			st, err := redis.Open(ctx, "redis://127.0.0.1:6379/0", redis.WithKeyPrefix(prefix))
+			st, err := store.Open(ctx, "redis://127.0.0.1:6379/0?key_prefix="+prefix)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -393,7 +393,7 @@ func refreshStores() []refreshStore {
 		{"PostgreSQL (127.0.0.1:5432)", func(ctx context.Context) (store.Store, func(), error) {
 			dsn := "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 			schema := fmt.Sprintf("auth0gin_load_%d", time.Now().UnixNano())
-			st, err := postgres.Open(ctx, dsn, postgres.WithSchema(schema))
+			st, err := store.Open(ctx, dsn+"&schema="+schema)
 			if err != nil {
 				return nil, nil, err
 			}

@@ -21,7 +21,6 @@ import (
 	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/session"
 	"github.com/auth0gin/auth0gin/auth0gin/store"
-	"github.com/auth0gin/auth0gin/auth0gin/store/storeurl"
 )
 
 // envSessions makes a child serve sessionHandler instead of a variant.
@@ -193,7 +192,7 @@ func newSessionApp(ctx context.Context, issuerURL string, st store.Store, prefix
 // token or a session cookie, sessions in SQLite in memory.
 func sessionHandler(issuerURL string) (http.Handler, error) {
 	ctx := context.Background()
-	st, err := storeurl.Open(ctx, "")
+	st, err := store.Open(ctx, "")
 	if err != nil {
 		return nil, err
 	}
@@ -336,7 +335,7 @@ func measureStore(ctx context.Context, client *http.Client, is *issuer, tokens [
 			return res, nil
 		}
 	}
-	open := func() (store.Store, error) { return storeurl.Open(ctx, sc.url) }
+	open := func() (store.Store, error) { return store.Open(ctx, sc.url) }
 	stA, err := open()
 	if err != nil {
 		return res, err

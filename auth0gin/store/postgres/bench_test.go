@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/auth0gin/auth0gin/auth0gin/store/postgres/pgtest"
 	"github.com/auth0gin/auth0gin/auth0gin/store/storetest"
+	"github.com/auth0gin/auth0gin/internal/testenv/pgtest"
 )
 
 func Benchmark(b *testing.B) {

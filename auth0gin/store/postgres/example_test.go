@@ -7,17 +7,18 @@ import (
 	"log"
 	"time"
 
+	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/store"
-	"github.com/auth0gin/auth0gin/auth0gin/store/postgres"
+	_ "github.com/auth0gin/auth0gin/auth0gin/store/postgres"
 )
 
 // Open a store in its own schema; every instance opened on the same database
-// and schema shares its values, sets and messages.
-func ExampleOpen() {
+// and schema shares its values, sets and messages. The blank import of the
+// package is all it takes.
+func Example() {
 	ctx := context.Background()
-	s, err := postgres.Open(ctx, "postgres://postgres@127.0.0.1:5432/test?sslmode=disable",
-		postgres.WithSchema("auth0gin"))
-	if errors.Is(err, store.ErrUnavailable) {
+	s, err := store.Open(ctx, "postgres://postgres@127.0.0.1:5432/test?sslmode=disable&schema=auth0gin")
+	if errors.Is(err, auth0gin.ErrUnavailable) {
 		log.Print("postgres is down: ", err)
 		return
 	}

@@ -11,7 +11,7 @@ import (
 )
 
 // Get returns the value of key, or store.ErrNotFound.
-func (s *Store) Get(ctx context.Context, key string) ([]byte, error) {
+func (s *backend) Get(ctx context.Context, key string) ([]byte, error) {
 	if s.closed() {
 		return nil, errClosed
 	}
@@ -33,7 +33,7 @@ func (s *Store) Get(ctx context.Context, key string) ([]byte, error) {
 
 // Set stores value under key until expiresAt; an expiresAt not in the future
 // removes key.
-func (s *Store) Set(ctx context.Context, key string, value []byte, expiresAt time.Time) error {
+func (s *backend) Set(ctx context.Context, key string, value []byte, expiresAt time.Time) error {
 	exp := expiresAt.UnixMilli()
 	if exp <= s.now() {
 		return s.Delete(ctx, key)
@@ -53,7 +53,7 @@ func (s *Store) Set(ctx context.Context, key string, value []byte, expiresAt tim
 // SetMany stores entries in one statement, so in one round trip and one
 // transaction: a DELETE of the expired entries' keys (in a WITH clause) and
 // one multi-row upsert of the live ones. The last entry of a key wins.
-func (s *Store) SetMany(ctx context.Context, entries ...store.Entry) error {
+func (s *backend) SetMany(ctx context.Context, entries ...store.Entry) error {
 	if len(entries) == 0 {
 		return nil
 	}
@@ -82,7 +82,7 @@ func (s *Store) SetMany(ctx context.Context, entries ...store.Entry) error {
 // Add stores value under key until expiresAt when key holds no live value:
 // one INSERT … ON CONFLICT DO UPDATE … WHERE expired, which PostgreSQL runs
 // atomically against concurrent inserts of the same key.
-func (s *Store) Add(ctx context.Context, key string, value []byte, expiresAt time.Time) (bool, error) {
+func (s *backend) Add(ctx context.Context, key string, value []byte, expiresAt time.Time) (bool, error) {
 	now, exp := s.now(), expiresAt.UnixMilli()
 	if exp <= now {
 		return false, nil
@@ -104,7 +104,7 @@ func (s *Store) Add(ctx context.Context, key string, value []byte, expiresAt tim
 }
 
 // Delete removes keys.
-func (s *Store) Delete(ctx context.Context, keys ...string) error {
+func (s *backend) Delete(ctx context.Context, keys ...string) error {
 	if len(keys) == 0 {
 		return nil
 	}

@@ -5,8 +5,9 @@ import (
 	"time"
 )
 
-// Option configures Open and New.
-type Option func(*config)
+// option configures open; the URL sets schema, timeout and sweep interval,
+// the others are for tests (export_test.go).
+type option func(*config)
 
 type config struct {
 	schema     string
@@ -26,9 +27,9 @@ func defaults() config {
 	}
 }
 
-// WithSchema keeps the store's tables in schema (created if missing; default
+// withSchema keeps the store's tables in schema (created if missing; default
 // public).
-func WithSchema(schema string) Option {
+func withSchema(schema string) option {
 	return func(c *config) {
 		if schema != "" {
 			c.schema = schema
@@ -36,23 +37,23 @@ func WithSchema(schema string) Option {
 	}
 }
 
-// WithClock sets the time source expiry is judged by (default time.Now).
+// withClock sets the time source expiry is judged by (default time.Now).
 // Instances sharing a database should agree on the time: they compare
 // expiries that others wrote.
-func WithClock(now func() time.Time) Option {
+func withClock(now func() time.Time) option {
 	return func(c *config) { c.now = now }
 }
 
-// WithSweepInterval sets how often expired rows are deleted (default one
+// withSweepInterval sets how often expired rows are deleted (default one
 // minute; 0 or less turns the sweeper off).
-func WithSweepInterval(d time.Duration) Option {
+func withSweepInterval(d time.Duration) option {
 	return func(c *config) { c.sweepEvery = d }
 }
 
-// WithTimeout bounds each operation whose context has no earlier deadline
-// (default 2s): past it the operation fails with store.ErrUnavailable rather
+// withTimeout bounds each operation whose context has no earlier deadline
+// (default 2s): past it the operation fails with auth0gin.ErrUnavailable rather
 // than hanging a request on a server that does not answer.
-func WithTimeout(d time.Duration) Option {
+func withTimeout(d time.Duration) option {
 	return func(c *config) {
 		if d > 0 {
 			c.timeout = d
@@ -60,9 +61,9 @@ func WithTimeout(d time.Duration) Option {
 	}
 }
 
-// WithLogger sets where background failures (a sweep, the listener's
+// withLogger sets where background failures (a sweep, the listener's
 // reconnects) are logged (default slog.Default()).
-func WithLogger(l *slog.Logger) Option {
+func withLogger(l *slog.Logger) option {
 	return func(c *config) {
 		if l != nil {
 			c.logger = l

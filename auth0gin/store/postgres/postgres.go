@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/store"
 	"github.com/auth0gin/auth0gin/auth0gin/store/internal/hub"
 	"github.com/auth0gin/auth0gin/auth0gin/store/internal/redact"
@@ -15,8 +16,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// Store is a store.Store on PostgreSQL. It is safe for concurrent use.
-type Store struct {
+// backend is a store.Store on PostgreSQL. It is safe for concurrent use.
+type backend struct {
 	cfg   config
 	pool  *pgxpool.Pool
 	owned bool   // Close closes pool
@@ -34,33 +35,33 @@ type Store struct {
 	closeOnce sync.Once
 }
 
-var _ store.Store = (*Store)(nil)
+var _ store.Store = (*backend)(nil)
 
 // migrateTimeout bounds the schema migration on start, unless the caller's
 // context has a deadline of its own.
 const migrateTimeout = 30 * time.Second
 
-// DefaultConnectTimeout bounds a connection attempt unless the URL sets
+// defaultConnectTimeout bounds a connection attempt unless the URL sets
 // connect_timeout.
-const DefaultConnectTimeout = 2 * time.Second
+const defaultConnectTimeout = 2 * time.Second
 
-// Open connects to the database at dsn (postgres://user:password@host:port/db?…
+// open connects to the database at dsn (postgres://user:password@host:port/db?…
 // or a key=value string, as pgx reads them), migrates the store's schema and
 // starts its sweeper. A server that cannot be reached is an error wrapping
-// store.ErrUnavailable; errors never print the password.
-func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
+// auth0gin.ErrUnavailable; errors never print the password.
+func open(ctx context.Context, dsn string, opts ...option) (*backend, error) {
 	pc, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
-		return nil, fmt.Errorf("postgres store: %w", redact.Error(err, dsn))
+		return nil, fmt.Errorf("%w: postgres store: %w", auth0gin.ErrConfig, redact.Error(err, dsn))
 	}
 	if pc.ConnConfig.ConnectTimeout == 0 {
-		pc.ConnConfig.ConnectTimeout = DefaultConnectTimeout
+		pc.ConnConfig.ConnectTimeout = defaultConnectTimeout
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, pc)
 	if err != nil {
 		return nil, fmt.Errorf("postgres store: %w", redact.Error(err, dsn))
 	}
-	s, err := New(ctx, pool, opts...)
+	s, err := newBackend(ctx, pool, opts...)
 	if err != nil {
 		pool.Close()
 		return nil, redact.Error(err, dsn)
@@ -69,15 +70,15 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	return s, nil
 }
 
-// New returns a store on a pool the caller configured; Close does not close
-// pool. It migrates the schema and starts the sweeper.
-func New(ctx context.Context, pool *pgxpool.Pool, opts ...Option) (*Store, error) {
+// newBackend returns a store on pool; Close closes pool only when owned is
+// set. It migrates the schema and starts the sweeper.
+func newBackend(ctx context.Context, pool *pgxpool.Pool, opts ...option) (*backend, error) {
 	cfg := defaults()
 	for _, o := range opts {
 		o(&cfg)
 	}
 	q := pgx.Identifier{cfg.schema}.Sanitize()
-	s := &Store{
+	s := &backend{
 		cfg: cfg, pool: pool, q: q,
 		kv: q + ".auth0gin_kv", mem: q + ".auth0gin_members",
 		hub: hub.New(), done: make(chan struct{}),
@@ -102,8 +103,8 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts ...Option) (*Store, error
 }
 
 // Close stops the sweeper, the listener and every subscription and, for a
-// store from Open, closes the pool. Later calls do nothing.
-func (s *Store) Close() error {
+// store opened from a URL, closes the pool. Later calls do nothing.
+func (s *backend) Close() error {
 	s.closeOnce.Do(func() {
 		// A Subscribe starts the listener under its lock after checking
 		// done: closing done under it orders any start before the Wait.
@@ -120,7 +121,7 @@ func (s *Store) Close() error {
 	return nil
 }
 
-func (s *Store) closed() bool {
+func (s *backend) closed() bool {
 	select {
 	case <-s.done:
 		return true
@@ -130,7 +131,7 @@ func (s *Store) closed() bool {
 }
 
 // opCtx bounds one operation by the store's timeout, unless ctx ends sooner.
-func (s *Store) opCtx(ctx context.Context) (context.Context, context.CancelFunc) {
+func (s *backend) opCtx(ctx context.Context) (context.Context, context.CancelFunc) {
 	if d, ok := ctx.Deadline(); ok && time.Until(d) <= s.cfg.timeout {
 		return context.WithCancel(ctx)
 	}
@@ -138,12 +139,12 @@ func (s *Store) opCtx(ctx context.Context) (context.Context, context.CancelFunc)
 }
 
 // now is the store's current time in Unix milliseconds.
-func (s *Store) now() int64 { return s.cfg.now().UnixMilli() }
+func (s *backend) now() int64 { return s.cfg.now().UnixMilli() }
 
 // errClosed is returned by every operation after Close.
 var errClosed = errors.New("postgres store: closed")
 
-// wrap marks what is not a working server's answer with store.ErrUnavailable:
+// wrap marks what is not a working server's answer with auth0gin.ErrUnavailable:
 // a failed or broken connection, a timeout or canceled context, and the
 // server's own errors of classes 08 (connection), 53 (insufficient
 // resources), 57 (operator intervention: shutdown, canceled statement) and 58
@@ -156,11 +157,11 @@ func wrap(err error) error {
 	if errors.As(err, &pgErr) {
 		switch pgErr.Code[:2] {
 		case "08", "53", "57", "58":
-			return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
+			return fmt.Errorf("%w: %w", auth0gin.ErrUnavailable, err)
 		}
 		return err
 	}
-	return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
+	return fmt.Errorf("%w: %w", auth0gin.ErrUnavailable, err)
 }
 
 func check(op string, err error) error {

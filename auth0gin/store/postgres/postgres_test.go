@@ -1,40 +1,45 @@
 package postgres_test
 
 import (
+	"database/sql"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/store"
 	"github.com/auth0gin/auth0gin/auth0gin/store/postgres"
-	"github.com/auth0gin/auth0gin/auth0gin/store/postgres/pgtest"
 	"github.com/auth0gin/auth0gin/auth0gin/store/storetest"
+	"github.com/auth0gin/auth0gin/internal/testenv"
+	"github.com/auth0gin/auth0gin/internal/testenv/pgtest"
 	"github.com/jackc/pgx/v5"
 )
 
 func TestConformance(t *testing.T) {
-	clock := storetest.NewClock(time.Now())
 	schema := storetest.PerTest(func(t *testing.T) string { return pgtest.Schema(t) })
-	storetest.Run(t, func(t *testing.T) store.Store {
-		s, err := postgres.Open(t.Context(), pgtest.URL(), postgres.WithSchema(schema(t)), postgres.WithClock(clock.Now),
+	storetest.Run(t, func(t *testing.T, now func() time.Time) store.Store {
+		s, err := postgres.Open(t.Context(), pgtest.URL(), postgres.WithSchema(schema(t)), postgres.WithClock(now),
 			postgres.WithTimeout(pgtest.TestTimeout))
 		if err != nil {
 			t.Fatal(err)
 		}
 		return s
-	}, storetest.WithClock(clock))
+	})
 }
 
+// TestConformanceWallClock runs the suite on the real clock, on stores
+// opened from a URL as an app opens them.
 func TestConformanceWallClock(t *testing.T) {
 	schema := storetest.PerTest(func(t *testing.T) string { return pgtest.Schema(t) })
-	storetest.Run(t, func(t *testing.T) store.Store {
-		s, err := postgres.Open(t.Context(), pgtest.URL(), postgres.WithSchema(schema(t)), postgres.WithTimeout(pgtest.TestTimeout))
+	storetest.Run(t, func(t *testing.T, _ func() time.Time) store.Store {
+		s, err := store.Open(t.Context(), pgtest.WithParams(pgtest.URL(), "schema="+schema(t), "timeout="+pgtest.TestTimeout.String()))
 		if err != nil {
 			t.Fatal(err)
 		}
 		return s
-	})
+	}, storetest.WallClock())
 }
 
 // The server behind a cut proxy is ErrUnavailable for every operation, and
@@ -43,13 +48,13 @@ func TestConformanceWallClock(t *testing.T) {
 func TestServerCut(t *testing.T) {
 	proxy, dsn := pgtest.Proxy(t)
 	schema := pgtest.Schema(t)
-	s := pgtest.OpenSchema(t, dsn, schema, postgres.WithTimeout(time.Second))
+	s := pgtest.OpenSchema(t, dsn, schema, "timeout=1s")
 	storetest.Outage(t, s, func() {
 		proxy.Cut()
-		if _, err := s.Sweep(t.Context()); !errors.Is(err, store.ErrUnavailable) {
+		if _, err := s.(*postgres.Store).Sweep(t.Context()); !errors.Is(err, auth0gin.ErrUnavailable) {
 			t.Errorf("Sweep behind a cut proxy = %v, want ErrUnavailable", err)
 		}
-		if _, err := postgres.Open(t.Context(), dsn, postgres.WithSchema(schema)); !errors.Is(err, store.ErrUnavailable) {
+		if _, err := store.Open(t.Context(), pgtest.WithParams(dsn, "schema="+schema)); !errors.Is(err, auth0gin.ErrUnavailable) {
 			t.Errorf("Open behind a cut proxy = %v, want ErrUnavailable", err)
 		}
 	}, proxy.Restore)
@@ -60,7 +65,7 @@ func TestServerCut(t *testing.T) {
 // the store works again once bytes flow.
 func TestServerStalled(t *testing.T) {
 	proxy, dsn := pgtest.Proxy(t)
-	s := pgtest.OpenSchema(t, dsn, pgtest.Schema(t), postgres.WithTimeout(500*time.Millisecond))
+	s := pgtest.OpenSchema(t, dsn, pgtest.Schema(t), "timeout=500ms")
 	ctx := t.Context()
 	later := time.Now().Add(time.Hour)
 	if err := s.Set(ctx, "k", []byte("v"), later); err != nil {
@@ -68,15 +73,15 @@ func TestServerStalled(t *testing.T) {
 	}
 	proxy.Stall()
 	start := time.Now()
-	if _, err := s.Get(ctx, "k"); !errors.Is(err, store.ErrUnavailable) {
+	if _, err := s.Get(ctx, "k"); !errors.Is(err, auth0gin.ErrUnavailable) {
 		t.Errorf("Get from a stalled server = %v, want ErrUnavailable", err)
 	}
-	if err := s.Set(ctx, "k", []byte("v"), later); !errors.Is(err, store.ErrUnavailable) {
+	if err := s.Set(ctx, "k", []byte("v"), later); !errors.Is(err, auth0gin.ErrUnavailable) {
 		t.Errorf("Set to a stalled server = %v, want ErrUnavailable", err)
 	}
 	t.Logf("2 operations on a stalled server failed in %v", time.Since(start))
 	proxy.Restore()
-	if err := storetest.Eventually(ctx, 15*time.Second, func() error { _, err := s.Get(ctx, "k"); return err }); err != nil {
+	if err := testenv.Eventually(ctx, 15*time.Second, func() error { _, err := s.Get(ctx, "k"); return err }); err != nil {
 		t.Fatalf("the store did not recover: %v", err)
 	}
 }
@@ -85,18 +90,22 @@ func TestServerStalled(t *testing.T) {
 // instead of hanging.
 func TestSubscribeWhileCut(t *testing.T) {
 	proxy, dsn := pgtest.Proxy(t)
-	s := pgtest.OpenSchema(t, dsn, pgtest.Schema(t), postgres.WithTimeout(500*time.Millisecond))
+	s := pgtest.OpenSchema(t, dsn, pgtest.Schema(t), "timeout=500ms")
 	proxy.Cut()
-	if _, err := s.Subscribe(t.Context(), "ch", func(string) {}); !errors.Is(err, store.ErrUnavailable) {
+	if _, err := s.Subscribe(t.Context(), "ch", func(string) {}); !errors.Is(err, auth0gin.ErrUnavailable) {
 		t.Fatalf("Subscribe behind a cut proxy = %v, want ErrUnavailable", err)
 	}
 }
 
 func TestSchemaAndSweep(t *testing.T) {
-	clock := storetest.NewClock(time.Now())
+	clock := testenv.NewClock(time.Now())
 	schema := pgtest.Schema(t)
-	s := pgtest.OpenSchema(t, pgtest.URL(), schema, postgres.WithClock(clock.Now), postgres.WithSweepInterval(0))
 	ctx := t.Context()
+	s, err := postgres.Open(ctx, pgtest.URL(), postgres.WithSchema(schema), postgres.WithClock(clock.Now), postgres.WithSweepInterval(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
 	// A second instance starting on the same schema migrates nothing twice.
 	pgtest.OpenSchema(t, pgtest.URL(), schema)
 	conn, err := pgx.Connect(ctx, pgtest.URL())
@@ -113,7 +122,7 @@ func TestSchemaAndSweep(t *testing.T) {
 		t.Fatalf("%d rows in auth0gin_schema, %v", rows, err)
 	}
 
-	storetest.Sweep(t, s, clock)
+	testenv.Sweep(t, s, clock)
 	// A schema from a newer build is refused, not damaged.
 	if _, err := conn.Exec(ctx, "UPDATE "+pgx.Identifier{schema}.Sanitize()+".auth0gin_schema SET version = 999"); err != nil {
 		t.Fatal(err)
@@ -132,12 +141,32 @@ func TestMessageTooLong(t *testing.T) {
 }
 
 func TestOpenHidesPassword(t *testing.T) {
-	_, err := postgres.Open(t.Context(), "postgres://postgres:s3cret-pass@127.0.0.1:1/test?sslmode=disable")
-	if err == nil || !errors.Is(err, store.ErrUnavailable) || strings.Contains(err.Error(), "s3cret-pass") {
+	_, err := store.Open(t.Context(), "postgres://postgres:s3cret-pass@127.0.0.1:1/test?sslmode=disable")
+	if err == nil || !errors.Is(err, auth0gin.ErrUnavailable) || strings.Contains(err.Error(), "s3cret-pass") {
 		t.Fatalf("Open of a closed port = %v; want ErrUnavailable without the password", err)
 	}
-	_, err = postgres.Open(t.Context(), "postgres://postgres:s3cret-pass@127.0.0.1:notaport/test")
+	_, err = store.Open(t.Context(), "postgres://postgres:s3cret-pass@127.0.0.1:notaport/test")
 	if err == nil || strings.Contains(err.Error(), "s3cret-pass") {
 		t.Fatalf("Open of a bad URL = %v; want an error without the password", err)
+	}
+}
+
+// The store's own URL parameters are checked and kept away from pgx (which
+// would send them to the server as settings), and importing the package
+// registers database/sql's driver "pgx".
+func TestURLParams(t *testing.T) {
+	schema := pgtest.Schema(t)
+	s := pgtest.OpenSchema(t, pgtest.URL(), schema, "timeout=3s", "sweep_interval=0")
+	if err := s.Set(t.Context(), "k", []byte("v"), time.Now().Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"timeout=0", "timeout=soon", "sweep_interval=-1s"} {
+		_, err := store.Open(t.Context(), pgtest.WithParams(pgtest.URL(), bad))
+		if !errors.Is(err, auth0gin.ErrConfig) {
+			t.Errorf("Open with %s = %v, want ErrConfig", bad, err)
+		}
+	}
+	if !slices.Contains(sql.Drivers(), "pgx") {
+		t.Errorf("database/sql drivers = %q, want pgx among them", sql.Drivers())
 	}
 }

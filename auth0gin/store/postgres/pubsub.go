@@ -52,7 +52,7 @@ func decode(payload string) (channel, message string, err error) {
 // Publish sends message to the subscribers of channel in every instance on
 // the schema (pg_notify); it is delivered to this instance's subscribers
 // through its listener too. A message over about 5 KiB is refused.
-func (s *Store) Publish(ctx context.Context, channel, message string) error {
+func (s *backend) Publish(ctx context.Context, channel, message string) error {
 	if s.closed() {
 		return errClosed
 	}
@@ -70,8 +70,8 @@ func (s *Store) Publish(ctx context.Context, channel, message string) error {
 // called or the store is closed. It returns once the store's listener
 // connection is listening, so a message published after it returns is
 // delivered; when the server cannot be reached in time it fails with
-// store.ErrUnavailable. stop waits for a running fn, so fn must not call it.
-func (s *Store) Subscribe(ctx context.Context, channel string, fn func(message string)) (func(), error) {
+// auth0gin.ErrUnavailable. stop waits for a running fn, so fn must not call it.
+func (s *backend) Subscribe(ctx context.Context, channel string, fn func(message string)) (func(), error) {
 	if s.closed() {
 		return nil, errClosed
 	}
@@ -86,7 +86,7 @@ func (s *Store) Subscribe(ctx context.Context, channel string, fn func(message s
 // listener is a Store's LISTEN connection: started by the first Subscribe,
 // reconnected with backoff when it fails, closed by Close.
 type listener struct {
-	s       *Store
+	s       *backend
 	channel string
 
 	mu      sync.Mutex
@@ -95,7 +95,7 @@ type listener struct {
 	lastErr error
 }
 
-func newListener(s *Store) *listener {
+func newListener(s *backend) *listener {
 	return &listener{s: s, channel: notifyChannel(s.cfg.schema), up: make(chan struct{})}
 }
 

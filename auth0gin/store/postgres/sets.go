@@ -9,7 +9,7 @@ import (
 
 // AddMember adds member to set until expiresAt, or moves its expiry; an
 // expiresAt not in the future removes the member.
-func (s *Store) AddMember(ctx context.Context, set, member string, expiresAt time.Time) error {
+func (s *backend) AddMember(ctx context.Context, set, member string, expiresAt time.Time) error {
 	exp := expiresAt.UnixMilli()
 	if exp <= s.now() {
 		return s.RemoveMember(ctx, set, member)
@@ -27,7 +27,7 @@ func (s *Store) AddMember(ctx context.Context, set, member string, expiresAt tim
 }
 
 // Members lists the live members of set.
-func (s *Store) Members(ctx context.Context, set string) ([]string, error) {
+func (s *backend) Members(ctx context.Context, set string) ([]string, error) {
 	if s.closed() {
 		return nil, errClosed
 	}
@@ -46,7 +46,7 @@ func (s *Store) Members(ctx context.Context, set string) ([]string, error) {
 }
 
 // RemoveMember removes members from set.
-func (s *Store) RemoveMember(ctx context.Context, set string, members ...string) error {
+func (s *backend) RemoveMember(ctx context.Context, set string, members ...string) error {
 	if len(members) == 0 {
 		return nil
 	}

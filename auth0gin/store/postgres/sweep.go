@@ -8,7 +8,7 @@ import (
 // Sweep deletes the expired values and members now and reports how many rows
 // it removed. The background sweeper calls it; expired rows are never
 // returned whether or not they were swept.
-func (s *Store) Sweep(ctx context.Context) (int64, error) {
+func (s *backend) Sweep(ctx context.Context) (int64, error) {
 	if s.closed() {
 		return 0, errClosed
 	}
@@ -26,7 +26,7 @@ func (s *Store) Sweep(ctx context.Context) (int64, error) {
 	return total, nil
 }
 
-func (s *Store) sweepLoop() {
+func (s *backend) sweepLoop() {
 	defer s.bg.Done()
 	t := time.NewTicker(s.cfg.sweepEvery)
 	defer t.Stop()

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/auth0gin/auth0gin/auth0gin/store/redis/redistest"
+	"github.com/auth0gin/auth0gin/internal/testenv/redistest"
 	goredis "github.com/redis/go-redis/v9"
 )
 

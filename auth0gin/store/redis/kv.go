@@ -10,7 +10,7 @@ import (
 )
 
 // Get returns the value of key, or store.ErrNotFound.
-func (s *Store) Get(ctx context.Context, key string) ([]byte, error) {
+func (s *backend) Get(ctx context.Context, key string) ([]byte, error) {
 	v, err := s.c.Get(ctx, s.key(key)).Bytes()
 	if errors.Is(err, goredis.Nil) {
 		return nil, store.ErrNotFound
@@ -23,7 +23,7 @@ func (s *Store) Get(ctx context.Context, key string) ([]byte, error) {
 
 // Set stores value under key until expiresAt (SET PX); an expiresAt not in
 // the future removes key.
-func (s *Store) Set(ctx context.Context, key string, value []byte, expiresAt time.Time) error {
+func (s *backend) Set(ctx context.Context, key string, value []byte, expiresAt time.Time) error {
 	d := ttl(expiresAt)
 	if d == 0 {
 		return s.Delete(ctx, key)
@@ -34,7 +34,7 @@ func (s *Store) Set(ctx context.Context, key string, value []byte, expiresAt tim
 // SetMany stores entries in one MULTI/EXEC transaction (a SET PX for each
 // live entry, a DEL for each expired one), so Redis applies them all at once
 // or none; later entries of one key win, as they run later.
-func (s *Store) SetMany(ctx context.Context, entries ...store.Entry) error {
+func (s *backend) SetMany(ctx context.Context, entries ...store.Entry) error {
 	if len(entries) == 0 {
 		return nil
 	}
@@ -53,7 +53,7 @@ func (s *Store) SetMany(ctx context.Context, entries ...store.Entry) error {
 
 // Add stores value under key until expiresAt when key holds nothing (SET NX
 // PX), and reports whether it did.
-func (s *Store) Add(ctx context.Context, key string, value []byte, expiresAt time.Time) (bool, error) {
+func (s *backend) Add(ctx context.Context, key string, value []byte, expiresAt time.Time) (bool, error) {
 	d := ttl(expiresAt)
 	if d == 0 {
 		return false, nil
@@ -70,7 +70,7 @@ func (s *Store) Add(ctx context.Context, key string, value []byte, expiresAt tim
 }
 
 // Delete removes keys.
-func (s *Store) Delete(ctx context.Context, keys ...string) error {
+func (s *backend) Delete(ctx context.Context, keys ...string) error {
 	if len(keys) == 0 {
 		return nil
 	}

@@ -9,7 +9,7 @@ import (
 
 // Publish sends message to the subscribers of channel on every instance
 // sharing the server.
-func (s *Store) Publish(ctx context.Context, channel, message string) error {
+func (s *backend) Publish(ctx context.Context, channel, message string) error {
 	if s.isClosed() {
 		return check("publish", errClosed)
 	}
@@ -29,7 +29,7 @@ type subscription struct {
 // called or the store is closed. It returns once the server has confirmed
 // the subscription, so a message published after it returns is delivered.
 // stop waits for a running fn, so fn must not call it.
-func (s *Store) Subscribe(ctx context.Context, channel string, fn func(message string)) (func(), error) {
+func (s *backend) Subscribe(ctx context.Context, channel string, fn func(message string)) (func(), error) {
 	if s.isClosed() {
 		return nil, check("subscribe", errClosed)
 	}

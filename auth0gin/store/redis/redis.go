@@ -8,14 +8,20 @@ import (
 	"sync"
 	"time"
 
+	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/store"
 	"github.com/auth0gin/auth0gin/auth0gin/store/internal/redact"
 	goredis "github.com/redis/go-redis/v9"
 	"github.com/redis/go-redis/v9/maintnotifications"
 )
 
-// Store is a store.Store on Redis. It is safe for concurrent use.
-type Store struct {
+func init() {
+	store.Register("redis", openURL)
+	store.Register("rediss", openURL)
+}
+
+// backend is a store.Store on Redis. It is safe for concurrent use.
+type backend struct {
 	c      goredis.UniversalClient
 	owned  bool // Close closes c
 	prefix string
@@ -25,45 +31,44 @@ type Store struct {
 	closed bool
 }
 
-var _ store.Store = (*Store)(nil)
+var _ store.Store = (*backend)(nil)
 
-// Option configures Open and New.
-type Option func(*Store)
+// defaultPrefix is the key prefix of a URL without key_prefix.
+const defaultPrefix = "auth0gin:"
 
-// WithKeyPrefix puts every key, set and channel of the store under prefix
-// (default "auth0gin:"): give each app, or each test, its own.
-func WithKeyPrefix(prefix string) Option {
-	return func(s *Store) { s.prefix = prefix }
-}
+// defaultTimeout is the dial, read and write timeout of a URL that sets none
+// of its own (dial_timeout, read_timeout, write_timeout).
+const defaultTimeout = time.Second
 
-// DefaultTimeout is the dial, read and write timeout Open uses unless the URL
-// sets its own (dial_timeout, read_timeout, write_timeout).
-const DefaultTimeout = time.Second
-
-// Open connects to the Redis server at rawURL (redis://[user:password@]host:port/db
-// or rediss:// for TLS; go-redis's URL options apply) and checks that it
-// answers. An unreachable server is an error wrapping store.ErrUnavailable;
-// errors never print the URL's password.
-func Open(ctx context.Context, rawURL string, opts ...Option) (*Store, error) {
-	o, err := goredis.ParseURL(rawURL)
-	if err != nil {
-		return nil, fmt.Errorf("redis store: %s: %w", redact.URL(rawURL), redact.Error(err, rawURL))
+// openURL connects to the Redis server u names (see the package doc) and
+// checks that it answers. An unreachable server is an error wrapping
+// auth0gin.ErrUnavailable; errors never print the URL's password.
+func openURL(ctx context.Context, u *url.URL) (store.Store, error) {
+	rawURL := u.String()
+	q := u.Query()
+	prefix := defaultPrefix
+	if q.Has("key_prefix") {
+		prefix = q.Get("key_prefix")
+		q.Del("key_prefix")
+		v := *u
+		v.RawQuery = q.Encode()
+		u = &v
 	}
-	q := url.Values{}
-	if u, err := url.Parse(rawURL); err == nil {
-		q = u.Query()
+	o, err := goredis.ParseURL(u.String())
+	if err != nil {
+		return nil, fmt.Errorf("%w: redis store: %s: %w", auth0gin.ErrConfig, redact.URL(rawURL), redact.Error(err, rawURL))
 	}
 	if !q.Has("dial_timeout") {
-		o.DialTimeout = DefaultTimeout
+		o.DialTimeout = defaultTimeout
 	}
 	if !q.Has("read_timeout") {
-		o.ReadTimeout = DefaultTimeout
+		o.ReadTimeout = defaultTimeout
 	}
 	if !q.Has("write_timeout") {
-		o.WriteTimeout = DefaultTimeout
+		o.WriteTimeout = defaultTimeout
 	}
 	if !q.Has("pool_timeout") {
-		o.PoolTimeout = 2 * DefaultTimeout
+		o.PoolTimeout = 2 * defaultTimeout
 	}
 	if !q.Has("max_retries") {
 		o.MaxRetries = 1
@@ -73,7 +78,7 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (*Store, error) {
 	o.DialerRetries = 1
 	// A plain server has no maintenance notifications to offer.
 	o.MaintNotificationsConfig = &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
-	s := New(goredis.NewClient(o), opts...)
+	s := newBackend(goredis.NewClient(o), prefix)
 	s.owned = true
 	if err := s.c.Ping(ctx).Err(); err != nil {
 		_ = s.Close()
@@ -83,19 +88,21 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (*Store, error) {
 }
 
 // New returns a store on a client the caller configured (a cluster, a
-// sentinel setup, custom TLS). Close does not close client. Set short
-// timeouts on it: an outage should be reported, not waited out.
-func New(client goredis.UniversalClient, opts ...Option) *Store {
-	s := &Store{c: client, prefix: "auth0gin:", subs: map[*subscription]struct{}{}}
-	for _, o := range opts {
-		o(s)
-	}
-	return s
+// sentinel setup, custom TLS), with every key, set and channel under
+// keyPrefix (store.Open's default is "auth0gin:"; give each app its own).
+// Close does not close client. Set short timeouts on it: an outage should be
+// reported, not waited out.
+func New(client goredis.UniversalClient, keyPrefix string) store.Store {
+	return newBackend(client, keyPrefix)
 }
 
-// Close stops every subscription and, for a store from Open, closes its
+func newBackend(client goredis.UniversalClient, prefix string) *backend {
+	return &backend{c: client, prefix: prefix, subs: map[*subscription]struct{}{}}
+}
+
+// Close stops every subscription and, for a store from a URL, closes its
 // connections. Later calls do nothing.
-func (s *Store) Close() error {
+func (s *backend) Close() error {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
@@ -114,14 +121,14 @@ func (s *Store) Close() error {
 	return nil
 }
 
-func (s *Store) key(k string) string     { return s.prefix + "k:" + k }
-func (s *Store) set(k string) string     { return s.prefix + "s:" + k }
-func (s *Store) channel(k string) string { return s.prefix + "c:" + k }
+func (s *backend) key(k string) string     { return s.prefix + "k:" + k }
+func (s *backend) set(k string) string     { return s.prefix + "s:" + k }
+func (s *backend) channel(k string) string { return s.prefix + "c:" + k }
 
 // errClosed is returned by every operation after Close.
 var errClosed = errors.New("redis store: closed")
 
-func (s *Store) isClosed() bool {
+func (s *backend) isClosed() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.closed
@@ -129,7 +136,7 @@ func (s *Store) isClosed() bool {
 
 // wrap marks what is not an answer from a working server (a refused or
 // broken connection, a timeout, a canceled context, a server still loading
-// or failing over) with store.ErrUnavailable; a server's plain error reply
+// or failing over) with auth0gin.ErrUnavailable; a server's plain error reply
 // is returned as it is.
 func wrap(err error) error {
 	if err == nil {
@@ -139,14 +146,14 @@ func wrap(err error) error {
 	if errors.As(err, &reply) {
 		if goredis.IsLoadingError(err) || goredis.IsReadOnlyError(err) || goredis.IsMasterDownError(err) ||
 			goredis.IsClusterDownError(err) || goredis.IsTryAgainError(err) || goredis.IsMaxClientsError(err) {
-			return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
+			return fmt.Errorf("%w: %w", auth0gin.ErrUnavailable, err)
 		}
 		return err
 	}
 	if errors.Is(err, goredis.ErrClosed) {
 		return errClosed
 	}
-	return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
+	return fmt.Errorf("%w: %w", auth0gin.ErrUnavailable, err)
 }
 
 func check(op string, err error) error {

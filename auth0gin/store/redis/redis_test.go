@@ -5,21 +5,44 @@ import (
 	"testing"
 	"time"
 
+	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/store"
 	"github.com/auth0gin/auth0gin/auth0gin/store/redis"
-	"github.com/auth0gin/auth0gin/auth0gin/store/redis/redistest"
 	"github.com/auth0gin/auth0gin/auth0gin/store/storetest"
+	"github.com/auth0gin/auth0gin/internal/testenv"
+	"github.com/auth0gin/auth0gin/internal/testenv/redistest"
 )
 
 func TestConformance(t *testing.T) {
 	prefix := storetest.PerTest(func(t *testing.T) string { return redistest.Prefix(t) })
-	storetest.Run(t, func(t *testing.T) store.Store {
-		s, err := redis.Open(t.Context(), redistest.TestURL(), redis.WithKeyPrefix(prefix(t)))
+	storetest.Run(t, func(t *testing.T, _ func() time.Time) store.Store {
+		s, err := store.Open(t.Context(), redistest.WithPrefix(redistest.TestURL(), prefix(t)))
 		if err != nil {
 			t.Fatal(err)
 		}
 		return s
-	})
+	}, storetest.WallClock())
+}
+
+// New puts a client of one's own behind the store, under the prefix given,
+// and leaves the client open on Close.
+func TestNew(t *testing.T) {
+	prefix := redistest.Prefix(t)
+	c := rawClient(t)
+	s := redis.New(c, prefix)
+	ctx := t.Context()
+	if err := s.Set(ctx, "k", []byte("v"), time.Now().Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := redistest.OpenPrefix(t, prefix).Get(ctx, "k"); err != nil || string(v) != "v" {
+		t.Fatalf("a store on the same prefix read %q, %v", v, err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Ping(ctx).Err(); err != nil {
+		t.Fatalf("Close closed the caller's client: %v", err)
+	}
 }
 
 // The store's keys live under its prefix, and a value's TTL is the one asked for.
@@ -52,18 +75,18 @@ func TestPrefixAndTTL(t *testing.T) {
 // write timeouts are bounded), and the same store works again when the
 // server is back, subscriptions included.
 func TestServerDown(t *testing.T) {
-	srv := storetest.StartRedis(t)
-	s, err := redis.Open(t.Context(), srv.URL())
+	srv := testenv.StartRedis(t)
+	s, err := store.Open(t.Context(), srv.URL())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
 	storetest.Outage(t, s, func() {
 		srv.Stop()
-		if _, err := redis.Open(t.Context(), srv.URL()); !errors.Is(err, store.ErrUnavailable) {
+		if _, err := store.Open(t.Context(), srv.URL()); !errors.Is(err, auth0gin.ErrUnavailable) {
 			t.Errorf("Open with the server down = %v, want ErrUnavailable", err)
 		}
-		if _, err := s.Subscribe(t.Context(), "x", func(string) {}); !errors.Is(err, store.ErrUnavailable) {
+		if _, err := s.Subscribe(t.Context(), "x", func(string) {}); !errors.Is(err, auth0gin.ErrUnavailable) {
 			t.Errorf("Subscribe with the server down = %v, want ErrUnavailable", err)
 		}
 	}, srv.Start)
@@ -72,9 +95,9 @@ func TestServerDown(t *testing.T) {
 // A server that stops answering (frozen, connections open) is reported
 // unavailable once the read timeout passes, not waited on forever.
 func TestServerHangs(t *testing.T) {
-	srv := storetest.StartRedis(t)
+	srv := testenv.StartRedis(t)
 	ctx := t.Context()
-	s, err := redis.Open(ctx, srv.URL())
+	s, err := store.Open(ctx, srv.URL())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,25 +109,25 @@ func TestServerHangs(t *testing.T) {
 	start := time.Now()
 	_, err = s.Get(ctx, "k")
 	t.Logf("Get against a frozen server failed after %v", time.Since(start))
-	if !errors.Is(err, store.ErrUnavailable) {
+	if !errors.Is(err, auth0gin.ErrUnavailable) {
 		t.Errorf("Get against a frozen server = %v, want ErrUnavailable", err)
 	}
 	srv.Resume()
-	if err := storetest.Eventually(ctx, 15*time.Second, func() error { _, err := s.Get(ctx, "k"); return err }); err != nil {
+	if err := testenv.Eventually(ctx, 15*time.Second, func() error { _, err := s.Get(ctx, "k"); return err }); err != nil {
 		t.Fatalf("the store did not recover: %v", err)
 	}
 }
 
 func TestOpenBadURL(t *testing.T) {
-	_, err := redis.Open(t.Context(), "redis://user:s3cret-pass@127.0.0.1:notaport/0")
+	_, err := store.Open(t.Context(), "redis://user:s3cret-pass@127.0.0.1:notaport/0")
 	if err == nil {
 		t.Fatal("Open accepted a bad URL")
 	}
 	if contains(err.Error(), "s3cret-pass") {
 		t.Fatalf("the error prints the password: %v", err)
 	}
-	_, err = redis.Open(t.Context(), "redis://user:s3cret-pass@127.0.0.1:1/0")
-	if !errors.Is(err, store.ErrUnavailable) || contains(err.Error(), "s3cret-pass") {
+	_, err = store.Open(t.Context(), "redis://user:s3cret-pass@127.0.0.1:1/0")
+	if !errors.Is(err, auth0gin.ErrUnavailable) || contains(err.Error(), "s3cret-pass") {
 		t.Fatalf("Open of a closed port = %v; want ErrUnavailable without the password", err)
 	}
 }

@@ -29,7 +29,7 @@ return 1
 
 // AddMember adds member to set until expiresAt, or moves its expiry; an
 // expiresAt not in the future removes the member.
-func (s *Store) AddMember(ctx context.Context, set, member string, expiresAt time.Time) error {
+func (s *backend) AddMember(ctx context.Context, set, member string, expiresAt time.Time) error {
 	now := time.Now().UnixMilli()
 	err := addMember.Run(ctx, s.c, []string{s.set(set)},
 		member, strconv.FormatInt(expiresAt.UnixMilli(), 10), strconv.FormatInt(now, 10)).Err()
@@ -40,7 +40,7 @@ func (s *Store) AddMember(ctx context.Context, set, member string, expiresAt tim
 }
 
 // Members lists the live members of set: those scored after now.
-func (s *Store) Members(ctx context.Context, set string) ([]string, error) {
+func (s *backend) Members(ctx context.Context, set string) ([]string, error) {
 	now := time.Now().UnixMilli()
 	members, err := s.c.ZRangeArgs(ctx, goredis.ZRangeArgs{
 		Key: s.set(set), Start: "(" + strconv.FormatInt(now, 10), Stop: "+inf", ByScore: true,
@@ -55,7 +55,7 @@ func (s *Store) Members(ctx context.Context, set string) ([]string, error) {
 }
 
 // RemoveMember removes members from set.
-func (s *Store) RemoveMember(ctx context.Context, set string, members ...string) error {
+func (s *backend) RemoveMember(ctx context.Context, set string, members ...string) error {
 	if len(members) == 0 {
 		return nil
 	}

@@ -8,13 +8,15 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/auth0gin/auth0gin/auth0gin/store/sqlite"
+	"github.com/auth0gin/auth0gin/auth0gin/store"
+	_ "github.com/auth0gin/auth0gin/auth0gin/store/sqlite"
 )
 
-// An in-memory store: the default when no SESSION_STORE_URL is configured.
-func ExampleOpen() {
+// An in-memory store: what the empty URL opens, the default when no
+// SESSION_STORE_URL is configured.
+func Example() {
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, "")
+	s, err := store.Open(ctx, "")
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -30,14 +32,14 @@ func ExampleOpen() {
 
 // A file keeps what it holds across restarts; Add is the building block of
 // create-once and of locks.
-func ExampleOpen_file() {
+func Example_file() {
 	dir, err := os.MkdirTemp("", "sessions")
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer os.RemoveAll(dir)
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, filepath.Join(dir, "sessions.db"))
+	s, err := store.Open(ctx, "sqlite://"+filepath.Join(dir, "sessions.db"))
 	if err != nil {
 		log.Fatal(err)
 	}

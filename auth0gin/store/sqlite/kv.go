@@ -12,7 +12,7 @@ import (
 )
 
 // Get returns the value of key, or store.ErrNotFound.
-func (s *Store) Get(ctx context.Context, key string) ([]byte, error) {
+func (s *backend) Get(ctx context.Context, key string) ([]byte, error) {
 	var v []byte
 	err := s.rdb.QueryRowContext(ctx,
 		`SELECT v FROM auth0gin_kv WHERE k = ? AND exp > ?`, []byte(key), s.now()).Scan(&v)
@@ -30,7 +30,7 @@ func (s *Store) Get(ctx context.Context, key string) ([]byte, error) {
 
 // Set stores value under key until expiresAt; an expiresAt not in the future
 // removes key.
-func (s *Store) Set(ctx context.Context, key string, value []byte, expiresAt time.Time) error {
+func (s *backend) Set(ctx context.Context, key string, value []byte, expiresAt time.Time) error {
 	exp := ms(expiresAt)
 	if exp <= s.now() {
 		return s.Delete(ctx, key)
@@ -46,7 +46,7 @@ func (s *Store) Set(ctx context.Context, key string, value []byte, expiresAt tim
 // IMMEDIATE): a DELETE of the expired entries' keys and a multi-row upsert of
 // the live ones, each one statement unless the entries are many. The last
 // entry of a key wins.
-func (s *Store) SetMany(ctx context.Context, entries ...store.Entry) error {
+func (s *backend) SetMany(ctx context.Context, entries ...store.Entry) error {
 	if len(entries) == 0 {
 		return nil
 	}
@@ -87,7 +87,7 @@ func (s *Store) SetMany(ctx context.Context, entries ...store.Entry) error {
 // Add stores value under key until expiresAt when key holds no live value.
 // One statement does it (an upsert whose update applies only over an expired
 // row), so it is atomic across connections and processes.
-func (s *Store) Add(ctx context.Context, key string, value []byte, expiresAt time.Time) (bool, error) {
+func (s *backend) Add(ctx context.Context, key string, value []byte, expiresAt time.Time) (bool, error) {
 	now, exp := s.now(), ms(expiresAt)
 	if exp <= now {
 		return false, nil
@@ -108,7 +108,7 @@ func (s *Store) Add(ctx context.Context, key string, value []byte, expiresAt tim
 }
 
 // Delete removes keys.
-func (s *Store) Delete(ctx context.Context, keys ...string) error {
+func (s *backend) Delete(ctx context.Context, keys ...string) error {
 	for len(keys) > 0 {
 		batch := keys[:min(len(keys), maxParams)]
 		keys = keys[len(batch):]

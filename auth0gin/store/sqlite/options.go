@@ -5,8 +5,9 @@ import (
 	"time"
 )
 
-// Option configures Open.
-type Option func(*config)
+// option configures open; the options are for tests (export_test.go): an
+// app tunes nothing.
+type option func(*config)
 
 type config struct {
 	now         func() time.Time
@@ -28,23 +29,23 @@ func defaults() config {
 	}
 }
 
-// WithClock sets the time source expiry is judged by (default time.Now); tests
+// withClock sets the time source expiry is judged by (default time.Now); tests
 // pass a fake clock's Now.
-func WithClock(now func() time.Time) Option {
+func withClock(now func() time.Time) option {
 	return func(c *config) { c.now = now }
 }
 
-// WithSweepInterval sets how often expired rows are deleted (default one
+// withSweepInterval sets how often expired rows are deleted (default one
 // minute; 0 or less turns the sweeper off). Expired values are never returned
 // either way: sweeping only reclaims space.
-func WithSweepInterval(d time.Duration) Option {
+func withSweepInterval(d time.Duration) option {
 	return func(c *config) { c.sweepEvery = d }
 }
 
-// WithPollInterval sets how often a file-backed store with subscribers looks
+// withPollInterval sets how often a file-backed store with subscribers looks
 // for messages published by other processes on the same file (default
 // 100ms). Messages from the same Store are delivered at once.
-func WithPollInterval(d time.Duration) Option {
+func withPollInterval(d time.Duration) option {
 	return func(c *config) {
 		if d > 0 {
 			c.pollEvery = d
@@ -52,9 +53,9 @@ func WithPollInterval(d time.Duration) Option {
 	}
 }
 
-// WithBusyTimeout sets how long a statement waits for another process's
-// write lock before failing with store.ErrUnavailable (default 10s).
-func WithBusyTimeout(d time.Duration) Option {
+// withBusyTimeout sets how long a statement waits for another process's
+// write lock before failing with auth0gin.ErrUnavailable (default 10s).
+func withBusyTimeout(d time.Duration) option {
 	return func(c *config) {
 		if d > 0 {
 			c.busyTimeout = d
@@ -62,9 +63,9 @@ func WithBusyTimeout(d time.Duration) Option {
 	}
 }
 
-// WithLogger sets where background failures (a sweep, a poll) are logged
+// withLogger sets where background failures (a sweep, a poll) are logged
 // (default slog.Default()).
-func WithLogger(l *slog.Logger) Option {
+func withLogger(l *slog.Logger) option {
 	return func(c *config) {
 		if l != nil {
 			c.logger = l

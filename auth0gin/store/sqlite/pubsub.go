@@ -12,7 +12,7 @@ const messageTTL = time.Minute
 // Publish delivers message to this Store's subscribers of channel at once
 // and, for a file, records it for the other processes on the file, whose
 // pollers deliver it to theirs.
-func (s *Store) Publish(ctx context.Context, channel, message string) error {
+func (s *backend) Publish(ctx context.Context, channel, message string) error {
 	if s.closed() {
 		return check("publish", errClosed)
 	}
@@ -29,7 +29,7 @@ func (s *Store) Publish(ctx context.Context, channel, message string) error {
 // Subscribe calls fn for each message published on channel, by this Store or
 // (for a file) by any other on the same file, until stop is called or the
 // store is closed. stop waits for a running fn, so fn must not call it.
-func (s *Store) Subscribe(ctx context.Context, channel string, fn func(message string)) (func(), error) {
+func (s *backend) Subscribe(ctx context.Context, channel string, fn func(message string)) (func(), error) {
 	if s.closed() {
 		return nil, check("subscribe", errClosed)
 	}
@@ -50,7 +50,7 @@ func (s *Store) Subscribe(ctx context.Context, channel string, fn func(message s
 	return s.hub.Subscribe(channel, fn), nil
 }
 
-func (s *Store) closed() bool {
+func (s *backend) closed() bool {
 	select {
 	case <-s.done:
 		return true
@@ -60,7 +60,7 @@ func (s *Store) closed() bool {
 }
 
 // pollLoop delivers the messages other processes published on the file.
-func (s *Store) pollLoop(ctx context.Context) {
+func (s *backend) pollLoop(ctx context.Context) {
 	defer s.bg.Done()
 	t := time.NewTicker(s.cfg.pollEvery)
 	defer t.Stop()
@@ -76,7 +76,7 @@ func (s *Store) pollLoop(ctx context.Context) {
 	}
 }
 
-func (s *Store) poll(ctx context.Context) error {
+func (s *backend) poll(ctx context.Context) error {
 	s.subMu.Lock()
 	defer s.subMu.Unlock()
 	if s.hub.Len() == 0 {

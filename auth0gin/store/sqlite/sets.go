@@ -9,7 +9,7 @@ import (
 
 // AddMember adds member to set until expiresAt, or moves its expiry; an
 // expiresAt not in the future removes the member.
-func (s *Store) AddMember(ctx context.Context, set, member string, expiresAt time.Time) error {
+func (s *backend) AddMember(ctx context.Context, set, member string, expiresAt time.Time) error {
 	exp := ms(expiresAt)
 	if exp <= s.now() {
 		return s.RemoveMember(ctx, set, member)
@@ -22,7 +22,7 @@ func (s *Store) AddMember(ctx context.Context, set, member string, expiresAt tim
 }
 
 // Members lists the live members of set.
-func (s *Store) Members(ctx context.Context, set string) ([]string, error) {
+func (s *backend) Members(ctx context.Context, set string) ([]string, error) {
 	rows, err := s.rdb.QueryContext(ctx,
 		`SELECT m FROM auth0gin_members WHERE s = ? AND exp > ?`, []byte(set), s.now())
 	if err != nil {
@@ -37,7 +37,7 @@ func (s *Store) Members(ctx context.Context, set string) ([]string, error) {
 }
 
 // RemoveMember removes members from set.
-func (s *Store) RemoveMember(ctx context.Context, set string, members ...string) error {
+func (s *backend) RemoveMember(ctx context.Context, set string, members ...string) error {
 	for len(members) > 0 {
 		batch := members[:min(len(members), maxParams)]
 		members = members[len(batch):]

@@ -12,14 +12,15 @@ import (
 	"sync"
 	"time"
 
+	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/store"
 	"github.com/auth0gin/auth0gin/auth0gin/store/internal/hub"
 	msqlite "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
-// Store is a store.Store on SQLite. It is safe for concurrent use.
-type Store struct {
+// backend is a store.Store on SQLite. It is safe for concurrent use.
+type backend struct {
 	cfg    config
 	path   string // "" in memory
 	rdb    *sql.DB
@@ -38,12 +39,12 @@ type Store struct {
 	closeErr  error
 }
 
-var _ store.Store = (*Store)(nil)
+var _ store.Store = (*backend)(nil)
 
-// Open opens (creating it if needed) the database file at path, or a private
+// open opens (creating it if needed) the database file at path, or a private
 // in-memory database when path is "", and migrates its schema. ctx bounds the
 // opening only; background work runs until Close.
-func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
+func open(ctx context.Context, path string, opts ...option) (*backend, error) {
 	cfg := defaults()
 	for _, o := range opts {
 		o(&cfg)
@@ -52,7 +53,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	if _, err := rand.Read(rnd[:]); err != nil {
 		return nil, err
 	}
-	s := &Store{cfg: cfg, path: path, hub: hub.New(), origin: hex.EncodeToString(rnd[:]), done: make(chan struct{})}
+	s := &backend{cfg: cfg, path: path, hub: hub.New(), origin: hex.EncodeToString(rnd[:]), done: make(chan struct{})}
 	busy := "_pragma=busy_timeout(" + strconv.FormatInt(cfg.busyTimeout.Milliseconds(), 10) + ")"
 	if path == "" {
 		// Every connection to ":memory:" is a database of its own: keep one.
@@ -106,7 +107,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 
 // Close stops the sweeper and every subscription, then closes the database.
 // Later calls return the first call's result.
-func (s *Store) Close() error {
+func (s *backend) Close() error {
 	s.closeOnce.Do(func() {
 		close(s.done)
 		s.stopBG()
@@ -117,7 +118,7 @@ func (s *Store) Close() error {
 	return s.closeErr
 }
 
-func (s *Store) closeDBs() error {
+func (s *backend) closeDBs() error {
 	err := s.wdb.Close()
 	if s.rdb != s.wdb {
 		err = errors.Join(err, s.rdb.Close())
@@ -129,17 +130,17 @@ func (s *Store) closeDBs() error {
 func ms(t time.Time) int64 { return t.UnixMilli() }
 
 // now is the store's current time in Unix milliseconds.
-func (s *Store) now() int64 { return ms(s.cfg.now()) }
+func (s *backend) now() int64 { return ms(s.cfg.now()) }
 
 // wrap marks the errors of a store that cannot answer now (locked past the
 // busy timeout, an I/O failure, a full disk, a canceled or expired context)
-// with store.ErrUnavailable; the rest are returned as they are.
+// with auth0gin.ErrUnavailable; the rest are returned as they are.
 func wrap(err error) error {
 	if err == nil {
 		return nil
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
+		return fmt.Errorf("%w: %w", auth0gin.ErrUnavailable, err)
 	}
 	var se *msqlite.Error
 	if errors.As(err, &se) {
@@ -147,7 +148,7 @@ func wrap(err error) error {
 		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_IOERR,
 			sqlite3.SQLITE_FULL, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PROTOCOL,
 			sqlite3.SQLITE_INTERRUPT:
-			return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
+			return fmt.Errorf("%w: %w", auth0gin.ErrUnavailable, err)
 		}
 	}
 	return err

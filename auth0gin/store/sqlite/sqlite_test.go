@@ -11,46 +11,46 @@ import (
 	"testing"
 	"time"
 
+	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/store"
 	"github.com/auth0gin/auth0gin/auth0gin/store/sqlite"
 	"github.com/auth0gin/auth0gin/auth0gin/store/storetest"
+	"github.com/auth0gin/auth0gin/internal/testenv"
 )
 
 func TestConformanceFile(t *testing.T) {
-	clock := storetest.NewClock(time.Now())
 	dir := storetest.PerTest(func(t *testing.T) string { return t.TempDir() })
-	storetest.Run(t, func(t *testing.T) store.Store {
+	storetest.Run(t, func(t *testing.T, now func() time.Time) store.Store {
 		s, err := sqlite.Open(t.Context(), filepath.Join(dir(t), "sessions.db"),
-			sqlite.WithClock(clock.Now), sqlite.WithPollInterval(10*time.Millisecond))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
-	}, storetest.WithClock(clock))
-}
-
-func TestConformanceMemory(t *testing.T) {
-	clock := storetest.NewClock(time.Now())
-	storetest.Run(t, func(t *testing.T) store.Store {
-		s, err := sqlite.Open(t.Context(), "", sqlite.WithClock(clock.Now))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
-	}, storetest.WithClock(clock), storetest.SingleInstance())
-}
-
-// TestConformanceWallClock runs the suite once on the real clock, as an app
-// does.
-func TestConformanceWallClock(t *testing.T) {
-	dir := storetest.PerTest(func(t *testing.T) string { return t.TempDir() })
-	storetest.Run(t, func(t *testing.T) store.Store {
-		s, err := sqlite.Open(t.Context(), filepath.Join(dir(t), "s.db"), sqlite.WithPollInterval(10*time.Millisecond))
+			sqlite.WithClock(now), sqlite.WithPollInterval(10*time.Millisecond))
 		if err != nil {
 			t.Fatal(err)
 		}
 		return s
 	})
+}
+
+func TestConformanceMemory(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, now func() time.Time) store.Store {
+		s, err := sqlite.Open(t.Context(), "", sqlite.WithClock(now))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}, storetest.SingleInstance())
+}
+
+// TestConformanceWallClock runs the suite once on the real clock, as an app
+// does, on stores opened from a URL.
+func TestConformanceWallClock(t *testing.T) {
+	dir := storetest.PerTest(func(t *testing.T) string { return t.TempDir() })
+	storetest.Run(t, func(t *testing.T, _ func() time.Time) store.Store {
+		s, err := store.Open(t.Context(), "sqlite://"+filepath.Join(dir(t), "s.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}, storetest.WallClock())
 }
 
 func open(t *testing.T, path string, opts ...sqlite.Option) *sqlite.Store {
@@ -164,11 +164,11 @@ func TestLockedIsUnavailable(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = s.Set(ctx, "k", []byte("v"), later)
-	if !errors.Is(err, store.ErrUnavailable) {
+	if !errors.Is(err, auth0gin.ErrUnavailable) {
 		t.Fatalf("Set under another writer's lock = %v, want ErrUnavailable", err)
 	}
 	err = s.SetMany(ctx, store.Entry{Key: "k", Value: []byte("v"), ExpiresAt: later}, store.Entry{Key: "k2", ExpiresAt: later})
-	if !errors.Is(err, store.ErrUnavailable) {
+	if !errors.Is(err, auth0gin.ErrUnavailable) {
 		t.Fatalf("SetMany under another writer's lock = %v, want ErrUnavailable", err)
 	}
 	if _, err := conn.ExecContext(ctx, "ROLLBACK"); err != nil {
@@ -224,8 +224,8 @@ func TestSchemaVersion(t *testing.T) {
 }
 
 func TestSweep(t *testing.T) {
-	clock := storetest.NewClock(time.Now())
+	clock := testenv.NewClock(time.Now())
 	path := filepath.Join(t.TempDir(), "s.db")
 	s := open(t, path, sqlite.WithClock(clock.Now), sqlite.WithSweepInterval(0))
-	storetest.Sweep(t, s, clock)
+	testenv.Sweep(t, s, clock)
 }

@@ -8,7 +8,7 @@ import (
 // Sweep deletes the expired values and members and the old messages now, and
 // reports how many rows it removed. The background sweeper calls it; expired
 // rows are never returned whether or not they were swept.
-func (s *Store) Sweep(ctx context.Context) (int64, error) {
+func (s *backend) Sweep(ctx context.Context) (int64, error) {
 	now := s.now()
 	var total int64
 	for _, q := range []struct {
@@ -32,7 +32,7 @@ func (s *Store) Sweep(ctx context.Context) (int64, error) {
 	return total, nil
 }
 
-func (s *Store) sweepLoop(ctx context.Context) {
+func (s *backend) sweepLoop(ctx context.Context) {
 	defer s.bg.Done()
 	t := time.NewTicker(s.cfg.sweepEvery)
 	defer t.Stop()

@@ -1,25 +1,33 @@
-// Package storetest holds the one conformance suite every store.Store
-// backend must pass, and the test helpers that tests of those backends and of
-// their users need: a fake clock, a redis-server of the test's own that it
-// may stop and restart, a TCP proxy the test can cut and restore, and per-test
-// names for isolation on shared servers.
+// Package storetest is the conformance suite every store.Store backend must
+// pass, with the few helpers the author of a backend needs around it:
 //
-//	import "github.com/auth0gin/auth0gin/auth0gin/store/storetest"
+//   - Run, the suite itself, with its options WallClock (a store that keeps
+//     time on a server) and SingleInstance (a store whose instances cannot
+//     share data, as SQLite in memory);
 //
-// A backend's test runs the suite with a function that opens a store:
+//   - PerTest, to give the two instances of an app the suite opens in one test
+//     the same file, key prefix or schema;
+//
+//   - Outage, to prove that a store the test cuts off fails with
+//     auth0gin.ErrUnavailable and then recovers by itself;
+//
+//   - Bench, the benchmarks whose figures compare across backends.
+//
+//     import "github.com/auth0gin/auth0gin/auth0gin/store/storetest"
+//
+// A backend's test runs the suite with a function that opens a store on the
+// clock it is given, so that expiry is tested without sleeping:
 //
 //	func TestConformance(t *testing.T) {
-//		clock := storetest.NewClock(time.Now())
 //		dir := storetest.PerTest(func(t *testing.T) string { return t.TempDir() })
-//		storetest.Run(t, func(t *testing.T) store.Store {
-//			s, err := sqlite.Open(t.Context(), filepath.Join(dir(t), "s.db"), sqlite.WithClock(clock.Now))
+//		storetest.Run(t, func(t *testing.T, now func() time.Time) store.Store {
+//			s, err := mystore.Open(t.Context(), filepath.Join(dir(t), "s.db"), now)
 //			if err != nil {
 //				t.Fatal(err)
 //			}
 //			return s
-//		}, storetest.WithClock(clock))
+//		})
 //	}
 //
-// The package imports no database driver: helpers bound to a driver live
-// beside it (redis/redistest, postgres/pgtest).
+// The package imports no database driver.
 package storetest

@@ -1,12 +1,13 @@
 package storetest
 
 import (
-	"context"
 	"errors"
 	"testing"
 	"time"
 
+	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/store"
+	"github.com/auth0gin/auth0gin/internal/testenv"
 )
 
 // recoveryLimit bounds how long Outage waits for a store to work again: a
@@ -16,7 +17,7 @@ const recoveryLimit = 15 * time.Second
 // Outage takes st through an outage the test causes. It stores a value and
 // subscribes; down breaks the backend (stops the server, cuts the proxy),
 // after which every operation must fail with an error wrapping
-// store.ErrUnavailable; up repairs it, after which the same st must work
+// auth0gin.ErrUnavailable; up repairs it, after which the same st must work
 // again, its subscription included.
 func Outage(t *testing.T, st store.Store, down, up func()) {
 	t.Helper()
@@ -51,21 +52,21 @@ func Outage(t *testing.T, st store.Store, down, up func()) {
 		{"Publish", func() error { return st.Publish(ctx, "ch", "m") }},
 	}
 	for _, o := range ops {
-		if err := o.op(); !errors.Is(err, store.ErrUnavailable) {
+		if err := o.op(); !errors.Is(err, auth0gin.ErrUnavailable) {
 			t.Errorf("%s during the outage = %v, want ErrUnavailable", o.name, err)
 		}
 	}
 	t.Logf("%d operations failed during the outage in %v", len(ops), time.Since(start))
 
 	up()
-	if err := Eventually(ctx, recoveryLimit, func() error { return st.Set(ctx, "k", []byte("back"), later) }); err != nil {
+	if err := testenv.Eventually(ctx, recoveryLimit, func() error { return st.Set(ctx, "k", []byte("back"), later) }); err != nil {
 		t.Fatalf("the store did not recover: %v", err)
 	}
 	if v, err := st.Get(ctx, "k"); err != nil || string(v) != "back" {
 		t.Fatalf("Get after recovery = %q, %v", v, err)
 	}
 	// A subscription reconnects by itself; publish until it hears.
-	err = Eventually(ctx, recoveryLimit, func() error {
+	err = testenv.Eventually(ctx, recoveryLimit, func() error {
 		if err := st.Publish(ctx, "ch", "after"); err != nil {
 			return err
 		}
@@ -78,22 +79,5 @@ func Outage(t *testing.T, st store.Store, down, up func()) {
 	})
 	if err != nil {
 		t.Fatalf("the subscription did not recover: %v", err)
-	}
-}
-
-// Eventually calls op until it returns nil, every 50ms for at most limit,
-// and returns its last error.
-func Eventually(ctx context.Context, limit time.Duration, op func() error) error {
-	deadline := time.Now().Add(limit)
-	for {
-		err := op()
-		if err == nil || time.Now().After(deadline) {
-			return err
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(50 * time.Millisecond):
-		}
 	}
 }

@@ -7,18 +7,19 @@ import (
 	"time"
 
 	"github.com/auth0gin/auth0gin/auth0gin/store"
+	"github.com/auth0gin/auth0gin/internal/testenv"
 )
 
 // Option configures Run.
 type Option func(*suite)
 
-// WithClock tells the suite that the stores read time from clock (the
-// backend's clock option was given clock.Now): expiry is then tested by
-// advancing clock, without waiting. Without it the suite uses expiries a few
-// hundred milliseconds ahead on the wall clock, as a real server's clock
-// (Redis TTLs) requires.
-func WithClock(clock *Clock) Option {
-	return func(s *suite) { s.clock = clock }
+// WallClock says that the stores keep time by a clock of their own (a
+// server's, as Redis TTLs do) and ignore the now passed to the factory: the
+// suite then sets expiries a few hundred milliseconds ahead on the wall clock
+// and waits them out. Without it the suite passes the factory a fake clock's
+// now and tests expiry by moving that clock on, without waiting.
+func WallClock() Option {
+	return func(s *suite) { s.clock = nil }
 }
 
 // SingleInstance says that two stores opened in one test cannot share data
@@ -29,14 +30,17 @@ func SingleInstance() Option {
 
 // Run runs the conformance suite against the stores that newStore opens.
 //
-// newStore is called at least once per subtest, with that subtest's t; the
-// store it returns is closed by the suite (closing twice must be harmless).
+// newStore is called at least once per subtest, with that subtest's t and
+// the clock the store must judge expiry by (pass now to the store: expiry is
+// tested by moving it on; see WallClock for a store that cannot take one).
+// The store it returns is closed by the suite (closing twice must be
+// harmless).
 // Unless SingleInstance is given, two calls with the same t must open two
 // independent Store values on the same backend (the same file, key prefix or
 // schema: see PerTest), as two instances of an app would, so that data and
 // published messages cross between them.
-func Run(t *testing.T, newStore func(t *testing.T) store.Store, opts ...Option) {
-	s := &suite{newStore: newStore}
+func Run(t *testing.T, newStore func(t *testing.T, now func() time.Time) store.Store, opts ...Option) {
+	s := &suite{newStore: newStore, clock: testenv.NewClock(time.Now())}
 	for _, o := range opts {
 		o(s)
 	}
@@ -83,15 +87,15 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store, opts ...Option) 
 }
 
 type suite struct {
-	newStore func(t *testing.T) store.Store
-	clock    *Clock
+	newStore func(t *testing.T, now func() time.Time) store.Store
+	clock    *testenv.Clock // nil on the wall clock
 	single   bool
 }
 
 // open opens a store closed at the end of t.
 func (s *suite) open(t *testing.T) store.Store {
 	t.Helper()
-	st := s.newStore(t)
+	st := s.newStore(t, s.now)
 	if st == nil {
 		t.Fatal("newStore returned nil")
 	}

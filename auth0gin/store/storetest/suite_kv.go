@@ -325,7 +325,7 @@ func (s *suite) testCanceledContext(t *testing.T) {
 }
 
 func (s *suite) testClose(t *testing.T) {
-	st := s.newStore(t)
+	st := s.newStore(t, s.now)
 	mustSet(t, st, "k", []byte("v"), s.later())
 	var (
 		mu    sync.Mutex

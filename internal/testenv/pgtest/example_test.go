@@ -4,8 +4,8 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/auth0gin/auth0gin/auth0gin/store"
-	"github.com/auth0gin/auth0gin/auth0gin/store/postgres/pgtest"
+	"github.com/auth0gin/auth0gin/auth0gin"
+	"github.com/auth0gin/auth0gin/internal/testenv/pgtest"
 )
 
 // testOutage is a fault test of code built on the store: the store reaches
@@ -14,7 +14,7 @@ func testOutage(t *testing.T) {
 	proxy, dsn := pgtest.Proxy(t)
 	st := pgtest.OpenSchema(t, dsn, pgtest.Schema(t))
 	proxy.Cut()
-	if _, err := st.Get(t.Context(), "k"); !errors.Is(err, store.ErrUnavailable) {
+	if _, err := st.Get(t.Context(), "k"); !errors.Is(err, auth0gin.ErrUnavailable) {
 		t.Fatalf("Get behind a cut proxy = %v", err)
 	}
 	proxy.Restore()

@@ -2,11 +2,11 @@
 // server, in a schema of the test's own that is dropped when the test ends,
 // optionally through a TCP proxy the test can cut.
 //
-//	import "github.com/auth0gin/auth0gin/auth0gin/store/postgres/pgtest"
+//	import "github.com/auth0gin/auth0gin/internal/testenv/pgtest"
 //
 // The shared server is STORETEST_POSTGRES_URL, or
 // postgres://postgres@127.0.0.1:5432/test?sslmode=disable&connect_timeout=10. Without it a test
-// is skipped, or failed under CI (see storetest.Unavailable).
+// is skipped, or failed under CI (see testenv.Unavailable).
 package pgtest
 
 import (
@@ -14,11 +14,13 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
-	"github.com/auth0gin/auth0gin/auth0gin/store/postgres"
-	"github.com/auth0gin/auth0gin/auth0gin/store/storetest"
+	"github.com/auth0gin/auth0gin/auth0gin/store"
+	_ "github.com/auth0gin/auth0gin/auth0gin/store/postgres" // postgres:// URLs
+	"github.com/auth0gin/auth0gin/internal/testenv"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -41,10 +43,10 @@ func Schema(t testing.TB) string {
 	defer cancel()
 	conn, err := pgx.Connect(ctx, URL())
 	if err != nil {
-		storetest.Unavailable(t, "postgres at %s: %v", URL(), err)
+		testenv.Unavailable(t, "postgres at %s: %v", URL(), err)
 	}
 	_ = conn.Close(ctx)
-	schema := storetest.UniqueName(t)
+	schema := testenv.UniqueName(t)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
@@ -63,33 +65,34 @@ func Schema(t testing.TB) string {
 
 // Open opens a store on the shared server in a schema of t's own (see
 // Schema), closed when t ends.
-func Open(t testing.TB, opts ...postgres.Option) *postgres.Store {
+func Open(t testing.TB) store.Store {
 	t.Helper()
-	return OpenSchema(t, URL(), Schema(t), opts...)
+	return OpenSchema(t, URL(), Schema(t))
 }
 
 // TestTimeout is the operation timeout of the stores this package opens
-// unless opts set their own: long enough that a loaded test machine is not
+// unless params set their own: long enough that a loaded test machine is not
 // taken for an outage. A fault test that stalls the server passes a short
-// postgres.WithTimeout.
+// "timeout=500ms".
 const TestTimeout = 10 * time.Second
 
 // OpenSchema opens a store on dsn in schema, closed when t ends: two stores
-// on one schema are two instances of an app.
-func OpenSchema(t testing.TB, dsn, schema string, opts ...postgres.Option) *postgres.Store {
+// on one schema are two instances of an app. params are more of the store
+// URL's query parameters ("timeout=1s", "sweep_interval=0").
+func OpenSchema(t testing.TB, dsn, schema string, params ...string) store.Store {
 	t.Helper()
-	s, err := postgres.Open(context.Background(), dsn,
-		append([]postgres.Option{postgres.WithSchema(schema), postgres.WithTimeout(TestTimeout)}, opts...)...)
+	params = append([]string{"schema=" + schema, "timeout=" + TestTimeout.String()}, params...)
+	s, err := store.Open(context.Background(), WithParams(dsn, params...))
 	if err != nil {
-		storetest.Unavailable(t, "postgres: %v", err)
+		testenv.Unavailable(t, "postgres: %v", err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
 	return s
 }
 
-// Proxy starts a storetest.Proxy to the shared server and returns it with
+// Proxy starts a testenv.Proxy to the shared server and returns it with
 // the URL that reaches the server through it.
-func Proxy(t testing.TB) (*storetest.Proxy, string) {
+func Proxy(t testing.TB) (*testenv.Proxy, string) {
 	t.Helper()
 	u, err := url.Parse(URL())
 	if err != nil {
@@ -99,7 +102,23 @@ func Proxy(t testing.TB) (*storetest.Proxy, string) {
 	if u.Port() == "" {
 		host = net.JoinHostPort(u.Hostname(), "5432")
 	}
-	p := storetest.NewProxy(t, host)
+	p := testenv.NewProxy(t, host)
 	u.Host = p.Addr()
 	return p, u.String()
+}
+
+// WithParams is the URL dsn with the query parameters params ("key=value")
+// set, replacing any of the same name.
+func WithParams(dsn string, params ...string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn
+	}
+	q := u.Query()
+	for _, p := range params {
+		k, v, _ := strings.Cut(p, "=")
+		q.Set(k, v)
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
 }

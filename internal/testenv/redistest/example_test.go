@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/auth0gin/auth0gin/auth0gin/store/redis/redistest"
+	"github.com/auth0gin/auth0gin/internal/testenv/redistest"
 )
 
 // testLogout is a test of code built on the store: it gets a store on the

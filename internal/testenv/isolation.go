@@ -1,11 +1,10 @@
-package storetest
+package testenv
 
 import (
 	"crypto/rand"
 	"encoding/hex"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 )
 
@@ -53,29 +52,4 @@ func UniqueName(t testing.TB) string {
 // for a test's keys on a shared Redis.
 func KeyPrefix(t testing.TB) string {
 	return UniqueName(t) + ":"
-}
-
-// PerTest memoizes make per test: the returned function calls make once for
-// each *testing.T and returns that value on later calls with the same t. The
-// suite opens two stores in one test to act as two instances of an app, and
-// both must reach the same data: a backend's factory gets its database file,
-// key prefix or schema through PerTest.
-func PerTest[V any](make func(t *testing.T) V) func(t *testing.T) V {
-	var mu sync.Mutex
-	seen := map[*testing.T]V{}
-	return func(t *testing.T) V {
-		mu.Lock()
-		defer mu.Unlock()
-		if v, ok := seen[t]; ok {
-			return v
-		}
-		v := make(t)
-		seen[t] = v
-		t.Cleanup(func() {
-			mu.Lock()
-			defer mu.Unlock()
-			delete(seen, t)
-		})
-		return v
-	}
 }

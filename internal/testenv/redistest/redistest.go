@@ -2,21 +2,23 @@
 // under a key prefix of the test's own, removed when the test ends, or on a
 // redis-server the test starts itself to break.
 //
-//	import "github.com/auth0gin/auth0gin/auth0gin/store/redis/redistest"
+//	import "github.com/auth0gin/auth0gin/internal/testenv/redistest"
 //
 // The shared server is STORETEST_REDIS_URL, or redis://127.0.0.1:6379/0. Without it a
-// test is skipped, or failed under CI (see storetest.Unavailable).
+// test is skipped, or failed under CI (see testenv.Unavailable).
 package redistest
 
 import (
 	"context"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/auth0gin/auth0gin/auth0gin/store/redis"
-	"github.com/auth0gin/auth0gin/auth0gin/store/storetest"
+	"github.com/auth0gin/auth0gin/auth0gin/store"
+	_ "github.com/auth0gin/auth0gin/auth0gin/store/redis" // redis:// URLs
+	"github.com/auth0gin/auth0gin/internal/testenv"
 	goredis "github.com/redis/go-redis/v9"
 )
 
@@ -45,9 +47,9 @@ func Prefix(t testing.TB) string {
 	defer cancel()
 	if err := c.Ping(ctx).Err(); err != nil {
 		_ = c.Close()
-		storetest.Unavailable(t, "redis at %s: %v", URL(), err)
+		testenv.Unavailable(t, "redis at %s: %v", URL(), err)
 	}
-	prefix := storetest.KeyPrefix(t)
+	prefix := testenv.KeyPrefix(t)
 	t.Cleanup(func() {
 		defer c.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -73,15 +75,15 @@ func Prefix(t testing.TB) string {
 
 // Open opens a store on the shared server under a prefix of t's own (see
 // Prefix), closed when t ends.
-func Open(t testing.TB, opts ...redis.Option) *redis.Store {
+func Open(t testing.TB) store.Store {
 	t.Helper()
-	return OpenPrefix(t, Prefix(t), opts...)
+	return OpenPrefix(t, Prefix(t))
 }
 
 // TestURL is URL with read and write timeouts long enough that a loaded test
 // machine is not taken for an outage (unless URL sets its own); a connection
 // refused is still reported at once. Fault tests use a server of their own
-// (storetest.StartRedis) with the default timeouts.
+// (testenv.StartRedis) with the default timeouts.
 func TestURL() string {
 	u := URL()
 	if strings.Contains(u, "read_timeout=") || strings.Contains(u, "write_timeout=") {
@@ -96,12 +98,21 @@ func TestURL() string {
 
 // OpenPrefix opens a store on the shared server (TestURL) under prefix,
 // closed when t ends: two stores with one prefix are two instances of an app.
-func OpenPrefix(t testing.TB, prefix string, opts ...redis.Option) *redis.Store {
+func OpenPrefix(t testing.TB, prefix string) store.Store {
 	t.Helper()
-	s, err := redis.Open(context.Background(), TestURL(), append([]redis.Option{redis.WithKeyPrefix(prefix)}, opts...)...)
+	s, err := store.Open(context.Background(), WithPrefix(TestURL(), prefix))
 	if err != nil {
-		storetest.Unavailable(t, "redis at %s: %v", URL(), err)
+		testenv.Unavailable(t, "redis at %s: %v", URL(), err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
 	return s
+}
+
+// WithPrefix is the redis URL u with key_prefix set to prefix.
+func WithPrefix(u, prefix string) string {
+	sep := "?"
+	if strings.Contains(u, "?") {
+		sep = "&"
+	}
+	return u + sep + "key_prefix=" + url.QueryEscape(prefix)
 }
