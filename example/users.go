@@ -18,7 +18,6 @@ import (
 	"github.com/auth0gin/auth0gin/auth0gin/management"
 	_ "github.com/auth0gin/auth0gin/auth0gin/store/sqlite" // the "sqlite" database/sql driver, for DATABASE_URL
 	"github.com/auth0gin/auth0gin/auth0gin/users"
-	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver, for DATABASE_URL
 )
 
 // Me is the body of GET /api/me: the caller's row in the app's database.

@@ -1,7 +1,6 @@
 package management
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -10,8 +9,8 @@ import (
 	"time"
 
 	"github.com/auth0gin/auth0gin/auth0gin"
+	"github.com/auth0gin/auth0gin/auth0gin/internal/envfile"
 	"github.com/auth0gin/auth0gin/auth0gin/internal/tenanturl"
-	"github.com/joho/godotenv"
 )
 
 // Environment variables read by FromEnv (see its doc).
@@ -81,9 +80,8 @@ type Config struct {
 //
 // Missing values, and a `.env` that cannot be read, are reported by New.
 func FromEnv() Config {
-	// TODO(envfile): envfile.Load(), once auth0gin/internal/envfile lands.
-	if err := godotenv.Load(); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return Config{envErr: fmt.Errorf("reading .env: %w", err)}
+	if err := envfile.Load(); err != nil {
+		return Config{envErr: fmt.Errorf("management: %w", err)}
 	}
 	return configFromLookup(os.Getenv)
 }

@@ -1,14 +1,13 @@
 package users
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"strings"
 	"time"
 
-	"github.com/joho/godotenv"
+	"github.com/auth0gin/auth0gin/auth0gin/internal/envfile"
 
 	"github.com/auth0gin/auth0gin/auth0gin/management"
 )
@@ -116,9 +115,8 @@ type Config[U any] struct {
 //
 //	res, err := users.New(ctx, auth, users.FromEnv())
 func FromEnv() Config[User] {
-	// TODO(envfile): envfile.Load(), once auth0gin/internal/envfile lands.
-	if err := godotenv.Load(); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return Config[User]{envErr: fmt.Errorf("users: reading .env: %w", err)}
+	if err := envfile.Load(); err != nil {
+		return Config[User]{envErr: fmt.Errorf("users: %w", err)}
 	}
 	cfg := Config[User]{DatabaseURL: strings.TrimSpace(os.Getenv(envDatabaseURL))}
 	if strings.TrimSpace(os.Getenv(envM2MClientID)) != "" {
