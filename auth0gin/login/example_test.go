@@ -44,18 +44,21 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	lg := login.MustNew(auth, st, login.Config{
+	lg, err := login.New(auth, st, login.Config{ // or login.FromEnv()
 		ClientID:     devtenant.DefaultRegularClientID,
 		ClientSecret: devtenant.DefaultRegularClientSecret,
 		Keys:         keys,
 		Logger:       quiet,
 	})
+	if err != nil {
+		panic(err)
+	}
 
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
-	r.POST("/auth/login", lg.Login)
-	r.POST("/auth/refresh", lg.Refresh)
-	r.POST("/auth/logout", lg.LogoutHandler)
+	api := auth.Router(r)
+	lg.Mount(api)                       // POST /auth/login, /auth/refresh, documented
+	api.POST("/auth/logout", lg.Logout) // no sessions: password login owns the logout
 
 	send := func(path, bearer, body string) (int, login.Answer, string) {
 		req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
@@ -91,17 +94,6 @@ func ExampleParseKeys() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(keys.IDs())
-	// Output: [new old]
-}
-
-// GenerateKey makes an entry for AUTH0GIN_ENCRYPTION_KEYS.
-func ExampleGenerateKey() {
-	entry, err := login.GenerateKey("2026-11")
-	if err != nil {
-		panic(err)
-	}
-	id, key, _ := strings.Cut(entry, ":")
-	fmt.Println(id, len(key))
-	// Output: 2026-11 44
+	fmt.Println(keys) // ids only: a Keyring never prints a key
+	// Output: login.Keyring["new" "old"]
 }
