@@ -146,6 +146,7 @@ func TestGraphQLSessionCookie(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	auth.Attach(sess)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	r := router(auth, log, nil) // no sessions mounted
 	r.POST("/auth/session", sess.Login)

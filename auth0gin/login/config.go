@@ -12,27 +12,29 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/auth0gin/auth0gin/auth0gin"
+	"github.com/auth0gin/auth0gin/auth0gin/internal/envfile"
 )
 
 // Environment variables read by FromEnv (AUTH0GIN_ENCRYPTION_KEYS is
-// EnvEncryptionKeys).
+// envEncryptionKeys).
 const (
-	EnvClientID        = "AUTH0_LOGIN_CLIENT_ID"
-	EnvClientSecret    = "AUTH0_LOGIN_CLIENT_SECRET"
-	EnvConnection      = "AUTH0_CONNECTION"
-	EnvRefreshLifetime = "AUTH0_REFRESH_TOKEN_LIFETIME"
+	envClientID        = "AUTH0_LOGIN_CLIENT_ID"
+	envClientSecret    = "AUTH0_LOGIN_CLIENT_SECRET"
+	envConnection      = "AUTH0_CONNECTION"
+	envRefreshLifetime = "AUTH0_REFRESH_TOKEN_LIFETIME"
 )
 
-// Defaults applied by New for zero Config fields.
+// Defaults applied by New for zero Config fields (each field's doc states
+// its default).
 const (
-	DefaultConnection      = "Username-Password-Authentication"
-	DefaultScope           = "openid profile email offline_access"
-	DefaultRefreshLifetime = 30 * 24 * time.Hour
-	DefaultGraceWindow     = 30 * time.Second
-	DefaultLockTimeout     = 15 * time.Second
-	DefaultTenantTimeout   = 10 * time.Second
-	DefaultLoginRate       = 10 // logins per minute per client IP
-	DefaultKeyPrefix       = "login:"
+	defaultConnection      = "Username-Password-Authentication"
+	defaultScope           = "openid profile email offline_access"
+	defaultRefreshLifetime = 30 * 24 * time.Hour
+	defaultGraceWindow     = 30 * time.Second
+	defaultLockTimeout     = 15 * time.Second
+	defaultTenantTimeout   = 10 * time.Second
+	defaultLoginRate       = 10 // logins per minute per client IP
+	defaultKeyPrefix       = "login:"
 )
 
 // Config configures a Manager. ClientID, ClientSecret and Keys are required
@@ -44,19 +46,20 @@ type Config struct {
 	// and never logged.
 	ClientID     string
 	ClientSecret string
-	// Connection is the database connection (realm) users log in to.
+	// Connection is the database connection (realm) users log in to
+	// (default "Username-Password-Authentication").
 	Connection string
 	// Audience is the API the access tokens are for (default: the core's
 	// first audience).
 	Audience string
 	// Scope is requested at login; offline_access is what brings a refresh
-	// token (default DefaultScope).
+	// token (default "openid profile email offline_access").
 	Scope string
 	// TokenURL and RevokeURL default to the tenant's /oauth/token and
 	// /oauth/revoke.
 	TokenURL  string
 	RevokeURL string
-	// Keys encrypt the refresh tokens at rest. Required.
+	// Keys encrypt the refresh tokens at rest (ParseKeys). Required.
 	Keys *Keyring
 	// RefreshLifetime is the tenant's absolute refresh token lifetime: rows
 	// expire then, rotation does not extend it, and an access token that
@@ -88,7 +91,10 @@ type Config struct {
 	// func(c *gin.Context) string { return c.ClientIP() }.
 	ClientIP func(c *gin.Context) string
 	// Sessions, when set, starts a session for each successful login, so the
-	// answer also sets the session cookie.
+	// answer also sets the session cookie: set it to package session's
+	// *Manager. Give the login Manager to the session Manager's Mount in
+	// turn (sess.Mount(api, lg)), so that POST /auth/logout also revokes
+	// the refresh token held for the request's bearer token.
 	Sessions SessionStarter
 	// CrossOrigin guards Login when Sessions is set: the answer then sets
 	// the session cookie, and a form another site makes a victim's browser
@@ -99,6 +105,7 @@ type Config struct {
 	// AddTrustedOrigin. Without Sessions it is not used.
 	CrossOrigin *http.CrossOriginProtection
 	// KeyPrefix prefixes every store key of this package (default "login:").
+	// Two apps sharing a store use two prefixes.
 	KeyPrefix string
 	// Logger receives the package's logs (default: the core's). Tokens,
 	// passwords and the client secret are never logged.
@@ -109,26 +116,37 @@ type Config struct {
 	envErr error
 }
 
-// FromEnv reads AUTH0_LOGIN_CLIENT_ID, AUTH0_LOGIN_CLIENT_SECRET,
-// AUTH0_CONNECTION, AUTH0_REFRESH_TOKEN_LIFETIME (a Go duration) and
-// AUTH0GIN_ENCRYPTION_KEYS. A value it cannot parse is reported by New.
-// Call auth0gin.FromEnv first when the settings live in a .env file: it
-// loads that file into the environment.
+// FromEnv reads a Config from the environment, after loading
+// `.env.<AUTH0_ENV>` and `.env` as every FromEnv of the module does
+// (variables already set win):
+//
+//   - AUTH0_LOGIN_CLIENT_ID, AUTH0_LOGIN_CLIENT_SECRET: the confidential
+//     client (Config.ClientID, Config.ClientSecret);
+//   - AUTH0_CONNECTION: Config.Connection;
+//   - AUTH0_REFRESH_TOKEN_LIFETIME: Config.RefreshLifetime, a Go duration;
+//   - AUTH0GIN_ENCRYPTION_KEYS: Config.Keys, in ParseKeys's form
+//     "id:base64key[,id:base64key...]".
+//
+// A value it cannot parse, or a `.env` it cannot read, is kept in the
+// Config and reported by New.
 func FromEnv() Config {
-	c := Config{
-		ClientID:     os.Getenv(EnvClientID),
-		ClientSecret: os.Getenv(EnvClientSecret),
-		Connection:   os.Getenv(EnvConnection),
-	}
 	var errs []error
-	if v := os.Getenv(EnvRefreshLifetime); v != "" {
+	if err := envfile.Load(); err != nil {
+		errs = append(errs, fmt.Errorf("login: %w", err))
+	}
+	c := Config{
+		ClientID:     os.Getenv(envClientID),
+		ClientSecret: os.Getenv(envClientSecret),
+		Connection:   os.Getenv(envConnection),
+	}
+	if v := os.Getenv(envRefreshLifetime); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d <= 0 {
-			errs = append(errs, fmt.Errorf("%s: %q is not a positive duration", EnvRefreshLifetime, v))
+			errs = append(errs, fmt.Errorf("%s: %q is not a positive duration", envRefreshLifetime, v))
 		}
 		c.RefreshLifetime = d
 	}
-	if v := os.Getenv(EnvEncryptionKeys); v != "" {
+	if v := os.Getenv(envEncryptionKeys); v != "" {
 		k, err := ParseKeys(v)
 		if err != nil {
 			errs = append(errs, err)
@@ -139,48 +157,53 @@ func FromEnv() Config {
 	return c
 }
 
-// ErrConfig is wrapped by every error New returns for a bad Config.
-var ErrConfig = errors.New("login: bad configuration")
+// errConfig starts every error New returns for a bad Config.
+func errConfig(format string, args ...any) error {
+	return fmt.Errorf("login: %w: "+format, append([]any{auth0gin.ErrConfig}, args...)...)
+}
 
 // resolve checks c and fills in the defaults from auth.
 func (c Config) resolve(auth *auth0gin.Auth0) (Config, error) {
 	if c.envErr != nil {
-		return c, fmt.Errorf("%w: %w", ErrConfig, c.envErr)
+		if errors.Is(c.envErr, auth0gin.ErrConfig) { // from ParseKeys
+			return c, c.envErr
+		}
+		return c, errConfig("%w", c.envErr)
 	}
 	if c.Keys == nil || len(c.Keys.ids) == 0 {
-		return c, fmt.Errorf("%w: %w", ErrConfig, ErrNoKeys)
+		return c, errConfig("%w", errNoKeys)
 	}
 	if c.ClientID == "" || c.ClientSecret == "" {
-		return c, fmt.Errorf("%w: a confidential client is required (%s, %s)", ErrConfig, EnvClientID, EnvClientSecret)
+		return c, errConfig("a confidential client is required (%s, %s)", envClientID, envClientSecret)
 	}
 	core := auth.Config()
 	if c.Audience == "" && len(core.Audience) > 0 {
 		c.Audience = core.Audience[0]
 	}
 	if c.Audience == "" {
-		return c, fmt.Errorf("%w: no audience", ErrConfig)
+		return c, errConfig("no audience")
 	}
-	c.Connection = orDefault(c.Connection, DefaultConnection)
-	c.Scope = orDefault(c.Scope, DefaultScope)
+	c.Connection = orDefault(c.Connection, defaultConnection)
+	c.Scope = orDefault(c.Scope, defaultScope)
 	if !strings.Contains(" "+c.Scope+" ", " offline_access ") {
-		return c, fmt.Errorf("%w: Scope must include offline_access, or the tenant sends no refresh token", ErrConfig)
+		return c, errConfig("Scope must include offline_access, or the tenant sends no refresh token")
 	}
 	c.TokenURL = orDefault(c.TokenURL, auth.Endpoint("oauth/token"))
 	c.RevokeURL = orDefault(c.RevokeURL, auth.Endpoint("oauth/revoke"))
 	if c.RefreshLifetime == 0 {
-		c.RefreshLifetime = DefaultRefreshLifetime
+		c.RefreshLifetime = defaultRefreshLifetime
 	}
 	if c.GraceWindow == 0 {
-		c.GraceWindow = DefaultGraceWindow
+		c.GraceWindow = defaultGraceWindow
 	}
 	if c.TenantTimeout == 0 {
-		c.TenantTimeout = DefaultTenantTimeout
+		c.TenantTimeout = defaultTenantTimeout
 	}
 	if c.LockTimeout == 0 {
-		c.LockTimeout = max(DefaultLockTimeout, c.TenantTimeout+5*time.Second)
+		c.LockTimeout = max(defaultLockTimeout, c.TenantTimeout+5*time.Second)
 	}
 	if c.RefreshLifetime < 0 || c.GraceWindow < 0 || c.TenantTimeout < 0 || c.LockTimeout <= c.TenantTimeout {
-		return c, fmt.Errorf("%w: durations must be positive, and LockTimeout longer than TenantTimeout", ErrConfig)
+		return c, errConfig("durations must be positive, and LockTimeout longer than TenantTimeout")
 	}
 	if c.HTTPClient == nil {
 		c.HTTPClient = core.HTTPClient
@@ -189,7 +212,7 @@ func (c Config) resolve(auth *auth0gin.Auth0) (Config, error) {
 		c.HTTPClient = &http.Client{Timeout: c.TenantTimeout}
 	}
 	if c.LoginRate == 0 {
-		c.LoginRate = DefaultLoginRate
+		c.LoginRate = defaultLoginRate
 	}
 	if c.ClientIP == nil {
 		c.ClientIP = func(g *gin.Context) string { return g.RemoteIP() }
@@ -197,7 +220,7 @@ func (c Config) resolve(auth *auth0gin.Auth0) (Config, error) {
 	if c.CrossOrigin == nil {
 		c.CrossOrigin = http.NewCrossOriginProtection()
 	}
-	c.KeyPrefix = orDefault(c.KeyPrefix, DefaultKeyPrefix)
+	c.KeyPrefix = orDefault(c.KeyPrefix, defaultKeyPrefix)
 	if c.Logger == nil {
 		c.Logger = core.Logger
 	}
@@ -211,15 +234,9 @@ func (c Config) resolve(auth *auth0gin.Auth0) (Config, error) {
 }
 
 // SessionStarter starts a server-side session for a user who has just
-// logged in with a password, setting its cookie on c (package session's
-// manager is meant to satisfy it). An error fails the login: it is answered
-// as it is when it is an *Error or an *auth0gin.AuthError, else as a 503.
+// logged in with a password, setting its cookie on c: package session's
+// *Manager is one. An error fails the login: it is answered as it is when
+// it is an *Error or an *auth0gin.AuthError, else as a 503.
 type SessionStarter interface {
 	StartSession(c *gin.Context, user *auth0gin.Auth0User) error
 }
-
-// SessionFunc adapts a function to SessionStarter.
-type SessionFunc func(c *gin.Context, user *auth0gin.Auth0User) error
-
-// StartSession calls f.
-func (f SessionFunc) StartSession(c *gin.Context, user *auth0gin.Auth0User) error { return f(c, user) }

@@ -21,7 +21,7 @@ import (
 func TestLoginCSRFWithSessions(t *testing.T) {
 	sessions := 0
 	h := newHarness(t, nil, nil, func(c *login.Config) {
-		c.Sessions = login.SessionFunc(func(c *gin.Context, u *auth0gin.Auth0User) error {
+		c.Sessions = sessionFunc(func(c *gin.Context, u *auth0gin.Auth0User) error {
 			sessions++
 			http.SetCookie(c.Writer, &http.Cookie{Name: "auth0gin_session", Value: "s", HttpOnly: true})
 			return nil

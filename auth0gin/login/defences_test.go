@@ -34,7 +34,7 @@ func TestBruteForcePerUserIP(t *testing.T) {
 		}
 	}
 	r := from("198.51.100.7", devtenant.Alice.Password)
-	var b login.ErrorBody
+	var b errorBody
 	_ = json.Unmarshal(r.body, &b)
 	if r.status != 429 || b.Error != "too_many_attempts" || !strings.Contains(b.Description, "blocked") {
 		t.Fatalf("the blocked user and IP: %d %s", r.status, r.body)
@@ -59,7 +59,7 @@ func TestBlockedAndMFAUsers(t *testing.T) {
 	))
 	h := newHarness(t, tenant, nil)
 	r := h.login("blocked@example.com", "pw")
-	var b login.ErrorBody
+	var b errorBody
 	_ = json.Unmarshal(r.body, &b)
 	if r.status != 403 || b.Error != "unauthorized" || b.Description != "user is blocked" {
 		t.Errorf("blocked: %d %s", r.status, r.body)

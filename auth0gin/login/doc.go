@@ -6,14 +6,25 @@
 //
 //	import "github.com/auth0gin/auth0gin/auth0gin/login"
 //
-// A Manager serves three routes the app mounts itself:
+// A Manager serves POST /auth/login and POST /auth/refresh, registered and
+// documented in the API docs by Mount:
 //
-//	auth := auth0gin.MustNew(auth0gin.FromEnv())
-//	st, _ := store.Open(ctx, os.Getenv("SESSION_STORE_URL"))
-//	lg := login.MustNew(auth, st, login.FromEnv()) // AUTH0_LOGIN_CLIENT_ID, ..._SECRET, AUTH0GIN_ENCRYPTION_KEYS
-//	r.POST("/auth/login", lg.Login)     // {username, password} → {access_token, token_type, expires_in}
-//	r.POST("/auth/refresh", lg.Refresh) // Authorization: Bearer <access token, expired or not> → a new one
-//	r.POST("/auth/logout", lg.LogoutHandler)
+//	lg, err := login.New(auth, st, login.FromEnv()) // AUTH0_LOGIN_CLIENT_ID, ..._SECRET, AUTH0GIN_ENCRYPTION_KEYS
+//	api := auth.Router(r)
+//	lg.Mount(api)                      // {username, password} → {access_token, token_type, expires_in}; refresh
+//	api.POST("/auth/logout", lg.Logout) // Authorization: Bearer <access token> → 204
+//
+// With package session, a login also starts a session, and the session's
+// POST /auth/logout ends both:
+//
+//	cfg := login.FromEnv()
+//	cfg.Sessions = sess     // each login sets the session cookie too
+//	lg, err := login.New(auth, st, cfg)
+//	sess.Mount(api, lg)     // POST /auth/logout: the cookie's session and the refresh token
+//	lg.Mount(api)
+//
+// The handlers (Login, Refresh, Logout) stay usable one by one; LogoutToken,
+// PasswordLogin and RefreshAccessToken are the same operations without HTTP.
 //
 // What it guarantees:
 //

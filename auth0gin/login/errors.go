@@ -12,40 +12,56 @@ import (
 	"github.com/auth0gin/auth0gin/auth0gin"
 )
 
-// Sentinel errors, matched with errors.Is on the *Error the handlers answer
-// with (and Login, Refresh and Logout return).
+// Why a login or refresh failed, inside the *Error the handlers answer
+// with; callers tell the failures apart by Error.Status and Error.Code.
 var (
-	// ErrBadRequest: the body or the Authorization header is malformed.
-	ErrBadRequest = errors.New("login: bad request")
-	// ErrWrongCredentials: the tenant refused the username or password.
-	ErrWrongCredentials = errors.New("login: wrong email or password")
-	// ErrBlocked: the tenant refused the user (blocked, or a rule denied).
-	ErrBlocked = errors.New("login: user refused by the tenant")
-	// ErrMFARequired: the user must pass multi-factor authentication, which
+	// errBadRequest: the body or the Authorization header is malformed.
+	errBadRequest = errors.New("login: bad request")
+	// errWrongCredentials: the tenant refused the username or password.
+	errWrongCredentials = errors.New("login: wrong email or password")
+	// errBlocked: the tenant refused the user (blocked, or a rule denied).
+	errBlocked = errors.New("login: user refused by the tenant")
+	// errMFARequired: the user must pass multi-factor authentication, which
 	// a password login cannot do.
-	ErrMFARequired = errors.New("login: multi-factor authentication required")
-	// ErrTooManyAttempts: the tenant's brute-force protection blocked this
+	errMFARequired = errors.New("login: multi-factor authentication required")
+	// errTooManyAttempts: the tenant's brute-force protection blocked this
 	// user from this IP.
-	ErrTooManyAttempts = errors.New("login: too many attempts")
-	// ErrRateLimited: this server's per-IP login limit was hit.
-	ErrRateLimited = errors.New("login: rate limited")
-	// ErrCrossOrigin: with Config.Sessions, a login posted by a page of
+	errTooManyAttempts = errors.New("login: too many attempts")
+	// errRateLimited: this server's per-IP login limit was hit.
+	errRateLimited = errors.New("login: rate limited")
+	// errCrossOrigin: with Config.Sessions, a login posted by a page of
 	// another origin (login CSRF) was refused.
-	ErrCrossOrigin = errors.New("login: cross-origin login refused")
-	// ErrNoRefresh: the server holds no refresh token for the access token
+	errCrossOrigin = errors.New("login: cross-origin login refused")
+	// errNoRefresh: the server holds no refresh token for the access token
 	// (never logged in here, already refreshed, logged out, expired, revoked
 	// at the tenant, or written with an encryption key no longer configured).
 	// The client must log in again.
-	ErrNoRefresh = errors.New("login: no refresh token held for this access token")
-	// ErrMisconfigured: the tenant refused this server's client (wrong
+	errNoRefresh = errors.New("login: no refresh token held for this access token")
+	// errMisconfigured: the tenant refused this server's client (wrong
 	// secret, grant not enabled, unknown audience or connection).
-	ErrMisconfigured = errors.New("login: the tenant refused this server's client")
+	errMisconfigured = errors.New("login: the tenant refused this server's client")
 )
 
-// Error is what the handlers answer: the HTTP status, the body
-// {error, error_description}, and Retry-After for 429 and 503. It wraps one
-// of the sentinel errors above, or auth0gin.ErrUnavailable for an outage of
-// the tenant or the store. Its text never holds a token or a secret.
+// Error is what the handlers answer, and what PasswordLogin,
+// RefreshAccessToken and LogoutToken return: the HTTP status, the body
+// {error, error_description}, and Retry-After for 429 and 503. The codes:
+//
+//   - 400 invalid_request: a malformed body (or another refusal of the tenant's).
+//   - 401 invalid_grant: at login, a wrong email or password; at refresh, no
+//     refresh token is held for the access token (log in again).
+//   - 401 invalid_request, invalid_token: no usable `Authorization: Bearer`.
+//   - 403 mfa_required: the user needs multi-factor authentication, which a
+//     password login cannot do.
+//   - 403 access_denied, unauthorized (or the tenant's code): the tenant
+//     refused the user; csrf_rejected: a cross-origin browser login with
+//     Config.Sessions.
+//   - 429 too_many_attempts (the tenant's brute-force protection),
+//     too_many_requests (this server's per-IP limit).
+//   - 502 server_error: the tenant refused this server's client (see the log).
+//   - 503 temporarily_unavailable: the tenant or the store is down; Err
+//     wraps auth0gin.ErrUnavailable.
+//
+// Its text never holds a token or a secret.
 type Error struct {
 	Status      int
 	Code        string
@@ -63,12 +79,14 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("%s (%d %s)", e.Description, e.Status, e.Code)
 }
 
-// Unwrap lets errors.Is find the sentinel and the cause.
+// Unwrap lets errors.Is find the cause, such as auth0gin.ErrUnavailable.
 func (e *Error) Unwrap() error { return e.Err }
 
-// ErrorBody is the JSON body of every refusal.
-type ErrorBody struct {
-	Error       string `json:"error" example:"invalid_grant"`
+// loginError is the JSON body of every refusal (LoginError in the API docs).
+type loginError struct {
+	// An OAuth error code (invalid_grant, too_many_attempts, ...).
+	Error string `json:"error" example:"invalid_grant"`
+	// Why, as Auth0 says it.
 	Description string `json:"error_description" example:"Wrong email or password."`
 }
 
@@ -84,11 +102,11 @@ func newError(status int, code, desc string, sentinel error, cause error) *Error
 }
 
 func badRequest(desc string) *Error {
-	return newError(http.StatusBadRequest, "invalid_request", desc, ErrBadRequest, nil)
+	return newError(http.StatusBadRequest, "invalid_request", desc, errBadRequest, nil)
 }
 
 func noRefresh(desc string, cause error) *Error {
-	return newError(http.StatusUnauthorized, "invalid_grant", desc, ErrNoRefresh, cause)
+	return newError(http.StatusUnauthorized, "invalid_grant", desc, errNoRefresh, cause)
 }
 
 // unavailable is a 503 for an outage of the tenant or the store: the
@@ -104,29 +122,29 @@ func unavailable(desc string, retry time.Duration, cause error) *Error {
 	return &Error{Status: http.StatusServiceUnavailable, Code: auth0gin.CodeUnavailable, Description: desc, RetryAfter: retry, Err: err}
 }
 
-// loginError maps the tenant's refusal of a password grant.
-func loginError(te *tenantError) *Error {
+// loginRefusal maps the tenant's refusal of a password grant.
+func loginRefusal(te *tenantError) *Error {
 	switch {
 	case te.unavailable():
 		return unavailable("the login service is unavailable; try again later", te.retryAfter, te)
 	case te.code == "invalid_grant":
-		return newError(http.StatusUnauthorized, "invalid_grant", "Wrong email or password.", ErrWrongCredentials, te)
+		return newError(http.StatusUnauthorized, "invalid_grant", "Wrong email or password.", errWrongCredentials, te)
 	case te.code == "mfa_required":
 		return newError(http.StatusForbidden, "mfa_required",
-			"This account requires multi-factor authentication, which password login does not support; log in through the browser instead.", ErrMFARequired, te)
+			"This account requires multi-factor authentication, which password login does not support; log in through the browser instead.", errMFARequired, te)
 	case te.code == "too_many_attempts":
-		e := newError(http.StatusTooManyRequests, "too_many_attempts", describe(te, "Your account has been blocked after multiple consecutive login attempts."), ErrTooManyAttempts, te)
+		e := newError(http.StatusTooManyRequests, "too_many_attempts", describe(te, "Your account has been blocked after multiple consecutive login attempts."), errTooManyAttempts, te)
 		e.RetryAfter = te.retryAfter
 		return e
 	case te.code == "invalid_client", te.code == "unauthorized_client", te.code == "unsupported_grant_type",
 		te.code == "invalid_scope", te.code == "access_denied" && te.status == http.StatusForbidden && isServiceNotEnabled(te.description):
-		return newError(http.StatusBadGateway, "server_error", "the login service is misconfigured", ErrMisconfigured, te)
+		return newError(http.StatusBadGateway, "server_error", "the login service is misconfigured", errMisconfigured, te)
 	case te.code == "unauthorized", te.code == "access_denied", te.status == http.StatusUnauthorized, te.status == http.StatusForbidden:
 		// A blocked user (401 unauthorized "user is blocked"), or a rule or
 		// Action that denied the login: Auth0's words, passed through.
-		return newError(http.StatusForbidden, orDefault(te.code, "access_denied"), describe(te, "The login was refused."), ErrBlocked, te)
+		return newError(http.StatusForbidden, orDefault(te.code, "access_denied"), describe(te, "The login was refused."), errBlocked, te)
 	default:
-		return newError(http.StatusBadRequest, orDefault(te.code, "invalid_request"), describe(te, "The login was refused."), ErrBadRequest, te)
+		return newError(http.StatusBadRequest, orDefault(te.code, "invalid_request"), describe(te, "The login was refused."), errBadRequest, te)
 	}
 }
 
@@ -138,11 +156,11 @@ func refreshError(te *tenantError) *Error {
 	case te.code == "invalid_grant":
 		return noRefresh("The refresh token was revoked or has expired; log in again.", te)
 	case te.code == "invalid_client", te.code == "unauthorized_client", te.code == "unsupported_grant_type":
-		return newError(http.StatusBadGateway, "server_error", "the login service is misconfigured", ErrMisconfigured, te)
+		return newError(http.StatusBadGateway, "server_error", "the login service is misconfigured", errMisconfigured, te)
 	case te.code == "mfa_required":
-		return newError(http.StatusForbidden, "mfa_required", "This account requires multi-factor authentication; log in again through the browser.", ErrMFARequired, te)
+		return newError(http.StatusForbidden, "mfa_required", "This account requires multi-factor authentication; log in again through the browser.", errMFARequired, te)
 	default:
-		return newError(http.StatusForbidden, orDefault(te.code, "access_denied"), describe(te, "The refresh was refused."), ErrBlocked, te)
+		return newError(http.StatusForbidden, orDefault(te.code, "access_denied"), describe(te, "The refresh was refused."), errBlocked, te)
 	}
 }
 
@@ -183,7 +201,7 @@ func (m *Manager) answerError(c *gin.Context, err error) {
 			c.Header("WWW-Authenticate", ae.Challenge(m.realm))
 		}
 		body := ae.Body()
-		c.AbortWithStatusJSON(ae.Status, ErrorBody{Error: body.Error, Description: body.Description})
+		c.AbortWithStatusJSON(ae.Status, loginError{Error: body.Error, Description: body.Description})
 		return
 	}
 	var e *Error
@@ -193,10 +211,10 @@ func (m *Manager) answerError(c *gin.Context, err error) {
 	if e.RetryAfter > 0 {
 		c.Header("Retry-After", seconds(e.RetryAfter))
 	}
-	if e.Status == http.StatusUnauthorized && errors.Is(e, ErrNoRefresh) {
+	if e.Status == http.StatusUnauthorized && errors.Is(e, errNoRefresh) {
 		c.Header("WWW-Authenticate", `Bearer realm="`+m.realm+`", error="invalid_token", error_description="log in again"`)
 	}
-	c.AbortWithStatusJSON(e.Status, ErrorBody{Error: e.Code, Description: e.Description})
+	c.AbortWithStatusJSON(e.Status, loginError{Error: e.Code, Description: e.Description})
 }
 
 // seconds is a Retry-After value: whole seconds, rounded up, at least 1.

@@ -30,7 +30,7 @@ func TestLoginRefusals(t *testing.T) {
 			t.Errorf("%s: %d %s, want %d %s", c.name, c.r.status, c.r.body, c.status, c.code)
 		}
 	}
-	var b login.ErrorBody
+	var b errorBody
 	_ = json.Unmarshal(cases[0].r.body, &b)
 	if b.Description != "Wrong email or password." {
 		t.Errorf("description %q", b.Description)
@@ -115,7 +115,7 @@ func TestLoginTenantErrors(t *testing.T) {
 			url := fixtureTenant(t, c.status, c.body, c.header)
 			h := newHarness(t, tenant, nil, func(cfg *login.Config) { cfg.TokenURL = url })
 			r := h.login(devtenant.Alice.Email, devtenant.Alice.Password)
-			var b login.ErrorBody
+			var b errorBody
 			_ = json.Unmarshal(r.body, &b)
 			if r.status != c.want || b.Error != c.code || (c.desc != "" && b.Description != c.desc) || b.Description == "" {
 				t.Errorf("%d %s, want %d %s %q", r.status, r.body, c.want, c.code, c.desc)

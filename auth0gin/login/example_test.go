@@ -36,7 +36,7 @@ func Example() {
 	auth := auth0gin.MustNew(auth0gin.Config{
 		Domain: strings.TrimSuffix(tenant.URL, "/"), Audience: []string{devtenant.Audience}, Logger: quiet,
 	})
-	st, err := store.Open(ctx, "") // in memory; Redis or PostgreSQL for several instances
+	st, err := store.Open(ctx, "") // SQLite in memory; Redis or PostgreSQL for several instances
 	if err != nil {
 		panic(err)
 	}
@@ -45,18 +45,21 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	lg := login.MustNew(auth, st, login.Config{
+	lg, err := login.New(auth, st, login.Config{ // or login.FromEnv()
 		ClientID:     devtenant.RegularClient.ID,
 		ClientSecret: devtenant.RegularClient.Secret,
 		Keys:         keys,
 		Logger:       quiet,
 	})
+	if err != nil {
+		panic(err)
+	}
 
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
-	r.POST("/auth/login", lg.Login)
-	r.POST("/auth/refresh", lg.Refresh)
-	r.POST("/auth/logout", lg.LogoutHandler)
+	api := auth.Router(r)
+	lg.Mount(api)                       // POST /auth/login, /auth/refresh, documented
+	api.POST("/auth/logout", lg.Logout) // no sessions: password login owns the logout
 
 	send := func(path, bearer, body string) (int, login.Answer, string) {
 		req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
@@ -92,17 +95,6 @@ func ExampleParseKeys() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(keys.IDs())
-	// Output: [new old]
-}
-
-// GenerateKey makes an entry for AUTH0GIN_ENCRYPTION_KEYS.
-func ExampleGenerateKey() {
-	entry, err := login.GenerateKey("2026-11")
-	if err != nil {
-		panic(err)
-	}
-	id, key, _ := strings.Cut(entry, ":")
-	fmt.Println(id, len(key))
-	// Output: 2026-11 44
+	fmt.Println(keys) // ids only: a Keyring never prints a key
+	// Output: login.Keyring["new" "old"]
 }

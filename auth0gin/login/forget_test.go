@@ -34,7 +34,7 @@ func TestLogoutForgetsToken(t *testing.T) {
 	cfg.Cache = cache
 	auth := auth0gin.MustNew(cfg)
 	keys, _ := login.ParseKeys(keyA)
-	m := login.MustNew(auth, newMemStore(), login.Config{
+	m := mustNew(auth, newMemStore(), login.Config{
 		ClientID: devtenant.RegularClient.ID, ClientSecret: devtenant.RegularClient.Secret, Keys: keys,
 	})
 	ctx := context.Background()
@@ -45,7 +45,7 @@ func TestLogoutForgetsToken(t *testing.T) {
 	if _, err := auth.Verify(ctx, a.AccessToken); err != nil { // now cached
 		t.Fatal(err)
 	}
-	if err := m.Logout(ctx, a.AccessToken); err != nil {
+	if err := m.LogoutToken(ctx, a.AccessToken); err != nil {
 		t.Fatal(err)
 	}
 	if !slices.Contains(cache.forgotten, a.AccessToken) {

@@ -133,6 +133,26 @@ func newClockedTenant(t testing.TB) (*auth0test.Tenant, *tenantClock) {
 // tenantLogs holds each test tenant's log output, searched for leaks too.
 var tenantLogs sync.Map // *auth0test.Tenant → *testutil.SyncBuffer
 
+// errorBody is the body of every refusal.
+type errorBody struct {
+	Error       string `json:"error"`
+	Description string `json:"error_description"`
+}
+
+// sessionFunc is a SessionStarter made of a function.
+type sessionFunc func(c *gin.Context, user *auth0gin.Auth0User) error
+
+func (f sessionFunc) StartSession(c *gin.Context, user *auth0gin.Auth0User) error { return f(c, user) }
+
+// mustNew is login.New for a test that cannot go on without it.
+func mustNew(auth *auth0gin.Auth0, st store.Store, cfg login.Config) *login.Manager {
+	m, err := login.New(auth, st, cfg)
+	if err != nil {
+		panic(err)
+	}
+	return m
+}
+
 // newHarness starts an instance on st against tenant (a new tenant and an
 // in-memory store when nil).
 func newHarness(t testing.TB, tenant *auth0test.Tenant, st store.Store, opts ...option) *harness {
@@ -170,7 +190,7 @@ func newHarness(t testing.TB, tenant *auth0test.Tenant, st store.Store, opts ...
 	r := gin.New()
 	r.POST("/auth/login", h.m.Login)
 	r.POST("/auth/refresh", h.m.Refresh)
-	r.POST("/auth/logout", h.m.LogoutHandler)
+	r.POST("/auth/logout", h.m.Logout)
 	r.GET("/api/private", h.auth.RequireScopes(), func(c *gin.Context) { c.String(200, auth0gin.MustUser(c).ID) })
 	h.srv = httptest.NewServer(r)
 	t.Cleanup(h.srv.Close)
@@ -214,7 +234,7 @@ func (r reply) answer(t testing.TB) login.Answer {
 
 func (r reply) errorCode(t testing.TB) string {
 	t.Helper()
-	var b login.ErrorBody
+	var b errorBody
 	if err := json.Unmarshal(r.body, &b); err != nil || b.Error == "" || b.Description == "" {
 		t.Fatalf("not an error body: %s", r.body)
 	}

@@ -3,7 +3,6 @@ package login_test
 import (
 	"errors"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/gin-gonic/gin"
@@ -20,7 +19,7 @@ func TestSessionHook(t *testing.T) {
 	var seen *auth0gin.Auth0User
 	fail := false
 	h := newHarness(t, nil, nil, func(c *login.Config) {
-		c.Sessions = login.SessionFunc(func(c *gin.Context, u *auth0gin.Auth0User) error {
+		c.Sessions = sessionFunc(func(c *gin.Context, u *auth0gin.Auth0User) error {
 			if fail {
 				return auth0gin.Unavailable("session store down", 0, errors.New("boom"))
 			}
@@ -44,36 +43,25 @@ func TestSessionHook(t *testing.T) {
 	}
 }
 
-// TestEndRefresh: the hook a shared POST /auth/logout runs ends the Bearer
-// token's refresh row, ignores a request without one, and reports an
-// outage as a 503 AuthError.
-func TestEndRefresh(t *testing.T) {
+// TestLogoutToken: what package session's POST /auth/logout calls with the
+// request's Bearer token ends the token's refresh row, and reports an
+// outage as a 503 that wraps auth0gin.ErrUnavailable.
+func TestLogoutToken(t *testing.T) {
 	h := newHarness(t, nil, nil)
 	a := h.login(devtenant.Alice.Email, devtenant.Alice.Password).answer(t)
-	ctx := func(auth string) *gin.Context {
-		c, _ := gin.CreateTestContext(httptest.NewRecorder())
-		c.Request = httptest.NewRequest("POST", "/auth/logout", nil)
-		if auth != "" {
-			c.Request.Header.Set("Authorization", auth)
-		}
-		return c
-	}
-	if err := h.m.EndRefresh(ctx("")); err != nil {
-		t.Errorf("no header: %v", err)
-	}
-	if err := h.m.EndRefresh(ctx("Basic eDp5")); err != nil {
-		t.Errorf("not bearer: %v", err)
+	if err := h.m.LogoutToken(t.Context(), "not-a-token-we-hold"); err != nil {
+		t.Errorf("a token held nowhere: %v", err)
 	}
 	h.st.down.Store(true)
-	var ae *auth0gin.AuthError
-	if err := h.m.EndRefresh(ctx("Bearer " + a.AccessToken)); !errors.As(err, &ae) || ae.Status != 503 {
+	var le *login.Error
+	if err := h.m.LogoutToken(t.Context(), a.AccessToken); !errors.As(err, &le) || le.Status != 503 || !errors.Is(err, auth0gin.ErrUnavailable) {
 		t.Errorf("store down: %v", err)
 	}
 	h.st.down.Store(false)
-	if err := h.m.EndRefresh(ctx("Bearer " + a.AccessToken)); err != nil {
+	if err := h.m.LogoutToken(t.Context(), a.AccessToken); err != nil {
 		t.Fatal(err)
 	}
 	if r := h.refresh(a.AccessToken); r.status != 401 {
-		t.Errorf("refresh after EndRefresh: %d", r.status)
+		t.Errorf("refresh after LogoutToken: %d", r.status)
 	}
 }

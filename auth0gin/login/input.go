@@ -18,23 +18,26 @@ const (
 	maxBearerBytes = 64 << 10
 )
 
-// Credentials is the body of a login: JSON or a URL-encoded form.
-type Credentials struct {
+// loginCredentials is the body of a login (LoginCredentials in the API
+// docs): JSON or a URL-encoded form.
+type loginCredentials struct {
+	// The user's email.
 	Username string `json:"username" form:"username" example:"alice@example.com"`
+	// The user's password.
 	Password string `json:"password" form:"password" example:"alice-password"`
 }
 
 // parseCredentials reads a login body of the given Content-Type. Every
 // refusal is a 400 that says what is wrong, never what was sent.
-func parseCredentials(contentType string, body []byte) (Credentials, *Error) {
+func parseCredentials(contentType string, body []byte) (loginCredentials, *Error) {
 	if len(body) > maxLoginBody {
-		return Credentials{}, badRequest("the body is too large")
+		return loginCredentials{}, badRequest("the body is too large")
 	}
 	mt, _, err := mime.ParseMediaType(contentType)
 	if err != nil && contentType != "" {
-		return Credentials{}, badRequest("send the credentials as JSON or as a form")
+		return loginCredentials{}, badRequest("send the credentials as JSON or as a form")
 	}
-	var cr Credentials
+	var cr loginCredentials
 	switch {
 	case mt == "application/json" || mt == "" && len(bytes.TrimSpace(body)) > 0 && bytes.TrimSpace(body)[0] == '{':
 		var raw struct {
@@ -43,7 +46,7 @@ func parseCredentials(contentType string, body []byte) (Credentials, *Error) {
 		}
 		dec := json.NewDecoder(bytes.NewReader(body))
 		if err := dec.Decode(&raw); err != nil || dec.More() {
-			return Credentials{}, badRequest("the body is not a JSON object of username and password strings")
+			return loginCredentials{}, badRequest("the body is not a JSON object of username and password strings")
 		}
 		if raw.Username != nil {
 			cr.Username = *raw.Username
@@ -54,23 +57,23 @@ func parseCredentials(contentType string, body []byte) (Credentials, *Error) {
 	case mt == "application/x-www-form-urlencoded":
 		v, err := url.ParseQuery(string(body))
 		if err != nil {
-			return Credentials{}, badRequest("the form does not parse")
+			return loginCredentials{}, badRequest("the form does not parse")
 		}
 		if len(v["username"]) > 1 || len(v["password"]) > 1 {
-			return Credentials{}, badRequest("username and password must each be sent once")
+			return loginCredentials{}, badRequest("username and password must each be sent once")
 		}
 		cr.Username, cr.Password = v.Get("username"), v.Get("password")
 	default:
-		return Credentials{}, badRequest("send the credentials as JSON or as a form")
+		return loginCredentials{}, badRequest("send the credentials as JSON or as a form")
 	}
 	cr.Username = strings.TrimSpace(cr.Username)
 	switch {
 	case cr.Username == "" || cr.Password == "":
-		return Credentials{}, badRequest("username and password are required")
+		return loginCredentials{}, badRequest("username and password are required")
 	case len(cr.Username) > maxUsername || len(cr.Password) > maxPassword:
-		return Credentials{}, badRequest("username or password too long")
+		return loginCredentials{}, badRequest("username or password too long")
 	case !utf8.ValidString(cr.Username) || !utf8.ValidString(cr.Password) || hasControl(cr.Username):
-		return Credentials{}, badRequest("username or password is not valid text")
+		return loginCredentials{}, badRequest("username or password is not valid text")
 	}
 	return cr, nil
 }
@@ -82,15 +85,15 @@ func hasControl(s string) bool {
 // bearer returns the token of an `Authorization: Bearer <token>` header.
 func bearer(header string) (string, *Error) {
 	if header == "" {
-		return "", &Error{Status: 401, Code: "invalid_request", Description: "send the access token as Authorization: Bearer <token>", Err: ErrBadRequest}
+		return "", &Error{Status: 401, Code: "invalid_request", Description: "send the access token as Authorization: Bearer <token>", Err: errBadRequest}
 	}
 	scheme, tok, ok := strings.Cut(header, " ")
 	tok = strings.TrimSpace(tok)
 	if !ok || !strings.EqualFold(scheme, "Bearer") || tok == "" || strings.ContainsAny(tok, " \t") {
-		return "", &Error{Status: 401, Code: "invalid_request", Description: "send the access token as Authorization: Bearer <token>", Err: ErrBadRequest}
+		return "", &Error{Status: 401, Code: "invalid_request", Description: "send the access token as Authorization: Bearer <token>", Err: errBadRequest}
 	}
 	if len(tok) > maxBearerBytes {
-		return "", &Error{Status: 401, Code: "invalid_token", Description: "token too large", Err: ErrBadRequest}
+		return "", &Error{Status: 401, Code: "invalid_token", Description: "token too large", Err: errBadRequest}
 	}
 	return tok, nil
 }

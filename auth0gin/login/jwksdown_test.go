@@ -39,7 +39,7 @@ func TestRefreshWhileKeysUnreachable(t *testing.T) {
 	cfg.HTTPClient = &http.Client{Transport: cut}
 	auth := auth0gin.MustNew(cfg)
 	keys, _ := login.ParseKeys(keyA + "," + keyB)
-	m := login.MustNew(auth, h.st, login.Config{
+	m := mustNew(auth, h.st, login.Config{
 		ClientID: regularClientID, ClientSecret: regularClientSecret, Keys: keys, KeyPrefix: "login-test:",
 		HTTPClient: &http.Client{Transport: cut}, LoginRate: -1,
 	})

@@ -5,21 +5,19 @@ import (
 	"crypto/cipher"
 	"crypto/rand"
 	"encoding/base64"
-	"encoding/hex"
+
 	"errors"
 	"fmt"
 	"strings"
 )
 
-// EnvEncryptionKeys names the variable holding the encryption keys: a comma
-// list of id:base64key, each key 32 bytes (AES-256). The first encrypts; all
-// decrypt, so a new key goes first and an old one stays listed until the rows
-// it wrote have expired.
-const EnvEncryptionKeys = "AUTH0GIN_ENCRYPTION_KEYS"
+// envEncryptionKeys names the variable holding the encryption keys (see
+// ParseKeys).
+const envEncryptionKeys = "AUTH0GIN_ENCRYPTION_KEYS"
 
-// ErrNoKeys: no encryption key is configured, so refresh tokens cannot be
+// errNoKeys: no encryption key is configured, so refresh tokens cannot be
 // stored; New refuses to start.
-var ErrNoKeys = errors.New("login: no encryption key (set " + EnvEncryptionKeys + ")")
+var errNoKeys = errors.New("login: no encryption key (set " + envEncryptionKeys + ")")
 
 // errUnknownKeyID: a row was written with a key that is no longer configured.
 var errUnknownKeyID = errors.New("login: the row's key id is not configured")
@@ -29,8 +27,7 @@ var errCorrupt = errors.New("login: the row does not decrypt")
 
 // Keyring holds the AES-256-GCM keys that encrypt refresh tokens at rest.
 // The first key encrypts; every key decrypts the rows that name its id.
-// Build one with ParseKeys or NewEphemeralKeyring; it is safe for
-// concurrent use.
+// Build one with ParseKeys; it is safe for concurrent use.
 type Keyring struct {
 	ids   []string
 	aeads map[string]cipher.AEAD
@@ -42,7 +39,13 @@ const maxKeyIDLen = 64
 // ParseKeys reads a key list in the form of AUTH0GIN_ENCRYPTION_KEYS:
 // "id:base64key[,id:base64key...]", each key exactly 32 bytes in standard or
 // URL-safe base64, padded or not. Ids are unique, of letters, digits, '-',
-// '_' and '.'. Errors never print a key.
+// '_' and '.'. The first key encrypts; all decrypt, so a new key goes first
+// and an old one stays listed until the rows it wrote have expired. A new
+// entry is an id and 32 random bytes:
+//
+//	echo "k1:$(openssl rand -base64 32)"
+//
+// Errors wrap auth0gin.ErrConfig and never print a key.
 func ParseKeys(list string) (*Keyring, error) {
 	k := &Keyring{aeads: map[string]cipher.AEAD{}}
 	for i, item := range strings.Split(list, ",") {
@@ -52,53 +55,24 @@ func ParseKeys(list string) (*Keyring, error) {
 		}
 		id, b64, ok := strings.Cut(item, ":")
 		if !ok || !validKeyID(id) {
-			return nil, fmt.Errorf("login: %s entry %d: want id:base64key with an id of letters, digits, '-', '_' or '.'", EnvEncryptionKeys, i+1)
+			return nil, errConfig("%s entry %d: want id:base64key with an id of letters, digits, '-', '_' or '.'", envEncryptionKeys, i+1)
 		}
 		if _, dup := k.aeads[id]; dup {
-			return nil, fmt.Errorf("login: %s %s: the key id is listed twice", EnvEncryptionKeys, entryName(i, id))
+			return nil, errConfig("%s %s: the key id is listed twice", envEncryptionKeys, entryName(i, id))
 		}
 		key, err := decodeKey(b64)
 		if err != nil || len(key) != 32 {
-			return nil, fmt.Errorf("login: %s %s: the key is not 32 bytes of base64 (write id:base64key)", EnvEncryptionKeys, entryName(i, id))
+			return nil, errConfig("%s %s: the key is not 32 bytes of base64 (write id:base64key)", envEncryptionKeys, entryName(i, id))
 		}
 		if err := k.add(id, key); err != nil {
 			return nil, err
 		}
 	}
 	if len(k.ids) == 0 {
-		return nil, ErrNoKeys
+		return nil, errConfig("%w", errNoKeys)
 	}
 	return k, nil
 }
-
-// NewEphemeralKeyring returns a keyring with one random key that lives only
-// in memory: rows it encrypts are lost with the process. It is for the
-// example's embedded dev tenant, never for production.
-func NewEphemeralKeyring() *Keyring {
-	var key [32]byte
-	var id [6]byte
-	rand.Read(key[:])
-	rand.Read(id[:])
-	k := &Keyring{aeads: map[string]cipher.AEAD{}}
-	if err := k.add("ephemeral-"+hex.EncodeToString(id[:]), key[:]); err != nil {
-		panic(err) // AES accepts 32-byte keys
-	}
-	return k
-}
-
-// GenerateKey returns a new entry for AUTH0GIN_ENCRYPTION_KEYS, "id:base64key",
-// with 32 random bytes.
-func GenerateKey(id string) (string, error) {
-	if !validKeyID(id) {
-		return "", fmt.Errorf("login: key id %q: use letters, digits, '-', '_' or '.'", id)
-	}
-	var key [32]byte
-	rand.Read(key[:])
-	return id + ":" + base64.StdEncoding.EncodeToString(key[:]), nil
-}
-
-// IDs lists the key ids, the encrypting one first.
-func (k *Keyring) IDs() []string { return append([]string(nil), k.ids...) }
 
 func (k *Keyring) add(id string, key []byte) error {
 	block, err := aes.NewCipher(key)

@@ -26,7 +26,7 @@ func (s *stallingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	body, _ := io.ReadAll(r.Body)
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	form, _ := url.ParseQuery(string(body))
-	if form.Get("grant_type") != login.GrantRefreshToken {
+	if form.Get("grant_type") != "refresh_token" {
 		return http.DefaultTransport.RoundTrip(r)
 	}
 	if s.isHang {

@@ -12,8 +12,7 @@ import (
 	"github.com/auth0gin/auth0gin/auth0gin"
 )
 
-// Login is the handler of a password login (the example mounts it at
-// POST /auth/login). It takes {username, password} as JSON or as a form,
+// Login is the handler of a password login, POST /auth/login (see Mount). It takes {username, password} as JSON or as a form,
 // logs the user in at the tenant with the end user's IP in
 // auth0-forwarded-for, keeps the refresh token encrypted in the store, and
 // answers {access_token, token_type, expires_in} (plus the session cookie
@@ -25,14 +24,14 @@ func (m *Manager) Login(c *gin.Context) {
 	if m.cfg.Sessions != nil {
 		if err := m.cfg.CrossOrigin.Check(c.Request); err != nil {
 			m.answerError(c, newError(http.StatusForbidden, "csrf_rejected",
-				"cross-origin login refused: the page's origin is not trusted to start a session", ErrCrossOrigin, err))
+				"cross-origin login refused: the page's origin is not trusted to start a session", errCrossOrigin, err))
 			return
 		}
 	}
 	ip := m.cfg.ClientIP(c)
 	if ok, wait := m.rate.allow(ip); !ok {
 		m.answerError(c, &Error{Status: http.StatusTooManyRequests, Code: "too_many_requests",
-			Description: "too many login attempts from this address; try again later", RetryAfter: wait, Err: ErrRateLimited})
+			Description: "too many login attempts from this address; try again later", RetryAfter: wait, Err: errRateLimited})
 		return
 	}
 	body, err := io.ReadAll(io.LimitReader(c.Request.Body, maxLoginBody+1))
@@ -55,7 +54,7 @@ func (m *Manager) Login(c *gin.Context) {
 			// The tokens are fine; the session is what failed. Log the user
 			// out again so no refresh token is held for an answer never sent.
 			m.cfg.Logger.Warn("login: starting the session failed", "user_id", user.ID, "err", err)
-			_ = m.Logout(context.WithoutCancel(c.Request.Context()), ans.AccessToken)
+			_ = m.LogoutToken(context.WithoutCancel(c.Request.Context()), ans.AccessToken)
 			m.answerError(c, err)
 			return
 		}
@@ -71,7 +70,7 @@ func (m *Manager) PasswordLogin(ctx context.Context, username, password, userIP 
 	if err != nil {
 		var te *tenantError
 		if errors.As(err, &te) {
-			e := loginError(te)
+			e := loginRefusal(te)
 			m.logTenant("login: the tenant refused the login", e, te)
 			return Answer{}, nil, e
 		}
@@ -100,7 +99,7 @@ func (m *Manager) accept(ctx context.Context, reply tokenReply, what string) (An
 			return Answer{}, nil, unavailable("the login service is unavailable; try again later", 0, err)
 		}
 		m.cfg.Logger.Error("login: the tenant's access token does not verify; check the audience and domain", "err", err)
-		return Answer{}, nil, newError(http.StatusBadGateway, "server_error", "the login service is misconfigured", ErrMisconfigured, err)
+		return Answer{}, nil, newError(http.StatusBadGateway, "server_error", "the login service is misconfigured", errMisconfigured, err)
 	}
 	ans := Answer{AccessToken: reply.AccessToken, TokenType: "Bearer", ExpiresIn: reply.ExpiresIn}
 	if ans.ExpiresIn <= 0 {
@@ -128,7 +127,7 @@ func (m *Manager) accept(ctx context.Context, reply tokenReply, what string) (An
 // misconfiguration are the operator's business, wrong passwords are not.
 func (m *Manager) logTenant(msg string, e *Error, te *tenantError) {
 	switch {
-	case errors.Is(e, ErrMisconfigured):
+	case errors.Is(e, errMisconfigured):
 		m.cfg.Logger.Error(msg, "status", te.status, "error", te.code, "error_description", te.description)
 	case errors.Is(e, auth0gin.ErrUnavailable):
 		m.cfg.Logger.Warn(msg, "status", te.status, "error", te.code, "err", te.cause)

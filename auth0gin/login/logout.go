@@ -7,11 +7,10 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/store"
 )
 
-// Logout ends the password login of accessToken, expired or not: it revokes
+// LogoutToken ends the password login of accessToken, expired or not: it revokes
 // the refresh token at the tenant (with rotation, its whole family), deletes
 // the row and forgets the token in the validated-token cache. An access
 // token the server holds nothing for is not an error. The row is deleted even
@@ -21,7 +20,10 @@ import (
 // An access token refreshed moments ago (another tab refreshed it) leads to
 // its successor: the login ends there too, so that no refresh token stays
 // held under the newer access token after the user logged out.
-func (m *Manager) Logout(ctx context.Context, accessToken string) error {
+//
+// It makes the Manager a session.Ender: given to the session Manager's
+// Mount, it runs on POST /auth/logout with the request's bearer token.
+func (m *Manager) LogoutToken(ctx context.Context, accessToken string) error {
 	defer m.auth.Forget(ctx, accessToken)
 	tok := accessToken
 	for range maxLogoutHops {
@@ -66,45 +68,22 @@ func (m *Manager) endRow(ctx context.Context, accessToken string) (next string, 
 	return next, nil
 }
 
-// LogoutHandler is a handler for POST /auth/logout when password login is all
-// an app has (with sessions, their logout handler calls Logout instead): it
-// takes `Authorization: Bearer <access token>` and answers 204.
-func (m *Manager) LogoutHandler(c *gin.Context) {
+// Logout is the handler of POST /auth/logout for an app whose only login is
+// this package's (with sessions, the session Manager's Mount serves that
+// route and calls LogoutToken): it takes `Authorization: Bearer <access
+// token>`, expired or not, ends its login (LogoutToken) and answers 204.
+//
+//	api.POST("/auth/logout", lg.Logout)
+func (m *Manager) Logout(c *gin.Context) {
+	noStore(c)
 	tok, e := bearer(c.GetHeader("Authorization"))
 	if e != nil {
 		m.answerError(c, e)
 		return
 	}
-	if err := m.Logout(c.Request.Context(), tok); err != nil {
+	if err := m.LogoutToken(c.Request.Context(), tok); err != nil {
 		m.answerError(c, err)
 		return
 	}
 	c.Status(http.StatusNoContent)
-}
-
-// EndRefresh ends the password login of the request's Bearer token, if it
-// carries one: it is the hook a shared logout route runs, such as package
-// session's
-//
-//	r.POST("/auth/logout", sess.LogoutHandler(lg.EndRefresh))
-//
-// A request without an Authorization header is not an error (a cookie-only
-// logout). An outage is an *auth0gin.AuthError with status 503.
-func (m *Manager) EndRefresh(c *gin.Context) error {
-	h := c.GetHeader("Authorization")
-	if h == "" {
-		return nil
-	}
-	tok, e := bearer(h)
-	if e != nil {
-		return nil // not a Bearer credential: nothing of ours to end
-	}
-	if err := m.Logout(c.Request.Context(), tok); err != nil {
-		var le *Error
-		if errors.As(err, &le) && le.Status == http.StatusServiceUnavailable {
-			return auth0gin.Unavailable(le.Description, le.RetryAfter, err)
-		}
-		return err
-	}
-	return nil
 }

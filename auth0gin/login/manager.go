@@ -28,10 +28,11 @@ type Manager struct {
 }
 
 // New checks cfg and returns a Manager. It contacts neither the tenant nor
-// the store, so an app starts while either is down.
+// the store, so an app starts while either is down. Its configuration
+// errors wrap auth0gin.ErrConfig.
 func New(auth *auth0gin.Auth0, st store.Store, cfg Config) (*Manager, error) {
 	if auth == nil || st == nil {
-		return nil, fmt.Errorf("%w: New needs an *auth0gin.Auth0 and a store", ErrConfig)
+		return nil, errConfig("New needs an *auth0gin.Auth0 and a store")
 	}
 	c, err := cfg.resolve(auth)
 	if err != nil {
@@ -50,22 +51,19 @@ func New(auth *auth0gin.Auth0, st store.Store, cfg Config) (*Manager, error) {
 	}, nil
 }
 
-// MustNew is New for main: it panics on a bad configuration.
-func MustNew(auth *auth0gin.Auth0, st store.Store, cfg Config) *Manager {
-	m, err := New(auth, st, cfg)
-	if err != nil {
-		panic(err)
-	}
-	return m
+// Answer is the body of a successful login or refresh (LoginAnswer in the
+// API docs). It never carries the refresh token, which stays on the server.
+type Answer struct {
+	// AccessToken is the access token, for Authorization: Bearer.
+	AccessToken string `json:"access_token" example:"eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9..."`
+	// TokenType is always Bearer.
+	TokenType string `json:"token_type" example:"Bearer"`
+	// ExpiresIn is the seconds until the access token expires.
+	ExpiresIn int64 `json:"expires_in" example:"86400"`
 }
 
-// Answer is the body of a successful login or refresh. It never carries the
-// refresh token, which stays on the server.
-type Answer struct {
-	AccessToken string `json:"access_token" example:"eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9..."`
-	TokenType   string `json:"token_type" example:"Bearer"`
-	ExpiresIn   int64  `json:"expires_in" example:"86400"`
-}
+// loginAnswer is Answer as the API docs name it (LoginAnswer).
+type loginAnswer Answer
 
 // flight is one refresh in progress in this process; racing callers with
 // the same access token wait for it instead of starting their own.

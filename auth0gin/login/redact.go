@@ -3,6 +3,7 @@ package login
 import (
 	"fmt"
 	"log/slog"
+	"slices"
 )
 
 // LogValue logs a Config without its client secret or keys.
@@ -39,7 +40,7 @@ func (k *Keyring) LogValue() slog.Value {
 	if k == nil {
 		return slog.StringValue("<nil>")
 	}
-	return slog.AnyValue(k.IDs())
+	return slog.AnyValue(slices.Clone(k.ids))
 }
 
 func redactedIfSet(s string) string {

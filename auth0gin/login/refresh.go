@@ -11,7 +11,7 @@ import (
 	"github.com/auth0gin/auth0gin/auth0gin/store"
 )
 
-// Refresh is the handler of POST /auth/refresh, called with
+// Refresh is the handler of POST /auth/refresh (see Mount), called with
 // `Authorization: Bearer <access token>`. The token may have expired (within
 // Config.RefreshLifetime) but must be the tenant's, for our API, with a good
 // signature. The answer is like Login's, with a new access token; the old
@@ -153,7 +153,7 @@ func (m *Manager) refreshLocked(ctx context.Context, h string) (Answer, error) {
 		}
 		e := refreshError(te)
 		m.logTenant("login: the tenant refused a refresh", e, te)
-		if errors.Is(e, ErrNoRefresh) {
+		if errors.Is(e, errNoRefresh) {
 			release(rowK)
 		} else {
 			release()

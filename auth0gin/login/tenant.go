@@ -15,16 +15,16 @@ import (
 
 // Grant types this package uses at the tenant's token endpoint.
 const (
-	// GrantPasswordRealm is Auth0's password grant with a connection (realm).
-	GrantPasswordRealm = "http://auth0.com/oauth/grant-type/password-realm"
-	// GrantRefreshToken exchanges a refresh token.
-	GrantRefreshToken = "refresh_token"
+	// grantPasswordRealm is Auth0's password grant with a connection (realm).
+	grantPasswordRealm = "http://auth0.com/oauth/grant-type/password-realm"
+	// grantRefreshToken exchanges a refresh token.
+	grantRefreshToken = "refresh_token"
 )
 
-// HeaderForwardedFor carries the end user's IP to the token endpoint, so that
+// headerForwardedFor carries the end user's IP to the token endpoint, so that
 // Auth0's brute-force protection counts failures per user and IP rather than
 // against the server's IP. The client needs "Trust Token Endpoint IP Header".
-const HeaderForwardedFor = "auth0-forwarded-for"
+const headerForwardedFor = "auth0-forwarded-for"
 
 // maxTenantBody bounds what is read of a token endpoint answer.
 const maxTenantBody = 64 << 10
@@ -77,7 +77,7 @@ func (m *Manager) post(ctx context.Context, endpoint string, form url.Values, fo
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
 	if forwardedFor != "" {
-		req.Header.Set(HeaderForwardedFor, forwardedFor)
+		req.Header.Set(headerForwardedFor, forwardedFor)
 	}
 	res, err := m.cfg.HTTPClient.Do(req)
 	if err != nil {
@@ -133,7 +133,7 @@ func retryAfter(h http.Header, now time.Time) time.Duration {
 // passwordGrant logs a user in at the tenant.
 func (m *Manager) passwordGrant(ctx context.Context, username, password, userIP string) (tokenReply, error) {
 	form := url.Values{
-		"grant_type":    {GrantPasswordRealm},
+		"grant_type":    {grantPasswordRealm},
 		"client_id":     {m.cfg.ClientID},
 		"client_secret": {m.cfg.ClientSecret},
 		"username":      {username},
@@ -150,7 +150,7 @@ func (m *Manager) passwordGrant(ctx context.Context, username, password, userIP 
 // refreshGrant exchanges a refresh token at the tenant.
 func (m *Manager) refreshGrant(ctx context.Context, refreshToken string) (tokenReply, error) {
 	form := url.Values{
-		"grant_type":    {GrantRefreshToken},
+		"grant_type":    {grantRefreshToken},
 		"client_id":     {m.cfg.ClientID},
 		"client_secret": {m.cfg.ClientSecret},
 		"refresh_token": {refreshToken},

@@ -22,6 +22,7 @@ func BenchmarkRequest(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer sess.Close()
+	auth.Attach(sess)
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	ok := func(c *gin.Context) { c.JSON(200, gin.H{"message": "hello"}) }

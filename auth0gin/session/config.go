@@ -7,20 +7,41 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"os"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/auth0gin/auth0gin/auth0gin"
+	"github.com/auth0gin/auth0gin/auth0gin/internal/envfile"
 )
 
-// DefaultCookieName is the session cookie's name unless Config.CookieName says otherwise.
-const DefaultCookieName = "auth0gin_session"
+// defaultCookieName is the session cookie's name unless Config.CookieName says otherwise.
+const defaultCookieName = "auth0gin_session"
+
+// The environment variables FromEnv reads.
+const (
+	envStoreURL       = "SESSION_STORE_URL"
+	envPublicOrigin   = "SESSION_PUBLIC_ORIGIN"
+	envTrustedOrigins = "SESSION_TRUSTED_ORIGINS"
+	envKeyPrefix      = "SESSION_KEY_PREFIX"
+	envOpaqueTokens   = "SESSION_OPAQUE_TOKENS"
+	envIdleTimeout    = "SESSION_IDLE_TIMEOUT"
+	envMaxLifetime    = "SESSION_MAX_LIFETIME"
+	envLocalCacheTTL  = "SESSION_LOCAL_CACHE_TTL"
+	envLoginsPerMin   = "SESSION_LOGINS_PER_MINUTE"
+)
 
 // Config configures a Manager. The zero value is usable: every field has a
-// default, listed on the field.
+// default, listed on the field. FromEnv fills it from the environment.
 type Config struct {
+	// StoreURL names the store the sessions live in, for the app to open
+	// with package store (SESSION_STORE_URL): New takes the opened store
+	// and does not read this field. Empty means SQLite in memory.
+	StoreURL string
+
 	// CookieName is the cookie's name (default "auth0gin_session").
 	CookieName string
 	// CookieDomain is the cookie's Domain attribute; empty (the default)
@@ -91,8 +112,9 @@ type Config struct {
 	OnLogout func(ctx context.Context, user *auth0gin.Auth0User)
 
 	// OpaqueTokens, when set, lets Login accept opaque access tokens, checked
-	// through the tenant's /userinfo (see Opaque). Nil, the default, refuses them.
-	OpaqueTokens *Opaque
+	// through the tenant's /userinfo (see OpaqueConfig). Nil, the default,
+	// refuses them.
+	OpaqueTokens *OpaqueConfig
 
 	// KeyPrefix starts every key, set and channel name this manager uses in
 	// the store (default "session:"). Two apps sharing a store use two prefixes.
@@ -102,18 +124,91 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock (default time.Now); tests inject theirs.
 	Now func() time.Time
+
+	envErr error // what FromEnv could not read, reported by New
 }
 
-// ErrConfig: the Config cannot work. New's errors wrap it.
-var ErrConfig = errors.New("session: invalid config")
+// FromEnv reads a Config from the environment, after loading `.env.<AUTH0_ENV>`
+// and `.env` as every FromEnv of the module does (variables already set
+// win). Every variable is optional:
+//
+//   - SESSION_STORE_URL: Config.StoreURL, the store to open with package store.
+//   - SESSION_PUBLIC_ORIGIN: Config.PublicOrigin.
+//   - SESSION_TRUSTED_ORIGINS: Config.TrustedOrigins, a comma list.
+//   - SESSION_KEY_PREFIX: Config.KeyPrefix.
+//   - SESSION_OPAQUE_TOKENS: true accepts opaque tokens at login
+//     (Config.OpaqueTokens with its defaults); off by default.
+//   - SESSION_IDLE_TIMEOUT, SESSION_MAX_LIFETIME, SESSION_LOCAL_CACHE_TTL:
+//     Go durations ("1h", "720h", "5s").
+//   - SESSION_LOGINS_PER_MINUTE: an integer (negative disables the limit).
+//
+// A value it cannot read is kept in the Config and reported by New, which
+// wraps auth0gin.ErrConfig; a `.env` file that cannot be read too.
+func FromEnv() Config {
+	var errs []error
+	if err := envfile.Load(); err != nil {
+		errs = append(errs, fmt.Errorf("session: %w", err))
+	}
+	c := Config{
+		StoreURL:       strings.TrimSpace(os.Getenv(envStoreURL)),
+		PublicOrigin:   strings.TrimSpace(os.Getenv(envPublicOrigin)),
+		TrustedOrigins: splitOrigins(os.Getenv(envTrustedOrigins)),
+		KeyPrefix:      strings.TrimSpace(os.Getenv(envKeyPrefix)),
+	}
+	if v := strings.TrimSpace(os.Getenv(envOpaqueTokens)); v != "" {
+		on, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s=%q: want true or false", envOpaqueTokens, v))
+		}
+		if on {
+			c.OpaqueTokens = &OpaqueConfig{}
+		}
+	}
+	for _, d := range []struct {
+		name string
+		to   *time.Duration
+	}{{envIdleTimeout, &c.IdleTimeout}, {envMaxLifetime, &c.MaxLifetime}, {envLocalCacheTTL, &c.LocalCacheTTL}} {
+		if v := strings.TrimSpace(os.Getenv(d.name)); v != "" {
+			var err error
+			if *d.to, err = time.ParseDuration(v); err != nil {
+				errs = append(errs, fmt.Errorf("%s=%q: want a Go duration such as 1h or 30s", d.name, v))
+			}
+		}
+	}
+	if v := strings.TrimSpace(os.Getenv(envLoginsPerMin)); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s=%q: want an integer", envLoginsPerMin, v))
+		}
+		c.LoginsPerMinute = n
+	}
+	c.envErr = errors.Join(errs...)
+	return c
+}
 
-// resolve fills in the defaults and checks the values.
+// splitOrigins reads a comma list of origins, dropping empty items and a
+// trailing slash.
+func splitOrigins(s string) []string {
+	var out []string
+	for _, o := range strings.Split(s, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			out = append(out, strings.TrimSuffix(o, "/"))
+		}
+	}
+	return out
+}
+
+// resolve fills in the defaults and checks the values. Its errors wrap
+// auth0gin.ErrConfig.
 func (c Config) resolve(auth *auth0gin.Auth0) (Config, error) {
 	bad := func(format string, args ...any) (Config, error) {
-		return c, fmt.Errorf("%w: "+format, append([]any{ErrConfig}, args...)...)
+		return c, fmt.Errorf("session: %w: "+format, append([]any{auth0gin.ErrConfig}, args...)...)
+	}
+	if c.envErr != nil {
+		return bad("%w", c.envErr)
 	}
 	if c.CookieName == "" {
-		c.CookieName = DefaultCookieName
+		c.CookieName = defaultCookieName
 	}
 	if !validCookieName(c.CookieName) {
 		return bad("cookie name %q is not an HTTP token", c.CookieName)

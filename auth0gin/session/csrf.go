@@ -7,13 +7,13 @@ import (
 	"github.com/auth0gin/auth0gin/auth0gin"
 )
 
-// CodeCSRFRejected is the error code of a 403 for a cross-origin browser
+// codeCSRFRejected is the error code of a 403 for a cross-origin browser
 // request that tried to use the session cookie.
-const CodeCSRFRejected = "csrf_rejected"
+const codeCSRFRejected = "csrf_rejected"
 
-// ErrCSRF: an unsafe request (POST, PUT, PATCH, DELETE) came from a page of
+// errCSRF: an unsafe request (POST, PUT, PATCH, DELETE) came from a page of
 // an origin that is neither the app's own nor a trusted one.
-var ErrCSRF = errors.New("session: cross-origin request refused")
+var errCSRF = errors.New("session: cross-origin request refused")
 
 // checkOrigin refuses a cross-origin browser request with an unsafe method.
 // The cookie is ambient (the browser attaches it to a form another site
@@ -23,9 +23,9 @@ var ErrCSRF = errors.New("session: cross-origin request refused")
 // neither header is not a browser's and passes.
 func (m *Manager) checkOrigin(r *http.Request) *auth0gin.AuthError {
 	if err := m.csrf.Check(r); err != nil {
-		return &auth0gin.AuthError{Status: http.StatusForbidden, Code: CodeCSRFRejected,
+		return &auth0gin.AuthError{Status: http.StatusForbidden, Code: codeCSRFRejected,
 			Description: "cross-origin request refused: the page's origin is not trusted to use the session cookie",
-			Err:         errors.Join(ErrCSRF, err)}
+			Err:         errors.Join(errCSRF, err)}
 	}
 	return nil
 }

@@ -37,8 +37,10 @@ type DeviceConfig struct {
 // Device runs device logins (RFC 8628) for command-line tools, on behalf of
 // the CLI: it starts the flow with the tenant, and once the user has
 // approved it in a browser, it makes a session and hands the CLI its secret.
-// Make one with Manager.Device and mount its handlers:
+// Make one with Manager.Device and mount it (Mount, documented), or its
+// handlers one by one:
 //
+//	dev.Mount(api) // or:
 //	r.POST("/auth/device", dev.Start)
 //	r.POST("/auth/device/poll", dev.Poll)
 //
@@ -52,9 +54,9 @@ type Device struct {
 	hc       *http.Client
 }
 
-// DeviceStart is the answer of Start: RFC 8628's device authorization
+// deviceStart is the answer of Start: RFC 8628's device authorization
 // response, with the tenant's device_code replaced by a poll_id of our own.
-type DeviceStart struct {
+type deviceStart struct {
 	// PollID is what the CLI polls with. It is a secret: whoever holds it
 	// gets the session once the user approves.
 	PollID string `json:"poll_id" example:"q5m0tS3c…"`
@@ -68,35 +70,35 @@ type DeviceStart struct {
 	ExpiresIn int64 `json:"expires_in" example:"900"`
 	// Interval is how many seconds the CLI waits between polls.
 	Interval int64 `json:"interval" example:"5"`
-} //	@name	DeviceStart
+}
 
-// DeviceSession is the answer of a poll once the user has approved: the
+// deviceSession is the answer of a poll once the user has approved: the
 // session cookie, name and value, for a CLI that has no cookie jar. It is
 // the one answer of this package that carries a session secret in its body.
-type DeviceSession struct {
+type deviceSession struct {
 	// Name is the cookie's name.
 	Name string `json:"name" example:"auth0gin_session"`
 	// Value is the session secret: send it back as the cookie "Name=Value".
 	Value string `json:"value" example:"…"`
 	// ExpiresAt is the end of the session's maximum lifetime (RFC 3339).
 	ExpiresAt time.Time `json:"expires_at" example:"2026-12-28T03:55:00Z"`
-} //	@name	DeviceSession
+}
 
 // Poll errors, the `error` of a 400 answer (RFC 8628 §3.5, as the tenant
 // answers them).
 const (
-	// DevicePending: the user has not answered yet; poll again after the interval.
-	DevicePending = "authorization_pending"
-	// DeviceSlowDown: the CLI polled before the interval was over; add 5
+	// devicePending: the user has not answered yet; poll again after the interval.
+	devicePending = "authorization_pending"
+	// deviceSlowDown: the CLI polled before the interval was over; add 5
 	// seconds to it (RFC 8628) and poll again.
-	DeviceSlowDown = "slow_down"
-	// DeviceExpired: the login was not approved in time; start again.
-	DeviceExpired = "expired_token"
-	// DeviceDenied: the user refused.
-	DeviceDenied = "access_denied"
-	// DeviceUnknown: the poll_id names no device login (never started, its
+	deviceSlowDown = "slow_down"
+	// deviceExpired: the login was not approved in time; start again.
+	deviceExpired = "expired_token"
+	// deviceDenied: the user refused.
+	deviceDenied = "access_denied"
+	// deviceUnknown: the poll_id names no device login (never started, its
 	// session already handed out, or long expired).
-	DeviceUnknown = "invalid_grant"
+	deviceUnknown = "invalid_grant"
 )
 
 // Device login timing.
@@ -120,7 +122,7 @@ func (m *Manager) Device(cfg DeviceConfig) (*Device, error) {
 		cfg.ClientID = ac.ClientID
 	}
 	if cfg.ClientID == "" {
-		return nil, fmt.Errorf("%w: device login needs a ClientID", ErrConfig)
+		return nil, fmt.Errorf("session: %w: device login needs a ClientID", auth0gin.ErrConfig)
 	}
 	if cfg.Audience == "" && len(ac.Audience) > 0 {
 		cfg.Audience = ac.Audience[0]
@@ -148,7 +150,7 @@ func (m *Manager) Device(cfg DeviceConfig) (*Device, error) {
 func (m *Manager) stateKey(sid id) string { return m.cfg.KeyPrefix + "device:" + sid.String() }
 
 // Start begins a device login with the tenant (x/oauth2's Config.DeviceAuth)
-// and answers 200 with a DeviceStart. It is limited per client IP with the
+// and answers 200 with a DeviceStart (poll_id, user_code, verification_uri[_complete], expires_in, interval). It is limited per client IP with the
 // logins (429 with Retry-After); a tenant that cannot be reached is 503 with
 // Retry-After.
 func (d *Device) Start(c *gin.Context) {
@@ -156,7 +158,7 @@ func (d *Device) Start(c *gin.Context) {
 	if m.limit != nil {
 		if ok, wait := m.limit.allow(m.cfg.ClientIP(c), m.cfg.Now()); !ok {
 			m.fail(c, &auth0gin.AuthError{Status: http.StatusTooManyRequests, Code: "too_many_requests",
-				Description: "too many logins from this address; retry later", RetryAfter: wait, Err: ErrLoginRefused})
+				Description: "too many logins from this address; retry later", RetryAfter: wait, Err: errLoginRefused})
 			return
 		}
 	}
@@ -195,7 +197,7 @@ func (d *Device) Start(c *gin.Context) {
 	}
 	m.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "session: device login started", slog.String("login", sid.String()[:12]))
 	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusOK, DeviceStart{
+	c.JSON(http.StatusOK, deviceStart{
 		PollID: pollID, UserCode: da.UserCode, VerificationURI: da.VerificationURI,
 		VerificationURIComplete: da.VerificationURIComplete,
 		ExpiresIn:               int64(life / time.Second), Interval: int64(interval / time.Second),
@@ -215,16 +217,16 @@ func (d *Device) save(ctx context.Context, pollID string, sid id, st *deviceStat
 	return nil
 }
 
-// PollRequest is the body of a poll.
-type PollRequest struct {
+// devicePollRequest is the body of a poll.
+type devicePollRequest struct {
 	// PollID is what Start answered.
 	PollID string `json:"poll_id" example:"q5m0tS3c…"`
-} //	@name	DevicePollRequest
+}
 
 // Poll answers a CLI's poll with JSON {"poll_id"}: 400 with an RFC 8628
 // error (authorization_pending, slow_down, expired_token, access_denied; and
 // invalid_grant for a poll_id that names no login) until the user has
-// approved, then 200 with Set-Cookie and a DeviceSession, once. Polls are
+// approved, then 200 with Set-Cookie and a deviceSession, once. Polls are
 // limited per poll_id to the tenant's interval (slow_down), and each allowed
 // one asks the tenant once; the token it returns is verified with the core,
 // and OnLogin may refuse it, before the session is made. A cross-origin
@@ -240,14 +242,14 @@ func (d *Device) Poll(c *gin.Context) {
 		return
 	}
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxPollBody)
-	var req PollRequest
+	var req devicePollRequest
 	if err := c.ShouldBindJSON(&req); err != nil || req.PollID == "" {
 		pollError(c, "invalid_request", `the body must be JSON {"poll_id": "..."}`)
 		return
 	}
 	sid, ok := parseSecret(req.PollID)
 	if !ok {
-		pollError(c, DeviceUnknown, "unknown, used or expired poll_id")
+		pollError(c, deviceUnknown, "unknown, used or expired poll_id")
 		return
 	}
 	key := m.stateKey(sid)
@@ -263,7 +265,7 @@ func (d *Device) Poll(c *gin.Context) {
 		m.fail(c, unavailable(err))
 		return
 	case !locked:
-		pollError(c, DeviceSlowDown, "another poll of this login is under way")
+		pollError(c, deviceSlowDown, "another poll of this login is under way")
 		return
 	}
 	defer func() { _ = m.st.Delete(context.WithoutCancel(ctx), key+":poll") }()
@@ -280,7 +282,7 @@ func (d *Device) load(c *gin.Context, pollID, key string) (*deviceState, bool) {
 	b, err := m.st.Get(ctx, key)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		pollError(c, DeviceUnknown, "unknown, used or expired poll_id")
+		pollError(c, deviceUnknown, "unknown, used or expired poll_id")
 		return nil, false
 	case err != nil:
 		m.fail(c, unavailable(err))
@@ -289,7 +291,7 @@ func (d *Device) load(c *gin.Context, pollID, key string) (*deviceState, bool) {
 	st, err := openDeviceState(pollID, key, b)
 	if err != nil {
 		m.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "session: unreadable device login state", slog.String("err", err.Error()))
-		pollError(c, DeviceUnknown, "unknown, used or expired poll_id")
+		pollError(c, deviceUnknown, "unknown, used or expired poll_id")
 		return nil, false
 	}
 	return st, true
@@ -302,7 +304,7 @@ func (d *Device) poll(c *gin.Context, pollID string, sid id, st *deviceState, no
 	if st.User != nil { // approved, but the session could not be made then
 		u, err := auth0gin.RestoreUser(st.User)
 		if err != nil {
-			pollError(c, DeviceUnknown, "unknown, used or expired poll_id")
+			pollError(c, deviceUnknown, "unknown, used or expired poll_id")
 			return
 		}
 		d.finish(c, sid, u)
@@ -313,12 +315,12 @@ func (d *Device) poll(c *gin.Context, pollID string, sid id, st *deviceState, no
 		pollError(c, st.Outcome, describe(st.Outcome))
 		return
 	case !now.Before(st.Expires):
-		st.Outcome = DeviceExpired
-		d.answer(c, pollID, sid, st, DeviceExpired)
+		st.Outcome = deviceExpired
+		d.answer(c, pollID, sid, st, deviceExpired)
 		return
 	case !st.LastPoll.IsZero() && now.Sub(st.LastPoll) < st.Interval:
 		st.LastPoll = now // as the tenant counts: a poll too early restarts the wait
-		d.answer(c, pollID, sid, st, DeviceSlowDown)
+		d.answer(c, pollID, sid, st, deviceSlowDown)
 		return
 	}
 	ans, wait, err := d.pollTenant(ctx, st.DeviceCode)
@@ -332,18 +334,18 @@ func (d *Device) poll(c *gin.Context, pollID string, sid id, st *deviceState, no
 	switch ans.code {
 	case "":
 		d.approved(c, pollID, sid, st, ans.accessToken)
-	case DevicePending:
-		d.answer(c, pollID, sid, st, DevicePending)
-	case DeviceSlowDown:
+	case devicePending:
+		d.answer(c, pollID, sid, st, devicePending)
+	case deviceSlowDown:
 		st.Interval += 5 * time.Second // RFC 8628 §3.5: for this and every later poll
-		d.answer(c, pollID, sid, st, DeviceSlowDown)
-	case DeviceDenied, DeviceExpired:
+		d.answer(c, pollID, sid, st, deviceSlowDown)
+	case deviceDenied, deviceExpired:
 		st.Outcome = ans.code
 		d.answer(c, pollID, sid, st, ans.code)
 	default: // invalid_grant: the device code is spent or unknown to the tenant
 		m.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "session: the tenant refused a device code", slog.String("error", ans.code))
 		_ = m.st.Delete(ctx, m.stateKey(sid))
-		pollError(c, DeviceUnknown, "the tenant no longer knows this login; start again")
+		pollError(c, deviceUnknown, "the tenant no longer knows this login; start again")
 	}
 }
 
@@ -381,7 +383,7 @@ func (d *Device) approved(c *gin.Context, pollID string, sid id, st *deviceState
 // finish makes the session and answers it in the body, then forgets the login.
 func (d *Device) finish(c *gin.Context, sid id, u *auth0gin.Auth0User) {
 	m := d.m
-	info, err := m.Start(c, u)
+	info, err := m.start(c, u)
 	if err != nil {
 		m.fail(c, err)
 		return
@@ -394,7 +396,7 @@ func (d *Device) finish(c *gin.Context, sid id, u *auth0gin.Auth0User) {
 		}
 	}
 	m.cfg.Logger.LogAttrs(c.Request.Context(), slog.LevelInfo, "session: device login approved", slog.String("login", sid.String()[:12]), slog.String("user", u.ID))
-	c.JSON(http.StatusOK, DeviceSession{Name: info.Name, Value: value, ExpiresAt: info.ExpiresAt})
+	c.JSON(http.StatusOK, deviceSession{Name: info.Name, Value: value, ExpiresAt: info.ExpiresAt})
 }
 
 // pollError answers 400 {"error", "error_description"}.
@@ -406,13 +408,13 @@ func pollError(c *gin.Context, code, desc string) {
 // describe is the error_description of a poll error.
 func describe(code string) string {
 	switch code {
-	case DevicePending:
+	case devicePending:
 		return "the user has not answered yet; poll again after the interval"
-	case DeviceSlowDown:
+	case deviceSlowDown:
 		return "polling too fast: add 5 seconds to the interval"
-	case DeviceExpired:
+	case deviceExpired:
 		return "the device login expired; start again"
-	case DeviceDenied:
+	case deviceDenied:
 		return "the user refused the device login"
 	}
 	return "unknown, used or expired poll_id"

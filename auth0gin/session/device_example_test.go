@@ -29,6 +29,7 @@ func ExampleManager_Device() {
 		log.Fatal(err)
 	}
 	defer sess.Close()
+	auth.Attach(sess)
 	dev, err := sess.Device(session.DeviceConfig{
 		ClientID: devtenant.SPAClient.ID, // at Auth0: a Native application with the Device Code grant
 		Scopes:   []string{"openid", "email", "read:messages"},
@@ -38,8 +39,7 @@ func ExampleManager_Device() {
 	}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
-	r.POST("/auth/device", dev.Start)
-	r.POST("/auth/device/poll", dev.Poll)
+	dev.Mount(auth.Router(r)) // POST /auth/device, /auth/device/poll
 	api := httptest.NewServer(r)
 	defer api.Close()
 
@@ -69,15 +69,16 @@ func ExampleManager_Device() {
 // Opaque access tokens, asked for without an audience, open a session when
 // Config.OpaqueTokens is set: /userinfo vouches for the user, who gets no
 // permissions.
-func ExampleNewOpaque() {
+func ExampleOpaqueConfig() {
 	ctx := context.Background()
 	tenant, auth, st, done := exampleSetup()
 	defer done()
-	sess, err := session.New(ctx, auth, st, session.Config{OpaqueTokens: session.NewOpaque(auth, session.OpaqueConfig{})})
+	sess, err := session.New(ctx, auth, st, session.Config{OpaqueTokens: &session.OpaqueConfig{}})
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer sess.Close()
+	auth.Attach(sess)
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.POST("/auth/session", sess.Login)

@@ -102,7 +102,7 @@ func newDevEnvOpaque(t *testing.T, st store.Store, tenant *auth0test.Tenant, clk
 	e.auth = auth0gin.MustNew(ac)
 	if oc != nil {
 		oc.Now = clk
-		cfg.OpaqueTokens = session.NewOpaque(e.auth, *oc)
+		cfg.OpaqueTokens = oc
 	}
 	cfg.Now = clk
 	cfg.KeyPrefix = "test:" + strings.ReplaceAll(t.Name(), "/", "_") + ":"
@@ -112,6 +112,7 @@ func newDevEnvOpaque(t *testing.T, st store.Store, tenant *auth0test.Tenant, clk
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = sess.Close() })
+	e.auth.Attach(sess)
 	e.sess = sess
 	dev, err := sess.Device(session.DeviceConfig{Scopes: []string{"openid", "email", "read:messages"}})
 	if err != nil {
@@ -208,17 +209,17 @@ func TestDeviceLoginAsCLI(t *testing.T) {
 	pollID := b["poll_id"].(string)
 	stored := e.stored(pollID)
 
-	e.wantPoll(pollID, session.DevicePending)
+	e.wantPoll(pollID, "authorization_pending")
 	// Too soon: answered here, the tenant is not asked.
 	asked := e.tap.tenantPolls()
-	e.wantPoll(pollID, session.DeviceSlowDown)
+	e.wantPoll(pollID, "slow_down")
 	clk.Advance(4 * time.Second)
-	e.wantPoll(pollID, session.DeviceSlowDown) // a poll too soon restarts the wait, as at the tenant
+	e.wantPoll(pollID, "slow_down") // a poll too soon restarts the wait, as at the tenant
 	if e.tap.tenantPolls() != asked {
 		t.Errorf("polls within the interval reached the tenant")
 	}
 	clk.Advance(5 * time.Second)
-	e.wantPoll(pollID, session.DevicePending)
+	e.wantPoll(pollID, "authorization_pending")
 
 	tenant.AnswerDevice(t, b["verification_uri_complete"].(string), devtenant.Alice.Email, devtenant.Alice.Password, true)
 	clk.Advance(5 * time.Second)
@@ -227,7 +228,7 @@ func TestDeviceLoginAsCLI(t *testing.T) {
 		t.Fatalf("approved poll: %d %s", r.code, r.raw)
 	}
 	cs := (&http.Response{Header: r.h}).Cookies()
-	if len(cs) != 1 || cs[0].Value != r.body["value"] || r.body["name"] != session.DefaultCookieName || !cs[0].HttpOnly {
+	if len(cs) != 1 || cs[0].Value != r.body["value"] || r.body["name"] != "auth0gin_session" || !cs[0].HttpOnly {
 		t.Fatalf("session answer: %s, cookies %v", r.raw, r.h["Set-Cookie"])
 	}
 	if exp, err := time.Parse(time.RFC3339, r.body["expires_at"].(string)); err != nil || exp.Sub(clk.Now()) < 29*24*time.Hour {
@@ -256,7 +257,7 @@ func TestDeviceLoginAsCLI(t *testing.T) {
 	}
 	// The session is handed out once.
 	clk.Advance(5 * time.Second)
-	e.wantPoll(pollID, session.DeviceUnknown)
+	e.wantPoll(pollID, "invalid_grant")
 
 	// No leaks: the device code in no answer, no log line, nor the store in
 	// the clear; tokens and the session secret in no log line.
@@ -285,10 +286,10 @@ func TestDevicePollAnswers(t *testing.T) {
 	t.Run("denied", func(t *testing.T) {
 		pollID, complete := e.start()
 		tenant.AnswerDevice(t, complete, devtenant.Alice.Email, devtenant.Alice.Password, false)
-		e.wantPoll(pollID, session.DeviceDenied)
+		e.wantPoll(pollID, "access_denied")
 		both(5 * time.Second)
 		asked := e.tap.tenantPolls()
-		e.wantPoll(pollID, session.DeviceDenied) // remembered: the tenant is not asked again
+		e.wantPoll(pollID, "access_denied") // remembered: the tenant is not asked again
 		if e.tap.tenantPolls() != asked {
 			t.Error("a denied login asked the tenant again")
 		}
@@ -296,35 +297,35 @@ func TestDevicePollAnswers(t *testing.T) {
 	t.Run("expired here", func(t *testing.T) {
 		pollID, _ := e.start()
 		both(901 * time.Second)
-		e.wantPoll(pollID, session.DeviceExpired)
+		e.wantPoll(pollID, "expired_token")
 		both(5 * time.Second)
-		e.wantPoll(pollID, session.DeviceExpired)
+		e.wantPoll(pollID, "expired_token")
 	})
 	t.Run("expired at the tenant", func(t *testing.T) {
 		pollID, _ := e.start()
 		tenantClock.Advance(901 * time.Second)
-		e.wantPoll(pollID, session.DeviceExpired)
+		e.wantPoll(pollID, "expired_token")
 	})
 	t.Run("tenant's slow_down", func(t *testing.T) {
 		pollID, _ := e.start()
-		e.wantPoll(pollID, session.DevicePending)
+		e.wantPoll(pollID, "authorization_pending")
 		// This instance's clock runs ahead of the tenant's: the tenant sees a
 		// poll too soon and says slow_down; the interval grows by 5 s.
 		clk.Advance(5 * time.Second)
 		tenantClock.Advance(time.Second)
-		e.wantPoll(pollID, session.DeviceSlowDown)
+		e.wantPoll(pollID, "slow_down")
 		both(5 * time.Second)
-		e.wantPoll(pollID, session.DeviceSlowDown) // 5 s is no longer enough
+		e.wantPoll(pollID, "slow_down") // 5 s is no longer enough
 		both(10 * time.Second)
-		e.wantPoll(pollID, session.DevicePending)
+		e.wantPoll(pollID, "authorization_pending")
 	})
 	t.Run("bad input", func(t *testing.T) {
 		for body, code := range map[string]string{
 			``:                     "invalid_request",
 			`{`:                    "invalid_request",
 			`{"poll_id": 7}`:       "invalid_request",
-			`{"poll_id": "short"}`: session.DeviceUnknown,
-			`{"poll_id": "` + strings.Repeat("A", 43) + `"}`:   session.DeviceUnknown,
+			`{"poll_id": "short"}`: "invalid_grant",
+			`{"poll_id": "` + strings.Repeat("A", 43) + `"}`:   "invalid_grant",
 			`{"poll_id": "` + strings.Repeat("A", 8000) + `"}`: "invalid_request",
 		} {
 			r := e.post("/auth/device/poll", body)
@@ -345,7 +346,7 @@ func TestDevicePollAnswers(t *testing.T) {
 			t.Errorf("tenant rate-limited: %d %s", r.code, r.raw)
 		}
 		both(5 * time.Second)
-		e.wantPoll(pollID, session.DevicePending)
+		e.wantPoll(pollID, "authorization_pending")
 		both(5 * time.Second)
 		e.st.down.Store(true)
 		r = e.poll(pollID)
@@ -383,8 +384,8 @@ func TestDeviceLoginAcrossInstances(t *testing.T) {
 			a := newDevEnv(t, sa, tenant, clk.Now, session.Config{})
 			b := newDevEnv(t, sb, tenant, clk.Now, session.Config{})
 			pollID, complete := a.start()
-			b.wantPoll(pollID, session.DevicePending)
-			a.wantPoll(pollID, session.DeviceSlowDown) // the interval holds across instances
+			b.wantPoll(pollID, "authorization_pending")
+			a.wantPoll(pollID, "slow_down") // the interval holds across instances
 			tenant.AnswerDevice(t, complete, devtenant.Alice.Email, devtenant.Alice.Password, true)
 			clk.Advance(5 * time.Second)
 			r := a.poll(pollID)
@@ -395,7 +396,7 @@ func TestDeviceLoginAcrossInstances(t *testing.T) {
 			if me := b.do("GET", "/api/scoped", cookieH(ck)); me.code != 200 || me.body["email"] != devtenant.Alice.Email {
 				t.Errorf("the session on B: %d %s", me.code, me.raw)
 			}
-			b.wantPoll(pollID, session.DeviceUnknown)
+			b.wantPoll(pollID, "invalid_grant")
 		})
 	}
 }
@@ -425,7 +426,7 @@ func TestDeviceLoginRetriesTheSession(t *testing.T) {
 	if r.code != 200 || e.tap.tenantPolls() != asked {
 		t.Fatalf("retry: %d %s (tenant asked %d more times)", r.code, r.raw, e.tap.tenantPolls()-asked)
 	}
-	if me := e.do("GET", "/api/scoped", cookieH(&http.Cookie{Name: session.DefaultCookieName, Value: r.body["value"].(string)})); me.code != 200 {
+	if me := e.do("GET", "/api/scoped", cookieH(&http.Cookie{Name: "auth0gin_session", Value: r.body["value"].(string)})); me.code != 200 {
 		t.Errorf("the session: %d %s", me.code, me.raw)
 	}
 }

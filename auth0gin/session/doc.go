@@ -5,25 +5,36 @@
 //	import "github.com/auth0gin/auth0gin/auth0gin/session"
 //
 // The SPA logs in with Auth0 (PKCE), sends its access token once to Login,
-// and from then on calls the API with the cookie alone. New attaches the
-// Manager to the Auth0 as a credential source, so the guards (RequireScopes,
-// RequireAnyScope, RequireRoles, OptionalAuth, RequireClaims, Middleware)
-// accept the cookie with the same 401 and 403 answers as a token, and
-// UserFrom returns the same user: the one the token described at login. A
-// request that carries both is judged by its bearer token.
+// and from then on calls the API with the cookie alone. Attached to the
+// Auth0 as a credential source (auth.Attach(sess)), the Manager makes the
+// guards (RequireScopes, RequireAnyScope, RequireRoles, OptionalAuth,
+// RequireClaims, Middleware) accept the cookie with the same 401 and 403
+// answers as a token, and UserFrom returns the same user: the one the token
+// described at login. A request that carries both is judged by its bearer
+// token.
 //
-//	sess, err := session.New(ctx, auth, st, session.Config{
-//		TrustedOrigins: []string{"https://app.example.com"},
-//	})
+//	st, err := store.Open(ctx, cfg.StoreURL) // cfg := session.FromEnv(): SESSION_STORE_URL, ...
+//	sess, err := session.New(ctx, auth, st, cfg)
+//	auth.Attach(sess)          // the guards accept the cookie
+//	api := auth.Router(r)
+//	sess.Mount(api)            // POST /auth/session, /auth/ping, /auth/logout, in the API docs
+//	api.GET("/api/private", auth.RequireScopes(), private) // token or cookie
+//
+// Mount registers and documents the routes (see Manager.Mount); an app that
+// mounts them itself uses the handlers:
+//
 //	r.POST("/auth/session", sess.Login) // Authorization: Bearer <token> → Set-Cookie
 //	r.POST("/auth/ping", sess.Ping)     // keep-alive, 204
 //	r.POST("/auth/logout", sess.Logout) // 204, clears the cookie
-//	r.GET("/api/private", auth.RequireScopes(), private) // token or cookie
+//
+// Password login (package login) starts sessions through the Manager when
+// login.Config.Sessions is set to it, and sess.Mount(api, lg) makes
+// POST /auth/logout end the refresh token login holds too (see Ender).
 //
 // # Storage
 //
 // Sessions live in a store.Store shared by every instance (SQLite, Redis or
-// PostgreSQL; see store.Open). The store keeps the SHA-256 of each
+// PostgreSQL; Config.StoreURL names it). The store keeps the SHA-256 of each
 // session's 256-bit secret, never the secret, so a leaked database opens no
 // session. A session's record never changes after login; its last activity
 // is a second key, written at most once per Config.TouchInterval, so that a
@@ -88,6 +99,6 @@
 //
 // Manager.Device logs in a CLI with the device flow (RFC 8628): see Device;
 // its approved poll is the one answer that carries a session secret in its
-// body. Config.OpaqueTokens (off by default; see Opaque) lets Login accept
+// body. Config.OpaqueTokens (off by default; see OpaqueConfig) lets Login accept
 // tokens only /userinfo can check, for sessions without permissions.
 package session

@@ -87,7 +87,7 @@ func TestOlderRecords(t *testing.T) {
 	}
 	_, sid, err := m.lookup(t.Context(), old)
 	var ae *auth0gin.AuthError
-	if !errors.As(err, &ae) || ae.Status != http.StatusUnauthorized || !errors.Is(err, ErrUnknownSession) {
+	if !errors.As(err, &ae) || ae.Status != http.StatusUnauthorized || !errors.Is(err, errUnknownSession) {
 		t.Fatalf("a version 1 record after log out everywhere: %v", err)
 	}
 	if _, err := st.Get(t.Context(), m.recordKey(sid)); !errors.Is(err, store.ErrNotFound) {

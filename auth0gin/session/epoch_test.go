@@ -222,7 +222,7 @@ func TestLoginRacingLogoutEverywhere(t *testing.T) {
 			}
 			var c *http.Cookie
 			for _, ck := range (&http.Response{Header: r.h}).Cookies() {
-				if ck.Name == session.DefaultCookieName {
+				if ck.Name == "auth0gin_session" {
 					c = ck
 				}
 			}

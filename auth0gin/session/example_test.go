@@ -25,28 +25,29 @@ func ExampleNew() {
 	ctx := context.Background()
 	tenant, auth, st, done := exampleSetup()
 	defer done()
-	sess, err := session.New(ctx, auth, st, session.Config{})
+	sess, err := session.New(ctx, auth, st, session.Config{}) // or session.FromEnv()
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer sess.Close()
+	auth.Attach(sess) // the guards accept the session cookie
 
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
-	r.POST("/auth/session", sess.Login)
-	r.POST("/auth/logout", sess.Logout)
-	r.GET("/api/messages", auth.RequireScopes("read:messages"), func(c *gin.Context) {
+	api := auth.Router(r)
+	sess.Mount(api) // POST /auth/session, /auth/ping, /auth/logout, documented
+	api.GET("/api/messages", auth.RequireScopes("read:messages"), func(c *gin.Context) {
 		c.String(http.StatusOK, "hello %s", *auth0gin.MustUser(c).Email)
 	})
-	api := httptest.NewServer(r)
-	defer api.Close()
+	srv := httptest.NewServer(r)
+	defer srv.Close()
 
 	// The SPA sends its token once...
 	token, err := tenant.IssueToken(ctx, devtenant.TokenRequest{User: devtenant.Alice.Email})
 	if err != nil {
 		log.Fatal(err)
 	}
-	req, _ := http.NewRequest("POST", api.URL+"/auth/session", nil)
+	req, _ := http.NewRequest("POST", srv.URL+"/auth/session", nil)
 	req.Header.Set("Authorization", "Bearer "+token)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -58,7 +59,7 @@ func ExampleNew() {
 
 	// ...and then calls the API with the cookie alone.
 	call := func(method, path string) *http.Response {
-		req, _ := http.NewRequest(method, api.URL+path, nil)
+		req, _ := http.NewRequest(method, srv.URL+path, nil)
 		req.AddCookie(cookie)
 		res, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -115,9 +116,10 @@ func ExampleConfig_trustedOrigins() {
 }
 
 // Another login flow (here, a token sent in a form field) verifies its
-// credential itself and hands the user to Start, which runs OnLogin, sets
-// the cookie and says what it set.
-func ExampleManager_Start() {
+// credential itself and hands the user to StartSession, which runs OnLogin
+// and sets the cookie. Package login's password login does the same when
+// login.Config.Sessions is the manager.
+func ExampleManager_StartSession() {
 	ctx := context.Background()
 	tenant, auth, st, done := exampleSetup()
 	defer done()
@@ -134,12 +136,11 @@ func ExampleManager_Start() {
 			c.AbortWithStatus(http.StatusUnauthorized)
 			return
 		}
-		info, err := sess.Start(c, u)
-		if err != nil {
+		if err := sess.StartSession(c, u); err != nil {
 			c.AbortWithStatus(http.StatusServiceUnavailable)
 			return
 		}
-		c.JSON(http.StatusOK, info)
+		c.Status(http.StatusNoContent)
 	})
 
 	token, _ := tenant.IssueToken(ctx, devtenant.TokenRequest{User: devtenant.Alice.Email})
@@ -148,11 +149,11 @@ func ExampleManager_Start() {
 	w := httptest.NewRecorder()
 	r.ServeHTTP(w, req)
 	fmt.Println(w.Code, w.Result().Cookies()[0].Name)
-	// Output: 200 auth0gin_session
+	// Output: 204 auth0gin_session
 }
 
 // exampleSetup starts the embedded dev tenant, an Auth0 trusting it and an
-// in-memory SQLite store (store.Open picks a store from a URL).
+// in-memory SQLite store (an app opens Config.StoreURL instead).
 func exampleSetup() (*devtenant.Server, *auth0gin.Auth0, store.Store, func()) {
 	tenant, err := devtenant.Listen("127.0.0.1:0", devtenant.Default())
 	if err != nil {

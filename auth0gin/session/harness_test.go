@@ -163,6 +163,7 @@ func newEnv(t *testing.T, base store.Store, tenant *auth0test.Tenant, cfg sessio
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = sess.Close() })
+	e.auth.Attach(sess)
 	e.sess = sess
 	e.srv = httptest.NewServer(e.router())
 	t.Cleanup(e.srv.Close)
@@ -263,7 +264,7 @@ func (e *env) login(token string) *http.Cookie {
 		e.t.Fatalf("login: %d %s", r.code, r.raw)
 	}
 	for _, c := range (&http.Response{Header: r.h}).Cookies() {
-		if c.Name == session.DefaultCookieName {
+		if c.Name == "auth0gin_session" {
 			return c
 		}
 	}

@@ -13,10 +13,10 @@ import (
 	"github.com/auth0gin/auth0gin/auth0gin"
 )
 
-// Info is the body of a successful login: where the cookie applies and how
-// long it lasts. It never holds the session secret (that travels only in the
+// sessionInfo is the body of a successful login (SessionInfo in the API
+// docs): where the cookie applies and how long it lasts. It never holds the session secret (that travels only in the
 // HttpOnly cookie) or the token.
-type Info struct {
+type sessionInfo struct {
 	// Name is the cookie's name.
 	Name string `json:"name" example:"auth0gin_session"`
 	// Path is the cookie's Path.
@@ -31,21 +31,21 @@ type Info struct {
 	ExpiresAt time.Time `json:"expires_at" example:"2026-12-28T03:55:00Z"`
 	// IdleTimeoutS is how many seconds without a request end the session.
 	IdleTimeoutS int64 `json:"idle_timeout_s" example:"3600"`
-} //	@name	SessionInfo
+}
 
-// ErrLoginRefused: the OnLogin hook refused the login.
-var ErrLoginRefused = errors.New("session: login refused")
+// errLoginRefused: the OnLogin hook refused the login.
+var errLoginRefused = errors.New("session: login refused")
 
 // Login trades the request's `Authorization: Bearer <access token>` for a
 // session: the token is verified with the core, OnLogin may refuse it, and
-// the answer is 200 with Set-Cookie and an Info body. Each login gets a new
+// the answer is 200 with Set-Cookie and a SessionInfo body. Each login gets a new
 // secret; a session cookie the request already carried is ended. Logins are
 // limited per client IP (429 with Retry-After).
 func (m *Manager) Login(c *gin.Context) {
 	if m.limit != nil {
 		if ok, wait := m.limit.allow(m.cfg.ClientIP(c), m.cfg.Now()); !ok {
 			m.fail(c, &auth0gin.AuthError{Status: http.StatusTooManyRequests, Code: "too_many_requests",
-				Description: "too many logins from this address; retry later", RetryAfter: wait, Err: ErrLoginRefused})
+				Description: "too many logins from this address; retry later", RetryAfter: wait, Err: errLoginRefused})
 			return
 		}
 	}
@@ -55,12 +55,12 @@ func (m *Manager) Login(c *gin.Context) {
 			Description: "login needs an Authorization: Bearer access token", Err: auth0gin.ErrMissingToken})
 		return
 	}
-	u, err := m.cfg.OpaqueTokens.verify(c.Request.Context(), m.auth, token)
+	u, err := m.opaque.verify(c.Request.Context(), m.auth, token)
 	if err != nil {
 		m.fail(c, err)
 		return
 	}
-	info, err := m.Start(c, u)
+	info, err := m.start(c, u)
 	if err != nil {
 		m.fail(c, err)
 		return
@@ -68,22 +68,28 @@ func (m *Manager) Login(c *gin.Context) {
 	c.JSON(http.StatusOK, info)
 }
 
-// Start makes a session for a user whose credential the caller has verified
-// (another login flow: a password login, a device login), after OnLogin
-// accepts it: it sets the cookie on c's answer and returns what Login's body
-// says. A session cookie the request already carried is ended. Errors are
-// *auth0gin.AuthError values: 403 when OnLogin refuses, 503 when the store
-// is down.
-func (m *Manager) Start(c *gin.Context, u *auth0gin.Auth0User) (Info, error) {
+// StartSession makes a session for a user whose credential the caller has
+// verified (another login flow: package login's password login sets
+// login.Config.Sessions to the manager and calls it), after OnLogin accepts
+// it, and sets the cookie on c's answer. A session cookie the request
+// already carried is ended. Errors are *auth0gin.AuthError values: 403 when
+// OnLogin refuses, 503 when the store is down.
+func (m *Manager) StartSession(c *gin.Context, u *auth0gin.Auth0User) error {
+	_, err := m.start(c, u)
+	return err
+}
+
+// start is StartSession, returning what Login's body says.
+func (m *Manager) start(c *gin.Context, u *auth0gin.Auth0User) (sessionInfo, error) {
 	ctx := c.Request.Context()
 	if m.cfg.OnLogin != nil {
 		if err := m.cfg.OnLogin(ctx, u); err != nil {
 			var ae *auth0gin.AuthError
 			if !errors.As(err, &ae) {
 				m.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "session: OnLogin refused a login", slog.String("user", u.ID), slog.String("err", err.Error()))
-				ae = &auth0gin.AuthError{Status: http.StatusForbidden, Code: "access_denied", Description: "login refused", Err: errors.Join(ErrLoginRefused, err)}
+				ae = &auth0gin.AuthError{Status: http.StatusForbidden, Code: "access_denied", Description: "login refused", Err: errors.Join(errLoginRefused, err)}
 			}
-			return Info{}, ae
+			return sessionInfo{}, ae
 		}
 	}
 	for _, old := range m.cookies(c.Request) {
@@ -93,13 +99,13 @@ func (m *Manager) Start(c *gin.Context, u *auth0gin.Auth0User) (Info, error) {
 	now := m.cfg.Now()
 	value, sid, end, err := m.create(ctx, u, now)
 	if err != nil {
-		return Info{}, err
+		return sessionInfo{}, err
 	}
 	ck := m.newCookie(c.Request, value, now, end)
 	http.SetCookie(c.Writer, ck)
 	c.Header("Cache-Control", "no-store")
 	m.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "session: login", slog.String("user", u.ID), slog.String("session", sid.String()[:12]))
-	return Info{Name: ck.Name, Path: ck.Path, Domain: ck.Domain, Secure: ck.Secure, HTTPOnly: true,
+	return sessionInfo{Name: ck.Name, Path: ck.Path, Domain: ck.Domain, Secure: ck.Secure, HTTPOnly: true,
 		ExpiresAt: end.UTC().Truncate(time.Second), IdleTimeoutS: int64(m.cfg.IdleTimeout / time.Second)}, nil
 }
 

@@ -18,7 +18,7 @@ import (
 func (m *Manager) Ping(c *gin.Context) {
 	values := m.cookies(c.Request)
 	if len(values) == 0 {
-		m.fail(c, refused(ErrUnknownSession, "no session cookie"))
+		m.fail(c, refused(errUnknownSession, "no session cookie"))
 		return
 	}
 	if err := m.checkOrigin(c.Request); err != nil {
@@ -34,21 +34,24 @@ func (m *Manager) Ping(c *gin.Context) {
 }
 
 // Logout ends the request's session, if any, clears the cookie and answers
-// 204. It is Logout() of LogoutHandler.
+// 204. Mounted by Mount, it also ends what the Enders given to Mount hold
+// for the request's bearer token.
 func (m *Manager) Logout(c *gin.Context) { m.logout(c, nil) }
 
-// An Ender ends something else a logout request carries, such as the
-// refresh token held server-side for its bearer token. An *auth0gin.AuthError
-// it returns is answered as it says (503 when its store is down); any other
-// error is a 503.
-type Ender func(c *gin.Context) error
-
-// LogoutHandler is Logout that also runs each of also, so that one
-// `POST /auth/logout` ends everything the request carries:
+// An Ender is another login flow that POST /auth/logout also ends: given to
+// Mount, its LogoutToken runs with the request's `Authorization: Bearer`
+// access token, if there is one, after the cookie's session has ended.
+// Package login's *Manager is one (its LogoutToken revokes the refresh token
+// held for the access token), so one request ends everything the client
+// holds:
 //
-//	r.POST("/auth/logout", sess.LogoutHandler(login.EndRefresh))
-func (m *Manager) LogoutHandler(also ...Ender) gin.HandlerFunc {
-	return func(c *gin.Context) { m.logout(c, also) }
+//	sess.Mount(api, lg) // POST /auth/logout ends the cookie's session and lg's refresh token
+//
+// LogoutToken returns nil when it holds nothing for the token. An
+// *auth0gin.AuthError it returns is answered as it says; any other error
+// is a 503 with Retry-After, and the cookie is kept for a retry.
+type Ender interface {
+	LogoutToken(ctx context.Context, accessToken string) error
 }
 
 func (m *Manager) logout(c *gin.Context, also []Ender) {
@@ -66,14 +69,16 @@ func (m *Manager) logout(c *gin.Context, also []Ender) {
 			}
 		}
 	}
-	for _, end := range also {
-		if err := end(c); err != nil {
-			var ae *auth0gin.AuthError
-			if !errors.As(err, &ae) {
-				ae = unavailable(err)
+	if token, ok := bearerToken(c.Request); ok {
+		for _, e := range also {
+			if err := e.LogoutToken(ctx, token); err != nil {
+				var ae *auth0gin.AuthError
+				if !errors.As(err, &ae) {
+					ae = unavailable(err)
+				}
+				m.fail(c, ae)
+				return
 			}
-			m.fail(c, ae)
-			return
 		}
 	}
 	http.SetCookie(c.Writer, m.clearCookie(c.Request))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 
@@ -29,6 +30,23 @@ func (f *forgetting) DeleteUser(ctx context.Context, id string) {
 	f.TokenCache.DeleteUser(ctx, id)
 }
 
+// ender records the tokens POST /auth/logout hands it.
+type ender struct {
+	mu    sync.Mutex
+	ended []string
+	fail  bool
+}
+
+func (e *ender) LogoutToken(_ context.Context, token string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.ended = append(e.ended, token)
+	if e.fail {
+		return errors.New("refresh store down")
+	}
+	return nil
+}
+
 func TestLogoutForgetsTokensAndRunsEnders(t *testing.T) {
 	tenant := auth0test.NewTenant(t)
 	cache := &forgetting{TokenCache: auth0gin.NewMemoryCache(100, 1<<20)}
@@ -40,18 +58,10 @@ func TestLogoutForgetsTokensAndRunsEnders(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sess.Close()
-	var ended []string
-	fail := false
-	ender := func(c *gin.Context) error {
-		ended = append(ended, c.GetHeader("Authorization"))
-		if fail {
-			return errors.New("refresh store down")
-		}
-		return nil
-	}
+	auth.Attach(sess)
+	end := &ender{}
 	r := gin.New()
-	r.POST("/auth/session", sess.Login)
-	r.POST("/auth/logout", sess.LogoutHandler(ender))
+	sess.Mount(auth.Router(r), end)
 	e := &env{t: t, tenant: tenant, srv: httptest.NewServer(r), seen: &seenLog{}}
 	defer e.srv.Close()
 
@@ -59,8 +69,8 @@ func TestLogoutForgetsTokensAndRunsEnders(t *testing.T) {
 	if r := e.do("POST", "/auth/logout", with(cookieH(c), "Authorization", "Bearer x")); r.code != 204 {
 		t.Fatalf("logout: %d %s", r.code, r.raw)
 	}
-	if len(ended) != 1 || ended[0] != "Bearer x" {
-		t.Errorf("the ender saw %v", ended)
+	if len(end.ended) != 1 || end.ended[0] != "x" {
+		t.Errorf("the ender saw %v", end.ended)
 	}
 	cache.mu.Lock()
 	forgot := append([]string(nil), cache.users...)
@@ -68,8 +78,18 @@ func TestLogoutForgetsTokensAndRunsEnders(t *testing.T) {
 	if len(forgot) == 0 || forgot[0] != devtenant.Alice.ID {
 		t.Errorf("the validated-token cache forgot %v, want alice", forgot)
 	}
-	fail = true
-	if r := e.do("POST", "/auth/logout", nil); r.code != 503 || r.h.Get("Retry-After") == "" {
-		t.Errorf("a failing ender: %d %v", r.code, r.h)
+	// Without a bearer token there is nothing of the ender's to end.
+	if r := e.do("POST", "/auth/logout", nil); r.code != 204 || len(end.ended) != 1 {
+		t.Errorf("a cookie-only logout: %d, the ender saw %v", r.code, end.ended)
+	}
+	// Nor with another scheme.
+	if r := e.do("POST", "/auth/logout", with(nil, "Authorization", "Basic eDp5")); r.code != 204 || len(end.ended) != 1 {
+		t.Errorf("a Basic logout: %d, the ender saw %v", r.code, end.ended)
+	}
+	end.fail = true
+	c = e.login(tenant.Token(t))
+	if r := e.do("POST", "/auth/logout", with(cookieH(c), "Authorization", "Bearer y")); r.code != 503 || r.h.Get("Retry-After") == "" ||
+		strings.Contains(r.raw, "refresh store down") || len(r.h.Values("Set-Cookie")) != 0 {
+		t.Errorf("a failing ender: %d %v %s", r.code, r.h, r.raw)
 	}
 }

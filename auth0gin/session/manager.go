@@ -15,33 +15,36 @@ import (
 )
 
 // Manager makes, checks and ends sessions. It is an auth0gin.CredentialSource:
-// New attaches it to the Auth0, so the guards accept its cookie. It is safe
-// for concurrent use; make one with New at start-up and Close it at shutdown.
+// attach it to the Auth0 (auth.Attach(sess)) and the guards accept its
+// cookie. It is safe for concurrent use; make one with New at start-up and
+// Close it at shutdown.
 type Manager struct {
-	auth  *auth0gin.Auth0
-	st    store.Store
-	cfg   Config
-	realm string
-	csrf  *http.CrossOriginProtection
-	cache *localCache // nil when disabled
-	limit *limiter    // nil when disabled
-	stop  func()      // ends the invalidation subscription
+	auth   *auth0gin.Auth0
+	st     store.Store
+	cfg    Config
+	realm  string
+	csrf   *http.CrossOriginProtection
+	opaque *opaque     // nil unless Config.OpaqueTokens
+	cache  *localCache // nil when disabled
+	limit  *limiter    // nil when disabled
+	stop   func()      // ends the invalidation subscription
 }
 
 // retryAfter is the Retry-After of a 503 when the store is down.
 const retryAfter = 2 * time.Second
 
-// New checks cfg, subscribes to the store's invalidation channel (so that a
-// logout on any instance empties every instance's local cache at once) and
-// attaches the manager to auth as a credential source. Mount its handlers
-// yourself:
+// New checks cfg and subscribes to the store's invalidation channel (so
+// that a logout on any instance empties every instance's local cache at
+// once). Its configuration errors wrap auth0gin.ErrConfig. The guards accept
+// the session cookie once the app attaches the manager, and its routes are
+// served once the app mounts them:
 //
-//	r.POST("/auth/session", sess.Login)
-//	r.POST("/auth/ping", sess.Ping)
-//	r.POST("/auth/logout", sess.Logout)
+//	sess, err := session.New(ctx, auth, st, session.FromEnv())
+//	auth.Attach(sess)             // the guards accept the cookie
+//	sess.Mount(auth.Router(r))    // POST /auth/session, /auth/ping, /auth/logout
 func New(ctx context.Context, auth *auth0gin.Auth0, st store.Store, cfg Config) (*Manager, error) {
 	if auth == nil || st == nil {
-		return nil, fmt.Errorf("%w: New needs an Auth0 and a store", ErrConfig)
+		return nil, fmt.Errorf("session: %w: New needs an Auth0 and a store", auth0gin.ErrConfig)
 	}
 	c, err := cfg.resolve(auth)
 	if err != nil {
@@ -53,8 +56,15 @@ func New(ctx context.Context, auth *auth0gin.Auth0, st store.Store, cfg Config) 
 			continue
 		}
 		if err := m.csrf.AddTrustedOrigin(o); err != nil {
-			return nil, fmt.Errorf("%w: trusted origin %q: %w", ErrConfig, o, err)
+			return nil, fmt.Errorf("session: %w: trusted origin %q: %w", auth0gin.ErrConfig, o, err)
 		}
+	}
+	if c.OpaqueTokens != nil {
+		oc := *c.OpaqueTokens
+		if oc.Logger == nil {
+			oc.Logger = c.Logger
+		}
+		m.opaque = newOpaque(auth, oc)
 	}
 	if c.LoginsPerMinute > 0 {
 		m.limit = newLimiter(c.LoginsPerMinute, c.MaxTrackedClients)
@@ -67,7 +77,6 @@ func New(ctx context.Context, auth *auth0gin.Auth0, st store.Store, cfg Config) 
 		}
 		m.stop = stop
 	}
-	auth.Attach(m)
 	return m, nil
 }
 
@@ -145,14 +154,14 @@ func (m *Manager) cookies(r *http.Request) []string {
 
 // Errors a refused session cookie is answered with (401, invalid_token).
 var (
-	// ErrMalformedCookie: the cookie's value is not one this package makes
+	// errMalformedCookie: the cookie's value is not one this package makes
 	// (wrong length or characters, or oversized).
-	ErrMalformedCookie = errors.New("session: malformed session cookie")
-	// ErrUnknownSession: the cookie names no session in the store (never
+	errMalformedCookie = errors.New("session: malformed session cookie")
+	// errUnknownSession: the cookie names no session in the store (never
 	// made, logged out, or swept after it expired).
-	ErrUnknownSession = errors.New("session: unknown session")
-	// ErrExpired: the session is past its inactive or maximum lifetime.
-	ErrExpired = errors.New("session: session expired")
+	errUnknownSession = errors.New("session: unknown session")
+	// errExpired: the session is past its inactive or maximum lifetime.
+	errExpired = errors.New("session: session expired")
 )
 
 func refused(sentinel error, desc string) *auth0gin.AuthError {
@@ -168,7 +177,7 @@ func unavailable(err error) *auth0gin.AuthError {
 func (m *Manager) lookup(ctx context.Context, value string) (*auth0gin.Auth0User, id, error) {
 	sid, ok := parseSecret(value)
 	if !ok {
-		return nil, sid, refused(ErrMalformedCookie, "malformed session cookie")
+		return nil, sid, refused(errMalformedCookie, "malformed session cookie")
 	}
 	now := m.cfg.Now()
 	var e, old *entry
@@ -209,14 +218,14 @@ func (m *Manager) load(ctx context.Context, sid id, now time.Time, old *entry) (
 	b, err := m.st.Get(ctx, m.recordKey(sid))
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		return nil, refused(ErrUnknownSession, "unknown or ended session")
+		return nil, refused(errUnknownSession, "unknown or ended session")
 	case err != nil:
 		return nil, unavailable(err)
 	}
 	rec, err := decodeRecord(b)
 	if err != nil {
 		m.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "session: unreadable record, refused", slog.String("err", err.Error()))
-		return nil, refused(ErrUnknownSession, "unknown or ended session")
+		return nil, refused(errUnknownSession, "unknown or ended session")
 	}
 	var (
 		current  string
@@ -246,12 +255,12 @@ func (m *Manager) load(ctx context.Context, sid id, now time.Time, old *entry) (
 		if err := m.st.Delete(context.WithoutCancel(ctx), m.recordKey(sid), m.activityKey(sid)); err != nil {
 			m.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "session: deleting a logged-out session", slog.String("err", err.Error()))
 		}
-		return nil, refused(ErrUnknownSession, "unknown or ended session")
+		return nil, refused(errUnknownSession, "unknown or ended session")
 	}
 	u, err := rec.restore()
 	if err != nil {
 		m.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "session: unreadable user, refused", slog.String("err", err.Error()))
-		return nil, refused(ErrUnknownSession, "unknown or ended session")
+		return nil, refused(errUnknownSession, "unknown or ended session")
 	}
 	e := &entry{user: u, userID: rec.userID, created: rec.created, end: rec.end, fetched: now}
 	e.written.Store(seen.UnixNano())
@@ -263,7 +272,7 @@ func (m *Manager) load(ctx context.Context, sid id, now time.Time, old *entry) (
 		// The store may hold it a little longer (its expiry is coarser, or
 		// clocks differ); the lifetimes are checked here all the same.
 		m.end(context.WithoutCancel(ctx), sid, e.userID, u)
-		return nil, refused(ErrExpired, "session expired")
+		return nil, refused(errExpired, "session expired")
 	}
 	if m.cache != nil {
 		m.cache.put(sid, e, readAt)

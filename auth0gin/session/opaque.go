@@ -18,7 +18,18 @@ import (
 	"github.com/auth0gin/auth0gin/auth0gin"
 )
 
-// OpaqueConfig configures Opaque. The zero value is usable.
+// OpaqueConfig, set as Config.OpaqueTokens, lets the session Login accept
+// opaque access tokens, the ones the tenant issues when no API audience was
+// asked for, which only the tenant's /userinfo can check. It is off by
+// default, and should stay off unless the app needs it: an opaque token names
+// no audience, so a token that any application of the tenant obtained for
+// the user would open a session here.
+//
+// A session made from an opaque token holds the user's id and email, from
+// /userinfo, and no scopes or permissions: /userinfo does not say what the
+// token grants, so routes that require a scope or permission answer 403 for
+// it, while routes that require only a login accept it. The zero value is
+// usable.
 type OpaqueConfig struct {
 	// CacheTTL is how long an answer of /userinfo is reused for the same
 	// token, found by its SHA-256 (default 1 minute). Auth0 limits /userinfo
@@ -38,18 +49,9 @@ type OpaqueConfig struct {
 	Now func() time.Time
 }
 
-// Opaque lets the session Login accept opaque access tokens, the ones the
-// tenant issues when no API audience was asked for, which only the tenant's
-// /userinfo can check. Set it as Config.OpaqueTokens; it is off by default,
-// and should stay off unless the app needs it: an opaque token names no
-// audience, so a token that any application of the tenant obtained for the
-// user would open a session here.
-//
-// A session made from an opaque token holds the user's id and email, from
-// /userinfo, and no scopes or permissions: /userinfo does not say what the
-// token grants, so routes that require a scope or permission answer 403 for
-// it, while routes that require only a login accept it.
-type Opaque struct {
+// opaque checks opaque access tokens through the tenant's /userinfo, with
+// a cache (see OpaqueConfig).
+type opaque struct {
 	auth *auth0gin.Auth0
 	cfg  OpaqueConfig
 	url  string
@@ -67,12 +69,12 @@ type opaqueAnswer struct {
 	until time.Time
 }
 
-// ErrOpaqueRefused: /userinfo refused the opaque token (revoked, expired, or
+// errOpaqueRefused: /userinfo refused the opaque token (revoked, expired, or
 // never issued).
-var ErrOpaqueRefused = errors.New("session: opaque token refused by /userinfo")
+var errOpaqueRefused = errors.New("session: opaque token refused by /userinfo")
 
-// NewOpaque makes the checker of opaque tokens for auth's tenant.
-func NewOpaque(auth *auth0gin.Auth0, cfg OpaqueConfig) *Opaque {
+// newOpaque makes the checker of opaque tokens for auth's tenant.
+func newOpaque(auth *auth0gin.Auth0, cfg OpaqueConfig) *opaque {
 	ac := auth.Config()
 	if cfg.CacheTTL <= 0 {
 		cfg.CacheTTL = time.Minute
@@ -89,14 +91,14 @@ func NewOpaque(auth *auth0gin.Auth0, cfg OpaqueConfig) *Opaque {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Opaque{auth: auth, cfg: cfg, url: auth.Endpoint("userinfo"), hc: ac.HTTPClient,
+	return &opaque{auth: auth, cfg: cfg, url: auth.Endpoint("userinfo"), hc: ac.HTTPClient,
 		cache: make(map[[sha256.Size]byte]opaqueAnswer)}
 }
 
 // verify checks a login's token: a JWT with the core, anything else through
 // /userinfo when o is enabled (not nil), else with the core too (which
 // refuses it).
-func (o *Opaque) verify(ctx context.Context, auth *auth0gin.Auth0, token string) (*auth0gin.Auth0User, error) {
+func (o *opaque) verify(ctx context.Context, auth *auth0gin.Auth0, token string) (*auth0gin.Auth0User, error) {
 	// A JWT has three segments; Auth0's opaque tokens are JWEs (five) or,
 	// at the dev tenant, random strings.
 	if o == nil || strings.Count(token, ".") == 2 || len(token) > auth.Config().MaxTokenBytes {
@@ -105,7 +107,7 @@ func (o *Opaque) verify(ctx context.Context, auth *auth0gin.Auth0, token string)
 	key := sha256.Sum256([]byte(token))
 	now := o.cfg.Now()
 	if u, done, err := o.cached(key, now); done {
-		if errors.Is(err, ErrOpaqueRefused) {
+		if errors.Is(err, errOpaqueRefused) {
 			return nil, opaqueRefused()
 		}
 		return u, err
@@ -118,7 +120,7 @@ func (o *Opaque) verify(ctx context.Context, auth *auth0gin.Auth0, token string)
 		}
 		u, err := o.userinfo(context.WithoutCancel(ctx), token, now)
 		switch {
-		case errors.Is(err, ErrOpaqueRefused):
+		case errors.Is(err, errOpaqueRefused):
 			o.remember(key, nil, now)
 		case err == nil:
 			o.remember(key, u, now)
@@ -127,7 +129,7 @@ func (o *Opaque) verify(ctx context.Context, auth *auth0gin.Auth0, token string)
 		return u, err
 	})
 	switch {
-	case errors.Is(err, ErrOpaqueRefused):
+	case errors.Is(err, errOpaqueRefused):
 		return nil, opaqueRefused()
 	case err != nil:
 		return nil, err
@@ -137,7 +139,7 @@ func (o *Opaque) verify(ctx context.Context, auth *auth0gin.Auth0, token string)
 
 // cached answers from the cache, or during a rate limit; done is false when
 // /userinfo must be asked.
-func (o *Opaque) cached(key [sha256.Size]byte, now time.Time) (u *auth0gin.Auth0User, done bool, err error) {
+func (o *opaque) cached(key [sha256.Size]byte, now time.Time) (u *auth0gin.Auth0User, done bool, err error) {
 	o.mu.Lock()
 	a, ok := o.cache[key]
 	blocked := o.blocked
@@ -146,7 +148,7 @@ func (o *Opaque) cached(key [sha256.Size]byte, now time.Time) (u *auth0gin.Auth0
 	case ok && now.Before(a.until) && a.user != nil:
 		return copyUser(a.user), true, nil
 	case ok && now.Before(a.until):
-		return nil, true, ErrOpaqueRefused
+		return nil, true, errOpaqueRefused
 	case now.Before(blocked):
 		return nil, true, auth0gin.Unavailable("the tenant's /userinfo is rate limited", blocked.Sub(now), errTenant)
 	}
@@ -155,11 +157,11 @@ func (o *Opaque) cached(key [sha256.Size]byte, now time.Time) (u *auth0gin.Auth0
 
 func opaqueRefused() error {
 	return &auth0gin.AuthError{Status: http.StatusUnauthorized, Code: auth0gin.CodeInvalidToken,
-		Description: "the tenant does not accept this token", Err: ErrOpaqueRefused}
+		Description: "the tenant does not accept this token", Err: errOpaqueRefused}
 }
 
 // userinfo asks the tenant who the token belongs to.
-func (o *Opaque) userinfo(ctx context.Context, token string, now time.Time) (*auth0gin.Auth0User, error) {
+func (o *opaque) userinfo(ctx context.Context, token string, now time.Time) (*auth0gin.Auth0User, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, o.url, nil)
 	if err != nil {
 		return nil, auth0gin.Unavailable("cannot reach the tenant's /userinfo", retryAfter, err)
@@ -174,7 +176,7 @@ func (o *Opaque) userinfo(ctx context.Context, token string, now time.Time) (*au
 	defer res.Body.Close()
 	switch {
 	case res.StatusCode == http.StatusUnauthorized || res.StatusCode == http.StatusForbidden:
-		return nil, ErrOpaqueRefused
+		return nil, errOpaqueRefused
 	case res.StatusCode == http.StatusTooManyRequests:
 		wait := waitOf(res.Header)
 		o.mu.Lock()
@@ -192,7 +194,7 @@ func (o *Opaque) userinfo(ctx context.Context, token string, now time.Time) (*au
 	}
 	sub, _ := claims["sub"].(string)
 	if sub == "" {
-		return nil, ErrOpaqueRefused
+		return nil, errOpaqueRefused
 	}
 	ac := o.auth.Config()
 	// The issuer is the Domain's, whose /userinfo answered: its base URL.
@@ -207,7 +209,7 @@ func (o *Opaque) userinfo(ctx context.Context, token string, now time.Time) (*au
 }
 
 // remember caches a verdict, making room when the cache is full.
-func (o *Opaque) remember(key [sha256.Size]byte, u *auth0gin.Auth0User, now time.Time) {
+func (o *opaque) remember(key [sha256.Size]byte, u *auth0gin.Auth0User, now time.Time) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if len(o.cache) >= o.cfg.CacheSize {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -129,7 +131,7 @@ func refreshOnce(ctx context.Context, p refreshPlan, round int, s refreshStore, 
 	defer cleanup()
 	mgr, err := login.New(auth, st, login.Config{
 		ClientID: devtenant.RegularClient.ID, ClientSecret: devtenant.RegularClient.Secret,
-		Keys: login.NewEphemeralKeyring(), LoginRate: -1, Logger: log,
+		Keys: ephemeralKeys(), LoginRate: -1, Logger: log,
 		KeyPrefix: fmt.Sprintf("load-%d:", time.Now().UnixNano()),
 	})
 	if err != nil {
@@ -163,7 +165,7 @@ func refreshOnce(ctx context.Context, p refreshPlan, round int, s refreshStore, 
 	// logged in first, outside the timed part.
 	rts := make([]string, p.chains)
 	for i := range rts {
-		rts[i], err = grant(ctx, client, tenant.URL, url.Values{"grant_type": {login.GrantPasswordRealm}, "realm": {"Username-Password-Authentication"},
+		rts[i], err = grant(ctx, client, tenant.URL, url.Values{"grant_type": {"http://auth0.com/oauth/grant-type/password-realm"}, "realm": {"Username-Password-Authentication"},
 			"username": {fmt.Sprintf("load%03d@example.com", i)}, "password": {"load-password"},
 			"audience": {devtenant.Audience}, "scope": {"openid offline_access"}})
 		if err != nil {
@@ -428,4 +430,16 @@ func dropSchema(dsn, schema string) {
 	}
 	defer conn.Close(ctx)
 	_, _ = conn.Exec(ctx, "DROP SCHEMA IF EXISTS "+pgx.Identifier{schema}.Sanitize()+" CASCADE")
+}
+
+// ephemeralKeys is a keyring with one random key: the refresh tokens it
+// encrypts last as long as the measurement.
+func ephemeralKeys() *login.Keyring {
+	var raw [32]byte
+	_, _ = rand.Read(raw[:])
+	k, err := login.ParseKeys("load:" + base64.StdEncoding.EncodeToString(raw[:]))
+	if err != nil {
+		panic(err)
+	}
+	return k
 }

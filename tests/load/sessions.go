@@ -182,6 +182,7 @@ func newSessionApp(ctx context.Context, issuerURL string, st store.Store, prefix
 	if err != nil {
 		return nil, err
 	}
+	a.Attach(mgr) // the route's guard accepts the session cookie
 	r := gin.New()
 	r.POST(loginRoute, mgr.Login)
 	r.GET(route, a.RequireScopes(scope), answer)
@@ -219,7 +220,7 @@ func loginCookie(ctx context.Context, client *http.Client, base, token string) (
 		return "", fmt.Errorf("login: %s", res.Status)
 	}
 	for _, c := range res.Cookies() {
-		if c.Name == session.DefaultCookieName {
+		if c.Name == "auth0gin_session" {
 			return c.Name + "=" + c.Value, nil
 		}
 	}
