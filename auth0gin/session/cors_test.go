@@ -1,0 +1,69 @@
+package session_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/auth0gin/auth0gin/auth0gin/auth0test"
+	"github.com/auth0gin/auth0gin/auth0gin/session"
+)
+
+// CORS answers the trusted origins (credentials allowed, their own origin
+// echoed, never "*"), and leaves every other origin without CORS headers so
+// that the CSRF check answers an unsafe request with the cookie.
+func TestCORSTrustsOnlyTrustedOrigins(t *testing.T) {
+	const spa = "https://spa.example.com"
+	e := newEnv(t, newStore(t), auth0test.NewTenant(t), session.Config{TrustedOrigins: []string{spa}})
+	r := gin.New()
+	r.Use(e.sess.CORS())
+	r.POST("/auth/ping", e.sess.Ping)
+	cookie := e.login(e.tenant.Token(t))
+
+	preflight := func(origin string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodOptions, "/auth/ping", nil)
+		req.Header.Set("Origin", origin)
+		req.Header.Set("Access-Control-Request-Method", "POST")
+		w := httptest.NewRecorder()
+		r.ServeHTTP(w, req)
+		return w
+	}
+	if w := preflight(spa); w.Header().Get("Access-Control-Allow-Origin") != spa || w.Header().Get("Access-Control-Allow-Credentials") != "true" {
+		t.Errorf("trusted preflight: %d %v", w.Code, w.Header())
+	}
+	if w := preflight("https://evil.example"); w.Header().Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("untrusted preflight got CORS headers: %v", w.Header())
+	}
+
+	ping := func(origin string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodPost, "/auth/ping", nil)
+		req.Header.Set("Origin", origin)
+		req.AddCookie(cookie)
+		w := httptest.NewRecorder()
+		r.ServeHTTP(w, req)
+		return w
+	}
+	if w := ping(spa); w.Code != http.StatusNoContent || w.Header().Get("Access-Control-Allow-Origin") != spa {
+		t.Errorf("trusted ping: %d %v", w.Code, w.Header())
+	}
+	if w := ping("https://evil.example"); w.Code != http.StatusForbidden || w.Header().Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("untrusted ping: %d %v, want 403 csrf_rejected without CORS headers", w.Code, w.Header())
+	}
+}
+
+// With no trusted origins, CORS adds nothing.
+func TestCORSWithoutTrustedOrigins(t *testing.T) {
+	e := newEnv(t, newStore(t), auth0test.NewTenant(t), session.Config{})
+	r := gin.New()
+	r.Use(e.sess.CORS())
+	r.GET("/x", func(c *gin.Context) { c.Status(http.StatusOK) })
+	req := httptest.NewRequest(http.MethodGet, "/x", nil)
+	req.Header.Set("Origin", "https://spa.example.com")
+	w := httptest.NewRecorder()
+	r.ServeHTTP(w, req)
+	if w.Code != http.StatusOK || w.Header().Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("%d %v", w.Code, w.Header())
+	}
+}
