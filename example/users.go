@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -94,7 +95,7 @@ func profileSource(auth *auth0gin.Auth0, log *slog.Logger) (users.ProfileSource,
 	}
 	if mc.ClientID == "" {
 		log.Info("example: no AUTH0_M2M_CLIENT_ID, so new users' profiles come from /userinfo")
-		return users.UserinfoSource{URL: auth.Endpoint("userinfo")}, nil
+		return users.UserinfoSource{URL: strings.TrimSuffix(auth.Config().Issuers[0], "/") + "/userinfo"}, nil
 	}
 	mc.Logger = log
 	client, err := management.New(mc)

@@ -12,6 +12,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/auth0gin/auth0gin/auth0gin"
+
+	"github.com/auth0gin/auth0gin/auth0gin/internal/tenanturl"
 )
 
 // Environment variables read by FromEnv (AUTH0GIN_ENCRYPTION_KEYS is
@@ -165,8 +167,8 @@ func (c Config) resolve(auth *auth0gin.Auth0) (Config, error) {
 	if !strings.Contains(" "+c.Scope+" ", " offline_access ") {
 		return c, fmt.Errorf("%w: Scope must include offline_access, or the tenant sends no refresh token", ErrConfig)
 	}
-	c.TokenURL = orDefault(c.TokenURL, auth.Endpoint("oauth/token"))
-	c.RevokeURL = orDefault(c.RevokeURL, auth.Endpoint("oauth/revoke"))
+	c.TokenURL = orDefault(c.TokenURL, tenanturl.Endpoint(auth.Config().Issuers, "oauth/token"))
+	c.RevokeURL = orDefault(c.RevokeURL, tenanturl.Endpoint(auth.Config().Issuers, "oauth/revoke"))
 	if c.RefreshLifetime == 0 {
 		c.RefreshLifetime = DefaultRefreshLifetime
 	}

@@ -7,7 +7,7 @@
 // The SPA logs in with Auth0 (PKCE), sends its access token once to Login,
 // and from then on calls the API with the cookie alone. New attaches the
 // Manager to the Auth0 as a credential source, so the guards (RequireScopes,
-// RequireAnyScope, RequireRoles, OptionalAuth, RequireClaims, Middleware)
+// RequireClaims, Middleware)
 // accept the cookie with the same 401 and 403 answers as a token, and
 // UserFrom returns the same user: the one the token described at login. A
 // request that carries both is judged by its bearer token.

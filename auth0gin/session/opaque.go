@@ -16,6 +16,8 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/auth0gin/auth0gin/auth0gin"
+
+	"github.com/auth0gin/auth0gin/auth0gin/internal/tenanturl"
 )
 
 // OpaqueConfig configures Opaque. The zero value is usable.
@@ -89,7 +91,7 @@ func NewOpaque(auth *auth0gin.Auth0, cfg OpaqueConfig) *Opaque {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Opaque{auth: auth, cfg: cfg, url: auth.Endpoint("userinfo"), hc: ac.HTTPClient,
+	return &Opaque{auth: auth, cfg: cfg, url: tenanturl.Endpoint(auth.Config().Issuers, "userinfo"), hc: ac.HTTPClient,
 		cache: make(map[[sha256.Size]byte]opaqueAnswer)}
 }
 
@@ -154,7 +156,7 @@ func (o *Opaque) cached(key [sha256.Size]byte, now time.Time) (u *auth0gin.Auth0
 }
 
 func opaqueRefused() error {
-	return &auth0gin.AuthError{Status: http.StatusUnauthorized, Code: auth0gin.CodeInvalidToken,
+	return &auth0gin.AuthError{Status: http.StatusUnauthorized, Code: "invalid_token",
 		Description: "the tenant does not accept this token", Err: ErrOpaqueRefused}
 }
 

@@ -57,7 +57,7 @@ func Example() {
 	if err := json.Unmarshal(w.Body.Bytes(), &doc); err != nil {
 		panic(err)
 	}
-	for _, name := range []string{swagger.ImplicitScheme, swagger.PKCEScheme} {
+	for _, name := range []string{"Auth0ImplicitBearer", "Auth0PKCE"} {
 		d := doc.Definitions[name]
 		fmt.Println(name, d.Flow, d.AuthorizationURL, d.TokenURL, d.Scopes)
 	}

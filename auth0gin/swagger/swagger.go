@@ -48,6 +48,8 @@ import (
 	"github.com/swaggo/swag"
 
 	"github.com/auth0gin/auth0gin/auth0gin"
+
+	"github.com/auth0gin/auth0gin/auth0gin/internal/tenanturl"
 )
 
 // Handler returns a Gin handler that serves Swagger UI and the spec, to be
@@ -74,8 +76,8 @@ func Handler(auth *auth0gin.Auth0, spec *swag.Spec, opts ...Option) gin.HandlerF
 		opt(&o)
 	}
 	rw := rewriter{
-		authorizeURL: authorizeURL(auth.Endpoint("authorize"), o.audience),
-		tokenURL:     auth.Endpoint("oauth/token"),
+		authorizeURL: authorizeURL(tenanturl.Endpoint(auth.Config().Issuers, "authorize"), o.audience),
+		tokenURL:     tenanturl.Endpoint(auth.Config().Issuers, "oauth/token"),
 		scopes:       cfg.Scopes,
 		ops:          auth.Operations,
 	}
@@ -101,7 +103,7 @@ func Handler(auth *auth0gin.Auth0, spec *swag.Spec, opts ...Option) gin.HandlerF
 		f(ui)
 	}
 	connect := []string{"'self'"}
-	if o := origin(auth.Endpoint("oauth/token")); o != "" {
+	if o := origin(tenanturl.Endpoint(auth.Config().Issuers, "oauth/token")); o != "" {
 		connect = append(connect, o)
 	}
 	connect = append(connect, o.connectSrc...)

@@ -24,7 +24,7 @@ var ErrNoProfile = errors.New("users: no profile source for this request")
 // and email. Auth0 rate limits /userinfo tightly per user; the resolver
 // asks it once per new user and instance.
 type UserinfoSource struct {
-	// URL is the tenant's /userinfo endpoint: auth.Endpoint("userinfo").
+	// URL is the tenant's /userinfo endpoint: the userinfo URL under the first of auth.Config().Issuers.
 	URL string
 	// Client sends the request (default: a client with a 10 s timeout).
 	Client *http.Client
