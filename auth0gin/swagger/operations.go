@@ -36,8 +36,10 @@ func (rw *rewriter) document(doc map[string]any) map[string]any {
 	if rw.ops == nil {
 		return used
 	}
-	paths := objects(doc["paths"])
+	rw.libraryTags = map[string]bool{}
+	paths := child(doc, "paths")
 	base := basePath(doc, openAPI3)
+	models := newSchemas(doc, openAPI3)
 	for _, op := range rw.ops() {
 		p, ok := strings.CutPrefix(openAPIPath(op.Path), base)
 		if !ok || (p != "" && p[0] != '/') {
@@ -46,9 +48,23 @@ func (rw *rewriter) document(doc map[string]any) map[string]any {
 		if p == "" {
 			p = "/"
 		}
-		o, ok := paths[p][strings.ToLower(op.Method)].(map[string]any)
-		if !ok {
+		method := strings.ToLower(op.Method)
+		o, ok := objects(paths[p])[method]
+		if !ok && op.Doc == nil {
 			continue // not in the docs: the contract test in auth0test reports it
+		}
+		if !ok {
+			o = map[string]any{}
+			child(paths, p)[method] = o
+		}
+		if op.Doc != nil {
+			models.describe(o, p, op.Doc)
+			if op.Doc.Tag != "" {
+				rw.libraryTags[op.Doc.Tag] = true
+			}
+		}
+		if !op.Guarded {
+			continue // public: no security
 		}
 		writeOperation(o, op, openAPI3)
 		for _, s := range slices.Concat(op.Scopes, op.AnyScopes) {

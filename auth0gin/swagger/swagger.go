@@ -41,6 +41,7 @@ package swagger
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -78,10 +79,10 @@ func Handler(auth *auth0gin.Auth0, spec *swag.Spec, opts ...Option) gin.HandlerF
 	rw := rewriter{
 		authorizeURL: authorizeURL(tenanturl.Endpoint(auth.Config().Issuers, "authorize"), o.audience),
 		tokenURL:     tenanturl.Endpoint(auth.Config().Issuers, "oauth/token"),
-		scopes:       cfg.Scopes,
+		scopes:       withOIDC(cfg.Scopes),
 		ops:          auth.Operations,
 	}
-	if _, err := rw.render(spec); err != nil {
+	if _, err := rw.render(spec, ""); err != nil {
 		panic(fmt.Sprintf("swagger: %v", err))
 	}
 
@@ -143,8 +144,25 @@ func Handler(auth *auth0gin.Auth0, spec *swag.Spec, opts ...Option) gin.HandlerF
 	}
 }
 
+// oidcScopes are offered, and preselected, in the Authorize dialog: a token
+// issued with them reaches /userinfo with the user's name and email, so the
+// profiles of users resolved through /userinfo (users.UserinfoSource) are
+// not empty.
+var oidcScopes = []string{"openid", "profile", "email"}
+
+// withOIDC returns the declared scopes plus the OpenID Connect ones.
+func withOIDC(declared map[string]string) map[string]string {
+	out := map[string]string{
+		"openid":  "OpenID Connect: identify the user (sub); needed for /userinfo",
+		"profile": "OpenID Connect: the user's name, nickname and picture at /userinfo",
+		"email":   "OpenID Connect: the user's email address at /userinfo",
+	}
+	maps.Copy(out, declared)
+	return out
+}
+
 func serveSpec(c *gin.Context, rw *rewriter, spec *swag.Spec) {
-	doc, err := rw.render(spec)
+	doc, err := rw.render(spec, requestScheme(c))
 	if err != nil {
 		_ = c.Error(err)
 		c.AbortWithStatus(http.StatusInternalServerError)
