@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
@@ -63,6 +65,13 @@ func describedSpec(t *testing.T, template string) map[string]any {
 	var doc map[string]any
 	if err := json.Unmarshal(w.Body.Bytes(), &doc); err != nil {
 		t.Fatal(err)
+	}
+	// tests/openapi runs these tests with AUTH0GIN_SPEC_DUMP set, and
+	// checks the specs with swagger-cli and spectral.
+	if dir := os.Getenv("AUTH0GIN_SPEC_DUMP"); dir != "" {
+		if err := os.WriteFile(filepath.Join(dir, t.Name()+".json"), w.Body.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return doc
 }

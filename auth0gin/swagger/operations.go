@@ -95,9 +95,11 @@ func basePath(doc map[string]any, openAPI3 bool) string {
 // addSchemes adds the two Auth0 schemes when the spec lacks them; Handler's
 // rewriting then points them at the tenant.
 func addSchemes(doc map[string]any, openAPI3 bool) {
-	defs := child(doc, "securityDefinitions")
+	var defs map[string]any
 	if openAPI3 {
 		defs = child(child(doc, "components"), "securitySchemes")
+	} else {
+		defs = child(doc, "securityDefinitions")
 	}
 	for _, name := range []string{implicitScheme, pkceScheme} {
 		if _, ok := defs[name]; ok {
