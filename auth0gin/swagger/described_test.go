@@ -38,9 +38,8 @@ type sessionInfo struct {
 	Offices   []address         `json:"offices"`
 	Ignored   string            `json:"-"`
 	Extra     map[string]string `json:"extra,omitzero"`
-	unexposed int
+	unexposed int               // stays out of the model
 }
-
 
 func describedSpec(t *testing.T, template string) map[string]any {
 	t.Helper()
@@ -85,6 +84,7 @@ func at(v any, keys ...string) any {
 }
 
 func TestDescribedOperationsSwagger2(t *testing.T) {
+	_ = sessionInfo{unexposed: 1}
 	doc := describedSpec(t, `{"swagger": "2.0", "info": {"title": "x", "version": "1"}, "host": "", "basePath": "/api",
 		"definitions": {"Address": {"type": "object"}},
 		"paths": {"/private-scoped": {"get": {"tags": ["messages"], "responses": {"200": {"description": "OK"}}}}}}`)
@@ -165,4 +165,3 @@ func TestDescribedOperationsOpenAPI3(t *testing.T) {
 		t.Error("schemes in an OpenAPI 3 spec")
 	}
 }
-

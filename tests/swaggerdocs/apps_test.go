@@ -63,7 +63,13 @@ func userModule(t *testing.T) string {
 	// newapp's /me answers the library's users.User: swag reads that
 	// package's models from its directory (-d), as the docs tell users, with
 	// no --parseDependency (which parses every dependency: 10 s and more).
-	usersDir := strings.TrimSpace(run(t, dir, "go", "list", "-f", "{{.Dir}}", "github.com/auth0gin/auth0gin/auth0gin/users"))
+	list := command(dir, "go", "list", "-f", "{{.Dir}}", "github.com/auth0gin/auth0gin/auth0gin/users")
+	list.Stderr = nil // "go: downloading ..." goes there, not into the directory
+	out, err := list.Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	usersDir := strings.TrimSpace(string(out))
 	run(t, filepath.Join(dir, "newapp"), swag, "init", "--quiet", "-g", "main.go", "-o", "docs", "-d", "./,"+usersDir)
 	run(t, filepath.Join(dir, "handwritten"), swag, "init", "--quiet", "-g", "main.go", "-o", "docs")
 	return dir
