@@ -90,17 +90,6 @@ func (a *Auth0) Config() Config {
 	return a.cfg.clone()
 }
 
-// Endpoint returns the URL of one of the first issuer's endpoints, such as
-// "authorize", "oauth/token" or "v2/logout": the Swagger UI logs in there.
-func (a *Auth0) Endpoint(path string) string {
-	base := discoveryBase(a.cfg.Issuers[0])
-	u, err := url.Parse(base)
-	if err != nil { // resolve checked it; keep the zero value safe anyway
-		return base + path
-	}
-	return u.JoinPath(path).String()
-}
-
 // discoveryBase is the base URL under which an issuer publishes its
 // discovery document: the issuer with a trailing slash.
 func discoveryBase(iss string) string {
@@ -126,13 +115,13 @@ func (a *Auth0) issuerOf(iss string) *issuer {
 // most Config.CacheMaxTTL.
 func (a *Auth0) Verify(ctx context.Context, token string) (*Auth0User, error) {
 	if len(token) > a.cfg.MaxTokenBytes {
-		return nil, unauthorized(ErrTokenTooLarge, "token too large", nil)
+		return nil, unauthorized(errTokenTooLarge, "token too large", nil)
 	}
 	if token == "" {
-		return nil, unauthorized(ErrMalformedToken, "empty token", nil)
+		return nil, unauthorized(errMalformedToken, "empty token", nil)
 	}
 	if !canonicalShape(token) { // one spelling per token, so one cache entry
-		return nil, unauthorized(ErrMalformedToken, "malformed token", nil)
+		return nil, unauthorized(errMalformedToken, "malformed token", nil)
 	}
 	if a.cache != nil {
 		if u, ok := a.cache.Get(ctx, token); ok && a.trusted(u, time.Now()) {
@@ -210,20 +199,20 @@ func (a *Auth0) verify(ctx context.Context, token string) (u *Auth0User, early b
 // (VerifyExpired); with zero it is verify.
 func (a *Auth0) verifyExp(ctx context.Context, token string, expiredFor time.Duration) (u *Auth0User, early bool, err error) {
 	if !canonicalJWS(token) {
-		return nil, false, unauthorized(ErrMalformedToken, "malformed token", nil)
+		return nil, false, unauthorized(errMalformedToken, "malformed token", nil)
 	}
 	h, err := parseHeader(token)
 	if err != nil {
-		return nil, false, unauthorized(ErrMalformedToken, "malformed token", err)
+		return nil, false, unauthorized(errMalformedToken, "malformed token", err)
 	}
 	if h.Crit != nil {
-		return nil, false, unauthorized(ErrMalformedToken, "unsupported critical header (crit)", errors.New("the token has a crit header"))
+		return nil, false, unauthorized(errMalformedToken, "unsupported critical header (crit)", errors.New("the token has a crit header"))
 	}
 	if _, ok := a.issuers[0].validators[h.Alg]; !ok { // every issuer has the same algorithms
-		return nil, false, unauthorized(ErrAlgorithm, "signing algorithm not allowed", fmt.Errorf("alg %q", h.Alg))
+		return nil, false, unauthorized(errAlgorithm, "signing algorithm not allowed", fmt.Errorf("alg %q", h.Alg))
 	}
 	if !allowedTyp(h.Typ) {
-		return nil, false, unauthorized(ErrMalformedToken, "not an access token", fmt.Errorf("typ %q", h.Typ))
+		return nil, false, unauthorized(errMalformedToken, "not an access token", fmt.Errorf("typ %q", h.Typ))
 	}
 	// The unverified iss only chooses the key set (the validator checks it
 	// again): an issuer outside the list costs no fetch. A payload with no
@@ -235,7 +224,7 @@ func (a *Auth0) verifyExp(ctx context.Context, token string, expiredFor time.Dur
 		is = a.issuers[0]
 	}
 	if is == nil {
-		return nil, false, unauthorized(ErrIssuer, "wrong issuer", fmt.Errorf("iss %q is not trusted", printable(iss)))
+		return nil, false, unauthorized(errIssuer, "wrong issuer", fmt.Errorf("iss %q is not trusted", printable(iss)))
 	}
 	keys, err := is.keys.keys(ctx, h.Kid)
 	if err != nil {
@@ -243,7 +232,7 @@ func (a *Auth0) verifyExp(ctx context.Context, token string, expiredFor time.Dur
 	}
 	var res any
 	var used *verifyingKey
-	err = unauthorized(ErrAlgorithm, "signing algorithm not allowed", fmt.Errorf("no key %q for %s", printable(h.Kid), h.Alg))
+	err = unauthorized(errAlgorithm, "signing algorithm not allowed", fmt.Errorf("no key %q for %s", printable(h.Kid), h.Alg))
 	for _, k := range keys {
 		if !fits(k.jwk, h.Alg) {
 			continue
@@ -277,24 +266,24 @@ func (a *Auth0) verifyExp(ctx context.Context, token string, expiredFor time.Dur
 	}
 	vc, ok := res.(*validator.ValidatedClaims)
 	if !ok {
-		return nil, false, unauthorized(ErrInvalidClaims, "invalid token", fmt.Errorf("validator returned %T", res))
+		return nil, false, unauthorized(errInvalidClaims, "invalid token", fmt.Errorf("validator returned %T", res))
 	}
 	rc := vc.RegisteredClaims
 	// The validator accepts a token with no exp; RFC 9068 §2.2 requires it in
 	// access tokens, and a token that never expires would be trusted forever.
 	if rc.Expiry == 0 {
-		return nil, false, unauthorized(ErrMissingExpiry, "token has no exp", nil)
+		return nil, false, unauthorized(errMissingExpiry, "token has no exp", nil)
 	}
 	if strings.TrimSpace(rc.Subject) == "" { // a blank sub names nobody, like a missing one
-		return nil, false, unauthorized(ErrInvalidClaims, "invalid claims", errors.New("token has no sub"))
+		return nil, false, unauthorized(errInvalidClaims, "invalid claims", errors.New("token has no sub"))
 	}
 	if latest := time.Now().Add(a.cfg.ClockSkew).Unix(); expiredFor > 0 && (rc.NotBefore > latest || rc.IssuedAt > latest) {
-		return nil, false, unauthorized(ErrNotYetValid, "token not valid yet", nil)
+		return nil, false, unauthorized(errNotYetValid, "token not valid yet", nil)
 	}
 	lo, hi, _ := payloadSpan(token) // a verified JWS has one
 	tc, err := decodeTokenClaims(token[lo:hi], a.claims)
 	if err != nil {
-		return nil, false, unauthorized(ErrInvalidClaims, "invalid claims", err)
+		return nil, false, unauthorized(errInvalidClaims, "invalid claims", err)
 	}
 	now := time.Now().Unix()
 	u = tc.user(rc, h, token[lo:hi], a.claimsTag)

@@ -58,12 +58,12 @@ const cacheShards = 16
 // heap a full cache holds.
 const entryOverhead = 256
 
-// MemoryCache is the default TokenCache: an LRU bounded both in entries and
+// memoryCache is the default TokenCache: an LRU bounded both in entries and
 // in approximate bytes, split into 16 shards (each holding a sixteenth of the
 // bounds) so that concurrent requests rarely share a lock. A flood of distinct
 // tokens evicts old entries; it cannot grow memory past the bounds. Make one
 // with NewMemoryCache.
-type MemoryCache struct {
+type memoryCache struct {
 	seed   maphash.Seed
 	shards [cacheShards]cacheShard
 }
@@ -87,18 +87,18 @@ type cacheEntry struct {
 }
 
 // NewMemoryCache returns an in-memory LRU holding at most maxEntries tokens
-// and about maxBytes bytes; zero or less means DefaultCacheMaxEntries and
-// DefaultCacheMaxBytes. The byte bound is raised, if needed, so that every
-// shard can hold a token of DefaultMaxTokenBytes.
-func NewMemoryCache(maxEntries int, maxBytes int64) *MemoryCache {
+// and about maxBytes bytes; zero or less means defaultCacheMaxEntries and
+// defaultCacheMaxBytes. The byte bound is raised, if needed, so that every
+// shard can hold a token of defaultMaxTokenBytes.
+func NewMemoryCache(maxEntries int, maxBytes int64) TokenCache {
 	if maxEntries <= 0 {
-		maxEntries = DefaultCacheMaxEntries
+		maxEntries = defaultCacheMaxEntries
 	}
 	if maxBytes <= 0 {
-		maxBytes = DefaultCacheMaxBytes
+		maxBytes = defaultCacheMaxBytes
 	}
-	c := &MemoryCache{seed: maphash.MakeSeed()}
-	perBytes := max(3*DefaultMaxTokenBytes+entryOverhead, maxBytes/cacheShards)
+	c := &memoryCache{seed: maphash.MakeSeed()}
+	perBytes := max(3*defaultMaxTokenBytes+entryOverhead, maxBytes/cacheShards)
 	for i := range c.shards {
 		s := &c.shards[i]
 		s.m = make(map[uint64]*cacheEntry)
@@ -114,13 +114,13 @@ func NewMemoryCache(maxEntries int, maxBytes int64) *MemoryCache {
 }
 
 // shard hashes token once: the hash picks the shard and keys its map.
-func (c *MemoryCache) shard(token string) (*cacheShard, uint64) {
+func (c *memoryCache) shard(token string) (*cacheShard, uint64) {
 	h := maphash.String(c.seed, token)
 	return &c.shards[h%cacheShards], h
 }
 
 // Get implements TokenCache. Each call returns a new copy of the user.
-func (c *MemoryCache) Get(_ context.Context, token string) (*Auth0User, bool) {
+func (c *memoryCache) Get(_ context.Context, token string) (*Auth0User, bool) {
 	s, h := c.shard(token)
 	now := time.Now().UnixNano()
 	s.mu.Lock()
@@ -141,7 +141,7 @@ func (c *MemoryCache) Get(_ context.Context, token string) (*Auth0User, bool) {
 }
 
 // Set implements TokenCache.
-func (c *MemoryCache) Set(_ context.Context, token string, u *Auth0User, expiresAt time.Time) {
+func (c *memoryCache) Set(_ context.Context, token string, u *Auth0User, expiresAt time.Time) {
 	if !expiresAt.After(time.Now()) {
 		return
 	}
@@ -167,7 +167,7 @@ func (c *MemoryCache) Set(_ context.Context, token string, u *Auth0User, expires
 }
 
 // Delete implements TokenCache.
-func (c *MemoryCache) Delete(_ context.Context, token string) {
+func (c *memoryCache) Delete(_ context.Context, token string) {
 	s, h := c.shard(token)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -178,7 +178,7 @@ func (c *MemoryCache) Delete(_ context.Context, token string) {
 
 // DeleteUser implements TokenCache. It scans every entry: logouts are rare
 // and a per-user index would cost every insert.
-func (c *MemoryCache) DeleteUser(_ context.Context, userID string) {
+func (c *memoryCache) DeleteUser(_ context.Context, userID string) {
 	for i := range c.shards {
 		s := &c.shards[i]
 		s.mu.Lock()
@@ -192,7 +192,7 @@ func (c *MemoryCache) DeleteUser(_ context.Context, userID string) {
 }
 
 // Len returns the number of cached tokens.
-func (c *MemoryCache) Len() int {
+func (c *memoryCache) Len() int {
 	n := 0
 	for i := range c.shards {
 		s := &c.shards[i]

@@ -213,20 +213,26 @@ func (p *packedUser) id() string {
 
 // marshalVersion leads MarshalBinary's encoding, so a later layout can tell
 // an old entry in a shared store from its own (and treat it as a miss).
-// Version 2 added the verifying key's thumbprint.
-const marshalVersion = 2
+// Version 2 added the verifying key's thumbprint, version 3 the verified
+// claims payload.
+const marshalVersion = 3
 
-// MarshalBinary encodes u for a shared TokenCache (Redis, memcached, ...):
-// every field, including the unexported state Verify checks before it trusts
-// a cached user, but not the token's payload, which Verify takes from the
-// token itself. encoding/gob uses it too.
+// MarshalBinary encodes u for a shared TokenCache (Redis, memcached, ...) or
+// a server-side session store: every field, including the unexported state
+// Verify checks before it trusts a cached user, and the verified claims
+// payload, so that Claims, ClaimsFrom and RequireClaims work on the decoded
+// user as on the request that verified the token. The encoding is no
+// credential (the token's signature is not kept), but it does hold the
+// token's claims: keep it server-side. encoding/gob uses it too.
 func (u *Auth0User) MarshalBinary() ([]byte, error) {
 	var n counter
 	packTo(&n, u)
-	b := make([]byte, 1, 1+2*binary.MaxVarintLen64+int(n))
+	b := make([]byte, 1, 1+3*binary.MaxVarintLen64+len(u.payload)+int(n))
 	b[0] = marshalVersion
 	b = binary.AppendVarint(b, u.ExpiresAt.Unix())
 	b = binary.AppendVarint(b, u.verifiedAt)
+	b = binary.AppendUvarint(b, uint64(len(u.payload)))
+	b = append(b, u.payload...)
 	w := bytes.NewBuffer(b)
 	packTo(w, u)
 	return w.Bytes(), nil
@@ -249,11 +255,17 @@ func (u *Auth0User) UnmarshalBinary(b []byte) error {
 	if n <= 0 {
 		return errPacked
 	}
+	b = b[n:]
+	size, n := binary.Uvarint(b)
+	if n <= 0 || size > uint64(len(b)-n) {
+		return errPacked
+	}
+	payload := string(b[n : n+int(size)])
 	var v Auth0User
-	if err := unpackInto(string(b[n:]), &v); err != nil {
+	if err := unpackInto(string(b[n+int(size):]), &v); err != nil {
 		return err
 	}
-	v.ExpiresAt, v.verifiedAt = time.Unix(exp, 0), verified
+	v.ExpiresAt, v.verifiedAt, v.payload = time.Unix(exp, 0), verified, payload
 	*u = v
 	return nil
 }

@@ -14,7 +14,7 @@ import (
 // 7638 thumbprint), not to the kid. Both cache kinds: in memory and bytes.
 func TestCachedVerdictIsBoundToTheKey(t *testing.T) {
 	for name, shared := range map[string]auth0gin.TokenCache{
-		"memory": auth0gin.NewMemoryCache(0, 0),
+		"memory": auth0gin.NewTestCache(0, 0),
 		"bytes":  newGobCache(),
 	} {
 		t.Run(name, func(t *testing.T) {

@@ -16,7 +16,7 @@ import (
 func TestMemoryCacheBounds(t *testing.T) {
 	u := &auth0gin.Auth0User{ID: "auth0|x"}
 	until := time.Now().Add(time.Hour)
-	c := auth0gin.NewMemoryCache(160, 1<<30)
+	c := auth0gin.NewTestCache(160, 1<<30)
 	for i := range 10_000 {
 		c.Set(t.Context(), fmt.Sprintf("token-%d", i), u, until)
 	}
@@ -24,7 +24,7 @@ func TestMemoryCacheBounds(t *testing.T) {
 		t.Errorf("entry bound: %d entries", n)
 	}
 	for _, bound := range []int{1, 10, 17} { // the shards' bounds add up to it, even under 16
-		small := auth0gin.NewMemoryCache(bound, 1<<30)
+		small := auth0gin.NewTestCache(bound, 1<<30)
 		for i := range 1000 {
 			small.Set(t.Context(), fmt.Sprintf("token-%d", i), u, until)
 		}
@@ -40,7 +40,7 @@ func TestMemoryCacheBounds(t *testing.T) {
 	}
 
 	// Bytes: 1,000 tokens of 2 KiB in a 2 MiB cache.
-	c = auth0gin.NewMemoryCache(1_000_000, 2<<20)
+	c = auth0gin.NewTestCache(1_000_000, 2<<20)
 	for i := range 1000 {
 		c.Set(t.Context(), fmt.Sprintf("%d-%s", i, strings.Repeat("x", 2048)), u, until)
 	}
@@ -51,7 +51,7 @@ func TestMemoryCacheBounds(t *testing.T) {
 
 func TestMemoryCacheExpiry(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		c := auth0gin.NewMemoryCache(100, 1<<20)
+		c := auth0gin.NewTestCache(100, 1<<20)
 		u := &auth0gin.Auth0User{ID: "auth0|x"}
 		c.Set(t.Context(), "past", u, time.Now().Add(-time.Second))
 		if _, ok := c.Get(t.Context(), "past"); ok {
@@ -70,7 +70,7 @@ func TestMemoryCacheExpiry(t *testing.T) {
 }
 
 func TestMemoryCacheDelete(t *testing.T) {
-	c := auth0gin.NewMemoryCache(1000, 1<<20)
+	c := auth0gin.NewTestCache(1000, 1<<20)
 	until := time.Now().Add(time.Hour)
 	alice, bob := &auth0gin.Auth0User{ID: "auth0|alice"}, &auth0gin.Auth0User{ID: "auth0|bob"}
 	for i := range 50 {
@@ -139,7 +139,7 @@ func (c *setCounter) Set(ctx context.Context, token string, u *auth0gin.Auth0Use
 // cache shared with a more trusting API holds it.
 func TestCacheTrustEndsClockSkewBeforeExp(t *testing.T) {
 	ti := newTestIssuer(t)
-	shared := &setCounter{MemoryCache: auth0gin.NewMemoryCache(0, 0)}
+	shared := &setCounter{MemoryCache: auth0gin.NewTestCache(0, 0)}
 	cfg := ti.config()
 	cfg.Cache = shared
 	cfg.ClockSkew = time.Minute

@@ -43,7 +43,7 @@ func spellings(token string, i int) []string {
 // it is never a cache entry of its own that Forget would leave alive.
 func TestOneSpellingPerToken(t *testing.T) {
 	ti := newTestIssuer(t)
-	cache := auth0gin.NewMemoryCache(0, 0)
+	cache := auth0gin.NewTestCache(0, 0)
 	cfg := ti.config()
 	cfg.Cache = cache
 	a := mustNew(t, cfg)
@@ -69,7 +69,7 @@ func TestOneSpellingPerToken(t *testing.T) {
 			n++
 			_, err := a.Verify(t.Context(), alt)
 			if !errors.Is(err, auth0gin.ErrMalformedToken) {
-				t.Errorf("segment %d spelled %q: got %v, want ErrMalformedToken", seg, alt[len(alt)-8:], err)
+				t.Errorf("segment %d spelled %q: got %v, want auth0gin.ErrMalformedToken", seg, alt[len(alt)-8:], err)
 			}
 		}
 	}

@@ -254,15 +254,15 @@ func classify(err error) *AuthError {
 	case errors.Is(err, jwt.ErrExpired):
 		return unauthorized(ErrExpired, "token expired", err)
 	case errors.Is(err, jwt.ErrNotValidYet), errors.Is(err, jwt.ErrIssuedInTheFuture):
-		return unauthorized(ErrNotYetValid, "token not valid yet", err)
+		return unauthorized(errNotYetValid, "token not valid yet", err)
 	case errors.Is(err, jwt.ErrInvalidIssuer):
-		return unauthorized(ErrIssuer, "wrong issuer", err)
+		return unauthorized(errIssuer, "wrong issuer", err)
 	case errors.Is(err, jwt.ErrInvalidAudience):
-		return unauthorized(ErrAudience, "wrong audience", err)
+		return unauthorized(errAudience, "wrong audience", err)
 	case errors.Is(err, jose.ErrCryptoFailure):
-		return unauthorized(ErrInvalidSignature, "invalid signature", err)
+		return unauthorized(errInvalidSignature, "invalid signature", err)
 	case strings.Contains(err.Error(), "invalid token format"), strings.Contains(err.Error(), "could not parse the token"):
-		return unauthorized(ErrMalformedToken, "malformed token", err)
+		return unauthorized(errMalformedToken, "malformed token", err)
 	}
-	return unauthorized(ErrInvalidClaims, "invalid claims", err)
+	return unauthorized(errInvalidClaims, "invalid claims", err)
 }

@@ -36,15 +36,15 @@ const defaultHTTPTimeout = 10 * time.Second
 
 // Defaults applied by New when the corresponding Config field is zero.
 const (
-	DefaultMaxTokenBytes      = 16 << 10
-	DefaultKeyRefreshInterval = 10 * time.Minute
-	DefaultKeyMinRefetch      = 5 * time.Second
-	DefaultKeyMaxStale        = 12 * time.Hour
-	DefaultCacheMaxEntries    = 100_000
-	DefaultCacheMaxBytes      = 64 << 20
-	DefaultCacheMaxTTL        = 5 * time.Minute
-	DefaultKeyFetchWait       = time.Second
-	DefaultMinRSAKeyBits      = 2048
+	defaultMaxTokenBytes      = 16 << 10
+	defaultKeyRefreshInterval = 10 * time.Minute
+	defaultKeyMinRefetch      = 5 * time.Second
+	defaultKeyMaxStale        = 12 * time.Hour
+	defaultCacheMaxEntries    = 100_000
+	defaultCacheMaxBytes      = 64 << 20
+	defaultCacheMaxTTL        = 5 * time.Minute
+	defaultKeyFetchWait       = time.Second
+	defaultMinRSAKeyBits      = 2048
 )
 
 // Config describes the Auth0 tenant and API a protected app trusts.
@@ -298,10 +298,10 @@ func (c Config) resolve() (Config, error) {
 		}
 	}
 	if c.MinRSAKeyBits == 0 {
-		c.MinRSAKeyBits = DefaultMinRSAKeyBits
+		c.MinRSAKeyBits = defaultMinRSAKeyBits
 	}
-	if c.MinRSAKeyBits < DefaultMinRSAKeyBits {
-		return bad("MinRSAKeyBits %d is under %d: the floor may be raised, never lowered", c.MinRSAKeyBits, DefaultMinRSAKeyBits)
+	if c.MinRSAKeyBits < defaultMinRSAKeyBits {
+		return bad("MinRSAKeyBits %d is under %d: the floor may be raised, never lowered", c.MinRSAKeyBits, defaultMinRSAKeyBits)
 	}
 	if c.KeyFetchWait < 0 {
 		return bad("durations must not be negative")
@@ -319,24 +319,24 @@ func (c Config) resolve() (Config, error) {
 			*d = v
 		}
 	}
-	def(&c.KeyRefreshInterval, DefaultKeyRefreshInterval)
-	def(&c.KeyMinRefetch, DefaultKeyMinRefetch)
-	def(&c.KeyMaxStale, DefaultKeyMaxStale)
-	def(&c.CacheMaxTTL, DefaultCacheMaxTTL)
-	def(&c.KeyFetchWait, DefaultKeyFetchWait)
+	def(&c.KeyRefreshInterval, defaultKeyRefreshInterval)
+	def(&c.KeyMinRefetch, defaultKeyMinRefetch)
+	def(&c.KeyMaxStale, defaultKeyMaxStale)
+	def(&c.CacheMaxTTL, defaultCacheMaxTTL)
+	def(&c.KeyFetchWait, defaultKeyFetchWait)
 	if c.KeyMaxStale <= c.KeyRefreshInterval {
 		// Keys would go stale before any background refresh, and requests
 		// with a known key would wait on a fetch.
 		return bad("KeyMaxStale (%v) must be longer than KeyRefreshInterval (%v)", c.KeyMaxStale, c.KeyRefreshInterval)
 	}
 	if c.MaxTokenBytes == 0 {
-		c.MaxTokenBytes = DefaultMaxTokenBytes
+		c.MaxTokenBytes = defaultMaxTokenBytes
 	}
 	if c.CacheMaxEntries == 0 {
-		c.CacheMaxEntries = DefaultCacheMaxEntries
+		c.CacheMaxEntries = defaultCacheMaxEntries
 	}
 	if c.CacheMaxBytes == 0 {
-		c.CacheMaxBytes = DefaultCacheMaxBytes
+		c.CacheMaxBytes = defaultCacheMaxBytes
 	}
 	if c.HTTPClient == nil {
 		c.HTTPClient = &http.Client{Timeout: defaultHTTPTimeout}

@@ -27,7 +27,7 @@ func TestNewCopiesTheCallersConfig(t *testing.T) {
 		t.Fatalf("a token for the configured audience: %v", err)
 	}
 	if _, err := a.Verify(t.Context(), ti.token(t, map[string]any{"aud": "https://attacker.example/api"})); !errors.Is(err, auth0gin.ErrAudience) {
-		t.Errorf("a token for the audience written after New: err = %v, want ErrAudience", err)
+		t.Errorf("a token for the audience written after New: err = %v, want auth0gin.ErrAudience", err)
 	}
 	if got := a.Config(); got.Audience[0] != testAudience || got.Algorithms[0] != "RS256" || len(got.Scopes) != 1 {
 		t.Errorf("Config() after the caller's changes: %v %v %v", got.Audience, got.Algorithms, got.Scopes)

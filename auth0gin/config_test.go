@@ -99,7 +99,7 @@ func TestFromEnvReadsDotEnv(t *testing.T) {
 		c.ScopeSource != auth0gin.PermissionsClaimOnly || c.ClockSkew.Seconds() != 30 {
 		t.Errorf("config = %+v", c)
 	}
-	if got := a.Endpoint("authorize"); got != "https://tenant.us.auth0.com/authorize" {
+	if got := a.Config().Issuers[0] + "authorize"; got != "https://tenant.us.auth0.com/authorize" {
 		t.Errorf("Endpoint = %q", got)
 	}
 }

@@ -1,7 +1,6 @@
 package auth0gin
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"net/http"
@@ -60,9 +59,9 @@ func (a *Auth0) fromSources(r *http.Request) (*Auth0User, *AuthError) {
 	return nil, nil
 }
 
-// CodeUnavailable is the error code of a 503 answer (RFC 6749 §4.1.2.1's
+// codeUnavailable is the error code of a 503 answer (RFC 6749 §4.1.2.1's
 // temporarily_unavailable).
-const CodeUnavailable = "temporarily_unavailable"
+const codeUnavailable = "temporarily_unavailable"
 
 // ErrUnavailable: something the check depends on (the tenant's keys, a
 // session store) cannot answer now. The caller's credential may well be
@@ -79,7 +78,7 @@ func Unavailable(desc string, retryAfter time.Duration, cause error) *AuthError 
 	if cause != nil {
 		err = fmt.Errorf("%w: %w", ErrUnavailable, cause)
 	}
-	return &AuthError{Status: http.StatusServiceUnavailable, Code: CodeUnavailable, Description: desc, RetryAfter: retryAfter, Err: err}
+	return &AuthError{Status: http.StatusServiceUnavailable, Code: codeUnavailable, Description: desc, RetryAfter: retryAfter, Err: err}
 }
 
 // retryAfterSeconds is the Retry-After value for d: whole seconds, rounded
@@ -87,34 +86,4 @@ func Unavailable(desc string, retryAfter time.Duration, cause error) *AuthError 
 func retryAfterSeconds(d time.Duration) int64 {
 	s := int64((d + time.Second - 1) / time.Second)
 	return max(s, 1)
-}
-
-// Snapshot encodes u together with its verified claims payload, for a
-// server-side session store: RestoreUser gives back a user on which Claims,
-// ClaimsFrom and RequireClaims work as on the request that verified the
-// token. The payload is no credential (the token's signature is not kept),
-// but it does hold the token's claims, so keep snapshots server-side.
-func (u *Auth0User) Snapshot() ([]byte, error) {
-	m, err := u.MarshalBinary()
-	if err != nil {
-		return nil, err
-	}
-	b := binary.AppendUvarint(make([]byte, 0, binary.MaxVarintLen64+len(u.payload)+len(m)), uint64(len(u.payload)))
-	b = append(b, u.payload...)
-	return append(b, m...), nil
-}
-
-// RestoreUser decodes what Snapshot wrote. Bytes it did not write are an
-// error, never a panic.
-func RestoreUser(b []byte) (*Auth0User, error) {
-	n, k := binary.Uvarint(b)
-	if k <= 0 || n > uint64(len(b)-k) {
-		return nil, fmt.Errorf("%w: not a user snapshot", errPacked)
-	}
-	var u Auth0User
-	if err := u.UnmarshalBinary(b[k+int(n):]); err != nil {
-		return nil, err
-	}
-	u.payload = string(b[k : k+int(n)])
-	return &u, nil
 }

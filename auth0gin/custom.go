@@ -74,7 +74,7 @@ func RequireClaims[T any](a *Auth0, reqs ...Requirement) gin.HandlerFunc {
 	return a.guardHandler(&g, func(c *gin.Context, u *Auth0User) {
 		claims, err := decodeClaims[T](c.Request.Context(), u)
 		if err != nil {
-			a.fail(c.Writer, c.Request, unauthorized(ErrInvalidClaims, claimsDescription(err), err))
+			a.fail(c.Writer, c.Request, unauthorized(errInvalidClaims, claimsDescription(err), err))
 			c.Abort()
 			return
 		}
@@ -84,7 +84,9 @@ func RequireClaims[T any](a *Auth0, reqs ...Requirement) gin.HandlerFunc {
 
 // ClaimsFrom returns the custom claims RequireClaims[T] decoded, from a
 // *gin.Context or the request's context.Context. On a route with plain
-// Require it decodes them from the user's token on each call.
+// Require it decodes them from the user's token on each call. With no user on
+// the context (a guest, or a route with no guard) the error matches
+// ErrMissingToken.
 func ClaimsFrom[T any](ctx context.Context) (*T, error) {
 	if c, isGin := ctx.(*gin.Context); isGin && c.Request != nil {
 		ctx = c.Request.Context()
@@ -94,7 +96,7 @@ func ClaimsFrom[T any](ctx context.Context) (*T, error) {
 	}
 	u, ok := UserFrom(ctx)
 	if !ok {
-		return nil, ErrNoUser
+		return nil, errNoUser
 	}
 	return decodeClaims[T](ctx, u)
 }
@@ -106,8 +108,12 @@ func decodeClaims[T any](ctx context.Context, u *Auth0User) (*T, error) {
 	}
 	if cv, ok := any(v).(ClaimsValidator); ok {
 		if err := cv.Validate(ctx); err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrInvalidClaims, err)
+			return nil, fmt.Errorf("%w: %w", errInvalidClaims, err)
 		}
 	}
 	return v, nil
 }
+
+// errNoUser is ClaimsFrom's answer when the context carries no user: no
+// credential was presented, or no guard ran.
+var errNoUser = fmt.Errorf("%w: no authenticated user in the context", ErrMissingToken)

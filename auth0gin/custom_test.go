@@ -62,7 +62,7 @@ func TestClaimsFromPlainRoute(t *testing.T) {
 	if err != nil || c.OrgID != "org_9" {
 		t.Errorf("%v %v", c, err)
 	}
-	if _, err := auth0gin.ClaimsFrom[orgClaims](t.Context()); !errors.Is(err, auth0gin.ErrNoUser) {
+	if _, err := auth0gin.ClaimsFrom[orgClaims](t.Context()); !errors.Is(err, auth0gin.ErrMissingToken) {
 		t.Errorf("no user: %v", err)
 	}
 }

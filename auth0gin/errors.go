@@ -9,48 +9,48 @@ import (
 )
 
 // Sentinel errors, to test with errors.Is. Every refusal the middleware
-// answers with is an *AuthError matching one of them; ErrNoUser alone is
-// returned bare, by ClaimsFrom when the context carries no user.
+// answers with is an *AuthError (Status, Code, Description); these name the
+// reasons an app acts on, and every other bad token is a 401 invalid_token
+// whose message says why. ClaimsFrom, when
+// the context carries no user, returns an error matching ErrMissingToken.
 var (
 	// ErrMissingToken: the request carries no bearer token.
 	ErrMissingToken = errors.New("auth0gin: no bearer token")
-	// ErrMalformedToken: the Authorization header or the token is not well formed.
-	ErrMalformedToken = errors.New("auth0gin: malformed token")
-	// ErrTokenTooLarge: the token exceeds Config.MaxTokenBytes.
-	ErrTokenTooLarge = errors.New("auth0gin: token too large")
-	// ErrAlgorithm: the token's `alg` is not one of Config.Algorithms.
-	ErrAlgorithm = errors.New("auth0gin: signing algorithm not allowed")
-	// ErrUnknownKey: no usable key of the token's issuer has the token's `kid`.
-	ErrUnknownKey = errors.New("auth0gin: unknown signing key")
-	// ErrKeysUnavailable: no usable key of the token's issuer could be had
+	// errMalformedToken: the Authorization header or the token is not well formed.
+	errMalformedToken = errors.New("auth0gin: malformed token")
+	// errTokenTooLarge: the token exceeds Config.MaxTokenBytes.
+	errTokenTooLarge = errors.New("auth0gin: token too large")
+	// errAlgorithm: the token's `alg` is not one of Config.Algorithms.
+	errAlgorithm = errors.New("auth0gin: signing algorithm not allowed")
+	// errUnknownKey: no usable key of the token's issuer has the token's `kid`.
+	errUnknownKey = errors.New("auth0gin: unknown signing key")
+	// errKeysUnavailable: no usable key of the token's issuer could be had
 	// (the tenant unreachable or not answering since start-up, or keys older
 	// than KeyMaxStale). It is answered 503 with Retry-After, and the error
 	// matches ErrUnavailable too: the token may be fine.
-	ErrKeysUnavailable = errors.New("auth0gin: signing keys unavailable")
-	// ErrInvalidSignature: the signature does not verify.
-	ErrInvalidSignature = errors.New("auth0gin: invalid signature")
+	errKeysUnavailable = errors.New("auth0gin: signing keys unavailable")
+	// errInvalidSignature: the signature does not verify.
+	errInvalidSignature = errors.New("auth0gin: invalid signature")
 	// ErrExpired: `exp` has passed.
 	ErrExpired = errors.New("auth0gin: token expired")
-	// ErrNotYetValid: `nbf` or `iat` lies in the future.
-	ErrNotYetValid = errors.New("auth0gin: token not valid yet")
-	// ErrMissingExpiry: the token has no `exp`.
-	ErrMissingExpiry = errors.New("auth0gin: token has no exp")
-	// ErrIssuer: `iss` is not one of Config.Issuers.
-	ErrIssuer = errors.New("auth0gin: wrong issuer")
-	// ErrAudience: `aud` holds none of the configured audiences.
-	ErrAudience = errors.New("auth0gin: wrong audience")
-	// ErrInvalidClaims: a claim has the wrong shape, or custom claims failed validation.
-	ErrInvalidClaims = errors.New("auth0gin: invalid claims")
+	// errNotYetValid: `nbf` or `iat` lies in the future.
+	errNotYetValid = errors.New("auth0gin: token not valid yet")
+	// errMissingExpiry: the token has no `exp`.
+	errMissingExpiry = errors.New("auth0gin: token has no exp")
+	// errIssuer: `iss` is not one of Config.Issuers.
+	errIssuer = errors.New("auth0gin: wrong issuer")
+	// errAudience: `aud` holds none of the configured audiences.
+	errAudience = errors.New("auth0gin: wrong audience")
+	// errInvalidClaims: a claim has the wrong shape, or custom claims failed validation.
+	errInvalidClaims = errors.New("auth0gin: invalid claims")
 	// ErrInsufficientScope: the token is valid but lacks a required scope or role.
 	ErrInsufficientScope = errors.New("auth0gin: insufficient scope")
-	// ErrNoUser: no authenticated user is attached to the context.
-	ErrNoUser = errors.New("auth0gin: no authenticated user")
 )
 
 // RFC 6750 §3.1 error codes the middleware answers with.
 const (
-	CodeInvalidToken      = "invalid_token"
-	CodeInsufficientScope = "insufficient_scope"
+	codeInvalidToken      = "invalid_token"
+	codeInsufficientScope = "insufficient_scope"
 )
 
 // AuthError is what a failed authentication or authorization produces: the
@@ -84,8 +84,8 @@ func (e *AuthError) Error() string {
 // Unwrap lets errors.Is find the sentinel and the cause.
 func (e *AuthError) Unwrap() error { return e.Err }
 
-// Challenge returns the WWW-Authenticate value for the error (RFC 6750 §3).
-func (e *AuthError) Challenge(realm string) string {
+// challenge returns the WWW-Authenticate value for the error (RFC 6750 §3).
+func (e *AuthError) challenge(realm string) string {
 	var b strings.Builder
 	b.WriteString(`Bearer realm="`)
 	b.WriteString(quote(realm))
@@ -102,8 +102,8 @@ func (e *AuthError) Challenge(realm string) string {
 	return b.String()
 }
 
-// Body returns the JSON body mirroring the challenge.
-func (e *AuthError) Body() ErrorBody {
+// body returns the JSON body mirroring the challenge.
+func (e *AuthError) body() ErrorBody {
 	body := ErrorBody{Error: e.Code, Description: e.Description, Scope: strings.Join(e.Scope, " ")}
 	if body.Error == "" {
 		body.Error = "unauthorized"
@@ -134,7 +134,7 @@ func unauthorized(sentinel error, desc string, cause error) *AuthError {
 	if cause != nil {
 		err = fmt.Errorf("%w: %w", sentinel, cause)
 	}
-	code := CodeInvalidToken
+	code := codeInvalidToken
 	if sentinel == ErrMissingToken {
 		code = ""
 	}
@@ -142,7 +142,7 @@ func unauthorized(sentinel error, desc string, cause error) *AuthError {
 }
 
 func forbidden(desc string, scope []string) *AuthError {
-	return &AuthError{Status: http.StatusForbidden, Code: CodeInsufficientScope, Description: desc, Scope: scope, Err: ErrInsufficientScope}
+	return &AuthError{Status: http.StatusForbidden, Code: codeInsufficientScope, Description: desc, Scope: scope, Err: ErrInsufficientScope}
 }
 
 // asAuthError turns any error into the *AuthError the middleware answers with;
@@ -152,5 +152,5 @@ func asAuthError(err error) *AuthError {
 	if errors.As(err, &ae) {
 		return ae
 	}
-	return unauthorized(ErrInvalidClaims, "invalid token", err)
+	return unauthorized(errInvalidClaims, "invalid token", err)
 }

@@ -83,10 +83,10 @@ func ExampleFromEnv() {
 
 	auth := auth0gin.MustNew(auth0gin.FromEnv()) // reads .env too, when present
 	fmt.Println(auth.Config().Issuers)
-	fmt.Println(auth.Endpoint("authorize"))
+	fmt.Println(auth.Config().Audience)
 	// Output:
 	// [https://tenant.eu.auth0.com/]
-	// https://tenant.eu.auth0.com/authorize
+	// [https://api.example.com]
 }
 
 func ExampleAuth0_RequireScopes() {
@@ -139,7 +139,7 @@ func ExampleUserFrom() {
 
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
-	r.GET("/hello", auth.OptionalAuth(), func(c *gin.Context) {
+	r.GET("/hello", auth.Require(auth0gin.Optional()), func(c *gin.Context) {
 		c.String(http.StatusOK, greeting(c.Request.Context()))
 	})
 	fmt.Println(get(r, "/hello", "").Body.String())

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/auth0gin/auth0gin/auth0gin"
+
+	"github.com/auth0gin/auth0gin/auth0gin/internal/tenanturl"
 )
 
 func TestIssuersFromEnv(t *testing.T) {
@@ -21,7 +23,7 @@ func TestIssuersFromEnv(t *testing.T) {
 	if got := a.Config().Issuers; !slices.Equal(got, want) {
 		t.Errorf("Issuers = %q, want %q", got, want)
 	}
-	if got := a.Endpoint("authorize"); got != "https://login.example.com/authorize" {
+	if got := tenanturl.Endpoint(a.Config().Issuers, "authorize"); got != "https://login.example.com/authorize" {
 		t.Errorf("the Swagger login goes to %q, want the first issuer's", got)
 	}
 }

@@ -110,7 +110,7 @@ func newKeySet(c Config, base *url.URL) *keySet {
 func keyFunc(ctx context.Context) (any, error) {
 	key, ok := ctx.Value(verifyKey{}).(*jose.JSONWebKey)
 	if !ok {
-		return nil, ErrUnknownKey
+		return nil, errUnknownKey
 	}
 	return key.Key, nil
 }
@@ -125,7 +125,7 @@ func (k *keySet) keys(ctx context.Context, kid string) ([]*verifyingKey, error) 
 		return keys, nil
 	}
 	if kid == "" {
-		return nil, unauthorized(ErrUnknownKey, "unknown signing key", errors.New("token has no kid"))
+		return nil, unauthorized(errUnknownKey, "unknown signing key", errors.New("token has no kid"))
 	}
 	// After a failed fetch nobody waits: the next one runs in the background.
 	// Otherwise a request shares the fetch in flight: for as long as it takes
@@ -156,7 +156,7 @@ func (k *keySet) keys(ctx context.Context, kid string) ([]*verifyingKey, error) 
 	if keys := s.byKid[kid]; keys != nil {
 		return keys, nil
 	}
-	return nil, unauthorized(ErrUnknownKey, "unknown signing key", fmt.Errorf("kid %q", kid))
+	return nil, unauthorized(errUnknownKey, "unknown signing key", fmt.Errorf("kid %q", kid))
 }
 
 // unavailable is the 503 for a request that needs keys while none usable are
@@ -169,7 +169,7 @@ func (k *keySet) unavailable(now time.Time) *AuthError {
 	}
 	k.mu.Unlock()
 	retry := max(time.Unix(0, k.nextTry.Load()).Sub(now), time.Second)
-	return Unavailable("signing keys unavailable", retry, fmt.Errorf("%w: %w", ErrKeysUnavailable, cause))
+	return Unavailable("signing keys unavailable", retry, fmt.Errorf("%w: %w", errKeysUnavailable, cause))
 }
 
 // known returns the keys for kid among the keys held, if they are still

@@ -64,23 +64,6 @@ func (a *Auth0) RequireScopes(scopes ...string) gin.HandlerFunc {
 	return a.Require(Scopes(scopes...))
 }
 
-// RequireAnyScope requires a valid token holding at least one of the scopes.
-func (a *Auth0) RequireAnyScope(scopes ...string) gin.HandlerFunc {
-	return a.Require(AnyScope(scopes...))
-}
-
-// RequireRoles requires a valid token whose roles claim (Config.RolesClaim)
-// holds at least one of the roles.
-func (a *Auth0) RequireRoles(roles ...string) gin.HandlerFunc {
-	return a.Require(Roles(roles...))
-}
-
-// OptionalAuth attaches the user when a valid token is sent and lets guests
-// through with none; an invalid token is still answered 401.
-func (a *Auth0) OptionalAuth() gin.HandlerFunc {
-	return a.Require(Optional())
-}
-
 // Middleware is Require for plain net/http: it wraps a handler, and the user
 // is read with UserFrom(r.Context()).
 func (a *Auth0) Middleware(reqs ...Requirement) func(http.Handler) http.Handler {
@@ -122,10 +105,10 @@ func (e *AuthError) WriteResponse(w http.ResponseWriter, realm string) {
 	case http.StatusServiceUnavailable, http.StatusTooManyRequests:
 		h.Set("Retry-After", strconv.FormatInt(retryAfterSeconds(e.RetryAfter), 10))
 	case http.StatusUnauthorized, http.StatusForbidden:
-		h.Set("WWW-Authenticate", e.Challenge(realm))
+		h.Set("WWW-Authenticate", e.challenge(realm))
 	}
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(e.Status)
-	_ = json.NewEncoder(w).Encode(e.Body())
+	_ = json.NewEncoder(w).Encode(e.body())
 }

@@ -35,9 +35,9 @@ func newEngine(t testing.TB, a *auth0gin.Auth0) *gin.Engine {
 	r.GET("/private", a.RequireScopes(), userJSON)
 	r.GET("/scoped", a.RequireScopes("read:messages"), userJSON)
 	r.GET("/both", a.RequireScopes("read:messages", "delete:messages"), userJSON)
-	r.GET("/any", a.RequireAnyScope("delete:messages", "read:messages"), userJSON)
-	r.GET("/admin", a.RequireRoles("admin"), userJSON)
-	r.GET("/optional", a.OptionalAuth(), userJSON)
+	r.GET("/any", a.Require(auth0gin.AnyScope("delete:messages", "read:messages")), userJSON)
+	r.GET("/admin", a.Require(auth0gin.Roles("admin")), userJSON)
+	r.GET("/optional", a.Require(auth0gin.Optional()), userJSON)
 	return r
 }
 

@@ -184,7 +184,7 @@ func bearer(h http.Header) (string, *AuthError) {
 	case len(values) == 0:
 		return "", unauthorized(ErrMissingToken, "", nil)
 	case len(values) > 1:
-		return "", unauthorized(ErrMalformedToken, "more than one Authorization header", nil)
+		return "", unauthorized(errMalformedToken, "more than one Authorization header", nil)
 	}
 	v := values[0]
 	scheme, token, _ := strings.Cut(v, " ")
@@ -193,7 +193,7 @@ func bearer(h http.Header) (string, *AuthError) {
 	}
 	token = strings.TrimLeft(token, " ")
 	if token == "" {
-		return "", unauthorized(ErrMalformedToken, "empty bearer token", nil)
+		return "", unauthorized(errMalformedToken, "empty bearer token", nil)
 	}
 	return token, nil
 }

@@ -23,8 +23,7 @@ import (
 //	api.GET("/api/public", public)
 //	api.GET("/api/private-scoped", auth.RequireScopes("read:messages"), scoped)
 //
-// Guards (Require, RequireScopes, RequireAnyScope, RequireRoles,
-// OptionalAuth, RequireClaims) are recognised among a route's handlers and
+// Guards (Require, RequireScopes, RequireClaims) are recognised among a route's handlers and
 // among the middleware Gin runs before them (Use and Group, on the Router or
 // on the *gin.Engine before the route is registered). The handlers registered are the
 // ones given, unchanged: a request pays nothing for the recording.
@@ -33,9 +32,9 @@ import (
 // enforced as always; they are simply not documented by auth0gin (the
 // contract test in auth0test reports a protected route the docs miss).
 //
-// Router implements gin.IRoutes. Group returns a *Router, so it is not a
-// gin.IRouter; pass Router.Gin() to code that needs one (its routes are then
-// not recorded).
+// Router offers the methods a route table needs (Handle, GET, POST, PUT,
+// PATCH, DELETE, Group, Use); register anything else (static files, HEAD,
+// Any) on the Gin router underneath, where it is not documented.
 type Router struct {
 	auth  *Auth0
 	inner gin.IRouter
@@ -56,12 +55,6 @@ func (a *Auth0) Router(r gin.IRouter) *Router {
 	return &Router{auth: a, inner: r, base: base}
 }
 
-// Gin returns the Gin router underneath.
-func (rt *Router) Gin() gin.IRouter { return rt.inner }
-
-// BasePath returns the router's absolute path, as gin.RouterGroup does.
-func (rt *Router) BasePath() string { return rt.base }
-
 // Group creates a route group, as gin's Group does; guards among handlers
 // apply to, and document, every route of the group.
 func (rt *Router) Group(relativePath string, handlers ...gin.HandlerFunc) *Router {
@@ -71,7 +64,7 @@ func (rt *Router) Group(relativePath string, handlers ...gin.HandlerFunc) *Route
 
 // Use adds middleware, as gin's Use does; a guard among them applies to, and
 // documents, the routes registered through rt after it.
-func (rt *Router) Use(middleware ...gin.HandlerFunc) gin.IRoutes {
+func (rt *Router) Use(middleware ...gin.HandlerFunc) *Router {
 	rt.inner.Use(middleware...)
 	rt.used = slices.Concat(rt.used, middleware)
 	return rt
@@ -91,89 +84,35 @@ func (rt *Router) middleware() gin.HandlersChain {
 }
 
 // Handle registers a route, as gin's Handle does.
-func (rt *Router) Handle(method, relativePath string, handlers ...gin.HandlerFunc) gin.IRoutes {
+func (rt *Router) Handle(method, relativePath string, handlers ...gin.HandlerFunc) *Router {
 	rt.inner.Handle(method, relativePath, handlers...)
 	rt.record([]string{method}, relativePath, handlers)
 	return rt
 }
 
-// Any registers a route for every HTTP method Gin's Any covers.
-func (rt *Router) Any(relativePath string, handlers ...gin.HandlerFunc) gin.IRoutes {
-	rt.inner.Any(relativePath, handlers...)
-	rt.record(anyMethods, relativePath, handlers)
-	return rt
-}
-
-// Match registers a route for the given methods.
-func (rt *Router) Match(methods []string, relativePath string, handlers ...gin.HandlerFunc) gin.IRoutes {
-	rt.inner.Match(methods, relativePath, handlers...)
-	rt.record(methods, relativePath, handlers)
-	return rt
-}
-
 // GET registers a GET route.
-func (rt *Router) GET(p string, h ...gin.HandlerFunc) gin.IRoutes {
+func (rt *Router) GET(p string, h ...gin.HandlerFunc) *Router {
 	return rt.Handle(http.MethodGet, p, h...)
 }
 
 // POST registers a POST route.
-func (rt *Router) POST(p string, h ...gin.HandlerFunc) gin.IRoutes {
+func (rt *Router) POST(p string, h ...gin.HandlerFunc) *Router {
 	return rt.Handle(http.MethodPost, p, h...)
 }
 
 // PUT registers a PUT route.
-func (rt *Router) PUT(p string, h ...gin.HandlerFunc) gin.IRoutes {
+func (rt *Router) PUT(p string, h ...gin.HandlerFunc) *Router {
 	return rt.Handle(http.MethodPut, p, h...)
 }
 
 // PATCH registers a PATCH route.
-func (rt *Router) PATCH(p string, h ...gin.HandlerFunc) gin.IRoutes {
+func (rt *Router) PATCH(p string, h ...gin.HandlerFunc) *Router {
 	return rt.Handle(http.MethodPatch, p, h...)
 }
 
 // DELETE registers a DELETE route.
-func (rt *Router) DELETE(p string, h ...gin.HandlerFunc) gin.IRoutes {
+func (rt *Router) DELETE(p string, h ...gin.HandlerFunc) *Router {
 	return rt.Handle(http.MethodDelete, p, h...)
-}
-
-// OPTIONS registers an OPTIONS route.
-func (rt *Router) OPTIONS(p string, h ...gin.HandlerFunc) gin.IRoutes {
-	return rt.Handle(http.MethodOptions, p, h...)
-}
-
-// HEAD registers a HEAD route.
-func (rt *Router) HEAD(p string, h ...gin.HandlerFunc) gin.IRoutes {
-	return rt.Handle(http.MethodHead, p, h...)
-}
-
-// StaticFile serves one file, as gin's StaticFile does (not documented).
-func (rt *Router) StaticFile(relativePath, filepath string) gin.IRoutes {
-	rt.inner.StaticFile(relativePath, filepath)
-	return rt
-}
-
-// StaticFileFS serves one file of fs, as gin's StaticFileFS does (not documented).
-func (rt *Router) StaticFileFS(relativePath, filepath string, fs http.FileSystem) gin.IRoutes {
-	rt.inner.StaticFileFS(relativePath, filepath, fs)
-	return rt
-}
-
-// Static serves a directory, as gin's Static does (not documented).
-func (rt *Router) Static(relativePath, root string) gin.IRoutes {
-	rt.inner.Static(relativePath, root)
-	return rt
-}
-
-// StaticFS serves a file system, as gin's StaticFS does (not documented).
-func (rt *Router) StaticFS(relativePath string, fs http.FileSystem) gin.IRoutes {
-	rt.inner.StaticFS(relativePath, fs)
-	return rt
-}
-
-// anyMethods are the methods gin's Any registers.
-var anyMethods = []string{
-	http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodHead,
-	http.MethodOptions, http.MethodDelete, http.MethodConnect, http.MethodTrace,
 }
 
 // record documents a route when a guard protects it.
@@ -235,18 +174,6 @@ type Operation struct {
 	// ExpiredWithin, when positive: a bearer token whose exp passed at most
 	// this long ago is accepted (ExpiredWithin).
 	ExpiredWithin time.Duration
-}
-
-// OpenAPIPath returns Path as OpenAPI writes it: "/users/:id" and
-// "/files/*rest" become "/users/{id}" and "/files/{rest}".
-func (o Operation) OpenAPIPath() string {
-	segs := strings.Split(o.Path, "/")
-	for i, s := range segs {
-		if len(s) > 1 && (s[0] == ':' || s[0] == '*') {
-			segs[i] = "{" + s[1:] + "}"
-		}
-	}
-	return strings.Join(segs, "/")
 }
 
 // Operations returns the routes registered through a's Routers, in order of

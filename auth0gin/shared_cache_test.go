@@ -104,14 +104,14 @@ func TestBinaryCacheServesHits(t *testing.T) {
 // claims must not lend each other the user: each reads its own claims.
 func TestSharedCacheKeepsEachAPIsClaims(t *testing.T) {
 	ti := newTestIssuer(t)
-	for name, shared := range map[string]auth0gin.TokenCache{"memory": auth0gin.NewMemoryCache(0, 0), "bytes": newGobCache()} {
+	for name, shared := range map[string]auth0gin.TokenCache{"memory": auth0gin.NewTestCache(0, 0), "bytes": newGobCache()} {
 		t.Run(name, func(t *testing.T) {
 			cfgA, cfgB := ti.config(), ti.config() // A reads https://example.com/roles
 			cfgA.Cache, cfgB.Cache = shared, shared
 			cfgB.RolesClaim = "https://b.example.com/roles"
 			a, b := mustNew(t, cfgA), mustNew(t, cfgB)
 			rB := gin.New()
-			rB.GET("/admin", b.RequireRoles("admin"), userJSON)
+			rB.GET("/admin", b.Require(auth0gin.Roles("admin")), userJSON)
 			tok := ti.token(t, map[string]any{testRolesClaim: []string{"admin"}, "https://b.example.com/roles": []string{"viewer"}})
 			// B knows the keys (else it could not trust any hit), A caches alice as admin.
 			if _, err := b.Verify(t.Context(), ti.token(t, map[string]any{"jti": "warm-up"})); err != nil {
@@ -155,7 +155,7 @@ func TestSharedCacheKeepsEachAPIsMaxTTL(t *testing.T) {
 func TestCacheKeysDoNotPinHeaders(t *testing.T) {
 	ti := newTestIssuer(t)
 	cfg := ti.config()
-	cache := auth0gin.NewMemoryCache(0, 1<<20)
+	cache := auth0gin.NewTestCache(0, 1<<20)
 	cfg.Cache = cache
 	a := mustNew(t, cfg)
 	tokens := make([]string, 100)
@@ -186,7 +186,7 @@ func TestCacheKeysDoNotPinHeaders(t *testing.T) {
 func TestSharedCacheKeepsEachAPIsLeeway(t *testing.T) {
 	ti := newTestIssuer(t)
 	cfg := ti.config()
-	cfg.Cache = auth0gin.NewMemoryCache(0, 0)
+	cfg.Cache = auth0gin.NewTestCache(0, 0)
 	strict := mustNew(t, cfg)
 	cfg.ClockSkew = 10 * time.Minute
 	lenient := mustNew(t, cfg)

@@ -20,7 +20,7 @@ func TestBlankSubjectIsRefused(t *testing.T) {
 		_, err := a.Verify(t.Context(), ti.token(t, map[string]any{"sub": sub}))
 		var ae *auth0gin.AuthError
 		if !errors.Is(err, auth0gin.ErrInvalidClaims) || !errors.As(err, &ae) || ae.Status != 401 {
-			t.Errorf("sub %q: got %v, want a 401 ErrInvalidClaims", sub, err)
+			t.Errorf("sub %q: got %v, want a 401 auth0gin.ErrInvalidClaims", sub, err)
 		}
 	}
 }

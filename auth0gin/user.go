@@ -93,10 +93,10 @@ func (u *Auth0User) Claims(v any) error {
 	// neither requests nor the cache carry a second copy of it.
 	raw, err := base64.RawURLEncoding.DecodeString(u.payload)
 	if err != nil {
-		return fmt.Errorf("%w: no verified payload: %w", ErrInvalidClaims, err)
+		return fmt.Errorf("%w: no verified payload: %w", errInvalidClaims, err)
 	}
 	if err := json.Unmarshal(raw, v); err != nil {
-		return fmt.Errorf("%w: %w", ErrInvalidClaims, err)
+		return fmt.Errorf("%w: %w", errInvalidClaims, err)
 	}
 	return nil
 }

@@ -18,7 +18,7 @@ import (
 // A cache shared by two APIs must not lend one API's verdict to the other.
 func TestSharedCacheKeepsEachAPIsRules(t *testing.T) {
 	ti := newTestIssuer(t)
-	shared := auth0gin.NewMemoryCache(0, 0)
+	shared := auth0gin.NewTestCache(0, 0)
 	cfgA, cfgB := ti.config(), ti.config()
 	cfgA.Cache, cfgB.Cache = shared, shared
 	cfgB.Audience = []string{"https://other.api"}
@@ -87,7 +87,7 @@ func TestRevokedKeyEndsCachedTokens(t *testing.T) {
 }
 
 func TestMemoryCacheZeroBoundsMeanDefaults(t *testing.T) {
-	c := auth0gin.NewMemoryCache(0, 0)
+	c := auth0gin.NewTestCache(0, 0)
 	c.Set(t.Context(), "t", &auth0gin.Auth0User{ID: "x"}, time.Now().Add(time.Hour))
 	if _, ok := c.Get(t.Context(), "t"); !ok {
 		t.Error("NewMemoryCache(0, 0) caches nothing")
@@ -188,7 +188,7 @@ func TestClaimsDecodedStrictly(t *testing.T) {
 	} {
 		_, err := a.Verify(t.Context(), ti.signRaw(t, "k0", base(extra)))
 		if !errors.Is(err, auth0gin.ErrInvalidClaims) {
-			t.Errorf("%s: err = %v, want ErrInvalidClaims", name, err)
+			t.Errorf("%s: err = %v, want auth0gin.ErrInvalidClaims", name, err)
 		}
 	}
 }

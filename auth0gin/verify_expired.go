@@ -21,10 +21,10 @@ func (a *Auth0) VerifyExpired(ctx context.Context, token string, maxAge time.Dur
 		return nil, fmt.Errorf("%w: VerifyExpired with a negative maxAge", ErrConfig)
 	}
 	if len(token) > a.cfg.MaxTokenBytes {
-		return nil, unauthorized(ErrTokenTooLarge, "token too large", nil)
+		return nil, unauthorized(errTokenTooLarge, "token too large", nil)
 	}
 	if token == "" {
-		return nil, unauthorized(ErrMalformedToken, "empty token", nil)
+		return nil, unauthorized(errMalformedToken, "empty token", nil)
 	}
 	// Never the cache: an expired token must not reach it, where Verify would
 	// serve it to the guards.

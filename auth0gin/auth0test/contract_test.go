@@ -50,8 +50,8 @@ func TestContractHoldsForDocumentedRoutes(t *testing.T) {
 	var gotID string
 	api.GET("/messages/:id", auth.RequireScopes("read:messages"), func(c *gin.Context) { gotID = c.Param("id"); ok(c) })
 	api.POST("/messages", auth.RequireScopes("read:messages", "write:messages"), ok)
-	api.DELETE("/admin", auth.RequireRoles("admin"), ok)
-	api.GET("/feed", auth.OptionalAuth(), auth.RequireAnyScope("read:messages", "write:messages"), ok)
+	api.DELETE("/admin", auth.Require(auth0gin.Roles("admin")), ok)
+	api.GET("/feed", auth.Require(auth0gin.Optional()), auth.Require(auth0gin.AnyScope("read:messages", "write:messages")), ok)
 	api.GET("/maybe", auth.Require(auth0gin.Optional(), auth0gin.Scopes("read:messages")), ok) // guests, or read:messages
 	r.GET("/docs/*any", swagger.Handler(auth, &swag.Spec{InfoInstanceName: t.Name(), SwaggerTemplate: undocumented}))
 

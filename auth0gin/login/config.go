@@ -13,6 +13,8 @@ import (
 
 	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/internal/envfile"
+
+	"github.com/auth0gin/auth0gin/auth0gin/internal/tenanturl"
 )
 
 // Environment variables read by FromEnv (AUTH0GIN_ENCRYPTION_KEYS is
@@ -188,8 +190,8 @@ func (c Config) resolve(auth *auth0gin.Auth0) (Config, error) {
 	if !strings.Contains(" "+c.Scope+" ", " offline_access ") {
 		return c, errConfig("Scope must include offline_access, or the tenant sends no refresh token")
 	}
-	c.TokenURL = orDefault(c.TokenURL, auth.Endpoint("oauth/token"))
-	c.RevokeURL = orDefault(c.RevokeURL, auth.Endpoint("oauth/revoke"))
+	c.TokenURL = orDefault(c.TokenURL, tenanturl.Endpoint(auth.Config().Issuers, "oauth/token"))
+	c.RevokeURL = orDefault(c.RevokeURL, tenanturl.Endpoint(auth.Config().Issuers, "oauth/revoke"))
 	if c.RefreshLifetime == 0 {
 		c.RefreshLifetime = defaultRefreshLifetime
 	}

@@ -119,7 +119,7 @@ func unavailable(desc string, retry time.Duration, cause error) *Error {
 	if cause != nil {
 		err = fmt.Errorf("%w: %w", auth0gin.ErrUnavailable, cause)
 	}
-	return &Error{Status: http.StatusServiceUnavailable, Code: auth0gin.CodeUnavailable, Description: desc, RetryAfter: retry, Err: err}
+	return &Error{Status: http.StatusServiceUnavailable, Code: "temporarily_unavailable", Description: desc, RetryAfter: retry, Err: err}
 }
 
 // loginRefusal maps the tenant's refusal of a password grant.
@@ -193,15 +193,8 @@ func orDefault(s, def string) string {
 func (m *Manager) answerError(c *gin.Context, err error) {
 	var ae *auth0gin.AuthError
 	if errors.As(err, &ae) && !errors.As(err, new(*Error)) {
-		if ae.RetryAfter > 0 || ae.Status == http.StatusServiceUnavailable {
-			// A 503 always says when to come back (at least a second).
-			c.Header("Retry-After", seconds(ae.RetryAfter))
-		}
-		if ae.Status == http.StatusUnauthorized {
-			c.Header("WWW-Authenticate", ae.Challenge(m.realm))
-		}
-		body := ae.Body()
-		c.AbortWithStatusJSON(ae.Status, loginError{Error: body.Error, Description: body.Description})
+		ae.WriteResponse(c.Writer, m.realm) // its challenge, Retry-After and body, as the guards answer
+		c.Abort()
 		return
 	}
 	var e *Error

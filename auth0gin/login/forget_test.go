@@ -13,7 +13,7 @@ import (
 
 // recordingCache is the core's memory cache, recording what is forgotten.
 type recordingCache struct {
-	*auth0gin.MemoryCache
+	auth0gin.TokenCache
 	mu        sync.Mutex
 	forgotten []string
 }
@@ -22,14 +22,14 @@ func (c *recordingCache) Delete(ctx context.Context, token string) {
 	c.mu.Lock()
 	c.forgotten = append(c.forgotten, token)
 	c.mu.Unlock()
-	c.MemoryCache.Delete(ctx, token)
+	c.TokenCache.Delete(ctx, token)
 }
 
 // TestLogoutForgetsToken: logout drops the access token from the
 // validated-token cache, whatever the row held.
 func TestLogoutForgetsToken(t *testing.T) {
 	tenant := newTenant(t)
-	cache := &recordingCache{MemoryCache: auth0gin.NewMemoryCache(100, 1<<20)}
+	cache := &recordingCache{TokenCache: auth0gin.NewMemoryCache(100, 1<<20)}
 	cfg := tenant.Config()
 	cfg.Cache = cache
 	auth := auth0gin.MustNew(cfg)

@@ -95,7 +95,7 @@ func (m *Manager) accept(ctx context.Context, reply tokenReply, what string) (An
 				m.cfg.Logger.Warn("login: revoking the refresh token of a refused login failed", "err", rerr)
 			}
 		}
-		if errors.Is(err, auth0gin.ErrUnavailable) || errors.Is(err, auth0gin.ErrKeysUnavailable) {
+		if errors.Is(err, auth0gin.ErrUnavailable) {
 			return Answer{}, nil, unavailable("the login service is unavailable; try again later", 0, err)
 		}
 		m.cfg.Logger.Error("login: the tenant's access token does not verify; check the audience and domain", "err", err)

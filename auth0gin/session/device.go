@@ -14,6 +14,8 @@ import (
 
 	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/store"
+
+	"github.com/auth0gin/auth0gin/auth0gin/internal/tenanturl"
 )
 
 // DeviceConfig configures device login (see Manager.Device).
@@ -135,8 +137,8 @@ func (m *Manager) Device(cfg DeviceConfig) (*Device, error) {
 		oauth: &oauth2.Config{
 			ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, Scopes: cfg.Scopes,
 			Endpoint: oauth2.Endpoint{
-				DeviceAuthURL: m.auth.Endpoint("oauth/device/code"),
-				TokenURL:      m.auth.Endpoint("oauth/token"),
+				DeviceAuthURL: tenanturl.Endpoint(m.auth.Config().Issuers, "oauth/device/code"),
+				TokenURL:      tenanturl.Endpoint(m.auth.Config().Issuers, "oauth/token"),
 				AuthStyle:     oauth2.AuthStyleInParams,
 			},
 		},
@@ -302,7 +304,8 @@ func (d *Device) poll(c *gin.Context, pollID string, sid id, st *deviceState, no
 	m := d.m
 	ctx := c.Request.Context()
 	if st.User != nil { // approved, but the session could not be made then
-		u, err := auth0gin.RestoreUser(st.User)
+		u := new(auth0gin.Auth0User)
+		err := u.UnmarshalBinary(st.User)
 		if err != nil {
 			pollError(c, deviceUnknown, "unknown, used or expired poll_id")
 			return
@@ -371,7 +374,7 @@ func (d *Device) approved(c *gin.Context, pollID string, sid id, st *deviceState
 		m.fail(c, err)
 		return
 	}
-	if st.User, err = u.Snapshot(); err == nil {
+	if st.User, err = u.MarshalBinary(); err == nil {
 		err = d.save(ctx, pollID, sid, st)
 	}
 	if err != nil {

@@ -29,7 +29,7 @@ type deviceState struct {
 	// Outcome is the tenant's final answer, once there is one:
 	// "access_denied" or "expired_token".
 	Outcome string `json:"out,omitempty"`
-	// User is the verified user (auth0gin.Auth0User.Snapshot) once the
+	// User is the verified user (auth0gin.Auth0User.MarshalBinary) once the
 	// tenant has issued the token, kept until the session is made so that a
 	// poll that failed to make it (store down) can be retried: the tenant's
 	// device code is already spent then.

@@ -7,7 +7,7 @@
 // The SPA logs in with Auth0 (PKCE), sends its access token once to Login,
 // and from then on calls the API with the cookie alone. Attached to the
 // Auth0 as a credential source (auth.Attach(sess)), the Manager makes the
-// guards (RequireScopes, RequireAnyScope, RequireRoles, OptionalAuth,
+// guards (RequireScopes, Require,
 // RequireClaims, Middleware) accept the cookie with the same 401 and 403
 // answers as a token, and UserFrom returns the same user: the one the token
 // described at login. A request that carries both is judged by its bearer

@@ -56,7 +56,7 @@ func TestOlderRecords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	snap, err := u.Snapshot()
+	snap, err := u.MarshalBinary()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,7 @@ import (
 func (m *Manager) fail(c *gin.Context, err error) {
 	var ae *auth0gin.AuthError
 	if !errors.As(err, &ae) {
-		ae = &auth0gin.AuthError{Status: http.StatusUnauthorized, Code: auth0gin.CodeInvalidToken, Description: "invalid credentials", Err: err}
+		ae = &auth0gin.AuthError{Status: http.StatusUnauthorized, Code: "invalid_token", Description: "invalid credentials", Err: err}
 	}
 	if m.cfg.Logger.Enabled(c.Request.Context(), slog.LevelDebug) {
 		// The reason only: errors here never carry the cookie or the token.

@@ -187,8 +187,8 @@ func (e *env) router() *gin.Engine {
 	r.GET("/api/private", e.auth.RequireScopes(), me)
 	r.POST("/api/private", e.auth.RequireScopes(), me)
 	r.GET("/api/scoped", e.auth.RequireScopes("read:messages"), me)
-	r.GET("/api/any", e.auth.RequireAnyScope("read:messages", "write:messages"), me)
-	r.GET("/api/optional", e.auth.OptionalAuth(), me)
+	r.GET("/api/any", e.auth.Require(auth0gin.AnyScope("read:messages", "write:messages")), me)
+	r.GET("/api/optional", e.auth.Require(auth0gin.Optional()), me)
 	r.GET("/api/claims", auth0gin.RequireClaims[customClaims](e.auth), func(c *gin.Context) {
 		cl, err := auth0gin.ClaimsFrom[customClaims](c.Request.Context())
 		if err != nil {

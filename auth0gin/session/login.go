@@ -51,7 +51,7 @@ func (m *Manager) Login(c *gin.Context) {
 	}
 	token, ok := bearerToken(c.Request)
 	if !ok {
-		m.fail(c, &auth0gin.AuthError{Status: http.StatusUnauthorized, Code: auth0gin.CodeInvalidToken,
+		m.fail(c, &auth0gin.AuthError{Status: http.StatusUnauthorized, Code: "invalid_token",
 			Description: "login needs an Authorization: Bearer access token", Err: auth0gin.ErrMissingToken})
 		return
 	}
@@ -116,7 +116,7 @@ func (m *Manager) create(ctx context.Context, u *auth0gin.Auth0User, now time.Ti
 	if m.cfg.CapAtTokenExpiry && u.ExpiresAt.Before(end) {
 		end = u.ExpiresAt
 	}
-	snap, err := u.Snapshot()
+	snap, err := u.MarshalBinary()
 	if err != nil {
 		return "", id{}, end, err
 	}

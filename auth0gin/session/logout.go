@@ -125,7 +125,7 @@ func (m *Manager) find(ctx context.Context, sid id) (*record, error) {
 func (m *Manager) LogoutEverywhere(c *gin.Context) {
 	u, ok := auth0gin.UserFrom(c.Request.Context())
 	if !ok {
-		m.fail(c, refused(auth0gin.ErrNoUser, "log in first"))
+		m.fail(c, refused(auth0gin.ErrMissingToken, "log in first"))
 		return
 	}
 	if err := m.logoutUser(c.Request.Context(), u.ID, u); err != nil {

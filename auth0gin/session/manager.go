@@ -165,7 +165,7 @@ var (
 )
 
 func refused(sentinel error, desc string) *auth0gin.AuthError {
-	return &auth0gin.AuthError{Status: http.StatusUnauthorized, Code: auth0gin.CodeInvalidToken, Description: desc, Err: sentinel}
+	return &auth0gin.AuthError{Status: http.StatusUnauthorized, Code: "invalid_token", Description: desc, Err: sentinel}
 }
 
 func unavailable(err error) *auth0gin.AuthError {

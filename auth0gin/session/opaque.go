@@ -16,6 +16,8 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/auth0gin/auth0gin/auth0gin"
+
+	"github.com/auth0gin/auth0gin/auth0gin/internal/tenanturl"
 )
 
 // OpaqueConfig, set as Config.OpaqueTokens, lets the session Login accept
@@ -91,7 +93,7 @@ func newOpaque(auth *auth0gin.Auth0, cfg OpaqueConfig) *opaque {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &opaque{auth: auth, cfg: cfg, url: auth.Endpoint("userinfo"), hc: ac.HTTPClient,
+	return &opaque{auth: auth, cfg: cfg, url: tenanturl.Endpoint(auth.Config().Issuers, "userinfo"), hc: ac.HTTPClient,
 		cache: make(map[[sha256.Size]byte]opaqueAnswer)}
 }
 
@@ -156,7 +158,7 @@ func (o *opaque) cached(key [sha256.Size]byte, now time.Time) (u *auth0gin.Auth0
 }
 
 func opaqueRefused() error {
-	return &auth0gin.AuthError{Status: http.StatusUnauthorized, Code: auth0gin.CodeInvalidToken,
+	return &auth0gin.AuthError{Status: http.StatusUnauthorized, Code: "invalid_token",
 		Description: "the tenant does not accept this token", Err: errOpaqueRefused}
 }
 

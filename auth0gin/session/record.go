@@ -16,7 +16,7 @@ type record struct {
 	end     time.Time // the maximum lifetime's end, capped at the token's exp when configured
 	userID  string
 	epoch   string // the user's epoch at login (see epoch.go); empty when none was set
-	user    []byte // the verified user, as auth0gin.Auth0User.Snapshot wrote it
+	user    []byte // the verified user, as auth0gin.Auth0User.MarshalBinary wrote it
 }
 
 // recordVersion starts every encoded record, so that a format change reads
@@ -84,7 +84,8 @@ func decodeRecord(b []byte) (record, error) {
 
 // restore decodes the record's user.
 func (r *record) restore() (*auth0gin.Auth0User, error) {
-	u, err := auth0gin.RestoreUser(r.user)
+	u := new(auth0gin.Auth0User)
+	err := u.UnmarshalBinary(r.user)
 	if err != nil {
 		return nil, errors.Join(errBadRecord, err)
 	}

@@ -57,7 +57,7 @@ func Example() {
 	if err := json.Unmarshal(w.Body.Bytes(), &doc); err != nil {
 		panic(err)
 	}
-	for _, name := range []string{swagger.ImplicitScheme, swagger.PKCEScheme} {
+	for _, name := range []string{"Auth0ImplicitBearer", "Auth0PKCE"} {
 		d := doc.Definitions[name]
 		fmt.Println(name, d.Flow, d.AuthorizationURL, d.TokenURL, d.Scopes)
 	}
@@ -65,8 +65,8 @@ func Example() {
 	fmt.Println(op.Security)
 	fmt.Println(slices.Sorted(maps.Keys(op.Responses)))
 	// Output:
-	// Auth0ImplicitBearer implicit https://tenant.eu.auth0.com/authorize?audience=https%3A%2F%2Fapi.example.com  map[read:messages:Read messages]
-	// Auth0PKCE accessCode https://tenant.eu.auth0.com/authorize?audience=https%3A%2F%2Fapi.example.com https://tenant.eu.auth0.com/oauth/token map[read:messages:Read messages]
+	// Auth0ImplicitBearer implicit https://tenant.eu.auth0.com/authorize?audience=https%3A%2F%2Fapi.example.com  map[email:OpenID Connect: the user's email address at /userinfo openid:OpenID Connect: identify the user (sub); needed for /userinfo profile:OpenID Connect: the user's name, nickname and picture at /userinfo read:messages:Read messages]
+	// Auth0PKCE accessCode https://tenant.eu.auth0.com/authorize?audience=https%3A%2F%2Fapi.example.com https://tenant.eu.auth0.com/oauth/token map[email:OpenID Connect: the user's email address at /userinfo openid:OpenID Connect: identify the user (sub); needed for /userinfo profile:OpenID Connect: the user's name, nickname and picture at /userinfo read:messages:Read messages]
 	// [map[Auth0ImplicitBearer:[read:messages]] map[Auth0PKCE:[read:messages]]]
 	// [200 401 403]
 }

@@ -13,17 +13,17 @@ import (
 // them itself (the hand-written annotations of earlier versions) keeps its
 // own definitions, with the tenant's URLs and the declared scopes filled in.
 const (
-	// ImplicitScheme is the OAuth2 implicit flow: the token comes back in
+	// implicitScheme is the OAuth2 implicit flow: the token comes back in
 	// the URL fragment.
-	ImplicitScheme = "Auth0ImplicitBearer"
-	// PKCEScheme is the OAuth2 authorization code flow with PKCE.
-	PKCEScheme = "Auth0PKCE"
+	implicitScheme = "Auth0ImplicitBearer"
+	// pkceScheme is the OAuth2 authorization code flow with PKCE.
+	pkceScheme = "Auth0PKCE"
 )
 
 // schemeDescriptions are shown in Swagger UI's Authorize dialog.
 var schemeDescriptions = map[string]string{
-	ImplicitScheme: "Auth0 login, implicit flow: the access token comes back in the URL fragment.",
-	PKCEScheme:     "Auth0 login, authorization code flow with PKCE (recommended). Leave client_secret empty.",
+	implicitScheme: "Auth0 login, implicit flow: the access token comes back in the URL fragment.",
+	pkceScheme:     "Auth0 login, authorization code flow with PKCE (recommended). Leave client_secret empty.",
 }
 
 // document writes the security schemes and each recorded operation's
@@ -36,19 +36,35 @@ func (rw *rewriter) document(doc map[string]any) map[string]any {
 	if rw.ops == nil {
 		return used
 	}
-	paths := objects(doc["paths"])
+	rw.libraryTags = map[string]bool{}
+	paths := child(doc, "paths")
 	base := basePath(doc, openAPI3)
+	models := newSchemas(doc, openAPI3)
 	for _, op := range rw.ops() {
-		p, ok := strings.CutPrefix(op.OpenAPIPath(), base)
+		p, ok := strings.CutPrefix(openAPIPath(op.Path), base)
 		if !ok || (p != "" && p[0] != '/') {
 			continue
 		}
 		if p == "" {
 			p = "/"
 		}
-		o, ok := paths[p][strings.ToLower(op.Method)].(map[string]any)
-		if !ok {
+		method := strings.ToLower(op.Method)
+		o, ok := objects(paths[p])[method]
+		if !ok && op.Doc == nil {
 			continue // not in the docs: the contract test in auth0test reports it
+		}
+		if !ok {
+			o = map[string]any{}
+			child(paths, p)[method] = o
+		}
+		if op.Doc != nil {
+			models.describe(o, p, op.Doc)
+			if op.Doc.Tag != "" {
+				rw.libraryTags[op.Doc.Tag] = true
+			}
+		}
+		if !op.Guarded {
+			continue // public: no security
 		}
 		writeOperation(o, op, openAPI3)
 		for _, s := range slices.Concat(op.Scopes, op.AnyScopes) {
@@ -79,21 +95,23 @@ func basePath(doc map[string]any, openAPI3 bool) string {
 // addSchemes adds the two Auth0 schemes when the spec lacks them; Handler's
 // rewriting then points them at the tenant.
 func addSchemes(doc map[string]any, openAPI3 bool) {
-	defs := child(doc, "securityDefinitions")
+	var defs map[string]any
 	if openAPI3 {
 		defs = child(child(doc, "components"), "securitySchemes")
+	} else {
+		defs = child(doc, "securityDefinitions")
 	}
-	for _, name := range []string{ImplicitScheme, PKCEScheme} {
+	for _, name := range []string{implicitScheme, pkceScheme} {
 		if _, ok := defs[name]; ok {
 			continue
 		}
 		def := map[string]any{"type": "oauth2", "description": schemeDescriptions[name]}
 		switch {
-		case openAPI3 && name == ImplicitScheme:
+		case openAPI3 && name == implicitScheme:
 			def["flows"] = map[string]any{"implicit": map[string]any{}}
 		case openAPI3:
 			def["flows"] = map[string]any{"authorizationCode": map[string]any{}}
-		case name == ImplicitScheme:
+		case name == implicitScheme:
 			def["flow"] = "implicit"
 		default:
 			def["flow"] = "accessCode"
@@ -148,7 +166,7 @@ func security(op auth0gin.Operation) []any {
 		}
 	}
 	var alts []any
-	for _, name := range []string{ImplicitScheme, PKCEScheme} {
+	for _, name := range []string{implicitScheme, pkceScheme} {
 		for _, set := range sets {
 			if set == nil {
 				set = []string{}
@@ -225,4 +243,16 @@ func withScopes(declared map[string]string, used map[string]any) map[string]stri
 		}
 	}
 	return out
+}
+
+// openAPIPath returns a Gin path as OpenAPI writes it: "/users/:id" and
+// "/files/*rest" become "/users/{id}" and "/files/{rest}".
+func openAPIPath(p string) string {
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		if len(s) > 1 && (s[0] == ':' || s[0] == '*') {
+			segs[i] = "{" + s[1:] + "}"
+		}
+	}
+	return strings.Join(segs, "/")
 }

@@ -55,9 +55,9 @@ func TestOperationsFromRoutes(t *testing.T) {
 	api.GET("/public", h)
 	api.GET("/private", auth.RequireScopes(), h)
 	api.GET("/scoped/:id", auth.RequireScopes("read:messages"), h)
-	api.POST("/any", auth.RequireAnyScope("read:messages", "openid"), h)
-	api.GET("/guest", auth.OptionalAuth(), h)
-	api.Group("/admin", auth.RequireRoles("admin")).DELETE("/*rest", h)
+	api.POST("/any", auth.Require(auth0gin.AnyScope("read:messages", "openid")), h)
+	api.GET("/guest", auth.Require(auth0gin.Optional()), h)
+	api.Group("/admin", auth.Require(auth0gin.Roles("admin"))).DELETE("/*rest", h)
 	api.GET("/hidden", auth.RequireScopes(), h) // not in the spec: left out
 	spec := &swag.Spec{Title: "Ops", InfoInstanceName: t.Name(), SwaggerTemplate: opsTemplate}
 	r.GET("/docs/*any", swagger.Handler(auth, spec))

@@ -18,6 +18,7 @@ type rewriter struct {
 	tokenURL     string
 	scopes       map[string]string           // declared scopes, added to each definition's
 	ops          func() []auth0gin.Operation // the routes' requirements; nil: none
+	libraryTags  map[string]bool             // tags of the operations flows documented
 }
 
 // authorizeURL is the tenant's /authorize with the audience the access token
@@ -35,7 +36,7 @@ var errNotObject = errors.New("spec is not a JSON object")
 // render returns the spec's JSON with the OAuth2 definitions rewritten. It
 // renders a copy: swag.Spec.ReadDoc writes to its receiver, which would race
 // with concurrent requests.
-func (rw *rewriter) render(spec *swag.Spec) ([]byte, error) {
+func (rw *rewriter) render(spec *swag.Spec, scheme string) ([]byte, error) {
 	cp := *spec
 	var doc map[string]any
 	if err := json.Unmarshal([]byte(cp.ReadDoc()), &doc); err != nil {
@@ -46,7 +47,10 @@ func (rw *rewriter) render(spec *swag.Spec) ([]byte, error) {
 	}
 	// The schemes and the operations' security come from the code
 	// (operations.go); then every OAuth2 definition is pointed at the tenant.
+	cp2 := *rw // render runs concurrently: document writes to its copy
+	rw = &cp2
 	used := rw.document(doc)
+	tidy(doc, scheme, rw.libraryTags)
 	rw = &rewriter{authorizeURL: rw.authorizeURL, tokenURL: rw.tokenURL, scopes: withScopes(rw.scopes, used)}
 	// Swagger 2.0 (what swag v1 generates) and OpenAPI 3 (swag v2).
 	for _, def := range objects(doc["securityDefinitions"]) {

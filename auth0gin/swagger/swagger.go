@@ -41,6 +41,7 @@ package swagger
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -48,6 +49,8 @@ import (
 	"github.com/swaggo/swag"
 
 	"github.com/auth0gin/auth0gin/auth0gin"
+
+	"github.com/auth0gin/auth0gin/auth0gin/internal/tenanturl"
 )
 
 // Handler returns a Gin handler that serves Swagger UI and the spec, to be
@@ -74,12 +77,12 @@ func Handler(auth *auth0gin.Auth0, spec *swag.Spec, opts ...Option) gin.HandlerF
 		opt(&o)
 	}
 	rw := rewriter{
-		authorizeURL: authorizeURL(auth.Endpoint("authorize"), o.audience),
-		tokenURL:     auth.Endpoint("oauth/token"),
-		scopes:       cfg.Scopes,
+		authorizeURL: authorizeURL(tenanturl.Endpoint(auth.Config().Issuers, "authorize"), o.audience),
+		tokenURL:     tenanturl.Endpoint(auth.Config().Issuers, "oauth/token"),
+		scopes:       withOIDC(cfg.Scopes),
 		ops:          auth.Operations,
 	}
-	if _, err := rw.render(spec); err != nil {
+	if _, err := rw.render(spec, ""); err != nil {
 		panic(fmt.Sprintf("swagger: %v", err))
 	}
 
@@ -101,7 +104,7 @@ func Handler(auth *auth0gin.Auth0, spec *swag.Spec, opts ...Option) gin.HandlerF
 		f(ui)
 	}
 	connect := []string{"'self'"}
-	if o := origin(auth.Endpoint("oauth/token")); o != "" {
+	if o := origin(tenanturl.Endpoint(auth.Config().Issuers, "oauth/token")); o != "" {
 		connect = append(connect, o)
 	}
 	connect = append(connect, o.connectSrc...)
@@ -141,8 +144,25 @@ func Handler(auth *auth0gin.Auth0, spec *swag.Spec, opts ...Option) gin.HandlerF
 	}
 }
 
+// oidcScopes are offered, and preselected, in the Authorize dialog: a token
+// issued with them reaches /userinfo with the user's name and email, so the
+// profiles of users resolved through /userinfo (users.UserinfoSource) are
+// not empty.
+var oidcScopes = []string{"openid", "profile", "email"}
+
+// withOIDC returns the declared scopes plus the OpenID Connect ones.
+func withOIDC(declared map[string]string) map[string]string {
+	out := map[string]string{
+		"openid":  "OpenID Connect: identify the user (sub); needed for /userinfo",
+		"profile": "OpenID Connect: the user's name, nickname and picture at /userinfo",
+		"email":   "OpenID Connect: the user's email address at /userinfo",
+	}
+	maps.Copy(out, declared)
+	return out
+}
+
 func serveSpec(c *gin.Context, rw *rewriter, spec *swag.Spec) {
-	doc, err := rw.render(spec)
+	doc, err := rw.render(spec, requestScheme(c))
 	if err != nil {
 		_ = c.Error(err)
 		c.AbortWithStatus(http.StatusInternalServerError)

@@ -53,6 +53,7 @@ func initializerJS(ui *ginSwagger.Config) []byte {
   if (defaultClientId) {
     ui.initOAuth({
       clientId: defaultClientId,
+      scopes: %s,
       usePkceWithAuthorizationCodeGrant: %s
     })
   }
@@ -60,7 +61,7 @@ func initializerJS(ui *ginSwagger.Config) []byte {
   window.ui = ui
 }
 `, j(ui.URL), j(ui.PersistAuthorization), j(ui.DocExpansion), j(ui.DeepLinking), j(ui.DefaultModelsExpandDepth),
-		j(ui.Oauth2DefaultClientID), j(ui.Oauth2UsePkce))
+		j(ui.Oauth2DefaultClientID), j(strings.Join(oidcScopes, " ")), j(ui.Oauth2UsePkce))
 	return b.Bytes()
 }
 

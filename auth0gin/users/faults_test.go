@@ -127,7 +127,7 @@ func TestManagementAPIDown(t *testing.T) {
 					t.Fatalf("%d %v %s", w.Code, w.Header(), w.Body)
 				}
 				var body map[string]string
-				if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil || body["error"] != auth0gin.CodeUnavailable {
+				if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil || body["error"] != "temporarily_unavailable" {
 					t.Errorf("body: %s", w.Body)
 				}
 				if n, _ := st.Count(context.Background()); n != 0 {

@@ -17,7 +17,7 @@ import (
 //	r.GET("/api/me", auth.RequireScopes(), res.Require(), me)
 //
 // Handlers then read the user with From[U]. A request the guard let through
-// without a user (OptionalAuth, a guest) passes on with none. An outage is
+// without a user (Optional, a guest) passes on with none. An outage is
 // answered 503 with Retry-After, and the chain is aborted.
 func (r *Resolver[U]) Require() gin.HandlerFunc {
 	return func(c *gin.Context) {

@@ -8,6 +8,8 @@ import (
 	"github.com/auth0gin/auth0gin/auth0gin/auth0test"
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
 	"github.com/auth0gin/auth0gin/auth0gin/users"
+
+	"github.com/auth0gin/auth0gin/auth0gin/internal/tenanturl"
 )
 
 // TestResolutionOrder walks every branch of find → link → create, on both
@@ -163,7 +165,7 @@ func TestUserinfoSource(t *testing.T) {
 	tenant := newTenant(t)
 	auth := auth0gin.MustNew(tenant.Config())
 	st := sqliteStore(t)
-	src := &counting{src: users.UserinfoSource(auth.Endpoint("userinfo"))}
+	src := &counting{src: users.UserinfoSource(tenanturl.Endpoint(auth.Config().Issuers, "userinfo"))}
 	res := newResolver(t, users.Config[users.User]{Store: st, Profiles: src})
 	tok := tenant.Token(t, auth0test.Scopes("openid", "profile", "email", "read:messages"))
 	cur, err := res.Resolve(users.WithToken(context.Background(), tok), verify(t, auth, tok))
@@ -187,7 +189,7 @@ func TestUserinfoSource(t *testing.T) {
 	// A token /userinfo refuses (no openid scope, so not for /userinfo):
 	// no profile to get with it, so the claims make the row.
 	st2 := sqliteStore(t)
-	res2 := newResolver(t, users.Config[users.User]{Store: st2, Profiles: users.UserinfoSource(auth.Endpoint("userinfo"))})
+	res2 := newResolver(t, users.Config[users.User]{Store: st2, Profiles: users.UserinfoSource(tenanturl.Endpoint(auth.Config().Issuers, "userinfo"))})
 	plain := tenant.Token(t)
 	cur, err = res2.Resolve(users.WithToken(context.Background(), plain), verify(t, auth, plain))
 	if err != nil || cur.User.Email != devtenant.Alice.Email || cur.User.Name != "" {

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/auth0gin/auth0gin/auth0gin"
+	"github.com/auth0gin/auth0gin/auth0gin/internal/tenanturl"
 	"github.com/auth0gin/auth0gin/auth0gin/management"
 	"github.com/auth0gin/auth0gin/auth0gin/store"
 )
@@ -96,7 +97,7 @@ func New[U any](ctx context.Context, auth *auth0gin.Auth0, cfg Config[U]) (*Reso
 	case cfg.Management != nil:
 		r.source, r.srcKind = managementSource{client: cfg.Management}, "management"
 	case auth != nil:
-		r.source, r.srcKind = userinfoSource{url: auth.Endpoint("userinfo")}, "userinfo"
+		r.source, r.srcKind = userinfoSource{url: tenanturl.Endpoint(auth.Config().Issuers, "userinfo")}, "userinfo"
 	}
 
 	if cfg.Store == nil {

@@ -79,7 +79,7 @@ func (k *faultKit) blackHoleTenant(ctx context.Context, v variant, timeout, d, m
 		r.not503++
 	}
 	r.note = fmt.Sprintf("first request: %d after %v (KeyFetchWait %v); then p50 %v, p99 %v (target ≤ %v), all 503 with Retry-After %q; %d fetch attempts, at most %d at once",
-		first.code, firstWait.Round(time.Millisecond), auth0gin.DefaultKeyFetchWait, res.latency.quantile(0.5), r.p99, blackHoleP99, last.retryAfter, r.fetches, r.inFlight)
+		first.code, firstWait.Round(time.Millisecond), time.Second /* Config.KeyFetchWait's default */, res.latency.quantile(0.5), r.p99, blackHoleP99, last.retryAfter, r.fetches, r.inFlight)
 	return r, nil
 }
 

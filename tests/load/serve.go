@@ -65,7 +65,7 @@ func handler(v variant, issuerURL string, tune func(*auth0gin.Config)) (http.Han
 		runtime.ReadMemStats(&ms)
 		hs := heapStats{HeapAlloc: ms.HeapAlloc, HeapInuse: ms.HeapInuse, Sys: ms.Sys}
 		if cache != nil {
-			hs.CacheEntries = cache.Len()
+			hs.CacheEntries = cache.(interface{ Len() int }).Len() // NewMemoryCache's
 		}
 		c.JSON(http.StatusOK, hs)
 	})

@@ -169,7 +169,7 @@ type sessionApp struct {
 }
 
 func newSessionApp(ctx context.Context, issuerURL string, st store.Store, prefix string) (*sessionApp, error) {
-	cc := &countingCache{TokenCache: auth0gin.NewMemoryCache(auth0gin.DefaultCacheMaxEntries, auth0gin.DefaultCacheMaxBytes)}
+	cc := &countingCache{TokenCache: auth0gin.NewMemoryCache(0, 0)} // 0, 0: the defaults
 	a, err := auth0gin.New(auth0gin.Config{Domain: issuerURL, Audience: []string{audience}, Logger: slog.New(slog.DiscardHandler), Cache: cc})
 	if err != nil {
 		return nil, fmt.Errorf("auth0gin.New: %w", err)

@@ -63,7 +63,7 @@ func answer(c *gin.Context) {
 // issuerURL. tune, when not nil, adjusts auth0gin's Config (the fault tests
 // shorten its intervals). cache is the validated-token cache of the cached
 // variant, for its size; nil otherwise.
-func engine(v variant, issuerURL string, tune func(*auth0gin.Config)) (r *gin.Engine, cache *auth0gin.MemoryCache, err error) {
+func engine(v variant, issuerURL string, tune func(*auth0gin.Config)) (r *gin.Engine, cache auth0gin.TokenCache, err error) {
 	r = gin.New()
 	switch v {
 	case bareGin:
@@ -78,7 +78,7 @@ func engine(v variant, issuerURL string, tune func(*auth0gin.Config)) (r *gin.En
 			cfg.DisableCache = true
 		} else {
 			// The default cache, built explicitly only so its size can be read.
-			cache = auth0gin.NewMemoryCache(auth0gin.DefaultCacheMaxEntries, auth0gin.DefaultCacheMaxBytes)
+			cache = auth0gin.NewMemoryCache(0, 0) // 0, 0: the defaults
 			cfg.Cache = cache
 		}
 		if tune != nil {

@@ -32,8 +32,8 @@ func userModule(t *testing.T) string {
 	if err := os.CopyFS(dir, os.DirFS("testdata/apps")); err != nil {
 		t.Fatal(err)
 	}
-	// The checkout's requirements (same versions, all in the module cache), so
-	// the user's module builds offline.
+	// The checkout's requirements (same versions), so the user's module
+	// builds what the checkout builds.
 	mod, err := os.ReadFile(filepath.Join(root, "go.mod"))
 	if err != nil {
 		t.Fatal(err)
@@ -52,11 +52,26 @@ func userModule(t *testing.T) string {
 	}
 	write(t, filepath.Join(dir, "go.sum"), string(sum))
 
+	// swag as the checkout's tool directive pins it, built with the user's
+	// own go environment (downloading what it needs).
 	swag := filepath.Join(t.TempDir(), "swag")
-	run(t, root, "go", "build", "-o", swag, "github.com/swaggo/swag/cmd/swag")
-	for _, app := range []string{"newapp", "handwritten"} {
-		run(t, filepath.Join(dir, app), swag, "init", "--quiet", "-g", "main.go", "-o", "docs")
+	build := exec.Command("go", "build", "-o", swag, "github.com/swaggo/swag/cmd/swag")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building swag: %v\n%s", err, out)
 	}
+	// newapp's /me answers the library's users.User: swag reads that
+	// package's models from its directory (-d), as the docs tell users, with
+	// no --parseDependency (which parses every dependency: 10 s and more).
+	list := command(dir, "go", "list", "-f", "{{.Dir}}", "github.com/auth0gin/auth0gin/auth0gin/users")
+	list.Stderr = nil // "go: downloading ..." goes there, not into the directory
+	out, err := list.Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	usersDir := strings.TrimSpace(string(out))
+	run(t, filepath.Join(dir, "newapp"), swag, "init", "--quiet", "-g", "main.go", "-o", "docs", "-d", "./,"+usersDir)
+	run(t, filepath.Join(dir, "handwritten"), swag, "init", "--quiet", "-g", "main.go", "-o", "docs")
 	return dir
 }
 
@@ -77,9 +92,12 @@ func write(t *testing.T, path, content string) {
 	}
 }
 
-// goEnv builds offline, in the user's module only.
+// goEnv builds in the user's module only. The go command downloads what
+// the module cache lacks, as it does for a user: no step may count on what
+// another test happened to download (on a fresh machine the cache is
+// empty). GOFLAGS from the environment (-modcacherw, ...) are kept.
 func goEnv() []string {
-	return append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off", "GOTOOLCHAIN=local")
+	return append(os.Environ(), "GOFLAGS="+strings.TrimSpace(os.Getenv("GOFLAGS")+" -mod=mod"), "GOWORK=off", "GOTOOLCHAIN=local")
 }
 
 // run runs a command in dir and fails the test, with its output, when it fails.
@@ -149,6 +167,9 @@ func newAppServesItsSecurity(t *testing.T, dir string) {
 			Type, Flow, AuthorizationURL, TokenURL string
 			Scopes                                 map[string]string
 		} `json:"securityDefinitions"`
+		Models map[string]struct {
+			Properties map[string]any
+		} `json:"definitions"`
 		Paths map[string]map[string]struct {
 			Security  []map[string][]string
 			Responses map[string]struct {
@@ -164,7 +185,13 @@ func newAppServesItsSecurity(t *testing.T, dir string) {
 		t.Fatalf("doc.json: %v\n%s", err, body)
 	}
 	authorize := tenant.URL + "authorize?" + url.Values{"audience": {devtenant.Audience}}.Encode()
-	scopes := map[string]string{"read:messages": "Read your messages", "write:messages": "Write messages"}
+	scopes := map[string]string{"read:messages": "Read your messages", "write:messages": "Write messages",
+		"openid":  "OpenID Connect: identify the user (sub); needed for /userinfo",
+		"profile": "OpenID Connect: the user's name, nickname and picture at /userinfo",
+		"email":   "OpenID Connect: the user's email address at /userinfo"}
+	if m := doc.Models["users.User"]; m.Properties["auth0_id"] == nil || m.Properties["created_at"] == nil {
+		t.Errorf("the library's users.User is not among the models: %+v", doc.Models)
+	}
 	for name, flow := range map[string]string{"Auth0ImplicitBearer": "implicit", "Auth0PKCE": "accessCode"} {
 		d := doc.Definitions[name]
 		if d.Type != "oauth2" || d.Flow != flow || d.AuthorizationURL != authorize || !reflect.DeepEqual(d.Scopes, scopes) {

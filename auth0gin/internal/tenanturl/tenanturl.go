@@ -62,3 +62,21 @@ func isLoopback(host string) bool {
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
 }
+
+// Endpoint returns the URL of one of an Auth0 tenant's endpoints ("authorize",
+// "oauth/token", "userinfo", ...) for the given auth0gin.Config: under its
+// first issuer, where the Swagger UI and the flows log in.
+func Endpoint(issuers []string, path string) string {
+	if len(issuers) == 0 {
+		return "/" + path
+	}
+	base := issuers[0]
+	if !strings.HasSuffix(base, "/") {
+		base += "/"
+	}
+	u, err := url.Parse(base)
+	if err != nil { // New checked it; keep the zero value safe anyway
+		return base + path
+	}
+	return u.JoinPath(path).String()
+}

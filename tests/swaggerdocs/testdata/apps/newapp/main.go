@@ -12,6 +12,7 @@ import (
 
 	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/swagger"
+	"github.com/auth0gin/auth0gin/auth0gin/users"
 
 	"example.com/apps/newapp/docs"
 )
@@ -39,6 +40,7 @@ func router(auth *auth0gin.Auth0) *gin.Engine {
 	api.GET("/api/public", public)
 	api.GET("/api/messages/:id", auth.RequireScopes("read:messages"), message)
 	api.POST("/api/messages", auth.RequireScopes("write:messages"), post)
+	api.GET("/me", auth.RequireScopes(), me)
 	r.GET("/docs/*any", swagger.Handler(auth, docs.SwaggerInfo))
 	return r
 }
@@ -66,3 +68,13 @@ func message(c *gin.Context) {
 //	@Success	201	{object}	map[string]string
 //	@Router		/api/messages [post]
 func post(c *gin.Context) { c.JSON(http.StatusCreated, gin.H{"user": auth0gin.MustUser(c).ID}) }
+
+// me godoc
+//
+//	@Summary	The current user, as the library's user model
+//	@Success	200	{object}	users.User
+//	@Router		/me [get]
+func me(c *gin.Context) {
+	u := auth0gin.MustUser(c)
+	c.JSON(http.StatusOK, users.User{Auth0ID: u.ID})
+}

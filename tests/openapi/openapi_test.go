@@ -1,0 +1,207 @@
+package openapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// tools installs the validators once per process, and returns the
+// directory of their binaries.
+var tools = sync.OnceValues(func() (string, error) {
+	bin, err := filepath.Abs(filepath.Join("node_modules", ".bin"))
+	if err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(filepath.Join(bin, "spectral")); err == nil {
+		if _, err := os.Stat(filepath.Join(bin, "swagger-cli")); err == nil {
+			return bin, nil
+		}
+	}
+	npm, err := exec.LookPath("npm")
+	if err != nil {
+		return "", errNoNPM
+	}
+	cmd := exec.Command(npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", &installError{out: string(out), err: err}
+	}
+	return bin, nil
+})
+
+type installError struct {
+	out string
+	err error
+}
+
+func (e *installError) Error() string { return "npm ci: " + e.err.Error() + "\n" + e.out }
+
+var errNoNPM = &installError{err: exec.ErrNotFound, out: "npm is not on PATH (install Node.js 20 or later)"}
+
+func needTools(t *testing.T) string {
+	t.Helper()
+	bin, err := tools()
+	if err == errNoNPM && os.Getenv("CI") == "" {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bin
+}
+
+// validate runs both tools on the spec and fails on any error, and on the
+// warnings that mean no operationId or an undefined tag.
+func validate(t *testing.T, spec []byte) {
+	t.Helper()
+	bin := needTools(t)
+	file := filepath.Join(t.TempDir(), "doc.json")
+	if err := os.WriteFile(file, spec, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(filepath.Join(bin, "swagger-cli"), "validate", file).CombinedOutput(); err != nil {
+		t.Errorf("swagger-cli validate: %v\n%s", err, out)
+	}
+	ruleset, _ := filepath.Abs(".spectral.yaml")
+	cmd := exec.Command(filepath.Join(bin, "spectral"), "lint", "--ruleset", ruleset, "--format", "json", "--quiet", "--fail-severity", "error", file)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	runErr := cmd.Run()
+	var results []struct {
+		Code     string
+		Message  string
+		Severity int
+		Path     []any
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &results); err != nil {
+		t.Fatalf("spectral lint (%v): %v\n%s\n%s", runErr, err, stdout.String(), stderr.String())
+	}
+	for _, r := range results {
+		if r.Severity == 0 || r.Code == "operation-operationId" || r.Code == "operation-tag-defined" {
+			t.Errorf("spectral %s (severity %d) at %v: %s", r.Code, r.Severity, r.Path, r.Message)
+		} else {
+			t.Logf("spectral warning %s at %v: %s", r.Code, r.Path, r.Message)
+		}
+	}
+	if runErr != nil && !t.Failed() {
+		t.Errorf("spectral lint: %v\n%s", runErr, stderr.String())
+	}
+}
+
+// TestExampleSpec runs the example (built from this checkout, with its
+// embedded dev tenant) and validates the spec it serves.
+func TestExampleSpec(t *testing.T) {
+	needTools(t)
+	exe := filepath.Join(t.TempDir(), "example")
+	build := exec.Command("go", "build", "-o", exe, "../../example")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the example: %v\n%s", err, out)
+	}
+	cmd := exec.Command(exe)
+	cmd.Dir = t.TempDir() // no .env
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if !strings.HasPrefix(name, "AUTH0_") && !strings.HasPrefix(name, "SESSION_") && !strings.HasPrefix(name, "DEVTENANT_") &&
+			name != "PORT" && name != "HOST" && name != "DATABASE_URL" {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(cmd.Env, "PORT=0")
+	var log syncBuffer
+	cmd.Stdout, cmd.Stderr = &log, &log
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		if t.Failed() {
+			t.Logf("example's log:\n%s", log.String())
+		}
+	})
+	listening := regexp.MustCompile(`msg="example: listening" addr=\S*:(\d+)`)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	var url string
+	for url == "" {
+		if m := listening.FindStringSubmatch(log.String()); m != nil {
+			url = "http://127.0.0.1:" + m[1] + "/docs/doc.json"
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatal("the example did not start listening")
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	var spec []byte
+	for spec == nil {
+		res, err := http.Get(url)
+		if err == nil {
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				spec = b
+				break
+			}
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("no spec at %s: %v", url, err)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	validate(t, spec)
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestDescribedSpecs validates the specs of package swagger's tests of
+// operations a flow documented (models generated by reflection), in
+// Swagger 2.0 and OpenAPI 3.
+func TestDescribedSpecs(t *testing.T) {
+	needTools(t)
+	dir := t.TempDir()
+	cmd := exec.Command("go", "test", "-count=1", "-run", "^TestDescribedOperations", "../../auth0gin/swagger")
+	cmd.Env = append(os.Environ(), "AUTH0GIN_SPEC_DUMP="+dir)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	if len(files) != 2 {
+		t.Fatalf("specs written: %v", files)
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			spec, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			validate(t, spec)
+		})
+	}
+}
