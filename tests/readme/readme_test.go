@@ -19,6 +19,10 @@
 //   - The throwaway module holds a package example.com/yourapp/docs with a
 //     SwaggerInfo, as `swag init` generates in an app, for snippets that
 //     mount Swagger UI.
+//   - A block whose first line is a file name comment (`// yourapp/main.go`,
+//     `// yourapp/main_test.go`) is that file: blocks of one Markdown file
+//     naming files in one directory are compiled together, as one package,
+//     so a program and its test can be shown apart.
 //   - A block that must not be compiled (pseudo-code) is fenced as ```text,
 //     not ```go.
 //
@@ -179,6 +183,25 @@ func markdownFiles(t *testing.T, root string) []string {
 	return files
 }
 
+// fileTag matches a block's first line when it names the file the block is.
+var fileTag = regexp.MustCompile(`^//\s*([A-Za-z0-9_./-]+\.go)\s*$`)
+
+// target is where a block of the Markdown file md is written in the
+// throwaway module: a file of its own package, or the file its first line
+// names, in a package shared with the blocks naming the same directory.
+func target(md string, b block) string {
+	first, _, _ := strings.Cut(strings.TrimLeft(b.code, "\n"), "\n")
+	if m := fileTag.FindStringSubmatch(strings.TrimSpace(first)); m != nil {
+		name := filepath.Clean(filepath.FromSlash(m[1]))
+		if !filepath.IsLocal(name) {
+			name = filepath.Base(name)
+		}
+		dir := strings.NewReplacer(string(filepath.Separator), "_", "-", "_", ".", "_").Replace(filepath.Dir(name))
+		return filepath.Join(dirName(md, 0)+"_"+dir, filepath.Base(name))
+	}
+	return filepath.Join(dirName(md, b.line), "snippet.go")
+}
+
 // dirName is the package directory of a block: docs/sessions.md's block at
 // line 17 builds in docs_sessions_line0017.
 func dirName(md string, line int) string {
@@ -205,6 +228,7 @@ func TestSnippetsCompile(t *testing.T) {
 	}
 
 	total := 0
+	seen := map[string]bool{}
 	for _, md := range markdownFiles(t, root) {
 		text, err := os.ReadFile(filepath.Join(root, md))
 		if err != nil {
@@ -218,7 +242,12 @@ func TestSnippetsCompile(t *testing.T) {
 			t.Fatal("README.md has no ```go block")
 		}
 		for _, b := range blocks {
-			write(filepath.Join(dirName(md, b.line), "snippet.go"), source(filepath.Join(root, md), b))
+			f := target(md, b)
+			if seen[f] {
+				t.Fatalf("%s:%d: a second block names %s", md, b.line, filepath.Base(f))
+			}
+			seen[f] = true
+			write(f, source(filepath.Join(root, md), b))
 		}
 		total += len(blocks)
 	}
@@ -393,6 +422,12 @@ func TestGoBlocks(t *testing.T) {
 	}
 	if _, err := goBlocks("docs/guards.md", []byte("```go\nx\n")); err == nil || !strings.Contains(err.Error(), "docs/guards.md:1") {
 		t.Errorf("unclosed block: %v", err)
+	}
+	if f := target("README.md", block{line: 9, code: "// yourapp/main_test.go\npackage main\n"}); f != filepath.Join("readme_line0000_yourapp", "main_test.go") {
+		t.Errorf("target = %q", f)
+	}
+	if f := target("README.md", block{line: 9, code: "package main\n"}); f != filepath.Join("readme_line0009", "snippet.go") {
+		t.Errorf("target = %q", f)
 	}
 	if d := dirName(filepath.Join("docs", "device-login.md"), 17); d != "docs_device_login_line0017" {
 		t.Errorf("dirName = %q", d)
