@@ -94,6 +94,11 @@ func tidy(doc map[string]any, scheme string, libraryTags map[string]bool) {
 		if h, ok := doc["host"].(string); ok && h == "" {
 			delete(doc, "host")
 		}
+		// swag writes "basePath": "" for an app without @BasePath; the
+		// schema wants "/..." or nothing.
+		if b, ok := doc["basePath"].(string); ok && b == "" {
+			delete(doc, "basePath")
+		}
 		if s, ok := doc["schemes"].([]any); (!ok || len(s) == 0) && scheme != "" {
 			doc["schemes"] = []any{scheme}
 		}
