@@ -3,7 +3,6 @@ package openapi
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"net/http"
 	"os"
@@ -14,89 +13,13 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/auth0gin/auth0gin/tests/internal/oascheck"
 )
 
-// tools installs the validators once per process, and returns the
-// directory of their binaries.
-var tools = sync.OnceValues(func() (string, error) {
-	bin, err := filepath.Abs(filepath.Join("node_modules", ".bin"))
-	if err != nil {
-		return "", err
-	}
-	if _, err := os.Stat(filepath.Join(bin, "spectral")); err == nil {
-		if _, err := os.Stat(filepath.Join(bin, "swagger-cli")); err == nil {
-			return bin, nil
-		}
-	}
-	npm, err := exec.LookPath("npm")
-	if err != nil {
-		return "", errNoNPM
-	}
-	cmd := exec.Command(npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", &installError{out: string(out), err: err}
-	}
-	return bin, nil
-})
+func needTools(t *testing.T) { oascheck.Need(t) }
 
-type installError struct {
-	out string
-	err error
-}
-
-func (e *installError) Error() string { return "npm ci: " + e.err.Error() + "\n" + e.out }
-
-var errNoNPM = &installError{err: exec.ErrNotFound, out: "npm is not on PATH (install Node.js 20 or later)"}
-
-func needTools(t *testing.T) string {
-	t.Helper()
-	bin, err := tools()
-	if err == errNoNPM && os.Getenv("CI") == "" {
-		t.Skip(err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return bin
-}
-
-// validate runs both tools on the spec and fails on any error, and on the
-// warnings that mean no operationId or an undefined tag.
-func validate(t *testing.T, spec []byte) {
-	t.Helper()
-	bin := needTools(t)
-	file := filepath.Join(t.TempDir(), "doc.json")
-	if err := os.WriteFile(file, spec, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := exec.Command(filepath.Join(bin, "swagger-cli"), "validate", file).CombinedOutput(); err != nil {
-		t.Errorf("swagger-cli validate: %v\n%s", err, out)
-	}
-	ruleset, _ := filepath.Abs(".spectral.yaml")
-	cmd := exec.Command(filepath.Join(bin, "spectral"), "lint", "--ruleset", ruleset, "--format", "json", "--quiet", "--fail-severity", "error", file)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	runErr := cmd.Run()
-	var results []struct {
-		Code     string
-		Message  string
-		Severity int
-		Path     []any
-	}
-	if err := json.Unmarshal(stdout.Bytes(), &results); err != nil {
-		t.Fatalf("spectral lint (%v): %v\n%s\n%s", runErr, err, stdout.String(), stderr.String())
-	}
-	for _, r := range results {
-		if r.Severity == 0 || r.Code == "operation-operationId" || r.Code == "operation-tag-defined" {
-			t.Errorf("spectral %s (severity %d) at %v: %s", r.Code, r.Severity, r.Path, r.Message)
-		} else {
-			t.Logf("spectral warning %s at %v: %s", r.Code, r.Path, r.Message)
-		}
-	}
-	if runErr != nil && !t.Failed() {
-		t.Errorf("spectral lint: %v\n%s", runErr, stderr.String())
-	}
-}
+func validate(t *testing.T, spec []byte) { t.Helper(); oascheck.Validate(t, spec) }
 
 // TestExampleSpec runs the example (built from this checkout, with its
 // embedded dev tenant) and validates the spec it serves.
