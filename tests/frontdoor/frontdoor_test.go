@@ -171,7 +171,7 @@ func TestReadmeAppShape(t *testing.T) {
 		}
 	}
 	for _, want := range []string{
-		`"github.com/auth0gin/auth0gin/auth0gin/store/redis"`, // sessions on Redis
+		`"github.com/auth0gin/auth0gin/auth0gin/store/redis"`,  // sessions on Redis
 		`"github.com/auth0gin/auth0gin/auth0gin/store/sqlite"`, // users in SQLite
 		"session.New(", "auth.Attach(sess)", "login.New(", ".Device(", "dev.Mount(api)", "users.New(",
 		"swagger.Handler(", "auth.Router(", "{object}\tusers.User",
