@@ -121,15 +121,13 @@ type Config struct {
 	// reached or answers garbage (default 12h). It must be longer than
 	// KeyRefreshInterval.
 	KeyMaxStale time.Duration
-	// Cache holds validated tokens. Nil means an in-memory LRU bounded by the
-	// Cache* fields below; set DisableCache to verify every request.
+	// Cache holds validated tokens. Nil means an in-memory LRU of at most
+	// 100,000 entries and about 64 MiB (NewMemoryCache(0, 0)); pass
+	// NewMemoryCache with other bounds, or a shared cache, to change it. Set
+	// DisableCache to verify every request.
 	Cache TokenCache
 	// DisableCache turns the validated-token cache off.
 	DisableCache bool
-	// CacheMaxEntries bounds the default cache's entries (default 100,000).
-	CacheMaxEntries int
-	// CacheMaxBytes bounds the default cache's approximate memory (default 64 MiB).
-	CacheMaxBytes int64
 	// CacheMaxTTL bounds how long a validated token is trusted without being
 	// verified again, whatever its exp (default 5m).
 	CacheMaxTTL time.Duration
@@ -311,7 +309,7 @@ func (c Config) resolve() (Config, error) {
 			return bad("durations must not be negative")
 		}
 	}
-	if c.MaxTokenBytes < 0 || c.CacheMaxEntries < 0 || c.CacheMaxBytes < 0 {
+	if c.MaxTokenBytes < 0 {
 		return bad("limits must not be negative")
 	}
 	def := func(d *time.Duration, v time.Duration) {
@@ -331,12 +329,6 @@ func (c Config) resolve() (Config, error) {
 	}
 	if c.MaxTokenBytes == 0 {
 		c.MaxTokenBytes = defaultMaxTokenBytes
-	}
-	if c.CacheMaxEntries == 0 {
-		c.CacheMaxEntries = defaultCacheMaxEntries
-	}
-	if c.CacheMaxBytes == 0 {
-		c.CacheMaxBytes = defaultCacheMaxBytes
 	}
 	if c.HTTPClient == nil {
 		c.HTTPClient = &http.Client{Timeout: defaultHTTPTimeout}
