@@ -61,7 +61,7 @@ type Config struct {
 	// key set, a token's `iss` picks the key set before any key is looked up,
 	// so one issuer's key never verifies another's token, and an `iss`
 	// outside the list is refused before any fetch. The first issuer is where
-	// the Swagger UI logs in (Endpoint). Each must be https, or http on a
+	// the Swagger UI logs in. Each must be https, or http on a
 	// loopback host.
 	Issuers []string
 	// Audience lists the API identifiers accepted in `aud`; a token needs one of them.
@@ -138,7 +138,8 @@ type Config struct {
 	envErr error // a value FromEnv could not parse, reported by New
 }
 
-// Environment variables read by FromEnv (the README's configuration table).
+// Environment variables read by FromEnv (the configuration table of
+// docs/guards.md in the repository).
 const (
 	envDomain      = "AUTH0_DOMAIN"
 	envIssuer      = "AUTH0_ISSUER"
