@@ -69,7 +69,7 @@ func New(cfg Config) (*Auth0, error) {
 	case c.Cache != nil:
 		a.cache = c.Cache
 	default:
-		a.cache = NewMemoryCache(c.CacheMaxEntries, c.CacheMaxBytes)
+		a.cache = NewMemoryCache(0, 0) // bounded; a different bound is a Cache of one's own
 	}
 	return a, nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/internal/baseline"
 )
 
@@ -61,7 +62,7 @@ func BenchmarkRouteNewToken(b *testing.B) {
 		tokens[i] = ti.token(b, map[string]any{"jti": fmt.Sprint(i)})
 	}
 	small := ti.config()
-	small.CacheMaxEntries = len(tokens) / 4
+	small.Cache = auth0gin.NewMemoryCache(len(tokens)/4, 0)
 	cached := gin.New()
 	cached.GET("/scoped", mustNew(b, small).RequireScopes("read:messages"), ok)
 	uncached := gin.New()

@@ -203,7 +203,7 @@ func TestCacheMemoryFlat(t *testing.T) {
 	}
 	ti := newTestIssuer(t)
 	cfg := ti.config()
-	cfg.CacheMaxEntries = 300
+	cfg.Cache = auth0gin.NewMemoryCache(300, 0)
 	a := mustNew(t, cfg)
 	heap := func() uint64 {
 		runtime.GC()

@@ -61,7 +61,7 @@ type Config struct {
 	// key set, a token's `iss` picks the key set before any key is looked up,
 	// so one issuer's key never verifies another's token, and an `iss`
 	// outside the list is refused before any fetch. The first issuer is where
-	// the Swagger UI logs in (Endpoint). Each must be https, or http on a
+	// the Swagger UI logs in. Each must be https, or http on a
 	// loopback host.
 	Issuers []string
 	// Audience lists the API identifiers accepted in `aud`; a token needs one of them.
@@ -121,15 +121,13 @@ type Config struct {
 	// reached or answers garbage (default 12h). It must be longer than
 	// KeyRefreshInterval.
 	KeyMaxStale time.Duration
-	// Cache holds validated tokens. Nil means an in-memory LRU bounded by the
-	// Cache* fields below; set DisableCache to verify every request.
+	// Cache holds validated tokens. Nil means an in-memory LRU of at most
+	// 100,000 entries and about 64 MiB (NewMemoryCache(0, 0)); pass
+	// NewMemoryCache with other bounds, or a shared cache, to change it. Set
+	// DisableCache to verify every request.
 	Cache TokenCache
 	// DisableCache turns the validated-token cache off.
 	DisableCache bool
-	// CacheMaxEntries bounds the default cache's entries (default 100,000).
-	CacheMaxEntries int
-	// CacheMaxBytes bounds the default cache's approximate memory (default 64 MiB).
-	CacheMaxBytes int64
 	// CacheMaxTTL bounds how long a validated token is trusted without being
 	// verified again, whatever its exp (default 5m).
 	CacheMaxTTL time.Duration
@@ -140,7 +138,8 @@ type Config struct {
 	envErr error // a value FromEnv could not parse, reported by New
 }
 
-// Environment variables read by FromEnv (the README's configuration table).
+// Environment variables read by FromEnv (the configuration table of
+// docs/guards.md in the repository).
 const (
 	envDomain      = "AUTH0_DOMAIN"
 	envIssuer      = "AUTH0_ISSUER"
@@ -311,7 +310,7 @@ func (c Config) resolve() (Config, error) {
 			return bad("durations must not be negative")
 		}
 	}
-	if c.MaxTokenBytes < 0 || c.CacheMaxEntries < 0 || c.CacheMaxBytes < 0 {
+	if c.MaxTokenBytes < 0 {
 		return bad("limits must not be negative")
 	}
 	def := func(d *time.Duration, v time.Duration) {
@@ -331,12 +330,6 @@ func (c Config) resolve() (Config, error) {
 	}
 	if c.MaxTokenBytes == 0 {
 		c.MaxTokenBytes = defaultMaxTokenBytes
-	}
-	if c.CacheMaxEntries == 0 {
-		c.CacheMaxEntries = defaultCacheMaxEntries
-	}
-	if c.CacheMaxBytes == 0 {
-		c.CacheMaxBytes = defaultCacheMaxBytes
 	}
 	if c.HTTPClient == nil {
 		c.HTTPClient = &http.Client{Timeout: defaultHTTPTimeout}

@@ -27,8 +27,11 @@
 //
 // Failures follow RFC 6750 §3: 401 with `WWW-Authenticate: Bearer realm=...`
 // when no token is sent, 401 with error="invalid_token" when it is invalid, and
-// 403 with error="insufficient_scope" when a scope is missing. Each is an
-// *AuthError matching one of the package's sentinel errors.
+// 403 with error="insufficient_scope" when a scope is missing, 503 with
+// Retry-After when the tenant's keys cannot be had. Each is an *AuthError;
+// errors.Is tells ErrMissingToken, ErrExpired, ErrInsufficientScope and
+// ErrUnavailable apart, and every other bad token is a 401 whose
+// Description says why.
 //
 // For tests, package auth0gin/auth0test starts a local Auth0-compatible
 // tenant. docs/auth0-compat.md in the repository describes the Auth0

@@ -55,7 +55,8 @@ const (
 
 // AuthError is what a failed authentication or authorization produces: the
 // HTTP status, the RFC 6750 error code and a short description safe to show
-// the caller. It wraps one of the sentinel errors above.
+// the caller. It wraps ErrMissingToken, ErrExpired, ErrInsufficientScope or
+// ErrUnavailable where one of them applies.
 type AuthError struct {
 	// Status is 401 for authentication failures, 403 for missing scopes or
 	// roles, and 503 when something the check depends on is down.

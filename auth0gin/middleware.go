@@ -96,7 +96,7 @@ func (a *Auth0) fail(w http.ResponseWriter, r *http.Request, err *AuthError) {
 
 // WriteResponse answers e on w as the guards do: Retry-After on a 503 or 429
 // (whole seconds, at least 1), an RFC 6750 challenge with realm on a 401 or
-// 403, and the JSON body of Body, never cached. Packages that refuse
+// 403, and the JSON ErrorBody, never cached. Packages that refuse
 // requests beside the guards (sessions, the current user) answer with it, so
 // every refusal has one shape.
 func (e *AuthError) WriteResponse(w http.ResponseWriter, realm string) {

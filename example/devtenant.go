@@ -1,22 +1,26 @@
 package main
 
 import (
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"strconv"
+	"strings"
 	"syscall"
 
-	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
 )
 
 // startDevTenant starts the embedded dev tenant on addr (default
-// "127.0.0.1:4000", or any free loopback port when that one is taken)
-// and points cfg at it. Like cmd/devtenant, it refuses an address other
-// hosts could reach unless DEVTENANT_ALLOW_PUBLIC=true.
-func startDevTenant(addr string, cfg *auth0gin.Config, log *slog.Logger) (*devtenant.Server, error) {
+// 127.0.0.1:4000, or any free loopback port when that one is taken) and
+// sets the variables every FromEnv reads to name it, as `go run
+// ./cmd/devtenant` prints them: the app is then wired exactly as against a
+// real tenant. Like cmd/devtenant, it refuses an address other hosts could
+// reach unless DEVTENANT_ALLOW_PUBLIC=true.
+func startDevTenant(addr string, log *slog.Logger) (*devtenant.Server, error) {
 	tcfg := devtenant.Default()
 	tcfg.Logger = log
 	explicit := addr != ""
@@ -36,14 +40,36 @@ func startDevTenant(addr string, cfg *auth0gin.Config, log *slog.Logger) (*devte
 	}
 
 	// Everything that names the tenant comes from it, whatever the
-	// environment said for a real tenant.
-	cfg.Domain = dev.URL
-	cfg.Issuers = []string{dev.Issuer()}
-	cfg.JWKSURL = ""
-	cfg.Audience = []string{devtenant.Audience}
-	cfg.ClientID = devtenant.SPAClient.ID
-	cfg.EmailClaim = devtenant.EmailClaim
-	cfg.RolesClaim = devtenant.RolesClaim
+	// environment said for a real tenant. The clients' secrets are public
+	// fixtures of the dev tenant.
+	env := map[string]string{
+		"AUTH0_DOMAIN":              strings.TrimSuffix(dev.Issuer(), "/"),
+		"AUTH0_ISSUER":              "",
+		"AUTH0_JWKS_URL":            "",
+		"AUTH0_API_AUDIENCE":        devtenant.Audience,
+		"AUTH0_CLIENT_ID":           devtenant.SPAClient.ID,
+		"AUTH0_EMAIL_CLAIM":         devtenant.EmailClaim,
+		"AUTH0_ROLES_CLAIM":         devtenant.RolesClaim,
+		"AUTH0_LOGIN_CLIENT_ID":     devtenant.RegularClient.ID,
+		"AUTH0_LOGIN_CLIENT_SECRET": devtenant.RegularClient.Secret,
+		"AUTH0_M2M_CLIENT_ID":       devtenant.M2MClient.ID,
+		"AUTH0_M2M_CLIENT_SECRET":   devtenant.M2MClient.Secret,
+		"AUTH0_MANAGEMENT_AUDIENCE": "",
+	}
+	if os.Getenv("AUTH0GIN_ENCRYPTION_KEYS") == "" {
+		// A key that lives only in memory: refresh tokens it seals are lost
+		// with the process.
+		key := make([]byte, 32)
+		_, _ = rand.Read(key)
+		env["AUTH0GIN_ENCRYPTION_KEYS"] = "ephemeral:" + base64.StdEncoding.EncodeToString(key)
+		log.Warn("example: no AUTH0GIN_ENCRYPTION_KEYS, so refresh tokens are encrypted with an ephemeral key and lost at restart (development only)")
+	}
+	for k, v := range env {
+		if err := os.Setenv(k, v); err != nil {
+			dev.Close()
+			return nil, fmt.Errorf("setting %s: %w", k, err)
+		}
+	}
 
 	log.Info("example: no AUTH0_DOMAIN, so the embedded dev tenant is running (development only)",
 		"tenant", dev.URL, "audience", devtenant.Audience, "client_id", devtenant.SPAClient.ID)

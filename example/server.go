@@ -13,61 +13,39 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/auth0gin/auth0gin/auth0gin"
-	"github.com/auth0gin/auth0gin/auth0gin/swagger"
-	"github.com/auth0gin/auth0gin/docs"
 )
-
-// scopes are the scopes the API declares; they feed Swagger UI's checkboxes,
-// and RequireScopes refuses any other at start-up.
-var scopes = map[string]string{
-	"openid":        "OpenID Connect sign-in",
-	"profile":       "Your name and picture",
-	"email":         "Your email address",
-	"read:messages": "Read messages",
-}
 
 // run configures the app, serves it until ctx ends, then shuts down.
 func run(ctx context.Context, log *slog.Logger) error {
-	cfg := auth0gin.FromEnv()
-	cfg.Logger = log
-	cfg.Scopes = scopes
 	host := os.Getenv("HOST") // empty with a real tenant: all interfaces
+	cfg := auth0gin.FromEnv() // reads .env too
 	if cfg.Domain == "" {
-		dev, err := startDevTenant(os.Getenv("DEVTENANT_ADDR"), &cfg, log)
+		dev, err := startDevTenant(os.Getenv("DEVTENANT_ADDR"), log)
 		if err != nil {
 			return err
 		}
 		defer dev.Close()
 		host = envOr("HOST", "127.0.0.1") // the dev tenant's users are public: stay on loopback
+		cfg = auth0gin.FromEnv()          // now naming the dev tenant
 	}
+	cfg.Logger, cfg.Scopes = log, scopes
 	auth, err := auth0gin.New(cfg)
 	if err != nil {
 		return fmt.Errorf("configuring auth0gin: %w", err)
 	}
-	lg, err := openLogin(ctx, auth, log)
+	handler, closeApp, err := newApp(ctx, auth, log)
 	if err != nil {
 		return err
 	}
-	defer lg.Close()
-	sess, err := openSessions(ctx, auth, log, endersOf(lg)...) // POST /auth/logout also ends lg's refresh token
-	if err != nil {
-		return err
-	}
-	defer sess.Close()
+	defer closeApp()
 
 	addr := net.JoinHostPort(host, envOr("PORT", "6060"))
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", addr, err)
 	}
-	handler := router(auth, log, sess)
-	closeUsers, err := mountUsers(ctx, handler, auth, log) // GET /api/me, POST /graphql
-	if err != nil {
-		return err
-	}
-	defer closeUsers()
 	srv := &http.Server{
-		Handler:           lg.mount(handler),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -94,24 +72,6 @@ func run(ctx context.Context, log *slog.Logger) error {
 		return fmt.Errorf("serving: %w", err)
 	}
 	return nil
-}
-
-// router wires the routes: what each one needs is declared where it is registered.
-func router(auth *auth0gin.Auth0, log *slog.Logger, sess *sessions) *gin.Engine {
-	if os.Getenv(gin.EnvGinMode) == "" {
-		gin.SetMode(gin.ReleaseMode)
-	}
-	r := gin.New()
-	r.Use(gin.Recovery(), accessLog(log))
-	sess.mount(r)
-	mountDevice(r, sess, log) // POST /auth/device, /auth/device/poll
-	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/docs/index.html") })
-	api := auth.Router(r) // what a route requires is written into its API docs
-	api.GET("/api/public", public)
-	api.GET("/api/private", auth.RequireScopes(), private)
-	api.GET("/api/private-scoped", auth.RequireScopes("read:messages"), scoped)
-	r.GET("/docs/*any", swagger.Handler(auth, docs.SwaggerInfo))
-	return r
 }
 
 // accessLog logs each request without its query string: the OAuth2 redirect

@@ -1,21 +1,12 @@
 package main
 
 import (
-	"context"
-	"fmt"
-	"log/slog"
-	"net"
 	"net/http"
-	"net/url"
-	"os"
 	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/auth0gin/auth0gin/auth0gin"
-	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
-	"github.com/auth0gin/auth0gin/auth0gin/management"
 	_ "github.com/auth0gin/auth0gin/auth0gin/store/sqlite" // the "sqlite" database/sql driver, for DATABASE_URL
 	"github.com/auth0gin/auth0gin/auth0gin/users"
 )
@@ -49,64 +40,7 @@ func meOf(u users.User) Me {
 	}
 }
 
-// mountUsers opens the app's database (DATABASE_URL; empty: SQLite in
-// memory) and adds the routes that need the caller's row: GET /api/me and
-// POST /graphql. The returned function closes the database.
-func mountUsers(ctx context.Context, r *gin.Engine, auth *auth0gin.Auth0, log *slog.Logger) (func() error, error) {
-	mgmt, err := profileSource(auth, log)
-	if err != nil {
-		return nil, err
-	}
-	res, err := users.New(ctx, auth, users.Config[users.User]{DatabaseURL: os.Getenv("DATABASE_URL"), Management: mgmt, Logger: log})
-	if err != nil {
-		return nil, fmt.Errorf("opening DATABASE_URL: %w", err)
-	}
-	schema, err := graphqlSchema()
-	if err != nil {
-		res.Close()
-		return nil, err
-	}
-	api := auth.Router(r) // documents what each route requires
-	api.GET("/api/me", auth.RequireScopes(), res.Require(), me)
-	api.POST("/graphql", auth.RequireScopes(), res.Require(), graphqlHandler(schema))
-	return res.Close, nil
-}
-
-// profileSource is where new users' profiles come from: the Management API
-// when a machine client is configured (AUTH0_M2M_CLIENT_ID and _SECRET, or
-// the embedded dev tenant's), else (nil) /userinfo with the caller's token.
-func profileSource(auth *auth0gin.Auth0, log *slog.Logger) (*management.Client, error) {
-	cfg := auth.Config()
-	mc := management.FromEnv()
-	if mc.Domain == "" {
-		mc.Domain = cfg.Domain
-	}
-	if mc.ClientID == "" && cfg.ClientID == devtenant.SPAClient.ID && loopback(cfg.Domain) {
-		// The embedded dev tenant's machine client is a public fixture.
-		mc.ClientID, mc.ClientSecret = devtenant.M2MClient.ID, devtenant.M2MClient.Secret
-	}
-	if mc.ClientID == "" {
-		log.Info("example: no AUTH0_M2M_CLIENT_ID, so new users' profiles come from /userinfo")
-		return nil, nil
-	}
-	mc.Logger = log
-	client, err := management.New(mc)
-	if err != nil {
-		return nil, fmt.Errorf("configuring the Management API client: %w", err)
-	}
-	return client, nil
-}
-
-func loopback(domain string) bool {
-	u, err := url.Parse(domain)
-	if err != nil {
-		return false
-	}
-	ip := net.ParseIP(u.Hostname())
-	return u.Hostname() == "localhost" || (ip != nil && ip.IsLoopback())
-}
-
-// me godoc
+// currentUser godoc
 //
 //	@Summary		The caller's row in the app's database
 //	@Description	The first call creates the row (from the token's claims, or the profile Auth0 holds); later calls return the same row. A machine-to-machine token gets {"machine": true, "client_id": ...} and no row. A session cookie works too.
@@ -116,7 +50,7 @@ func loopback(domain string) bool {
 //	@Failure		401	{object}	TokenError
 //	@Failure		503	{object}	UnavailableError
 //	@Router			/api/me [get]
-func me(c *gin.Context) {
+func currentUser(c *gin.Context) {
 	if m, ok := users.MachineFrom(c); ok {
 		c.JSON(http.StatusOK, MachineMe{Machine: true, ClientID: m.ClientID})
 		return

@@ -14,29 +14,32 @@ import (
 	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/auth0test"
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
-	"github.com/auth0gin/auth0gin/auth0gin/session"
-	"github.com/auth0gin/auth0gin/auth0gin/store"
 	_ "github.com/auth0gin/auth0gin/auth0gin/store/sqlite"
 )
 
-// app is the example's router with the users routes, against a dev tenant
-// and SQLite in memory.
+// app is the example's router, wired by newApp from the environment as
+// run wires it, against a dev tenant of the test's own: sessions in SQLite
+// in memory, password login through the tenant's regular web client, and
+// the users' rows in SQLite in memory, their profiles from the Management API.
 func app(t *testing.T) (*auth0test.Tenant, http.Handler) {
 	t.Helper()
-	t.Setenv("DATABASE_URL", "")
-	t.Setenv("AUTH0_M2M_CLIENT_ID", "")
-	t.Setenv("AUTH0_M2M_CLIENT_SECRET", "")
+	for k, v := range map[string]string{
+		"SESSION_STORE_URL": "", "DATABASE_URL": "", "AUTH0_DOMAIN": "",
+		"AUTH0_M2M_CLIENT_ID": devtenant.M2MClient.ID, "AUTH0_M2M_CLIENT_SECRET": devtenant.M2MClient.Secret,
+		"AUTH0_LOGIN_CLIENT_ID": devtenant.RegularClient.ID, "AUTH0_LOGIN_CLIENT_SECRET": devtenant.RegularClient.Secret,
+		"AUTH0GIN_ENCRYPTION_KEYS": "k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+	} {
+		t.Setenv(k, v)
+	}
 	tenant := auth0test.NewTenant(t)
 	cfg := tenant.Config()
 	cfg.Scopes = scopes
 	auth := auth0gin.MustNew(cfg)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	r := router(auth, log, nil) // no sessions mounted
-	closeUsers, err := mountUsers(context.Background(), r, auth, log)
+	r, closeApp, err := newApp(context.Background(), auth, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { closeUsers() })
+	t.Cleanup(closeApp)
 	return tenant, r
 }
 
@@ -128,34 +131,10 @@ func TestGraphQL(t *testing.T) {
 }
 
 // TestGraphQLSessionCookie: me with a session cookie instead of a token
-// (package session attaches itself to the guards): the cookie's first
+// (the app attaches the session manager to the guards): the cookie's first
 // request creates alice's row, and her token then finds the same row.
 func TestGraphQLSessionCookie(t *testing.T) {
-	tenant := auth0test.NewTenant(t)
-	t.Setenv("DATABASE_URL", "")
-	t.Setenv("AUTH0_M2M_CLIENT_ID", "")
-	cfg := tenant.Config()
-	cfg.Scopes = scopes
-	auth := auth0gin.MustNew(cfg)
-	kv, err := store.Open(context.Background(), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { kv.Close() })
-	sess, err := session.New(context.Background(), auth, kv, session.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	auth.Attach(sess)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	r := router(auth, log, nil) // no sessions mounted
-	r.POST("/auth/session", sess.Login)
-	closeUsers, err := mountUsers(context.Background(), r, auth, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { closeUsers() })
-
+	tenant, r := app(t)
 	alice := tenant.PasswordToken(t, devtenant.Alice.Email, devtenant.Alice.Password, "read:messages")
 	login := httptest.NewRequest("POST", "http://127.0.0.1/auth/session", nil)
 	login.Header.Set("Authorization", "Bearer "+alice)

@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// Auth0's login errors (see AUTH0_FACTS.md and docs/auth0-compat.md).
+// Auth0's login errors (see docs/auth0-compat.md).
 const (
 	// defaultBruteForceThreshold is Auth0's brute-force protection threshold:
 	// consecutive failed logins for one user from one IP before that pair is

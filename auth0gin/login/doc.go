@@ -49,5 +49,6 @@
 // The tenant needs a "Regular Web Application" with token endpoint
 // authentication "Post", the Password and Refresh Token grants and "Trust
 // Token Endpoint IP Header" on, and an API that allows offline access; see
-// the README.
+// docs/password-login.md in the repository, which also covers
+// configuration (FromEnv's variables) and Mount.
 package login

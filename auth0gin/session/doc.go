@@ -75,15 +75,11 @@
 // An SPA on another origin (a Vite dev server on :5173, app.example.com)
 // calls the API with fetch(url, {credentials: "include"}); the API must
 // answer CORS with that exact origin (never "*") and
-// Access-Control-Allow-Credentials, for instance with github.com/gin-contrib/cors
-// configured with the same origins as Config.TrustedOrigins:
+// Access-Control-Allow-Credentials. Manager.CORS does so for
+// Config.TrustedOrigins, the list the CSRF check trusts, so the two never
+// disagree; install it on the engine before the routes:
 //
-//	r.Use(cors.New(cors.Config{
-//		AllowOrigins:     origins, // the same list as TrustedOrigins
-//		AllowMethods:     []string{"GET", "POST", "PUT", "PATCH", "DELETE"},
-//		AllowHeaders:     []string{"Authorization", "Content-Type"},
-//		AllowCredentials: true,
-//	}))
+//	r.Use(sess.CORS())
 //
 // The SPA then logs in once:
 //

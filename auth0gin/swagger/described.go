@@ -1,6 +1,7 @@
 package swagger
 
 import (
+	"cmp"
 	"encoding"
 	"encoding/json"
 	"fmt"
@@ -22,6 +23,11 @@ import (
 // route mounted with no annotation is fully documented and an annotated one
 // only gains what it lacks.
 func (g *schemas) describe(o map[string]any, path string, d *apidoc.Doc) {
+	// Marks the operation as the library's own, for auth0test.CheckContract:
+	// its credential may be a session cookie or a held refresh token, which
+	// the checker's bearer tokens cannot stand for, and the library's own
+	// tests cover its behaviour.
+	o["x-auth0gin-mounted"] = cmp.Or(d.Tag, "auth0gin")
 	setDefault(o, "summary", d.Summary)
 	setDefault(o, "description", d.Description)
 	setDefault(o, "operationId", d.ID)

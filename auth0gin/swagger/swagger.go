@@ -19,7 +19,7 @@
 // them, and every route registered through auth.Router (a Gin router that
 // records what each route's guard enforces) gets its operation's security,
 // its 401 and 403 answers and their WWW-Authenticate header from that guard;
-// see docs/api-docs.md for what is written and which wins.
+// see docs/swagger.md in the repository for what is written and which wins.
 //
 // Handler then serves Swagger UI (through gin-swagger) with the SPA client id preset
 // (auth0gin.Config.ClientID), PKCE on for the authorization code flow,
@@ -146,8 +146,8 @@ func Handler(auth *auth0gin.Auth0, spec *swag.Spec, opts ...Option) gin.HandlerF
 
 // oidcScopes are offered, and preselected, in the Authorize dialog: a token
 // issued with them reaches /userinfo with the user's name and email, so the
-// profiles of users resolved through /userinfo (users.UserinfoSource) are
-// not empty.
+// profiles of users resolved through /userinfo (package users without a
+// Management API client) are not empty.
 var oidcScopes = []string{"openid", "profile", "email"}
 
 // withOIDC returns the declared scopes plus the OpenID Connect ones.

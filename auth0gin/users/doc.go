@@ -3,10 +3,8 @@
 // after the guard and read from the context by handlers, services and
 // GraphQL resolvers.
 //
-//	import (
-//		"github.com/auth0gin/auth0gin/auth0gin/users"
-//		_ "github.com/auth0gin/auth0gin/auth0gin/store/sqlite" // or store/postgres: registers the database/sql driver
-//	)
+//	import "github.com/auth0gin/auth0gin/auth0gin/users"
+//	import _ "github.com/auth0gin/auth0gin/auth0gin/store/sqlite" // or store/postgres: registers the database/sql driver
 //
 //	me, err := users.New(ctx, auth, users.FromEnv()) // DATABASE_URL; AUTH0_M2M_CLIENT_ID for the Management API
 //	if err != nil {

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/auth0gin/auth0gin/auth0gin"
+	"github.com/auth0gin/auth0gin/auth0gin/login"
+	"github.com/auth0gin/auth0gin/auth0gin/session"
+	"github.com/auth0gin/auth0gin/auth0gin/store"
+	_ "github.com/auth0gin/auth0gin/auth0gin/store/postgres" // each backend the URLs may name
+	_ "github.com/auth0gin/auth0gin/auth0gin/store/redis"
+	_ "github.com/auth0gin/auth0gin/auth0gin/store/sqlite"
+	"github.com/auth0gin/auth0gin/auth0gin/swagger"
+	"github.com/auth0gin/auth0gin/auth0gin/users"
+	"github.com/auth0gin/auth0gin/docs"
+)
+
+// scopes are the scopes the API declares; they feed Swagger UI's checkboxes,
+// and RequireScopes refuses any other at start-up.
+var scopes = map[string]string{
+	"openid":        "OpenID Connect sign-in",
+	"profile":       "Your name and picture",
+	"email":         "Your email address",
+	"read:messages": "Read messages",
+}
+
+// deviceScopes are what a CLI's device login asks for unless
+// AUTH0_DEVICE_SCOPES says otherwise: enough for /api/private-scoped.
+const deviceScopes = "openid profile email read:messages"
+
+// newApp wires the example: every flow reads its own variables (see
+// .env.example), and what each route requires is declared where it is
+// registered, which also writes it into the API docs. The returned function
+// closes what the app opened.
+func newApp(ctx context.Context, auth *auth0gin.Auth0, log *slog.Logger) (_ *gin.Engine, _ func(), err error) {
+	var closers []func() error
+	closeAll := func() {
+		for _, c := range closers {
+			_ = c()
+		}
+	}
+	defer func() {
+		if err != nil {
+			closeAll()
+		}
+	}()
+
+	scfg := session.FromEnv() // SESSION_*: the store, origins, lifetimes, opaque tokens
+	scfg.Logger = log
+	st, err := store.Open(ctx, scfg.StoreURL) // empty: SQLite in memory
+	if err != nil {
+		return nil, nil, fmt.Errorf("opening SESSION_STORE_URL: %w", err)
+	}
+	closers = append(closers, st.Close)
+	sess, err := session.New(ctx, auth, st, scfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	closers = append([]func() error{sess.Close}, closers...)
+	auth.Attach(sess) // the guards accept the session cookie as they accept a token
+
+	lcfg := login.FromEnv() // AUTH0_LOGIN_*, AUTH0GIN_ENCRYPTION_KEYS
+	lcfg.Sessions, lcfg.Logger = sess, log
+	var lg *login.Manager
+	if lcfg.ClientID != "" {
+		if lg, err = login.New(auth, st, lcfg); err != nil {
+			return nil, nil, fmt.Errorf("configuring password login: %w", err)
+		}
+	} else {
+		log.Info("example: password login is off (no AUTH0_LOGIN_CLIENT_ID)")
+	}
+	dev, err := sess.Device(session.DeviceConfig{
+		ClientID: os.Getenv("AUTH0_DEVICE_CLIENT_ID"), // else AUTH0_CLIENT_ID
+		Scopes:   strings.Fields(envOr("AUTH0_DEVICE_SCOPES", deviceScopes)),
+	})
+	if err != nil {
+		log.Warn("example: device login is off", "err", err)
+	}
+	ucfg := users.FromEnv() // DATABASE_URL, and the Management API when AUTH0_M2M_CLIENT_ID is set
+	ucfg.Logger = log
+	me, err := users.New(ctx, auth, ucfg)
+	if err != nil {
+		return nil, nil, fmt.Errorf("opening the users' database: %w", err)
+	}
+	closers = append([]func() error{me.Close}, closers...)
+	gql, err := graphqlSchema()
+	if err != nil {
+		return nil, nil, err
+	}
+
+	if os.Getenv(gin.EnvGinMode) == "" {
+		gin.SetMode(gin.ReleaseMode)
+	}
+	r := gin.New()
+	// Reached directly, not through a proxy: the login limiters count the
+	// peer's address, not an X-Forwarded-For any client can write.
+	_ = r.SetTrustedProxies(nil)
+	r.Use(gin.Recovery(), accessLog(log), sess.CORS())
+	api := auth.Router(r) // what a route requires is written into its API docs
+	if lg != nil {
+		sess.Mount(api, lg) // POST /auth/session, /auth/ping, /auth/logout (also revokes lg's refresh token)
+		lg.Mount(api)       // POST /auth/login, /auth/refresh
+	} else {
+		sess.Mount(api)
+	}
+	if dev != nil {
+		dev.Mount(api) // POST /auth/device, /auth/device/poll
+	}
+	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/docs/index.html") })
+	api.GET("/api/public", public)
+	api.GET("/api/private", auth.RequireScopes(), private)
+	api.GET("/api/private-scoped", auth.RequireScopes("read:messages"), scoped)
+	api.GET("/api/me", auth.RequireScopes(), me.Require(), currentUser)
+	api.POST("/graphql", auth.RequireScopes(), me.Require(), graphqlHandler(gql))
+	r.GET("/docs/*any", swagger.Handler(auth, docs.SwaggerInfo))
+	return r, closeAll, nil
+}
