@@ -513,3 +513,40 @@ func TestTwoSessionCookies(t *testing.T) {
 		t.Errorf("after logout: %d", r.code)
 	}
 }
+
+// Cookie tossing (issue 23, finding 2): a sibling site plants a cookie of
+// the session's name with a longer Path or a parent Domain, which the
+// browser sends before the victim's own. A request whose session cookies
+// open sessions of different users is refused, in either order; two
+// cookies of one user still work.
+func TestTossedCookieOfAnotherUser(t *testing.T) {
+	e := newEnv(t, newStore(t), auth0test.NewTenant(t), session.Config{})
+	alice := e.login(e.tenant.Token(t, auth0test.User("alice@example.com")))
+	alice2 := e.login(e.tenant.Token(t, auth0test.User("alice@example.com")))
+	bob := e.login(e.tenant.Token(t, auth0test.User("bob@example.com")))
+	for name, line := range map[string]string{
+		"bob first":         "auth0gin_session=" + bob.Value + "; auth0gin_session=" + alice.Value,
+		"alice first":       "auth0gin_session=" + alice.Value + "; auth0gin_session=" + bob.Value,
+		"bob thrice, alice": strings.Repeat("auth0gin_session="+bob.Value+"; ", 3) + "auth0gin_session=" + alice.Value,
+		"unknown, bob, alice": "auth0gin_session=" + strings.Repeat("Q", 43) +
+			"; auth0gin_session=" + bob.Value + "; auth0gin_session=" + alice.Value,
+	} {
+		for _, route := range []struct{ method, path string }{{"GET", "/api/private"}, {"GET", "/api/optional"}, {"POST", "/auth/ping"}} {
+			r := e.do(route.method, route.path, map[string]string{"Cookie": line})
+			if r.code != 401 || r.body["error"] != "invalid_token" || !strings.Contains(r.raw, "session cookies") ||
+				!strings.Contains(r.h.Get("WWW-Authenticate"), `error="invalid_token"`) {
+				t.Errorf("%s, %s %s: %d %s, want 401 invalid_token naming the session cookies", name, route.method, route.path, r.code, r.raw)
+			}
+		}
+	}
+	same := map[string]string{"Cookie": "auth0gin_session=" + alice2.Value + "; auth0gin_session=" + alice.Value}
+	if r := e.do("GET", "/api/private", same); r.code != 200 || r.body["id"] != "auth0|alice" {
+		t.Errorf("two cookies of one user: %d %s", r.code, r.raw)
+	}
+	// Each cookie alone still works: the refusal ended nothing.
+	for _, c := range []*http.Cookie{alice, bob} {
+		if r := e.do("GET", "/api/private", cookieH(c)); r.code != 200 {
+			t.Errorf("%s alone after the refusals: %d", c.Value[:6], r.code)
+		}
+	}
+}
