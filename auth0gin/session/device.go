@@ -79,7 +79,7 @@ type deviceStart struct {
 // the one answer of this package that carries a session secret in its body.
 type deviceSession struct {
 	// Name is the cookie's name.
-	Name string `json:"name" example:"auth0gin_session"`
+	Name string `json:"name" example:"__Host-auth0gin_session"`
 	// Value is the session secret: send it back as the cookie "Name=Value".
 	Value string `json:"value" example:"…"`
 	// ExpiresAt is the end of the session's maximum lifetime (RFC 3339).

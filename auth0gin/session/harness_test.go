@@ -264,7 +264,7 @@ func (e *env) login(token string) *http.Cookie {
 		e.t.Fatalf("login: %d %s", r.code, r.raw)
 	}
 	for _, c := range (&http.Response{Header: r.h}).Cookies() {
-		if c.Name == "auth0gin_session" {
+		if c.Name == "auth0gin_session" || c.Name == "__Host-auth0gin_session" {
 			return c
 		}
 	}

@@ -112,7 +112,8 @@ func (m *Manager) Authenticate(r *http.Request) (*auth0gin.Auth0User, error) {
 // open no live session (unknown, ended, expired, malformed) are ignored, as
 // long as one does. When they open sessions of different users, the request
 // is refused (401): a sibling site that can set cookies for this host (a
-// parent Domain, a longer Path; see Config.CookieName) must not make a
+// parent Domain, a longer Path; see Config.CookieName, whose default
+// prefix stops it in browsers that honour it) must not make a
 // victim's requests act as the attacker's account (cookie tossing). With no
 // live session, the first refusal is answered; an outage at once.
 func (m *Manager) session(ctx context.Context, values []string) (*auth0gin.Auth0User, error) {
@@ -162,14 +163,15 @@ const maxCookies = 3
 // whatever other apps on the host set.
 func (m *Manager) cookies(r *http.Request) []string {
 	// A cheap test first: most requests to most routes carry no session.
+	name := m.cookieName(r)
 	found := false
 	for _, line := range r.Header.Values("Cookie") {
-		found = found || strings.Contains(line, m.cfg.CookieName)
+		found = found || strings.Contains(line, name)
 	}
 	if !found {
 		return nil
 	}
-	cs := r.CookiesNamed(m.cfg.CookieName)
+	cs := r.CookiesNamed(name)
 	cs = cs[:min(len(cs), maxCookies+1)] // one more than looked up: session refuses it
 	values := make([]string, 0, len(cs))
 	for _, c := range cs {

@@ -57,7 +57,9 @@ func (d *Device) Mount(r *auth0gin.Router) {
 }
 
 // cookieHeader documents the Set-Cookie of an answer that makes a session.
-var cookieHeader = map[string]string{"Set-Cookie": "auth0gin_session=…; Path=/; HttpOnly; SameSite=Lax[; Secure] (the session cookie; its name is Config.CookieName)"}
+var cookieHeader = map[string]string{"Set-Cookie": "__Host-auth0gin_session=…; Path=/; Secure; HttpOnly; SameSite=Lax " +
+	"(the session cookie; auth0gin_session without Secure on plain-http loopback in development, or with a Domain or Path; " +
+	"Config.CookieName when the app names it)"}
 
 // The answers every session route may give.
 var (
@@ -93,7 +95,7 @@ var pingSessionDoc = &apidoc.Doc{
 	Tag: "session",
 	Responses: []apidoc.Response{
 		{Status: http.StatusNoContent, Description: "The session is alive"},
-		{Status: http.StatusUnauthorized, Description: "No, unknown or expired session cookie", Model: auth0gin.ErrorBody{}},
+		{Status: http.StatusUnauthorized, Description: "No, unknown or expired session cookie, or session cookies of different users", Model: auth0gin.ErrorBody{}},
 		csrfRejected,
 		storeDown,
 	},
@@ -108,7 +110,7 @@ var logoutDoc = &apidoc.Doc{
 	Tag: "session",
 	Responses: []apidoc.Response{
 		{Status: http.StatusNoContent, Description: "Ended (or nothing to end); the cookie is cleared",
-			Headers: map[string]string{"Set-Cookie": "auth0gin_session=; Max-Age=0 (clears the session cookie)"}},
+			Headers: map[string]string{"Set-Cookie": "__Host-auth0gin_session=; Max-Age=0 (clears the session cookie, under its name as in createSession)"}},
 		csrfRejected,
 		storeDown,
 	},

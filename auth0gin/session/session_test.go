@@ -424,8 +424,8 @@ func TestConfigRefusals(t *testing.T) {
 func TestPublicOriginDecidesSecure(t *testing.T) {
 	e := newEnv(t, newStore(t), auth0test.NewTenant(t), session.Config{PublicOrigin: "https://api.example.test"})
 	c := e.login(e.tenant.Token(t))
-	if !c.Secure {
-		t.Error("https public origin: cookie not Secure")
+	if !c.Secure || c.Name != "__Host-auth0gin_session" {
+		t.Errorf("https public origin: cookie %s, Secure %v", c.Name, c.Secure)
 	}
 	// Behind the proxy, Host is the proxy's upstream name; the public origin is trusted.
 	r := e.do("POST", "/auth/ping", with(cookieH(c), "Sec-Fetch-Site", "same-origin", "Origin", "https://api.example.test"))
