@@ -82,8 +82,12 @@ var createSessionDoc = &apidoc.Doc{
 		{Status: http.StatusOK, Description: "The session is made; the cookie is in Set-Cookie", Model: sessionInfo{}, Headers: cookieHeader},
 		{Status: http.StatusUnauthorized, Description: "Missing or invalid token", Model: auth0gin.ErrorBody{}},
 		{Status: http.StatusForbidden, Description: "access_denied: the app refused the login", Model: auth0gin.ErrorBody{}},
-		tooManyLogins,
-		storeDown,
+		{Status: http.StatusTooManyRequests, Model: auth0gin.ErrorBody{},
+			Description: "Too many logins from this address, or (opaque tokens) the tenant's /userinfo is rate limited for this token; retry after Retry-After",
+			Headers:     map[string]string{"Retry-After": "Seconds to wait before retrying"}},
+		{Status: http.StatusServiceUnavailable, Model: auth0gin.ErrorBody{},
+			Description: "Session store unavailable, or (opaque tokens) the tenant's /userinfo rate limited for several users; retry after Retry-After",
+			Headers:     map[string]string{"Retry-After": "Seconds to wait before retrying"}},
 	},
 }
 
