@@ -148,6 +148,7 @@ var pollDeviceDoc = &apidoc.Doc{
 		{Status: http.StatusOK, Description: "Approved: the session", Model: deviceSession{}, Headers: cookieHeader},
 		{Status: http.StatusBadRequest, Model: devicePollError{},
 			Description: "authorization_pending, slow_down, access_denied, expired_token, invalid_grant or invalid_request"},
+		{Status: http.StatusRequestEntityTooLarge, Model: auth0gin.ErrorBody{}, Description: "invalid_request: the body is over 4 KiB"},
 		{Status: http.StatusUnauthorized, Description: "The token Auth0 issued was refused", Model: auth0gin.ErrorBody{}},
 		{Status: http.StatusForbidden, Model: auth0gin.ErrorBody{},
 			Description: "csrf_rejected (a cross-origin browser request), or the app refused the login (OnLogin)"},

@@ -550,3 +550,39 @@ func TestTossedCookieOfAnotherUser(t *testing.T) {
 		}
 	}
 }
+
+// Every answer that carries a session is not stored by caches (RFC 6749
+// §5.1's rule for tokens, issue 23): login, ping, logout; the device
+// answers are checked in TestDeviceLoginAsCLI. Login reads no body: a
+// large one changes nothing.
+func TestSessionAnswersAreNotStored(t *testing.T) {
+	e := newEnv(t, newStore(t), auth0test.NewTenant(t), session.Config{})
+	tok := e.tenant.Token(t)
+	res, err := http.Post(e.srv.URL+"/auth/session", "application/x-www-form-urlencoded", strings.NewReader(strings.Repeat("a=b&", 5<<18)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 401 {
+		t.Errorf("a 5 MB body without a token: %d, want 401", res.StatusCode)
+	}
+	req, _ := http.NewRequest("POST", e.srv.URL+"/auth/session", strings.NewReader(strings.Repeat("a=b&", 5<<18)))
+	req.Header.Set("Authorization", "Bearer "+tok)
+	if res, err = http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 || res.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("login with a 5 MB body: %d %v", res.StatusCode, res.Header)
+	}
+	c := e.login(tok)
+	for _, rt := range []struct{ method, path string }{{"POST", "/auth/session"}, {"POST", "/auth/ping"}, {"POST", "/auth/logout"}} {
+		h := cookieH(c)
+		if rt.path == "/auth/session" {
+			h = bearer(tok)
+		}
+		if r := e.do(rt.method, rt.path, h); r.code >= 300 || r.h.Get("Cache-Control") != "no-store" {
+			t.Errorf("%s %s: %d, Cache-Control %q", rt.method, rt.path, r.code, r.h.Get("Cache-Control"))
+		}
+	}
+}
