@@ -18,8 +18,14 @@ import (
 	"github.com/auth0gin/auth0gin/auth0gin/internal/envfile"
 )
 
-// defaultCookieName is the session cookie's name unless Config.CookieName says otherwise.
-const defaultCookieName = "auth0gin_session"
+// The session cookie's names unless Config.CookieName says otherwise (see
+// Manager.cookieName): hostCookieName for a Secure, host-only, Path=/
+// cookie, devCookieName otherwise (plain-http loopback in development, or a
+// CookieDomain or CookiePath that the __Host- prefix forbids).
+const (
+	hostCookieName = "__Host-auth0gin_session"
+	devCookieName  = "auth0gin_session"
+)
 
 // The environment variables FromEnv reads.
 const (
@@ -42,7 +48,16 @@ type Config struct {
 	// and does not read this field. Empty means SQLite in memory.
 	StoreURL string
 
-	// CookieName is the cookie's name (default "auth0gin_session").
+	// CookieName is the cookie's name. By default it is chosen per request,
+	// with the Secure attribute (see PublicOrigin): "__Host-auth0gin_session"
+	// for a Secure cookie with no CookieDomain and CookiePath "/", which a
+	// browser accepts only from this very host, so that no sibling site can
+	// plant one (cookie tossing); "auth0gin_session" otherwise, as on
+	// plain-http loopback in development. A name set here is used as is,
+	// whatever the request; a "__Host-" or "__Secure-" name makes the cookie
+	// always Secure, and New refuses a "__Host-" name with a CookieDomain or
+	// a CookiePath other than "/", and either prefix with a plain-http
+	// PublicOrigin: browsers would drop the cookie.
 	CookieName string
 	// CookieDomain is the cookie's Domain attribute; empty (the default)
 	// makes a host-only cookie, which is what most apps want.
@@ -207,10 +222,7 @@ func (c Config) resolve(auth *auth0gin.Auth0) (Config, error) {
 	if c.envErr != nil {
 		return bad("%w", c.envErr)
 	}
-	if c.CookieName == "" {
-		c.CookieName = defaultCookieName
-	}
-	if !validCookieName(c.CookieName) {
+	if c.CookieName != "" && !validCookieName(c.CookieName) {
 		return bad("cookie name %q is not an HTTP token", c.CookieName)
 	}
 	if c.CookiePath == "" {
@@ -218,6 +230,13 @@ func (c Config) resolve(auth *auth0gin.Auth0) (Config, error) {
 	}
 	if !strings.HasPrefix(c.CookiePath, "/") || strings.ContainsAny(c.CookiePath, ";\r\n") {
 		return bad("cookie path %q must start with / and hold no ';'", c.CookiePath)
+	}
+	if hasPrefixFold(c.CookieName, "__Host-") && (c.CookieDomain != "" || c.CookiePath != "/") {
+		return bad("cookie name %q: a __Host- cookie has no Domain and Path /", c.CookieName)
+	}
+	if (hasPrefixFold(c.CookieName, "__Host-") || hasPrefixFold(c.CookieName, "__Secure-")) &&
+		strings.HasPrefix(strings.ToLower(c.PublicOrigin), "http:") {
+		return bad("cookie name %q must be Secure, which a plain-http public origin cannot set", c.CookieName)
 	}
 	if strings.ContainsAny(c.CookieDomain, ";\r\n ") {
 		return bad("cookie domain %q", c.CookieDomain)
@@ -317,6 +336,12 @@ func loopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// hasPrefixFold reports whether s starts with prefix, ignoring ASCII case,
+// as browsers read the cookie prefixes.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
 // validCookieName reports whether name is an RFC 6265 cookie-name (a token).

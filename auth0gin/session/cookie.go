@@ -5,21 +5,40 @@ import (
 	"time"
 )
 
-// secure decides the cookie's Secure attribute for a request: from the
-// configured public origin when there is one; otherwise on, except for a
-// plain-http request to a loopback host (development), where a browser would
-// drop a Secure cookie.
+// secure decides the cookie's Secure attribute for a request: always on
+// for a prefixed Config.CookieName; from the configured public origin when
+// there is one; otherwise on, except for a plain-http request to a loopback
+// host (development), where a browser would drop a Secure cookie.
 func (m *Manager) secure(r *http.Request) bool {
+	if hasPrefixFold(m.cfg.CookieName, "__Host-") || hasPrefixFold(m.cfg.CookieName, "__Secure-") {
+		return true
+	}
 	if m.cfg.PublicOrigin != "" {
 		return m.cfg.PublicOrigin[:len("https:")] == "https:"
 	}
 	return r.TLS != nil || !loopback(hostOf(r.Host))
 }
 
+// cookieName is the session cookie's name for a request: Config.CookieName
+// when set; else the __Host- name when the cookie is Secure, host-only and
+// Path=/, the development name otherwise. It follows secure, so it is one
+// name for every request of a deployment with a PublicOrigin, and for every
+// request a browser sends to one host without: the answers that set the
+// cookie and the requests that carry it agree.
+func (m *Manager) cookieName(r *http.Request) string {
+	switch {
+	case m.cfg.CookieName != "":
+		return m.cfg.CookieName
+	case m.cfg.CookieDomain == "" && m.cfg.CookiePath == "/" && m.secure(r):
+		return hostCookieName
+	}
+	return devCookieName
+}
+
 // newCookie is the session cookie for value, expiring at end.
 func (m *Manager) newCookie(r *http.Request, value string, now, end time.Time) *http.Cookie {
 	return &http.Cookie{
-		Name:     m.cfg.CookieName,
+		Name:     m.cookieName(r),
 		Value:    value,
 		Path:     m.cfg.CookiePath,
 		Domain:   m.cfg.CookieDomain,
@@ -34,7 +53,7 @@ func (m *Manager) newCookie(r *http.Request, value string, now, end time.Time) *
 // clearCookie tells the browser to drop the session cookie.
 func (m *Manager) clearCookie(r *http.Request) *http.Cookie {
 	return &http.Cookie{
-		Name:     m.cfg.CookieName,
+		Name:     m.cookieName(r),
 		Value:    "",
 		Path:     m.cfg.CookiePath,
 		Domain:   m.cfg.CookieDomain,

@@ -21,6 +21,7 @@ func TestCORSTrustsOnlyTrustedOrigins(t *testing.T) {
 	r.Use(e.sess.CORS())
 	r.POST("/auth/ping", e.sess.Ping)
 	cookie := e.login(e.tenant.Token(t))
+	cookie.Name = "__Host-auth0gin_session" // the name at https://api.example.com, where these requests go
 
 	preflight := func(origin string) *httptest.ResponseRecorder {
 		req := httptest.NewRequest(http.MethodOptions, "/auth/ping", nil)
@@ -38,7 +39,7 @@ func TestCORSTrustsOnlyTrustedOrigins(t *testing.T) {
 	}
 
 	ping := func(origin string) *httptest.ResponseRecorder {
-		req := httptest.NewRequest(http.MethodPost, "/auth/ping", nil)
+		req := httptest.NewRequest(http.MethodPost, "https://api.example.com/auth/ping", nil)
 		req.Header.Set("Origin", origin)
 		req.AddCookie(cookie)
 		w := httptest.NewRecorder()

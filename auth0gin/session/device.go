@@ -79,7 +79,7 @@ type deviceStart struct {
 // the one answer of this package that carries a session secret in its body.
 type deviceSession struct {
 	// Name is the cookie's name.
-	Name string `json:"name" example:"auth0gin_session"`
+	Name string `json:"name" example:"__Host-auth0gin_session"`
 	// Value is the session secret: send it back as the cookie "Name=Value".
 	Value string `json:"value" example:"…"`
 	// ExpiresAt is the end of the session's maximum lifetime (RFC 3339).
@@ -228,7 +228,8 @@ type devicePollRequest struct {
 // Poll answers a CLI's poll with JSON {"poll_id"}: 400 with an RFC 8628
 // error (authorization_pending, slow_down, expired_token, access_denied; and
 // invalid_grant for a poll_id that names no login) until the user has
-// approved, then 200 with Set-Cookie and a deviceSession, once. Polls are
+// approved, then 200 with Set-Cookie and a deviceSession, once; a body over
+// 4 KiB is 413 invalid_request. Every answer is Cache-Control: no-store. Polls are
 // limited per poll_id to the tenant's interval (slow_down), and each allowed
 // one asks the tenant once; the token it returns is verified with the core,
 // and OnLogin may refuse it, before the session is made. A cross-origin
@@ -246,6 +247,12 @@ func (d *Device) Poll(c *gin.Context) {
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxPollBody)
 	var req devicePollRequest
 	if err := c.ShouldBindJSON(&req); err != nil || req.PollID == "" {
+		if tooLarge := new(http.MaxBytesError); errors.As(err, &tooLarge) {
+			c.Header("Cache-Control", "no-store")
+			c.AbortWithStatusJSON(http.StatusRequestEntityTooLarge, auth0gin.ErrorBody{Error: "invalid_request",
+				Description: fmt.Sprintf("the body is over %d bytes", maxPollBody)})
+			return
+		}
 		pollError(c, "invalid_request", `the body must be JSON {"poll_id": "..."}`)
 		return
 	}

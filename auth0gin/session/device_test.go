@@ -224,8 +224,8 @@ func TestDeviceLoginAsCLI(t *testing.T) {
 	tenant.AnswerDevice(t, b["verification_uri_complete"].(string), devtenant.Alice.Email, devtenant.Alice.Password, true)
 	clk.Advance(5 * time.Second)
 	r = e.poll(pollID)
-	if r.code != 200 {
-		t.Fatalf("approved poll: %d %s", r.code, r.raw)
+	if r.code != 200 || r.h.Get("Cache-Control") != "no-store" {
+		t.Fatalf("approved poll: %d %v %s", r.code, r.h, r.raw)
 	}
 	cs := (&http.Response{Header: r.h}).Cookies()
 	if len(cs) != 1 || cs[0].Value != r.body["value"] || r.body["name"] != "auth0gin_session" || !cs[0].HttpOnly {
@@ -325,12 +325,18 @@ func TestDevicePollAnswers(t *testing.T) {
 			`{`:                    "invalid_request",
 			`{"poll_id": 7}`:       "invalid_request",
 			`{"poll_id": "short"}`: "invalid_grant",
-			`{"poll_id": "` + strings.Repeat("A", 43) + `"}`:   "invalid_grant",
-			`{"poll_id": "` + strings.Repeat("A", 8000) + `"}`: "invalid_request",
+			`{"poll_id": "` + strings.Repeat("A", 43) + `"}`: "invalid_grant",
 		} {
 			r := e.post("/auth/device/poll", body)
-			if r.code != 400 || r.body["error"] != code {
+			if r.code != 400 || r.body["error"] != code || r.h.Get("Cache-Control") != "no-store" {
 				t.Errorf("%.30q: %d %s", body, r.code, r.raw)
+			}
+		}
+		// Over the 4 KiB limit: 413, not 400 "the body must be JSON" (issue 23).
+		for _, body := range []string{`{"poll_id": "` + strings.Repeat("A", 8000) + `"}`, strings.Repeat(" ", 5<<20)} {
+			r := e.post("/auth/device/poll", body)
+			if r.code != 413 || r.body["error"] != "invalid_request" || r.h.Get("Cache-Control") != "no-store" {
+				t.Errorf("%d-byte body: %d %s, want 413 invalid_request", len(body), r.code, r.raw)
 			}
 		}
 	})

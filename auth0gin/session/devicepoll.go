@@ -75,12 +75,15 @@ func (d *Device) pollTenant(ctx context.Context, deviceCode string) (tenantAnswe
 
 // waitOf reads how long a 429 or 503 asks to wait: Retry-After in seconds, or
 // Auth0's X-RateLimit-Reset (a unix time); retryAfter when neither says.
-func waitOf(h http.Header) time.Duration {
+func waitOf(h http.Header) time.Duration { return waitAt(h, time.Now()) }
+
+// waitAt is waitOf on the clock that says it is now.
+func waitAt(h http.Header, now time.Time) time.Duration {
 	if s, err := strconv.ParseInt(h.Get("Retry-After"), 10, 64); err == nil && s > 0 && s < 3600 {
 		return time.Duration(s) * time.Second
 	}
 	if reset, err := strconv.ParseInt(h.Get("X-RateLimit-Reset"), 10, 64); err == nil {
-		if d := time.Until(time.Unix(reset, 0)); d > 0 && d < time.Hour {
+		if d := time.Unix(reset, 0).Sub(now); d > 0 && d < time.Hour {
 			return d
 		}
 	}

@@ -72,6 +72,14 @@
 // (curl, CLIs, servers) pass; bearer requests are never checked. The cookie is
 // SameSite=Lax as a second line.
 //
+// A sibling site (another subdomain, another port of the host) may set a
+// cookie of the session's name that the browser then sends with the app's
+// own (cookie tossing). Served over https, the cookie is named
+// "__Host-auth0gin_session": browsers accept a __Host- cookie only from
+// this very host, Secure, host-only and Path=/ (see Config.CookieName). And
+// a request whose session cookies open sessions of different users is
+// refused (401 invalid_token), never answered as either of them.
+//
 // An SPA on another origin (a Vite dev server on :5173, app.example.com)
 // calls the API with fetch(url, {credentials: "include"}); the API must
 // answer CORS with that exact origin (never "*") and

@@ -149,7 +149,7 @@ func ExampleManager_StartSession() {
 	w := httptest.NewRecorder()
 	r.ServeHTTP(w, req)
 	fmt.Println(w.Code, w.Result().Cookies()[0].Name)
-	// Output: 204 auth0gin_session
+	// Output: 204 __Host-auth0gin_session
 }
 
 // exampleSetup starts the embedded dev tenant, an Auth0 trusting it and an

@@ -146,10 +146,15 @@ func (c *customClaims) Validate(context.Context) error { return nil }
 
 func newEnv(t *testing.T, base store.Store, tenant *auth0test.Tenant, cfg session.Config) *env {
 	t.Helper()
+	return newEnvAuth(t, base, tenant, tenant.Config(), cfg)
+}
+
+// newEnvAuth is newEnv with the Auth0 made from ac (its Logger is the env's).
+func newEnvAuth(t *testing.T, base store.Store, tenant *auth0test.Tenant, ac auth0gin.Config, cfg session.Config) *env {
+	t.Helper()
 	gin.SetMode(gin.TestMode)
 	e := &env{t: t, tenant: tenant, st: &faulty{Store: base}, clock: &clock{now: time.Now()}, logs: &testutil.SyncBuffer{}, seen: &seenLog{}}
 	log := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	ac := tenant.Config()
 	ac.Logger = log
 	e.auth = auth0gin.MustNew(ac)
 	if cfg.Now == nil {
@@ -264,7 +269,7 @@ func (e *env) login(token string) *http.Cookie {
 		e.t.Fatalf("login: %d %s", r.code, r.raw)
 	}
 	for _, c := range (&http.Response{Header: r.h}).Cookies() {
-		if c.Name == "auth0gin_session" {
+		if c.Name == "auth0gin_session" || c.Name == "__Host-auth0gin_session" {
 			return c
 		}
 	}

@@ -18,7 +18,7 @@ import (
 // HttpOnly cookie) or the token.
 type sessionInfo struct {
 	// Name is the cookie's name.
-	Name string `json:"name" example:"auth0gin_session"`
+	Name string `json:"name" example:"__Host-auth0gin_session"`
 	// Path is the cookie's Path.
 	Path string `json:"path" example:"/"`
 	// Domain is the cookie's Domain; empty for a host-only cookie.

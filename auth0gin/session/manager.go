@@ -108,26 +108,52 @@ func (m *Manager) Authenticate(r *http.Request) (*auth0gin.Auth0User, error) {
 	return m.session(r.Context(), values)
 }
 
-// session returns the user of the first of values that opens a live
-// session, or the first refusal; an outage is answered at once.
+// session returns the user of the request's session cookies: those that
+// open no live session (unknown, ended, expired, malformed) are ignored, as
+// long as one does. When they open sessions of different users, the request
+// is refused (401): a sibling site that can set cookies for this host (a
+// parent Domain, a longer Path; see Config.CookieName, whose default
+// prefix stops it in browsers that honour it) must not make a
+// victim's requests act as the attacker's account (cookie tossing). With no
+// live session, the first refusal is answered; an outage at once.
 func (m *Manager) session(ctx context.Context, values []string) (*auth0gin.Auth0User, error) {
-	var first error
+	if len(values) > maxCookies {
+		// Planted ones could push the victim's own past those looked up.
+		return nil, refused(errMixedSessions, "the request carries too many session cookies")
+	}
+	var (
+		found *auth0gin.Auth0User
+		first error
+	)
 	for _, v := range values {
 		u, _, err := m.lookup(ctx, v)
-		if err == nil {
-			return u, nil
-		}
-		if errors.Is(err, auth0gin.ErrUnavailable) {
+		switch {
+		case errors.Is(err, auth0gin.ErrUnavailable):
 			return nil, err
+		case err != nil:
+			if first == nil {
+				first = err
+			}
+		case found == nil:
+			found = u
+		case !sameUser(found, u):
+			return nil, refused(errMixedSessions, "the request carries session cookies of different users")
 		}
-		if first == nil {
-			first = err
-		}
+	}
+	if found != nil {
+		return found, nil
 	}
 	return nil, first
 }
 
-// maxCookies bounds the session cookies of one request that are looked up.
+// sameUser reports whether two sessions' users are one identity: the same
+// subject of the same issuer.
+func sameUser(a, b *auth0gin.Auth0User) bool {
+	return a.ID == b.ID && a.Issuer == b.Issuer
+}
+
+// maxCookies bounds the session cookies of one request that are looked up;
+// a request with more is refused.
 const maxCookies = 3
 
 // cookies returns the values of the request's session cookies: usually one;
@@ -137,16 +163,18 @@ const maxCookies = 3
 // whatever other apps on the host set.
 func (m *Manager) cookies(r *http.Request) []string {
 	// A cheap test first: most requests to most routes carry no session.
+	name := m.cookieName(r)
 	found := false
 	for _, line := range r.Header.Values("Cookie") {
-		found = found || strings.Contains(line, m.cfg.CookieName)
+		found = found || strings.Contains(line, name)
 	}
 	if !found {
 		return nil
 	}
-	cs := r.CookiesNamed(m.cfg.CookieName)
-	values := make([]string, 0, min(len(cs), maxCookies))
-	for _, c := range cs[:min(len(cs), maxCookies)] {
+	cs := r.CookiesNamed(name)
+	cs = cs[:min(len(cs), maxCookies+1)] // one more than looked up: session refuses it
+	values := make([]string, 0, len(cs))
+	for _, c := range cs {
 		values = append(values, c.Value)
 	}
 	return values
@@ -162,6 +190,9 @@ var (
 	errUnknownSession = errors.New("session: unknown session")
 	// errExpired: the session is past its inactive or maximum lifetime.
 	errExpired = errors.New("session: session expired")
+	// errMixedSessions: the request's session cookies open sessions of
+	// different users (a tossed cookie).
+	errMixedSessions = errors.New("session: session cookies of different users")
 )
 
 func refused(sentinel error, desc string) *auth0gin.AuthError {

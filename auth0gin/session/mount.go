@@ -57,7 +57,9 @@ func (d *Device) Mount(r *auth0gin.Router) {
 }
 
 // cookieHeader documents the Set-Cookie of an answer that makes a session.
-var cookieHeader = map[string]string{"Set-Cookie": "auth0gin_session=…; Path=/; HttpOnly; SameSite=Lax[; Secure] (the session cookie; its name is Config.CookieName)"}
+var cookieHeader = map[string]string{"Set-Cookie": "__Host-auth0gin_session=…; Path=/; Secure; HttpOnly; SameSite=Lax " +
+	"(the session cookie; auth0gin_session without Secure on plain-http loopback in development, or with a Domain or Path; " +
+	"Config.CookieName when the app names it)"}
 
 // The answers every session route may give.
 var (
@@ -80,8 +82,12 @@ var createSessionDoc = &apidoc.Doc{
 		{Status: http.StatusOK, Description: "The session is made; the cookie is in Set-Cookie", Model: sessionInfo{}, Headers: cookieHeader},
 		{Status: http.StatusUnauthorized, Description: "Missing or invalid token", Model: auth0gin.ErrorBody{}},
 		{Status: http.StatusForbidden, Description: "access_denied: the app refused the login", Model: auth0gin.ErrorBody{}},
-		tooManyLogins,
-		storeDown,
+		{Status: http.StatusTooManyRequests, Model: auth0gin.ErrorBody{},
+			Description: "Too many logins from this address, or (opaque tokens) the tenant's /userinfo is rate limited for this token; retry after Retry-After",
+			Headers:     map[string]string{"Retry-After": "Seconds to wait before retrying"}},
+		{Status: http.StatusServiceUnavailable, Model: auth0gin.ErrorBody{},
+			Description: "Session store unavailable, or (opaque tokens) the tenant's /userinfo rate limited for several users; retry after Retry-After",
+			Headers:     map[string]string{"Retry-After": "Seconds to wait before retrying"}},
 	},
 }
 
@@ -93,7 +99,7 @@ var pingSessionDoc = &apidoc.Doc{
 	Tag: "session",
 	Responses: []apidoc.Response{
 		{Status: http.StatusNoContent, Description: "The session is alive"},
-		{Status: http.StatusUnauthorized, Description: "No, unknown or expired session cookie", Model: auth0gin.ErrorBody{}},
+		{Status: http.StatusUnauthorized, Description: "No, unknown or expired session cookie, or session cookies of different users", Model: auth0gin.ErrorBody{}},
 		csrfRejected,
 		storeDown,
 	},
@@ -108,7 +114,7 @@ var logoutDoc = &apidoc.Doc{
 	Tag: "session",
 	Responses: []apidoc.Response{
 		{Status: http.StatusNoContent, Description: "Ended (or nothing to end); the cookie is cleared",
-			Headers: map[string]string{"Set-Cookie": "auth0gin_session=; Max-Age=0 (clears the session cookie)"}},
+			Headers: map[string]string{"Set-Cookie": "__Host-auth0gin_session=; Max-Age=0 (clears the session cookie, under its name as in createSession)"}},
 		csrfRejected,
 		storeDown,
 	},
@@ -142,6 +148,7 @@ var pollDeviceDoc = &apidoc.Doc{
 		{Status: http.StatusOK, Description: "Approved: the session", Model: deviceSession{}, Headers: cookieHeader},
 		{Status: http.StatusBadRequest, Model: devicePollError{},
 			Description: "authorization_pending, slow_down, access_denied, expired_token, invalid_grant or invalid_request"},
+		{Status: http.StatusRequestEntityTooLarge, Model: auth0gin.ErrorBody{}, Description: "invalid_request: the body is over 4 KiB"},
 		{Status: http.StatusUnauthorized, Description: "The token Auth0 issued was refused", Model: auth0gin.ErrorBody{}},
 		{Status: http.StatusForbidden, Model: auth0gin.ErrorBody{},
 			Description: "csrf_rejected (a cross-origin browser request), or the app refused the login (OnLogin)"},

@@ -32,6 +32,12 @@ import (
 // token grants, so routes that require a scope or permission answer 403 for
 // it, while routes that require only a login accept it. The zero value is
 // usable.
+//
+// A 429 of /userinfo backs off the token that drew it, by its hash, until
+// the tenant's X-RateLimit-Reset or Retry-After (at most 15 minutes): its
+// logins answer 429 with Retry-After, everyone else's go on. Only when 3
+// distinct tokens draw a 429 within a minute do all opaque logins answer 503
+// with Retry-After, for at most a minute.
 type OpaqueConfig struct {
 	// CacheTTL is how long an answer of /userinfo is reused for the same
 	// token, found by its SHA-256 (default 1 minute). Auth0 limits /userinfo
@@ -62,14 +68,32 @@ type opaque struct {
 	flight  singleflight.Group
 	mu      sync.Mutex
 	cache   map[[sha256.Size]byte]opaqueAnswer
-	blocked time.Time // /userinfo answered 429: no call before this
+	limited map[[sha256.Size]byte]time.Time // tokens whose 429 was seen within limitWindow, and when
+	blocked time.Time                       // /userinfo is rate limited for every token: no call before this
 }
 
-// opaqueAnswer is a cached /userinfo verdict: a user, or a refusal (nil).
+// opaqueAnswer is a cached /userinfo verdict: a user, a refusal (nil user),
+// or, when limited, a 429 for this token: no call for it before until.
 type opaqueAnswer struct {
-	user  *auth0gin.Auth0User
-	until time.Time
+	user    *auth0gin.Auth0User
+	limited bool
+	until   time.Time
 }
+
+// How a /userinfo 429 is taken. Auth0's 429 does not say whether the limit
+// is the user's (the usual one: a few calls a minute per user) or the
+// tenant's, so it backs off the token that drew it, by its hash, until
+// X-RateLimit-Reset (or Retry-After), at most maxTokenBackoff. Only when
+// limitTokens distinct tokens draw a 429 within limitWindow is every token
+// backed off, for at most maxGlobalBackoff: one user, or an attacker with a
+// few accounts, can then hold everybody's opaque logins for a minute at a
+// time at most, not an hour.
+const (
+	maxTokenBackoff  = 15 * time.Minute
+	maxGlobalBackoff = time.Minute
+	limitTokens      = 3
+	limitWindow      = time.Minute
+)
 
 // errOpaqueRefused: /userinfo refused the opaque token (revoked, expired, or
 // never issued).
@@ -94,7 +118,7 @@ func newOpaque(auth *auth0gin.Auth0, cfg OpaqueConfig) *opaque {
 		cfg.Now = time.Now
 	}
 	return &opaque{auth: auth, cfg: cfg, url: tenanturl.Endpoint(auth.Config().Issuers, "userinfo"), hc: ac.HTTPClient,
-		cache: make(map[[sha256.Size]byte]opaqueAnswer)}
+		cache: make(map[[sha256.Size]byte]opaqueAnswer), limited: make(map[[sha256.Size]byte]time.Time)}
 }
 
 // verify checks a login's token: a JWT with the core, anything else through
@@ -120,12 +144,12 @@ func (o *opaque) verify(ctx context.Context, auth *auth0gin.Auth0, token string)
 		if u, done, err := o.cached(key, now); done { // a call that just ended
 			return u, err
 		}
-		u, err := o.userinfo(context.WithoutCancel(ctx), token, now)
+		u, err := o.userinfo(context.WithoutCancel(ctx), token, key, now)
 		switch {
 		case errors.Is(err, errOpaqueRefused):
-			o.remember(key, nil, now)
+			o.remember(key, opaqueAnswer{until: now.Add(o.cfg.CacheTTL)}, now)
 		case err == nil:
-			o.remember(key, u, now)
+			o.remember(key, opaqueAnswer{user: u, until: now.Add(o.cfg.CacheTTL)}, now)
 			o.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "session: opaque token checked through /userinfo", slog.String("user", u.ID))
 		}
 		return u, err
@@ -149,6 +173,8 @@ func (o *opaque) cached(key [sha256.Size]byte, now time.Time) (u *auth0gin.Auth0
 	switch {
 	case ok && now.Before(a.until) && a.user != nil:
 		return copyUser(a.user), true, nil
+	case ok && now.Before(a.until) && a.limited:
+		return nil, true, tokenLimited(a.until.Sub(now))
 	case ok && now.Before(a.until):
 		return nil, true, errOpaqueRefused
 	case now.Before(blocked):
@@ -162,8 +188,45 @@ func opaqueRefused() error {
 		Description: "the tenant does not accept this token", Err: errOpaqueRefused}
 }
 
-// userinfo asks the tenant who the token belongs to.
-func (o *opaque) userinfo(ctx context.Context, token string, now time.Time) (*auth0gin.Auth0User, error) {
+// errTokenLimited: /userinfo answered 429 for this token; it is not asked
+// about the token again before the tenant's reset.
+var errTokenLimited = errors.New("session: /userinfo is rate limited for this token")
+
+func tokenLimited(wait time.Duration) error {
+	return &auth0gin.AuthError{Status: http.StatusTooManyRequests, Code: "too_many_requests",
+		Description: "the tenant's /userinfo is rate limited for this token; retry later", RetryAfter: wait, Err: errTokenLimited}
+}
+
+// rateLimited takes a 429 of /userinfo for the token whose hash is key: it
+// backs off that token, and every token once limitTokens distinct ones drew
+// a 429 within limitWindow. It returns the answer for this login.
+func (o *opaque) rateLimited(ctx context.Context, key [sha256.Size]byte, h http.Header, now time.Time) error {
+	wait := min(waitAt(h, now), maxTokenBackoff)
+	o.remember(key, opaqueAnswer{limited: true, until: now.Add(wait)}, now)
+	o.mu.Lock()
+	for k, at := range o.limited {
+		if now.Sub(at) >= limitWindow || now.Before(at) {
+			delete(o.limited, k)
+		}
+	}
+	o.limited[key] = now
+	global := len(o.limited) >= limitTokens
+	if global {
+		o.blocked = now.Add(min(wait, maxGlobalBackoff))
+		clear(o.limited)
+	}
+	o.mu.Unlock()
+	if global {
+		o.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "session: /userinfo is rate limited for several tokens: every opaque login waits",
+			slog.Int("tokens", limitTokens), slog.Duration("retry_after", min(wait, maxGlobalBackoff)))
+		return auth0gin.Unavailable("the tenant's /userinfo is rate limited", min(wait, maxGlobalBackoff), errTenant)
+	}
+	o.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "session: /userinfo is rate limited for one token", slog.Duration("retry_after", wait))
+	return tokenLimited(wait)
+}
+
+// userinfo asks the tenant who the token (whose hash is key) belongs to.
+func (o *opaque) userinfo(ctx context.Context, token string, key [sha256.Size]byte, now time.Time) (*auth0gin.Auth0User, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, o.url, nil)
 	if err != nil {
 		return nil, auth0gin.Unavailable("cannot reach the tenant's /userinfo", retryAfter, err)
@@ -180,12 +243,7 @@ func (o *opaque) userinfo(ctx context.Context, token string, now time.Time) (*au
 	case res.StatusCode == http.StatusUnauthorized || res.StatusCode == http.StatusForbidden:
 		return nil, errOpaqueRefused
 	case res.StatusCode == http.StatusTooManyRequests:
-		wait := waitOf(res.Header)
-		o.mu.Lock()
-		o.blocked = now.Add(wait)
-		o.mu.Unlock()
-		o.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "session: /userinfo is rate limited", slog.Duration("retry_after", wait))
-		return nil, auth0gin.Unavailable("the tenant's /userinfo is rate limited", wait, errTenant)
+		return nil, o.rateLimited(ctx, key, res.Header, now)
 	case res.StatusCode != http.StatusOK:
 		o.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "session: /userinfo failed", slog.Int("status", res.StatusCode))
 		return nil, auth0gin.Unavailable("the tenant's /userinfo failed", waitOf(res.Header), errTenant)
@@ -211,7 +269,7 @@ func (o *opaque) userinfo(ctx context.Context, token string, now time.Time) (*au
 }
 
 // remember caches a verdict, making room when the cache is full.
-func (o *opaque) remember(key [sha256.Size]byte, u *auth0gin.Auth0User, now time.Time) {
+func (o *opaque) remember(key [sha256.Size]byte, a opaqueAnswer, now time.Time) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if len(o.cache) >= o.cfg.CacheSize {
@@ -227,5 +285,5 @@ func (o *opaque) remember(key [sha256.Size]byte, u *auth0gin.Auth0User, now time
 			delete(o.cache, k)
 		}
 	}
-	o.cache[key] = opaqueAnswer{user: u, until: now.Add(o.cfg.CacheTTL)}
+	o.cache[key] = a
 }

@@ -132,17 +132,22 @@ func TestOpaqueTokens(t *testing.T) {
 		t.Errorf("expired opaque token after the cache: %d %s", r.code, r.raw)
 	}
 
-	// /userinfo's 429 is a 503 with Retry-After, and no call is made until then.
+	// /userinfo's 429 is a 429 with Retry-After for that token alone, and
+	// it is not asked about again until then (TestOpaqueRateLimitIsPerToken
+	// has the rest).
 	clk.Advance(2 * time.Minute)
 	tenant.FailNext(1)
 	fresh := strings.Repeat("y", 43)
 	r = e.do("POST", "/auth/session", bearer(fresh))
-	if r.code != 503 || r.h.Get("Retry-After") == "" {
+	if r.code != 429 || r.h.Get("Retry-After") == "" {
 		t.Fatalf("/userinfo rate limited: %d %v %s", r.code, r.h, r.raw)
 	}
 	calls = e.tap.userinfoCalls()
-	if r := e.do("POST", "/auth/session", bearer(fresh+"z")); r.code != 503 || e.tap.userinfoCalls() != calls {
+	if r := e.do("POST", "/auth/session", bearer(fresh)); r.code != 429 || e.tap.userinfoCalls() != calls {
 		t.Errorf("during the rate limit: %d, /userinfo calls %d → %d", r.code, calls, e.tap.userinfoCalls())
+	}
+	if r := e.do("POST", "/auth/session", bearer(fresh+"z")); r.code != 401 || e.tap.userinfoCalls() != calls+1 {
+		t.Errorf("another token during the rate limit: %d, /userinfo calls %d → %d", r.code, calls, e.tap.userinfoCalls())
 	}
 	clk.Advance(2 * time.Minute)
 	if r := e.do("POST", "/auth/session", bearer(fresh)); r.code != 401 {

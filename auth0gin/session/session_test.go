@@ -424,8 +424,8 @@ func TestConfigRefusals(t *testing.T) {
 func TestPublicOriginDecidesSecure(t *testing.T) {
 	e := newEnv(t, newStore(t), auth0test.NewTenant(t), session.Config{PublicOrigin: "https://api.example.test"})
 	c := e.login(e.tenant.Token(t))
-	if !c.Secure {
-		t.Error("https public origin: cookie not Secure")
+	if !c.Secure || c.Name != "__Host-auth0gin_session" {
+		t.Errorf("https public origin: cookie %s, Secure %v", c.Name, c.Secure)
 	}
 	// Behind the proxy, Host is the proxy's upstream name; the public origin is trusted.
 	r := e.do("POST", "/auth/ping", with(cookieH(c), "Sec-Fetch-Site", "same-origin", "Origin", "https://api.example.test"))
@@ -511,5 +511,78 @@ func TestTwoSessionCookies(t *testing.T) {
 	}
 	if r := e.do("GET", "/api/private", cookieH(live)); r.code != 401 {
 		t.Errorf("after logout: %d", r.code)
+	}
+}
+
+// Cookie tossing (issue 23, finding 2): a sibling site plants a cookie of
+// the session's name with a longer Path or a parent Domain, which the
+// browser sends before the victim's own. A request whose session cookies
+// open sessions of different users is refused, in either order; two
+// cookies of one user still work.
+func TestTossedCookieOfAnotherUser(t *testing.T) {
+	e := newEnv(t, newStore(t), auth0test.NewTenant(t), session.Config{})
+	alice := e.login(e.tenant.Token(t, auth0test.User("alice@example.com")))
+	alice2 := e.login(e.tenant.Token(t, auth0test.User("alice@example.com")))
+	bob := e.login(e.tenant.Token(t, auth0test.User("bob@example.com")))
+	for name, line := range map[string]string{
+		"bob first":         "auth0gin_session=" + bob.Value + "; auth0gin_session=" + alice.Value,
+		"alice first":       "auth0gin_session=" + alice.Value + "; auth0gin_session=" + bob.Value,
+		"bob thrice, alice": strings.Repeat("auth0gin_session="+bob.Value+"; ", 3) + "auth0gin_session=" + alice.Value,
+		"unknown, bob, alice": "auth0gin_session=" + strings.Repeat("Q", 43) +
+			"; auth0gin_session=" + bob.Value + "; auth0gin_session=" + alice.Value,
+	} {
+		for _, route := range []struct{ method, path string }{{"GET", "/api/private"}, {"GET", "/api/optional"}, {"POST", "/auth/ping"}} {
+			r := e.do(route.method, route.path, map[string]string{"Cookie": line})
+			if r.code != 401 || r.body["error"] != "invalid_token" || !strings.Contains(r.raw, "session cookies") ||
+				!strings.Contains(r.h.Get("WWW-Authenticate"), `error="invalid_token"`) {
+				t.Errorf("%s, %s %s: %d %s, want 401 invalid_token naming the session cookies", name, route.method, route.path, r.code, r.raw)
+			}
+		}
+	}
+	same := map[string]string{"Cookie": "auth0gin_session=" + alice2.Value + "; auth0gin_session=" + alice.Value}
+	if r := e.do("GET", "/api/private", same); r.code != 200 || r.body["id"] != "auth0|alice" {
+		t.Errorf("two cookies of one user: %d %s", r.code, r.raw)
+	}
+	// Each cookie alone still works: the refusal ended nothing.
+	for _, c := range []*http.Cookie{alice, bob} {
+		if r := e.do("GET", "/api/private", cookieH(c)); r.code != 200 {
+			t.Errorf("%s alone after the refusals: %d", c.Value[:6], r.code)
+		}
+	}
+}
+
+// Every answer that carries a session is not stored by caches (RFC 6749
+// §5.1's rule for tokens, issue 23): login, ping, logout; the device
+// answers are checked in TestDeviceLoginAsCLI. Login reads no body: a
+// large one changes nothing.
+func TestSessionAnswersAreNotStored(t *testing.T) {
+	e := newEnv(t, newStore(t), auth0test.NewTenant(t), session.Config{})
+	tok := e.tenant.Token(t)
+	res, err := http.Post(e.srv.URL+"/auth/session", "application/x-www-form-urlencoded", strings.NewReader(strings.Repeat("a=b&", 5<<18)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 401 {
+		t.Errorf("a 5 MB body without a token: %d, want 401", res.StatusCode)
+	}
+	req, _ := http.NewRequest("POST", e.srv.URL+"/auth/session", strings.NewReader(strings.Repeat("a=b&", 5<<18)))
+	req.Header.Set("Authorization", "Bearer "+tok)
+	if res, err = http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 || res.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("login with a 5 MB body: %d %v", res.StatusCode, res.Header)
+	}
+	c := e.login(tok)
+	for _, rt := range []struct{ method, path string }{{"POST", "/auth/session"}, {"POST", "/auth/ping"}, {"POST", "/auth/logout"}} {
+		h := cookieH(c)
+		if rt.path == "/auth/session" {
+			h = bearer(tok)
+		}
+		if r := e.do(rt.method, rt.path, h); r.code >= 300 || r.h.Get("Cache-Control") != "no-store" {
+			t.Errorf("%s %s: %d, Cache-Control %q", rt.method, rt.path, r.code, r.h.Get("Cache-Control"))
+		}
 	}
 }

@@ -196,3 +196,71 @@ func (b *browser) evalAwait(t *testing.T, name, expr string) string {
 	}
 	return s
 }
+
+// TestSessionBrowserCookieTossing (issue 23, finding 2): Alice holds a
+// session in a real browser; a sibling site (another port of the host:
+// cookies know no ports, as a sibling subdomain's Domain=parent cookie
+// knows no subdomain) plants Bob's session cookie with a longer Path, which
+// the browser then sends before Alice's own. The API must refuse the
+// request (401), never act as Bob; once the planted cookie is gone, Alice's
+// works again. On plain-http loopback the cookie keeps its development name,
+// the one the sibling can plant; over https its __Host- name stops the
+// plant in the browser itself (TestCookieName in package session).
+func TestSessionBrowserCookieTossing(t *testing.T) {
+	chromium := findChromium(t)
+	tn := auth0test.NewTenant(t)
+	app := startExample(t, tenantEnv(tn))
+	sibling := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<!doctype html><html><body>a sibling site</body></html>`)
+	}))
+	defer sibling.Close()
+
+	// The attacker logs in to their own account and keeps its cookie.
+	rc := newRecorder()
+	bob := rc.login(t, app, tn.Token(t, auth0test.User(devtenant.Bob.Email)))
+	alice := tn.Token(t, auth0test.User(devtenant.Alice.Email))
+
+	b := newBrowser(t, chromium, filepath.Join(artifactsDir(t), "tossing"))
+	call := `fetch("/api/private", {credentials: "include"}).then(async r => r.status + " " + await r.text())`
+	b.step(t, b.ctx, "open the app", chromedp.Navigate(app.URL+"/api/public"))
+	if got := b.evalAwait(t, "Alice logs in", fmt.Sprintf(`fetch("/auth/session", {method: "POST", credentials: "include",
+		headers: {Authorization: "Bearer " + %q}}).then(r => String(r.status))`, alice)); got != "200" {
+		t.Fatalf("Alice's login: %s", got)
+	}
+	if got := b.evalAwait(t, "Alice's call", call); !strings.HasPrefix(got, "200 ") || !strings.Contains(got, devtenant.Alice.Email) {
+		t.Fatalf("Alice's call before the plant: %s", got)
+	}
+
+	b.step(t, b.ctx, "open the sibling site", chromedp.Navigate(sibling.URL+"/"))
+	b.eval(t, "the sibling site plants Bob's cookie",
+		fmt.Sprintf(`document.cookie = "auth0gin_session=%s; Path=/api; SameSite=Lax"`, bob))
+	jar, err := chromedp.Call(b.ctx, network.GetCookies, network.GetCookiesParams{URLs: []string{app.URL + "/api/private"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(jar.Cookies); n != 2 {
+		t.Fatalf("the browser holds %d cookies for the app, want Alice's and the planted one: %+v", n, jar.Cookies)
+	}
+
+	b.step(t, b.ctx, "back to the app", chromedp.Navigate(app.URL+"/api/public"))
+	got := b.evalAwait(t, "the call with both cookies", call)
+	b.screenshot(t, b.ctx, "tossed")
+	if strings.Contains(got, devtenant.Bob.Email) || !strings.HasPrefix(got, "401 ") || !strings.Contains(got, "different users") {
+		t.Errorf("with Bob's cookie planted, Alice's call got %q, want 401 naming different users", got)
+	}
+	b.step(t, b.ctx, "a top-level navigation with both cookies", chromedp.Navigate(app.URL+"/api/private"))
+	if page := b.eval(t, "the page", `document.body.innerText`); strings.Contains(page, devtenant.Bob.Email) || !strings.Contains(page, "invalid_token") {
+		t.Errorf("navigating with Bob's cookie planted shows %q", page)
+	}
+
+	// The planted cookie gone, Alice's session is untouched.
+	if _, err := chromedp.Call(b.ctx, network.DeleteCookies, network.DeleteCookiesParams{Name: "auth0gin_session", URL: app.URL + "/api/private", Path: "/api"}); err != nil {
+		t.Fatal(err)
+	}
+	b.step(t, b.ctx, "back to the app", chromedp.Navigate(app.URL+"/api/public"))
+	if got := b.evalAwait(t, "Alice's call after", call); !strings.HasPrefix(got, "200 ") || !strings.Contains(got, devtenant.Alice.Email) {
+		t.Errorf("Alice's call after the planted cookie is gone: %s", got)
+	}
+	rc.checkNoLeak(t, bob)
+}
