@@ -35,8 +35,8 @@ func TestLogoutEndsGraceAnswers(t *testing.T) {
 			if r := h.bearer("/auth/logout", g1.AccessToken); r.status != 204 {
 				t.Fatalf("logout with g1: %d %s", r.status, r.body)
 			}
-			want401(t, h.refresh(g1.AccessToken), "refresh of g1 after logout: %d %s")
-			want401(t, h.refresh(g0.AccessToken), "refresh of g0 after logout with g1: %d %s")
+			want401(t, h.refresh(g1.AccessToken), "refresh of g1 after logout")
+			want401(t, h.refresh(g0.AccessToken), "refresh of g0 after logout with g1")
 		})
 	}
 }
@@ -83,16 +83,20 @@ func TestReuseEndsGraceAnswers(t *testing.T) {
 			if res.StatusCode == 200 {
 				t.Fatal("the tenant accepted a spent refresh token")
 			}
-			want401(t, h.refresh(g1.AccessToken), "refresh of g1 after reuse: %d %s")
-			want401(t, h.refresh(g0.AccessToken), "refresh of g0 after the chain was revoked: %d %s")
+			want401(t, h.refresh(g1.AccessToken), "refresh of g1 after reuse")
+			want401(t, h.refresh(g0.AccessToken), "refresh of g0 after the chain was revoked")
 		})
 	}
 }
 
-// want401 fails t unless r is the 401 of a chain that ended.
+// want401 fails t unless r is the 401 of a chain that ended: invalid_token
+// in the body and in the WWW-Authenticate challenge alike.
 func want401(t *testing.T, r reply, what string) {
 	t.Helper()
 	if r.status != 401 {
-		t.Fatalf(what, r.status, r.body)
+		t.Fatalf("%s: %d %s", what, r.status, r.body)
+	}
+	if code := r.errorCode(t); code != "invalid_token" || !contains(r.header.Get("WWW-Authenticate"), `error="invalid_token"`) {
+		t.Errorf("%s: body %s, WWW-Authenticate %q: want invalid_token in both", what, r.body, r.header.Get("WWW-Authenticate"))
 	}
 }
