@@ -30,6 +30,12 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/Me"
+                        },
+                        "headers": {
+                            "Cache-Control": {
+                                "type": "string",
+                                "description": "no-store"
+                            }
                         }
                     },
                     "401": {
@@ -62,6 +68,12 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/PrivateMessage"
+                        },
+                        "headers": {
+                            "Cache-Control": {
+                                "type": "string",
+                                "description": "no-store"
+                            }
                         }
                     },
                     "401": {
@@ -88,6 +100,12 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/PrivateMessage"
+                        },
+                        "headers": {
+                            "Cache-Control": {
+                                "type": "string",
+                                "description": "no-store"
+                            }
                         }
                     },
                     "401": {
@@ -150,9 +168,33 @@ const docTemplate = `{
                 ],
                 "responses": {
                     "200": {
-                        "description": "OK",
+                        "description": "{data, errors}: the query's own errors come with a 200",
                         "schema": {
                             "type": "object"
+                        },
+                        "headers": {
+                            "Cache-Control": {
+                                "type": "string",
+                                "description": "no-store"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "The body is not a JSON object of query, operationName and variables, or has no query",
+                        "schema": {
+                            "$ref": "#/definitions/GraphQLErrors"
+                        }
+                    },
+                    "401": {
+                        "description": "Missing or invalid token",
+                        "schema": {
+                            "$ref": "#/definitions/TokenError"
+                        }
+                    },
+                    "413": {
+                        "description": "The body is over 64 KiB",
+                        "schema": {
+                            "$ref": "#/definitions/GraphQLErrors"
                         }
                     }
                 }
@@ -160,6 +202,28 @@ const docTemplate = `{
         }
     },
     "definitions": {
+        "GraphQLError": {
+            "type": "object",
+            "properties": {
+                "message": {
+                    "description": "What went wrong.",
+                    "type": "string",
+                    "example": "the request has no query"
+                }
+            }
+        },
+        "GraphQLErrors": {
+            "type": "object",
+            "properties": {
+                "errors": {
+                    "description": "One error, saying what was wrong with the request.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/GraphQLError"
+                    }
+                }
+            }
+        },
         "Me": {
             "type": "object",
             "properties": {

@@ -115,10 +115,20 @@ func newApp(ctx context.Context, auth *auth0gin.Auth0, log *slog.Logger) (_ *gin
 	}
 	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/docs/index.html") })
 	api.GET("/api/public", public)
-	api.GET("/api/private", auth.RequireScopes(), private)
-	api.GET("/api/private-scoped", auth.RequireScopes("read:messages"), scoped)
-	api.GET("/api/me", auth.RequireScopes(), me.Require(), currentUser)
-	api.POST("/graphql", auth.RequireScopes(), me.Require(), graphqlHandler(gql))
+	// The routes that answer the caller's data are never cached (noStore).
+	api.GET("/api/private", noStore, auth.RequireScopes(), private)
+	api.GET("/api/private-scoped", noStore, auth.RequireScopes("read:messages"), scoped)
+	api.GET("/api/me", noStore, auth.RequireScopes(), me.Require(), currentUser)
+	api.POST("/graphql", noStore, auth.RequireScopes(), me.Require(), graphqlHandler(gql))
+	for _, m := range []string{http.MethodGet, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		r.Handle(m, "/graphql", graphqlHandler(gql)) // 405 as a GraphQL error, not Gin's 404 page
+	}
 	r.GET("/docs/*any", swagger.Handler(auth, docs.SwaggerInfo))
 	return r, closeAll, nil
 }
+
+// noStore marks an answer that carries the caller's data as not to be
+// stored by any cache (RFC 9111 §5.2.2.5): not a shared one, which keeps a
+// response to a request without an Authorization header (a session
+// cookie's), nor the browser's, which would show it after logout.
+func noStore(c *gin.Context) { c.Header("Cache-Control", "no-store") }

@@ -2,12 +2,13 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 
 	graphql "github.com/graph-gophers/graphql-go"
-	"github.com/graph-gophers/graphql-go/relay"
 
 	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/users"
@@ -33,7 +34,7 @@ type User {
 }
 `
 
-// graphqlSchema is POST /graphql's handler. The guard and the resolver's
+// graphqlSchema is POST /graphql's handler (graphqlServer). The guard and the resolver's
 // middleware run before it; each resolver reads the caller from its context.
 func graphqlSchema() (http.Handler, error) {
 	// Validation compares selections pairwise: without bounds, one 50 KB
@@ -48,8 +49,61 @@ func graphqlSchema() (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	// A query is small; a body past 64 KiB is refused (400) before parsing.
-	return http.MaxBytesHandler(&relay.Handler{Schema: s}, 64<<10), nil
+	return &graphqlServer{schema: s}, nil
+}
+
+// maxGraphQLBody bounds a GraphQL request: a query is small.
+const maxGraphQLBody = 64 << 10
+
+// graphqlServer serves GraphQL over HTTP (POST, a JSON body of query,
+// operationName and variables). What goes wrong before the query runs is
+// answered as GraphQL errors too, {"errors":[{"message":...}]}, with the
+// status that says it: 400 for a body that is not such a JSON object or has
+// no query, 413 past maxGraphQLBody, 405 for another method. Once the query
+// runs, its errors come in a 200 beside the data, as GraphQL answers them.
+type graphqlServer struct{ schema *graphql.Schema }
+
+func (g *graphqlServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store") // the caller's data
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		graphqlError(w, http.StatusMethodNotAllowed, "send GraphQL requests with POST")
+		return
+	}
+	var params struct {
+		Query         string         `json:"query"`
+		OperationName string         `json:"operationName"`
+		Variables     map[string]any `json:"variables"`
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxGraphQLBody))
+	if err := dec.Decode(&params); err != nil || dec.More() {
+		if errors.As(err, new(*http.MaxBytesError)) {
+			graphqlError(w, http.StatusRequestEntityTooLarge, "the request is too large (at most 64 KiB)")
+			return
+		}
+		// Fixed words: the decoder's message would quote the input.
+		graphqlError(w, http.StatusBadRequest, `the body must be one JSON object: {"query": string, "operationName": string, "variables": object}`)
+		return
+	}
+	if strings.TrimSpace(params.Query) == "" {
+		graphqlError(w, http.StatusBadRequest, "the request has no query")
+		return
+	}
+	res := g.schema.Exec(r.Context(), params.Query, params.OperationName, params.Variables)
+	b, err := json.Marshal(res)
+	if err != nil {
+		graphqlError(w, http.StatusInternalServerError, "the answer could not be encoded")
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(b)
+}
+
+// graphqlError answers a transport error as a GraphQL response with one error.
+func graphqlError(w http.ResponseWriter, status int, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []map[string]string{{"message": msg}}})
 }
 
 type query struct{}

@@ -98,6 +98,7 @@ func public(c *gin.Context) {
 //	@Tags			messages
 //	@Produce		json
 //	@Success		200	{object}	PrivateMessage
+//	@Header			200	{string}	Cache-Control	"no-store"
 //	@Failure		401	{object}	TokenError	"Missing or invalid token"
 //	@Router			/api/private [get]
 func private(c *gin.Context) {
@@ -114,6 +115,7 @@ func private(c *gin.Context) {
 //	@Tags			messages
 //	@Produce		json
 //	@Success		200	{object}	PrivateMessage
+//	@Header			200	{string}	Cache-Control	"no-store"
 //	@Failure		401	{object}	TokenError	"Missing or invalid token"
 //	@Failure		403	{object}	ScopeError	"The token lacks a required scope"
 //	@Router			/api/private-scoped [get]

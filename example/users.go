@@ -47,6 +47,7 @@ func meOf(u users.User) Me {
 //	@Tags			users
 //	@Produce		json
 //	@Success		200	{object}	Me
+//	@Header			200	{string}	Cache-Control	"no-store"
 //	@Failure		401	{object}	TokenError
 //	@Failure		503	{object}	UnavailableError
 //	@Router			/api/me [get]
@@ -59,6 +60,19 @@ func currentUser(c *gin.Context) {
 	c.JSON(http.StatusOK, meOf(u))
 }
 
+// GraphQLErrors is the body of a GraphQL request refused before its query
+// runs (400, 405, 413): GraphQL's own error shape.
+type GraphQLErrors struct {
+	// One error, saying what was wrong with the request.
+	Errors []GraphQLError `json:"errors"`
+} //	@name	GraphQLErrors
+
+// GraphQLError is one error of a GraphQL answer.
+type GraphQLError struct {
+	// What went wrong.
+	Message string `json:"message" example:"the request has no query"`
+} //	@name	GraphQLError
+
 // graphqlHandler serves the GraphQL schema (see schemaSDL).
 //
 //	@Summary		GraphQL: the caller's row, and messages with read:messages
@@ -67,6 +81,10 @@ func currentUser(c *gin.Context) {
 //	@Accept			json
 //	@Produce		json
 //	@Param			request	body		object	true	"A GraphQL request: query, variables, operationName"
-//	@Success		200		{object}	object
+//	@Success		200		{object}	object	"{data, errors}: the query's own errors come with a 200"
+//	@Header			200		{string}	Cache-Control	"no-store"
+//	@Failure		400		{object}	GraphQLErrors	"The body is not a JSON object of query, operationName and variables, or has no query"
+//	@Failure		401		{object}	TokenError		"Missing or invalid token"
+//	@Failure		413		{object}	GraphQLErrors	"The body is over 64 KiB"
 //	@Router			/graphql [post]
 func graphqlHandler(schema http.Handler) gin.HandlerFunc { return gin.WrapH(schema) }

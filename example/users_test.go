@@ -113,7 +113,7 @@ func TestGraphQL(t *testing.T) {
 	req.Header.Set("Authorization", "Bearer "+alice)
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, req)
-	if w.Code != http.StatusBadRequest {
+	if w.Code != http.StatusRequestEntityTooLarge {
 		t.Errorf("a 100 KiB query: %d", w.Code)
 	}
 

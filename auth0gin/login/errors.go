@@ -47,9 +47,18 @@ var (
 // {error, error_description}, and Retry-After for 429 and 503. The codes:
 //
 //   - 400 invalid_request: a malformed body (or another refusal of the tenant's).
-//   - 401 invalid_grant: at login, a wrong email or password; at refresh, no
-//     refresh token is held for the access token (log in again).
-//   - 401 invalid_request, invalid_token: no usable `Authorization: Bearer`.
+//   - 413 invalid_request: a login body over 8 KiB (JSON or form).
+//   - 401 invalid_grant: at login, a wrong email or password. Login is no
+//     bearer-protected resource: this 401 carries no WWW-Authenticate
+//     challenge (invalid_grant is no RFC 6750 code).
+//   - 401 invalid_token: at refresh, no refresh token is held for the access
+//     token (never logged in here, already refreshed, logged out, revoked,
+//     expired): log in again. The answer carries the RFC 6750 challenge
+//     `Bearer realm=..., error="invalid_token"`, and the body the same code.
+//   - 401 with no usable `Authorization: Bearer` (Refresh, Logout): answered
+//     as the core's guards answer it (an *auth0gin.AuthError: no error code
+//     in the challenge and "unauthorized" in the body when no bearer token
+//     was sent; invalid_token in both for a malformed one).
 //   - 403 mfa_required: the user needs multi-factor authentication, which a
 //     password login cannot do.
 //   - 403 access_denied, unauthorized (or the tenant's code): the tenant
@@ -105,8 +114,13 @@ func badRequest(desc string) *Error {
 	return newError(http.StatusBadRequest, "invalid_request", desc, errBadRequest, nil)
 }
 
+// bodyTooLarge is the 413 for a login body over maxLoginBody, JSON or form.
+func bodyTooLarge() *Error {
+	return newError(http.StatusRequestEntityTooLarge, "invalid_request", "the body is too large (at most 8 KiB)", errBadRequest, nil)
+}
+
 func noRefresh(desc string, cause error) *Error {
-	return newError(http.StatusUnauthorized, "invalid_grant", desc, errNoRefresh, cause)
+	return newError(http.StatusUnauthorized, "invalid_token", desc, errNoRefresh, cause)
 }
 
 // unavailable is a 503 for an outage of the tenant or the store: the
@@ -205,7 +219,11 @@ func (m *Manager) answerError(c *gin.Context, err error) {
 		c.Header("Retry-After", seconds(e.RetryAfter))
 	}
 	if e.Status == http.StatusUnauthorized && errors.Is(e, errNoRefresh) {
-		c.Header("WWW-Authenticate", `Bearer realm="`+m.realm+`", error="invalid_token", error_description="log in again"`)
+		// A refusal of the bearer token: its RFC 6750 challenge, with the
+		// body mirroring it (invalid_token in both), as the guards answer.
+		(&auth0gin.AuthError{Status: e.Status, Code: e.Code, Description: e.Description}).WriteResponse(c.Writer, m.realm)
+		c.Abort()
+		return
 	}
 	c.AbortWithStatusJSON(e.Status, loginError{Error: e.Code, Description: e.Description})
 }

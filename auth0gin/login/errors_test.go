@@ -47,7 +47,7 @@ func TestLoginRefusals(t *testing.T) {
 	}
 	req, _ := http.NewRequest("POST", h.srv.URL+"/auth/login", strings.NewReader(strings.Repeat("x", 100<<10)))
 	req.Header.Set("Content-Type", "application/json")
-	if r := h.do(req); r.status != 400 {
+	if r := h.do(req); r.status != 413 {
 		t.Errorf("oversized body: %d", r.status)
 	}
 }

@@ -80,7 +80,7 @@ func Example() {
 	code, _, _ = send("/auth/logout", second.AccessToken, "")
 	fmt.Println("logout:", code)
 	code, _, body = send("/auth/refresh", second.AccessToken, "")
-	fmt.Println("refresh after logout:", code, strings.Contains(body, "invalid_grant"))
+	fmt.Println("refresh after logout:", code, strings.Contains(body, `"error":"invalid_token"`))
 	// Output:
 	// login: 200 Bearer refresh token in the answer: false
 	// refresh: 200 new token: true

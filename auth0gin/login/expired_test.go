@@ -37,7 +37,7 @@ func TestRefreshLifetime(t *testing.T) {
 	now = now.Add(47 * time.Hour)
 	b := h.refresh(a.AccessToken).answer(t)
 	now = now.Add(2 * time.Hour) // 49h after the login: the lifetime is over
-	if r := h.refresh(b.AccessToken); r.status != 401 || r.errorCode(t) != "invalid_grant" {
+	if r := h.refresh(b.AccessToken); r.status != 401 || r.errorCode(t) != "invalid_token" {
 		t.Fatalf("past the lifetime: %d %s", r.status, r.body)
 	}
 }

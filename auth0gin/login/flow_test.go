@@ -28,7 +28,7 @@ func TestFlow(t *testing.T) {
 	if got := h.bearer("/auth/logout", a2.AccessToken); got.status != 204 {
 		t.Fatalf("logout: %d %s", got.status, got.body)
 	}
-	if got := h.refresh(a2.AccessToken); got.status != 401 || got.errorCode(t) != "invalid_grant" {
+	if got := h.refresh(a2.AccessToken); got.status != 401 || got.errorCode(t) != "invalid_token" {
 		t.Fatalf("refresh after logout: %d %s", got.status, got.body)
 	}
 	if got := h.refresh(a0.AccessToken); got.status != 200 && got.status != 401 {

@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"mime"
+	"net/http"
 	"net/url"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/auth0gin/auth0gin/auth0gin"
 )
 
 // Bounds on the login input: Auth0's own limits are smaller, so nothing
@@ -28,10 +31,11 @@ type loginCredentials struct {
 }
 
 // parseCredentials reads a login body of the given Content-Type. Every
-// refusal is a 400 that says what is wrong, never what was sent.
+// refusal is a 400 (413 for a body over maxLoginBody) that says what is
+// wrong, never what was sent.
 func parseCredentials(contentType string, body []byte) (loginCredentials, *Error) {
 	if len(body) > maxLoginBody {
-		return loginCredentials{}, badRequest("the body is too large")
+		return loginCredentials{}, bodyTooLarge()
 	}
 	mt, _, err := mime.ParseMediaType(contentType)
 	if err != nil && contentType != "" {
@@ -83,17 +87,21 @@ func hasControl(s string) bool {
 }
 
 // bearer returns the token of an `Authorization: Bearer <token>` header.
-func bearer(header string) (string, *Error) {
-	if header == "" {
-		return "", &Error{Status: 401, Code: "invalid_request", Description: "send the access token as Authorization: Bearer <token>", Err: errBadRequest}
-	}
+// Its refusals are the core guards' (*auth0gin.AuthError): no error code in
+// the challenge when no bearer token was sent, invalid_token otherwise.
+func bearer(header string) (string, *auth0gin.AuthError) {
 	scheme, tok, ok := strings.Cut(header, " ")
+	if header == "" || !strings.EqualFold(scheme, "Bearer") {
+		return "", &auth0gin.AuthError{Status: http.StatusUnauthorized,
+			Description: "send the access token as Authorization: Bearer <token>", Err: auth0gin.ErrMissingToken}
+	}
 	tok = strings.TrimSpace(tok)
-	if !ok || !strings.EqualFold(scheme, "Bearer") || tok == "" || strings.ContainsAny(tok, " \t") {
-		return "", &Error{Status: 401, Code: "invalid_request", Description: "send the access token as Authorization: Bearer <token>", Err: errBadRequest}
+	if !ok || tok == "" || strings.ContainsAny(tok, " \t") {
+		return "", &auth0gin.AuthError{Status: http.StatusUnauthorized, Code: "invalid_token",
+			Description: "send the access token as Authorization: Bearer <token>", Err: errBadRequest}
 	}
 	if len(tok) > maxBearerBytes {
-		return "", &Error{Status: 401, Code: "invalid_token", Description: "token too large", Err: errBadRequest}
+		return "", &auth0gin.AuthError{Status: http.StatusUnauthorized, Code: "invalid_token", Description: "token too large", Err: errBadRequest}
 	}
 	return tok, nil
 }

@@ -83,12 +83,12 @@ func TestKeyRotation(t *testing.T) {
 
 	a0 := old.login(devtenant.Alice.Email, devtenant.Alice.Password).answer(t)
 	a1 := rotated.refresh(a0.AccessToken).answer(t) // reads a row of key a, writes one of key b
-	if r := old.refresh(a1.AccessToken); r.status != 401 || r.errorCode(t) != "invalid_grant" {
+	if r := old.refresh(a1.AccessToken); r.status != 401 || r.errorCode(t) != "invalid_token" {
 		t.Errorf("a row of key b with only key a: %d %s", r.status, r.body)
 	}
 	// old's refusal deleted that row; log in again, with key a.
 	b0 := old.login(devtenant.Alice.Email, devtenant.Alice.Password).answer(t)
-	if r := onlyB.refresh(b0.AccessToken); r.status != 401 || r.errorCode(t) != "invalid_grant" {
+	if r := onlyB.refresh(b0.AccessToken); r.status != 401 || r.errorCode(t) != "invalid_token" {
 		t.Fatalf("a row of a removed key: %d %s", r.status, r.body)
 	}
 	if _, err := st.Get(context.Background(), rowKey(b0.AccessToken)); !errors.Is(err, store.ErrNotFound) {

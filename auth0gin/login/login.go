@@ -34,9 +34,17 @@ func (m *Manager) Login(c *gin.Context) {
 			Description: "too many login attempts from this address; try again later", RetryAfter: wait, Err: errRateLimited})
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(c.Request.Body, maxLoginBody+1))
+	if c.Request.ContentLength > maxLoginBody {
+		m.answerError(c, bodyTooLarge())
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxLoginBody))
 	if err != nil {
-		m.answerError(c, badRequest("the body could not be read"))
+		if errors.As(err, new(*http.MaxBytesError)) {
+			m.answerError(c, bodyTooLarge())
+		} else {
+			m.answerError(c, badRequest("the body could not be read"))
+		}
 		return
 	}
 	cr, perr := parseCredentials(c.GetHeader("Content-Type"), body)

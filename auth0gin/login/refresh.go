@@ -92,7 +92,7 @@ func (m *Manager) refreshShared(ctx context.Context, h string) (Answer, error) {
 			return Answer{}, noRefresh("The stored refresh token cannot be read; log in again.", err)
 		}
 		if r.Kind == kindGrace {
-			return m.graceAnswer(r)
+			return m.graceAnswer(ctx, r)
 		}
 		select {
 		case <-time.After(wait):
@@ -139,7 +139,7 @@ func (m *Manager) refreshLocked(ctx context.Context, h string) (Answer, error) {
 		return Answer{}, noRefresh("The stored refresh token cannot be read; log in again.", err)
 	case r.Kind == kindGrace:
 		// The lock expired while the answer was still remembered.
-		return m.graceAnswer(r)
+		return m.graceAnswer(ctx, r)
 	case r.Expires <= now.Unix():
 		release(rowK)
 		return Answer{}, noRefresh("The refresh token has expired; log in again.", nil)
@@ -210,13 +210,50 @@ func (m *Manager) ownsGhost(ctx context.Context, h string) bool {
 	return err == nil && string(v) == nonce
 }
 
-// graceAnswer returns the answer a refresh left in the row, while it lasts.
-func (m *Manager) graceAnswer(r row) (Answer, error) {
+// graceAnswer returns the answer a refresh left in the row, while it lasts
+// and while the chain it leads to is alive: it follows the answers (one Get
+// per refresh since) to the row that holds the refresh token now. A chain
+// ended since (a logout with a newer token, a refresh the tenant refused for
+// reuse or revocation, log out everywhere) has no such row any more, and
+// then the old token gets nothing either.
+func (m *Manager) graceAnswer(ctx context.Context, r row) (Answer, error) {
 	now := m.cfg.Now().Unix()
 	if r.Until <= now {
 		return Answer{}, noRefresh("This access token was already refreshed; use the new one or log in again.", nil)
 	}
+	if err := m.chainAlive(ctx, r.AccessToken); err != nil {
+		return Answer{}, err
+	}
 	return Answer{AccessToken: r.AccessToken, TokenType: "Bearer", ExpiresIn: max(r.TokenExpires-now, 0)}, nil
+}
+
+// chainAlive returns nil when the row of accessToken, or of the token a
+// refresh of it gave (and so on, at most maxLogoutHops refreshes on), still
+// holds a refresh token; a *Error otherwise.
+func (m *Manager) chainAlive(ctx context.Context, accessToken string) error {
+	ended := noRefresh("This login has ended (logged out or revoked); log in again.", nil)
+	for range maxLogoutHops {
+		key := m.rowKey(tokenHash(accessToken))
+		val, err := m.store.Get(ctx, key)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			return ended
+		case err != nil:
+			return m.storeDown(ctx, err)
+		}
+		r, err := m.openRow(key, val)
+		switch {
+		case err != nil:
+			return ended
+		case r.Kind == kindRefresh:
+			if r.Expires <= m.cfg.Now().Unix() {
+				return ended
+			}
+			return nil
+		}
+		accessToken = r.AccessToken
+	}
+	return ended
 }
 
 // storeDown is the 503 for a store that failed (or the caller's deadline).
