@@ -192,7 +192,7 @@ func (l *Limiter) isTrusted(a netip.Addr) bool {
 // zero Addr when the peer is not an IP address (a Unix socket); such
 // requests share one bucket.
 func (l *Limiter) Client(r *http.Request) netip.Addr {
-	peer := parseAddr(r.RemoteAddr)
+	peer := ParseAddr(r.RemoteAddr)
 	if !peer.IsValid() || !l.isTrusted(peer) {
 		return peer
 	}
@@ -201,7 +201,7 @@ func (l *Limiter) Client(r *http.Request) netip.Addr {
 	for i := len(hops) - 1; i >= 0; i-- {
 		parts := strings.Split(hops[i], ",")
 		for j := len(parts) - 1; j >= 0; j-- {
-			a := parseAddr(parts[j])
+			a := ParseAddr(parts[j])
 			if !a.IsValid() {
 				return client // garbage left of a trusted hop: count that hop
 			}
@@ -214,9 +214,10 @@ func (l *Limiter) Client(r *http.Request) netip.Addr {
 	return client // every hop trusted: the left-most
 }
 
-// parseAddr reads "1.2.3.4", "1.2.3.4:5", "::1", "[::1]:5", unmapped and
-// without a zone; the zero Addr when it is none of those.
-func parseAddr(s string) netip.Addr {
+// ParseAddr reads "1.2.3.4", "1.2.3.4:5", "::1", "[::1]:5", unmapped and
+// without a zone; the zero Addr when it is none of those (which counts as
+// one client).
+func ParseAddr(s string) netip.Addr {
 	s = strings.TrimSpace(s)
 	a, err := netip.ParseAddr(s)
 	if err != nil {
