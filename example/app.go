@@ -99,8 +99,9 @@ func newApp(ctx context.Context, auth *auth0gin.Auth0, log *slog.Logger) (_ *gin
 		gin.SetMode(gin.ReleaseMode)
 	}
 	r := gin.New()
-	// Reached directly, not through a proxy: the login limiters count the
-	// peer's address, not an X-Forwarded-For any client can write.
+	// Reached directly, not through a proxy: Gin believes no X-Forwarded-*
+	// header a client can write. (The login limiters never use Gin's list:
+	// they count the peer unless AUTH0GIN_TRUSTED_PROXIES names it.)
 	_ = r.SetTrustedProxies(nil)
 	r.Use(gin.Recovery(), accessLog(log), sess.CORS())
 	api := auth.Router(r) // what a route requires is written into its API docs

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"os"
 	"strings"
 	"time"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/internal/envfile"
+	"github.com/auth0gin/auth0gin/auth0gin/internal/ratelimit"
 
 	"github.com/auth0gin/auth0gin/auth0gin/internal/tenanturl"
 )
@@ -35,7 +37,6 @@ const (
 	defaultGraceWindow     = 30 * time.Second
 	defaultLockTimeout     = 15 * time.Second
 	defaultTenantTimeout   = 10 * time.Second
-	defaultLoginRate       = 10 // logins per minute per client IP
 	defaultKeyPrefix       = "login:"
 )
 
@@ -79,19 +80,28 @@ type Config struct {
 	TenantTimeout time.Duration
 	// HTTPClient makes the calls to the tenant (default: the core's).
 	HTTPClient *http.Client
-	// LoginRate is the number of login attempts allowed per client IP (per
-	// /64 for IPv6) and minute, with as large a burst (default 10; negative
-	// disables).
-	LoginRate int
-	// ClientIP returns the end user's IP, sent to the tenant in
-	// auth0-forwarded-for and used for the rate limit. The default is the
-	// connection's peer (gin's Context.RemoteIP): gin's ClientIP believes
-	// X-Forwarded-For from anyone unless the engine's trusted proxies are
-	// set, and a forged header would let a client pick the IP that Auth0's
-	// brute-force protection counts. Behind a reverse proxy, configure the
-	// engine's trusted proxies and set this to
-	// func(c *gin.Context) string { return c.ClientIP() }.
-	ClientIP func(c *gin.Context) string
+	// LoginsPerMinute limits login attempts per client address, an IPv4
+	// address or an IPv6 /64, with a looser tier of 4× per IPv6 /48, and
+	// as many per username across all addresses (default 10 a minute, with
+	// bursts of as many; negative disables both;
+	// AUTH0GIN_LOGINS_PER_MINUTE). Over it, the answer is 429
+	// too_many_requests with Retry-After. Whatever its value, 10
+	// consecutive failures of one username from one address make the next
+	// wrong password 429 too_many_attempts, for names the tenant knows and
+	// names it does not alike. package session has the same knobs.
+	LoginsPerMinute int
+	// TrustedProxies are the reverse proxies (addresses or CIDRs, such as
+	// "10.0.0.0/8") whose X-Forwarded-For is believed; the client is then
+	// the right-most address in it that is not one of them. That address is
+	// what the limiter counts and what the tenant gets in
+	// auth0-forwarded-for for its brute-force protection. Default none: the
+	// connection's peer address (AUTH0GIN_TRUSTED_PROXIES, a comma list).
+	// Gin's trusted proxies are not used.
+	TrustedProxies []string
+	// MaxTrackedClients bounds the keys each tier of the limiter remembers
+	// (addresses, /48s, usernames, failure counts; default 10000); past
+	// it, those used longest ago are forgotten.
+	MaxTrackedClients int
 	// Sessions, when set, starts a session for each successful login, so the
 	// answer also sets the session cookie: set it to package session's
 	// *Manager. Give the login Manager to the session Manager's Mount in
@@ -115,7 +125,8 @@ type Config struct {
 	// Now is the clock (default time.Now); tests move it.
 	Now func() time.Time
 
-	envErr error
+	envErr  error
+	proxies []netip.Prefix // TrustedProxies, parsed by resolve
 }
 
 // FromEnv reads a Config from the environment, after loading
@@ -127,7 +138,10 @@ type Config struct {
 //   - AUTH0_CONNECTION: Config.Connection;
 //   - AUTH0_REFRESH_TOKEN_LIFETIME: Config.RefreshLifetime, a Go duration;
 //   - AUTH0GIN_ENCRYPTION_KEYS: Config.Keys, in ParseKeys's form
-//     "id:base64key[,id:base64key...]".
+//     "id:base64key[,id:base64key...]";
+//   - AUTH0GIN_LOGINS_PER_MINUTE: Config.LoginsPerMinute, an integer;
+//     AUTH0GIN_TRUSTED_PROXIES: Config.TrustedProxies, a comma list
+//     (package session reads both too).
 //
 // A value it cannot parse, or a `.env` it cannot read, is kept in the
 // Config and reported by New.
@@ -154,6 +168,10 @@ func FromEnv() Config {
 			errs = append(errs, err)
 		}
 		c.Keys = k
+	}
+	var err error
+	if c.LoginsPerMinute, c.TrustedProxies, err = ratelimit.FromEnv(); err != nil {
+		errs = append(errs, err)
 	}
 	c.envErr = errors.Join(errs...)
 	return c
@@ -213,12 +231,17 @@ func (c Config) resolve(auth *auth0gin.Auth0) (Config, error) {
 	if c.HTTPClient == nil {
 		c.HTTPClient = &http.Client{Timeout: c.TenantTimeout}
 	}
-	if c.LoginRate == 0 {
-		c.LoginRate = defaultLoginRate
+	if c.LoginsPerMinute == 0 {
+		c.LoginsPerMinute = ratelimit.DefaultPerMinute
 	}
-	if c.ClientIP == nil {
-		c.ClientIP = func(g *gin.Context) string { return g.RemoteIP() }
+	if c.MaxTrackedClients <= 0 {
+		c.MaxTrackedClients = ratelimit.DefaultMaxTracked
 	}
+	proxies, err := ratelimit.ParseProxies(c.TrustedProxies)
+	if err != nil {
+		return c, errConfig("%v", err)
+	}
+	c.proxies = proxies
 	if c.CrossOrigin == nil {
 		c.CrossOrigin = http.NewCrossOriginProtection()
 	}

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gin-gonic/gin"
-
 	"github.com/auth0gin/auth0gin/auth0gin/auth0test"
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
 	"github.com/auth0gin/auth0gin/auth0gin/login"
@@ -20,12 +18,12 @@ import (
 // user's IP, not the server's.
 func TestBruteForcePerUserIP(t *testing.T) {
 	h := newHarness(t, nil, nil, func(c *login.Config) {
-		c.ClientIP = func(c *gin.Context) string { return c.GetHeader("X-Test-IP") } // a proxy the test plays
+		c.TrustedProxies = []string{"127.0.0.1", "::1"} // a proxy the test plays
 	})
 	from := func(ip, password string) reply {
 		req, _ := http.NewRequest("POST", h.srv.URL+"/auth/login", strings.NewReader(`{"username":"alice@example.com","password":"`+password+`"}`))
 		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("X-Test-IP", ip)
+		req.Header.Set("X-Forwarded-For", ip)
 		return h.do(req)
 	}
 	for i := range 10 {

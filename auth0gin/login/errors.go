@@ -64,8 +64,10 @@ var (
 //   - 403 access_denied, unauthorized (or the tenant's code): the tenant
 //     refused the user; csrf_rejected: a cross-origin browser login with
 //     Config.Sessions.
-//   - 429 too_many_attempts (the tenant's brute-force protection),
-//     too_many_requests (this server's per-IP limit).
+//   - 429 too_many_attempts (10 consecutive failures of one username from
+//     one address, whether or not the account exists, or the tenant's
+//     brute-force protection), too_many_requests (this server's limit per
+//     address or per username).
 //   - 502 server_error: the tenant refused this server's client (see the log).
 //   - 503 temporarily_unavailable: the tenant or the store is down; Err
 //     wraps auth0gin.ErrUnavailable.

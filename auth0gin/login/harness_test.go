@@ -176,8 +176,8 @@ func newHarness(t testing.TB, tenant *auth0test.Tenant, st store.Store, opts ...
 	cfg := login.Config{
 		ClientID: regularClientID, ClientSecret: regularClientSecret,
 		Keys: keys, Logger: log, KeyPrefix: "login-test:",
-		HTTPClient: &http.Client{Transport: h.tap},
-		LoginRate:  -1,
+		HTTPClient:      &http.Client{Transport: h.tap},
+		LoginsPerMinute: -1,
 	}
 	for _, o := range opts {
 		o(&cfg)

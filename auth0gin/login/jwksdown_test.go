@@ -41,7 +41,7 @@ func TestRefreshWhileKeysUnreachable(t *testing.T) {
 	keys, _ := login.ParseKeys(keyA + "," + keyB)
 	m := mustNew(auth, h.st, login.Config{
 		ClientID: regularClientID, ClientSecret: regularClientSecret, Keys: keys, KeyPrefix: "login-test:",
-		HTTPClient: &http.Client{Transport: cut}, LoginRate: -1,
+		HTTPClient: &http.Client{Transport: cut}, LoginsPerMinute: -1,
 	})
 	gin.SetMode(gin.TestMode)
 	r := gin.New()

@@ -28,10 +28,8 @@ func (m *Manager) Login(c *gin.Context) {
 			return
 		}
 	}
-	ip := m.cfg.ClientIP(c)
-	if ok, wait := m.rate.allow(ip); !ok {
-		m.answerError(c, &Error{Status: http.StatusTooManyRequests, Code: "too_many_requests",
-			Description: "too many login attempts from this address; try again later", RetryAfter: wait, Err: errRateLimited})
+	ip, ok := m.allowClient(c)
+	if !ok {
 		return
 	}
 	if c.Request.ContentLength > maxLoginBody {
@@ -72,8 +70,17 @@ func (m *Manager) Login(c *gin.Context) {
 
 // PasswordLogin logs a user in at the tenant from userIP, stores the refresh
 // token encrypted under the access token's hash, and returns the access
-// token and the user it describes. Errors are *Error values.
+// token and the user it describes. Errors are *Error values. Attempts are
+// limited per username across addresses, and after 10 consecutive failures
+// of one username from one address (known to the tenant or not) a wrong
+// password is answered 429 too_many_attempts (see Config.LoginsPerMinute).
 func (m *Manager) PasswordLogin(ctx context.Context, username, password, userIP string) (Answer, *auth0gin.Auth0User, error) {
+	return m.guardLogin(username, userIP, func() (Answer, *auth0gin.Auth0User, error) {
+		return m.passwordLogin(ctx, username, password, userIP)
+	})
+}
+
+func (m *Manager) passwordLogin(ctx context.Context, username, password, userIP string) (Answer, *auth0gin.Auth0User, error) {
 	reply, err := m.passwordGrant(ctx, username, password, userIP)
 	if err != nil {
 		var te *tenantError

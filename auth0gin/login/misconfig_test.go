@@ -26,7 +26,7 @@ func TestUnverifiableTokenRevoked(t *testing.T) {
 	tr := &tap{base: http.DefaultTransport}
 	m := mustNew(auth, newMemStore(), login.Config{
 		ClientID: regularClientID, ClientSecret: regularClientSecret, Keys: keys, Audience: api,
-		HTTPClient: &http.Client{Transport: tr}, LoginRate: -1,
+		HTTPClient: &http.Client{Transport: tr}, LoginsPerMinute: -1,
 	})
 	_, _, err := m.PasswordLogin(context.Background(), devtenant.Alice.Email, devtenant.Alice.Password, "192.0.2.1")
 	var le *login.Error

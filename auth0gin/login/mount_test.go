@@ -54,7 +54,7 @@ func TestMountWithSessions(t *testing.T) {
 	}
 	lg, err := login.New(auth, newMemStore(), login.Config{
 		ClientID: regularClientID, ClientSecret: regularClientSecret, Keys: keys,
-		LoginRate: -1, Sessions: sess,
+		LoginsPerMinute: -1, Sessions: sess,
 	})
 	if err != nil {
 		t.Fatal(err)

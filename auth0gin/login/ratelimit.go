@@ -1,96 +1,88 @@
 package login
 
 import (
-	"net/netip"
-	"sync"
-	"time"
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/auth0gin/auth0gin/auth0gin"
+	"github.com/auth0gin/auth0gin/auth0gin/internal/ratelimit"
 )
 
-// maxLimiterEntries bounds the per-IP table: past it, the fullest buckets
-// (idle IPs) are dropped first, so a flood of addresses cannot grow memory.
-const maxLimiterEntries = 100_000
+// limiter is the module's one login limiter (package internal/ratelimit),
+// the same as session login's and device start's: the client is the peer
+// address, or the right-most X-Forwarded-For address that is not one of
+// Config.TrustedProxies when the peer is; IPv6 counts by /64, with a /48
+// tier at 4×. Password login adds a budget per username across addresses
+// and a failure count per (username, address).
+type limiter = ratelimit.Limiter
 
-// limiter is a token bucket per client IP (per /64 for IPv6): perMinute attempts a minute, with
-// as large a burst. The clock is injected, so tests never sleep.
-type limiter struct {
-	perMinute int
-	now       func() time.Time
-
-	mu      sync.Mutex
-	buckets map[string]*bucket
+func newLimiter(c Config) *limiter {
+	return ratelimit.New(ratelimit.Config{
+		PerMinute:      c.LoginsPerMinute,
+		TrustedProxies: c.proxies,
+		MaxTracked:     c.MaxTrackedClients,
+		Now:            c.Now,
+	})
 }
 
-type bucket struct {
-	tokens float64
-	at     time.Time
-}
-
-func newLimiter(perMinute int, now func() time.Time) *limiter {
-	return &limiter{perMinute: perMinute, now: now, buckets: map[string]*bucket{}}
-}
-
-// allow takes one attempt for ip; when none is left it reports how long
-// until the next.
-func (l *limiter) allow(ip string) (bool, time.Duration) {
-	if l.perMinute < 0 {
-		return true, 0
+// allowClient spends one attempt of the request's client address and
+// returns that address (for auth0-forwarded-for; empty when the peer is no
+// IP address). Over the budget it answers 429 with Retry-After and returns
+// false.
+func (m *Manager) allowClient(c *gin.Context) (string, bool) {
+	a := m.rate.Client(c.Request)
+	if ok, wait := m.rate.AllowAddr(a); !ok {
+		m.answerError(c, &Error{Status: http.StatusTooManyRequests, Code: "too_many_requests",
+			Description: "too many login attempts from this address; try again later", RetryAfter: wait, Err: errRateLimited})
+		return "", false
 	}
-	ip = bucketKey(ip)
-	now := l.now()
-	rate := float64(l.perMinute) / float64(time.Minute) // tokens per ns
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	b := l.buckets[ip]
-	if b == nil {
-		if len(l.buckets) >= maxLimiterEntries {
-			l.evict(now, rate)
+	if !a.IsValid() {
+		return "", true
+	}
+	return a.String(), true
+}
+
+// blockedError is the answer once a (username, address) pair has failed
+// ratelimit.BruteForceThreshold times in a row: the words of Auth0's
+// brute-force protection, one answer whether the tenant or the limiter
+// said it, so that it tells nothing about the account.
+func blockedError(cause error) *Error {
+	return newError(http.StatusTooManyRequests, "too_many_attempts",
+		"Your account has been blocked after multiple consecutive login attempts.", errTooManyAttempts, cause)
+}
+
+// guardLogin runs a password login of username from userIP under the
+// limits that do not depend on the address alone:
+//
+//   - the username's budget (Config.LoginsPerMinute a minute), shared by
+//     every address, spent before the tenant is asked;
+//   - consecutive failures per (username, address), counted for every name,
+//     known to the tenant or not. Past ratelimit.BruteForceThreshold, a
+//     wrong password is answered 429 too_many_attempts, as the tenant
+//     answers a known user it has blocked. The tenant is still asked (so
+//     a user it has unblocked logs in with the right password, and both
+//     cases take a tenant round trip); a success clears the count.
+func (m *Manager) guardLogin(username, userIP string, login func() (Answer, *auth0gin.Auth0User, error)) (Answer, *auth0gin.Auth0User, error) {
+	if ok, wait := m.rate.AllowUser(username); !ok {
+		return Answer{}, nil, &Error{Status: http.StatusTooManyRequests, Code: "too_many_requests",
+			Description: "too many login attempts for this username; try again later", RetryAfter: wait, Err: errRateLimited}
+	}
+	a := ratelimit.ParseAddr(userIP)
+	blocked := m.rate.Blocked(username, a)
+	ans, user, err := login()
+	switch {
+	case err == nil:
+		m.rate.Succeeded(username, a)
+	case errors.Is(err, errWrongCredentials):
+		m.rate.Failed(username, a, false)
+		if blocked {
+			err = blockedError(err)
 		}
-		b = &bucket{tokens: float64(l.perMinute), at: now}
-		l.buckets[ip] = b
+	case errors.Is(err, errTooManyAttempts):
+		m.rate.Failed(username, a, true)
+		err = blockedError(err)
 	}
-	if d := now.Sub(b.at); d > 0 {
-		b.tokens = min(float64(l.perMinute), b.tokens+float64(d)*rate)
-		b.at = now
-	}
-	if b.tokens >= 1 {
-		b.tokens--
-		return true, 0
-	}
-	return false, time.Duration((1 - b.tokens) / rate)
-}
-
-// evict drops every bucket that has refilled (its IP is idle), or, when
-// none has, an arbitrary tenth of them.
-func (l *limiter) evict(now time.Time, rate float64) {
-	for ip, b := range l.buckets {
-		if b.tokens+float64(now.Sub(b.at))*rate >= float64(l.perMinute) {
-			delete(l.buckets, ip)
-		}
-	}
-	for ip := range l.buckets {
-		if len(l.buckets) < maxLimiterEntries*9/10 {
-			break
-		}
-		delete(l.buckets, ip)
-	}
-}
-
-// bucketKey is the bucket an address counts against: an IPv4 address alone,
-// an IPv6 address with its whole /64 (one host or network commonly holds
-// it, and could otherwise take a fresh bucket per address). Anything that
-// does not parse is its own key.
-func bucketKey(ip string) string {
-	a, err := netip.ParseAddr(ip)
-	if err != nil {
-		return ip
-	}
-	a = a.Unmap()
-	if a.Is4() {
-		return a.String()
-	}
-	p, err := a.WithZone("").Prefix(64)
-	if err != nil {
-		return ip
-	}
-	return p.String()
+	return ans, user, err
 }

@@ -6,16 +6,16 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/gin-gonic/gin"
-
 	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/internal/envfile"
+	"github.com/auth0gin/auth0gin/auth0gin/internal/ratelimit"
 )
 
 // The session cookie's names unless Config.CookieName says otherwise (see
@@ -37,7 +37,6 @@ const (
 	envIdleTimeout    = "SESSION_IDLE_TIMEOUT"
 	envMaxLifetime    = "SESSION_MAX_LIFETIME"
 	envLocalCacheTTL  = "SESSION_LOCAL_CACHE_TTL"
-	envLoginsPerMin   = "SESSION_LOGINS_PER_MINUTE"
 )
 
 // Config configures a Manager. The zero value is usable: every field has a
@@ -103,18 +102,23 @@ type Config struct {
 	// (default 10000).
 	LocalCacheSize int
 
-	// LoginsPerMinute limits logins per client IP (default 10 a minute,
-	// with bursts of as many; negative disables the limit). Over it, Login
-	// answers 429 with Retry-After.
+	// LoginsPerMinute limits logins and device starts together per client
+	// address, an IPv4 address or an IPv6 /64, with a looser tier of 4× per
+	// IPv6 /48 (default 10 a minute, with bursts of as many; negative
+	// disables the limit; AUTH0GIN_LOGINS_PER_MINUTE). Over it, the answer
+	// is 429 with Retry-After. package login has the same knobs.
 	LoginsPerMinute int
-	// MaxTrackedClients bounds the client IPs the login limiter remembers
-	// (default 10000); past it, those not seen for longest are forgotten
-	// (a forgotten client starts again with a full allowance).
+	// TrustedProxies are the reverse proxies (addresses or CIDRs, such as
+	// "10.0.0.0/8") whose X-Forwarded-For the limiter believes; the client
+	// is then the right-most address in it that is not one of them.
+	// Default none: the connection's peer address is the client
+	// (AUTH0GIN_TRUSTED_PROXIES, a comma list). Gin's trusted proxies are
+	// not used.
+	TrustedProxies []string
+	// MaxTrackedClients bounds the keys each tier of the limiter remembers
+	// (default 10000); past it, those used longest ago are forgotten (a
+	// forgotten client starts again with a full allowance).
 	MaxTrackedClients int
-	// ClientIP returns a request's client IP for the login limiter (default
-	// gin's Context.ClientIP, which trusts X-Forwarded-For only from the
-	// proxies given to Engine.SetTrustedProxies: set them).
-	ClientIP func(c *gin.Context) string
 
 	// OnLogin runs after the token is verified and before the session is
 	// made: an app creates or updates its user row here. An error refuses
@@ -140,7 +144,8 @@ type Config struct {
 	// Now is the clock (default time.Now); tests inject theirs.
 	Now func() time.Time
 
-	envErr error // what FromEnv could not read, reported by New
+	envErr  error          // what FromEnv could not read, reported by New
+	proxies []netip.Prefix // TrustedProxies, parsed by resolve
 }
 
 // FromEnv reads a Config from the environment, after loading `.env.<AUTH0_ENV>`
@@ -155,7 +160,9 @@ type Config struct {
 //     (Config.OpaqueTokens with its defaults); off by default.
 //   - SESSION_IDLE_TIMEOUT, SESSION_MAX_LIFETIME, SESSION_LOCAL_CACHE_TTL:
 //     Go durations ("1h", "720h", "5s").
-//   - SESSION_LOGINS_PER_MINUTE: an integer (negative disables the limit).
+//   - AUTH0GIN_LOGINS_PER_MINUTE: Config.LoginsPerMinute, an integer
+//     (negative disables the limit); AUTH0GIN_TRUSTED_PROXIES:
+//     Config.TrustedProxies, a comma list. package login reads both too.
 //
 // A value it cannot read is kept in the Config and reported by New, which
 // wraps auth0gin.ErrConfig; a `.env` file that cannot be read too.
@@ -190,12 +197,9 @@ func FromEnv() Config {
 			}
 		}
 	}
-	if v := strings.TrimSpace(os.Getenv(envLoginsPerMin)); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s=%q: want an integer", envLoginsPerMin, v))
-		}
-		c.LoginsPerMinute = n
+	var err error
+	if c.LoginsPerMinute, c.TrustedProxies, err = ratelimit.FromEnv(); err != nil {
+		errs = append(errs, err)
 	}
 	c.envErr = errors.Join(errs...)
 	return c
@@ -290,9 +294,11 @@ func (c Config) resolve(auth *auth0gin.Auth0) (Config, error) {
 	if c.MaxTrackedClients <= 0 {
 		c.MaxTrackedClients = 10000
 	}
-	if c.ClientIP == nil {
-		c.ClientIP = (*gin.Context).ClientIP
+	proxies, err := ratelimit.ParseProxies(c.TrustedProxies)
+	if err != nil {
+		return bad("%v", err)
 	}
+	c.proxies = proxies
 	if c.KeyPrefix == "" {
 		c.KeyPrefix = "session:"
 	}

@@ -157,12 +157,8 @@ func (m *Manager) stateKey(sid id) string { return m.cfg.KeyPrefix + "device:" +
 // Retry-After.
 func (d *Device) Start(c *gin.Context) {
 	m := d.m
-	if m.limit != nil {
-		if ok, wait := m.limit.allow(m.cfg.ClientIP(c), m.cfg.Now()); !ok {
-			m.fail(c, &auth0gin.AuthError{Status: http.StatusTooManyRequests, Code: "too_many_requests",
-				Description: "too many logins from this address; retry later", RetryAfter: wait, Err: errLoginRefused})
-			return
-		}
+	if !m.allowLogin(c) {
+		return
 	}
 	ctx := c.Request.Context()
 	var opts []oauth2.AuthCodeOption

@@ -42,12 +42,8 @@ var errLoginRefused = errors.New("session: login refused")
 // secret; a session cookie the request already carried is ended. Logins are
 // limited per client IP (429 with Retry-After).
 func (m *Manager) Login(c *gin.Context) {
-	if m.limit != nil {
-		if ok, wait := m.limit.allow(m.cfg.ClientIP(c), m.cfg.Now()); !ok {
-			m.fail(c, &auth0gin.AuthError{Status: http.StatusTooManyRequests, Code: "too_many_requests",
-				Description: "too many logins from this address; retry later", RetryAfter: wait, Err: errLoginRefused})
-			return
-		}
+	if !m.allowLogin(c) {
+		return
 	}
 	token, ok := bearerToken(c.Request)
 	if !ok {

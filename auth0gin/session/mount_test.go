@@ -153,15 +153,15 @@ func TestMountOpaque(t *testing.T) {
 // reported by New as a configuration error naming the variable.
 func TestFromEnv(t *testing.T) {
 	for k, v := range map[string]string{
-		"SESSION_STORE_URL":         "redis://127.0.0.1:6379/0",
-		"SESSION_PUBLIC_ORIGIN":     "https://api.example.com",
-		"SESSION_TRUSTED_ORIGINS":   " https://app.example.com/ ,http://localhost:5173,",
-		"SESSION_KEY_PREFIX":        "myapp:",
-		"SESSION_OPAQUE_TOKENS":     "true",
-		"SESSION_IDLE_TIMEOUT":      "20m",
-		"SESSION_MAX_LIFETIME":      "48h",
-		"SESSION_LOCAL_CACHE_TTL":   "-1s",
-		"SESSION_LOGINS_PER_MINUTE": "-1",
+		"SESSION_STORE_URL":          "redis://127.0.0.1:6379/0",
+		"SESSION_PUBLIC_ORIGIN":      "https://api.example.com",
+		"SESSION_TRUSTED_ORIGINS":    " https://app.example.com/ ,http://localhost:5173,",
+		"SESSION_KEY_PREFIX":         "myapp:",
+		"SESSION_OPAQUE_TOKENS":      "true",
+		"SESSION_IDLE_TIMEOUT":       "20m",
+		"SESSION_MAX_LIFETIME":       "48h",
+		"SESSION_LOCAL_CACHE_TTL":    "-1s",
+		"AUTH0GIN_LOGINS_PER_MINUTE": "-1",
 	} {
 		t.Setenv(k, v)
 	}
@@ -185,12 +185,12 @@ func TestFromEnv(t *testing.T) {
 		t.Error("SESSION_OPAQUE_TOKENS=false turned opaque tokens on")
 	}
 	for name, bad := range map[string]string{
-		"SESSION_OPAQUE_TOKENS":     "yes please",
-		"SESSION_IDLE_TIMEOUT":      "an hour",
-		"SESSION_MAX_LIFETIME":      "30",
-		"SESSION_LOCAL_CACHE_TTL":   "5 s",
-		"SESSION_LOGINS_PER_MINUTE": "ten",
-		"SESSION_TRUSTED_ORIGINS":   "app.example.com",
+		"SESSION_OPAQUE_TOKENS":      "yes please",
+		"SESSION_IDLE_TIMEOUT":       "an hour",
+		"SESSION_MAX_LIFETIME":       "30",
+		"SESSION_LOCAL_CACHE_TTL":    "5 s",
+		"AUTH0GIN_LOGINS_PER_MINUTE": "ten",
+		"SESSION_TRUSTED_ORIGINS":    "app.example.com",
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Setenv(name, bad)

@@ -189,7 +189,7 @@ func TestSessionTwoInstances(t *testing.T) {
 func TestSessionSQLiteFile(t *testing.T) {
 	tn := auth0test.NewTenant(t)
 	file := t.TempDir() + "/sessions.db"
-	env := tenantEnv(tn, "SESSION_STORE_URL", "sqlite://"+file, "SESSION_LOGINS_PER_MINUTE", "1000")
+	env := tenantEnv(tn, "SESSION_STORE_URL", "sqlite://"+file, "AUTH0GIN_LOGINS_PER_MINUTE", "1000")
 	app := startExample(t, env)
 	rc := newRecorder()
 	tok := tn.Token(t)

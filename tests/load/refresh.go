@@ -131,7 +131,7 @@ func refreshOnce(ctx context.Context, p refreshPlan, round int, s refreshStore, 
 	defer cleanup()
 	mgr, err := login.New(auth, st, login.Config{
 		ClientID: devtenant.RegularClient.ID, ClientSecret: devtenant.RegularClient.Secret,
-		Keys: ephemeralKeys(), LoginRate: -1, Logger: log,
+		Keys: ephemeralKeys(), LoginsPerMinute: -1, Logger: log,
 		KeyPrefix: fmt.Sprintf("load-%d:", time.Now().UnixNano()),
 	})
 	if err != nil {
