@@ -182,7 +182,7 @@ func TestLoginAnswers(t *testing.T) {
 	now := time.Now()
 	st := newMemStore()
 	h := newHarness(t, nil, st, func(c *login.Config) {
-		c.LoginRate = 3
+		c.LoginsPerMinute = 3
 		c.Now = func() time.Time { return now }
 	})
 	for _, base := range []string{h.srv.URL, mounted(h)} {
