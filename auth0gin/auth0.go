@@ -290,6 +290,12 @@ func (a *Auth0) verifyExp(ctx context.Context, token string, expiredFor time.Dur
 	if err != nil {
 		return nil, false, unauthorized(errInvalidClaims, "invalid claims", err)
 	}
+	// A NUL byte names no user and no address: PostgreSQL refuses it in text,
+	// and C code truncates at it. The token is refused here, as invalid, so
+	// that no store ever sees it.
+	if tc.hasNUL() || strings.IndexByte(rc.Subject, 0) >= 0 {
+		return nil, false, unauthorized(errInvalidClaims, "invalid claims", errors.New("a claim holds a NUL byte"))
+	}
 	now := time.Now().Unix()
 	u = tc.user(rc, h, token[lo:hi], a.claimsTag)
 	u.keyThumb = used.thumb
