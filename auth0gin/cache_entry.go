@@ -205,10 +205,15 @@ func (r *reader) str() string {
 	return s
 }
 
-// id returns the packed user's ID (the first string) without unpacking.
-func (p *packedUser) id() string {
+// idIssuer returns the packed user's ID and Issuer (the first and fifth
+// strings, see scalars) without unpacking.
+func (p *packedUser) idIssuer() (id, issuer string) {
 	r := reader{d: p.data}
-	return r.str()
+	id = r.str()
+	for range 3 { // ClientID, GrantType, OrgID
+		r.str()
+	}
+	return id, r.str()
 }
 
 // marshalVersion leads MarshalBinary's encoding, so a later layout can tell

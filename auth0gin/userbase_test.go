@@ -116,3 +116,26 @@ func TestSharedUserBasesAreChecked(t *testing.T) {
 		t.Errorf("the SharedUserBases slices are shared with the caller: %q", got)
 	}
 }
+
+// Finding 1 (issue 23): ForgetUser of A's user forgets A's tokens only, not
+// those of the same sub from tenant B.
+func TestForgetUserIsPerUserBase(t *testing.T) {
+	ta, tb, _ := twoTenants(t, true, nil)
+	cache := auth0gin.NewTestCache(0, 0)
+	cfg := ta.config()
+	cfg.Issuers, cfg.Cache = []string{ta.iss(), tb.iss()}, cache
+	a := mustNew(t, cfg)
+	tokA, tokB := ta.token(t, nil), tb.token(t, nil)
+	for _, tok := range []string{tokA, tokB} {
+		if _, err := a.Verify(t.Context(), tok); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a.ForgetUser(t.Context(), ta.iss(), "auth0|alice")
+	if _, ok := cache.Get(t.Context(), tokA); ok {
+		t.Error("A's token is still cached")
+	}
+	if _, ok := cache.Get(t.Context(), tokB); !ok {
+		t.Error("ForgetUser of A's user forgot B's token of the same sub")
+	}
+}
