@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -37,6 +38,17 @@ const epochMargin = time.Hour
 // and holds no byte a store's text (PostgreSQL NOTIFY) refuses.
 func userKey(userBase, id string) string {
 	return strconv.Itoa(len(userBase)) + ":" + userBase + id
+}
+
+// userBaseOf is the Auth0User.UserBase of tokens of the trusted issuer iss
+// under c (for users the core does not verify: opaque tokens).
+func userBaseOf(c auth0gin.Config, iss string) string {
+	for _, g := range c.SharedUserBases {
+		if slices.Contains(g, iss) {
+			return g[0]
+		}
+	}
+	return iss
 }
 
 // userOf is the userKey of u.

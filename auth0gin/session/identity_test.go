@@ -85,3 +85,22 @@ func TestLogoutUserTakesTheUserBase(t *testing.T) {
 		t.Errorf("A's session after LogoutUser(B, alice): %d", r.code)
 	}
 }
+
+// An opaque token's user has the UserBase of the tenant whose /userinfo
+// answered: LogoutUser(tenant, id) ends the opaque session too.
+func TestOpaqueUserHasAUserBase(t *testing.T) {
+	clk := newClocks()
+	tenant := auth0test.NewTenant(t, auth0test.WithClock(clk.tenant.Now))
+	e := newDevEnvOpaque(t, newStore(t), tenant, clk.Now, session.Config{LocalCacheTTL: -1}, &session.OpaqueConfig{CacheTTL: time.Minute})
+	r := e.do("POST", "/auth/session", bearer(opaqueToken(t, tenant, devtenant.Alice.Email, devtenant.Alice.Password)))
+	if r.code != 200 {
+		t.Fatalf("login with an opaque token: %d %s", r.code, r.raw)
+	}
+	ck := (&http.Response{Header: r.h}).Cookies()[0]
+	if err := e.sess.LogoutUser(t.Context(), tenant.URL, devtenant.Alice.ID); err != nil {
+		t.Fatal(err)
+	}
+	if me := e.do("GET", "/api/private", cookieH(ck)); me.code != 401 {
+		t.Errorf("the opaque session after LogoutUser(tenant, alice): %d %s", me.code, me.raw)
+	}
+}
