@@ -31,6 +31,7 @@ type Auth0 struct {
 // verify another's tokens.
 type issuer struct {
 	iss        string
+	userBase   string // Config.userBase(iss): the Auth0User.UserBase of its tokens
 	keys       *keySet
 	validators map[string]*validator.Validator // by alg
 }
@@ -50,7 +51,7 @@ func New(cfg Config) (*Auth0, error) {
 	a := &Auth0{cfg: c, claims: names, claimsTag: names.tag()}
 	for _, iss := range c.Issuers {
 		base, _ := url.Parse(discoveryBase(iss)) // resolve checked it
-		is := &issuer{iss: iss, keys: newKeySet(c, base), validators: map[string]*validator.Validator{}}
+		is := &issuer{iss: iss, userBase: c.userBase(iss), keys: newKeySet(c, base), validators: map[string]*validator.Validator{}}
 		for _, alg := range c.Algorithms {
 			// No custom claims: the validator would decode the payload a second
 			// time with go-jose's slow reflective JSON; verify reads the rest in
@@ -128,6 +129,10 @@ func (a *Auth0) Verify(ctx context.Context, token string) (*Auth0User, error) {
 			// Caches keep no payload: it is the token's own, verified when cached.
 			lo, hi, _ := payloadSpan(token)
 			u.payload = token[lo:hi]
+			// Our own configuration names the user base, never the cache's
+			// entry: a cache shared with an API that groups issuers otherwise
+			// cannot merge or split identities here.
+			u.UserBase = a.issuerOf(u.Issuer).userBase
 			return u, nil
 		}
 	}
@@ -285,8 +290,15 @@ func (a *Auth0) verifyExp(ctx context.Context, token string, expiredFor time.Dur
 	if err != nil {
 		return nil, false, unauthorized(errInvalidClaims, "invalid claims", err)
 	}
+	// A NUL byte names no user and no address: PostgreSQL refuses it in text,
+	// and C code truncates at it. The token is refused here, as invalid, so
+	// that no store ever sees it.
+	if tc.hasNUL() || strings.IndexByte(rc.Subject, 0) >= 0 {
+		return nil, false, unauthorized(errInvalidClaims, "invalid claims", errors.New("a claim holds a NUL byte"))
+	}
 	now := time.Now().Unix()
 	u = tc.user(rc, h, token[lo:hi], a.claimsTag)
 	u.keyThumb = used.thumb
+	u.UserBase = is.userBase
 	return u, rc.NotBefore > now || rc.IssuedAt > now, nil
 }

@@ -27,8 +27,10 @@ type TokenCache interface {
 	Set(ctx context.Context, token string, u *Auth0User, expiresAt time.Time)
 	// Delete forgets one token.
 	Delete(ctx context.Context, token string)
-	// DeleteUser forgets every token of the user with this ID.
-	DeleteUser(ctx context.Context, userID string)
+	// DeleteUser forgets every token of the user with this ID that issuer
+	// issued (Auth0User.Issuer and ID): the same ID from another issuer may
+	// be another person.
+	DeleteUser(ctx context.Context, issuer, userID string)
 }
 
 // Forget removes a token from the cache, so that its next use is verified
@@ -41,11 +43,18 @@ func (a *Auth0) Forget(ctx context.Context, token string) {
 }
 
 // ForgetUser removes every cached token of a user (on logout, say), so that
-// each is verified again in full at its next use. Like Forget it revokes
+// each is verified again in full at its next use. The user is
+// (Auth0User.UserBase, Auth0User.ID): tokens of every issuer sharing that
+// user base are forgotten, and no other issuer's. Like Forget it revokes
 // nothing; it keeps a logged-out user's tokens from lingering in memory.
-func (a *Auth0) ForgetUser(ctx context.Context, userID string) {
-	if a.cache != nil {
-		a.cache.DeleteUser(ctx, userID)
+func (a *Auth0) ForgetUser(ctx context.Context, userBase, userID string) {
+	if a.cache == nil {
+		return
+	}
+	for _, is := range a.issuers {
+		if is.userBase == userBase {
+			a.cache.DeleteUser(ctx, is.iss, userID)
+		}
 	}
 }
 
@@ -178,12 +187,12 @@ func (c *memoryCache) Delete(_ context.Context, token string) {
 
 // DeleteUser implements TokenCache. It scans every entry: logouts are rare
 // and a per-user index would cost every insert.
-func (c *memoryCache) DeleteUser(_ context.Context, userID string) {
+func (c *memoryCache) DeleteUser(_ context.Context, issuer, userID string) {
 	for i := range c.shards {
 		s := &c.shards[i]
 		s.mu.Lock()
 		for _, e := range s.m {
-			if e.user.id() == userID {
+			if id, iss := e.user.idIssuer(); id == userID && iss == issuer {
 				s.remove(e)
 			}
 		}

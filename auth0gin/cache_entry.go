@@ -23,8 +23,8 @@ type packedUser struct {
 }
 
 // scalars lists the string fields of u, in packing order.
-func scalars(u *Auth0User) [9]*string {
-	return [9]*string{&u.ID, &u.ClientID, &u.GrantType, &u.OrgID, &u.Issuer, &u.KeyID, &u.Algorithm, &u.derivedBy, &u.keyThumb}
+func scalars(u *Auth0User) [10]*string {
+	return [10]*string{&u.ID, &u.ClientID, &u.GrantType, &u.OrgID, &u.Issuer, &u.UserBase, &u.KeyID, &u.Algorithm, &u.derivedBy, &u.keyThumb}
 }
 
 // lists lists the []string fields of u, in packing order.
@@ -205,17 +205,22 @@ func (r *reader) str() string {
 	return s
 }
 
-// id returns the packed user's ID (the first string) without unpacking.
-func (p *packedUser) id() string {
+// idIssuer returns the packed user's ID and Issuer (the first and fifth
+// strings, see scalars) without unpacking.
+func (p *packedUser) idIssuer() (id, issuer string) {
 	r := reader{d: p.data}
-	return r.str()
+	id = r.str()
+	for range 3 { // ClientID, GrantType, OrgID
+		r.str()
+	}
+	return id, r.str()
 }
 
 // marshalVersion leads MarshalBinary's encoding, so a later layout can tell
 // an old entry in a shared store from its own (and treat it as a miss).
 // Version 2 added the verifying key's thumbprint, version 3 the verified
-// claims payload.
-const marshalVersion = 3
+// claims payload, version 4 the user base.
+const marshalVersion = 4
 
 // MarshalBinary encodes u for a shared TokenCache (Redis, memcached, ...) or
 // a server-side session store: every field, including the unexported state

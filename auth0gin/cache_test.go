@@ -72,17 +72,19 @@ func TestMemoryCacheExpiry(t *testing.T) {
 func TestMemoryCacheDelete(t *testing.T) {
 	c := auth0gin.NewTestCache(1000, 1<<20)
 	until := time.Now().Add(time.Hour)
-	alice, bob := &auth0gin.Auth0User{ID: "auth0|alice"}, &auth0gin.Auth0User{ID: "auth0|bob"}
+	alice, bob := &auth0gin.Auth0User{ID: "auth0|alice", Issuer: "https://a/"}, &auth0gin.Auth0User{ID: "auth0|bob", Issuer: "https://a/"}
+	aliceOfB := &auth0gin.Auth0User{ID: "auth0|alice", Issuer: "https://b/"}
 	for i := range 50 {
 		c.Set(t.Context(), fmt.Sprint("a", i), alice, until)
 		c.Set(t.Context(), fmt.Sprint("b", i), bob, until)
+		c.Set(t.Context(), fmt.Sprint("B", i), aliceOfB, until)
 	}
-	c.DeleteUser(t.Context(), "auth0|alice")
-	if c.Len() != 50 {
-		t.Errorf("after DeleteUser: %d entries, want bob's 50", c.Len())
+	c.DeleteUser(t.Context(), "https://a/", "auth0|alice")
+	if c.Len() != 100 {
+		t.Errorf("after DeleteUser: %d entries, want bob's 50 and B's alice's 50", c.Len())
 	}
 	c.Delete(t.Context(), "b0")
-	if _, ok := c.Get(t.Context(), "b0"); ok || c.Len() != 49 {
+	if _, ok := c.Get(t.Context(), "b0"); ok || c.Len() != 99 {
 		t.Error("Delete did not remove the token")
 	}
 }
@@ -191,7 +193,7 @@ func TestCacheServesWithoutReverifying(t *testing.T) {
 	if ti.jwksHits.Load() != hits {
 		t.Error("a cached token touched the key set")
 	}
-	a.ForgetUser(t.Context(), "auth0|alice")
+	a.ForgetUser(t.Context(), ti.iss(), "auth0|alice")
 	a.Forget(t.Context(), tok)
 }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -32,6 +33,22 @@ type tokenClaims struct {
 	Email       *string // the plain `email` claim
 	NsEmail     *string // Config.EmailClaim, which wins over `email`
 	Roles       []string
+}
+
+// hasNUL reports whether a claim the core reads holds a NUL byte.
+func (c *tokenClaims) hasNUL() bool {
+	nul := func(s string) bool { return strings.IndexByte(s, 0) >= 0 }
+	for _, s := range []string{c.Scope, c.Gty, c.Azp, c.ClientID, c.OrgID} {
+		if nul(s) {
+			return true
+		}
+	}
+	for _, e := range []*string{c.Email, c.NsEmail} {
+		if e != nil && nul(*e) {
+			return true
+		}
+	}
+	return slices.ContainsFunc(c.Permissions, nul) || slices.ContainsFunc(c.Roles, nul)
 }
 
 // claimNames are the configured claim names; "" when there is none.

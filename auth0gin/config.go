@@ -64,6 +64,13 @@ type Config struct {
 	// the Swagger UI logs in. Each must be https, or http on a
 	// loopback host.
 	Issuers []string
+	// SharedUserBases groups issuers that share one user base, such as a
+	// tenant's canonical domain and its custom domain: a user's identity is
+	// (Auth0User.UserBase, Auth0User.ID), and UserBase is the token's issuer,
+	// or the first issuer of its group here. Issuers in no group never share
+	// identity, so the same `sub` from two tenants is two users. Every issuer
+	// named must be one of Issuers, in one group at most.
+	SharedUserBases [][]string
 	// Audience lists the API identifiers accepted in `aud`; a token needs one of them.
 	Audience []string
 	// ClientID is the SPA client id used by the Swagger UI login.
@@ -242,6 +249,13 @@ func (c Config) clone() Config {
 	c.Audience = slices.Clone(c.Audience)
 	c.Algorithms = slices.Clone(c.Algorithms)
 	c.Scopes = maps.Clone(c.Scopes)
+	if c.SharedUserBases != nil {
+		groups := make([][]string, len(c.SharedUserBases))
+		for i, g := range c.SharedUserBases {
+			groups[i] = slices.Clone(g)
+		}
+		c.SharedUserBases = groups
+	}
 	return c
 }
 
@@ -261,6 +275,9 @@ func (c Config) resolve() (Config, error) {
 	}
 	c.Domain = base
 	if err := c.resolveIssuers(); err != nil {
+		return c, err
+	}
+	if err := c.checkUserBases(); err != nil {
 		return c, err
 	}
 	if len(c.Audience) == 0 {
@@ -372,6 +389,38 @@ func (c *Config) resolveIssuers() error {
 		return fmt.Errorf("%w: JWKSURL names one key set, but %d issuers each have their own: leave it empty", ErrConfig, len(c.Issuers))
 	}
 	return nil
+}
+
+// checkUserBases checks SharedUserBases: every issuer named is trusted, and
+// none is in two groups (or twice in one).
+func (c *Config) checkUserBases() error {
+	seen := map[string]bool{}
+	for i, g := range c.SharedUserBases {
+		if len(g) == 0 {
+			return fmt.Errorf("%w: SharedUserBases group %d is empty", ErrConfig, i+1)
+		}
+		for _, iss := range g {
+			if !slices.Contains(c.Issuers, iss) {
+				return fmt.Errorf("%w: SharedUserBases names %q, which is not one of the trusted issuers %q", ErrConfig, printable(iss), c.Issuers)
+			}
+			if seen[iss] {
+				return fmt.Errorf("%w: SharedUserBases names issuer %q twice: an issuer has one user base", ErrConfig, iss)
+			}
+			seen[iss] = true
+		}
+	}
+	return nil
+}
+
+// userBase returns the user base of the trusted issuer iss: the first issuer
+// of its SharedUserBases group, or iss itself.
+func (c *Config) userBase(iss string) string {
+	for _, g := range c.SharedUserBases {
+		if slices.Contains(g, iss) {
+			return g[0]
+		}
+	}
+	return iss
 }
 
 // secureURL reports whether u may reach the tenant (tenanturl.Secure): https,

@@ -60,7 +60,7 @@ func (c *gobCache) Delete(_ context.Context, token string) {
 	c.mu.Unlock()
 }
 
-func (c *gobCache) DeleteUser(context.Context, string) {}
+func (c *gobCache) DeleteUser(context.Context, string, string) {}
 
 // fullChecks is how many times Verify verified a token in full and cached it.
 func (c *gobCache) fullChecks() int {

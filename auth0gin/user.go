@@ -36,6 +36,11 @@ type Auth0User struct {
 	ExpiresAt time.Time `json:"-"`
 	// Issuer is `iss`.
 	Issuer string `json:"-"`
+	// UserBase names the user base the token's issuer belongs to: the issuer
+	// itself, or the first issuer of its Config.SharedUserBases group. A user
+	// is identified by (UserBase, ID), never by ID alone: two tenants may
+	// issue the same `sub` to two different people. Set at verification.
+	UserBase string `json:"-"`
 	// KeyID is the `kid` of the key that signed the token.
 	KeyID string `json:"-"`
 	// Algorithm is the `alg` the token was signed with.

@@ -126,8 +126,12 @@ func (m *Manager) accept(ctx context.Context, reply tokenReply, what string) (An
 	}
 	now := m.cfg.Now()
 	exp := now.Add(m.cfg.RefreshLifetime)
-	key := m.rowKey(tokenHash(reply.AccessToken))
-	val := m.sealRow(key, row{Kind: kindRefresh, RefreshToken: reply.RefreshToken, Subject: user.ID, Expires: exp.Unix()})
+	key, set := m.rowKey(tokenHash(reply.AccessToken)), m.userRowsOf(user)
+	val := m.sealRow(key, row{Kind: kindRefresh, RefreshToken: reply.RefreshToken, Subject: user.ID, Rows: set, Expires: exp.Unix()})
+	if err := m.listRow(ctx, set, tokenHash(reply.AccessToken), exp); err != nil {
+		go func() { _ = m.revoke(context.WithoutCancel(ctx), reply.RefreshToken) }()
+		return Answer{}, nil, unavailable("the session store is unavailable; try again later", 0, err)
+	}
 	if err := m.store.Set(ctx, key, val, exp); err != nil {
 		// Without the row the refresh token is useless: revoke it, so that
 		// nothing lives at the tenant that nobody holds.

@@ -19,6 +19,8 @@ type row struct {
 	RefreshToken string `json:"rt,omitempty"`
 	// Subject is the user the tokens belong to (kindRefresh).
 	Subject string `json:"sub,omitempty"`
+	// Rows is the set listing the user's rows (kindRefresh; see userRows).
+	Rows string `json:"rows,omitempty"`
 	// Expires is the refresh token's absolute end (unix seconds): it does not
 	// move on rotation, and the store drops the row then.
 	Expires int64 `json:"exp,omitempty"`

@@ -171,7 +171,7 @@ func (m *Manager) refreshLocked(ctx context.Context, h string) (Answer, error) {
 	exp := time.Unix(r.Expires, 0) // absolute: rotation does not extend it
 	newK := m.rowKey(tokenHash(reply.AccessToken))
 	ans := Answer{AccessToken: reply.AccessToken, TokenType: "Bearer", ExpiresIn: reply.ExpiresIn}
-	entries := []store.Entry{{Key: newK, Value: m.sealRow(newK, row{Kind: kindRefresh, RefreshToken: rt, Subject: r.Subject, Expires: r.Expires}), ExpiresAt: exp}}
+	entries := []store.Entry{{Key: newK, Value: m.sealRow(newK, row{Kind: kindRefresh, RefreshToken: rt, Subject: r.Subject, Rows: r.Rows, Expires: r.Expires}), ExpiresAt: exp}}
 	if newK != rowK {
 		// The old row becomes the answer for GraceWindow in the same write
 		// as the new row (one round trip, all or none): its token is spent,
@@ -180,7 +180,7 @@ func (m *Manager) refreshLocked(ctx context.Context, h string) (Answer, error) {
 		grace := row{Kind: kindGrace, AccessToken: ans.AccessToken, TokenExpires: now.Unix() + ans.ExpiresIn, Until: until.Unix()}
 		entries = append(entries, store.Entry{Key: rowK, Value: m.sealRow(rowK, grace), ExpiresAt: until})
 	}
-	if err := m.store.SetMany(ctx, entries...); err != nil {
+	if err := m.storeRefreshed(ctx, r.Rows, h, tokenHash(reply.AccessToken), exp, entries); err != nil {
 		// The tenant has rotated the token and the new one cannot be kept:
 		// the session is over. Revoke the family rather than leave it
 		// without a holder, and drop the old row, whose token is spent.

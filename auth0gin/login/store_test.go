@@ -95,8 +95,9 @@ func (c *countingStore) Delete(ctx context.Context, keys ...string) error {
 // memStore is a store.Store in memory, for the unit tests that do not need
 // a real backend; the integration tests run on SQLite, Redis and PostgreSQL.
 type memStore struct {
-	mu sync.Mutex
-	m  map[string]memEntry
+	mu   sync.Mutex
+	m    map[string]memEntry
+	sets map[string]map[string]time.Time // the per-user lists of rows
 }
 
 type memEntry struct {
@@ -104,7 +105,9 @@ type memEntry struct {
 	exp time.Time
 }
 
-func newMemStore() *memStore { return &memStore{m: map[string]memEntry{}} }
+func newMemStore() *memStore {
+	return &memStore{m: map[string]memEntry{}, sets: map[string]map[string]time.Time{}}
+}
 
 func (s *memStore) live(key string) (memEntry, bool) {
 	e, ok := s.m[key]
@@ -161,10 +164,38 @@ func (s *memStore) Delete(_ context.Context, keys ...string) error {
 
 var errNoSets = errors.New("memStore: not used by package login")
 
-func (s *memStore) AddMember(context.Context, string, string, time.Time) error { return errNoSets }
-func (s *memStore) Members(context.Context, string) ([]string, error)          { return nil, errNoSets }
-func (s *memStore) RemoveMember(context.Context, string, ...string) error      { return errNoSets }
-func (s *memStore) Publish(context.Context, string, string) error              { return errNoSets }
+func (s *memStore) AddMember(_ context.Context, set, member string, exp time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.sets[set] == nil {
+		s.sets[set] = map[string]time.Time{}
+	}
+	s.sets[set][member] = exp
+	return nil
+}
+
+func (s *memStore) Members(_ context.Context, set string) ([]string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for m, exp := range s.sets[set] {
+		if time.Now().Before(exp) {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+func (s *memStore) RemoveMember(_ context.Context, set string, members ...string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, m := range members {
+		delete(s.sets[set], m)
+	}
+	return nil
+}
+
+func (s *memStore) Publish(context.Context, string, string) error { return errNoSets }
 func (s *memStore) Subscribe(context.Context, string, func(string)) (func(), error) {
 	return nil, errNoSets
 }

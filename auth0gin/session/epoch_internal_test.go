@@ -68,7 +68,7 @@ func TestOlderRecords(t *testing.T) {
 		}
 		return value
 	}
-	rec := record{created: now, end: now.Add(time.Hour), userID: u.ID, user: snap}
+	rec := record{created: now, end: now.Add(time.Hour), userID: userOf(u), user: snap}
 	old := put(encodeV1(rec))
 	if got, _, err := m.lookup(t.Context(), old); err != nil || got.ID != u.ID {
 		t.Fatalf("a version 1 record: %v, %v", got, err)
@@ -82,7 +82,7 @@ func TestOlderRecords(t *testing.T) {
 			t.Errorf("record %x: %v, want a 401", b, err)
 		}
 	}
-	if err := m.LogoutUser(t.Context(), u.ID); err != nil {
+	if err := m.LogoutUser(t.Context(), u.UserBase, u.ID); err != nil {
 		t.Fatal(err)
 	}
 	_, sid, err := m.lookup(t.Context(), old)

@@ -122,17 +122,17 @@ func (m *Manager) create(ctx context.Context, u *auth0gin.Auth0User, now time.Ti
 		// keeps the new session out of the cache (see localCache.put).
 		readAt = m.cache.since()
 	}
-	epoch, err := m.epoch(ctx, u.ID)
+	epoch, err := m.epoch(ctx, userOf(u))
 	if err != nil {
 		return "", id{}, end, err
 	}
 	value, sid := newSecret()
-	rec := record{created: now, end: end, userID: u.ID, epoch: epoch, user: snap}
+	rec := record{created: now, end: end, userID: userOf(u), epoch: epoch, user: snap}
 	if err := m.st.Set(ctx, m.recordKey(sid), rec.encode(), end); err != nil {
 		return "", sid, end, unavailable(err)
 	}
 	if m.cache != nil {
-		e := &entry{user: u, userID: u.ID, created: now, end: end, fetched: now}
+		e := &entry{user: u, userID: userOf(u), created: now, end: end, fetched: now}
 		e.seen.Store(now.UnixNano())
 		e.written.Store(now.UnixNano())
 		m.cache.put(sid, copyEntryUser(e), readAt)

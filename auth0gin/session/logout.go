@@ -128,7 +128,7 @@ func (m *Manager) LogoutEverywhere(c *gin.Context) {
 		m.fail(c, refused(auth0gin.ErrMissingToken, "log in first"))
 		return
 	}
-	if err := m.logoutUser(c.Request.Context(), u.ID, u); err != nil {
+	if err := m.logoutUser(c.Request.Context(), u.UserBase, u.ID, u); err != nil {
 		m.fail(c, err)
 		return
 	}

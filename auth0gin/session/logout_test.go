@@ -23,11 +23,11 @@ type forgetting struct {
 	users []string
 }
 
-func (f *forgetting) DeleteUser(ctx context.Context, id string) {
+func (f *forgetting) DeleteUser(ctx context.Context, issuer, id string) {
 	f.mu.Lock()
 	f.users = append(f.users, id)
 	f.mu.Unlock()
-	f.TokenCache.DeleteUser(ctx, id)
+	f.TokenCache.DeleteUser(ctx, issuer, id)
 }
 
 // ender records the tokens POST /auth/logout hands it.

@@ -28,6 +28,7 @@ type Manager struct {
 	cache  *localCache // nil when disabled
 	limit  *limiter    // nil when disabled
 	stop   func()      // ends the invalidation subscription
+	also   []Ender     // given to Mount: LogoutUser ends what they hold too
 }
 
 // retryAfter is the Retry-After of a 503 when the store is down.
@@ -371,7 +372,8 @@ func (m *Manager) invalidated(msg string) {
 		}
 	}
 	if userID != "" {
-		m.auth.ForgetUser(context.Background(), userID)
+		base, id := splitUserKey(userID)
+		m.auth.ForgetUser(context.Background(), base, id)
 	}
 }
 

@@ -40,6 +40,7 @@ func (m *Manager) Mount(r *auth0gin.Router, also ...Ender) {
 	}
 	r.POST("/auth/ping", apidoc.Describe(pingSessionDoc, m.Ping))
 	also = slices.Clone(also)
+	m.also = also // LogoutUser ends the user's logins they hold
 	r.POST("/auth/logout", apidoc.Describe(logoutDoc, func(c *gin.Context) { m.logout(c, also) }))
 }
 

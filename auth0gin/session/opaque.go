@@ -253,14 +253,15 @@ func (o *opaque) userinfo(ctx context.Context, token string, key [sha256.Size]by
 		return nil, auth0gin.Unavailable("the tenant's /userinfo answered no JSON", retryAfter, fmt.Errorf("%w: %w", errTenant, err))
 	}
 	sub, _ := claims["sub"].(string)
-	if sub == "" {
+	if sub == "" || strings.IndexByte(sub, 0) >= 0 { // a NUL names nobody, and no store takes it
 		return nil, errOpaqueRefused
 	}
 	ac := o.auth.Config()
 	// The issuer is the Domain's, whose /userinfo answered: its base URL.
-	u := &auth0gin.Auth0User{ID: sub, Permissions: []string{}, Issuer: strings.TrimSuffix(o.url, "userinfo"), ExpiresAt: now.Add(o.cfg.Lifetime)}
+	u := &auth0gin.Auth0User{ID: sub, Permissions: []string{}, Issuer: strings.TrimSuffix(o.url, "userinfo"), ExpiresAt: now.Add(o.cfg.Lifetime),
+		UserBase: userBaseOf(ac, ac.Issuers[0])}
 	for _, name := range []string{ac.EmailClaim, "email"} {
-		if e, ok := claims[name].(string); ok && name != "" && e != "" {
+		if e, ok := claims[name].(string); ok && name != "" && e != "" && strings.IndexByte(e, 0) < 0 {
 			u.Email = &e
 			break
 		}

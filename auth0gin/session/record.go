@@ -89,7 +89,7 @@ func (r *record) restore() (*auth0gin.Auth0User, error) {
 	if err != nil {
 		return nil, errors.Join(errBadRecord, err)
 	}
-	if u.ID != r.userID {
+	if userOf(u) != r.userID {
 		return nil, errBadRecord
 	}
 	return u, nil

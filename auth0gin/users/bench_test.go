@@ -113,7 +113,7 @@ func BenchmarkColdUser(b *testing.B) {
 					b.Fatal(err)
 				}
 				b.StopTimer()
-				if err := st.Delete(ctx, alice.ID); err != nil {
+				if err := st.Delete(ctx, alice.UserBase, alice.ID); err != nil {
 					b.Fatal(err)
 				}
 				b.StartTimer()

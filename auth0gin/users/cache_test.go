@@ -47,7 +47,7 @@ func TestCache(t *testing.T) {
 		clk := &clock{now: time.Unix(1_800_000_000, 0)}
 		res := newResolver(t, users.Config[users.User]{Store: st, CacheTTL: time.Minute, Now: clk.Now})
 		first := id(res, alice)
-		if err := st.Delete(ctx, devtenant.Alice.ID); err != nil {
+		if err := st.Delete(ctx, base(auth), devtenant.Alice.ID); err != nil {
 			t.Fatal(err)
 		}
 		clk.add(59 * time.Second)
@@ -59,10 +59,10 @@ func TestCache(t *testing.T) {
 		if second == first {
 			t.Fatal("past the TTL the deleted row was still served")
 		}
-		if err := st.Delete(ctx, devtenant.Alice.ID); err != nil {
+		if err := st.Delete(ctx, base(auth), devtenant.Alice.ID); err != nil {
 			t.Fatal(err)
 		}
-		res.Invalidate(devtenant.Alice.ID)
+		res.Invalidate(base(auth), devtenant.Alice.ID)
 		if id(res, alice) == second {
 			t.Fatal("after Invalidate the deleted row was still served")
 		}
@@ -73,7 +73,7 @@ func TestCache(t *testing.T) {
 		res := newResolver(t, users.Config[users.User]{Store: st, CacheSize: 1})
 		first := id(res, alice)
 		id(res, bob) // evicts alice: the cache holds one user
-		if err := st.Delete(ctx, devtenant.Alice.ID); err != nil {
+		if err := st.Delete(ctx, base(auth), devtenant.Alice.ID); err != nil {
 			t.Fatal(err)
 		}
 		if id(res, alice) == first {

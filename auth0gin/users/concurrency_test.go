@@ -61,7 +61,7 @@ func TestConcurrentFirstRequests(t *testing.T) {
 		if got := src.n.Load(); got != 1 {
 			t.Errorf("profile fetches: %d, want 1", got)
 		}
-		if _, err := st.FindByAuth0ID(context.Background(), devtenant.Alice.ID); err != nil {
+		if _, err := st.FindByAuth0ID(context.Background(), base(auth), devtenant.Alice.ID); err != nil {
 			t.Error(err)
 		}
 	}

@@ -123,10 +123,10 @@ func TestEmptyProfileWarns(t *testing.T) {
 		if err != nil || cur.User.Name != "" || cur.User.Email != "" {
 			t.Fatalf("ghost: %+v %v", cur, err)
 		}
-		if err := st.Delete(ctx, ghost.ID); err != nil {
+		if err := st.Delete(ctx, base(auth), ghost.ID); err != nil {
 			t.Fatal(err)
 		}
-		res.Invalidate(ghost.ID)
+		res.Invalidate(base(auth), ghost.ID)
 	}
 	if n := strings.Count(logs.String(), "neither a name nor an email"); n != 1 {
 		t.Errorf("%d warnings, want 1:\n%s", n, logs.String())

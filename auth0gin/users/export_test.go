@@ -14,7 +14,13 @@ type SQLStore = sqlStore
 
 // OpenSQL opens the library's table in the database rawURL names.
 func OpenSQL(ctx context.Context, rawURL, table string) (*SQLStore, error) {
-	return openSQL(ctx, rawURL, table, time.Now)
+	return openSQL(ctx, rawURL, table, time.Now, "")
+}
+
+// OpenSQLFor opens the table as New does for an Auth0 trusting the one user
+// base legacyBase: rows of the first layout are given it.
+func OpenSQLFor(ctx context.Context, rawURL, table, legacyBase string) (*SQLStore, error) {
+	return openSQL(ctx, rawURL, table, time.Now, legacyBase)
 }
 
 // UserinfoSource is the /userinfo profile source at url.

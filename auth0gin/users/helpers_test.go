@@ -110,10 +110,13 @@ type counting struct {
 	n   atomic.Int64
 }
 
-func (c *counting) Profile(ctx context.Context, id string) (users.Profile, error) {
+func (c *counting) Profile(ctx context.Context, userBase, id string) (users.Profile, error) {
 	c.n.Add(1)
-	return c.src.Profile(ctx, id)
+	return c.src.Profile(ctx, userBase, id)
 }
+
+// base is the user base of a's tenant: its only issuer.
+func base(a *auth0gin.Auth0) string { return a.Config().Issuers[0] }
 
 func mgmtClient(t testing.TB, tenant *auth0test.Tenant) *management.Client {
 	t.Helper()

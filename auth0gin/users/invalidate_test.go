@@ -17,12 +17,12 @@ type gatedStore struct {
 	release chan struct{}
 }
 
-func (g *gatedStore) FindByAuth0ID(ctx context.Context, id string) (users.User, error) {
+func (g *gatedStore) FindByAuth0ID(ctx context.Context, userBase, id string) (users.User, error) {
 	if g.finds.Add(1) == 1 {
 		close(g.entered)
 		<-g.release
 	}
-	return g.Store.FindByAuth0ID(ctx, id)
+	return g.Store.FindByAuth0ID(ctx, userBase, id)
 }
 
 // TestInvalidateDuringResolution: the app changes a user's row and calls
@@ -41,7 +41,7 @@ func TestInvalidateDuringResolution(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { _, err := res.Resolve(ctx, u); done <- err }()
 	<-st.entered // the first resolution is reading the row
-	res.Invalidate(u.ID)
+	res.Invalidate(u.UserBase, u.ID)
 	second := make(chan error, 1)
 	go func() { _, err := res.Resolve(ctx, u); second <- err }()
 	close(st.release)

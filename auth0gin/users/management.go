@@ -14,12 +14,21 @@ import (
 // managementSource fetches the profile from the Management API with the
 // app's machine client (read:users scope), whatever credential the request
 // carried.
-type managementSource struct{ client *management.Client }
+// It serves the users of one user base, home: the tenant it talks to. A user
+// of another tenant gets a zero Profile (the claims make the row), for the
+// same id there is someone else.
+type managementSource struct {
+	client *management.Client
+	home   string // the user base it serves; "" when New had no Auth0 to tell
+}
 
 // Profile implements ProfileSource. A 5xx, a 429 past the client's retries,
 // a timeout or no answer at all is an outage, with the wait the rate limit
 // announced.
-func (s managementSource) Profile(ctx context.Context, auth0ID string) (Profile, error) {
+func (s managementSource) Profile(ctx context.Context, userBase, auth0ID string) (Profile, error) {
+	if s.home != "" && userBase != s.home {
+		return Profile{}, nil
+	}
 	u, err := s.client.GetUser(ctx, auth0ID)
 	if err != nil {
 		var me *management.Error
@@ -36,5 +45,5 @@ func (s managementSource) Profile(ctx context.Context, auth0ID string) (Profile,
 		}
 		return Profile{}, fmt.Errorf("users: management: %w", err)
 	}
-	return Profile{Auth0ID: u.ID, Email: u.Email, EmailVerified: u.EmailVerified, Name: u.Name, Picture: u.Picture}, nil
+	return Profile{Auth0ID: auth0ID, UserBase: userBase, Email: u.Email, EmailVerified: u.EmailVerified, Name: u.Name, Picture: u.Picture}, nil
 }

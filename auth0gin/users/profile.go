@@ -2,6 +2,7 @@ package users
 
 import (
 	"context"
+	"strings"
 
 	"github.com/auth0gin/auth0gin/auth0gin"
 )
@@ -11,6 +12,8 @@ import (
 type Profile struct {
 	// Auth0ID is the Auth0 user id (`sub`).
 	Auth0ID string `json:"user_id"`
+	// UserBase is the user base Auth0ID belongs to (auth0gin.Auth0User.UserBase).
+	UserBase string `json:"-"`
 	// Email is the email address; empty when unknown.
 	Email string `json:"email"`
 	// EmailVerified reports whether the identity provider verified Email.
@@ -33,8 +36,10 @@ type ProfileSource interface {
 	// row). An error means the source cannot answer now: the resolver
 	// answers 503 (or, with Config.Transient, lets the request through), and
 	// persists nothing. An *auth0gin.AuthError's RetryAfter (made by
-	// auth0gin.Unavailable) sets the 503's Retry-After.
-	Profile(ctx context.Context, auth0ID string) (Profile, error)
+	// auth0gin.Unavailable) sets the 503's Retry-After. A source that
+	// serves one tenant answers a zero Profile for a user of another
+	// userBase: the same auth0ID there may be someone else.
+	Profile(ctx context.Context, userBase, auth0ID string) (Profile, error)
 }
 
 // claimNames names the token claims a profile is read from (the Config's
@@ -62,7 +67,7 @@ func claimsOf[U any](cfg Config[U]) claimNames {
 // whether that is enough to create a row without asking Auth0: an email
 // with its verification flag and a name.
 func (n claimNames) fromClaims(u *auth0gin.Auth0User) (p Profile, complete bool) {
-	p.Auth0ID = u.ID
+	p.Auth0ID, p.UserBase = u.ID, u.UserBase
 	var claims map[string]any
 	_ = u.Claims(&claims) // a verified token; a payload that is not an object gives no claims
 	str := func(name string) (string, bool) {
@@ -91,7 +96,7 @@ func (n claimNames) fromClaims(u *auth0gin.Auth0User) (p Profile, complete bool)
 // profile wins on email verification, which only Auth0 knows for sure.
 func merge(claims, fetched Profile) Profile {
 	out := fetched
-	out.Auth0ID = claims.Auth0ID
+	out.Auth0ID, out.UserBase = claims.Auth0ID, claims.UserBase
 	if out.Email == "" {
 		out.Email, out.EmailVerified = claims.Email, claims.EmailVerified
 	}
@@ -102,4 +107,17 @@ func merge(claims, fetched Profile) Profile {
 		out.Picture = claims.Picture
 	}
 	return out
+}
+
+// clean drops what no column can hold: a NUL byte (PostgreSQL refuses it in
+// text). The core refuses tokens whose claims hold one; a profile source
+// may still answer one. An email with one is no email; a name or picture
+// loses the NULs.
+func clean(p Profile) Profile {
+	if strings.IndexByte(p.Email, 0) >= 0 {
+		p.Email, p.EmailVerified = "", false
+	}
+	p.Name = strings.ReplaceAll(p.Name, "\x00", "")
+	p.Picture = strings.ReplaceAll(p.Picture, "\x00", "")
+	return p
 }

@@ -88,7 +88,7 @@ func TestResolutionOrder(t *testing.T) {
 			if cur.User.Auth0ID != carolID || cur.User.Email != carolEmail || cur.User.Name != "Carol Unverified" {
 				t.Errorf("carol's new row: %+v", cur.User)
 			}
-			if _, err := st.FindByAuth0ID(ctx, carolID); err != nil {
+			if _, err := st.FindByAuth0ID(ctx, base(auth), carolID); err != nil {
 				t.Fatal(err)
 			}
 		})
@@ -108,15 +108,15 @@ func TestResolutionOrder(t *testing.T) {
 		t.Run("deleted from the app's database, created again", func(t *testing.T) {
 			bob := verify(t, auth, tenant.Token(t, auth0test.User(devtenant.Bob.Email)))
 			old := resolve(bob)
-			if err := st.Delete(ctx, devtenant.Bob.ID); err != nil {
+			if err := st.Delete(ctx, base(auth), devtenant.Bob.ID); err != nil {
 				t.Fatal(err)
 			}
-			res.Invalidate(devtenant.Bob.ID)
+			res.Invalidate(base(auth), devtenant.Bob.ID)
 			cur := resolve(bob)
 			if cur.User.ID == old.User.ID || cur.User.Auth0ID != devtenant.Bob.ID {
 				t.Fatalf("recreated: %+v (old %+v)", cur.User, old.User)
 			}
-			if _, err := st.FindByAuth0ID(ctx, devtenant.Bob.ID); err != nil {
+			if _, err := st.FindByAuth0ID(ctx, base(auth), devtenant.Bob.ID); err != nil {
 				t.Fatal(err)
 			}
 		})

@@ -6,13 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
 	"golang.org/x/sync/singleflight"
 
 	"github.com/auth0gin/auth0gin/auth0gin"
-	"github.com/auth0gin/auth0gin/auth0gin/internal/tenanturl"
 	"github.com/auth0gin/auth0gin/auth0gin/management"
 	"github.com/auth0gin/auth0gin/auth0gin/store"
 )
@@ -91,13 +91,25 @@ func New[U any](ctx context.Context, auth *auth0gin.Auth0, cfg Config[U]) (*Reso
 		}
 		cfg.Management = client
 	}
+	var home, legacy string // the first issuer's user base; the only one, if there is one
+	if auth != nil {
+		ac := auth.Config()
+		bases := map[string]bool{}
+		for _, iss := range ac.Issuers {
+			bases[userBaseOf(ac, iss)] = true
+		}
+		home = userBaseOf(ac, ac.Issuers[0])
+		if len(bases) == 1 {
+			legacy = home
+		}
+	}
 	switch {
 	case cfg.Profiles != nil:
 		r.source, r.srcKind = cfg.Profiles, "custom"
 	case cfg.Management != nil:
-		r.source, r.srcKind = managementSource{client: cfg.Management}, "management"
+		r.source, r.srcKind = managementSource{client: cfg.Management, home: home}, "management"
 	case auth != nil:
-		r.source, r.srcKind = userinfoSource{url: tenanturl.Endpoint(auth.Config().Issuers, "userinfo")}, "userinfo"
+		r.source, r.srcKind = userinfoSource{}, "userinfo"
 	}
 
 	if cfg.Store == nil {
@@ -105,7 +117,7 @@ func New[U any](ctx context.Context, auth *auth0gin.Auth0, cfg Config[U]) (*Reso
 		if _, ok := any(zero).(User); !ok {
 			return bad("Config.Store is required for a user type of the app's own (%T); DatabaseURL keeps users.User", zero)
 		}
-		st, err := openSQL(ctx, cfg.DatabaseURL, cfg.Table, cfg.Now)
+		st, err := openSQL(ctx, cfg.DatabaseURL, cfg.Table, cfg.Now, legacy)
 		if err != nil {
 			return nil, err
 		}
@@ -121,6 +133,17 @@ func New[U any](ctx context.Context, auth *auth0gin.Auth0, cfg Config[U]) (*Reso
 	return r, nil
 }
 
+// userBaseOf is the user base of the trusted issuer iss under c: the first
+// issuer of its SharedUserBases group, or iss (as Auth0User.UserBase).
+func userBaseOf(c auth0gin.Config, iss string) string {
+	for _, g := range c.SharedUserBases {
+		if slices.Contains(g, iss) {
+			return g[0]
+		}
+	}
+	return iss
+}
+
 // Close closes the database New opened for the library's users table; a
 // Store of the app's own is left to the app.
 func (r *Resolver[U]) Close() error {
@@ -130,13 +153,21 @@ func (r *Resolver[U]) Close() error {
 	return r.close()
 }
 
-// Invalidate forgets the cached user of that Auth0 id in this instance:
-// call it after changing or deleting the row. A resolution already running
-// (which may have read the row before the change) caches nothing, and later
-// requests do not wait for it but read the row again.
-func (r *Resolver[U]) Invalidate(auth0ID string) {
-	r.cache.delete(auth0ID)
-	r.flight.Forget(auth0ID)
+// Invalidate forgets the cached user (userBase, auth0ID) in this instance
+// (Auth0User.UserBase and ID; User.UserBase and Auth0ID): call it after
+// changing or deleting the row. A resolution already running (which may
+// have read the row before the change) caches nothing, and later requests
+// do not wait for it but read the row again.
+func (r *Resolver[U]) Invalidate(userBase, auth0ID string) {
+	k := identity(userBase, auth0ID)
+	r.cache.delete(k)
+	r.flight.Forget(k)
+}
+
+// identity is the key of a user in the cache and the in-flight lookups:
+// (user base, Auth0 id), never the id alone.
+func identity(userBase, auth0ID string) string {
+	return userBase + "\x00" + auth0ID // a user base is a URL: it holds no NUL
 }
 
 // InvalidateAll empties this instance's cache.
@@ -150,20 +181,26 @@ func (r *Resolver[U]) Resolve(ctx context.Context, u *auth0gin.Auth0User) (*Curr
 	if u.IsM2M() {
 		return &Current[U]{Machine: &Machine{ClientID: u.ClientID, Subject: u.ID}}, nil
 	}
-	if cur, ok := r.cache.get(u.ID); ok {
+	if u.UserBase == "" {
+		// Set at verification: a user built by hand names no user base, and
+		// keying it by its id alone could hand it another tenant's row.
+		return nil, errors.New("users: the caller has no UserBase (an Auth0User that Verify did not make)")
+	}
+	key := identity(u.UserBase, u.ID)
+	if cur, ok := r.cache.get(key); ok {
 		return cur, nil
 	}
-	// One flight per Auth0 id: 100 concurrent first requests make one
+	// One flight per user: 100 concurrent first requests make one
 	// lookup, one profile fetch and one row. The flight runs on a context
 	// of its own (keeping ctx's values, such as the caller's token for
 	// /userinfo) so that a caller hanging up does not fail the others.
-	ch := r.flight.DoChan(u.ID, func() (any, error) {
+	ch := r.flight.DoChan(key, func() (any, error) {
 		gen := r.cache.generation()
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.cfg.Timeout)
 		defer cancel()
 		cur, err := r.resolve(fctx, u)
 		if err == nil && !cur.Transient {
-			r.cache.putIf(u.ID, cur, gen)
+			r.cache.putIf(key, cur, gen)
 		}
 		return cur, err
 	})
@@ -180,7 +217,7 @@ func (r *Resolver[U]) Resolve(ctx context.Context, u *auth0gin.Auth0User) (*Curr
 
 // resolve is one flight: find, link or create.
 func (r *Resolver[U]) resolve(ctx context.Context, u *auth0gin.Auth0User) (*Current[U], error) {
-	row, err := r.cfg.Store.FindByAuth0ID(ctx, u.ID)
+	row, err := r.cfg.Store.FindByAuth0ID(ctx, u.UserBase, u.ID)
 	if err == nil {
 		return &Current[U]{User: row}, nil
 	}
@@ -192,15 +229,16 @@ func (r *Resolver[U]) resolve(ctx context.Context, u *auth0gin.Auth0User) (*Curr
 	if !complete && r.source != nil {
 		// A zero Profile (nothing to ask, as for a cookie request and
 		// /userinfo) merges into the claims alone.
-		fetched, err := r.source.Profile(ctx, u.ID)
+		fetched, err := r.source.Profile(ctx, u.UserBase, u.ID)
 		if err != nil {
 			return r.outage(ctx, p, err)
 		}
 		p = merge(p, fetched)
 	}
+	p = clean(p)
 
 	if p.Email != "" && p.EmailVerified {
-		row, err := r.cfg.Store.LinkByEmail(ctx, p.Email, u.ID)
+		row, err := r.cfg.Store.LinkByEmail(ctx, p.Email, u.UserBase, u.ID)
 		switch {
 		case err == nil:
 			return &Current[U]{User: row}, nil

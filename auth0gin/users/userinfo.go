@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/auth0gin/auth0gin/auth0gin"
+	"github.com/auth0gin/auth0gin/auth0gin/internal/tenanturl"
 )
 
 // userinfoSource fetches the profile from the tenant's /userinfo with the
@@ -19,23 +20,28 @@ import (
 // and email. Auth0 rate limits /userinfo tightly per user; the resolver
 // asks it once per new user and instance.
 type userinfoSource struct {
-	url    string
+	url    string       // "" for the /userinfo of the caller's user base
 	client *http.Client // default: a client with a 10 s timeout
 }
 
 // Profile implements ProfileSource with the token WithToken attached to ctx.
 // With no token (a session cookie), or one /userinfo refuses, there is no
 // profile to get: a zero Profile, and the claims make the row.
-func (s userinfoSource) Profile(ctx context.Context, auth0ID string) (Profile, error) {
+func (s userinfoSource) Profile(ctx context.Context, userBase, auth0ID string) (Profile, error) {
 	token, ok := tokenFrom(ctx)
 	if !ok {
 		return Profile{}, nil
+	}
+	url := s.url
+	if url == "" {
+		// The caller's own tenant: a token of tenant B is never sent to A.
+		url = tenanturl.Endpoint([]string{userBase}, "userinfo")
 	}
 	client := s.client
 	if client == nil {
 		client = &http.Client{Timeout: 10 * time.Second}
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.url, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return Profile{}, fmt.Errorf("users: userinfo: %w", err)
 	}
@@ -68,7 +74,7 @@ func (s userinfoSource) Profile(ctx context.Context, auth0ID string) (Profile, e
 	if body.Sub != auth0ID {
 		return Profile{}, fmt.Errorf("users: userinfo answered for another subject")
 	}
-	return Profile{Auth0ID: auth0ID, Email: body.Email, EmailVerified: body.EmailVerified, Name: body.Name, Picture: body.Picture}, nil
+	return Profile{Auth0ID: auth0ID, UserBase: userBase, Email: body.Email, EmailVerified: body.EmailVerified, Name: body.Name, Picture: body.Picture}, nil
 }
 
 // statusError classifies a non-200 answer: 429 and 5xx are outages (with
