@@ -150,7 +150,7 @@ func (m *Manager) session(ctx context.Context, values []string) (*auth0gin.Auth0
 // sameUser reports whether two sessions' users are one identity: the same
 // subject of the same issuer.
 func sameUser(a, b *auth0gin.Auth0User) bool {
-	return a.ID == b.ID && a.Issuer == b.Issuer
+	return a.ID == b.ID && a.UserBase == b.UserBase // identity is (UserBase, ID)
 }
 
 // maxCookies bounds the session cookies of one request that are looked up;
