@@ -13,6 +13,10 @@ import (
 // bearer token is valid and meets every requirement; it then attaches the
 // *Auth0User for UserFrom / MustUser. Otherwise it answers 401 or 403 with an
 // RFC 6750 challenge and a JSON body, and aborts the chain.
+//
+// What a guarded route answers depends on who asks, so the guard marks the
+// answer Cache-Control: no-store before the handler runs; a handler that
+// wants its answer cached sets its own Cache-Control, which replaces it.
 func (a *Auth0) Require(reqs ...Requirement) gin.HandlerFunc {
 	g := a.compile(reqs)
 	return a.guardHandler(&g, nil)
@@ -53,7 +57,19 @@ func (a *Auth0) admit(c *gin.Context, g *guard) (u *Auth0User, ok bool) {
 	if u != nil {
 		c.Request = c.Request.WithContext(WithUser(c.Request.Context(), u))
 	}
+	noStore(c.Writer.Header())
 	return u, true
+}
+
+// noStore marks a guarded answer uncacheable unless something before the
+// handler already chose: what a guarded route answers depends on who asks,
+// and a request that carries a session cookie has no Authorization header to
+// keep shared caches (RFC 9111 §3.5) and the browser's from storing it. The
+// handler may still set its own Cache-Control, which replaces this one.
+func noStore(h http.Header) {
+	if _, set := h["Cache-Control"]; !set {
+		h["Cache-Control"] = []string{"no-store"}
+	}
 }
 
 // RequireScopes requires a valid token holding every one of the scopes (in
@@ -78,6 +94,7 @@ func (a *Auth0) Middleware(reqs ...Requirement) func(http.Handler) http.Handler 
 			if u != nil {
 				r = r.WithContext(WithUser(r.Context(), u))
 			}
+			noStore(w.Header())
 			next.ServeHTTP(w, r)
 		})
 	}

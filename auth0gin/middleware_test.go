@@ -379,3 +379,47 @@ func TestUndeclaredScopePanicsAtRegistration(t *testing.T) {
 	}()
 	a.RequireScopes("read:mesages")
 }
+
+// A guarded answer is Cache-Control: no-store (a session cookie carries no
+// Authorization header to keep caches from storing it), unless the handler
+// chooses its own; a route with no guard is left alone.
+func TestGuardedAnswersAreNotStored(t *testing.T) {
+	ti := newTestIssuer(t)
+	a := mustNew(t, ti.config())
+	r := gin.New()
+	r.GET("/open", func(c *gin.Context) { c.Status(http.StatusOK) })
+	r.GET("/private", a.RequireScopes(), func(c *gin.Context) { c.Status(http.StatusOK) })
+	r.GET("/guest", a.Require(auth0gin.Optional()), func(c *gin.Context) { c.Status(http.StatusOK) })
+	r.GET("/cached", a.RequireScopes(), func(c *gin.Context) {
+		c.Header("Cache-Control", "private, max-age=60")
+		c.Status(http.StatusOK)
+	})
+	h := a.Middleware()(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {}))
+	tok := ti.token(t, nil)
+	for _, c := range []struct {
+		path, token, want string
+	}{
+		{"/open", tok, ""},
+		{"/private", tok, "no-store"},
+		{"/private", "", "no-store"}, // the refusal too
+		{"/guest", "", "no-store"},
+		{"/cached", tok, "private, max-age=60"},
+	} {
+		req := httptest.NewRequest("GET", c.path, nil)
+		if c.token != "" {
+			req.Header.Set("Authorization", "Bearer "+c.token)
+		}
+		w := httptest.NewRecorder()
+		r.ServeHTTP(w, req)
+		if got := w.Header().Get("Cache-Control"); got != c.want {
+			t.Errorf("GET %s (token %v): Cache-Control %q, want %q", c.path, c.token != "", got, c.want)
+		}
+	}
+	req := httptest.NewRequest("GET", "/", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	if got := w.Header().Get("Cache-Control"); got != "no-store" {
+		t.Errorf("Middleware: Cache-Control %q, want no-store", got)
+	}
+}
