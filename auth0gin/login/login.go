@@ -17,8 +17,8 @@ import (
 // auth0-forwarded-for, keeps the refresh token encrypted in the store, and
 // answers {access_token, token_type, expires_in} (plus the session cookie
 // when Config.Sessions is set; a cross-origin browser login is then refused
-// with 403, see Config.CrossOrigin). Attempts are limited per client IP (429
-// with Retry-After). The refresh token is never part of the answer.
+// with 403, see Config.CrossOrigin). Attempts are limited per client address and
+// per username (429 with Retry-After; see Config.LoginsPerMinute). The refresh token is never part of the answer.
 func (m *Manager) Login(c *gin.Context) {
 	noStore(c)
 	if m.cfg.Sessions != nil {

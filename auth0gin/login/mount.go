@@ -41,7 +41,7 @@ var loginDoc = &apidoc.Doc{
 	Description: "Logs the user in at Auth0 (password-realm grant, the end user's IP in auth0-forwarded-for) and answers the access token. " +
 		"The refresh token stays on the server, encrypted; it never appears in an answer. " +
 		"When the app starts sessions at login, the answer also sets the session cookie, and a cross-origin browser login is refused (403 csrf_rejected). " +
-		"Limited per client IP (429 with Retry-After). Every answer is Cache-Control: no-store.",
+		"Limited per client address and per username (429 with Retry-After). Every answer is Cache-Control: no-store.",
 	Tag:  "login",
 	Body: loginCredentials{},
 	Form: true,

@@ -152,8 +152,8 @@ func (m *Manager) Device(cfg DeviceConfig) (*Device, error) {
 func (m *Manager) stateKey(sid id) string { return m.cfg.KeyPrefix + "device:" + sid.String() }
 
 // Start begins a device login with the tenant (x/oauth2's Config.DeviceAuth)
-// and answers 200 with a DeviceStart (poll_id, user_code, verification_uri[_complete], expires_in, interval). It is limited per client IP with the
-// logins (429 with Retry-After); a tenant that cannot be reached is 503 with
+// and answers 200 with a DeviceStart (poll_id, user_code, verification_uri[_complete], expires_in, interval). It is limited per client address with
+// the logins (429 with Retry-After); a tenant that cannot be reached is 503 with
 // Retry-After.
 func (d *Device) Start(c *gin.Context) {
 	m := d.m

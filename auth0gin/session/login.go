@@ -40,7 +40,7 @@ var errLoginRefused = errors.New("session: login refused")
 // session: the token is verified with the core, OnLogin may refuse it, and
 // the answer is 200 with Set-Cookie and a SessionInfo body. Each login gets a new
 // secret; a session cookie the request already carried is ended. Logins are
-// limited per client IP (429 with Retry-After).
+// limited per client address (429 with Retry-After; see Config.LoginsPerMinute).
 func (m *Manager) Login(c *gin.Context) {
 	if !m.allowLogin(c) {
 		return

@@ -77,7 +77,7 @@ var createSessionDoc = &apidoc.Doc{
 	Summary: "Trade an access token for a session cookie",
 	Description: "Verifies the Bearer token and answers Set-Cookie with an HttpOnly session cookie (never the secret in the body). " +
 		"Every protected route then accepts the cookie instead of the token. A session cookie the request already carried is ended. " +
-		"Limited per client IP (429 with Retry-After).",
+		"Limited per client address, an IPv4 address or IPv6 /64 (429 with Retry-After).",
 	Tag: "session",
 	Responses: []apidoc.Response{
 		{Status: http.StatusOK, Description: "The session is made; the cookie is in Set-Cookie", Model: sessionInfo{}, Headers: cookieHeader},
@@ -126,7 +126,7 @@ var startDeviceDoc = &apidoc.Doc{
 	Summary: "Start a device login (for CLIs)",
 	Description: "Starts RFC 8628's device flow with Auth0 on the CLI's behalf. Show the user `verification_uri_complete` " +
 		"(or `verification_uri` and `user_code`), then poll POST /auth/device/poll with `poll_id` every `interval` seconds. " +
-		"Auth0's `device_code` never leaves the server. Limited per client IP with the logins (429 with Retry-After).",
+		"Auth0's `device_code` never leaves the server. Limited per client address with the session logins (429 with Retry-After).",
 	Tag: "device",
 	Responses: []apidoc.Response{
 		{Status: http.StatusOK, Description: "The device login is started", Model: deviceStart{}},
