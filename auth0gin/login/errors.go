@@ -27,7 +27,7 @@ var (
 	// errTooManyAttempts: the tenant's brute-force protection blocked this
 	// user from this IP.
 	errTooManyAttempts = errors.New("login: too many attempts")
-	// errRateLimited: this server's per-IP login limit was hit.
+	// errRateLimited: this server's login limiter (per address or username) said no.
 	errRateLimited = errors.New("login: rate limited")
 	// errCrossOrigin: with Config.Sessions, a login posted by a page of
 	// another origin (login CSRF) was refused.

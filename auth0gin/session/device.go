@@ -116,7 +116,7 @@ const (
 )
 
 // Device enables device login with cfg. The handlers it returns share the
-// manager's store, cookie, OnLogin hook and per-IP login limit (a started
+// manager's store, cookie, OnLogin hook and login limiter (a started
 // device login counts as a login).
 func (m *Manager) Device(cfg DeviceConfig) (*Device, error) {
 	ac := m.auth.Config()
