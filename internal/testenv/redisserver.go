@@ -2,6 +2,7 @@ package testenv
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -22,31 +23,65 @@ type RedisServer struct {
 	bin  string
 	dir  string
 	port int
+	conf string   // a config file, the first argument when set (sentinels)
+	args []string // more redis-server arguments, after the defaults
 
-	mu  sync.Mutex
-	cmd *exec.Cmd
+	mu     sync.Mutex
+	cmd    *exec.Cmd
+	exited chan struct{} // closed when cmd has exited
 }
 
 // StartRedis starts a redis-server for t. Without one installed it skips t,
 // or fails it under CI.
 func StartRedis(t testing.TB) *RedisServer {
 	t.Helper()
+	bin := redisBin(t)
+	for try := 1; ; try++ {
+		r := newRedis(t, bin, freePortT(t))
+		r.mu.Lock()
+		err := r.startLocked()
+		r.mu.Unlock()
+		// A port freePort found free may be taken before redis-server binds
+		// it (other tests start servers too): try another.
+		if err == nil || !errors.Is(err, errExited) || try == 5 {
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r
+		}
+	}
+}
+
+// redisBin is the redis-server to run; without one it skips t, or fails it
+// under CI.
+func redisBin(t testing.TB) string {
+	t.Helper()
 	bin := "/usr/bin/redis-server"
 	if _, err := os.Stat(bin); err != nil {
 		p, err := exec.LookPath("redis-server")
 		if err != nil {
-			Unavailable(t, "no redis-server installed")
+			Unavailable(t, "no redis-server installed (Debian: apt-get install redis-server)")
 		}
 		bin = p
 	}
+	return bin
+}
+
+// newRedis returns a stopped server on port, in a temp dir of its own,
+// stopped when t ends.
+func newRedis(t testing.TB, bin string, port int, args ...string) *RedisServer {
+	r := &RedisServer{t: t, bin: bin, dir: t.TempDir(), port: port, args: args}
+	t.Cleanup(r.Stop)
+	return r
+}
+
+func freePortT(t testing.TB) int {
+	t.Helper()
 	port, err := freePort()
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &RedisServer{t: t, bin: bin, dir: t.TempDir(), port: port}
-	t.Cleanup(r.Stop)
-	r.Start()
-	return r
+	return port
 }
 
 // Addr is the server's host:port.
@@ -60,27 +95,61 @@ func (r *RedisServer) Start() {
 	r.t.Helper()
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.cmd != nil {
-		return
+	if err := r.startLocked(); err != nil {
+		r.t.Fatal(err)
 	}
-	cmd := exec.Command(r.bin,
+}
+
+// startLocked is Start with r.mu held, returning its failure (it may run on
+// another goroutine than the test's).
+func (r *RedisServer) startLocked() error {
+	if r.cmd != nil {
+		return nil
+	}
+	var first []string
+	if r.conf != "" {
+		first = []string{r.conf}
+	}
+	cmd := exec.Command(r.bin, append(append(first,
 		"--port", strconv.Itoa(r.port), "--bind", "127.0.0.1",
 		"--save", "", "--appendonly", "no", "--dir", r.dir,
-		"--daemonize", "no", "--logfile", "")
+		"--daemonize", "no", "--logfile", ""), r.args...)...)
 	if err := cmd.Start(); err != nil {
-		r.t.Fatalf("start redis-server: %v", err)
+		return fmt.Errorf("start redis-server: %w", err)
 	}
 	r.cmd = cmd
+	r.exited = make(chan struct{})
+	go func(exited chan struct{}) {
+		_ = cmd.Wait()
+		close(exited)
+	}(r.exited)
+	return r.waitPing()
+}
+
+// waitPing returns once the server answers PING, polling every 10ms.
+func (r *RedisServer) waitPing() error {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		if err := ping(r.Addr()); err == nil {
-			return
-		} else if time.Now().After(deadline) {
-			r.t.Fatalf("redis-server on %s did not answer: %v", r.Addr(), err)
+		err := ping(r.Addr())
+		if err == nil {
+			return nil
+		}
+		select {
+		case <-r.exited:
+			// Most likely another process took the port after freePort.
+			r.cmd = nil
+			return fmt.Errorf("redis-server on %s exited at start: %w", r.Addr(), errExited)
+		default:
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("redis-server on %s did not answer: %w", r.Addr(), err)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// Port is the server's port.
+func (r *RedisServer) Port() int { return r.port }
 
 // Stop kills the server (as a crash would) and waits for it to exit. Clients
 // see their connections reset and new ones refused.
@@ -92,7 +161,7 @@ func (r *RedisServer) Stop() {
 	}
 	_ = r.cmd.Process.Signal(syscall.SIGCONT) // a paused server must run to die cleanly
 	_ = r.cmd.Process.Kill()
-	_ = r.cmd.Wait()
+	<-r.exited
 	r.cmd = nil
 }
 
@@ -132,6 +201,9 @@ func ping(addr string) error {
 	}
 	return nil
 }
+
+// errExited: a redis-server exited before answering.
+var errExited = errors.New("exited before answering")
 
 // freePort asks the kernel for a free loopback port.
 func freePort() (int, error) {
