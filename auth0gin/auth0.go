@@ -44,7 +44,7 @@ func New(cfg Config) (*Auth0, error) {
 	if err != nil {
 		return nil, err
 	}
-	names, err := newClaimNames(c.EmailClaim, c.RolesClaim)
+	names, err := newClaimNames(c)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}

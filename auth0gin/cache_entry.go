@@ -20,16 +20,33 @@ type packedUser struct {
 	data     string // see pack
 	expires  int64  // ExpiresAt, unix seconds
 	verified int64  // verifiedAt
+	authTime int64  // AuthTime, unix seconds; 0 when zero
 }
 
 // scalars lists the string fields of u, in packing order.
-func scalars(u *Auth0User) [10]*string {
-	return [10]*string{&u.ID, &u.ClientID, &u.GrantType, &u.OrgID, &u.Issuer, &u.UserBase, &u.KeyID, &u.Algorithm, &u.derivedBy, &u.keyThumb}
+func scalars(u *Auth0User) [12]*string {
+	return [12]*string{&u.ID, &u.ClientID, &u.GrantType, &u.OrgID, &u.Issuer, &u.UserBase, &u.KeyID, &u.Algorithm, &u.derivedBy, &u.keyThumb, &u.OrgName, &u.ACR}
 }
 
 // lists lists the []string fields of u, in packing order.
-func lists(u *Auth0User) [4]*[]string {
-	return [4]*[]string{&u.Permissions, &u.Scopes, &u.Roles, &u.Audience}
+func lists(u *Auth0User) [5]*[]string {
+	return [5]*[]string{&u.Permissions, &u.Scopes, &u.Roles, &u.Audience, &u.AMR}
+}
+
+// unixOrZero is t in unix seconds, 0 for the zero time; fromUnixOrZero
+// undoes it.
+func unixOrZero(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
+}
+
+func fromUnixOrZero(s int64) time.Time {
+	if s == 0 {
+		return time.Time{}
+	}
+	return time.Unix(s, 0)
 }
 
 // pack encodes u after prefix, in one new string: the memory cache puts the
@@ -43,7 +60,7 @@ func pack(prefix string, u *Auth0User) (all string, p packedUser) {
 	b.WriteString(prefix)
 	packTo(&b, u)
 	all = b.String()
-	return all, packedUser{data: all[len(prefix):], expires: u.ExpiresAt.Unix(), verified: u.verifiedAt}
+	return all, packedUser{data: all[len(prefix):], expires: u.ExpiresAt.Unix(), verified: u.verifiedAt, authTime: unixOrZero(u.AuthTime)}
 }
 
 // packWriter is what packTo writes to: a strings.Builder, a bytes.Buffer, or
@@ -111,7 +128,7 @@ func payloadSpan(token string) (lo, hi int, ok bool) {
 // unpack returns a new Auth0User from p: its strings share p's memory (they
 // are immutable), its slices and Email are its own.
 func (p *packedUser) unpack() *Auth0User {
-	u := &Auth0User{ExpiresAt: time.Unix(p.expires, 0), verifiedAt: p.verified}
+	u := &Auth0User{ExpiresAt: time.Unix(p.expires, 0), verifiedAt: p.verified, AuthTime: fromUnixOrZero(p.authTime)}
 	_ = unpackInto(p.data, u) // pack wrote it: it cannot fail
 	return u
 }
@@ -219,8 +236,9 @@ func (p *packedUser) idIssuer() (id, issuer string) {
 // marshalVersion leads MarshalBinary's encoding, so a later layout can tell
 // an old entry in a shared store from its own (and treat it as a miss).
 // Version 2 added the verifying key's thumbprint, version 3 the verified
-// claims payload, version 4 the user base.
-const marshalVersion = 4
+// claims payload, version 4 the user base, version 5 the login and
+// organization claims (AuthTime, OrgName, ACR, AMR).
+const marshalVersion = 5
 
 // MarshalBinary encodes u for a shared TokenCache (Redis, memcached, ...) or
 // a server-side session store: every field, including the unexported state
@@ -232,10 +250,11 @@ const marshalVersion = 4
 func (u *Auth0User) MarshalBinary() ([]byte, error) {
 	var n counter
 	packTo(&n, u)
-	b := make([]byte, 1, 1+3*binary.MaxVarintLen64+len(u.payload)+int(n))
+	b := make([]byte, 1, 1+4*binary.MaxVarintLen64+len(u.payload)+int(n))
 	b[0] = marshalVersion
 	b = binary.AppendVarint(b, u.ExpiresAt.Unix())
 	b = binary.AppendVarint(b, u.verifiedAt)
+	b = binary.AppendVarint(b, unixOrZero(u.AuthTime))
 	b = binary.AppendUvarint(b, uint64(len(u.payload)))
 	b = append(b, u.payload...)
 	w := bytes.NewBuffer(b)
@@ -261,6 +280,11 @@ func (u *Auth0User) UnmarshalBinary(b []byte) error {
 		return errPacked
 	}
 	b = b[n:]
+	authTime, n := binary.Varint(b)
+	if n <= 0 {
+		return errPacked
+	}
+	b = b[n:]
 	size, n := binary.Uvarint(b)
 	if n <= 0 || size > uint64(len(b)-n) {
 		return errPacked
@@ -270,7 +294,7 @@ func (u *Auth0User) UnmarshalBinary(b []byte) error {
 	if err := unpackInto(string(b[n+int(size):]), &v); err != nil {
 		return err
 	}
-	v.ExpiresAt, v.verifiedAt, v.payload = time.Unix(exp, 0), verified, payload
+	v.ExpiresAt, v.verifiedAt, v.payload, v.AuthTime = time.Unix(exp, 0), verified, payload, fromUnixOrZero(authTime)
 	*u = v
 	return nil
 }

@@ -20,8 +20,9 @@ func packUsers() []*Auth0User {
 			Scopes: []string{"openid"}, Roles: []string{long}, ClientID: "c", GrantType: "password", OrgID: "org",
 			Audience: []string{"https://api", "https://t/userinfo"}, ExpiresAt: time.Unix(1, 0),
 			Issuer: "https://t/", KeyID: "k", Algorithm: "RS256", derivedBy: "https://e/email\x00https://e/roles",
-			verifiedAt: -5,
+			verifiedAt: -5, OrgName: "acme", AuthTime: time.Unix(1699999000, 0), ACR: "urn:x", AMR: []string{"pwd", "mfa"},
 		},
+		{ID: "auth0|y", Permissions: []string{}, AMR: []string{}, AuthTime: time.Unix(-1, 0), ExpiresAt: time.Unix(1, 0)},
 		{ID: "", Permissions: nil, Scopes: []string{}, ExpiresAt: time.Unix(0, 0), verifiedAt: 0}, // nothing at all
 	}
 }

@@ -33,12 +33,16 @@ type tokenClaims struct {
 	Email       *string // the plain `email` claim
 	NsEmail     *string // Config.EmailClaim, which wins over `email`
 	Roles       []string
+	OrgName     string   // Config.OrgNameClaim
+	AuthTime    float64  // Config.AuthTimeClaim (a NumericDate); 0 when absent
+	ACR         string   // Config.ACRClaim
+	AMR         []string // Config.AMRClaim
 }
 
 // hasNUL reports whether a claim the core reads holds a NUL byte.
 func (c *tokenClaims) hasNUL() bool {
 	nul := func(s string) bool { return strings.IndexByte(s, 0) >= 0 }
-	for _, s := range []string{c.Scope, c.Gty, c.Azp, c.ClientID, c.OrgID} {
+	for _, s := range []string{c.Scope, c.Gty, c.Azp, c.ClientID, c.OrgID, c.OrgName, c.ACR} {
 		if nul(s) {
 			return true
 		}
@@ -48,14 +52,20 @@ func (c *tokenClaims) hasNUL() bool {
 			return true
 		}
 	}
-	return slices.ContainsFunc(c.Permissions, nul) || slices.ContainsFunc(c.Roles, nul)
+	return slices.ContainsFunc(c.Permissions, nul) || slices.ContainsFunc(c.Roles, nul) || slices.ContainsFunc(c.AMR, nul)
 }
 
 // claimNames are the configured claim names; "" when there is none.
 type claimNames struct {
 	email string // "" also when Config.EmailClaim is plain "email"
 	roles string
+	// The login and organization claims: "" when Config says "-".
+	authTime, acr, amr, orgName string
 }
+
+// defaultLoginClaims are the names the login and organization claims have
+// unless configured, in claimNames order.
+var defaultLoginClaims = [4]string{"auth_time", "acr", "amr", "org_name"}
 
 // coreClaims are the claims the core reads itself, or registered claims:
 // configured names may not shadow them.
@@ -65,24 +75,59 @@ var coreClaims = []string{"sub", "exp", "iss", "aud", "iat", "nbf", "jti",
 // tag names the claims a user's Email and Roles were read from; "" for the
 // plain `email` claim and no roles claim.
 func (n claimNames) tag() string {
-	if n.email == "" && n.roles == "" {
+	login := [4]string{n.authTime, n.acr, n.amr, n.orgName}
+	switch {
+	case login != defaultLoginClaims:
+		return n.email + "\x00" + n.roles + "\x00" + strings.Join(login[:], "\x00")
+	case n.email == "" && n.roles == "":
 		return ""
 	}
 	return n.email + "\x00" + n.roles
 }
 
-func newClaimNames(emailClaim, rolesClaim string) (claimNames, error) {
-	usable := func(name string) error {
-		if !utf8.ValidString(name) || strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 }) {
-			return fmt.Errorf("claim name %q is not valid JSON text", name)
+// newClaimNames checks the claim names of c (resolved: the login claims
+// have their defaults, or "-").
+func newClaimNames(c Config) (claimNames, error) {
+	n, err := newIdentityNames(c.EmailClaim, c.RolesClaim)
+	if err != nil {
+		return n, err
+	}
+	taken := []string{"email", n.email, n.roles}
+	for i, f := range []struct {
+		dst  *string
+		name string
+	}{{&n.authTime, c.AuthTimeClaim}, {&n.acr, c.ACRClaim}, {&n.amr, c.AMRClaim}, {&n.orgName, c.OrgNameClaim}} {
+		if f.name == "-" {
+			continue
 		}
-		for _, c := range coreClaims {
-			if name == c {
-				return fmt.Errorf("claim name %q is a claim the core reads itself", name)
+		if f.name != defaultLoginClaims[i] {
+			if err := usableClaimName(f.name); err != nil {
+				return n, err
 			}
 		}
-		return nil
+		if slices.Contains(taken, f.name) {
+			return n, fmt.Errorf("claim name %q is configured for two claims", f.name)
+		}
+		taken = append(taken, f.name)
+		*f.dst = f.name
 	}
+	return n, nil
+}
+
+// usableClaimName checks a configured claim name: valid JSON text, and not a
+// claim the core reads itself.
+func usableClaimName(name string) error {
+	if name == "" || !utf8.ValidString(name) || strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 }) {
+		return fmt.Errorf("claim name %q is not valid JSON text", name)
+	}
+	if slices.Contains(coreClaims, name) {
+		return fmt.Errorf("claim name %q is a claim the core reads itself", name)
+	}
+	return nil
+}
+
+func newIdentityNames(emailClaim, rolesClaim string) (claimNames, error) {
+	usable := usableClaimName
 	var n claimNames
 	if emailClaim != "" && emailClaim != "email" {
 		if err := usable(emailClaim); err != nil {
@@ -143,6 +188,14 @@ func (d *claimsDecoder) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 			dst = &d.c.NsEmail
 		case n == d.names.roles && n != "":
 			dst = &d.c.Roles
+		case n == d.names.authTime && n != "":
+			dst = &d.c.AuthTime
+		case n == d.names.acr && n != "":
+			dst = &d.c.ACR
+		case n == d.names.amr && n != "":
+			dst = &d.c.AMR
+		case n == d.names.orgName && n != "":
+			dst = &d.c.OrgName
 		default:
 			if err := dec.SkipValue(); err != nil {
 				return err
@@ -183,6 +236,9 @@ func (c *tokenClaims) user(rc validator.RegisteredClaims, h header, payload, tag
 		ClientID:    c.Azp,
 		GrantType:   c.Gty,
 		OrgID:       c.OrgID,
+		OrgName:     c.OrgName,
+		ACR:         c.ACR,
+		AMR:         c.AMR,
 		Audience:    rc.Audience,
 		ExpiresAt:   time.Unix(rc.Expiry, 0),
 		Issuer:      rc.Issuer,
@@ -200,6 +256,11 @@ func (c *tokenClaims) user(rc validator.RegisteredClaims, h header, payload, tag
 	}
 	if c.NsEmail != nil {
 		u.Email = c.NsEmail
+	}
+	// A NumericDate; one that is not a plausible time (negative, zero, or
+	// past the year 36812) counts as absent: no login happened then.
+	if c.AuthTime >= 1 && c.AuthTime < 1<<40 {
+		u.AuthTime = time.Unix(int64(c.AuthTime), 0)
 	}
 	return u
 }

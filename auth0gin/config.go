@@ -83,6 +83,17 @@ type Config struct {
 	// RolesClaim names a namespaced roles claim (an array of strings), if any,
 	// with the same rules as EmailClaim.
 	RolesClaim string
+	// AuthTimeClaim, ACRClaim and AMRClaim name the claims that say when and
+	// how the user logged in, read by the step-up requirements MaxAge and
+	// AuthContext (defaults "auth_time", "acr" and "amr", as in ID tokens and
+	// RFC 9068 access tokens). Auth0 puts them in access tokens only through
+	// an Action, under namespaced names ("https://example.com/auth_time"):
+	// name those here. "-" reads no such claim. Same rules as EmailClaim.
+	AuthTimeClaim, ACRClaim, AMRClaim string
+	// OrgNameClaim names the organization's name claim (default "org_name",
+	// as Auth0 issues it when the tenant enables it); "-" reads none, so that
+	// Organization requirements match organization ids only.
+	OrgNameClaim string
 	// Algorithms lists the accepted asymmetric signing algorithms (default RS256).
 	// HS* and "none" are always refused.
 	Algorithms []string
@@ -154,6 +165,10 @@ const (
 	envClientID    = "AUTH0_CLIENT_ID"
 	envEmailClaim  = "AUTH0_EMAIL_CLAIM"
 	envRolesClaim  = "AUTH0_ROLES_CLAIM"
+	envAuthTime    = "AUTH0_AUTH_TIME_CLAIM"
+	envACR         = "AUTH0_ACR_CLAIM"
+	envAMR         = "AUTH0_AMR_CLAIM"
+	envOrgName     = "AUTH0_ORG_NAME_CLAIM"
 	envAlgorithms  = "AUTH0_ALGORITHMS"
 	envScopeSource = "AUTH0_SCOPE_SOURCE"
 	envClockSkew   = "AUTH0_CLOCK_SKEW"
@@ -189,14 +204,18 @@ func loadDotEnv() error {
 
 func configFromLookup(get func(string) string) Config {
 	c := Config{
-		Domain:     strings.TrimSpace(get(envDomain)),
-		Issuers:    splitList(get(envIssuer)),
-		Audience:   splitList(get(envAudience)),
-		ClientID:   strings.TrimSpace(get(envClientID)),
-		EmailClaim: strings.TrimSpace(get(envEmailClaim)),
-		RolesClaim: strings.TrimSpace(get(envRolesClaim)),
-		Algorithms: splitList(get(envAlgorithms)),
-		JWKSURL:    strings.TrimSpace(get(envJWKSURL)),
+		Domain:        strings.TrimSpace(get(envDomain)),
+		Issuers:       splitList(get(envIssuer)),
+		Audience:      splitList(get(envAudience)),
+		ClientID:      strings.TrimSpace(get(envClientID)),
+		EmailClaim:    strings.TrimSpace(get(envEmailClaim)),
+		RolesClaim:    strings.TrimSpace(get(envRolesClaim)),
+		AuthTimeClaim: strings.TrimSpace(get(envAuthTime)),
+		ACRClaim:      strings.TrimSpace(get(envACR)),
+		AMRClaim:      strings.TrimSpace(get(envAMR)),
+		OrgNameClaim:  strings.TrimSpace(get(envOrgName)),
+		Algorithms:    splitList(get(envAlgorithms)),
+		JWKSURL:       strings.TrimSpace(get(envJWKSURL)),
 	}
 	var errs []error
 	switch v := strings.ToLower(strings.TrimSpace(get(envScopeSource))); v {
@@ -360,6 +379,14 @@ func (c Config) resolve() (Config, error) {
 	}
 	if c.Realm == "" {
 		c.Realm = c.Audience[0]
+	}
+	for _, n := range []struct {
+		f   *string
+		def string
+	}{{&c.AuthTimeClaim, "auth_time"}, {&c.ACRClaim, "acr"}, {&c.AMRClaim, "amr"}, {&c.OrgNameClaim, "org_name"}} {
+		if *n.f == "" {
+			*n.f = n.def
+		}
 	}
 	return c, nil
 }

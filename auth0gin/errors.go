@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Sentinel errors, to test with errors.Is. Every refusal the middleware
@@ -45,12 +46,22 @@ var (
 	errInvalidClaims = errors.New("auth0gin: invalid claims")
 	// ErrInsufficientScope: the token is valid but lacks a required scope or role.
 	ErrInsufficientScope = errors.New("auth0gin: insufficient scope")
+	// errInsufficientUserAuth: the login behind the token is too old or too
+	// weak for a MaxAge or AuthContext requirement (RFC 9470).
+	errInsufficientUserAuth = errors.New("auth0gin: insufficient user authentication")
+	// errOrganization: the token was not issued for the organization an
+	// Organization requirement names.
+	errOrganization = errors.New("auth0gin: wrong organization")
 )
 
-// RFC 6750 §3.1 error codes the middleware answers with.
+// Error codes the middleware answers with: RFC 6750 §3.1's, RFC 9470's
+// step-up code, and the organization refusal.
 const (
-	codeInvalidToken      = "invalid_token"
-	codeInsufficientScope = "insufficient_scope"
+	codeInvalidToken          = "invalid_token"
+	codeInsufficientScope     = "insufficient_scope"
+	codeInsufficientUserAuth  = "insufficient_user_authentication"
+	codeInvalidOrganization   = "invalid_organization"
+	maxChallengedOrganization = 256 // longer names are left out of the challenge
 )
 
 // AuthError is what a failed authentication or authorization produces: the
@@ -58,15 +69,27 @@ const (
 // the caller. It wraps ErrMissingToken, ErrExpired, ErrInsufficientScope or
 // ErrUnavailable where one of them applies.
 type AuthError struct {
-	// Status is 401 for authentication failures, 403 for missing scopes or
-	// roles, and 503 when something the check depends on is down.
+	// Status is 401 for authentication failures (a step-up challenge
+	// included), 403 for missing scopes or roles or the wrong organization,
+	// and 503 when something the check depends on is down.
 	Status int
-	// Code is the RFC 6750 error code; empty when no token was presented.
+	// Code is the RFC 6750 error code (insufficient_user_authentication for
+	// a step-up challenge, invalid_organization for the wrong organization);
+	// empty when no token was presented.
 	Code string
 	// Description is a short human-readable reason, safe to return to the caller.
 	Description string
 	// Scope lists the scopes that would have been sufficient (403 only).
 	Scope []string
+	// ACRValues and MaxAge are what a 401 insufficient_user_authentication
+	// asks the next login for (RFC 9470): the acr_values and max_age
+	// parameters of the challenge and the body, and of the client's next
+	// /authorize.
+	ACRValues []string
+	MaxAge    time.Duration
+	// Organization is the organization a 403 invalid_organization wanted,
+	// when the route names one: the `organization` to log in through.
+	Organization string
 	// RetryAfter is how long a 503's caller should wait before trying again,
 	// sent as the Retry-After header; zero otherwise.
 	RetryAfter time.Duration
@@ -100,12 +123,32 @@ func (e *AuthError) challenge(realm string) string {
 	if len(e.Scope) > 0 {
 		fmt.Fprintf(&b, `, scope="%s"`, quote(strings.Join(e.Scope, " ")))
 	}
+	if len(e.ACRValues) > 0 {
+		fmt.Fprintf(&b, `, acr_values="%s"`, quote(strings.Join(e.ACRValues, " ")))
+	}
+	if e.MaxAge > 0 {
+		fmt.Fprintf(&b, `, max_age=%d`, int64(e.MaxAge/time.Second))
+	}
+	if o := challengedOrganization(e.Organization); o != "" {
+		fmt.Fprintf(&b, `, organization="%s"`, o)
+	}
 	return b.String()
+}
+
+// challengedOrganization is org as a challenge and a body may carry it, or
+// "" when it cannot be carried unchanged (it comes from the request's path).
+func challengedOrganization(org string) string {
+	if len(org) > maxChallengedOrganization || quote(org) != org || !utf8.ValidString(org) {
+		return ""
+	}
+	return org
 }
 
 // body returns the JSON body mirroring the challenge.
 func (e *AuthError) body() ErrorBody {
-	body := ErrorBody{Error: e.Code, Description: e.Description, Scope: strings.Join(e.Scope, " ")}
+	body := ErrorBody{Error: e.Code, Description: e.Description, Scope: strings.Join(e.Scope, " "),
+		ACRValues: strings.Join(e.ACRValues, " "), MaxAge: int64(e.MaxAge / time.Second),
+		Organization: challengedOrganization(e.Organization)}
 	if body.Error == "" {
 		body.Error = "unauthorized"
 	}
@@ -117,6 +160,12 @@ type ErrorBody struct {
 	Error       string `json:"error"`                       // the RFC 6750 code, or "unauthorized" when no token was sent
 	Description string `json:"error_description,omitempty"` // AuthError.Description
 	Scope       string `json:"scope,omitempty"`             // the sufficient scopes of a 403, space-separated
+	// ACRValues and MaxAge mirror a step-up challenge's acr_values (space-
+	// separated) and max_age (seconds), RFC 9470.
+	ACRValues string `json:"acr_values,omitempty"`
+	MaxAge    int64  `json:"max_age,omitempty"`
+	// Organization is the organization a 403 invalid_organization wanted.
+	Organization string `json:"organization,omitempty"`
 }
 
 // quote keeps a value inside a quoted-string of a challenge: RFC 6750 forbids
@@ -140,6 +189,12 @@ func unauthorized(sentinel error, desc string, cause error) *AuthError {
 		code = ""
 	}
 	return &AuthError{Status: http.StatusUnauthorized, Code: code, Description: desc, Err: err}
+}
+
+// orgRefusal is the 403 of an Organization requirement; want is the
+// organization the route wanted ("" any).
+func orgRefusal(desc, want string) *AuthError {
+	return &AuthError{Status: http.StatusForbidden, Code: codeInvalidOrganization, Description: desc, Organization: want, Err: errOrganization}
 }
 
 func forbidden(desc string, scope []string) *AuthError {

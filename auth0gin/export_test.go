@@ -33,4 +33,7 @@ var (
 	CodeInvalidToken          = codeInvalidToken
 	CodeInsufficientScope     = codeInsufficientScope
 	CodeUnavailable           = codeUnavailable
+	CodeInsufficientUserAuth  = codeInsufficientUserAuth
+	CodeInvalidOrganization   = codeInvalidOrganization
+	MFAACR                    = mfaACR
 )

@@ -48,7 +48,11 @@ func (gd *guarded) serve(c *gin.Context) {
 // admit authenticates the request against g and attaches the user; when that
 // fails it writes the answer and aborts the chain. ok is false then.
 func (a *Auth0) admit(c *gin.Context, g *guard) (u *Auth0User, ok bool) {
-	u, err := a.authenticate(c.Request, g)
+	var org string
+	if g.orgParam != "" {
+		org = c.Param(g.orgParam)
+	}
+	u, err := a.authenticate(c.Request, g, org)
 	if err != nil {
 		a.fail(c.Writer, c.Request, err)
 		c.Abort()
@@ -86,7 +90,11 @@ func (a *Auth0) Middleware(reqs ...Requirement) func(http.Handler) http.Handler 
 	g := a.compile(reqs)
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			u, err := a.authenticate(r, &g)
+			var org string
+			if g.orgParam != "" {
+				org = r.PathValue(g.orgParam)
+			}
+			u, err := a.authenticate(r, &g, org)
 			if err != nil {
 				a.fail(w, r, err)
 				return

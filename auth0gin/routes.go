@@ -1,6 +1,7 @@
 package auth0gin
 
 import (
+	"fmt"
 	"net/http"
 	"path"
 	"reflect"
@@ -128,6 +129,11 @@ func (rt *Router) record(methods []string, relativePath string, handlers []gin.H
 		return
 	}
 	full := joinPaths(rt.base, relativePath)
+	for _, g := range gs {
+		if g.orgParam != "" && !slices.Contains(strings.Split(full, "/"), ":"+g.orgParam) {
+			panic(fmt.Sprintf("auth0gin: Organization(%q) on %s, which has no path parameter :%s", ":"+g.orgParam, full, g.orgParam))
+		}
+	}
 	for _, m := range methods {
 		op := Operation{} // a documented route with no guard is public
 		if len(gs) > 0 {
@@ -174,6 +180,17 @@ type Operation struct {
 	// ExpiredWithin, when positive: a bearer token whose exp passed at most
 	// this long ago is accepted (ExpiredWithin).
 	ExpiredWithin time.Duration
+	// MaxAge, when positive, and ACRValues, when not empty: the step-up
+	// requirements (MaxAge, AuthContext), as the 401
+	// insufficient_user_authentication challenge asks for them ("mfa"
+	// written as Auth0's multi-factor acr).
+	MaxAge    time.Duration
+	ACRValues []string
+	// OrgRequired: the token must be issued for an organization
+	// (Organization): Organization names it, "" for any, ":name" for the
+	// one in the path parameter name.
+	OrgRequired  bool
+	Organization string
 }
 
 // Operations returns the routes registered through a's Routers, in order of
@@ -206,6 +223,7 @@ func (o *operations) list() []Operation {
 	out := make([]Operation, len(o.ops))
 	for i, op := range o.ops {
 		op.Scopes, op.AnyScopes, op.Roles = slices.Clone(op.Scopes), slices.Clone(op.AnyScopes), slices.Clone(op.Roles)
+		op.ACRValues = slices.Clone(op.ACRValues)
 		out[i] = op
 	}
 	return out
@@ -230,6 +248,24 @@ func operationOf(gs []guard) Operation {
 		op.Claims = op.Claims || g.claims
 		if g.expiredFor > 0 && (op.ExpiredWithin == 0 || g.expiredFor < op.ExpiredWithin) {
 			op.ExpiredWithin = g.expiredFor
+		}
+		if g.maxAge > 0 && (op.MaxAge == 0 || g.maxAge < op.MaxAge) {
+			op.MaxAge = g.maxAge
+		}
+		switch {
+		case len(g.acrValues) == 0:
+		case len(op.ACRValues) == 0:
+			op.ACRValues = slices.Clone(g.acrValues)
+		default: // two lists: only values in both satisfy both
+			op.ACRValues = slices.DeleteFunc(op.ACRValues, func(s string) bool { return !slices.Contains(g.acrValues, s) })
+		}
+		if g.hasOrg && (!op.OrgRequired || op.Organization == "") {
+			// The most specific requirement documents the route.
+			op.OrgRequired = true
+			op.Organization = g.org
+			if g.orgParam != "" {
+				op.Organization = ":" + g.orgParam
+			}
 		}
 	}
 	return op

@@ -30,6 +30,18 @@ type Auth0User struct {
 	GrantType string `json:"grant_type,omitempty"`
 	// OrgID is `org_id` (Auth0 Organizations), when present.
 	OrgID string `json:"org_id,omitempty"`
+	// OrgName is the organization's name (Config.OrgNameClaim, `org_name`
+	// by default; Auth0 writes it in lower case), when present.
+	OrgName string `json:"org_name,omitempty"`
+	// AuthTime is when the user last logged in (Config.AuthTimeClaim,
+	// `auth_time` by default); zero when the token does not say.
+	AuthTime time.Time `json:"auth_time,omitzero"`
+	// ACR is the authentication context class of that login
+	// (Config.ACRClaim, `acr` by default), when present.
+	ACR string `json:"acr,omitempty"`
+	// AMR lists the authentication methods of that login, such as "pwd" or
+	// "mfa" (Config.AMRClaim, `amr` by default), when present.
+	AMR []string `json:"amr,omitempty"`
 	// Audience is the `aud` claim.
 	Audience []string `json:"-"`
 	// ExpiresAt is `exp`.
