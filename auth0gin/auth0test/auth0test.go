@@ -158,6 +158,12 @@ func (tt *Tenant) Config(also ...*Tenant) auth0gin.Config {
 		ClientID:   devtenant.SPAClient.ID,
 		EmailClaim: devtenant.EmailClaim,
 		RolesClaim: devtenant.RolesClaim,
+		// The names an Action writes the login's claims under (Auth0 keeps
+		// auth_time, acr and amr out of access tokens otherwise); Authenticated
+		// mints them.
+		AuthTimeClaim: authTimeClaim,
+		ACRClaim:      acrClaim,
+		AMRClaim:      amrClaim,
 	}
 	if len(also) > 0 {
 		c.Issuers = []string{tt.URL}
@@ -184,6 +190,49 @@ type TokenOption func(*tokenOptions)
 type tokenOptions struct {
 	req                devtenant.TokenRequest
 	scopesSet, permSet bool
+	orgID, orgName     string
+}
+
+// The claims Authenticated writes the login's time, context and methods
+// under, as the Action of docs/step-up.md does on a real tenant; Tenant.Config
+// names them in auth0gin.Config (AuthTimeClaim, ACRClaim, AMRClaim).
+const (
+	authTimeClaim = "https://example.com/auth_time"
+	acrClaim      = "https://example.com/acr"
+	amrClaim      = "https://example.com/amr"
+)
+
+// Authenticated describes the login behind the token, for step-up routes
+// (auth0gin.MaxAge, auth0gin.AuthContext): when it happened (auth_time; a
+// zero time leaves it out), its authentication context (acr; "" leaves it
+// out) and methods (amr, such as "pwd" and "mfa"; none leaves it out). They
+// are written under the namespaced names Tenant.Config reads, as a real
+// tenant's Action writes them (Auth0 lets no Action set plain auth_time,
+// acr or amr):
+//
+//	tenant.Token(t, auth0test.Authenticated(time.Now(), "", "pwd", "mfa"))
+func Authenticated(at time.Time, acr string, amr ...string) TokenOption {
+	return Claims(loginClaims(at, acr, amr))
+}
+
+func loginClaims(at time.Time, acr string, amr []string) map[string]any {
+	m := map[string]any{}
+	if !at.IsZero() {
+		m[authTimeClaim] = at.Unix()
+	}
+	if acr != "" {
+		m[acrClaim] = acr
+	}
+	if len(amr) > 0 {
+		m[amrClaim] = append([]string{}, amr...)
+	}
+	return m
+}
+
+// Organization issues the token for an Auth0 organization: org_id id and,
+// when name is not empty, org_name name (auth0gin.Organization).
+func Organization(id, name string) TokenOption {
+	return func(o *tokenOptions) { o.orgID, o.orgName = id, name }
 }
 
 // Scopes sets the token's scopes; unless Permissions is also given, the user
@@ -272,6 +321,11 @@ func (tt *Tenant) Token(t testing.TB, opts ...TokenOption) string {
 	}
 	if o.scopesSet && !o.permSet {
 		o.req.Permissions = o.req.Scopes
+	}
+	if o.orgID != "" {
+		if err := withOrganization(&o.req, o.orgID, o.orgName); err != nil {
+			t.Fatalf("auth0test: %v", err)
+		}
 	}
 	tok, err := tt.IssueToken(context.Background(), o.req)
 	if err != nil {
