@@ -4,7 +4,9 @@ import (
 	"maps"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/auth0gin/auth0gin/auth0gin"
 )
@@ -138,6 +140,36 @@ func writeOperation(o map[string]any, op auth0gin.Operation, openAPI3 bool) {
 		notes = append(notes, "Takes a Bearer token only (no session cookie); the token may have expired, up to "+
 			op.ExpiredWithin.String()+" ago, and is otherwise checked in full.")
 	}
+	if op.MaxAge > 0 || len(op.ACRValues) > 0 {
+		var need []string
+		stepUp := map[string]any{}
+		if op.MaxAge > 0 {
+			secs := int64(op.MaxAge / time.Second)
+			need = append(need, "a login within the last "+strconv.FormatInt(secs, 10)+" seconds (auth_time)")
+			stepUp["max_age"] = secs
+		}
+		if len(op.ACRValues) > 0 {
+			need = append(need, "an authentication context among "+strings.Join(op.ACRValues, ", ")+" (acr, or the amr method mfa for Auth0's multi-factor one)")
+			stepUp["acr_values"] = strings.Join(op.ACRValues, " ")
+		}
+		notes = append(notes, "Step-up (RFC 9470): requires "+strings.Join(need, " and ")+
+			"; otherwise 401 insufficient_user_authentication, whose challenge says what to ask the next login for.")
+		o["x-auth0-step-up"] = stepUp
+	}
+	if op.OrgRequired {
+		org := map[string]any{}
+		switch name, param := strings.CutPrefix(op.Organization, ":"); {
+		case param:
+			notes = append(notes, "Requires a token issued for the organization in the path parameter "+name+" (org_id, or org_name); otherwise 403 invalid_organization.")
+			org["parameter"] = name
+		case op.Organization == "":
+			notes = append(notes, "Requires a token issued for an organization (org_id); otherwise 403 invalid_organization.")
+		default:
+			notes = append(notes, "Requires a token issued for the organization "+op.Organization+"; otherwise 403 invalid_organization.")
+			org["organization"] = op.Organization
+		}
+		o["x-auth0-organization"] = org
+	}
 	if op.Optional {
 		notes = append(notes, "Authentication is optional: without a token the route answers a guest; an invalid token is still refused.")
 	}
@@ -146,11 +178,24 @@ func writeOperation(o map[string]any, op auth0gin.Operation, openAPI3 bool) {
 		o["description"] = strings.TrimSpace(d + "\n\n" + strings.Join(notes, " "))
 	}
 	responses := child(o, "responses")
-	addResponse(responses, "401", "Missing or invalid access token",
-		`Bearer challenge (RFC 6750): realm, and error="invalid_token" with error_description when a token was sent`, openAPI3)
-	if len(op.Scopes) > 0 || len(op.AnyScopes) > 0 || len(op.Roles) > 0 {
+	if op.MaxAge > 0 || len(op.ACRValues) > 0 {
+		addResponse(responses, "401", "Missing or invalid access token, or a login too old or too weak (insufficient_user_authentication)",
+			`Bearer challenge (RFC 6750): realm, and error="invalid_token" with error_description when a token was sent; for a login too old or too weak, error="insufficient_user_authentication" with acr_values and max_age (RFC 9470)`, openAPI3)
+	} else {
+		addResponse(responses, "401", "Missing or invalid access token",
+			`Bearer challenge (RFC 6750): realm, and error="invalid_token" with error_description when a token was sent`, openAPI3)
+	}
+	scoped := len(op.Scopes) > 0 || len(op.AnyScopes) > 0 || len(op.Roles) > 0
+	switch {
+	case scoped && op.OrgRequired:
+		addResponse(responses, "403", "The token lacks a required scope or role, or is not issued for the organization",
+			`Bearer challenge (RFC 6750): realm, error="insufficient_scope" with error_description and scope, or error="invalid_organization" with error_description`, openAPI3)
+	case scoped:
 		addResponse(responses, "403", "The token lacks a required scope or role",
 			`Bearer challenge (RFC 6750): realm, error="insufficient_scope", error_description and scope`, openAPI3)
+	case op.OrgRequired:
+		addResponse(responses, "403", "The token is not issued for the organization",
+			`Bearer challenge (RFC 6750): realm, error="invalid_organization", error_description`, openAPI3)
 	}
 }
 
@@ -214,9 +259,12 @@ func errorSchema() map[string]any {
 		"type":     "object",
 		"required": []any{"error"},
 		"properties": map[string]any{
-			"error":             str("invalid_token, insufficient_scope, or unauthorized when no token was sent"),
+			"error":             str("invalid_token, insufficient_scope, insufficient_user_authentication, invalid_organization, or unauthorized when no token was sent"),
 			"error_description": str("why the request was refused"),
 			"scope":             str("for insufficient_scope: the scopes that would do, space-separated"),
+			"acr_values":        str("for insufficient_user_authentication: the acr values to ask the next login for, space-separated"),
+			"max_age":           map[string]any{"type": "integer", "description": "for insufficient_user_authentication: the max_age (seconds) to ask the next login for"},
+			"organization":      str("for invalid_organization: the organization to log in through, when the route names one"),
 		},
 	}
 }

@@ -1,6 +1,11 @@
 package swagger
 
-import ginSwagger "github.com/swaggo/gin-swagger"
+import (
+	"fmt"
+	"net/url"
+
+	ginSwagger "github.com/swaggo/gin-swagger"
+)
 
 // An Option adjusts a Handler.
 type Option func(*options)
@@ -8,6 +13,7 @@ type Option func(*options)
 type options struct {
 	title      string
 	audience   string
+	login      url.Values
 	ginSwagger []func(*ginSwagger.Config)
 	connectSrc []string
 }
@@ -37,4 +43,32 @@ func GinSwagger(opts ...func(*ginSwagger.Config)) Option {
 // spec's host is not the one serving the docs.
 func ConnectSrc(origins ...string) Option {
 	return func(o *options) { o.connectSrc = append(o.connectSrc, origins...) }
+}
+
+// LoginParams adds parameters to the Swagger UI login's /authorize, such as
+// a step-up's acr_values and max_age or an organization, so that its tokens
+// pass the routes that require them (auth0gin.AuthContext, MaxAge,
+// Organization):
+//
+//	swagger.LoginParams(url.Values{"acr_values": {"http://schemas.openid.net/pape/policies/2007/06/multi-factor"}, "max_age": {"300"}})
+//
+// Handler panics for a parameter Swagger UI sets itself (client_id,
+// redirect_uri, response_type, scope, state, code_challenge, ...) or that
+// Audience sets.
+func LoginParams(params url.Values) Option {
+	for k := range params {
+		switch k {
+		case "audience", "client_id", "redirect_uri", "response_type", "scope", "state", "nonce",
+			"code_challenge", "code_challenge_method", "response_mode":
+			panic(fmt.Sprintf("swagger: LoginParams: %q is set by Swagger UI or by Audience", k))
+		}
+	}
+	return func(o *options) {
+		if o.login == nil {
+			o.login = url.Values{}
+		}
+		for k, vs := range params {
+			o.login[k] = append(o.login[k], vs...)
+		}
+	}
 }

@@ -24,11 +24,18 @@ type rewriter struct {
 // authorizeURL is the tenant's /authorize with the audience the access token
 // must carry. Swagger UI appends its own parameters with "&" when the URL
 // already has a query.
-func authorizeURL(endpoint, audience string) string {
-	if audience == "" {
+func authorizeURL(endpoint, audience string, params url.Values) string {
+	q := url.Values{}
+	for k, vs := range params {
+		q[k] = append([]string{}, vs...)
+	}
+	if audience != "" {
+		q.Set("audience", audience)
+	}
+	if len(q) == 0 {
 		return endpoint
 	}
-	return endpoint + "?" + url.Values{"audience": {audience}}.Encode()
+	return endpoint + "?" + q.Encode()
 }
 
 var errNotObject = errors.New("spec is not a JSON object")

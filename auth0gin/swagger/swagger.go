@@ -77,7 +77,7 @@ func Handler(auth *auth0gin.Auth0, spec *swag.Spec, opts ...Option) gin.HandlerF
 		opt(&o)
 	}
 	rw := rewriter{
-		authorizeURL: authorizeURL(tenanturl.Endpoint(auth.Config().Issuers, "authorize"), o.audience),
+		authorizeURL: authorizeURL(tenanturl.Endpoint(auth.Config().Issuers, "authorize"), o.audience, o.login),
 		tokenURL:     tenanturl.Endpoint(auth.Config().Issuers, "oauth/token"),
 		scopes:       withOIDC(cfg.Scopes),
 		ops:          auth.Operations,
