@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -37,6 +38,14 @@ const contractSubject = "auth0|auth0test-contract"
 //
 // A documented role (the x-auth0-roles auth0gin/swagger writes) is put in
 // the tokens' roles claim, and a token without it must be refused 403.
+//
+// A documented step-up (x-auth0-step-up) or organization
+// (x-auth0-organization) is met by the tokens (Authenticated, now, with the
+// first acr value; Organization, the path's or the documented one), and a
+// token failing each part must be answered as documented: 401
+// insufficient_user_authentication with the documented acr_values and
+// max_age for a login with no claims, too old, or of another acr; 403
+// invalid_organization for a token of no organization.
 //
 // spec is the OpenAPI document (Swagger 2.0 or OpenAPI 3) as JSON: swag's
 // docs.SwaggerInfo.ReadDoc(), or a swagger.json's contents; or, when it begins
@@ -71,6 +80,7 @@ type contractCall struct {
 	method, route string // as registered
 	path          string // with its parameters filled in
 	op            map[string]any
+	meet          []TokenOption // the login and organization the docs require
 }
 
 func (c *contractCall) errorf(format string, args ...any) {
@@ -108,6 +118,7 @@ func (c *contractCall) check(doc *openAPIDoc) {
 		return
 	}
 	roles := stringList(c.op["x-auth0-roles"])
+	stepUp, org := c.requirements()
 	for _, set := range sets {
 		have, status, refusal := c.learn(set, roles)
 		if extra := slices.DeleteFunc(slices.Clone(have), func(s string) bool { return slices.Contains(set, s) }); len(extra) > 0 {
@@ -135,7 +146,115 @@ func (c *contractCall) check(doc *openAPIDoc) {
 				c.errorf("the documented roles %q are not enforced: a token with none is answered %d", roles, status)
 			}
 		}
+		c.checkStepUp(have, roles, stepUp, org)
 	}
+}
+
+// stepUpDoc is a route's documented step-up requirement (x-auth0-step-up).
+type stepUpDoc struct {
+	maxAge    time.Duration
+	acrValues []string
+}
+
+// requirements reads the documented step-up and organization requirements
+// and sets c.meet to the token options that meet them: a login now, with
+// the first documented acr value, and the documented organization (the
+// path's value for a path parameter, an id of the test's own for any).
+func (c *contractCall) requirements() (stepUp *stepUpDoc, org *string) {
+	c.meet = nil
+	if m, ok := c.op["x-auth0-step-up"].(map[string]any); ok {
+		stepUp = &stepUpDoc{}
+		if s, ok := m["max_age"].(float64); ok {
+			stepUp.maxAge = time.Duration(s) * time.Second
+		}
+		if v, ok := m["acr_values"].(string); ok {
+			stepUp.acrValues = strings.Fields(v)
+		}
+		acr := ""
+		if len(stepUp.acrValues) > 0 {
+			acr = stepUp.acrValues[0]
+		}
+		c.meet = append(c.meet, Authenticated(time.Now(), acr))
+	}
+	if m, ok := c.op["x-auth0-organization"].(map[string]any); ok {
+		want, _ := m["organization"].(string)
+		if p, ok := m["parameter"].(string); ok {
+			want = pathValue(c.route, c.path, p)
+		}
+		switch {
+		case want == "":
+			c.meet = append(c.meet, Organization("org_auth0test", ""))
+		case strings.HasPrefix(want, "org_"):
+			c.meet = append(c.meet, Organization(want, ""))
+		default:
+			c.meet = append(c.meet, Organization("org_auth0test", want))
+		}
+		org = &want
+	}
+	return stepUp, org
+}
+
+// checkStepUp checks that a token failing each documented step-up or
+// organization requirement gets the documented answer: 401
+// insufficient_user_authentication with the documented acr_values and
+// max_age, or 403 invalid_organization.
+func (c *contractCall) checkStepUp(scopes, roles []string, stepUp *stepUpDoc, org *string) {
+	c.t.Helper()
+	if stepUp == nil && org == nil {
+		return
+	}
+	login, organization := []TokenOption{}, []TokenOption{} // not nil: token then uses no others
+	for _, o := range c.meet {
+		var probe tokenOptions
+		o(&probe)
+		if probe.orgID != "" {
+			organization = append(organization, o)
+		} else {
+			login = append(login, o)
+		}
+	}
+	challenge := func(what string, opts ...TokenOption) {
+		status, r := c.call(c.token(scopes, roles, opts...))
+		acr := strings.Join(stepUp.acrValues, " ")
+		if status != http.StatusUnauthorized || r.Error != "insufficient_user_authentication" || r.ACRValues != acr ||
+			time.Duration(r.MaxAge)*time.Second != stepUp.maxAge {
+			c.errorf("the documented step-up is not enforced: a token %s is answered %d %s (acr_values %q, max_age %d), want 401 insufficient_user_authentication (acr_values %q, max_age %d)",
+				what, status, r.Error, r.ACRValues, r.MaxAge, acr, int64(stepUp.maxAge/time.Second))
+		}
+	}
+	if stepUp != nil {
+		challenge("with no login claims", organization...)
+		if stepUp.maxAge > 0 {
+			acr := ""
+			if len(stepUp.acrValues) > 0 {
+				acr = stepUp.acrValues[0]
+			}
+			challenge("whose login is older than max_age", append(slices.Clone(organization), Authenticated(time.Now().Add(-stepUp.maxAge-time.Minute), acr))...)
+		}
+		if len(stepUp.acrValues) > 0 {
+			challenge("whose login has another acr", append(slices.Clone(organization), Authenticated(time.Now(), "urn:auth0test:other"))...)
+		}
+	}
+	if org != nil {
+		if status, r := c.call(c.token(scopes, roles, login...)); status != http.StatusForbidden || r.Error != "invalid_organization" {
+			c.errorf("the documented organization is not enforced: a token of no organization is answered %d %s, want 403 invalid_organization", status, r.Error)
+		}
+	}
+}
+
+// pathValue is the value the request path gives the route's parameter name.
+func pathValue(route, path, name string) string {
+	rs, ps := strings.Split(route, "/"), strings.Split(path, "/")
+	for i, s := range rs {
+		if i < len(ps) && len(s) > 1 && (s[0] == ':' || s[0] == '*') && s[1:] == name {
+			v, err := url.PathUnescape(ps[i])
+			if err != nil {
+				return ps[i]
+			}
+			return v
+		}
+	}
+	return ""
 }
 
 // learn calls the route with a token holding exactly set (and roles). While
@@ -164,20 +283,27 @@ func (c *contractCall) learn(set, roles []string) ([]string, int, refusal) {
 	return have, status, r
 }
 
-// token mints a token for a user holding exactly scopes and roles.
-func (c *contractCall) token(scopes, roles []string) string {
+// token mints a token for a user holding exactly scopes and roles, with
+// login, or else what meets the route's documented login and organization.
+func (c *contractCall) token(scopes, roles []string, login ...TokenOption) string {
 	c.t.Helper()
 	opts := []TokenOption{Subject(contractSubject), Scopes(scopes...)}
 	if len(roles) > 0 {
 		opts = append(opts, Claims(map[string]any{devtenant.RolesClaim: roles}))
 	}
-	return c.tenant.Token(c.t, opts...)
+	if login == nil {
+		login = c.meet
+	}
+	return c.tenant.Token(c.t, append(opts, login...)...)
 }
 
 // refusal is the body of a 401 or 403 (auth0gin.ErrorBody).
 type refusal struct {
+	Error       string `json:"error"`
 	Description string `json:"error_description"`
 	Scope       string `json:"scope"`
+	ACRValues   string `json:"acr_values"`
+	MaxAge      int64  `json:"max_age"`
 }
 
 // call sends the route's request with token (none when empty) and returns
