@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -75,12 +77,15 @@ func (g *graphqlServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		OperationName string         `json:"operationName"`
 		Variables     map[string]any `json:"variables"`
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxGraphQLBody))
-	if err := dec.Decode(&params); err != nil || dec.More() {
-		if errors.As(err, new(*http.MaxBytesError)) {
-			graphqlError(w, http.StatusRequestEntityTooLarge, "the request is too large (at most 64 KiB)")
-			return
-		}
+	// The whole body is read under the limit first, so any body over it is
+	// 413 whatever it holds (a decoder stops at its first error or value).
+	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxGraphQLBody))
+	if errors.As(err, new(*http.MaxBytesError)) || r.ContentLength > maxGraphQLBody {
+		graphqlError(w, http.StatusRequestEntityTooLarge, "the request is too large (at most 64 KiB)")
+		return
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if err != nil || dec.Decode(&params) != nil || dec.More() {
 		// Fixed words: the decoder's message would quote the input.
 		graphqlError(w, http.StatusBadRequest, `the body must be one JSON object: {"query": string, "operationName": string, "variables": object}`)
 		return

@@ -31,6 +31,8 @@ func TestGraphQLTransportErrors(t *testing.T) {
 		"blank query":        {"POST", `{"query":"  "}`, http.StatusBadRequest},
 		"over the limit":     {"POST", `{"query":"` + strings.Repeat(" ", 100<<10) + `{ me { id } }"}`, http.StatusRequestEntityTooLarge},
 		"5 MB":               {"POST", `{"query":"` + strings.Repeat("x", 5<<20) + `"}`, http.StatusRequestEntityTooLarge},
+		"5 MB, not JSON":     {"POST", strings.Repeat("x", 5<<20), http.StatusRequestEntityTooLarge},
+		"padded past 64 KiB": {"POST", `{"query":"{ me { id } }"}` + strings.Repeat(" ", 65<<10), http.StatusRequestEntityTooLarge},
 		"GET":                {"GET", ``, http.StatusMethodNotAllowed},
 		"PUT":                {"PUT", `{"query":"{ me { id } }"}`, http.StatusMethodNotAllowed},
 		"DELETE":             {"DELETE", ``, http.StatusMethodNotAllowed},

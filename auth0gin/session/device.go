@@ -2,8 +2,10 @@ package session
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"math"
 	"net/http"
@@ -240,15 +242,18 @@ func (d *Device) Poll(c *gin.Context) {
 		m.fail(c, err)
 		return
 	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxPollBody)
+	// The whole body is read under the limit before it is parsed, so any
+	// body over it is 413, whatever it holds: a decoder stops at its first
+	// syntax error or value and would answer 400, or accept trailing bytes.
+	raw, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxPollBody))
+	if tooLarge := new(http.MaxBytesError); errors.As(err, &tooLarge) || c.Request.ContentLength > maxPollBody {
+		c.Header("Cache-Control", "no-store")
+		c.AbortWithStatusJSON(http.StatusRequestEntityTooLarge, auth0gin.ErrorBody{Error: "invalid_request",
+			Description: fmt.Sprintf("the body is over %d bytes", maxPollBody)})
+		return
+	}
 	var req devicePollRequest
-	if err := c.ShouldBindJSON(&req); err != nil || req.PollID == "" {
-		if tooLarge := new(http.MaxBytesError); errors.As(err, &tooLarge) {
-			c.Header("Cache-Control", "no-store")
-			c.AbortWithStatusJSON(http.StatusRequestEntityTooLarge, auth0gin.ErrorBody{Error: "invalid_request",
-				Description: fmt.Sprintf("the body is over %d bytes", maxPollBody)})
-			return
-		}
+	if err != nil || json.Unmarshal(raw, &req) != nil || req.PollID == "" {
 		pollError(c, "invalid_request", `the body must be JSON {"poll_id": "..."}`)
 		return
 	}
