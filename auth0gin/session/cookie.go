@@ -16,7 +16,20 @@ func (m *Manager) secure(r *http.Request) bool {
 	if m.cfg.PublicOrigin != "" {
 		return m.cfg.PublicOrigin[:len("https:")] == "https:"
 	}
-	return r.TLS != nil || !loopback(hostOf(r.Host))
+	if r.TLS != nil || !loopback(hostOf(r.Host)) {
+		return true
+	}
+	if r.Header.Get("X-Forwarded-Proto") != "" || r.Header.Get("Forwarded") != "" {
+		// A proxy that forwards Host: 127.0.0.1 (nginx's default) would make
+		// an https deployment's cookie the development one: no Secure, no
+		// __Host- prefix, so no defence against cookie tossing. The header
+		// is no proof (any client may send it), so it only warns.
+		m.warnProxy.Do(func() {
+			m.cfg.Logger.Warn("session: a proxied request reached a loopback Host with no Config.PublicOrigin (SESSION_PUBLIC_ORIGIN): " +
+				"the session cookie is the development one, without Secure or the __Host- prefix; set the public origin")
+		})
+	}
+	return false
 }
 
 // cookieName is the session cookie's name for a request: Config.CookieName

@@ -3,6 +3,7 @@ package session_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/gin-gonic/gin"
@@ -66,5 +67,27 @@ func TestCORSWithoutTrustedOrigins(t *testing.T) {
 	r.ServeHTTP(w, req)
 	if w.Code != http.StatusOK || w.Header().Get("Access-Control-Allow-Origin") != "" {
 		t.Errorf("%d %v", w.Code, w.Header())
+	}
+}
+
+// Behind a proxy that forwards a loopback Host (nginx's default), with no
+// PublicOrigin the cookie would be the development one, without Secure or
+// __Host-: the manager says so once in its log (review of issue 23).
+func TestProxiedLoopbackWithoutPublicOriginWarns(t *testing.T) {
+	e := newEnv(t, newStore(t), auth0test.NewTenant(t), session.Config{})
+	r := gin.New()
+	r.POST("/auth/session", e.sess.Login)
+	for range 2 {
+		req := httptest.NewRequest(http.MethodPost, "http://127.0.0.1/auth/session", nil)
+		req.Header.Set("Authorization", "Bearer "+e.tenant.Token(t))
+		req.Header.Set("X-Forwarded-Proto", "https")
+		w := httptest.NewRecorder()
+		r.ServeHTTP(w, req)
+		if w.Code != http.StatusOK {
+			t.Fatalf("login: %d %s", w.Code, w.Body)
+		}
+	}
+	if n := strings.Count(e.logs.String(), "no Config.PublicOrigin"); n != 1 {
+		t.Errorf("%d warnings, want 1:\n%s", n, e.logs.String())
 	}
 }

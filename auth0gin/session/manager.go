@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/auth0gin/auth0gin/auth0gin"
@@ -29,6 +30,9 @@ type Manager struct {
 	limit  *limiter    // nil when disabled
 	stop   func()      // ends the invalidation subscription
 	also   []Ender     // given to Mount: LogoutUser ends what they hold too
+	// warnProxy logs once that a proxied request reached a loopback Host
+	// with no PublicOrigin (see secure).
+	warnProxy sync.Once
 }
 
 // retryAfter is the Retry-After of a 503 when the store is down.
