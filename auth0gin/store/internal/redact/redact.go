@@ -4,8 +4,14 @@
 package redact
 
 import (
+	"context"
+	"errors"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
+
+	"github.com/auth0gin/auth0gin/auth0gin"
 )
 
 // URL returns raw with the password of its user info and of a password
@@ -24,8 +30,22 @@ func URL(raw string) string {
 	return u.Redacted()
 }
 
-// secrets are the strings of raw that must not appear in a message.
+// secrets are the strings of raw that must not appear in a message, each
+// also as Go quotes it (%q, as *url.Error prints its URL: ", \ and control
+// characters escaped), longest first so that a secret's quoted form is
+// replaced before the secret.
 func secrets(raw string) []string {
+	out := plainSecrets(raw)
+	for _, s := range out {
+		if q := strconv.Quote(s); q[1:len(q)-1] != s {
+			out = append(out, q[1:len(q)-1])
+		}
+	}
+	slices.SortFunc(out, func(a, b string) int { return len(b) - len(a) })
+	return out
+}
+
+func plainSecrets(raw string) []string {
 	var out []string
 	if u, err := url.Parse(raw); err == nil {
 		if p, ok := u.User.Password(); ok && p != "" {
@@ -43,8 +63,10 @@ func secrets(raw string) []string {
 }
 
 // Error returns err with every occurrence of raw's password (and of raw
-// itself when it does not parse) removed from its message. errors.Is and
-// errors.As still see err.
+// itself when it does not parse) removed from its message. A reworded error
+// does not unwrap to err, whose message (or a wrapped error's) holds the
+// password: errors.Is sees only the sentinels err matched among
+// auth0gin.ErrConfig, auth0gin.ErrUnavailable and the context's errors.
 func Error(err error, raw string) error {
 	if err == nil {
 		return nil
@@ -57,13 +79,23 @@ func Error(err error, raw string) error {
 	if clean == msg {
 		return err
 	}
-	return &scrubbed{msg: clean, err: err}
+	var kinds []error
+	for _, k := range sentinels {
+		if errors.Is(err, k) {
+			kinds = append(kinds, k)
+		}
+	}
+	return &scrubbed{msg: clean, kinds: kinds}
 }
+
+// sentinels are the errors a reworded error still matches, when the
+// original did.
+var sentinels = []error{auth0gin.ErrConfig, auth0gin.ErrUnavailable, context.Canceled, context.DeadlineExceeded}
 
 type scrubbed struct {
-	msg string
-	err error
+	msg   string
+	kinds []error
 }
 
-func (e *scrubbed) Error() string { return e.msg }
-func (e *scrubbed) Unwrap() error { return e.err }
+func (e *scrubbed) Error() string   { return e.msg }
+func (e *scrubbed) Unwrap() []error { return e.kinds }
