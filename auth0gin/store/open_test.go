@@ -246,3 +246,28 @@ func chain(err error) []error {
 	}
 	return out
 }
+
+// Finding 7 of the review: url.Query drops a pair holding ';' without a
+// word, so ?schema=a;b opened schema public (another app's data space) and
+// ?key_prefix=a;b the default prefix. Such a query is now refused with
+// ErrConfig before anything is dialed, and without printing a password
+// that sits in it.
+func TestQueryWithSemicolonIsRefused(t *testing.T) {
+	for _, raw := range []string{
+		"postgres://u:s3cret@127.0.0.1:1/db?schema=a;b",
+		"postgres://u@127.0.0.1:1/db?sslmode=disable&password=s3c;ret",
+		"postgres://u:s3cret@127.0.0.1:1/db?schema=a%zz",
+		"redis://u:s3cret@127.0.0.1:1/0?key_prefix=a;b",
+		"redis+sentinel://127.0.0.1:1/0?master_name=m&password=s3c;ret",
+		"redis+cluster://u:s3cret@127.0.0.1:1?key_prefix=a:;addr=127.0.0.1:2",
+	} {
+		_, err := store.Open(t.Context(), raw)
+		if !errors.Is(err, auth0gin.ErrConfig) || errors.Is(err, auth0gin.ErrUnavailable) {
+			t.Errorf("Open(%q) = %v, want ErrConfig (and no attempt to connect)", raw, err)
+			continue
+		}
+		if strings.Contains(err.Error(), "s3c") || !strings.Contains(err.Error(), "query") {
+			t.Errorf("Open(%q) = %v: want the query named and no password", raw, err)
+		}
+	}
+}

@@ -331,7 +331,13 @@ func parseDatabaseURL(rawURL string) (d dialect, dsn, schema string, err error) 
 		return sqliteDialect, "file:" + path + "?" + q.Encode(), "", nil
 	case "postgres", "postgresql":
 		// ?schema= is the session store's; here it qualifies the table.
-		q := u.Query()
+		// Not u.Query: it drops a pair holding ';' without a word, and
+		// schema=a;b would open schema public.
+		q, err := url.ParseQuery(u.RawQuery)
+		if err != nil {
+			return d, "", "", fmt.Errorf("%w: users: the query of DATABASE_URL does not parse "+
+				"(only '&' separates parameters; write ';' in a value as %%3B and '%%' as %%25)", auth0gin.ErrConfig)
+		}
 		schema = q.Get("schema")
 		q.Del("schema")
 		u.RawQuery = q.Encode()

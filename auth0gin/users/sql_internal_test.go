@@ -79,3 +79,18 @@ func TestUnparsableDatabaseURLHidesPassword(t *testing.T) {
 		}
 	}
 }
+
+// Finding 7 of the review: url.Query dropped ?schema=a;b without a word,
+// so the users table was opened in schema public. Now it is ErrConfig.
+func TestDatabaseURLQueryWithSemicolonIsRefused(t *testing.T) {
+	for _, raw := range []string{
+		"postgres://u:s3cret@h/db?schema=a;b",
+		"postgres://u@h/db?password=s3c;ret",
+		"postgres://u@h/db?schema=app&sslmode=%zz",
+	} {
+		_, dsn, schema, err := parseDatabaseURL(raw)
+		if !errors.Is(err, auth0gin.ErrConfig) || strings.Contains(err.Error(), "s3c") {
+			t.Errorf("%q: dsn %q schema %q, %v; want ErrConfig without the password", raw, dsn, schema, err)
+		}
+	}
+}

@@ -6,6 +6,7 @@ package redact
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/url"
 	"slices"
 	"strconv"
@@ -22,12 +23,33 @@ func URL(raw string) string {
 	if err != nil {
 		return "(unparsable URL)"
 	}
-	q := u.Query()
+	q, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		// What url.Query would drop may be a password.
+		u.RawQuery = "(unparsable query)"
+		return u.Redacted()
+	}
 	if q.Has("password") {
 		q.Set("password", "xxxxx")
 		u.RawQuery = q.Encode()
 	}
 	return u.Redacted()
+}
+
+// Query parses a URL's query as url.ParseQuery does. Unlike url.Query, it
+// refuses (with an error wrapping auth0gin.ErrConfig that prints no part of
+// the query) what url.Query would silently drop: a pair holding ';' or a
+// bad %-escape, which may be a setting such as schema= or a password.
+func Query(rawQuery string) (url.Values, error) {
+	q, err := url.ParseQuery(rawQuery)
+	if err == nil {
+		return q, nil
+	}
+	why := "a ';' separates its parameters (only '&' does; write ';' in a value as %3B)"
+	if esc := new(url.EscapeError); errors.As(err, esc) {
+		why = "a '%' is not followed by two hex digits (write '%' in a value as %25)"
+	}
+	return nil, fmt.Errorf("%w: the query of the URL does not parse: %s", auth0gin.ErrConfig, why)
 }
 
 // secrets are the strings of raw that must not appear in a message, each
@@ -51,7 +73,11 @@ func plainSecrets(raw string) []string {
 		if p, ok := u.User.Password(); ok && p != "" {
 			out = append(out, p, url.PathEscape(p), url.QueryEscape(p))
 		}
-		for _, p := range u.Query()["password"] {
+		q, err := url.ParseQuery(u.RawQuery)
+		if err != nil && u.RawQuery != "" {
+			out = append(out, u.RawQuery) // what q lacks may be a password
+		}
+		for _, p := range q["password"] {
 			if p != "" {
 				out = append(out, p, url.QueryEscape(p))
 			}

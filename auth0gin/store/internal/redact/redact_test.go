@@ -68,3 +68,15 @@ func TestErrorScrubsQuotedUnparsableURL(t *testing.T) {
 		t.Errorf("Error lost context.DeadlineExceeded: %v", err)
 	}
 }
+
+// A query url.Query cannot read whole (a ';' separator, a bad escape) may
+// hide a password= from it: URL shows no such query, and Error scrubs it.
+func TestUnparsableQuery(t *testing.T) {
+	raw := "postgres://u@h/db?sslmode=disable&password=s3c;ret"
+	if got := URL(raw); strings.Contains(got, "s3c") || strings.Contains(got, "ret") {
+		t.Errorf("URL(%q) = %q", raw, got)
+	}
+	if err := Error(errors.New("cannot connect to "+raw), raw); strings.Contains(err.Error(), "s3c") {
+		t.Errorf("Error kept the password: %v", err)
+	}
+}
