@@ -87,7 +87,8 @@ func Open(ctx context.Context, rawURL string) (Store, error) {
 	if rawURL != "" {
 		var err error
 		if u, err = url.Parse(rawURL); err != nil {
-			return nil, fmt.Errorf("%w: store URL %s: %w", auth0gin.ErrConfig, redact.URL(rawURL), redact.Error(err, rawURL))
+			// Not url.Parse's error: it quotes the URL, password and all.
+			return nil, fmt.Errorf("%w: the store URL does not parse as a URL (its text is not shown: it may hold a password)", auth0gin.ErrConfig)
 		}
 	}
 	scheme := strings.ToLower(u.Scheme)

@@ -53,29 +53,7 @@ var sqliteDialect = dialect{
 	schema: func(t string) []string {
 		return []string{sqliteTable(t)}
 	},
-	upgrade: func(ctx context.Context, tx *sql.Tx, t string) error {
-		// SQLite cannot drop a column's UNIQUE: a table of the first layout
-		// is copied into one of this layout, ids kept.
-		if _, err := tx.ExecContext(ctx, "SELECT issuer FROM "+t+" LIMIT 0"); err == nil {
-			return nil
-		}
-		schema, name := "", t
-		if sc, rest, ok := strings.Cut(t, "."); ok {
-			schema, name = sc+".", rest
-		}
-		tmp := schema + name + "_upgrade"
-		for _, q := range []string{
-			sqliteTable(tmp),
-			"INSERT INTO " + tmp + " (" + oldColumns + ") SELECT " + oldColumns + " FROM " + t,
-			"DROP TABLE " + t, // and its lower(email) index
-			"ALTER TABLE " + tmp + " RENAME TO " + name,
-		} {
-			if _, err := tx.ExecContext(ctx, q); err != nil {
-				return err
-			}
-		}
-		return nil
-	},
+	upgrade: sqliteUpgrade,
 	timeArg: func(t time.Time) any { return t.UTC().Format(timeText) },
 	uniqueViolation: func(err error) bool {
 		// modernc.org/sqlite's *Error: SQLITE_CONSTRAINT_UNIQUE (2067) or
@@ -133,6 +111,108 @@ var postgresDialect = dialect{
 		var pe interface{ SQLState() string }
 		return errors.As(err, &pe) && pe.SQLState() == "23505"
 	},
+}
+
+// sqliteUpgrade brings a table of the first layout to this one. SQLite
+// cannot drop a column's UNIQUE, so the table is copied into one of this
+// layout, ids and the AUTOINCREMENT counter kept: a deleted user's id is
+// never given out again. A copy would lose whatever the app added to the
+// table (columns and their data, indexes, triggers), so such a table is
+// refused with ErrConfig and left as it is (docs/current-user.md).
+func sqliteUpgrade(ctx context.Context, tx *sql.Tx, t string) error {
+	if _, err := tx.ExecContext(ctx, "SELECT issuer FROM "+t+" LIMIT 0"); err == nil {
+		return nil
+	}
+	schema, name := "main", t
+	if sc, rest, ok := strings.Cut(t, "."); ok {
+		schema, name = sc, rest
+	}
+	if err := sqliteOnlyOldLayout(ctx, tx, schema, name, t); err != nil {
+		return err
+	}
+	tmp := schema + "." + name + "_upgrade"
+	if _, err := tx.ExecContext(ctx, sqliteTable(tmp)); err != nil {
+		return err
+	}
+	// The old table's counter, read before the DROP takes its row away
+	// (sqlite_sequence exists now: tmp is AUTOINCREMENT).
+	seqTable := schema + ".sqlite_sequence"
+	var seq sql.NullInt64
+	err := tx.QueryRowContext(ctx, "SELECT max(seq) FROM "+seqTable+" WHERE name = ?1", name).Scan(&seq)
+	if err != nil {
+		return err
+	}
+	for _, q := range []string{
+		"INSERT INTO " + tmp + " (" + oldColumns + ") SELECT " + oldColumns + " FROM " + t,
+		"DROP TABLE " + t, // and its lower(email) index
+		"ALTER TABLE " + tmp + " RENAME TO " + name,
+	} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	if !seq.Valid {
+		return nil
+	}
+	res, err := tx.ExecContext(ctx, "UPDATE "+seqTable+" SET seq = max(seq, ?1) WHERE name = ?2", seq.Int64, name)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n > 0 {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, "INSERT INTO "+seqTable+" (name, seq) VALUES (?2, ?1)", seq.Int64, name)
+	return err
+}
+
+// sqliteOnlyOldLayout refuses (ErrConfig) a first-layout table t (name in
+// schema) that has a column, index or trigger the library did not make.
+func sqliteOnlyOldLayout(ctx context.Context, tx *sql.Tx, schema, name, t string) error {
+	var extra []string
+	rows, err := tx.QueryContext(ctx, "SELECT name FROM pragma_table_info(?1, ?2) ORDER BY cid", name, schema)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var col string
+		if err := rows.Scan(&col); err != nil {
+			rows.Close()
+			return err
+		}
+		if !slices.Contains(strings.Split(oldColumns, ", "), col) {
+			extra = append(extra, "column "+col)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	// Automatic indexes (UNIQUE, PRIMARY KEY) have no sql; the first
+	// layout's own index was <table>_email_idx.
+	rows, err = tx.QueryContext(ctx, "SELECT type, name FROM "+schema+".sqlite_master WHERE tbl_name = ?1 AND type IN ('index', 'trigger') "+
+		"AND sql IS NOT NULL AND name NOT IN (?2, ?3) ORDER BY type, name", name, indexName(t)+"_email_idx", name+"_email_idx")
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var typ, n string
+		if err := rows.Scan(&typ, &n); err != nil {
+			rows.Close()
+			return err
+		}
+		extra = append(extra, typ+" "+n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(extra) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%w: users: the SQLite table %s is of the library's first layout and has what that layout did not (%s); "+
+		"its upgrade copies the table and would lose them, so it was left unchanged: move them to a table of your own "+
+		"keyed by the user's id, or upgrade the table by hand as docs/current-user.md (Migration) shows, then start again",
+		auth0gin.ErrConfig, t, strings.Join(extra, ", "))
 }
 
 // sqliteTable creates the SQLite table t.
@@ -251,7 +331,13 @@ func parseDatabaseURL(rawURL string) (d dialect, dsn, schema string, err error) 
 		return sqliteDialect, "file:" + path + "?" + q.Encode(), "", nil
 	case "postgres", "postgresql":
 		// ?schema= is the session store's; here it qualifies the table.
-		q := u.Query()
+		// Not u.Query: it drops a pair holding ';' without a word, and
+		// schema=a;b would open schema public.
+		q, err := url.ParseQuery(u.RawQuery)
+		if err != nil {
+			return d, "", "", fmt.Errorf("%w: users: the query of DATABASE_URL does not parse "+
+				"(only '&' separates parameters; write ';' in a value as %%3B and '%%' as %%25)", auth0gin.ErrConfig)
+		}
 		schema = q.Get("schema")
 		q.Del("schema")
 		u.RawQuery = q.Encode()

@@ -2,6 +2,7 @@ package users
 
 import (
 	"errors"
+	"net/url"
 	"os/exec"
 	"strings"
 	"testing"
@@ -58,6 +59,38 @@ func TestParseDatabaseURL(t *testing.T) {
 		_, _, _, err := parseDatabaseURL(raw)
 		if !errors.Is(err, auth0gin.ErrConfig) || strings.Contains(err.Error(), "hunter2") {
 			t.Errorf("%q: %v, want ErrConfig without the password", raw, err)
+		}
+	}
+}
+
+// Finding 3 of the review, for DATABASE_URL: a URL that does not parse
+// because of its password (", \ or a control character) is refused with a
+// fixed message that neither prints the password nor wraps url.Parse's
+// error (which quotes the URL).
+func TestUnparsableDatabaseURLHidesPassword(t *testing.T) {
+	for _, pw := range []string{`se"cr3t`, `se\cr3t`, "se\tcr3t"} {
+		for _, scheme := range []string{"postgres", "sqlite"} {
+			raw := scheme + "://u:" + pw + "@h:1/db"
+			_, _, _, err := parseDatabaseURL(raw)
+			var ue *url.Error
+			if !errors.Is(err, auth0gin.ErrConfig) || strings.Contains(err.Error(), "cr3t") || errors.As(err, &ue) {
+				t.Errorf("%q: %v, want ErrConfig without the password or url.Parse's error", raw, err)
+			}
+		}
+	}
+}
+
+// Finding 7 of the review: url.Query dropped ?schema=a;b without a word,
+// so the users table was opened in schema public. Now it is ErrConfig.
+func TestDatabaseURLQueryWithSemicolonIsRefused(t *testing.T) {
+	for _, raw := range []string{
+		"postgres://u:s3cret@h/db?schema=a;b",
+		"postgres://u@h/db?password=s3c;ret",
+		"postgres://u@h/db?schema=app&sslmode=%zz",
+	} {
+		_, dsn, schema, err := parseDatabaseURL(raw)
+		if !errors.Is(err, auth0gin.ErrConfig) || strings.Contains(err.Error(), "s3c") {
+			t.Errorf("%q: dsn %q schema %q, %v; want ErrConfig without the password", raw, dsn, schema, err)
 		}
 	}
 }

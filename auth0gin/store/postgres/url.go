@@ -21,7 +21,10 @@ func init() {
 // (schema, timeout, sweep_interval) are taken out, the rest goes to pgx.
 func openURL(ctx context.Context, u *url.URL) (store.Store, error) {
 	rawURL := u.String()
-	q := u.Query()
+	q, err := redact.Query(u.RawQuery)
+	if err != nil {
+		return nil, fmt.Errorf("postgres store: %s: %w", redact.URL(rawURL), err)
+	}
 	var opts []option
 	if q.Has("schema") {
 		opts = append(opts, withSchema(q.Get("schema")))

@@ -61,7 +61,10 @@ const probeInterval = 100 * time.Millisecond
 // password.
 func openURL(ctx context.Context, u *url.URL) (store.Store, error) {
 	rawURL := u.String()
-	q := u.Query()
+	q, err := redact.Query(u.RawQuery)
+	if err != nil {
+		return nil, fmt.Errorf("redis store: %s: %w", redact.URL(rawURL), err)
+	}
 	prefix := defaultPrefix
 	if q.Has("key_prefix") {
 		prefix = q.Get("key_prefix")
