@@ -56,6 +56,19 @@ type TokenRequest struct {
 	// KeyID signs with that key of the JWKS (current, next or previous);
 	// default the current key.
 	KeyID string
+
+	// AuthTime, ACR and AMR describe the user's login for the step-up claims
+	// Config.AuthTimeClaim, ACRClaim and AMRClaim name (with Default:
+	// "https://example.com/auth_time", …/acr, …/amr). Each is left out of
+	// the token when zero, so a test can mint a token from a login without
+	// them. AMR uses Auth0's method names: "pwd", "mfa".
+	AuthTime time.Time
+	ACR      string
+	AMR      []string
+	// Organization, an organization's ID or name, issues the token as
+	// through a login to it: org_id, org_name with Config.OrgNameInTokens,
+	// and the member's roles there. The user must be a member.
+	Organization string
 }
 
 // IssueToken mints an access token directly, exactly as the token endpoint
@@ -157,6 +170,16 @@ func (t *Tenant) IssueToken(ctx context.Context, req TokenRequest) (string, erro
 	}
 	g.clientID, g.user, g.sub = c.ID, &u, u.ID
 	g.scopes, g.permissions = userScopes(a, perms, requested)
+	g.auth = &authInfo{time: req.AuthTime, acr: req.ACR, methods: req.AMR}
+	if req.Organization != "" {
+		if g.auth.org = t.org(req.Organization); g.auth.org == nil {
+			return "", fmt.Errorf("devtenant: no organization %q", req.Organization)
+		}
+		if !g.auth.org.isMember(u.ID) {
+			return "", fmt.Errorf("devtenant: %s is not a member of organization %q", u.ID, g.auth.org.Name)
+		}
+		u.Roles = append([]string(nil), g.auth.org.members[u.ID]...)
+	}
 	return t.signAccess(g)
 }
 

@@ -27,6 +27,7 @@ type Tenant struct {
 	apis    map[string]*api
 	clients map[string]*client
 	claims  []extraClaim
+	orgs    []*organization // in configuration order; members resolved to user IDs
 
 	keyMu                   sync.RWMutex
 	current, next, previous *signingKey
@@ -75,6 +76,10 @@ const (
 	scopeCreateUsers = "create:users"
 	scopeUpdateUsers = "update:users"
 	scopeDeleteUsers = "delete:users"
+
+	scopeReadOrganizations  = "read:organizations"
+	scopeReadOrgMembers     = "read:organization_members"
+	scopeReadOrgMemberRoles = "read:organization_member_roles"
 )
 
 // New validates cfg and returns a tenant serving it. It generates the signing
@@ -155,6 +160,12 @@ func New(cfg Config) (*Tenant, error) {
 	if t.claims, err = parseExtraClaims(cfg.ExtraClaims); err != nil {
 		return nil, err
 	}
+	if err := t.setupOrgs(); err != nil {
+		return nil, err
+	}
+	if err := checkAuthClaimNames(cfg); err != nil {
+		return nil, err
+	}
 	if err := t.setupKeys(); err != nil {
 		return nil, err
 	}
@@ -205,6 +216,9 @@ func (t *Tenant) setupAPIs() error {
 				{Name: scopeCreateUsers, Description: "Create Users"},
 				{Name: scopeUpdateUsers, Description: "Update Users"},
 				{Name: scopeDeleteUsers, Description: "Delete Users"},
+				{Name: scopeReadOrganizations, Description: "Read Organizations"},
+				{Name: scopeReadOrgMembers, Description: "Read Organization Members"},
+				{Name: scopeReadOrgMemberRoles, Description: "Read Organization Member Roles"},
 			},
 			RBAC: true,
 		})
