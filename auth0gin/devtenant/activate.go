@@ -22,9 +22,9 @@ const (
 type activation struct {
 	browser  string // hash of the browser's binding cookie
 	expires  time.Time
-	failures int    // wrong user codes entered on it
-	device   string // confirmation: hash of the device code
-	userID   string // confirmation: the user approving
+	failures int     // wrong user codes entered on it
+	device   string  // confirmation: hash of the device code
+	userID   string  // confirmation: the user approving
 	session  session // confirmation: how the user authenticated
 }
 

@@ -65,7 +65,7 @@ var (
 		Name:   "auth0gin M2M",
 		Type:   clientM2M,
 		Grants: map[string][]string{
-			Audience:           {scopeReadMessages},
+			Audience: {scopeReadMessages},
 			managementAudience: {scopeReadUsers, scopeCreateUsers, scopeUpdateUsers, scopeDeleteUsers,
 				scopeReadOrganizations, scopeReadOrgMembers, scopeReadOrgMemberRoles},
 		},

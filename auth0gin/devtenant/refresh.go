@@ -20,7 +20,7 @@ type rtFamily struct {
 	previous                   string   // the token rotated last
 	rotatedAt                  time.Time
 	revoked                    bool
-	revokedBy                  string // one of tenantprobe.RevokedBy*
+	revokedBy                  string    // one of tenantprobe.RevokedBy*
 	auth                       *authInfo // the login's: refreshes keep its auth_time, amr, acr and organization
 }
 
