@@ -49,7 +49,7 @@ func TestBanner(t *testing.T) {
 	s, cfg := listen(t)
 	var buf bytes.Buffer
 	printBanner(&buf, s, cfg, true)
-	for _, want := range []string{s.Issuer(), devtenant.Audience, devtenant.SPAClient.ID, devtenant.Alice.Email, devtenant.Alice.Password} {
+	for _, want := range []string{s.Issuer(), devtenant.Audience, devtenant.SPAClient.ID, devtenant.Alice.Email, devtenant.Alice.Password, "org_acme", "Acme Corporation", "org_globex", "auth0|alice (admin)", "devtenant: MFA one-time code", "https://example.com/amr"} {
 		if !strings.Contains(buf.String(), want) {
 			t.Errorf("banner lacks %q:\n%s", want, buf.String())
 		}
