@@ -22,6 +22,8 @@ type accessGrant struct {
 	iat, exp    time.Time
 	kid         string
 	auth        *authInfo // users only: org and step-up claims
+	// IssueToken's organization claims, as given (auth.org is nil then).
+	orgID, orgName string
 }
 
 // oidcScopes are granted whatever the API says.
@@ -103,6 +105,12 @@ func (t *Tenant) signAccess(g accessGrant) (string, error) {
 	}
 	if g.user != nil {
 		t.addAccessAuthClaims(claims, g.auth)
+		if g.orgID != "" {
+			claims["org_id"] = g.orgID
+		}
+		if g.orgName != "" {
+			claims["org_name"] = g.orgName
+		}
 	}
 	t.addExtraClaims(claims, g.user, g.api.Identifier, g.extra)
 	return t.sign(claims, typ, g.kid)

@@ -191,6 +191,11 @@ func appEnv(s *devtenant.Server, cfg devtenant.Config, showSecrets bool) [][2]st
 	}
 	add("AUTH0_EMAIL_CLAIM", claimOf(cfg, "email"))
 	add("AUTH0_ROLES_CLAIM", claimOf(cfg, "roles"))
+	// The step-up claims the tenant's access tokens carry (as an Action
+	// would add them), under the names the core reads them from.
+	add("AUTH0_AUTH_TIME_CLAIM", cfg.AuthTimeClaim)
+	add("AUTH0_ACR_CLAIM", cfg.ACRClaim)
+	add("AUTH0_AMR_CLAIM", cfg.AMRClaim)
 	if c, ok := findClient(cfg, func(c devtenant.Client) bool { return c.Secret != "" && slices.Contains(c.GrantTypes, "password") }); ok {
 		add("AUTH0_LOGIN_CLIENT_ID", c.ID)
 		add("AUTH0_LOGIN_CLIENT_SECRET", secret(c, showSecrets))
