@@ -111,7 +111,10 @@ type Config struct {
 	// Now is the tenant's clock (default time.Now); tests can move it forward.
 	Now func() time.Time
 	// Logger receives request and lifecycle logs (default slog.Default()).
-	// Tokens, codes, passwords and secrets are never logged.
+	// Tokens, codes, passwords and secrets are never logged, except the MFA
+	// one-time codes of the login page's second step, which the log stands
+	// in for the user's authenticator to show (Info, "devtenant: MFA
+	// one-time code", with user and code).
 	Logger *slog.Logger
 }
 
