@@ -207,22 +207,27 @@ func (t *Tenant) setupAPIs() error {
 		a.Scopes = append([]Scope(nil), a.Scopes...)
 		t.apis[a.Identifier] = t.newAPI(a)
 	}
+	mgmtScopes := []Scope{
+		{Name: scopeReadUsers, Description: "Read Users"},
+		{Name: scopeCreateUsers, Description: "Create Users"},
+		{Name: scopeUpdateUsers, Description: "Update Users"},
+		{Name: scopeDeleteUsers, Description: "Delete Users"},
+		{Name: scopeReadOrganizations, Description: "Read Organizations"},
+		{Name: scopeReadOrgMembers, Description: "Read Organization Members"},
+		{Name: scopeReadOrgMemberRoles, Description: "Read Organization Member Roles"},
+	}
 	if mgmt := t.ManagementAudience(); t.apis[mgmt] == nil {
-		a := t.newAPI(API{
-			Identifier: mgmt,
-			Name:       "Auth0 Management API",
-			Scopes: []Scope{
-				{Name: scopeReadUsers, Description: "Read Users"},
-				{Name: scopeCreateUsers, Description: "Create Users"},
-				{Name: scopeUpdateUsers, Description: "Update Users"},
-				{Name: scopeDeleteUsers, Description: "Delete Users"},
-				{Name: scopeReadOrganizations, Description: "Read Organizations"},
-				{Name: scopeReadOrgMembers, Description: "Read Organization Members"},
-				{Name: scopeReadOrgMemberRoles, Description: "Read Organization Member Roles"},
-			},
-			RBAC: true,
-		})
-		t.apis[mgmt] = a
+		t.apis[mgmt] = t.newAPI(API{Identifier: mgmt, Name: "Auth0 Management API", Scopes: mgmtScopes, RBAC: true})
+	} else {
+		// A configured Management API (say, for its token lifetime) still
+		// defines the scopes its endpoints check, as Auth0's cannot drop them.
+		a := t.apis[mgmt]
+		for _, sc := range mgmtScopes {
+			if !a.scopes[sc.Name] {
+				a.Scopes = append(a.Scopes, sc)
+				a.scopes[sc.Name] = true
+			}
+		}
 	}
 	t.apis[t.ManagementAudience()].mgmt = true
 	t.cfg.DefaultAudience = t.expandIssuer(t.cfg.DefaultAudience)
