@@ -22,9 +22,10 @@ const (
 type activation struct {
 	browser  string // hash of the browser's binding cookie
 	expires  time.Time
-	failures int    // wrong user codes entered on it
-	device   string // confirmation: hash of the device code
-	userID   string // confirmation: the user approving
+	failures int     // wrong user codes entered on it
+	device   string  // confirmation: hash of the device code
+	userID   string  // confirmation: the user approving
+	session  session // confirmation: how the user authenticated
 }
 
 type activateData struct {
@@ -40,7 +41,7 @@ type confirmData struct {
 // handleActivatePage is GET /activate: enter the code shown on the device.
 func (t *Tenant) handleActivatePage(w http.ResponseWriter, r *http.Request) {
 	d := activateData{Action: "activate", State: t.newActivation(t.bindBrowser(w, r)), UserCode: r.URL.Query().Get("user_code"), Hints: t.userHints()}
-	if u, ok := t.sessionUser(r); ok {
+	if u, _, _, ok := t.sessionUser(r); ok {
 		d.LoggedIn = u.Email
 	}
 	t.render(w, http.StatusOK, "activate", d)
@@ -82,7 +83,7 @@ func (t *Tenant) handleActivate(w http.ResponseWriter, r *http.Request) {
 	}
 
 	page := activateData{Action: "activate", State: state, UserCode: f.Get("user_code"), Username: f.Get("username"), Hints: t.userHints()}
-	u, loggedIn := t.sessionUser(r)
+	u, sess, _, loggedIn := t.sessionUser(r)
 	if loggedIn {
 		page.LoggedIn = u.Email
 	}
@@ -98,18 +99,22 @@ func (t *Tenant) handleActivate(w http.ResponseWriter, r *http.Request) {
 	}
 	if !loggedIn {
 		var lerr *loginError
-		if u, lerr = t.login("", f.Get("username"), f.Get("password"), remoteIP(r)); lerr != nil {
+		if u, lerr = t.login("", f.Get("username"), f.Get("password"), remoteIP(r)); lerr == nil {
+			lerr = errMFARequired(u) // the activation page has no MFA step
+		}
+		if lerr != nil {
 			page.Error = lerr.desc
 			t.render(w, lerr.pageStatus(), "activate", page)
 			return
 		}
-		t.startSession(w, u.ID)
+		sess = session{userID: u.ID, authTime: t.now()}
+		t.startSession(w, r, sess)
 	}
 	id := randomToken(24)
 	t.mu.Lock()
 	delete(t.activations, state)
 	capMap(t.activations)
-	t.activations[id] = &activation{browser: act.browser, expires: now.Add(txLifetime), device: dh, userID: u.ID}
+	t.activations[id] = &activation{browser: act.browser, expires: now.Add(txLifetime), device: dh, userID: u.ID, session: sess}
 	t.mu.Unlock()
 	c := t.clients[d.clientID]
 	name := c.Name
@@ -158,7 +163,7 @@ func (t *Tenant) confirmActivation(w http.ResponseWriter, r *http.Request, state
 		t.errorPage(w, http.StatusBadRequest, "invalid_request", "Missing or unknown action: confirm or deny.")
 		return
 	}
-	if u, ok := t.sessionUser(r); !ok || u.ID != a.userID {
+	if u, _, _, ok := t.sessionUser(r); !ok || u.ID != a.userID {
 		t.errorPage(w, http.StatusForbidden, "access_denied", "You are no longer logged in as the user who entered the code; start again.")
 		return
 	}
@@ -170,6 +175,10 @@ func (t *Tenant) confirmActivation(w http.ResponseWriter, r *http.Request, state
 	if ok {
 		if action == "confirm" {
 			d.state, d.userID = deviceApproved, a.userID
+			d.auth = &authInfo{time: a.session.authTime, methods: []string{methodPassword}}
+			if a.session.mfa {
+				d.auth.methods = append(d.auth.methods, methodMFA)
+			}
 		} else {
 			d.state = deviceDenied
 		}

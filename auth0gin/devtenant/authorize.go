@@ -24,6 +24,16 @@ type authTx struct {
 	nonce, challenge, method        string
 	browser                         string // hash of the binding cookie of the browser that opened it
 	expires                         time.Time
+	acrValues                       []string
+	maxAge                          int // seconds; -1 when not sent
+	prompt                          string
+	org                             *organization
+
+	// The MFA step, once the user is known: mfaUser is set while it waits.
+	mfaUser, mfaCode string
+	mfaSession       string // the live session to upgrade (a step-up), or ""
+	mfaTries         int
+	mfaIssued        time.Time
 }
 
 // authCode is an issued authorization code.
@@ -32,12 +42,16 @@ type authCode struct {
 	nonce, challenge, method                string
 	scopes                                  []string
 	expires                                 time.Time
+	auth                                    *authInfo
 }
 
-// session is a logged-in browser.
+// session is a logged-in browser: who, and how and when they last
+// authenticated.
 type session struct {
-	userID  string
-	expires time.Time
+	userID   string
+	expires  time.Time
+	authTime time.Time // the last active authentication (password or MFA)
+	mfa      bool      // MFA was done in this session
 }
 
 // handleAuthorize is GET /authorize. Errors about the client or redirect_uri
@@ -75,15 +89,43 @@ func (t *Tenant) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		t.redirectResult(w, tx, url.Values{"error": {code}, "error_description": {desc}})
 		return
 	}
-	u, loggedIn := t.sessionUser(r)
-	switch prompt := q.Get("prompt"); {
-	case prompt == "none" && !loggedIn:
-		t.redirectResult(w, tx, url.Values{"error": {"login_required"}, "error_description": {"Login required"}})
-		return
-	case prompt != "login" && loggedIn:
-		t.completeAuthorize(w, tx, u)
+	u, s, key, loggedIn := t.sessionUser(r)
+	// A login is needed without a session, with prompt=login, or when the
+	// session's last authentication is older than max_age (0: always).
+	needLogin := !loggedIn || tx.prompt == "login"
+	if loggedIn && tx.maxAge >= 0 {
+		if age := t.now().Sub(s.authTime); tx.maxAge == 0 || age > time.Duration(tx.maxAge)*time.Second {
+			needLogin = true
+		}
+	}
+	if !needLogin {
+		if tx.org != nil && !tx.org.isMember(u.ID) {
+			code, desc := errNotMember(u.ID, tx.org)
+			t.redirectResult(w, tx, url.Values{"error": {code}, "error_description": {desc}})
+			return
+		}
+		if !s.mfa && (wantsMFA(tx.acrValues) || u.MFAEnrolled) {
+			if tx.prompt == "none" {
+				t.redirectResult(w, tx, url.Values{"error": {"interaction_required"}, "error_description": {"Multifactor authentication required"}})
+				return
+			}
+			// A step-up: the session's user only adds the second factor.
+			t.startMFA(w, t.pendTx(w, r, tx), tx, u, key)
+			return
+		}
+		t.completeAuthorize(w, tx, u, s)
 		return
 	}
+	if tx.prompt == "none" {
+		t.redirectResult(w, tx, url.Values{"error": {"login_required"}, "error_description": {"Login required"}})
+		return
+	}
+	id := t.pendTx(w, r, tx)
+	t.render(w, http.StatusOK, "login", t.loginPage(c, tx, "u/login", id, "", ""))
+}
+
+// pendTx stores tx, bound to the browser, until the user logs in.
+func (t *Tenant) pendTx(w http.ResponseWriter, r *http.Request, tx *authTx) string {
 	tx.expires = t.now().Add(txLifetime)
 	tx.browser = t.bindBrowser(w, r)
 	id := randomToken(24)
@@ -92,7 +134,7 @@ func (t *Tenant) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	capMap(t.txs)
 	t.txs[id] = tx
 	t.mu.Unlock()
-	t.render(w, http.StatusOK, "login", t.loginPage(c, "u/login", id, "", ""))
+	return id
 }
 
 // checkAuthorize validates an /authorize request whose redirect_uri is known
@@ -139,6 +181,21 @@ func (t *Tenant) checkAuthorize(c *client, tx *authTx, q url.Values) (string, st
 		return "access_denied", "Service not enabled within domain: " + aud
 	}
 	tx.audience = aud
+	tx.prompt = q.Get("prompt")
+	tx.acrValues = strings.Fields(q.Get("acr_values"))
+	tx.maxAge = -1
+	if v := q.Get("max_age"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return "invalid_request", "max_age must be a non-negative integer (seconds)"
+		}
+		tx.maxAge = n
+	}
+	if v := q.Get("organization"); v != "" {
+		if tx.org = t.org(v); tx.org == nil {
+			return "invalid_request", "parameter organization is invalid: no organization " + strconv.Quote(v)
+		}
+	}
 	return "", ""
 }
 
@@ -176,38 +233,73 @@ func (t *Tenant) handleLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := t.clients[tx.clientID]
+	if tx.mfaUser != "" {
+		// The password step is done; only the code is awaited.
+		t.errorPage(w, http.StatusBadRequest, "invalid_request", "Invalid or expired login transaction; start the login again.")
+		return
+	}
 	u, lerr := t.login("", r.PostForm.Get("username"), r.PostForm.Get("password"), remoteIP(r))
 	if lerr != nil {
 		t.log.Info("devtenant: failed login", "client_id", c.ID, "error", lerr.code)
-		t.render(w, lerr.pageStatus(), "login", t.loginPage(c, "login", id, r.PostForm.Get("username"), lerr.desc))
+		t.render(w, lerr.pageStatus(), "login", t.loginPage(c, tx, "login", id, r.PostForm.Get("username"), lerr.desc))
+		return
+	}
+	if tx.org != nil && !tx.org.isMember(u.ID) {
+		t.mu.Lock()
+		delete(t.txs, id)
+		t.mu.Unlock()
+		t.log.Info("devtenant: login refused: not a member of the organization", "user_id", u.ID, "org_id", tx.org.ID)
+		code, desc := errNotMember(u.ID, tx.org)
+		t.redirectResult(w, tx, url.Values{"error": {code}, "error_description": {desc}})
+		return
+	}
+	if u.MFAEnrolled || wantsMFA(tx.acrValues) {
+		t.startMFA(w, id, tx, u, "")
 		return
 	}
 	t.mu.Lock()
 	delete(t.txs, id)
 	t.mu.Unlock()
-	t.startSession(w, u.ID)
-	t.completeAuthorize(w, tx, u)
+	s := session{userID: u.ID, authTime: t.now()}
+	t.startSession(w, r, s)
+	t.completeAuthorize(w, tx, u, s)
 }
 
 type loginData struct {
-	Client, Action, State, Username, Error string
-	Hints                                  []string
+	Client, Org, Action, State, Username, Error string
+	Hints                                       []string
 }
 
 // loginPage fills the login form; action is relative to the page's URL, so
 // the tenant also works mounted under a path prefix.
-func (t *Tenant) loginPage(c *client, action, state, username, errMsg string) loginData {
+func (t *Tenant) loginPage(c *client, tx *authTx, action, state, username, errMsg string) loginData {
 	name := c.Name
 	if name == "" {
 		name = c.ID
 	}
-	return loginData{Client: name, Action: action, State: state, Username: username, Error: errMsg, Hints: t.userHints()}
+	d := loginData{Client: name, Action: action, State: state, Username: username, Error: errMsg, Hints: t.userHints()}
+	if tx.org != nil {
+		d.Org = tx.org.DisplayName
+		if d.Org == "" {
+			d.Org = tx.org.Name
+		}
+	}
+	return d
 }
 
-// completeAuthorize answers a logged-in /authorize: a code, or tokens.
-func (t *Tenant) completeAuthorize(w http.ResponseWriter, tx *authTx, u User) {
+// completeAuthorize answers a logged-in /authorize: a code, or tokens. s is
+// the browser's session, which says how and when the user authenticated.
+func (t *Tenant) completeAuthorize(w http.ResponseWriter, tx *authTx, u User, s session) {
 	c := t.clients[tx.clientID]
 	scopes := scopeList(tx.scope)
+	methods := []string{methodPassword}
+	if s.mfa {
+		methods = append(methods, methodMFA)
+	}
+	auth := &authInfo{
+		time: s.authTime, methods: methods, acr: loginACR(tx.acrValues, s.mfa),
+		acrAsked: len(tx.acrValues) > 0, org: tx.org,
+	}
 	res := url.Values{}
 	if tx.responseType["code"] {
 		code := randomToken(32)
@@ -216,7 +308,7 @@ func (t *Tenant) completeAuthorize(w http.ResponseWriter, tx *authTx, u User) {
 		t.codes[hashToken(code)] = &authCode{
 			clientID: c.ID, redirectURI: tx.redirectURI, userID: u.ID, audience: tx.audience,
 			nonce: tx.nonce, challenge: tx.challenge, method: tx.method, scopes: scopes,
-			expires: t.now().Add(codeLifetime),
+			expires: t.now().Add(codeLifetime), auth: auth,
 		}
 		t.mu.Unlock()
 		res.Set("code", code)
@@ -224,7 +316,7 @@ func (t *Tenant) completeAuthorize(w http.ResponseWriter, tx *authTx, u User) {
 		if tx.responseType["id_token"] && !contains(scopes, "openid") {
 			scopes = append([]string{"openid"}, scopes...)
 		}
-		resp, _, terr := t.userTokens(c, u, tx.audience, scopes, tx.nonce, "")
+		resp, _, terr := t.userTokens(c, u, tx.audience, scopes, tx.nonce, "", auth, false)
 		if terr != nil {
 			res.Set("error", terr.code)
 			res.Set("error_description", terr.desc)
@@ -280,13 +372,17 @@ func (t *Tenant) redirectResult(w http.ResponseWriter, tx *authTx, res url.Value
 	}
 }
 
-// startSession logs the browser in.
-func (t *Tenant) startSession(w http.ResponseWriter, userID string) {
+// startSession logs the browser in with s, ending the session it had.
+func (t *Tenant) startSession(w http.ResponseWriter, r *http.Request, s session) {
 	id := randomToken(24)
+	s.expires = t.now().Add(sessionLifetime)
 	t.mu.Lock()
 	t.sweepLocked()
+	if ck, err := r.Cookie(sessionCookie); err == nil {
+		delete(t.sessions, hashToken(ck.Value))
+	}
 	capMap(t.sessions)
-	t.sessions[hashToken(id)] = session{userID: userID, expires: t.now().Add(sessionLifetime)}
+	t.sessions[hashToken(id)] = s
 	t.mu.Unlock()
 	http.SetCookie(w, &http.Cookie{
 		Name: sessionCookie, Value: id, Path: "/", HttpOnly: true,
@@ -295,17 +391,20 @@ func (t *Tenant) startSession(w http.ResponseWriter, userID string) {
 	})
 }
 
-// sessionUser returns the logged-in user of the browser, if any.
-func (t *Tenant) sessionUser(r *http.Request) (User, bool) {
+// sessionUser returns the logged-in user of the browser, if any, with the
+// session and its key.
+func (t *Tenant) sessionUser(r *http.Request) (User, session, string, bool) {
 	ck, err := r.Cookie(sessionCookie)
 	if err != nil {
-		return User{}, false
+		return User{}, session{}, "", false
 	}
+	key := hashToken(ck.Value)
 	t.mu.Lock()
-	s, ok := t.sessions[hashToken(ck.Value)]
+	s, ok := t.sessions[key]
 	t.mu.Unlock()
 	if !ok || !t.now().Before(s.expires) {
-		return User{}, false
+		return User{}, session{}, "", false
 	}
-	return t.user(s.userID)
+	u, ok := t.user(s.userID)
+	return u, s, key, ok
 }

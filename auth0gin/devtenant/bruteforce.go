@@ -40,8 +40,9 @@ type loginError = tokenError
 // login checks a password login from ip as Auth0 does: a blocked user and IP
 // pair gets 429 too_many_attempts whatever the password; a wrong password
 // counts one failure (defaultBruteForceThreshold in a row blocks the pair); a
-// right one clears the count, then a blocked user gets 401 "user is blocked"
-// and a user with MFA 403 mfa_required. connection "" is defaultConnection.
+// right one clears the count, then a blocked user gets 401 "user is blocked".
+// connection "" is defaultConnection. The caller decides about MFA
+// (errMFARequired for a flow without an MFA step).
 func (t *Tenant) login(connection, email, password, ip string) (User, *loginError) {
 	if connection == "" {
 		connection = defaultConnection
@@ -83,10 +84,17 @@ func (t *Tenant) login(connection, email, password, ip string) (User, *loginErro
 	if rec.Blocked {
 		return User{}, &tokenError{http.StatusUnauthorized, "unauthorized", descUserBlocked}
 	}
-	if rec.MFAEnrolled {
-		return User{}, &tokenError{http.StatusForbidden, "mfa_required", descMFARequired}
-	}
 	return cloneUser(rec.User), nil
+}
+
+// errMFARequired is Auth0's answer to a login of a user enrolled in MFA
+// through a flow that has no MFA step (the password grant): 403
+// mfa_required. nil for other users.
+func errMFARequired(u User) *loginError {
+	if u.MFAEnrolled {
+		return &tokenError{http.StatusForbidden, "mfa_required", descMFARequired}
+	}
+	return nil
 }
 
 func (t *Tenant) bruteForceThreshold() int {

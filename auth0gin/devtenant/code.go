@@ -43,7 +43,7 @@ func (t *Tenant) grantAuthorizationCode(r *http.Request, p url.Values) (tokenRes
 	if !ok {
 		return tokenResponse{}, errInvalidGrant("Invalid authorization code")
 	}
-	return t.issueForUser(c, u, ac.audience, ac.scopes, ac.nonce, "")
+	return t.issueForUser(c, u, ac.audience, ac.scopes, ac.nonce, "", ac.auth)
 }
 
 // pkceOK checks a code_verifier against its challenge (RFC 7636 §4.6).

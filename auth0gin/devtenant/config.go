@@ -83,10 +83,38 @@ type Config struct {
 	// 0600): New loads them when the file exists and writes them otherwise, and
 	// RotateKeys and RevokeKey write them again, so tokens survive a restart.
 	KeyFile string
+	// Organizations are the tenant's Auth0 Organizations, with their members
+	// and each member's roles there. A login through one
+	// (/authorize?organization=org_… or its name) is refused for a
+	// non-member, and its tokens carry org_id (and org_name with
+	// OrgNameInTokens).
+	Organizations []Organization
+	// OrgNameInTokens is Auth0's tenant setting "include the organization
+	// name in tokens": tokens from a login through an organization carry
+	// org_name (lowercase) beside org_id. Auth0's default is off; Default
+	// turns it on.
+	OrgNameInTokens bool
+	// AuthTimeClaim, ACRClaim and AMRClaim name the claims that carry a
+	// login's auth_time (seconds since the epoch), acr (a string) and amr (an
+	// array of Auth0's method names, "pwd" and "mfa") in access tokens.
+	// Auth0 puts auth_time, acr and amr in ID tokens only; an API that needs
+	// them in access tokens adds them with an Action
+	// (api.accessToken.setCustomClaim), and since Auth0 drops the plain names
+	// (they are restricted claims), under namespaced names. These fields play
+	// that Action; an empty name adds nothing. Default uses
+	// "https://example.com/auth_time", "https://example.com/acr" and
+	// "https://example.com/amr". The dev tenant also accepts the plain names,
+	// which a real tenant would drop, to stand for an authorization server
+	// that sets them itself.
+	AuthTimeClaim, ACRClaim, AMRClaim string
+
 	// Now is the tenant's clock (default time.Now); tests can move it forward.
 	Now func() time.Time
 	// Logger receives request and lifecycle logs (default slog.Default()).
-	// Tokens, codes, passwords and secrets are never logged.
+	// Tokens, codes, passwords and secrets are never logged, except the MFA
+	// one-time codes of the login page's second step, which the log stands
+	// in for the user's authenticator to show (Info, "devtenant: MFA
+	// one-time code", with user and code).
 	Logger *slog.Logger
 }
 
@@ -215,8 +243,34 @@ type User struct {
 	// Blocked is the Management API's blocked flag: the user cannot log in
 	// (401 unauthorized "user is blocked").
 	Blocked bool `json:"blocked,omitempty"`
-	// MFAEnrolled makes password grants answer 403 mfa_required with an
-	// mfa_token, as Auth0 does for a user enrolled in MFA. The tenant has no
-	// MFA API: the token leads nowhere.
+	// MFAEnrolled: the user is enrolled in MFA and the tenant asks for it at
+	// every login, as Auth0's "Always" MFA policy does. The login page then
+	// asks, after the password, for a one-time code that the tenant writes
+	// to its Logger (the user's phone, as it were); password grants answer
+	// 403 mfa_required with an mfa_token, as Auth0 does (the tenant has no
+	// MFA API: the token leads nowhere).
+	//
+	// Any user, enrolled or not, gets the same code step when a login asks
+	// for MFA (acr_values, see doc.go); Auth0 would first have a user without
+	// a factor enroll one.
 	MFAEnrolled bool `json:"mfa_enrolled,omitempty"`
+}
+
+// Organization is an Auth0 Organization: a customer of a B2B app, whose
+// members log in through it.
+type Organization struct {
+	// ID is the organization's id; Auth0's start with "org_", and New refuses
+	// one that does not.
+	ID string `json:"id"`
+	// Name is the organization's name: lowercase letters, digits, "-" and
+	// "_", unique in the tenant. /authorize accepts it in place of the ID.
+	Name string `json:"name"`
+	// DisplayName is shown on the login page.
+	DisplayName string `json:"display_name,omitempty"`
+	// Members are the organization's members, by user ID or email, each
+	// with the names of the roles the member holds in this organization.
+	// A login through the organization takes these roles in place of
+	// User.Roles (so the "roles" source of ExtraClaims gives them), as an
+	// Auth0 Action reading event.authorization.roles sees them.
+	Members map[string][]string `json:"members,omitempty"`
 }

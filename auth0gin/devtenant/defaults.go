@@ -56,15 +56,18 @@ var (
 	// M2MClient ("auth0gin-m2m", secret "auth0gin-m2m-secret") is the
 	// machine-to-machine application (AUTH0_M2M_CLIENT_ID): client
 	// credentials only, granted read:messages on Audience and read:users,
-	// create:users, update:users and delete:users on the Management API.
+	// create:users, update:users, delete:users, read:organizations,
+	// read:organization_members and read:organization_member_roles on the
+	// Management API.
 	M2MClient = Client{
 		ID:     "auth0gin-m2m",
 		Secret: "auth0gin-m2m-secret",
 		Name:   "auth0gin M2M",
 		Type:   clientM2M,
 		Grants: map[string][]string{
-			Audience:           {scopeReadMessages},
-			managementAudience: {scopeReadUsers, scopeCreateUsers, scopeUpdateUsers, scopeDeleteUsers},
+			Audience: {scopeReadMessages},
+			managementAudience: {scopeReadUsers, scopeCreateUsers, scopeUpdateUsers, scopeDeleteUsers,
+				scopeReadOrganizations, scopeReadOrgMembers, scopeReadOrgMemberRoles},
 		},
 		GrantTypes: []string{grantClientCredentials},
 	}
@@ -118,7 +121,17 @@ const (
 //     client of the tenant, their refresh tokens rotate with reuse detection;
 //   - the users Alice and Bob, in the connection
 //     "Username-Password-Authentication";
-//   - the custom claims EmailClaim (the email) and RolesClaim (the roles).
+//   - the custom claims EmailClaim (the email) and RolesClaim (the roles);
+//   - the organizations "acme" (ID "org_acme", display name "Acme
+//     Corporation": Alice, role "admin") and "globex" (ID "org_globex",
+//     "Globex Corporation": Bob, role "member"), with OrgNameInTokens on;
+//   - the step-up claims of access tokens (see Config.AuthTimeClaim)
+//     "https://example.com/auth_time", "https://example.com/acr" and
+//     "https://example.com/amr".
+//
+// No built-in user is MFAEnrolled (Alice's and Bob's password grants would
+// answer mfa_required); both can step up to MFA when a login asks for it,
+// with the one-time code the tenant logs.
 //
 // Each call returns a fresh copy: change it as you need.
 func Default() Config {
@@ -140,6 +153,14 @@ func Default() Config {
 			EmailClaim: "email",
 			RolesClaim: "roles",
 		},
+		Organizations: []Organization{
+			{ID: "org_acme", Name: "acme", DisplayName: "Acme Corporation", Members: map[string][]string{Alice.ID: {"admin"}}},
+			{ID: "org_globex", Name: "globex", DisplayName: "Globex Corporation", Members: map[string][]string{Bob.ID: {"member"}}},
+		},
+		OrgNameInTokens: true,
+		AuthTimeClaim:   "https://example.com/auth_time",
+		ACRClaim:        "https://example.com/acr",
+		AMRClaim:        "https://example.com/amr",
 	}
 }
 

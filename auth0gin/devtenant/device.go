@@ -26,6 +26,7 @@ type deviceAuth struct {
 	lastPoll           time.Time
 	state              int
 	userID             string
+	auth               *authInfo // how the approving user authenticated
 	expiredReported    bool
 }
 
@@ -149,11 +150,11 @@ func (t *Tenant) grantDeviceCode(r *http.Request, p url.Values) (tokenResponse, 
 		return tokenResponse{}, &tokenError{http.StatusForbidden, "access_denied", "User refused to authorize the device code."}
 	}
 	d.state = deviceUsed
-	userID, aud, scopes := d.userID, d.audience, d.scopes
+	userID, aud, scopes, auth := d.userID, d.audience, d.scopes, d.auth
 	t.mu.Unlock()
 	u, ok := t.user(userID)
 	if !ok {
 		return tokenResponse{}, errInvalidGrant("Invalid or expired device code.")
 	}
-	return t.issueForUser(c, u, aud, scopes, "", "")
+	return t.issueForUser(c, u, aud, scopes, "", "", auth)
 }

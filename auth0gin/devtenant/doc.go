@@ -4,7 +4,7 @@
 // offers to APIs (password, password-realm, client credentials, authorization
 // code with PKCE, refresh token with rotation and reuse detection, device
 // code), /userinfo, /oauth/revoke, /v2/logout, the device-flow activation page
-// and the users part of the Management API v2.
+// and the users and organizations parts of the Management API v2.
 //
 //	import "github.com/auth0gin/auth0gin/auth0gin/devtenant"
 //
@@ -37,6 +37,37 @@
 // Client.TrustTokenEndpointIPHeader; blocked users (401 "user is blocked")
 // and mfa_required for User.MFAEnrolled.
 //
+// # Step-up and organizations
+//
+// /authorize takes acr_values, max_age, prompt=login and organization. The
+// tenant keeps a login session per browser (a cookie), so a second
+// /authorize is answered without the login page unless prompt=login, or
+// max_age is older than the session's last authentication (0: always), asks
+// for it. acr_values naming MFA (Auth0's
+// http://schemas.openid.net/pape/policies/2007/06/multi-factor, its
+// -physical variant, or "mfa") make the login page ask, after the password,
+// for a one-time code the tenant writes to its Logger ("devtenant: MFA
+// one-time code"), as the step-up Action of Auth0's docs does; a session that
+// is recent enough only adds the code, and remembers it. A User.MFAEnrolled
+// user gets that step at every login. Five wrong codes end the login.
+//
+// ID tokens carry auth_time (the last active authentication), amr ["mfa"]
+// after MFA, and acr when acr_values were asked (the MFA value asked, or
+// .../pape/policies/2007/06/none), as Auth0's; access tokens carry them only
+// under the names Config.AuthTimeClaim, ACRClaim and AMRClaim give (amr
+// then lists Auth0's method names, "pwd" and "mfa"), as an Action would add
+// them. Refresh grants keep the login's auth_time, amr, acr and
+// organization; their ID tokens leave amr and acr out, as Auth0's do.
+//
+// Config.Organizations are Auth0 Organizations: a login through one
+// (organization=org_… or its name) is refused for a non-member with
+// access_denied, and its tokens carry org_id, org_name with
+// Config.OrgNameInTokens, and the member's roles there in place of
+// User.Roles. The Management API lists them (GET /api/v2/organizations,
+// /organizations/{id}, /organizations/name/{name}, /organizations/{id}/members
+// and /members/{user_id}/roles, with read:organizations,
+// read:organization_members and read:organization_member_roles).
+//
 // # Defences
 //
 // The tenant may be reachable by others (shared dev machines,
@@ -64,9 +95,12 @@
 //
 // # Simplified
 //
-// Only database connections (no social or enterprise logins, MFA beyond the
-// mfa_required error, Organizations, consent screens for browser logins, or
-// Actions beyond Config.ExtraClaims);
+// Only database connections (no social or enterprise logins, no MFA API or
+// MFA enrollment screens (every user can take the code step), no
+// Organization invitations, membership changes or per-client
+// organization_usage, no consent screens for browser logins, and no Actions
+// beyond Config.ExtraClaims and the step-up claim names); the password grant
+// takes no organization;
 // opaque access tokens are random strings rather than JWEs; browser flows use
 // the API's token lifetime (Auth0 caps implicit tokens at 7,200 s); the user
 // search understands field:value terms joined by AND, not all of Lucene;

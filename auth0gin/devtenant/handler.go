@@ -37,6 +37,13 @@ func (t *Tenant) routes() {
 	m.HandleFunc("GET /api/v2/user-blocks/{id}", t.mgmt(scopeReadUsers, t.handleGetUserBlocks))
 	m.HandleFunc("DELETE /api/v2/user-blocks", t.mgmt(scopeUpdateUsers, t.handleDeleteUserBlocks))
 	m.HandleFunc("DELETE /api/v2/user-blocks/{id}", t.mgmt(scopeUpdateUsers, t.handleDeleteUserBlocks))
+	m.HandleFunc("GET /api/v2/organizations", t.mgmt(scopeReadOrganizations, t.handleListOrgs))
+	m.HandleFunc("GET /api/v2/organizations/{id}", t.mgmt(scopeReadOrganizations, t.handleGetOrg))
+	// /organizations/name/{name} and /organizations/{id}/members overlap
+	// as ServeMux patterns: one pattern, told apart in handleOrgSub.
+	m.HandleFunc("GET /api/v2/organizations/{id}/{sub}", t.handleOrgSub)
+	m.HandleFunc("GET /api/v2/organizations/{id}/members/{user_id}/roles", t.mgmt(scopeReadOrgMemberRoles, t.handleOrgMemberRoles))
+	m.HandleFunc("POST /u/mfa-otp-challenge", t.handleMFA)
 	t.mux = m
 }
 

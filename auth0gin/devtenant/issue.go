@@ -56,6 +56,22 @@ type TokenRequest struct {
 	// KeyID signs with that key of the JWKS (current, next or previous);
 	// default the current key.
 	KeyID string
+
+	// AuthTime, ACR and AMR describe the user's login for the step-up claims
+	// Config.AuthTimeClaim, ACRClaim and AMRClaim name (with Default:
+	// "https://example.com/auth_time", …/acr, …/amr). Each is left out of
+	// the token when zero, so a test can mint a token from a login without
+	// them. AMR uses Auth0's method names: "pwd", "mfa".
+	AuthTime time.Time
+	ACR      string
+	AMR      []string
+	// OrgID and OrgName issue the token as through a login to an
+	// organization: they are stamped as org_id and org_name exactly as given
+	// (each left out when empty; Config.OrgNameInTokens does not apply), so
+	// a test can name organizations the tenant does not know. When OrgID is
+	// one of Config.Organizations, the user must be a member, and the token
+	// carries the member's roles there.
+	OrgID, OrgName string
 }
 
 // IssueToken mints an access token directly, exactly as the token endpoint
@@ -157,6 +173,14 @@ func (t *Tenant) IssueToken(ctx context.Context, req TokenRequest) (string, erro
 	}
 	g.clientID, g.user, g.sub = c.ID, &u, u.ID
 	g.scopes, g.permissions = userScopes(a, perms, requested)
+	g.auth = &authInfo{time: req.AuthTime, acr: req.ACR, methods: req.AMR}
+	if o := t.org(req.OrgID); o != nil && o.ID == req.OrgID {
+		if !o.isMember(u.ID) {
+			return "", fmt.Errorf("devtenant: %s is not a member of organization %s (%s)", u.ID, o.ID, o.Name)
+		}
+		u.Roles = append([]string(nil), o.members[u.ID]...)
+	}
+	g.orgID, g.orgName = req.OrgID, req.OrgName
 	return t.signAccess(g)
 }
 

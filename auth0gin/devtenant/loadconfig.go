@@ -16,8 +16,11 @@ import (
 
 // LoadConfig reads a Config from a JSON (.json) or YAML (.yaml, .yml) file.
 // It starts from Default(); each top-level section present in the file
-// replaces the default's. Keys are snake_case (issuer, default_audience, apis,
-// clients, users, extra_claims, access_token_lifetime, ..., key_file);
+// replaces the default's (a users section also drops the built-in
+// organizations, whose members are the built-in users). Keys are snake_case
+// (issuer, default_audience, apis, clients, users, extra_claims,
+// organizations, org_name_in_tokens, auth_time_claim, acr_claim, amr_claim,
+// access_token_lifetime, ..., key_file);
 // durations are Go durations ("24h") or numbers of seconds, as Auth0's
 // dashboard has them. Unknown keys are an error, so a typo does not go unseen.
 //
@@ -69,6 +72,11 @@ type fileConfig struct {
 	Dialect              *string            `json:"dialect"`
 	RateLimit            *int               `json:"rate_limit"`
 	KeyFile              *string            `json:"key_file"`
+	Organizations        *[]Organization    `json:"organizations"`
+	OrgNameInTokens      *bool              `json:"org_name_in_tokens"`
+	AuthTimeClaim        *string            `json:"auth_time_claim"`
+	ACRClaim             *string            `json:"acr_claim"`
+	AMRClaim             *string            `json:"amr_claim"`
 }
 
 type fileAPI struct {
@@ -119,6 +127,24 @@ func (fc fileConfig) apply(c Config) (Config, error) {
 	}
 	if fc.KeyFile != nil {
 		c.KeyFile = *fc.KeyFile
+	}
+	if fc.Organizations != nil {
+		c.Organizations = *fc.Organizations
+	} else if fc.Users != nil {
+		// The built-in organizations name the built-in users: a file with
+		// users of its own starts without them.
+		c.Organizations = nil
+	}
+	for _, s := range []struct {
+		dst *string
+		src *string
+	}{{&c.AuthTimeClaim, fc.AuthTimeClaim}, {&c.ACRClaim, fc.ACRClaim}, {&c.AMRClaim, fc.AMRClaim}} {
+		if s.src != nil {
+			*s.dst = *s.src
+		}
+	}
+	if fc.OrgNameInTokens != nil {
+		c.OrgNameInTokens = *fc.OrgNameInTokens
 	}
 	return c, nil
 }

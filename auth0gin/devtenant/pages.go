@@ -19,7 +19,7 @@ button{margin-top:1rem;padding:.6rem 1.2rem}.error{color:#b00020}.hint{color:#66
 
 {{define "login"}}{{template "head" "Log in"}}
 <h1>Log in</h1>
-<p>to continue to <b>{{.Client}}</b></p>
+<p>to continue to <b>{{.Client}}</b>{{if .Org}} as a member of <b id="organization">{{.Org}}</b>{{end}}</p>
 {{if .Error}}<p class="error" id="error" role="alert">{{.Error}}</p>{{end}}
 <form method="post" action="{{.Action}}">
 <input type="hidden" name="state" value="{{.State}}">
@@ -30,6 +30,19 @@ button{margin-top:1rem;padding:.6rem 1.2rem}.error{color:#b00020}.hint{color:#66
 <button id="login" type="submit" name="action" value="default">Continue</button>
 </form>
 {{if .Hints}}<p class="hint">Dev users: {{range $i, $e := .Hints}}{{if $i}}, {{end}}<code>{{$e}}</code>{{end}}</p>{{end}}
+</body></html>{{end}}
+
+{{define "mfa"}}{{template "head" "Verify your identity"}}
+<h1>Verify your identity</h1>
+<p>{{.Email}}: enter the one-time code to continue to <b>{{.Client}}</b>.</p>
+{{if .Error}}<p class="error" id="error" role="alert">{{.Error}}</p>{{end}}
+<form method="post" action="{{.Action}}">
+<input type="hidden" name="state" value="{{.State}}">
+<label for="code">One-time code</label>
+<input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]*" maxlength="6" required autofocus>
+<button id="verify" type="submit" name="action" value="default">Continue</button>
+</form>
+<p class="hint">Dev tenant: the code is in the tenant's log ("devtenant: MFA one-time code").</p>
 </body></html>{{end}}
 
 {{define "activate"}}{{template "head" "Device activation"}}

@@ -20,7 +20,8 @@ type rtFamily struct {
 	previous                   string   // the token rotated last
 	rotatedAt                  time.Time
 	revoked                    bool
-	revokedBy                  string // one of tenantprobe.RevokedBy*
+	revokedBy                  string    // one of tenantprobe.RevokedBy*
+	auth                       *authInfo // the login's: refreshes keep its auth_time, amr, acr and organization
 }
 
 // revokeFamilyLocked marks the family revoked for reason, once.
@@ -52,14 +53,14 @@ type opaqueToken struct {
 const invalidRefreshToken = "Unknown or invalid refresh token."
 
 // newRefreshFamily starts a family and returns its first token.
-func (t *Tenant) newRefreshFamily(clientID, userID, aud string, scopes []string) string {
+func (t *Tenant) newRefreshFamily(clientID, userID, aud string, scopes []string, auth *authInfo) string {
 	tok := randomToken(32)
 	h := hashToken(tok)
 	now := t.now()
 	f := &rtFamily{
 		id: randomToken(12), clientID: clientID, userID: userID, audience: aud,
 		scopes: append([]string(nil), scopes...), expires: now.Add(t.cfg.RefreshTokenLifetime),
-		current: []string{h},
+		current: []string{h}, auth: auth,
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -123,13 +124,16 @@ func (t *Tenant) grantRefreshToken(r *http.Request, p url.Values) (tokenResponse
 	}
 	f.rotatedAt = now
 	t.rts[nh] = &refreshToken{family: f.id}
-	aud, scopes := f.audience, f.scopes
+	aud, scopes, auth := f.audience, f.scopes, f.auth
 	t.mu.Unlock()
 
 	if len(narrow) > 0 {
 		scopes = narrow
 	}
-	resp, _, terr := t.userTokens(c, u, aud, scopes, "", "")
+	if auth != nil && auth.org != nil && !auth.org.isMember(u.ID) {
+		return tokenResponse{}, errInvalidGrant(invalidRefreshToken)
+	}
+	resp, _, terr := t.userTokens(c, u, aud, scopes, "", "", auth, true)
 	if terr != nil {
 		return tokenResponse{}, terr
 	}

@@ -129,4 +129,5 @@ func init() {
 	}
 	tenantprobe.SaveKeys = func(tenant any, path string) error { return probed(tenant).saveKeys(path) }
 	tenantprobe.Unblock = func(tenant any, user string) int { return probed(tenant).unblock(user) }
+	tenantprobe.MFACode = func(tenant any, user string) string { return probed(tenant).pendingMFACode(user) }
 }

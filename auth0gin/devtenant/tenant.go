@@ -27,6 +27,7 @@ type Tenant struct {
 	apis    map[string]*api
 	clients map[string]*client
 	claims  []extraClaim
+	orgs    []*organization // in configuration order; members resolved to user IDs
 
 	keyMu                   sync.RWMutex
 	current, next, previous *signingKey
@@ -75,6 +76,10 @@ const (
 	scopeCreateUsers = "create:users"
 	scopeUpdateUsers = "update:users"
 	scopeDeleteUsers = "delete:users"
+
+	scopeReadOrganizations  = "read:organizations"
+	scopeReadOrgMembers     = "read:organization_members"
+	scopeReadOrgMemberRoles = "read:organization_member_roles"
 )
 
 // New validates cfg and returns a tenant serving it. It generates the signing
@@ -155,6 +160,12 @@ func New(cfg Config) (*Tenant, error) {
 	if t.claims, err = parseExtraClaims(cfg.ExtraClaims); err != nil {
 		return nil, err
 	}
+	if err := t.setupOrgs(); err != nil {
+		return nil, err
+	}
+	if err := checkAuthClaimNames(cfg); err != nil {
+		return nil, err
+	}
 	if err := t.setupKeys(); err != nil {
 		return nil, err
 	}
@@ -196,19 +207,27 @@ func (t *Tenant) setupAPIs() error {
 		a.Scopes = append([]Scope(nil), a.Scopes...)
 		t.apis[a.Identifier] = t.newAPI(a)
 	}
+	mgmtScopes := []Scope{
+		{Name: scopeReadUsers, Description: "Read Users"},
+		{Name: scopeCreateUsers, Description: "Create Users"},
+		{Name: scopeUpdateUsers, Description: "Update Users"},
+		{Name: scopeDeleteUsers, Description: "Delete Users"},
+		{Name: scopeReadOrganizations, Description: "Read Organizations"},
+		{Name: scopeReadOrgMembers, Description: "Read Organization Members"},
+		{Name: scopeReadOrgMemberRoles, Description: "Read Organization Member Roles"},
+	}
 	if mgmt := t.ManagementAudience(); t.apis[mgmt] == nil {
-		a := t.newAPI(API{
-			Identifier: mgmt,
-			Name:       "Auth0 Management API",
-			Scopes: []Scope{
-				{Name: scopeReadUsers, Description: "Read Users"},
-				{Name: scopeCreateUsers, Description: "Create Users"},
-				{Name: scopeUpdateUsers, Description: "Update Users"},
-				{Name: scopeDeleteUsers, Description: "Delete Users"},
-			},
-			RBAC: true,
-		})
-		t.apis[mgmt] = a
+		t.apis[mgmt] = t.newAPI(API{Identifier: mgmt, Name: "Auth0 Management API", Scopes: mgmtScopes, RBAC: true})
+	} else {
+		// A configured Management API (say, for its token lifetime) still
+		// defines the scopes its endpoints check, as Auth0's cannot drop them.
+		a := t.apis[mgmt]
+		for _, sc := range mgmtScopes {
+			if !a.scopes[sc.Name] {
+				a.Scopes = append(a.Scopes, sc)
+				a.scopes[sc.Name] = true
+			}
+		}
 	}
 	t.apis[t.ManagementAudience()].mgmt = true
 	t.cfg.DefaultAudience = t.expandIssuer(t.cfg.DefaultAudience)

@@ -122,11 +122,17 @@ func (t *Tenant) grantPassword(r *http.Request, p url.Values, gt string) (tokenR
 		return tokenResponse{}, terr
 	}
 	u, terr := t.login(realm, p.Get("username"), p.Get("password"), endUserIP(r, c))
+	if terr == nil {
+		terr = errMFARequired(u)
+	}
 	if terr != nil {
 		t.log.Info("devtenant: failed login", "client_id", c.ID, "error", terr.code)
 		return tokenResponse{}, terr
 	}
-	return t.issueForUser(c, u, aud, scopeList(p.Get("scope")), "", "password")
+	// The password grant has no acr_values, max_age or organization: the
+	// password alone, now.
+	auth := &authInfo{time: t.now(), methods: []string{methodPassword}}
+	return t.issueForUser(c, u, aud, scopeList(p.Get("scope")), "", "password", auth)
 }
 
 func (t *Tenant) grantClientCredentials(r *http.Request, p url.Values) (tokenResponse, *tokenError) {
@@ -164,20 +170,27 @@ func (t *Tenant) grantClientCredentials(r *http.Request, p url.Values) (tokenRes
 // issueForUser answers a user grant: an access token for aud (opaque when
 // empty), an ID token with openid, and a new refresh-token family when
 // offline_access was granted and the client may refresh.
-func (t *Tenant) issueForUser(c *client, u User, aud string, requested []string, nonce, gty string) (tokenResponse, *tokenError) {
-	resp, scopes, terr := t.userTokens(c, u, aud, requested, nonce, gty)
+func (t *Tenant) issueForUser(c *client, u User, aud string, requested []string, nonce, gty string, auth *authInfo) (tokenResponse, *tokenError) {
+	resp, scopes, terr := t.userTokens(c, u, aud, requested, nonce, gty, auth, false)
 	if terr != nil {
 		return resp, terr
 	}
 	if contains(scopes, "offline_access") && c.grantTypes[grantRefreshToken] {
-		resp.RefreshToken = t.newRefreshFamily(c.ID, u.ID, aud, requested)
+		resp.RefreshToken = t.newRefreshFamily(c.ID, u.ID, aud, requested, auth)
 	}
 	return resp, nil
 }
 
 // userTokens mints the access and ID tokens of a user grant and returns the
-// granted scopes.
-func (t *Tenant) userTokens(c *client, u User, aud string, requested []string, nonce, gty string) (tokenResponse, []string, *tokenError) {
+// granted scopes. auth says how the user authenticated (nil: nothing to
+// say); refreshed marks a refresh grant's ID token, which Auth0 issues
+// without amr and acr.
+func (t *Tenant) userTokens(c *client, u User, aud string, requested []string, nonce, gty string, auth *authInfo, refreshed bool) (tokenResponse, []string, *tokenError) {
+	if auth != nil && auth.org != nil {
+		// Through an organization, the user's roles are those held there,
+		// as an Action sees them in event.authorization.roles.
+		u.Roles = append([]string(nil), auth.org.members[u.ID]...)
+	}
 	a := t.apis[aud]
 	var perms []string
 	if a != nil {
@@ -191,7 +204,7 @@ func (t *Tenant) userTokens(c *client, u User, aud string, requested []string, n
 	}
 	tok, err := t.signAccess(accessGrant{
 		clientID: c.ID, user: &u, sub: u.ID, api: a, scopes: scopes, permissions: permissions,
-		gty: gty, iat: now, exp: now.Add(lifetime),
+		gty: gty, iat: now, exp: now.Add(lifetime), auth: auth,
 	})
 	if err != nil {
 		return tokenResponse{}, nil, t.serverError(err)
@@ -201,7 +214,7 @@ func (t *Tenant) userTokens(c *client, u User, aud string, requested []string, n
 		resp.Scope = joinScopes(scopes)
 	}
 	if contains(scopes, "openid") {
-		if resp.IDToken, err = t.signIDToken(u, c.ID, scopes, nonce, now); err != nil {
+		if resp.IDToken, err = t.signIDToken(u, c.ID, scopes, nonce, now, auth, refreshed); err != nil {
 			return tokenResponse{}, nil, t.serverError(err)
 		}
 	}

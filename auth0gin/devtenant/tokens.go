@@ -21,6 +21,9 @@ type accessGrant struct {
 	extra       map[string]any
 	iat, exp    time.Time
 	kid         string
+	auth        *authInfo // users only: org and step-up claims
+	// IssueToken's organization claims, as given (auth.org is nil then).
+	orgID, orgName string
 }
 
 // oidcScopes are granted whatever the API says.
@@ -100,13 +103,22 @@ func (t *Tenant) signAccess(g accessGrant) (string, error) {
 	if g.permissions != nil {
 		claims["permissions"] = g.permissions
 	}
+	if g.user != nil {
+		t.addAccessAuthClaims(claims, g.auth)
+		if g.orgID != "" {
+			claims["org_id"] = g.orgID
+		}
+		if g.orgName != "" {
+			claims["org_name"] = g.orgName
+		}
+	}
 	t.addExtraClaims(claims, g.user, g.api.Identifier, g.extra)
 	return t.sign(claims, typ, g.kid)
 }
 
 // signIDToken mints an ID token for u, with profile and email claims as the
 // scopes allow, the custom claims, and nonce.
-func (t *Tenant) signIDToken(u User, clientID string, scopes []string, nonce string, now time.Time) (string, error) {
+func (t *Tenant) signIDToken(u User, clientID string, scopes []string, nonce string, now time.Time, auth *authInfo, refreshed bool) (string, error) {
 	claims := map[string]any{
 		"iss": t.issuer,
 		"sub": u.ID,
@@ -121,6 +133,7 @@ func (t *Tenant) signIDToken(u User, clientID string, scopes []string, nonce str
 	if nonce != "" {
 		claims["nonce"] = nonce
 	}
+	t.addIDAuthClaims(claims, auth, refreshed)
 	t.addExtraClaims(claims, &u, "", nil)
 	return t.sign(claims, "JWT", "")
 }

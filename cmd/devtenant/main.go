@@ -139,7 +139,29 @@ func printBanner(w io.Writer, s *devtenant.Server, cfg devtenant.Config, showSec
 		if showSecrets {
 			pw = "password: " + u.Password + "  "
 		}
-		fmt.Fprintf(w, "  %-22s %s%s\n", u.Email, pw, strings.Join(perms, "; "))
+		mfa := ""
+		if u.MFAEnrolled {
+			mfa = " [MFA at every login]"
+		}
+		fmt.Fprintf(w, "  %-22s %s%s%s\n", u.Email, pw, strings.Join(perms, "; "), mfa)
+	}
+	if len(cfg.Organizations) > 0 {
+		fmt.Fprintf(w, "Organizations: (/authorize?organization=<id or name>)\n")
+		for _, o := range cfg.Organizations {
+			var members []string
+			for who, roles := range o.Members {
+				members = append(members, who+" ("+strings.Join(roles, ", ")+")")
+			}
+			sort.Strings(members)
+			fmt.Fprintf(w, "  %-22s %-12s %-22s members: %s\n", o.ID, o.Name, o.DisplayName, strings.Join(members, "; "))
+		}
+	}
+	fmt.Fprintf(w, "MFA: a login asking acr_values=%s\n"+
+		"  (or \"mfa\"), or of a user with MFA at every login, asks for a one-time code;\n"+
+		"  this log prints it as \"devtenant: MFA one-time code\" with the user.\n", "http://schemas.openid.net/pape/policies/2007/06/multi-factor")
+	if cfg.AuthTimeClaim != "" || cfg.ACRClaim != "" || cfg.AMRClaim != "" {
+		fmt.Fprintf(w, "Step-up claims in access tokens: auth_time %s, acr %s, amr %s\n",
+			orDash(cfg.AuthTimeClaim), orDash(cfg.ACRClaim), orDash(cfg.AMRClaim))
 	}
 	fmt.Fprintf(w, "\nTry: paste into your shell or your app's .env\n\n")
 	for _, kv := range appEnv(s, cfg, showSecrets) {
@@ -169,6 +191,11 @@ func appEnv(s *devtenant.Server, cfg devtenant.Config, showSecrets bool) [][2]st
 	}
 	add("AUTH0_EMAIL_CLAIM", claimOf(cfg, "email"))
 	add("AUTH0_ROLES_CLAIM", claimOf(cfg, "roles"))
+	// The step-up claims the tenant's access tokens carry (as an Action
+	// would add them), under the names the core reads them from.
+	add("AUTH0_AUTH_TIME_CLAIM", cfg.AuthTimeClaim)
+	add("AUTH0_ACR_CLAIM", cfg.ACRClaim)
+	add("AUTH0_AMR_CLAIM", cfg.AMRClaim)
 	if c, ok := findClient(cfg, func(c devtenant.Client) bool { return c.Secret != "" && slices.Contains(c.GrantTypes, "password") }); ok {
 		add("AUTH0_LOGIN_CLIENT_ID", c.ID)
 		add("AUTH0_LOGIN_CLIENT_SECRET", secret(c, showSecrets))
@@ -304,4 +331,11 @@ func shellQuote(v string) string {
 		return v
 	}
 	return "'" + strings.ReplaceAll(v, "'", `'\''`) + "'"
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }

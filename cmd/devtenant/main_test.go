@@ -49,7 +49,7 @@ func TestBanner(t *testing.T) {
 	s, cfg := listen(t)
 	var buf bytes.Buffer
 	printBanner(&buf, s, cfg, true)
-	for _, want := range []string{s.Issuer(), devtenant.Audience, devtenant.SPAClient.ID, devtenant.Alice.Email, devtenant.Alice.Password} {
+	for _, want := range []string{s.Issuer(), devtenant.Audience, devtenant.SPAClient.ID, devtenant.Alice.Email, devtenant.Alice.Password, "org_acme", "Acme Corporation", "org_globex", "auth0|alice (admin)", "devtenant: MFA one-time code", "https://example.com/amr"} {
 		if !strings.Contains(buf.String(), want) {
 			t.Errorf("banner lacks %q:\n%s", want, buf.String())
 		}
@@ -94,6 +94,9 @@ func TestTryBlock(t *testing.T) {
 		"AUTH0_CLIENT_ID":           devtenant.SPAClient.ID,
 		"AUTH0_EMAIL_CLAIM":         devtenant.EmailClaim,
 		"AUTH0_ROLES_CLAIM":         devtenant.RolesClaim,
+		"AUTH0_AUTH_TIME_CLAIM":     "https://example.com/auth_time",
+		"AUTH0_ACR_CLAIM":           "https://example.com/acr",
+		"AUTH0_AMR_CLAIM":           "https://example.com/amr",
 		"AUTH0_LOGIN_CLIENT_ID":     devtenant.RegularClient.ID,
 		"AUTH0_LOGIN_CLIENT_SECRET": devtenant.RegularClient.Secret,
 		"AUTH0_M2M_CLIENT_ID":       devtenant.M2MClient.ID,

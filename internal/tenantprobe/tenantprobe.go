@@ -40,4 +40,8 @@ var (
 	// Unblock lifts every brute-force block of the user (by ID or email), as
 	// DELETE /api/v2/user-blocks does, and returns how many it lifted.
 	Unblock func(tenant any, user string) int
+	// MFACode returns the one-time code of the user's (by ID or email)
+	// latest MFA challenge on the login page, the code the tenant also
+	// writes to its log; "" when no challenge waits.
+	MFACode func(tenant any, user string) string
 )
