@@ -2,8 +2,10 @@ package login_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	goredis "github.com/redis/go-redis/v9"
 
@@ -97,9 +99,20 @@ func TestRedisDown(t *testing.T) {
 		}
 	}
 	srv.Resume()
-	// The paused Redis may have applied the refresh's lock after its
-	// timeout; this instance recognises its own lock and goes on.
-	h.refresh(a.AccessToken).answer(t)
+	// The store answers 503 at once until its background probe sees Redis
+	// again (one timeout, not one per request), so wait for that; the paused
+	// Redis may have applied the refresh's lock after its timeout, and this
+	// instance recognises its own lock and goes on.
+	var r reply
+	if err := testenv.Eventually(context.Background(), 10*time.Second, func() error {
+		if r = h.refresh(a.AccessToken); r.status == 503 {
+			return fmt.Errorf("still 503: %s", r.body)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	r.answer(t)
 	if s := h.tenant.Stats(); s.RefreshReuseRevocations != 0 || s.Grants["refresh_token"] != 1 {
 		t.Errorf("tenant counters: %+v", s)
 	}
