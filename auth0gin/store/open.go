@@ -23,12 +23,16 @@ var (
 // importOf names the package to import for each scheme this module ships a
 // backend for, so that Open can tell a missing import from a typo.
 var importOf = map[string]string{
-	"sqlite":     "github.com/auth0gin/auth0gin/auth0gin/store/sqlite",
-	"sqlite3":    "github.com/auth0gin/auth0gin/auth0gin/store/sqlite",
-	"redis":      "github.com/auth0gin/auth0gin/auth0gin/store/redis",
-	"rediss":     "github.com/auth0gin/auth0gin/auth0gin/store/redis",
-	"postgres":   "github.com/auth0gin/auth0gin/auth0gin/store/postgres",
-	"postgresql": "github.com/auth0gin/auth0gin/auth0gin/store/postgres",
+	"sqlite":          "github.com/auth0gin/auth0gin/auth0gin/store/sqlite",
+	"sqlite3":         "github.com/auth0gin/auth0gin/auth0gin/store/sqlite",
+	"redis":           "github.com/auth0gin/auth0gin/auth0gin/store/redis",
+	"rediss":          "github.com/auth0gin/auth0gin/auth0gin/store/redis",
+	"redis+cluster":   "github.com/auth0gin/auth0gin/auth0gin/store/redis",
+	"rediss+cluster":  "github.com/auth0gin/auth0gin/auth0gin/store/redis",
+	"redis+sentinel":  "github.com/auth0gin/auth0gin/auth0gin/store/redis",
+	"rediss+sentinel": "github.com/auth0gin/auth0gin/auth0gin/store/redis",
+	"postgres":        "github.com/auth0gin/auth0gin/auth0gin/store/postgres",
+	"postgresql":      "github.com/auth0gin/auth0gin/auth0gin/store/postgres",
 }
 
 // Register makes a backend available to Open under a URL scheme (matched
@@ -62,6 +66,9 @@ func Register(scheme string, open func(ctx context.Context, u *url.URL) (Store, 
 //	sqlite://./data/sessions.db              the same
 //	sqlite: or sqlite://                     SQLite in memory
 //	redis://[user:password@]host:6379/0      Redis; rediss:// for TLS; ?key_prefix=app: (default auth0gin:)
+//	redis+cluster://h1:7000?addr=h2:7001     Redis Cluster (go-redis's ParseClusterURL; more seeds in addr=)
+//	redis+sentinel://s1:26379/0?master_name=mymaster&addr=s2:26379
+//	                                         Redis behind Sentinel (go-redis's ParseFailoverURL)
 //	postgres://user:password@host:5432/db    PostgreSQL (or postgresql://); ?schema=name (default public)
 //
 // Each needs its package imported: store/sqlite (the empty URL included),

@@ -16,6 +16,23 @@
 // (package storetest) proves every backend, and anything that must hold
 // across instances (a logout, a single refresh) is enforced in the shared
 // store, not in one process's memory.
+//
+// # Key groups
+//
+// A key may carry a group: the text between its first '{' and the first '}'
+// after it, when not empty (Redis Cluster's hash-tag syntax, so that
+// "session:{u42}:record" and "session:{u42}:activity" share the group u42).
+// A key without one is a group of its own. Keys of one group live together
+// (on one node of a Redis Cluster), so a SetMany, or a Delete of several
+// keys, must name keys of one group only. A backend that can apply keys of
+// several groups at once (SQLite, PostgreSQL, one Redis server, Sentinel)
+// does; one that cannot (Redis Cluster) refuses the whole call, before
+// writing anything, with an error wrapping auth0gin.ErrConfig: a bug in the
+// caller, not an outage. Code that must run on every backend keeps each
+// SetMany and Delete in one group, and picks groups that spread: one per
+// user or per session, never one for the whole app, which would put every
+// key on one node. A group name must not contain '}'; an id that might is
+// hashed first.
 package store
 
 import (
@@ -35,7 +52,7 @@ type Entry struct {
 }
 
 // Store is a key-value store with expiry, shared by every instance of an app.
-// Keys and set names are opaque strings chosen by the caller (packages prefix
+// Keys may carry a {group} (see the package doc). Keys and set names are opaque strings chosen by the caller (packages prefix
 // theirs, "session:", "refresh:", ...); values are opaque bytes. A value past
 // its expiry is never returned, whether or not it has been swept yet: a value
 // lives while now < expiresAt, and an expiresAt not in the future stores
@@ -60,6 +77,9 @@ type Store interface {
 	// and others not, and an error means none was. An entry whose ExpiresAt
 	// is not in the future removes its key, as Set does. When several
 	// entries name one key, the last of them wins. No entries is a no-op.
+	// The keys must share one group (see the package doc): a backend that
+	// cannot write several groups at once refuses the call with an error
+	// wrapping auth0gin.ErrConfig.
 	SetMany(ctx context.Context, entries ...Entry) error
 	// Add stores value under key until expiresAt only when key holds no live
 	// value, and reports whether it did: atomic across instances, the
@@ -67,7 +87,21 @@ type Store interface {
 	Add(ctx context.Context, key string, value []byte, expiresAt time.Time) (bool, error)
 	// Delete removes keys; a key that holds nothing is not an error. Sets
 	// are apart from keys: Delete of a key leaves a set of the same name.
+	// Several keys must share one group, as for SetMany.
 	Delete(ctx context.Context, keys ...string) error
+	// Incr adds one to the counter under key and returns its new count, in
+	// one store operation, atomic across instances: n concurrent calls on a
+	// new counter return 1 to n, each once. The call that creates the
+	// counter (it holds nothing, or what it held has expired) returns 1 and
+	// gives it expiresAt; later calls never move that expiry, so a counter
+	// counts a fixed window and starts again at 1 after it (the building
+	// block of rate limits shared by every instance). An expiresAt not in the
+	// future on a new counter returns 1 and stores nothing. The counter is a
+	// value like any other: Get returns its count in decimal, Set and Delete
+	// replace or remove it. Incr of a key holding anything but a decimal
+	// integer without leading zeros fails (neither ErrNotFound nor
+	// auth0gin.ErrUnavailable) and changes nothing.
+	Incr(ctx context.Context, key string, expiresAt time.Time) (int64, error)
 
 	// AddMember adds member to the set named set, and keeps the member until
 	// expiresAt (a later AddMember of the same member moves that on).

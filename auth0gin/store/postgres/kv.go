@@ -132,3 +132,35 @@ func nonNil(b []byte) []byte {
 	}
 	return b
 }
+
+// Incr adds one to the counter under key in one upsert: a new (or expired)
+// counter starts at 1 with expiresAt, a live one keeps its expiry. The
+// update applies only over a decimal integer, so Incr of another value
+// changes nothing and fails.
+func (s *backend) Incr(ctx context.Context, key string, expiresAt time.Time) (int64, error) {
+	if s.closed() {
+		return 0, errClosed
+	}
+	ctx, cancel := s.opCtx(ctx)
+	defer cancel()
+	var n int64
+	err := s.pool.QueryRow(ctx,
+		`INSERT INTO `+s.kv+` AS t (k, v, exp) VALUES ($1, '1'::bytea, $2)
+		 ON CONFLICT (k) DO UPDATE SET
+		   v = CASE WHEN t.exp <= $3 THEN '1'::bytea
+		       ELSE convert_to((encode(t.v, 'escape')::bigint + 1)::text, 'UTF8') END,
+		   exp = CASE WHEN t.exp <= $3 THEN EXCLUDED.exp ELSE t.exp END
+		 WHERE t.exp <= $3 OR encode(t.v, 'escape') ~ '^(0|-?[1-9][0-9]{0,17})$'
+		 RETURNING encode(v, 'escape')::bigint`,
+		[]byte(key), expiresAt.UnixMilli(), s.now()).Scan(&n)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, errNotCounter
+	}
+	if err != nil {
+		return 0, check("incr", err)
+	}
+	return n, nil
+}
+
+// errNotCounter is Incr's error for a key holding something else.
+var errNotCounter = errors.New("postgres store: incr: the key holds a value that is not a decimal integer")

@@ -8,12 +8,17 @@ import (
 )
 
 // Publish sends message to the subscribers of channel on every instance
-// sharing the server.
+// sharing the server: PUBLISH, or on a cluster SPUBLISH, which goes to the
+// shard that owns the channel's slot only (see the package doc).
 func (s *backend) Publish(ctx context.Context, channel, message string) error {
-	if s.isClosed() {
-		return check("publish", errClosed)
+	if err := s.begin("publish"); err != nil {
+		return err
 	}
-	return check("publish", s.c.Publish(ctx, s.channel(channel), message).Err())
+	ch := s.channel(channel)
+	if s.cluster {
+		return s.done("publish", ch, s.c.SPublish(ctx, ch, message).Err())
+	}
+	return s.done("publish", ch, s.c.Publish(ctx, ch, message).Err())
 }
 
 // subscription is one Redis subscription (a connection of its own, which
@@ -30,10 +35,15 @@ type subscription struct {
 // the subscription, so a message published after it returns is delivered.
 // stop waits for a running fn, so fn must not call it.
 func (s *backend) Subscribe(ctx context.Context, channel string, fn func(message string)) (func(), error) {
-	if s.isClosed() {
-		return nil, check("subscribe", errClosed)
+	if err := s.begin("subscribe"); err != nil {
+		return nil, err
 	}
-	ps := s.c.Subscribe(ctx, s.channel(channel))
+	var ps *goredis.PubSub
+	if s.cluster {
+		ps = s.c.SSubscribe(ctx, s.channel(channel))
+	} else {
+		ps = s.c.Subscribe(ctx, s.channel(channel))
+	}
 	// The first reply is the server's confirmation.
 	if _, err := ps.Receive(ctx); err != nil {
 		_ = ps.Close()

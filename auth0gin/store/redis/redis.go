@@ -4,27 +4,38 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/store"
+	"github.com/auth0gin/auth0gin/auth0gin/store/internal/breaker"
+	"github.com/auth0gin/auth0gin/auth0gin/store/internal/keygroup"
 	"github.com/auth0gin/auth0gin/auth0gin/store/internal/redact"
 	goredis "github.com/redis/go-redis/v9"
 	"github.com/redis/go-redis/v9/maintnotifications"
 )
 
 func init() {
-	store.Register("redis", openURL)
-	store.Register("rediss", openURL)
+	for _, scheme := range []string{"redis", "rediss"} {
+		store.Register(scheme, openURL)
+		store.Register(scheme+"+cluster", openURL)
+		store.Register(scheme+"+sentinel", openURL)
+	}
 }
 
 // backend is a store.Store on Redis. It is safe for concurrent use.
 type backend struct {
-	c      goredis.UniversalClient
-	owned  bool // Close closes c
-	prefix string
+	c       goredis.UniversalClient
+	cluster bool // c is a *goredis.ClusterClient: groups are checked, pub/sub is sharded
+	owned   bool // Close closes c
+	prefix  string
+	cfgErr  error // a prefix New cannot use: every operation returns it
+	brk     *breaker.Breaker
 
 	mu     sync.Mutex
 	subs   map[*subscription]struct{}
@@ -40,9 +51,14 @@ const defaultPrefix = "auth0gin:"
 // of its own (dial_timeout, read_timeout, write_timeout).
 const defaultTimeout = time.Second
 
-// openURL connects to the Redis server u names (see the package doc) and
-// checks that it answers. An unreachable server is an error wrapping
-// auth0gin.ErrUnavailable; errors never print the URL's password.
+// probeInterval is how long a tripped store waits between probes of a
+// server that timed out (each probe bounded by the read timeout).
+const probeInterval = 100 * time.Millisecond
+
+// openURL connects to the Redis server, cluster or sentinel setup u names
+// (see the package doc) and checks that it answers. An unreachable server is
+// an error wrapping auth0gin.ErrUnavailable; errors never print the URL's
+// password.
 func openURL(ctx context.Context, u *url.URL) (store.Store, error) {
 	rawURL := u.String()
 	q := u.Query()
@@ -50,35 +66,70 @@ func openURL(ctx context.Context, u *url.URL) (store.Store, error) {
 	if q.Has("key_prefix") {
 		prefix = q.Get("key_prefix")
 		q.Del("key_prefix")
-		v := *u
-		v.RawQuery = q.Encode()
-		u = &v
 	}
-	o, err := goredis.ParseURL(u.String())
-	if err != nil {
-		return nil, fmt.Errorf("%w: redis store: %s: %w", auth0gin.ErrConfig, redact.URL(rawURL), redact.Error(err, rawURL))
+	if err := checkPrefix(prefix); err != nil {
+		return nil, fmt.Errorf("redis store: %s: %w", redact.URL(rawURL), err)
 	}
-	if !q.Has("dial_timeout") {
-		o.DialTimeout = defaultTimeout
+	// Our defaults, unless the URL sets its own.
+	set := func(name string, d time.Duration) {
+		if !q.Has(name) {
+			q.Set(name, d.String())
+		}
 	}
-	if !q.Has("read_timeout") {
-		o.ReadTimeout = defaultTimeout
-	}
-	if !q.Has("write_timeout") {
-		o.WriteTimeout = defaultTimeout
-	}
-	if !q.Has("pool_timeout") {
-		o.PoolTimeout = 2 * defaultTimeout
-	}
+	set("dial_timeout", defaultTimeout)
+	set("read_timeout", defaultTimeout)
+	set("write_timeout", defaultTimeout)
+	set("pool_timeout", 2*defaultTimeout)
 	if !q.Has("max_retries") {
-		o.MaxRetries = 1
+		q.Set("max_retries", "1")
 	}
 	// go-redis dials up to 5 times 100ms apart by default: an outage would
 	// take half a second per attempt to report.
-	o.DialerRetries = 1
-	// A plain server has no maintenance notifications to offer.
-	o.MaintNotificationsConfig = &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
-	s := newBackend(goredis.NewClient(o), prefix)
+	dialerRetries := func(n *int) {
+		if !q.Has("dialer_retries") {
+			*n = 1
+		}
+	}
+	v := *u
+	v.Scheme, _, _ = strings.Cut(strings.ToLower(u.Scheme), "+")
+	v.RawQuery = q.Encode()
+	bad := func(err error) error {
+		return fmt.Errorf("%w: redis store: %s: %w", auth0gin.ErrConfig, redact.URL(rawURL), redact.Error(err, rawURL))
+	}
+	var client goredis.UniversalClient
+	switch _, kind, _ := strings.Cut(strings.ToLower(u.Scheme), "+"); kind {
+	case "cluster":
+		o, err := goredis.ParseClusterURL(v.String())
+		if err != nil {
+			return nil, bad(err)
+		}
+		if p := strings.Trim(u.Path, "/"); p != "" && p != "0" {
+			return nil, bad(errors.New("a cluster has database 0 only"))
+		}
+		dialerRetries(&o.DialerRetries)
+		o.MaintNotificationsConfig = &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
+		client = goredis.NewClusterClient(o)
+	case "sentinel":
+		o, err := goredis.ParseFailoverURL(v.String())
+		if err != nil {
+			return nil, bad(err)
+		}
+		if o.MasterName == "" {
+			return nil, bad(errors.New("a sentinel URL needs master_name"))
+		}
+		dialerRetries(&o.DialerRetries)
+		client = goredis.NewFailoverClient(o)
+	default:
+		o, err := goredis.ParseURL(v.String())
+		if err != nil {
+			return nil, bad(err)
+		}
+		dialerRetries(&o.DialerRetries)
+		// A plain server has no maintenance notifications to offer.
+		o.MaintNotificationsConfig = &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
+		client = goredis.NewClient(o)
+	}
+	s := newBackend(client, prefix)
 	s.owned = true
 	if err := s.c.Ping(ctx).Err(); err != nil {
 		_ = s.Close()
@@ -87,17 +138,36 @@ func openURL(ctx context.Context, u *url.URL) (store.Store, error) {
 	return s, nil
 }
 
-// New returns a store on a client the caller configured (a cluster, a
-// sentinel setup, custom TLS), with every key, set and channel under
-// keyPrefix (store.Open's default is "auth0gin:"; give each app its own).
-// Close does not close client. Set short timeouts on it: an outage should be
-// reported, not waited out.
+// checkPrefix refuses a key prefix with a brace: it would take part in the
+// {group} of every key (see package store), so that keys of one group could
+// land on different nodes of a cluster, or every key on one.
+func checkPrefix(prefix string) error {
+	if strings.ContainsAny(prefix, "{}") {
+		return fmt.Errorf("%w: the key prefix %q has a brace: braces mark key groups", auth0gin.ErrConfig, prefix)
+	}
+	return nil
+}
+
+// New returns a store on a client the caller configured (a
+// *goredis.ClusterClient, a failover client of a sentinel setup, custom
+// TLS), with every key, set and channel under keyPrefix (store.Open's
+// default is "auth0gin:"; give each app its own). A keyPrefix with a brace
+// is refused: every operation fails with an error wrapping
+// auth0gin.ErrConfig. Close stops the store but does not close client. Set
+// short timeouts on it: an outage should be reported, not waited out.
 func New(client goredis.UniversalClient, keyPrefix string) store.Store {
-	return newBackend(client, keyPrefix)
+	s := newBackend(client, keyPrefix)
+	s.cfgErr = checkPrefix(keyPrefix)
+	return s
 }
 
 func newBackend(client goredis.UniversalClient, prefix string) *backend {
-	return &backend{c: client, prefix: prefix, subs: map[*subscription]struct{}{}}
+	_, cluster := client.(*goredis.ClusterClient)
+	return &backend{
+		c: client, cluster: cluster, prefix: prefix,
+		brk:  breaker.New("redis store", probeInterval),
+		subs: map[*subscription]struct{}{},
+	}
 }
 
 // Close stops every subscription and, for a store from a URL, closes its
@@ -115,6 +185,7 @@ func (s *backend) Close() error {
 	for sub := range subs {
 		sub.stop()
 	}
+	s.brk.Close()
 	if s.owned {
 		return s.c.Close()
 	}
@@ -132,6 +203,60 @@ func (s *backend) isClosed() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.closed
+}
+
+// begin is what every operation asks first: an error when the store is
+// closed or misconfigured, or refuses calls since one timed out.
+func (s *backend) begin(op string) error {
+	if s.isClosed() {
+		return fmt.Errorf("redis store: %s: %w", op, errClosed)
+	}
+	if s.cfgErr != nil {
+		return fmt.Errorf("redis store: %s: %w", op, s.cfgErr)
+	}
+	if err := s.brk.Allow(); err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	return nil
+}
+
+// done maps an operation's error for its caller (see check), and trips the
+// breaker when the server did not answer in time: later calls are refused
+// at once while a probe of the key's node (EXISTS key) retries.
+func (s *backend) done(op, key string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if timedOut(err) {
+		s.brk.Trip(err, func(ctx context.Context) error {
+			return s.c.Exists(ctx, key).Err()
+		})
+	}
+	return check(op, err)
+}
+
+// timedOut reports whether err is the client's own timeout: a read, write
+// or dial that got no answer in time, or no free connection in the pool
+// (every one waiting on a server that does not answer).
+func timedOut(err error) bool {
+	var ne net.Error
+	return (errors.As(err, &ne) && ne.Timeout()) || errors.Is(err, goredis.ErrPoolTimeout)
+}
+
+// oneGroup refuses, on a cluster, keys of several groups (see package
+// store): Redis would answer CROSSSLOT, after which nothing is written.
+// Keys are not printed: they may hold session ids.
+func (s *backend) oneGroup(op string, keys []string) error {
+	if !s.cluster {
+		return nil
+	}
+	a, b, ok := keygroup.Split(keys)
+	if ok {
+		return nil
+	}
+	ia, ib := slices.Index(keys, a), slices.Index(keys, b)
+	return fmt.Errorf("redis store: %s: %w: keys %d and %d of %d are in different groups; a cluster needs one {group} per call",
+		op, auth0gin.ErrConfig, ia+1, ib+1, len(keys))
 }
 
 // wrap marks what is not an answer from a working server (a refused or

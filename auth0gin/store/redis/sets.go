@@ -30,23 +30,31 @@ return 1
 // AddMember adds member to set until expiresAt, or moves its expiry; an
 // expiresAt not in the future removes the member.
 func (s *backend) AddMember(ctx context.Context, set, member string, expiresAt time.Time) error {
+	if err := s.begin("add member"); err != nil {
+		return err
+	}
 	now := time.Now().UnixMilli()
-	err := addMember.Run(ctx, s.c, []string{s.set(set)},
+	k := s.set(set)
+	err := addMember.Run(ctx, s.c, []string{k},
 		member, strconv.FormatInt(expiresAt.UnixMilli(), 10), strconv.FormatInt(now, 10)).Err()
 	if err == goredis.Nil {
 		err = nil
 	}
-	return check("add member", err)
+	return s.done("add member", k, err)
 }
 
 // Members lists the live members of set: those scored after now.
 func (s *backend) Members(ctx context.Context, set string) ([]string, error) {
+	if err := s.begin("members"); err != nil {
+		return nil, err
+	}
 	now := time.Now().UnixMilli()
+	k := s.set(set)
 	members, err := s.c.ZRangeArgs(ctx, goredis.ZRangeArgs{
-		Key: s.set(set), Start: "(" + strconv.FormatInt(now, 10), Stop: "+inf", ByScore: true,
+		Key: k, Start: "(" + strconv.FormatInt(now, 10), Stop: "+inf", ByScore: true,
 	}).Result()
 	if err != nil {
-		return nil, check("members", err)
+		return nil, s.done("members", k, err)
 	}
 	if members == nil {
 		members = []string{}
@@ -59,9 +67,13 @@ func (s *backend) RemoveMember(ctx context.Context, set string, members ...strin
 	if len(members) == 0 {
 		return nil
 	}
+	if err := s.begin("remove member"); err != nil {
+		return err
+	}
 	args := make([]any, len(members))
 	for i, m := range members {
 		args[i] = m
 	}
-	return check("remove member", s.c.ZRem(ctx, s.set(set), args...).Err())
+	k := s.set(set)
+	return s.done("remove member", k, s.c.ZRem(ctx, k, args...).Err())
 }

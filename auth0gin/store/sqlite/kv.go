@@ -139,3 +139,31 @@ func nonNil(b []byte) []byte {
 	}
 	return b
 }
+
+// Incr adds one to the counter under key in one upsert: a new (or expired)
+// counter starts at 1 with expiresAt, a live one keeps its expiry. The
+// update applies only over a decimal integer, so Incr of another value
+// changes nothing and fails.
+func (s *backend) Incr(ctx context.Context, key string, expiresAt time.Time) (int64, error) {
+	var n int64
+	err := s.wdb.QueryRowContext(ctx,
+		`INSERT INTO auth0gin_kv (k, v, exp) VALUES (?1, X'31', ?2)
+		 ON CONFLICT (k) DO UPDATE SET
+		   v = CASE WHEN auth0gin_kv.exp <= ?3 THEN X'31'
+		       ELSE CAST(CAST(CAST(auth0gin_kv.v AS TEXT) AS INTEGER) + 1 AS BLOB) END,
+		   exp = CASE WHEN auth0gin_kv.exp <= ?3 THEN excluded.exp ELSE auth0gin_kv.exp END
+		 WHERE auth0gin_kv.exp <= ?3
+		    OR CAST(CAST(CAST(auth0gin_kv.v AS TEXT) AS INTEGER) AS TEXT) = CAST(auth0gin_kv.v AS TEXT)
+		 RETURNING CAST(CAST(v AS TEXT) AS INTEGER)`,
+		[]byte(key), ms(expiresAt), s.now()).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, errNotCounter
+	}
+	if err != nil {
+		return 0, check("incr", err)
+	}
+	return n, nil
+}
+
+// errNotCounter is Incr's error for a key holding something else.
+var errNotCounter = errors.New("sqlite store: incr: the key holds a value that is not a decimal integer")

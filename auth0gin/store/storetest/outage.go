@@ -42,8 +42,9 @@ func Outage(t *testing.T, st store.Store, down, up func()) {
 		{"Get", func() error { _, err := st.Get(ctx, "k"); return err }},
 		{"Set", func() error { return st.Set(ctx, "k", []byte("v"), later) }},
 		{"SetMany", func() error {
-			return st.SetMany(ctx, store.Entry{Key: "k", Value: []byte("v"), ExpiresAt: later}, store.Entry{Key: "k2", ExpiresAt: later})
+			return st.SetMany(ctx, store.Entry{Key: "{o}k", Value: []byte("v"), ExpiresAt: later}, store.Entry{Key: "{o}k2", ExpiresAt: later})
 		}},
+		{"Incr", func() error { _, err := st.Incr(ctx, "n", later); return err }},
 		{"Add", func() error { _, err := st.Add(ctx, "a", []byte("v"), later); return err }},
 		{"Delete", func() error { return st.Delete(ctx, "k") }},
 		{"AddMember", func() error { return st.AddMember(ctx, "s", "m", later) }},
