@@ -22,6 +22,8 @@ type RedisServer struct {
 	bin  string
 	dir  string
 	port int
+	conf string   // a config file, the first argument when set (sentinels)
+	args []string // more redis-server arguments, after the defaults
 
 	mu  sync.Mutex
 	cmd *exec.Cmd
@@ -31,22 +33,41 @@ type RedisServer struct {
 // or fails it under CI.
 func StartRedis(t testing.TB) *RedisServer {
 	t.Helper()
+	r := newRedis(t, redisBin(t), freePortT(t))
+	r.Start()
+	return r
+}
+
+// redisBin is the redis-server to run; without one it skips t, or fails it
+// under CI.
+func redisBin(t testing.TB) string {
+	t.Helper()
 	bin := "/usr/bin/redis-server"
 	if _, err := os.Stat(bin); err != nil {
 		p, err := exec.LookPath("redis-server")
 		if err != nil {
-			Unavailable(t, "no redis-server installed")
+			Unavailable(t, "no redis-server installed (Debian: apt-get install redis-server)")
 		}
 		bin = p
 	}
+	return bin
+}
+
+// newRedis returns a stopped server on port, in a temp dir of its own,
+// stopped when t ends.
+func newRedis(t testing.TB, bin string, port int, args ...string) *RedisServer {
+	r := &RedisServer{t: t, bin: bin, dir: t.TempDir(), port: port, args: args}
+	t.Cleanup(r.Stop)
+	return r
+}
+
+func freePortT(t testing.TB) int {
+	t.Helper()
 	port, err := freePort()
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &RedisServer{t: t, bin: bin, dir: t.TempDir(), port: port}
-	t.Cleanup(r.Stop)
-	r.Start()
-	return r
+	return port
 }
 
 // Addr is the server's host:port.
@@ -60,27 +81,47 @@ func (r *RedisServer) Start() {
 	r.t.Helper()
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.cmd != nil {
-		return
+	if err := r.startLocked(); err != nil {
+		r.t.Fatal(err)
 	}
-	cmd := exec.Command(r.bin,
+}
+
+// startLocked is Start with r.mu held, returning its failure (it may run on
+// another goroutine than the test's).
+func (r *RedisServer) startLocked() error {
+	if r.cmd != nil {
+		return nil
+	}
+	var first []string
+	if r.conf != "" {
+		first = []string{r.conf}
+	}
+	cmd := exec.Command(r.bin, append(append(first,
 		"--port", strconv.Itoa(r.port), "--bind", "127.0.0.1",
 		"--save", "", "--appendonly", "no", "--dir", r.dir,
-		"--daemonize", "no", "--logfile", "")
+		"--daemonize", "no", "--logfile", ""), r.args...)...)
 	if err := cmd.Start(); err != nil {
-		r.t.Fatalf("start redis-server: %v", err)
+		return fmt.Errorf("start redis-server: %w", err)
 	}
 	r.cmd = cmd
+	return r.waitPing()
+}
+
+// waitPing returns once the server answers PING, polling every 10ms.
+func (r *RedisServer) waitPing() error {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		if err := ping(r.Addr()); err == nil {
-			return
+			return nil
 		} else if time.Now().After(deadline) {
-			r.t.Fatalf("redis-server on %s did not answer: %v", r.Addr(), err)
+			return fmt.Errorf("redis-server on %s did not answer: %w", r.Addr(), err)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// Port is the server's port.
+func (r *RedisServer) Port() int { return r.port }
 
 // Stop kills the server (as a crash would) and waits for it to exit. Clients
 // see their connections reset and new ones refused.
