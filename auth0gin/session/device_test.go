@@ -171,7 +171,7 @@ func (e *devEnv) stored(pollID string) []byte {
 		e.t.Fatal(err)
 	}
 	sum := sha256.Sum256(raw)
-	b, err := e.st.Get(context.Background(), "test:"+strings.ReplaceAll(e.t.Name(), "/", "_")+":device:"+hex.EncodeToString(sum[:]))
+	b, err := e.st.Get(context.Background(), "test:"+strings.ReplaceAll(e.t.Name(), "/", "_")+":device:{d:"+hex.EncodeToString(sum[:])+"}")
 	if err != nil {
 		e.t.Fatalf("the login's state: %v", err)
 	}
