@@ -24,8 +24,8 @@ import (
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
 	"github.com/auth0gin/auth0gin/auth0gin/session"
 	"github.com/auth0gin/auth0gin/auth0gin/store"
-	"github.com/auth0gin/auth0gin/internal/testenv/pgtest"
 	"github.com/auth0gin/auth0gin/internal/testenv"
+	"github.com/auth0gin/auth0gin/internal/testenv/pgtest"
 	"github.com/auth0gin/auth0gin/internal/testenv/redistest"
 	"github.com/auth0gin/auth0gin/internal/testutil"
 )
