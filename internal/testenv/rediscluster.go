@@ -35,24 +35,44 @@ func StartRedisCluster(t testing.TB) *RedisCluster {
 	bin := redisBin(t)
 	start := time.Now()
 	c := &RedisCluster{}
-	var all []*RedisServer
-	for i := range 6 {
-		bus := freePortT(t)
-		r := newRedis(t, bin, freePortT(t),
-			"--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-			"--cluster-port", strconv.Itoa(bus), "--cluster-node-timeout", "1000",
-			"--cluster-replica-validity-factor", "0", "--repl-diskless-load", "on-empty-db",
-			"--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0")
-		all = append(all, r)
-		if i < 3 {
-			c.Masters = append(c.Masters, r)
-		} else {
-			c.Replicas = append(c.Replicas, r)
-		}
+	all := make([]*RedisServer, 6)
+	errs := make([]error, 6)
+	var wg sync.WaitGroup
+	for i := range all {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// A port freePort found free may be taken before redis-server
+			// binds it (other tests start servers too): try other ports.
+			for range 5 {
+				bus, err1 := freePort()
+				port, err2 := freePort()
+				if errs[i] = errors.Join(err1, err2); errs[i] != nil {
+					return
+				}
+				r := newRedis(t, bin, port,
+					"--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+					"--cluster-port", strconv.Itoa(bus), "--cluster-node-timeout", "1000",
+					"--cluster-replica-validity-factor", "0", "--repl-diskless-load", "on-empty-db",
+					"--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0")
+				r.mu.Lock()
+				errs[i] = r.startLocked()
+				r.mu.Unlock()
+				if errs[i] == nil {
+					all[i] = r
+					return
+				}
+				if !errors.Is(errs[i], errExited) {
+					return
+				}
+			}
+		}()
 	}
-	if err := startAll(all); err != nil {
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
 		t.Fatal(err)
 	}
+	c.Masters, c.Replicas = all[:3], all[3:]
 	ctx, cancel := context.WithTimeout(context.Background(), clusterReady)
 	defer cancel()
 	clients := make([]*goredis.Client, len(all))

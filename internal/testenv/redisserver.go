@@ -2,6 +2,7 @@ package testenv
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -25,17 +26,30 @@ type RedisServer struct {
 	conf string   // a config file, the first argument when set (sentinels)
 	args []string // more redis-server arguments, after the defaults
 
-	mu  sync.Mutex
-	cmd *exec.Cmd
+	mu     sync.Mutex
+	cmd    *exec.Cmd
+	exited chan struct{} // closed when cmd has exited
 }
 
 // StartRedis starts a redis-server for t. Without one installed it skips t,
 // or fails it under CI.
 func StartRedis(t testing.TB) *RedisServer {
 	t.Helper()
-	r := newRedis(t, redisBin(t), freePortT(t))
-	r.Start()
-	return r
+	bin := redisBin(t)
+	for try := 1; ; try++ {
+		r := newRedis(t, bin, freePortT(t))
+		r.mu.Lock()
+		err := r.startLocked()
+		r.mu.Unlock()
+		// A port freePort found free may be taken before redis-server binds
+		// it (other tests start servers too): try another.
+		if err == nil || !errors.Is(err, errExited) || try == 5 {
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r
+		}
+	}
 }
 
 // redisBin is the redis-server to run; without one it skips t, or fails it
@@ -104,6 +118,11 @@ func (r *RedisServer) startLocked() error {
 		return fmt.Errorf("start redis-server: %w", err)
 	}
 	r.cmd = cmd
+	r.exited = make(chan struct{})
+	go func(exited chan struct{}) {
+		_ = cmd.Wait()
+		close(exited)
+	}(r.exited)
 	return r.waitPing()
 }
 
@@ -111,9 +130,18 @@ func (r *RedisServer) startLocked() error {
 func (r *RedisServer) waitPing() error {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		if err := ping(r.Addr()); err == nil {
+		err := ping(r.Addr())
+		if err == nil {
 			return nil
-		} else if time.Now().After(deadline) {
+		}
+		select {
+		case <-r.exited:
+			// Most likely another process took the port after freePort.
+			r.cmd = nil
+			return fmt.Errorf("redis-server on %s exited at start: %w", r.Addr(), errExited)
+		default:
+		}
+		if time.Now().After(deadline) {
 			return fmt.Errorf("redis-server on %s did not answer: %w", r.Addr(), err)
 		}
 		time.Sleep(10 * time.Millisecond)
@@ -133,7 +161,7 @@ func (r *RedisServer) Stop() {
 	}
 	_ = r.cmd.Process.Signal(syscall.SIGCONT) // a paused server must run to die cleanly
 	_ = r.cmd.Process.Kill()
-	_ = r.cmd.Wait()
+	<-r.exited
 	r.cmd = nil
 }
 
@@ -173,6 +201,9 @@ func ping(addr string) error {
 	}
 	return nil
 }
+
+// errExited: a redis-server exited before answering.
+var errExited = errors.New("exited before answering")
 
 // freePort asks the kernel for a free loopback port.
 func freePort() (int, error) {

@@ -35,7 +35,8 @@ func Example() {
 	fmt.Println(string(v), err)
 }
 
-// A store on a client of one's own: a cluster here. Keep its timeouts short.
+// A store on a client of one's own: a cluster here (store.Open of a
+// redis+cluster:// URL does the same). Keep its timeouts short.
 func ExampleNew() {
 	client := goredis.NewClusterClient(&goredis.ClusterOptions{
 		Addrs:        []string{"10.0.0.1:6379", "10.0.0.2:6379", "10.0.0.3:6379"},

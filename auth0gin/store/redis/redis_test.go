@@ -2,6 +2,7 @@ package redis_test
 
 import (
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -92,8 +93,11 @@ func TestServerDown(t *testing.T) {
 	}, srv.Start)
 }
 
-// A server that stops answering (frozen, connections open) is reported
-// unavailable once the read timeout passes, not waited on forever.
+// A server that stops answering (frozen, connections open) costs one
+// timeout, not one per call: the first call waits out the read timeout, and
+// every later call is refused at once with ErrUnavailable while one
+// background probe retries; the store works again soon after the server
+// resumes.
 func TestServerHangs(t *testing.T) {
 	srv := testenv.StartRedis(t)
 	ctx := t.Context()
@@ -106,16 +110,47 @@ func TestServerHangs(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv.Pause()
+	defer srv.Resume()
 	start := time.Now()
 	_, err = s.Get(ctx, "k")
-	t.Logf("Get against a frozen server failed after %v", time.Since(start))
+	t.Logf("the first Get against a frozen server failed after %v", time.Since(start).Round(time.Millisecond))
 	if !errors.Is(err, auth0gin.ErrUnavailable) {
-		t.Errorf("Get against a frozen server = %v, want ErrUnavailable", err)
+		t.Fatalf("Get against a frozen server = %v, want ErrUnavailable", err)
+	}
+	// The later calls, for 2s of hang, one every 10ms, on every operation.
+	var lat []time.Duration
+	later := time.Now().Add(time.Hour)
+	ops := []func() error{
+		func() error { _, err := s.Get(ctx, "k"); return err },
+		func() error { return s.Set(ctx, "k", []byte("v"), later) },
+		func() error { _, err := s.Incr(ctx, "n", later); return err },
+		func() error { _, err := s.Members(ctx, "set"); return err },
+		func() error { return s.Publish(ctx, "ch", "m") },
+	}
+	for end := time.Now().Add(2 * time.Second); time.Now().Before(end); {
+		for _, op := range ops {
+			t0 := time.Now()
+			err := op()
+			lat = append(lat, time.Since(t0))
+			if !errors.Is(err, auth0gin.ErrUnavailable) {
+				t.Fatalf("a call during the hang = %v, want ErrUnavailable", err)
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	slices.Sort(lat)
+	p50, p99, worst := lat[len(lat)/2], lat[len(lat)*99/100], lat[len(lat)-1]
+	t.Logf("%d calls from the second on during the hang: p50 %v, p99 %v, max %v",
+		len(lat), p50, p99, worst)
+	if p99 > 100*time.Millisecond {
+		t.Errorf("p99 of the calls after the first timeout = %v; want them refused at once", p99)
 	}
 	srv.Resume()
+	resumed := time.Now()
 	if err := testenv.Eventually(ctx, 15*time.Second, func() error { _, err := s.Get(ctx, "k"); return err }); err != nil {
 		t.Fatalf("the store did not recover: %v", err)
 	}
+	t.Logf("the store answered again %v after SIGCONT", time.Since(resumed).Round(time.Millisecond))
 }
 
 func TestOpenBadURL(t *testing.T) {
