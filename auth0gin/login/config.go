@@ -26,6 +26,7 @@ const (
 	envClientSecret    = "AUTH0_LOGIN_CLIENT_SECRET"
 	envConnection      = "AUTH0_CONNECTION"
 	envRefreshLifetime = "AUTH0_REFRESH_TOKEN_LIFETIME"
+	envReplicaWait     = "AUTH0GIN_REPLICA_WAIT"
 )
 
 // Defaults applied by New for zero Config fields (each field's doc states
@@ -92,6 +93,20 @@ type Config struct {
 	// every instance, in fixed one-minute windows (one store operation per
 	// decision and tier). package session has the same knobs.
 	LoginsPerMinute int
+	// ReplicaWait, when positive, makes each new refresh row (a login's, a
+	// refresh's new row and grace answer) wait until one replica of the
+	// store holds it (Redis WAIT 1, on Sentinel or Cluster), for at most
+	// this long; unconfirmed, the answer is 503 with Retry-After. A refresh
+	// answered so keeps its rows and lock: the client's retry with the same
+	// token gets the grace answer. Without it, a failover right after a
+	// refresh can lose the rotated row, and the old refresh token, replayed,
+	// makes Auth0's reuse detection revoke the whole family
+	// (AUTH0GIN_REPLICA_WAIT, a Go duration such as 500ms). Default 0, no
+	// wait: on one Redis without a replica it would refuse every login, SQL
+	// stores are as durable as their server's commit, and it adds a
+	// replication round trip to each login and refresh. A store that cannot
+	// be asked ignores it. package session has the same knob.
+	ReplicaWait time.Duration
 	// LimitOutage is what the limiter does while the store fails: "refuse"
 	// (the default) answers 503 with Retry-After, so the limit fails closed
 	// and a store outage never opens the door to unlimited password
@@ -153,7 +168,8 @@ type Config struct {
 //   - AUTH0GIN_LOGINS_PER_MINUTE: Config.LoginsPerMinute, an integer;
 //     AUTH0GIN_TRUSTED_PROXIES: Config.TrustedProxies, a comma list;
 //     AUTH0GIN_LIMIT_OUTAGE: Config.LimitOutage (package session reads
-//     these too).
+//     these too);
+//   - AUTH0GIN_REPLICA_WAIT: Config.ReplicaWait, a Go duration.
 //
 // A value it cannot parse, or a `.env` it cannot read, is kept in the
 // Config and reported by New.
@@ -173,6 +189,13 @@ func FromEnv() Config {
 			errs = append(errs, fmt.Errorf("%s: %q is not a positive duration", envRefreshLifetime, v))
 		}
 		c.RefreshLifetime = d
+	}
+	if v := strings.TrimSpace(os.Getenv(envReplicaWait)); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			errs = append(errs, fmt.Errorf("%s: %q is not a duration such as 500ms", envReplicaWait, v))
+		}
+		c.ReplicaWait = d
 	}
 	if v := os.Getenv(envEncryptionKeys); v != "" {
 		k, err := ParseKeys(v)

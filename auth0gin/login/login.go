@@ -139,6 +139,17 @@ func (m *Manager) accept(ctx context.Context, reply tokenReply, what string) (An
 		m.cfg.Logger.Warn("login: storing the refresh token failed", "what", what, "err", err)
 		return Answer{}, nil, unavailable("the session store is unavailable; try again later", 0, err)
 	}
+	if err := m.waitReplica(ctx, key); err != nil {
+		// The access token is not given out: nobody will use the row. End
+		// it, and the refresh token, rather than leave either alive.
+		m.cfg.Logger.Warn("login: no replica confirmed a new refresh row in time (ReplicaWait); refusing the login", "err", err)
+		go func() {
+			ctx := context.WithoutCancel(ctx)
+			_ = m.store.Delete(ctx, key)
+			_ = m.revoke(ctx, reply.RefreshToken)
+		}()
+		return Answer{}, nil, unavailable("the session store is unavailable; try again later", 0, err)
+	}
 	return ans, user, nil
 }
 

@@ -190,6 +190,13 @@ func (m *Manager) refreshLocked(ctx context.Context, g, h string) (Answer, error
 		release(rowK)
 		return Answer{}, m.storeDown(ctx, err)
 	}
+	if err := m.waitReplica(ctx, newK); err != nil {
+		// Written, not known to survive a failover. The rows and the lock
+		// stay: a retry with the same token gets the grace answer (and
+		// the new token, if the rows outlive what comes next).
+		m.cfg.Logger.Warn("login: no replica confirmed a refresh's rows in time (ReplicaWait); answering 503", "err", err)
+		return Answer{}, unavailable("the session store did not confirm the refresh; retry with the same token", 0, err)
+	}
 	if newK == rowK {
 		// The tenant minted the very same access token again (same claims in
 		// the same second, no jti): the row now holds the new refresh token,

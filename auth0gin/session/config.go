@@ -33,6 +33,7 @@ const (
 	envPublicOrigin   = "SESSION_PUBLIC_ORIGIN"
 	envTrustedOrigins = "SESSION_TRUSTED_ORIGINS"
 	envKeyPrefix      = "SESSION_KEY_PREFIX"
+	envReplicaWait    = "AUTH0GIN_REPLICA_WAIT"
 	envOpaqueTokens   = "SESSION_OPAQUE_TOKENS"
 	envIdleTimeout    = "SESSION_IDLE_TIMEOUT"
 	envMaxLifetime    = "SESSION_MAX_LIFETIME"
@@ -110,6 +111,17 @@ type Config struct {
 	// instance, in fixed one-minute windows (one store operation per
 	// decision; IPv6 two, /64 and /48). package login has the same knobs.
 	LoginsPerMinute int
+	// ReplicaWait, when positive, makes each new session wait until one
+	// replica of the store holds it (Redis WAIT 1, on Sentinel or Cluster),
+	// for at most this long; unconfirmed, the login answers 503 with
+	// Retry-After and sets no cookie, so that a failover right after it
+	// cannot lose a session the browser holds (AUTH0GIN_REPLICA_WAIT, a Go
+	// duration such as 500ms). Default 0, no wait: on one Redis without a
+	// replica it would refuse every login, SQL stores are as durable as
+	// their server's commit, and the wait adds a replication round trip to
+	// each login. A store that cannot be asked (SQLite, PostgreSQL) ignores
+	// it. package login has the same knob for its refresh rows.
+	ReplicaWait time.Duration
 	// LimitOutage is what the limiter does while the store fails: "refuse"
 	// (the default) answers 503 with Retry-After, so the limit fails closed
 	// and a store outage never opens the door to unlimited guessing;
@@ -175,7 +187,9 @@ type Config struct {
 //   - AUTH0GIN_LOGINS_PER_MINUTE: Config.LoginsPerMinute, an integer
 //     (negative disables the limit); AUTH0GIN_TRUSTED_PROXIES:
 //     Config.TrustedProxies, a comma list; AUTH0GIN_LIMIT_OUTAGE:
-//     Config.LimitOutage. package login reads these too.
+//     Config.LimitOutage. package login reads these too;
+//   - AUTH0GIN_REPLICA_WAIT: Config.ReplicaWait, a Go duration (package
+//     login reads it too).
 //
 // A value it cannot read is kept in the Config and reported by New, which
 // wraps auth0gin.ErrConfig; a `.env` file that cannot be read too.
@@ -202,7 +216,7 @@ func FromEnv() Config {
 	for _, d := range []struct {
 		name string
 		to   *time.Duration
-	}{{envIdleTimeout, &c.IdleTimeout}, {envMaxLifetime, &c.MaxLifetime}, {envLocalCacheTTL, &c.LocalCacheTTL}} {
+	}{{envIdleTimeout, &c.IdleTimeout}, {envMaxLifetime, &c.MaxLifetime}, {envLocalCacheTTL, &c.LocalCacheTTL}, {envReplicaWait, &c.ReplicaWait}} {
 		if v := strings.TrimSpace(os.Getenv(d.name)); v != "" {
 			var err error
 			if *d.to, err = time.ParseDuration(v); err != nil {
