@@ -249,3 +249,24 @@ func (c *countingStore) Incr(ctx context.Context, key string, exp time.Time) (in
 	}
 	return c.Store.Incr(ctx, key, exp)
 }
+
+func (c *countingStore) AddMember(ctx context.Context, set, member string, exp time.Time) error {
+	if err := c.count("AddMember"); err != nil {
+		return err
+	}
+	return c.Store.AddMember(ctx, set, member, exp)
+}
+
+func (c *countingStore) Members(ctx context.Context, set string) ([]string, error) {
+	if err := c.count("Members"); err != nil {
+		return nil, err
+	}
+	return c.Store.Members(ctx, set)
+}
+
+func (c *countingStore) RemoveMember(ctx context.Context, set string, members ...string) error {
+	if err := c.count("RemoveMember"); err != nil {
+		return err
+	}
+	return c.Store.RemoveMember(ctx, set, members...)
+}
