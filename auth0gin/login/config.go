@@ -26,6 +26,7 @@ const (
 	envClientSecret    = "AUTH0_LOGIN_CLIENT_SECRET"
 	envConnection      = "AUTH0_CONNECTION"
 	envRefreshLifetime = "AUTH0_REFRESH_TOKEN_LIFETIME"
+	envReplicaWait     = "AUTH0GIN_REPLICA_WAIT"
 )
 
 // Defaults applied by New for zero Config fields (each field's doc states
@@ -88,8 +89,31 @@ type Config struct {
 	// too_many_requests with Retry-After. Whatever its value, 10
 	// consecutive failures of one username from one address make the next
 	// wrong password 429 too_many_attempts, for names the tenant knows and
-	// names it does not alike. package session has the same knobs.
+	// names it does not alike. The counts live in the store, shared by
+	// every instance, in fixed one-minute windows (one store operation per
+	// decision and tier). package session has the same knobs.
 	LoginsPerMinute int
+	// ReplicaWait, when positive, makes each new refresh row (a login's, a
+	// refresh's new row and grace answer) wait until one replica of the
+	// store holds it (Redis WAIT 1, on Sentinel or Cluster), for at most
+	// this long; unconfirmed, the answer is 503 with Retry-After. A refresh
+	// answered so keeps its rows and lock: the client's retry with the same
+	// token gets the grace answer. Without it, a failover right after a
+	// refresh can lose the rotated row, and the old refresh token, replayed,
+	// makes Auth0's reuse detection revoke the whole family
+	// (AUTH0GIN_REPLICA_WAIT, a Go duration such as 500ms). Default 0, no
+	// wait: on one Redis without a replica it would refuse every login, SQL
+	// stores are as durable as their server's commit, and it adds a
+	// replication round trip to each login and refresh. A store that cannot
+	// be asked ignores it. package session has the same knob.
+	ReplicaWait time.Duration
+	// LimitOutage is what the limiter does while the store fails: "refuse"
+	// (the default) answers 503 with Retry-After, so the limit fails closed
+	// and a store outage never opens the door to unlimited password
+	// guessing; "local" counts in each instance's memory meanwhile (the
+	// limit holds per instance: N instances allow N times the budget)
+	// (AUTH0GIN_LIMIT_OUTAGE). Anything else is refused by New.
+	LimitOutage string
 	// TrustedProxies are the reverse proxies (addresses or CIDRs, such as
 	// "10.0.0.0/8") whose X-Forwarded-For is believed; the client is then
 	// the right-most address in it that is not one of them. That address is
@@ -117,6 +141,8 @@ type Config struct {
 	// AddTrustedOrigin. Without Sessions it is not used.
 	CrossOrigin *http.CrossOriginProtection
 	// KeyPrefix prefixes every store key of this package (default "login:").
+	// It may not hold '{' or '}': each user's rows get a store key group of
+	// their own, and a group in the prefix would make one for the whole app.
 	// Two apps sharing a store use two prefixes.
 	KeyPrefix string
 	// Logger receives the package's logs (default: the core's). Tokens,
@@ -140,8 +166,10 @@ type Config struct {
 //   - AUTH0GIN_ENCRYPTION_KEYS: Config.Keys, in ParseKeys's form
 //     "id:base64key[,id:base64key...]";
 //   - AUTH0GIN_LOGINS_PER_MINUTE: Config.LoginsPerMinute, an integer;
-//     AUTH0GIN_TRUSTED_PROXIES: Config.TrustedProxies, a comma list
-//     (package session reads both too).
+//     AUTH0GIN_TRUSTED_PROXIES: Config.TrustedProxies, a comma list;
+//     AUTH0GIN_LIMIT_OUTAGE: Config.LimitOutage (package session reads
+//     these too);
+//   - AUTH0GIN_REPLICA_WAIT: Config.ReplicaWait, a Go duration.
 //
 // A value it cannot parse, or a `.env` it cannot read, is kept in the
 // Config and reported by New.
@@ -162,6 +190,13 @@ func FromEnv() Config {
 		}
 		c.RefreshLifetime = d
 	}
+	if v := strings.TrimSpace(os.Getenv(envReplicaWait)); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			errs = append(errs, fmt.Errorf("%s: %q is not a duration such as 500ms", envReplicaWait, v))
+		}
+		c.ReplicaWait = d
+	}
 	if v := os.Getenv(envEncryptionKeys); v != "" {
 		k, err := ParseKeys(v)
 		if err != nil {
@@ -170,7 +205,7 @@ func FromEnv() Config {
 		c.Keys = k
 	}
 	var err error
-	if c.LoginsPerMinute, c.TrustedProxies, err = ratelimit.FromEnv(); err != nil {
+	if c.LoginsPerMinute, c.TrustedProxies, c.LimitOutage, err = ratelimit.FromEnv(); err != nil {
 		errs = append(errs, err)
 	}
 	c.envErr = errors.Join(errs...)
@@ -241,11 +276,17 @@ func (c Config) resolve(auth *auth0gin.Auth0) (Config, error) {
 	if err != nil {
 		return c, errConfig("%v", err)
 	}
+	if c.LimitOutage, err = ratelimit.ParseOutage(c.LimitOutage); err != nil {
+		return c, errConfig("LimitOutage: %v", err)
+	}
 	c.proxies = proxies
 	if c.CrossOrigin == nil {
 		c.CrossOrigin = http.NewCrossOriginProtection()
 	}
 	c.KeyPrefix = orDefault(c.KeyPrefix, defaultKeyPrefix)
+	if strings.ContainsAny(c.KeyPrefix, "{}") {
+		return c, errConfig("KeyPrefix %q holds '{' or '}': a store key group in the prefix would put every key on one Redis Cluster node", c.KeyPrefix)
+	}
 	if c.Logger == nil {
 		c.Logger = core.Logger
 	}

@@ -75,7 +75,7 @@ func (m *Manager) Login(c *gin.Context) {
 // of one username from one address (known to the tenant or not) a wrong
 // password is answered 429 too_many_attempts (see Config.LoginsPerMinute).
 func (m *Manager) PasswordLogin(ctx context.Context, username, password, userIP string) (Answer, *auth0gin.Auth0User, error) {
-	return m.guardLogin(username, userIP, func() (Answer, *auth0gin.Auth0User, error) {
+	return m.guardLogin(ctx, username, userIP, func() (Answer, *auth0gin.Auth0User, error) {
 		return m.passwordLogin(ctx, username, password, userIP)
 	})
 }
@@ -126,7 +126,7 @@ func (m *Manager) accept(ctx context.Context, reply tokenReply, what string) (An
 	}
 	now := m.cfg.Now()
 	exp := now.Add(m.cfg.RefreshLifetime)
-	key, set := m.rowKey(tokenHash(reply.AccessToken)), m.userRowsOf(user)
+	key, set := m.rowKey(userGroup(user.ID), tokenHash(reply.AccessToken)), m.userRowsOf(user)
 	val := m.sealRow(key, row{Kind: kindRefresh, RefreshToken: reply.RefreshToken, Subject: user.ID, Rows: set, Expires: exp.Unix()})
 	if err := m.listRow(ctx, set, tokenHash(reply.AccessToken), exp); err != nil {
 		go func() { _ = m.revoke(context.WithoutCancel(ctx), reply.RefreshToken) }()
@@ -137,6 +137,17 @@ func (m *Manager) accept(ctx context.Context, reply tokenReply, what string) (An
 		// nothing lives at the tenant that nobody holds.
 		go func() { _ = m.revoke(context.WithoutCancel(ctx), reply.RefreshToken) }()
 		m.cfg.Logger.Warn("login: storing the refresh token failed", "what", what, "err", err)
+		return Answer{}, nil, unavailable("the session store is unavailable; try again later", 0, err)
+	}
+	if err := m.waitReplica(ctx, key); err != nil {
+		// The access token is not given out: nobody will use the row. End
+		// it, and the refresh token, rather than leave either alive.
+		m.cfg.Logger.Warn("login: no replica confirmed a new refresh row in time (ReplicaWait); refusing the login", "err", err)
+		go func() {
+			ctx := context.WithoutCancel(ctx)
+			_ = m.store.Delete(ctx, key)
+			_ = m.revoke(ctx, reply.RefreshToken)
+		}()
 		return Answer{}, nil, unavailable("the session store is unavailable; try again later", 0, err)
 	}
 	return ans, user, nil

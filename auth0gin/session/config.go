@@ -33,6 +33,7 @@ const (
 	envPublicOrigin   = "SESSION_PUBLIC_ORIGIN"
 	envTrustedOrigins = "SESSION_TRUSTED_ORIGINS"
 	envKeyPrefix      = "SESSION_KEY_PREFIX"
+	envReplicaWait    = "AUTH0GIN_REPLICA_WAIT"
 	envOpaqueTokens   = "SESSION_OPAQUE_TOKENS"
 	envIdleTimeout    = "SESSION_IDLE_TIMEOUT"
 	envMaxLifetime    = "SESSION_MAX_LIFETIME"
@@ -106,8 +107,28 @@ type Config struct {
 	// address, an IPv4 address or an IPv6 /64, with a looser tier of 4× per
 	// IPv6 /48 (default 10 a minute, with bursts of as many; negative
 	// disables the limit; AUTH0GIN_LOGINS_PER_MINUTE). Over it, the answer
-	// is 429 with Retry-After. package login has the same knobs.
+	// is 429 with Retry-After. The counts live in the store, shared by every
+	// instance, in fixed one-minute windows (one store operation per
+	// decision; IPv6 two, /64 and /48). package login has the same knobs.
 	LoginsPerMinute int
+	// ReplicaWait, when positive, makes each new session wait until one
+	// replica of the store holds it (Redis WAIT 1, on Sentinel or Cluster),
+	// for at most this long; unconfirmed, the login answers 503 with
+	// Retry-After and sets no cookie, so that a failover right after it
+	// cannot lose a session the browser holds (AUTH0GIN_REPLICA_WAIT, a Go
+	// duration such as 500ms). Default 0, no wait: on one Redis without a
+	// replica it would refuse every login, SQL stores are as durable as
+	// their server's commit, and the wait adds a replication round trip to
+	// each login. A store that cannot be asked (SQLite, PostgreSQL) ignores
+	// it. package login has the same knob for its refresh rows.
+	ReplicaWait time.Duration
+	// LimitOutage is what the limiter does while the store fails: "refuse"
+	// (the default) answers 503 with Retry-After, so the limit fails closed
+	// and a store outage never opens the door to unlimited guessing;
+	// "local" counts in each instance's memory meanwhile (the limit holds
+	// per instance: N instances allow N times the budget)
+	// (AUTH0GIN_LIMIT_OUTAGE). Anything else is refused by New.
+	LimitOutage string
 	// TrustedProxies are the reverse proxies (addresses or CIDRs, such as
 	// "10.0.0.0/8") whose X-Forwarded-For the limiter believes; the client
 	// is then the right-most address in it that is not one of them.
@@ -137,6 +158,9 @@ type Config struct {
 
 	// KeyPrefix starts every key, set and channel name this manager uses in
 	// the store (default "session:"). Two apps sharing a store use two prefixes.
+	// It may not hold '{' or '}': the manager puts each session's keys in a
+	// store key group of their own, and a group in the prefix would put every
+	// key of the app on one node of a Redis Cluster.
 	KeyPrefix string
 	// Logger receives the package's logs (default: the Auth0's logger). No
 	// session secret or token is ever logged.
@@ -162,7 +186,10 @@ type Config struct {
 //     Go durations ("1h", "720h", "5s").
 //   - AUTH0GIN_LOGINS_PER_MINUTE: Config.LoginsPerMinute, an integer
 //     (negative disables the limit); AUTH0GIN_TRUSTED_PROXIES:
-//     Config.TrustedProxies, a comma list. package login reads both too.
+//     Config.TrustedProxies, a comma list; AUTH0GIN_LIMIT_OUTAGE:
+//     Config.LimitOutage. package login reads these too;
+//   - AUTH0GIN_REPLICA_WAIT: Config.ReplicaWait, a Go duration (package
+//     login reads it too).
 //
 // A value it cannot read is kept in the Config and reported by New, which
 // wraps auth0gin.ErrConfig; a `.env` file that cannot be read too.
@@ -189,7 +216,7 @@ func FromEnv() Config {
 	for _, d := range []struct {
 		name string
 		to   *time.Duration
-	}{{envIdleTimeout, &c.IdleTimeout}, {envMaxLifetime, &c.MaxLifetime}, {envLocalCacheTTL, &c.LocalCacheTTL}} {
+	}{{envIdleTimeout, &c.IdleTimeout}, {envMaxLifetime, &c.MaxLifetime}, {envLocalCacheTTL, &c.LocalCacheTTL}, {envReplicaWait, &c.ReplicaWait}} {
 		if v := strings.TrimSpace(os.Getenv(d.name)); v != "" {
 			var err error
 			if *d.to, err = time.ParseDuration(v); err != nil {
@@ -198,7 +225,7 @@ func FromEnv() Config {
 		}
 	}
 	var err error
-	if c.LoginsPerMinute, c.TrustedProxies, err = ratelimit.FromEnv(); err != nil {
+	if c.LoginsPerMinute, c.TrustedProxies, c.LimitOutage, err = ratelimit.FromEnv(); err != nil {
 		errs = append(errs, err)
 	}
 	c.envErr = errors.Join(errs...)
@@ -298,9 +325,15 @@ func (c Config) resolve(auth *auth0gin.Auth0) (Config, error) {
 	if err != nil {
 		return bad("%v", err)
 	}
+	if c.LimitOutage, err = ratelimit.ParseOutage(c.LimitOutage); err != nil {
+		return bad("LimitOutage: %v", err)
+	}
 	c.proxies = proxies
 	if c.KeyPrefix == "" {
 		c.KeyPrefix = "session:"
+	}
+	if strings.ContainsAny(c.KeyPrefix, "{}") {
+		return bad("KeyPrefix %q holds '{' or '}': a store key group in the prefix would put every key on one Redis Cluster node", c.KeyPrefix)
 	}
 	if c.Logger == nil {
 		c.Logger = auth.Config().Logger

@@ -131,6 +131,13 @@ func (m *Manager) create(ctx context.Context, u *auth0gin.Auth0User, now time.Ti
 	if err := m.st.Set(ctx, m.recordKey(sid), rec.encode(), end); err != nil {
 		return "", sid, end, unavailable(err)
 	}
+	if err := m.waitReplica(ctx, m.recordKey(sid)); err != nil {
+		// Not known to survive a failover: no cookie for it. The record is
+		// dropped (best effort: a lost one is never used, its secret unsent).
+		m.cfg.Logger.Warn("session: no replica confirmed a new session in time (ReplicaWait); refusing the login", "err", err)
+		_ = m.st.Delete(context.WithoutCancel(ctx), m.recordKey(sid))
+		return "", sid, end, unavailable(err)
+	}
 	if m.cache != nil {
 		e := &entry{user: u, userID: userOf(u), created: now, end: end, fetched: now}
 		e.seen.Store(now.UnixNano())
