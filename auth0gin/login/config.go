@@ -117,6 +117,8 @@ type Config struct {
 	// AddTrustedOrigin. Without Sessions it is not used.
 	CrossOrigin *http.CrossOriginProtection
 	// KeyPrefix prefixes every store key of this package (default "login:").
+	// It may not hold '{' or '}': each user's rows get a store key group of
+	// their own, and a group in the prefix would make one for the whole app.
 	// Two apps sharing a store use two prefixes.
 	KeyPrefix string
 	// Logger receives the package's logs (default: the core's). Tokens,
@@ -246,6 +248,9 @@ func (c Config) resolve(auth *auth0gin.Auth0) (Config, error) {
 		c.CrossOrigin = http.NewCrossOriginProtection()
 	}
 	c.KeyPrefix = orDefault(c.KeyPrefix, defaultKeyPrefix)
+	if strings.ContainsAny(c.KeyPrefix, "{}") {
+		return c, errConfig("KeyPrefix %q holds '{' or '}': a store key group in the prefix would put every key on one Redis Cluster node", c.KeyPrefix)
+	}
 	if c.Logger == nil {
 		c.Logger = core.Logger
 	}

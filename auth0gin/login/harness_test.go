@@ -194,6 +194,13 @@ func newHarness(t testing.TB, tenant *auth0test.Tenant, st store.Store, opts ...
 	r.GET("/api/private", h.auth.RequireScopes(), func(c *gin.Context) { c.String(200, auth0gin.MustUser(c).ID) })
 	h.srv = httptest.NewServer(r)
 	t.Cleanup(h.srv.Close)
+	// Whatever the test did, each SetMany and multi-key Delete stayed in one
+	// store key group (a Redis Cluster refuses anything else).
+	t.Cleanup(func() {
+		if x := h.st.crossGroup(); x != nil {
+			t.Errorf("a multi-key store call spans the key groups %q", x)
+		}
+	})
 	// Whatever the test did, no refresh token may appear in a response, a
 	// header, a log line (the app's or the tenant's) or the store in clear.
 	t.Cleanup(func() {

@@ -126,7 +126,7 @@ func (m *Manager) accept(ctx context.Context, reply tokenReply, what string) (An
 	}
 	now := m.cfg.Now()
 	exp := now.Add(m.cfg.RefreshLifetime)
-	key, set := m.rowKey(tokenHash(reply.AccessToken)), m.userRowsOf(user)
+	key, set := m.rowKey(userGroup(user.ID), tokenHash(reply.AccessToken)), m.userRowsOf(user)
 	val := m.sealRow(key, row{Kind: kindRefresh, RefreshToken: reply.RefreshToken, Subject: user.ID, Rows: set, Expires: exp.Unix()})
 	if err := m.listRow(ctx, set, tokenHash(reply.AccessToken), exp); err != nil {
 		go func() { _ = m.revoke(context.WithoutCancel(ctx), reply.RefreshToken) }()

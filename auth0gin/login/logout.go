@@ -25,9 +25,9 @@ import (
 // Mount, it runs on POST /auth/logout with the request's bearer token.
 func (m *Manager) LogoutToken(ctx context.Context, accessToken string) error {
 	defer m.auth.Forget(ctx, accessToken)
-	tok := accessToken
+	tok, g := accessToken, userGroup(subjectOf(accessToken))
 	for range maxLogoutHops {
-		next, err := m.endRow(ctx, tok)
+		next, err := m.endRow(ctx, g, tok)
 		if err != nil || next == "" {
 			return err
 		}
@@ -43,8 +43,8 @@ const maxLogoutHops = 16
 // endRow ends the row of one access token: it revokes the refresh token the
 // row holds and deletes the row. For a row that remembers a refresh's answer
 // it returns the access token that refresh gave, whose row holds the login now.
-func (m *Manager) endRow(ctx context.Context, accessToken string) (next string, err error) {
-	key := m.rowKey(tokenHash(accessToken))
+func (m *Manager) endRow(ctx context.Context, g, accessToken string) (next string, err error) {
+	key := m.rowKey(g, tokenHash(accessToken))
 	val, err := m.store.Get(ctx, key)
 	switch {
 	case errors.Is(err, store.ErrNotFound):

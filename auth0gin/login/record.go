@@ -2,12 +2,14 @@ package login
 
 import (
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
-// A row lives under rowKey(SHA-256 of the access token) and holds, sealed by
+// A row lives under rowKey(the user's group, SHA-256 of the access token) and holds, sealed by
 // the keyring, either the refresh token for that access token or, for a short
 // grace window after a refresh, the answer that refresh gave: concurrent
 // refreshes with the same access token (two tabs, two instances) then all get
@@ -43,8 +45,46 @@ func tokenHash(accessToken string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-func (m *Manager) rowKey(hash string) string  { return m.cfg.KeyPrefix + "rt:" + hash }
-func (m *Manager) lockKey(hash string) string { return m.cfg.KeyPrefix + "lock:" + hash }
+// A user's rows, locks and row set share one store key group (see package
+// store), {u:<group>}, named after the user's subject (the access token's
+// sub, hashed: it may hold any character): every SetMany and multi-key Delete
+// of a refresh or a logout stays on one node of a Redis Cluster, while users
+// spread over every node. The group is found from any access token of the
+// chain, even one that no longer verifies, without the tenant: it places
+// keys and grants nothing (a row is still found only by the exact token's
+// hash). Users of two user bases with one subject share a group, not a set.
+func userGroup(subject string) string {
+	h := sha256.Sum256([]byte(subject))
+	return hex.EncodeToString(h[:16])
+}
+
+func (m *Manager) rowKey(group, hash string) string {
+	return m.cfg.KeyPrefix + "{u:" + group + "}:rt:" + hash
+}
+
+func (m *Manager) lockKey(group, hash string) string {
+	return m.cfg.KeyPrefix + "{u:" + group + "}:lock:" + hash
+}
+
+// subjectOf reads the sub claim of a JWT without verifying it, to find its
+// rows' group; "" when it is no JWT (no row can be found under it then).
+func subjectOf(token string) string {
+	parts := strings.SplitN(token, ".", 4)
+	if len(parts) != 3 {
+		return ""
+	}
+	b, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return ""
+	}
+	var c struct {
+		Sub string `json:"sub"`
+	}
+	if json.Unmarshal(b, &c) != nil {
+		return ""
+	}
+	return c.Sub
+}
 
 // sealRow encrypts r for the store key key.
 func (m *Manager) sealRow(key string, r row) []byte {

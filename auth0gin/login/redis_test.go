@@ -2,8 +2,10 @@ package login_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	goredis "github.com/redis/go-redis/v9"
 
@@ -97,9 +99,23 @@ func TestRedisDown(t *testing.T) {
 		}
 	}
 	srv.Resume()
-	// The paused Redis may have applied the refresh's lock after its
-	// timeout; this instance recognises its own lock and goes on.
-	h.refresh(a.AccessToken).answer(t)
+	// The store refuses at once until its probe sees Redis again (503, as
+	// during the outage); then the same token refreshes. The paused Redis
+	// may have applied the refresh's lock after its timeout; this instance
+	// recognises its own lock and goes on.
+	resumed := time.Now()
+	if err := testenv.Eventually(context.Background(), 30*time.Second, func() error {
+		if r := h.refresh(a.AccessToken); r.status != 200 {
+			if r.status != 503 {
+				t.Fatalf("refresh after Redis is back: %d %s", r.status, r.body)
+			}
+			return fmt.Errorf("%d %s", r.status, r.body)
+		}
+		return nil
+	}); err != nil {
+		t.Fatalf("refresh after Redis is back: %v", err)
+	}
+	t.Logf("refreshes again %v after Redis resumed", time.Since(resumed).Round(time.Millisecond))
 	if s := h.tenant.Stats(); s.RefreshReuseRevocations != 0 || s.Grants["refresh_token"] != 1 {
 		t.Errorf("tenant counters: %+v", s)
 	}

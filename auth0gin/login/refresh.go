@@ -37,22 +37,23 @@ func (m *Manager) Refresh(c *gin.Context) {
 // for accessToken, whose refresh token the server holds. Errors are *Error
 // values, or *auth0gin.AuthError when the token itself does not verify.
 func (m *Manager) RefreshAccessToken(ctx context.Context, accessToken string) (Answer, error) {
-	if _, err := m.auth.VerifyExpired(ctx, accessToken, m.cfg.RefreshLifetime); err != nil {
+	user, err := m.auth.VerifyExpired(ctx, accessToken, m.cfg.RefreshLifetime)
+	if err != nil {
 		return Answer{}, err
 	}
 	h := tokenHash(accessToken)
 	return m.once(ctx, h, func(ctx context.Context) (Answer, error) {
 		ctx, cancel := context.WithTimeout(ctx, m.cfg.LockTimeout)
 		defer cancel()
-		return m.refreshShared(ctx, h)
+		return m.refreshShared(ctx, userGroup(user.ID), h)
 	})
 }
 
 // refreshShared takes the store's lock on the access token's row, so that
 // one instance refreshes it; the others wait for the answer it leaves in the
 // row for GraceWindow.
-func (m *Manager) refreshShared(ctx context.Context, h string) (Answer, error) {
-	rowK, lockK := m.rowKey(h), m.lockKey(h)
+func (m *Manager) refreshShared(ctx context.Context, g, h string) (Answer, error) {
+	rowK, lockK := m.rowKey(g, h), m.lockKey(g, h)
 	wait := 10 * time.Millisecond
 	for first := true; ; first = false {
 		// Should the lock be ours, the refresh gets the lock's whole time,
@@ -68,15 +69,15 @@ func (m *Manager) refreshShared(ctx context.Context, h string) (Answer, error) {
 			m.ghosts.remember(h, nonce, until, m.cfg.Now())
 			return Answer{}, m.storeDown(ctx, err)
 		}
-		if !won && first && m.ownsGhost(ctx, h) {
+		if !won && first && m.ownsGhost(ctx, g, h) {
 			// A lock set by an earlier call, which expires with that call's
 			// time: no new budget here.
 			cancel()
-			return m.refreshLocked(ctx, h)
+			return m.refreshLocked(ctx, g, h)
 		}
 		if won {
 			defer cancel()
-			return m.refreshLocked(lctx, h)
+			return m.refreshLocked(lctx, g, h)
 		}
 		cancel()
 		// Another instance holds the lock: its answer replaces the row.
@@ -92,7 +93,7 @@ func (m *Manager) refreshShared(ctx context.Context, h string) (Answer, error) {
 			return Answer{}, noRefresh("The stored refresh token cannot be read; log in again.", err)
 		}
 		if r.Kind == kindGrace {
-			return m.graceAnswer(ctx, r)
+			return m.graceAnswer(ctx, g, r)
 		}
 		select {
 		case <-time.After(wait):
@@ -110,8 +111,8 @@ func (m *Manager) refreshShared(ctx context.Context, h string) (Answer, error) {
 // The lock is left to expire, so a late racer finds the answer, not a lock
 // it could take. On failure the lock is released: an outage keeps the row
 // for a retry; a refused refresh token deletes it.
-func (m *Manager) refreshLocked(ctx context.Context, h string) (Answer, error) {
-	rowK, lockK := m.rowKey(h), m.lockKey(h)
+func (m *Manager) refreshLocked(ctx context.Context, g, h string) (Answer, error) {
+	rowK, lockK := m.rowKey(g, h), m.lockKey(g, h)
 	release := func(keys ...string) {
 		if err := m.store.Delete(context.WithoutCancel(ctx), append(keys, lockK)...); err != nil {
 			m.cfg.Logger.Warn("login: releasing a refresh lock failed; it expires by itself", "err", err)
@@ -139,7 +140,7 @@ func (m *Manager) refreshLocked(ctx context.Context, h string) (Answer, error) {
 		return Answer{}, noRefresh("The stored refresh token cannot be read; log in again.", err)
 	case r.Kind == kindGrace:
 		// The lock expired while the answer was still remembered.
-		return m.graceAnswer(ctx, r)
+		return m.graceAnswer(ctx, g, r)
 	case r.Expires <= now.Unix():
 		release(rowK)
 		return Answer{}, noRefresh("The refresh token has expired; log in again.", nil)
@@ -168,8 +169,8 @@ func (m *Manager) refreshLocked(ctx context.Context, h string) (Answer, error) {
 	if rt == "" { // rotation off: the same refresh token serves on
 		rt = r.RefreshToken
 	}
-	exp := time.Unix(r.Expires, 0) // absolute: rotation does not extend it
-	newK := m.rowKey(tokenHash(reply.AccessToken))
+	exp := time.Unix(r.Expires, 0)                    // absolute: rotation does not extend it
+	newK := m.rowKey(g, tokenHash(reply.AccessToken)) // same subject, same group
 	ans := Answer{AccessToken: reply.AccessToken, TokenType: "Bearer", ExpiresIn: reply.ExpiresIn}
 	entries := []store.Entry{{Key: newK, Value: m.sealRow(newK, row{Kind: kindRefresh, RefreshToken: rt, Subject: r.Subject, Rows: r.Rows, Expires: r.Expires}), ExpiresAt: exp}}
 	if newK != rowK {
@@ -201,12 +202,12 @@ func (m *Manager) refreshLocked(ctx context.Context, h string) (Answer, error) {
 
 // ownsGhost reports whether the lock on h is one an earlier refresh here
 // set without learning it had (its Add failed, yet the store applied it).
-func (m *Manager) ownsGhost(ctx context.Context, h string) bool {
+func (m *Manager) ownsGhost(ctx context.Context, g, h string) bool {
 	nonce, ok := m.ghosts.take(h, m.cfg.Now())
 	if !ok {
 		return false
 	}
-	v, err := m.store.Get(ctx, m.lockKey(h))
+	v, err := m.store.Get(ctx, m.lockKey(g, h))
 	return err == nil && string(v) == nonce
 }
 
@@ -216,12 +217,12 @@ func (m *Manager) ownsGhost(ctx context.Context, h string) bool {
 // ended since (a logout with a newer token, a refresh the tenant refused for
 // reuse or revocation, log out everywhere) has no such row any more, and
 // then the old token gets nothing either.
-func (m *Manager) graceAnswer(ctx context.Context, r row) (Answer, error) {
+func (m *Manager) graceAnswer(ctx context.Context, g string, r row) (Answer, error) {
 	now := m.cfg.Now().Unix()
 	if r.Until <= now {
 		return Answer{}, noRefresh("This access token was already refreshed; use the new one or log in again.", nil)
 	}
-	if err := m.chainAlive(ctx, r.AccessToken); err != nil {
+	if err := m.chainAlive(ctx, g, r.AccessToken); err != nil {
 		return Answer{}, err
 	}
 	return Answer{AccessToken: r.AccessToken, TokenType: "Bearer", ExpiresIn: max(r.TokenExpires-now, 0)}, nil
@@ -230,10 +231,10 @@ func (m *Manager) graceAnswer(ctx context.Context, r row) (Answer, error) {
 // chainAlive returns nil when the row of accessToken, or of the token a
 // refresh of it gave (and so on, at most maxLogoutHops refreshes on), still
 // holds a refresh token; a *Error otherwise.
-func (m *Manager) chainAlive(ctx context.Context, accessToken string) error {
+func (m *Manager) chainAlive(ctx context.Context, g, accessToken string) error {
 	ended := noRefresh("This login has ended (logged out or revoked); log in again.", nil)
 	for range maxLogoutHops {
-		key := m.rowKey(tokenHash(accessToken))
+		key := m.rowKey(g, tokenHash(accessToken))
 		val, err := m.store.Get(ctx, key)
 		switch {
 		case errors.Is(err, store.ErrNotFound):

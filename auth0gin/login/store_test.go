@@ -23,6 +23,9 @@ type countingStore struct {
 	// setManyDown makes SetMany alone fail with auth0gin.ErrUnavailable: the
 	// store breaks after a refresh's tenant call.
 	setManyDown atomic.Bool
+	// multi lists the key groups of every SetMany and multi-key Delete, one
+	// entry per call (see groups_test.go).
+	multi [][]string
 }
 
 func counting(s store.Store) *countingStore { return &countingStore{Store: s, ops: map[string]int{}} }
@@ -70,6 +73,11 @@ func (c *countingStore) Set(ctx context.Context, key string, value []byte, exp t
 
 // SetMany is one operation, however many entries: one round trip.
 func (c *countingStore) SetMany(ctx context.Context, entries ...store.Entry) error {
+	keys := make([]string, len(entries))
+	for i, e := range entries {
+		keys[i] = e.Key
+	}
+	c.recordMulti(keys)
 	if err := c.count("SetMany"); err != nil {
 		return err
 	}
@@ -87,6 +95,7 @@ func (c *countingStore) Add(ctx context.Context, key string, value []byte, exp t
 }
 
 func (c *countingStore) Delete(ctx context.Context, keys ...string) error {
+	c.recordMulti(keys)
 	if err := c.count("Delete"); err != nil {
 		return err
 	}

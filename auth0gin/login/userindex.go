@@ -22,9 +22,10 @@ import (
 
 // userRows is the name of the set listing the rows of the user (userBase, id).
 // The identity is hashed: an id comes from a token and may hold any character.
+// It lies in the group of the user's rows (userGroup of id, the subject).
 func (m *Manager) userRows(userBase, id string) string {
 	h := sha256.Sum256([]byte(strconv.Itoa(len(userBase)) + ":" + userBase + id))
-	return m.cfg.KeyPrefix + "user-rows:" + hex.EncodeToString(h[:])
+	return m.cfg.KeyPrefix + "{u:" + userGroup(id) + "}:rows:" + hex.EncodeToString(h[:])
 }
 
 // userRowsOf is userRows of u.
@@ -75,13 +76,13 @@ func (m *Manager) storeRefreshed(ctx context.Context, set, oldHash, newHash stri
 // then useless).
 func (m *Manager) LogoutUser(ctx context.Context, userBase, id string) error {
 	defer m.auth.ForgetUser(ctx, userBase, id)
-	set := m.userRows(userBase, id)
+	set, g := m.userRows(userBase, id), userGroup(id)
 	hashes, err := m.store.Members(ctx, set)
 	if err != nil {
 		return m.storeDown(ctx, err)
 	}
 	for _, h := range hashes {
-		if err := m.endListedRow(ctx, m.rowKey(h)); err != nil {
+		if err := m.endListedRow(ctx, m.rowKey(g, h)); err != nil {
 			return err
 		}
 		if err := m.store.RemoveMember(ctx, set, h); err != nil {

@@ -137,6 +137,9 @@ type Config struct {
 
 	// KeyPrefix starts every key, set and channel name this manager uses in
 	// the store (default "session:"). Two apps sharing a store use two prefixes.
+	// It may not hold '{' or '}': the manager puts each session's keys in a
+	// store key group of their own, and a group in the prefix would put every
+	// key of the app on one node of a Redis Cluster.
 	KeyPrefix string
 	// Logger receives the package's logs (default: the Auth0's logger). No
 	// session secret or token is ever logged.
@@ -301,6 +304,9 @@ func (c Config) resolve(auth *auth0gin.Auth0) (Config, error) {
 	c.proxies = proxies
 	if c.KeyPrefix == "" {
 		c.KeyPrefix = "session:"
+	}
+	if strings.ContainsAny(c.KeyPrefix, "{}") {
+		return bad("KeyPrefix %q holds '{' or '}': a store key group in the prefix would put every key on one Redis Cluster node", c.KeyPrefix)
 	}
 	if c.Logger == nil {
 		c.Logger = auth.Config().Logger

@@ -148,8 +148,9 @@ func (m *Manager) Device(cfg DeviceConfig) (*Device, error) {
 }
 
 // stateKey is where a device login's sealed state lives: under the SHA-256
-// of its poll_id, never the poll_id itself.
-func (m *Manager) stateKey(sid id) string { return m.cfg.KeyPrefix + "device:" + sid.String() }
+// of its poll_id, never the poll_id itself, in a group of its own ({d:<id>})
+// shared with its poll lock.
+func (m *Manager) stateKey(sid id) string { return m.cfg.KeyPrefix + "device:{d:" + sid.String() + "}" }
 
 // Start begins a device login with the tenant (x/oauth2's Config.DeviceAuth)
 // and answers 200 with a DeviceStart (poll_id, user_code, verification_uri[_complete], expires_in, interval). It is limited per client address with

@@ -24,6 +24,7 @@ import (
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
 	"github.com/auth0gin/auth0gin/auth0gin/session"
 	"github.com/auth0gin/auth0gin/auth0gin/store"
+	"github.com/auth0gin/auth0gin/internal/testenv"
 	"github.com/auth0gin/auth0gin/internal/testenv/pgtest"
 	"github.com/auth0gin/auth0gin/internal/testenv/redistest"
 	"github.com/auth0gin/auth0gin/internal/testutil"
@@ -171,7 +172,7 @@ func (e *devEnv) stored(pollID string) []byte {
 		e.t.Fatal(err)
 	}
 	sum := sha256.Sum256(raw)
-	b, err := e.st.Get(context.Background(), "test:"+strings.ReplaceAll(e.t.Name(), "/", "_")+":device:"+hex.EncodeToString(sum[:]))
+	b, err := e.st.Get(context.Background(), "test:"+strings.ReplaceAll(e.t.Name(), "/", "_")+":device:{d:"+hex.EncodeToString(sum[:])+"}")
 	if err != nil {
 		e.t.Fatalf("the login's state: %v", err)
 	}
@@ -381,6 +382,10 @@ func TestDeviceLoginAcrossInstances(t *testing.T) {
 		{"postgres", func(t *testing.T) (store.Store, store.Store) {
 			s := pgtest.Schema(t)
 			return pgtest.OpenSchema(t, pgtest.URL(), s), pgtest.OpenSchema(t, pgtest.URL(), s)
+		}},
+		{"redis-cluster", func(t *testing.T) (store.Store, store.Store) {
+			sts := openCluster(t, testenv.StartRedisCluster(t), 2)
+			return sts[0], sts[1]
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

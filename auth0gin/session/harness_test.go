@@ -50,6 +50,9 @@ type faulty struct {
 	store.Store
 	down                            atomic.Bool
 	sets, reads, addMembers, writes atomic.Int64
+
+	mu    sync.Mutex
+	multi [][]string // the keys of each SetMany and multi-key Delete
 }
 
 // counts returns the counters' values, to compare before and after.
@@ -90,6 +93,7 @@ func (f *faulty) Add(ctx context.Context, k string, v []byte, exp time.Time) (bo
 }
 
 func (f *faulty) Delete(ctx context.Context, ks ...string) error {
+	f.recordMulti(ks)
 	f.writes.Add(1)
 	if err := f.err(); err != nil {
 		return err
@@ -163,6 +167,11 @@ func newEnvAuth(t *testing.T, base store.Store, tenant *auth0test.Tenant, ac aut
 	if cfg.KeyPrefix == "" {
 		cfg.KeyPrefix = "test:" + strings.ReplaceAll(t.Name(), "/", "_") + ":"
 	}
+	t.Cleanup(func() {
+		if x := e.st.crossGroup(); x != nil {
+			t.Errorf("a multi-key store call spans key groups: %q", x)
+		}
+	})
 	sess, err := session.New(context.Background(), e.auth, e.st, cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -90,8 +90,12 @@ func (m *Manager) Close() error {
 }
 
 // Store keys. The id is the secret's SHA-256: the store never sees a secret.
-func (m *Manager) recordKey(sid id) string   { return m.cfg.KeyPrefix + "s:" + sid.String() }
-func (m *Manager) activityKey(sid id) string { return m.cfg.KeyPrefix + "a:" + sid.String() }
+// A session's keys share the store key group {s:<id>} (see package store),
+// so that the one multi-key call on them (Delete of record and activity)
+// stays on one node of a Redis Cluster, while sessions spread over every
+// node: one group per session, never one per app.
+func (m *Manager) recordKey(sid id) string   { return m.cfg.KeyPrefix + "{s:" + sid.String() + "}:r" }
+func (m *Manager) activityKey(sid id) string { return m.cfg.KeyPrefix + "{s:" + sid.String() + "}:a" }
 func (m *Manager) channel() string           { return m.cfg.KeyPrefix + "ended" }
 
 // Authenticate implements auth0gin.CredentialSource: it returns the user of

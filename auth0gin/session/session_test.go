@@ -452,7 +452,7 @@ func TestOtherCookiesDoNotMatter(t *testing.T) {
 // would, until released.
 type stalling struct {
 	store.Store
-	key     string // default ":s:", a session record
+	key     string // default "}:r", a session record
 	armed   atomic.Bool
 	read    chan struct{} // closed when the held Get has read its value
 	release chan struct{}
@@ -460,7 +460,7 @@ type stalling struct {
 
 func (s *stalling) Get(ctx context.Context, k string) ([]byte, error) {
 	v, err := s.Store.Get(ctx, k)
-	if strings.Contains(k, cmp.Or(s.key, ":s:")) && s.armed.CompareAndSwap(true, false) {
+	if strings.Contains(k, cmp.Or(s.key, "}:r")) && s.armed.CompareAndSwap(true, false) {
 		close(s.read)
 		<-s.release
 	}
