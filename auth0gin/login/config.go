@@ -88,8 +88,17 @@ type Config struct {
 	// too_many_requests with Retry-After. Whatever its value, 10
 	// consecutive failures of one username from one address make the next
 	// wrong password 429 too_many_attempts, for names the tenant knows and
-	// names it does not alike. package session has the same knobs.
+	// names it does not alike. The counts live in the store, shared by
+	// every instance, in fixed one-minute windows (one store operation per
+	// decision and tier). package session has the same knobs.
 	LoginsPerMinute int
+	// LimitOutage is what the limiter does while the store fails: "refuse"
+	// (the default) answers 503 with Retry-After, so the limit fails closed
+	// and a store outage never opens the door to unlimited password
+	// guessing; "local" counts in each instance's memory meanwhile (the
+	// limit holds per instance: N instances allow N times the budget)
+	// (AUTH0GIN_LIMIT_OUTAGE). Anything else is refused by New.
+	LimitOutage string
 	// TrustedProxies are the reverse proxies (addresses or CIDRs, such as
 	// "10.0.0.0/8") whose X-Forwarded-For is believed; the client is then
 	// the right-most address in it that is not one of them. That address is
@@ -142,8 +151,9 @@ type Config struct {
 //   - AUTH0GIN_ENCRYPTION_KEYS: Config.Keys, in ParseKeys's form
 //     "id:base64key[,id:base64key...]";
 //   - AUTH0GIN_LOGINS_PER_MINUTE: Config.LoginsPerMinute, an integer;
-//     AUTH0GIN_TRUSTED_PROXIES: Config.TrustedProxies, a comma list
-//     (package session reads both too).
+//     AUTH0GIN_TRUSTED_PROXIES: Config.TrustedProxies, a comma list;
+//     AUTH0GIN_LIMIT_OUTAGE: Config.LimitOutage (package session reads
+//     these too).
 //
 // A value it cannot parse, or a `.env` it cannot read, is kept in the
 // Config and reported by New.
@@ -172,7 +182,7 @@ func FromEnv() Config {
 		c.Keys = k
 	}
 	var err error
-	if c.LoginsPerMinute, c.TrustedProxies, err = ratelimit.FromEnv(); err != nil {
+	if c.LoginsPerMinute, c.TrustedProxies, c.LimitOutage, err = ratelimit.FromEnv(); err != nil {
 		errs = append(errs, err)
 	}
 	c.envErr = errors.Join(errs...)
@@ -242,6 +252,9 @@ func (c Config) resolve(auth *auth0gin.Auth0) (Config, error) {
 	proxies, err := ratelimit.ParseProxies(c.TrustedProxies)
 	if err != nil {
 		return c, errConfig("%v", err)
+	}
+	if c.LimitOutage, err = ratelimit.ParseOutage(c.LimitOutage); err != nil {
+		return c, errConfig("LimitOutage: %v", err)
 	}
 	c.proxies = proxies
 	if c.CrossOrigin == nil {

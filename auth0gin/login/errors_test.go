@@ -53,9 +53,10 @@ func TestLoginRefusals(t *testing.T) {
 }
 
 // TestLoginRateLimit: the per-IP limit answers 429 with Retry-After, and the
-// clock (not a sleep) lifts it.
+// clock (not a sleep) lifts it. The counts are in the store, in windows of
+// a clock minute: 20 s into one, Retry-After is the 40 s left of it.
 func TestLoginRateLimit(t *testing.T) {
-	now := time.Now()
+	now := time.Unix(1_700_000_000, 0) // hh:mm:20
 	h := newHarness(t, nil, nil, func(c *login.Config) {
 		c.LoginsPerMinute = 3
 		c.Now = func() time.Time { return now }
@@ -66,10 +67,10 @@ func TestLoginRateLimit(t *testing.T) {
 		}
 	}
 	r := h.login(devtenant.Alice.Email, devtenant.Alice.Password)
-	if r.status != 429 || r.header.Get("Retry-After") != "20" || r.errorCode(t) != "too_many_requests" {
+	if r.status != 429 || r.header.Get("Retry-After") != "40" || r.errorCode(t) != "too_many_requests" {
 		t.Fatalf("over the limit: %d Retry-After %q %s", r.status, r.header.Get("Retry-After"), r.body)
 	}
-	now = now.Add(20 * time.Second)
+	now = now.Add(40 * time.Second)
 	if r := h.login(devtenant.Alice.Email, devtenant.Alice.Password); r.status != 200 {
 		t.Fatalf("after Retry-After: %d", r.status)
 	}

@@ -75,7 +75,7 @@ func (m *Manager) Login(c *gin.Context) {
 // of one username from one address (known to the tenant or not) a wrong
 // password is answered 429 too_many_attempts (see Config.LoginsPerMinute).
 func (m *Manager) PasswordLogin(ctx context.Context, username, password, userIP string) (Answer, *auth0gin.Auth0User, error) {
-	return m.guardLogin(username, userIP, func() (Answer, *auth0gin.Auth0User, error) {
+	return m.guardLogin(ctx, username, userIP, func() (Answer, *auth0gin.Auth0User, error) {
 		return m.passwordLogin(ctx, username, password, userIP)
 	})
 }

@@ -46,7 +46,7 @@ func New(auth *auth0gin.Auth0, st store.Store, cfg Config) (*Manager, error) {
 	}, auth.Config().Realm)
 	return &Manager{
 		cfg: c, auth: auth, store: st, keys: c.Keys, realm: realm,
-		rate:    newLimiter(c),
+		rate:    newLimiter(c, st),
 		flights: map[string]*flight{},
 	}, nil
 }

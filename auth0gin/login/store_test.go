@@ -242,3 +242,10 @@ func (s *memStore) dump() string {
 	}
 	return b.String()
 }
+
+func (c *countingStore) Incr(ctx context.Context, key string, exp time.Time) (int64, error) {
+	if err := c.count("Incr"); err != nil {
+		return 0, err
+	}
+	return c.Store.Incr(ctx, key, exp)
+}

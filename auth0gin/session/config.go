@@ -106,8 +106,17 @@ type Config struct {
 	// address, an IPv4 address or an IPv6 /64, with a looser tier of 4× per
 	// IPv6 /48 (default 10 a minute, with bursts of as many; negative
 	// disables the limit; AUTH0GIN_LOGINS_PER_MINUTE). Over it, the answer
-	// is 429 with Retry-After. package login has the same knobs.
+	// is 429 with Retry-After. The counts live in the store, shared by every
+	// instance, in fixed one-minute windows (one store operation per
+	// decision; IPv6 two, /64 and /48). package login has the same knobs.
 	LoginsPerMinute int
+	// LimitOutage is what the limiter does while the store fails: "refuse"
+	// (the default) answers 503 with Retry-After, so the limit fails closed
+	// and a store outage never opens the door to unlimited guessing;
+	// "local" counts in each instance's memory meanwhile (the limit holds
+	// per instance: N instances allow N times the budget)
+	// (AUTH0GIN_LIMIT_OUTAGE). Anything else is refused by New.
+	LimitOutage string
 	// TrustedProxies are the reverse proxies (addresses or CIDRs, such as
 	// "10.0.0.0/8") whose X-Forwarded-For the limiter believes; the client
 	// is then the right-most address in it that is not one of them.
@@ -165,7 +174,8 @@ type Config struct {
 //     Go durations ("1h", "720h", "5s").
 //   - AUTH0GIN_LOGINS_PER_MINUTE: Config.LoginsPerMinute, an integer
 //     (negative disables the limit); AUTH0GIN_TRUSTED_PROXIES:
-//     Config.TrustedProxies, a comma list. package login reads both too.
+//     Config.TrustedProxies, a comma list; AUTH0GIN_LIMIT_OUTAGE:
+//     Config.LimitOutage. package login reads these too.
 //
 // A value it cannot read is kept in the Config and reported by New, which
 // wraps auth0gin.ErrConfig; a `.env` file that cannot be read too.
@@ -201,7 +211,7 @@ func FromEnv() Config {
 		}
 	}
 	var err error
-	if c.LoginsPerMinute, c.TrustedProxies, err = ratelimit.FromEnv(); err != nil {
+	if c.LoginsPerMinute, c.TrustedProxies, c.LimitOutage, err = ratelimit.FromEnv(); err != nil {
 		errs = append(errs, err)
 	}
 	c.envErr = errors.Join(errs...)
@@ -300,6 +310,9 @@ func (c Config) resolve(auth *auth0gin.Auth0) (Config, error) {
 	proxies, err := ratelimit.ParseProxies(c.TrustedProxies)
 	if err != nil {
 		return bad("%v", err)
+	}
+	if c.LimitOutage, err = ratelimit.ParseOutage(c.LimitOutage); err != nil {
+		return bad("LimitOutage: %v", err)
 	}
 	c.proxies = proxies
 	if c.KeyPrefix == "" {

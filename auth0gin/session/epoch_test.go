@@ -18,15 +18,20 @@ import (
 )
 
 // A login is one token verification, one store read (the user's epoch) and
-// exactly one store write (the record): no set membership.
+// exactly one store write (the record): no set membership; and the
+// limiter's one Incr (an IPv4 client).
 func TestLoginIsOneStoreWrite(t *testing.T) {
 	e := newEnv(t, newStore(t), auth0test.NewTenant(t), session.Config{})
 	tok := e.tenant.Token(t)
 	e.login(tok) // the first login also fetches the tenant's keys
 	for range 3 {
 		sets, reads, adds, writes := e.st.counts()
+		incrs := e.st.incrs.Load()
 		c := e.login(tok)
 		s2, r2, a2, w2 := e.st.counts()
+		if n := e.st.incrs.Load() - incrs; n != 1 {
+			t.Fatalf("a login: %d Incr, want the limiter's 1", n)
+		}
 		if s2-sets != 1 || w2-writes != 1 || a2-adds != 0 || r2-reads != 1 {
 			t.Fatalf("a login: %d Set, %d writes, %d AddMember, %d reads; want 1, 1, 0, 1", s2-sets, w2-writes, a2-adds, r2-reads)
 		}

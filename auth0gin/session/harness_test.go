@@ -50,6 +50,7 @@ type faulty struct {
 	store.Store
 	down                            atomic.Bool
 	sets, reads, addMembers, writes atomic.Int64
+	incrs                           atomic.Int64 // the limiter's counts
 
 	mu    sync.Mutex
 	multi [][]string // the keys of each SetMany and multi-key Delete
@@ -311,4 +312,13 @@ func newStore(t testing.TB) store.Store {
 	}
 	t.Cleanup(func() { _ = st.Close() })
 	return st
+}
+
+// Incr is the limiter's, counted apart from the session's writes.
+func (f *faulty) Incr(ctx context.Context, k string, exp time.Time) (int64, error) {
+	f.incrs.Add(1)
+	if err := f.err(); err != nil {
+		return 0, err
+	}
+	return f.Store.Incr(ctx, k, exp)
 }

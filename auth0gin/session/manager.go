@@ -68,7 +68,7 @@ func New(ctx context.Context, auth *auth0gin.Auth0, st store.Store, cfg Config) 
 		m.opaque = newOpaque(auth, oc)
 	}
 	if c.LoginsPerMinute > 0 {
-		m.limit = newLimiter(c)
+		m.limit = newLimiter(c, st)
 	}
 	if c.LocalCacheTTL > 0 {
 		m.cache = newLocalCache(c.LocalCacheSize, c.LocalCacheTTL)

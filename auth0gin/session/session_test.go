@@ -277,7 +277,7 @@ func TestLoginRateLimit(t *testing.T) {
 	if r.code != 429 || r.h.Get("Retry-After") == "" || r.body["error"] != "too_many_requests" {
 		t.Errorf("third login: %d %v %s", r.code, r.h, r.raw)
 	}
-	e.clock.Advance(31 * time.Second)
+	e.clock.Advance(61 * time.Second) // the next minute's window
 	e.login(tok)
 }
 

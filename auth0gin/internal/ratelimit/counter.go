@@ -1,25 +1,28 @@
 package ratelimit
 
 import (
+	"context"
 	"sync"
 	"time"
 )
 
-// Counter keeps one tier's counts: token buckets (Take) and failure tallies
-// (Add, Reset), each under a key. The Limiter asks nothing else of it, so
-// the counts can move into a shared store (issue 24) by implementing these
-// three methods; the default is newMemory, one process's memory.
+// Counter keeps one tier's counts: budgets (Take) and failure tallies
+// (Add, Reset), each under a key. The Limiter asks nothing else of it. Two
+// implementations: newMemory, one process's memory (token buckets), and
+// newStoreCounter, a store shared by every instance (fixed windows, one
+// store operation per call). An error is the store's: the Limiter returns
+// it, and the flow answers 503 (the limit fails closed).
 type Counter interface {
-	// Take spends one token from key's bucket, which refills perMinute
-	// tokens a minute and holds at most burst (a key not seen yet starts
-	// full). When the bucket holds less than one token it spends nothing
-	// and says how long until it will.
-	Take(key string, perMinute, burst float64, now time.Time) (ok bool, wait time.Duration)
+	// Take spends one attempt of key's budget: perMinute a minute, in bursts
+	// of at most burst. When none is left it spends nothing and says how
+	// long until one is.
+	Take(ctx context.Context, key string, perMinute, burst float64, now time.Time) (ok bool, wait time.Duration, err error)
 	// Add adds n to key's tally and returns the new value; the tally is
-	// forgotten ttl after the last Add with n > 0. n == 0 only reads.
-	Add(key string, n int, ttl time.Duration, now time.Time) int
+	// forgotten ttl after the last Add with n > 0 (in a store: after the
+	// first). n == 0 only reads.
+	Add(ctx context.Context, key string, n int, ttl time.Duration, now time.Time) (int, error)
 	// Reset forgets key's tally.
-	Reset(key string)
+	Reset(ctx context.Context, key string) error
 }
 
 // memory is a Counter in one process's memory holding at most max keys.
@@ -72,7 +75,7 @@ func (c *memory) get(key string) (e *entry, fresh bool) {
 	return e, fresh
 }
 
-func (c *memory) Take(key string, perMinute, burst float64, now time.Time) (bool, time.Duration) {
+func (c *memory) Take(_ context.Context, key string, perMinute, burst float64, now time.Time) (bool, time.Duration, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, fresh := c.get(key)
@@ -84,20 +87,20 @@ func (c *memory) Take(key string, perMinute, burst float64, now time.Time) (bool
 	}
 	if e.tokens >= 1 {
 		e.tokens--
-		return true, 0
+		return true, 0, nil
 	}
-	return false, time.Duration((1 - e.tokens) / perMinute * float64(time.Minute))
+	return false, time.Duration((1 - e.tokens) / perMinute * float64(time.Minute)), nil
 }
 
-func (c *memory) Add(key string, n int, ttl time.Duration, now time.Time) int {
+func (c *memory) Add(_ context.Context, key string, n int, ttl time.Duration, now time.Time) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if n == 0 {
 		e := c.m[key]
 		if e == nil || !now.Before(e.until) {
-			return 0
+			return 0, nil
 		}
-		return e.count
+		return e.count, nil
 	}
 	e, _ := c.get(key)
 	if !now.Before(e.until) {
@@ -105,16 +108,17 @@ func (c *memory) Add(key string, n int, ttl time.Duration, now time.Time) int {
 	}
 	e.count += n
 	e.until = now.Add(ttl)
-	return e.count
+	return e.count, nil
 }
 
-func (c *memory) Reset(key string) {
+func (c *memory) Reset(_ context.Context, key string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e := c.m[key]; e != nil {
 		e.prev.next, e.next.prev = e.next, e.prev
 		delete(c.m, key)
 	}
+	return nil
 }
 
 // len is how many keys the counter holds (for tests).

@@ -24,15 +24,21 @@
 //     after BruteForceThreshold of them, for names the tenant knows and for
 //     names it does not alike (see the login package).
 //
-// Memory is bounded: each tier (addresses, /48s, usernames, failures)
-// remembers at most MaxTracked keys and forgets the least recently used
-// first; it never refuses a new key, so an address flood cannot lock other
-// clients out. The counts live in one process (Counter is the seam to move
-// them into a shared store); with N instances behind a balancer a client
-// may get up to N times the budget.
+// Where the counts live: with Config.Store (what the flows give it when they
+// have a store, which is always), in that store, shared by every instance
+// behind a balancer, so that a client gets the configured budget whatever
+// instance it reaches; one store operation (an Incr) per tier per decision,
+// counted in fixed one-minute windows (see storeCounter). A store that fails
+// refuses (the flow answers 503 with Retry-After: the limit fails closed),
+// or with Config.Outage = OutageLocal counts in memory meanwhile. Without a
+// store, in one process's memory, as token buckets: each tier (addresses,
+// /48s, usernames, failures) remembers at most MaxTracked keys and forgets
+// the least recently used first; it never refuses a new key, so an address
+// flood cannot lock other clients out.
 package ratelimit
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -90,8 +96,15 @@ type Config struct {
 	MaxTracked int
 	// Now is the clock (default time.Now).
 	Now func() time.Time
-	// NewCounter makes each tier's counter (default: in memory, at most
-	// max keys).
+	// Store, when set, keeps the counts, shared by every instance (keys
+	// KeyPrefix + "limit:" + tier + ":" + ...).
+	Store     Shared
+	KeyPrefix string
+	// Outage is what a Store that fails does: OutageRefuse (""), the
+	// Limiter's methods return its error; OutageLocal, count in memory.
+	Outage string
+	// NewCounter makes each tier's counter (default: in Store when set,
+	// else in memory, at most max keys).
 	NewCounter func(tier string, max int) Counter
 }
 
@@ -115,6 +128,15 @@ func New(c Config) *Limiter {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
+	if c.NewCounter == nil && c.Store != nil {
+		c.NewCounter = func(tier string, max int) Counter {
+			var local Counter
+			if c.Outage == OutageLocal {
+				local = newMemory(max)
+			}
+			return newStoreCounter(c.Store, c.KeyPrefix+"limit:", tier, local)
+		}
+	}
 	if c.NewCounter == nil {
 		c.NewCounter = func(_ string, max int) Counter { return newMemory(max) }
 	}
@@ -130,10 +152,11 @@ func New(c Config) *Limiter {
 }
 
 // FromEnv reads AUTH0GIN_LOGINS_PER_MINUTE (an integer, negative turns the
-// limit off) and AUTH0GIN_TRUSTED_PROXIES (a comma list of addresses and
-// CIDRs). What it cannot read is returned as an error, the values read so
-// far with it.
-func FromEnv() (perMinute int, proxies []string, err error) {
+// limit off), AUTH0GIN_TRUSTED_PROXIES (a comma list of addresses and
+// CIDRs) and AUTH0GIN_LIMIT_OUTAGE ("refuse" or "local", see ParseOutage).
+// What it cannot read is returned as an error, the values read so far with
+// it.
+func FromEnv() (perMinute int, proxies []string, outage string, err error) {
 	if v := strings.TrimSpace(os.Getenv(EnvLoginsPerMinute)); v != "" {
 		if perMinute, err = strconv.Atoi(v); err != nil {
 			err = fmt.Errorf("%s=%q: want an integer", EnvLoginsPerMinute, v)
@@ -147,7 +170,11 @@ func FromEnv() (perMinute int, proxies []string, err error) {
 	if _, perr := ParseProxies(proxies); perr != nil {
 		err = errors.Join(err, fmt.Errorf("%s: %w", EnvTrustedProxies, perr))
 	}
-	return perMinute, proxies, err
+	outage = strings.TrimSpace(os.Getenv(EnvOutage))
+	if _, oerr := ParseOutage(outage); oerr != nil {
+		err = errors.Join(err, fmt.Errorf("%s: %w", EnvOutage, oerr))
+	}
+	return perMinute, proxies, outage, err
 }
 
 // ParseProxies reads TrustedProxies: each an address ("10.0.0.1", "::1")
@@ -247,21 +274,22 @@ func addrKeys(a netip.Addr) (key, net48 string) {
 }
 
 // AllowAddr spends one attempt of a's budget: its /64 (or IPv4 address),
-// then, for IPv6, its /48. When refused it says how long to wait.
-func (l *Limiter) AllowAddr(a netip.Addr) (bool, time.Duration) {
+// then, for IPv6, its /48. When refused it says how long to wait. An error
+// is the store's (see Config.Outage): the caller refuses with 503.
+func (l *Limiter) AllowAddr(ctx context.Context, a netip.Addr) (bool, time.Duration, error) {
 	if l.perMinute == 0 {
-		return true, 0
+		return true, 0, nil
 	}
 	now := l.now()
 	k, k48 := addrKeys(a)
-	if ok, wait := l.addr.Take(k, l.perMinute, l.perMinute, now); !ok {
-		return false, wait
+	if ok, wait, err := l.addr.Take(ctx, k, l.perMinute, l.perMinute, now); !ok || err != nil {
+		return false, wait, err
 	}
 	if k48 == "" {
-		return true, 0
+		return true, 0, nil
 	}
 	n := l.perMinute * netTierFactor
-	return l.net.Take(k48, n, n, now)
+	return l.net.Take(ctx, k48, n, n, now)
 }
 
 // userKey is the key of a username: case-folded and hashed, so that
@@ -274,11 +302,11 @@ func userKey(name string) string {
 
 // AllowUser spends one attempt of the username's budget, shared by every
 // address.
-func (l *Limiter) AllowUser(name string) (bool, time.Duration) {
+func (l *Limiter) AllowUser(ctx context.Context, name string) (bool, time.Duration, error) {
 	if l.perMinute == 0 {
-		return true, 0
+		return true, 0, nil
 	}
-	return l.user.Take(userKey(name), l.perMinute, l.perMinute, l.now())
+	return l.user.Take(ctx, userKey(name), l.perMinute, l.perMinute, l.now())
 }
 
 func failKey(name string, a netip.Addr) string {
@@ -286,23 +314,24 @@ func failKey(name string, a netip.Addr) string {
 	return userKey(name) + " " + k
 }
 
-// Blocked reports whether (name, a) has failed BruteForceThreshold times
-// in a row.
-func (l *Limiter) Blocked(name string, a netip.Addr) bool {
-	return l.bad.Add(failKey(name, a), 0, FailureMemory, l.now()) >= BruteForceThreshold
+// Failures is how many times in a row (name, a) has failed: blocked from
+// BruteForceThreshold on.
+func (l *Limiter) Failures(ctx context.Context, name string, a netip.Addr) (int, error) {
+	return l.bad.Add(ctx, failKey(name, a), 0, FailureMemory, l.now())
 }
 
 // Failed counts one failure of (name, a); block counts it as blocked at
 // once (the tenant said so).
-func (l *Limiter) Failed(name string, a netip.Addr, block bool) {
+func (l *Limiter) Failed(ctx context.Context, name string, a netip.Addr, block bool) error {
 	n := 1
 	if block {
 		n = BruteForceThreshold
 	}
-	l.bad.Add(failKey(name, a), n, FailureMemory, l.now())
+	_, err := l.bad.Add(ctx, failKey(name, a), n, FailureMemory, l.now())
+	return err
 }
 
 // Succeeded forgets (name, a)'s failures.
-func (l *Limiter) Succeeded(name string, a netip.Addr) {
-	l.bad.Reset(failKey(name, a))
+func (l *Limiter) Succeeded(ctx context.Context, name string, a netip.Addr) error {
+	return l.bad.Reset(ctx, failKey(name, a))
 }

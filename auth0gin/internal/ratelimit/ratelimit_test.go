@@ -1,6 +1,7 @@
 package ratelimit
 
 import (
+	"context"
 	"fmt"
 	"net/http/httptest"
 	"net/netip"
@@ -23,22 +24,22 @@ func TestBucketRefillAndWait(t *testing.T) {
 	l, clk := newTest(t, Config{PerMinute: 2})
 	a := netip.MustParseAddr("192.0.2.1")
 	for range 2 {
-		if ok, _ := l.AllowAddr(a); !ok {
+		if ok, _, _ := l.AllowAddr(bg, a); !ok {
 			t.Fatal("refused within the burst")
 		}
 	}
-	ok, wait := l.AllowAddr(a)
+	ok, wait, _ := l.AllowAddr(bg, a)
 	if ok || wait != 30*time.Second {
 		t.Fatalf("third: %v, wait %v", ok, wait)
 	}
 	clk.now = clk.now.Add(30 * time.Second)
-	if ok, _ := l.AllowAddr(a); !ok {
+	if ok, _, _ := l.AllowAddr(bg, a); !ok {
 		t.Error("refused after a token came back")
 	}
 	// Negative turns the buckets off.
 	off, _ := newTest(t, Config{PerMinute: -1})
 	for range 100 {
-		if ok, _ := off.AllowAddr(a); !ok {
+		if ok, _, _ := off.AllowAddr(bg, a); !ok {
 			t.Fatal("limited although off")
 		}
 	}
@@ -131,7 +132,7 @@ func TestTiers(t *testing.T) {
 	count := func(n int, addr func(i int) string) int {
 		ok := 0
 		for i := range n {
-			if allowed, _ := l.AllowAddr(netip.MustParseAddr(addr(i)).Unmap()); allowed {
+			if allowed, _, _ := l.AllowAddr(bg, netip.MustParseAddr(addr(i)).Unmap()); allowed {
 				ok++
 			}
 		}
@@ -152,7 +153,7 @@ func TestTiers(t *testing.T) {
 	// A /64 refused does not spend its /48's budget: after one /64 sent
 	// 100 (5 allowed), its /48 still has 15.
 	for range 100 {
-		l.AllowAddr(netip.MustParseAddr("2001:db8:3:1::1"))
+		l.AllowAddr(bg, netip.MustParseAddr("2001:db8:3:1::1"))
 	}
 	if n := count(19, func(i int) string { return fmt.Sprintf("2001:db8:3:%x::1", i+2) }); n != 15 {
 		t.Errorf("%d of 19 neighbours after one /64's flood, want 15", n)
@@ -170,16 +171,16 @@ func TestMemoryBounded(t *testing.T) {
 		return m
 	}})
 	busy := netip.MustParseAddr("192.0.2.1")
-	l.AllowAddr(busy)
+	l.AllowAddr(bg, busy)
 	for i := range 50_000 {
 		a := netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, byte(i >> 8), byte(i), 0, 0, 0, 0, 0, 0, 0, 0, 0, 1})
-		if ok, _ := l.AllowAddr(a); !ok {
+		if ok, _, _ := l.AllowAddr(bg, a); !ok {
 			t.Fatalf("new client %d refused", i)
 		}
-		l.AllowUser(fmt.Sprint("user", i))
-		l.Failed(fmt.Sprint("user", i), a, false)
+		l.AllowUser(bg, fmt.Sprint("user", i))
+		l.Failed(bg, fmt.Sprint("user", i), a, false)
 		if i%10 == 0 { // the busy client stays recent, and stays limited
-			if ok, _ := l.AllowAddr(busy); ok {
+			if ok, _, _ := l.AllowAddr(bg, busy); ok {
 				t.Fatalf("busy client allowed at %d", i)
 			}
 		}
@@ -200,18 +201,18 @@ func TestUserBudget(t *testing.T) {
 		if i%2 == 1 {
 			name = " alice@example.com"
 		}
-		if allowed, _ := l.AllowUser(name); allowed {
+		if allowed, _, _ := l.AllowUser(bg, name); allowed {
 			ok++
 		}
 	}
 	if ok != 3 {
 		t.Errorf("%d of 10 for one username, want 3", ok)
 	}
-	if allowed, _ := l.AllowUser("bob@example.com"); !allowed {
+	if allowed, _, _ := l.AllowUser(bg, "bob@example.com"); !allowed {
 		t.Error("another username refused")
 	}
 	clk.now = clk.now.Add(20 * time.Second)
-	if allowed, _ := l.AllowUser("alice@example.com"); !allowed {
+	if allowed, _, _ := l.AllowUser(bg, "alice@example.com"); !allowed {
 		t.Error("refused after a token came back")
 	}
 }
@@ -223,31 +224,31 @@ func TestFailures(t *testing.T) {
 	l, clk := newTest(t, Config{})
 	a := netip.MustParseAddr("2001:db8::1")
 	for i := range BruteForceThreshold {
-		if l.Blocked("ghost@example.com", a) {
+		if blocked(l, "ghost@example.com", a) {
 			t.Fatalf("blocked after %d failures", i)
 		}
-		l.Failed("ghost@example.com", netip.MustParseAddr(fmt.Sprintf("2001:db8::%x", i+1)), false)
+		l.Failed(bg, "ghost@example.com", netip.MustParseAddr(fmt.Sprintf("2001:db8::%x", i+1)), false)
 	}
-	if !l.Blocked("Ghost@example.com", a) {
+	if !blocked(l, "Ghost@example.com", a) {
 		t.Fatal("not blocked after the threshold")
 	}
-	if l.Blocked("ghost@example.com", netip.MustParseAddr("2001:db8:0:1::1")) || l.Blocked("other@example.com", a) {
+	if blocked(l, "ghost@example.com", netip.MustParseAddr("2001:db8:0:1::1")) || blocked(l, "other@example.com", a) {
 		t.Error("the block spread")
 	}
 	clk.now = clk.now.Add(FailureMemory - time.Second)
-	if !l.Blocked("ghost@example.com", a) {
+	if !blocked(l, "ghost@example.com", a) {
 		t.Error("forgotten too early")
 	}
 	clk.now = clk.now.Add(time.Second)
-	if l.Blocked("ghost@example.com", a) {
+	if blocked(l, "ghost@example.com", a) {
 		t.Error("remembered past FailureMemory")
 	}
-	l.Failed("ghost@example.com", a, true)
-	if !l.Blocked("ghost@example.com", a) {
+	l.Failed(bg, "ghost@example.com", a, true)
+	if !blocked(l, "ghost@example.com", a) {
 		t.Error("a tenant block was not recorded")
 	}
-	l.Succeeded("ghost@example.com", a)
-	if l.Blocked("ghost@example.com", a) {
+	l.Succeeded(bg, "ghost@example.com", a)
+	if blocked(l, "ghost@example.com", a) {
 		t.Error("a success did not clear the failures")
 	}
 }
@@ -255,13 +256,27 @@ func TestFailures(t *testing.T) {
 func TestFromEnv(t *testing.T) {
 	t.Setenv(EnvLoginsPerMinute, "30")
 	t.Setenv(EnvTrustedProxies, " 10.0.0.0/8, ::1 ,")
-	n, p, err := FromEnv()
-	if err != nil || n != 30 || len(p) != 2 || p[0] != "10.0.0.0/8" || p[1] != "::1" {
-		t.Errorf("%d %q %v", n, p, err)
+	t.Setenv(EnvOutage, "local")
+	n, p, o, err := FromEnv()
+	if err != nil || n != 30 || len(p) != 2 || p[0] != "10.0.0.0/8" || p[1] != "::1" || o != OutageLocal {
+		t.Errorf("%d %q %q %v", n, p, o, err)
 	}
-	t.Setenv(EnvLoginsPerMinute, "ten")
-	t.Setenv(EnvTrustedProxies, "proxy.internal")
-	if _, _, err := FromEnv(); err == nil {
-		t.Error("bad values accepted")
+	for _, bad := range [][3]string{{"ten", "", ""}, {"", "proxy.internal", ""}, {"", "", "open"}} {
+		t.Setenv(EnvLoginsPerMinute, bad[0])
+		t.Setenv(EnvTrustedProxies, bad[1])
+		t.Setenv(EnvOutage, bad[2])
+		if _, _, _, err := FromEnv(); err == nil {
+			t.Errorf("bad values %q accepted", bad)
+		}
 	}
+}
+
+var bg = context.Background()
+
+func blocked(l *Limiter, name string, a netip.Addr) bool {
+	n, err := l.Failures(bg, name, a)
+	if err != nil {
+		panic(err)
+	}
+	return n >= BruteForceThreshold
 }
