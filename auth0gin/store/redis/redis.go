@@ -232,6 +232,13 @@ func (s *backend) done(op, key string, err error) error {
 	}
 	if timedOut(err) {
 		s.brk.Trip(err, func(ctx context.Context) error {
+			// A cluster client learns a new slot map only from a MOVED
+			// or every minute: a master that hangs sends no MOVED, so ask
+			// for the map again, or the probe would wait a minute for the
+			// replica that took over.
+			if cc, ok := s.c.(*goredis.ClusterClient); ok {
+				cc.ReloadState(ctx)
+			}
 			return s.c.Exists(ctx, key).Err()
 		})
 	}
