@@ -53,6 +53,102 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/messages/{id}": {
+            "delete": {
+                "description": "Needs the write:messages scope (403 insufficient_scope without it), then a login within the last 5 minutes with MFA. A token (or session) of an older or weaker login is answered 401 error=\"insufficient_user_authentication\" (RFC 9470), never 403: its WWW-Authenticate challenge and body carry the acr_values and max_age to send to /authorize, and the new token passes. The example keeps no messages: it only says what it would delete.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "messages"
+                ],
+                "summary": "Delete a message: needs a multi-factor login of the last 5 minutes",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "1",
+                        "description": "The message's id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/DeletedMessage"
+                        },
+                        "headers": {
+                            "Cache-Control": {
+                                "type": "string",
+                                "description": "no-store"
+                            }
+                        }
+                    },
+                    "401": {
+                        "description": "Missing or invalid token, or a login too old or without MFA",
+                        "schema": {
+                            "$ref": "#/definitions/StepUpError"
+                        }
+                    },
+                    "403": {
+                        "description": "The token lacks the write:messages scope",
+                        "schema": {
+                            "$ref": "#/definitions/ScopeError"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/orgs/{org}/messages": {
+            "get": {
+                "description": "org is the organization's id (org_…, compared with the token's org_id) or its name (compared with org_id and, case-insensitively, org_name). A token issued for another organization, or for none, is answered 403 error=\"invalid_organization\"; log in again with organization= set to the one in the path. The dev tenant has acme (org_acme: alice) and globex (org_globex: bob).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "organizations"
+                ],
+                "summary": "An organization's messages: needs a token issued for that organization",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "org_acme",
+                        "description": "The organization's id or name",
+                        "name": "org",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/OrgMessages"
+                        },
+                        "headers": {
+                            "Cache-Control": {
+                                "type": "string",
+                                "description": "no-store"
+                            }
+                        }
+                    },
+                    "401": {
+                        "description": "Missing or invalid token",
+                        "schema": {
+                            "$ref": "#/definitions/TokenError"
+                        }
+                    },
+                    "403": {
+                        "description": "The token is not issued for this organization",
+                        "schema": {
+                            "$ref": "#/definitions/OrganizationError"
+                        }
+                    }
+                }
+            }
+        },
         "/api/private": {
             "get": {
                 "description": "Answers 401 with a WWW-Authenticate challenge when the token is missing or invalid. The session cookie from POST /auth/session works too, instead of the token (Swagger 2.0 cannot describe a cookie scheme).",
@@ -202,6 +298,34 @@ const docTemplate = `{
         }
     },
     "definitions": {
+        "DeletedMessage": {
+            "type": "object",
+            "required": [
+                "id",
+                "message",
+                "user"
+            ],
+            "properties": {
+                "id": {
+                    "description": "The id of the message.",
+                    "type": "string",
+                    "example": "1"
+                },
+                "message": {
+                    "description": "What happened.",
+                    "type": "string",
+                    "example": "Message 1 deleted."
+                },
+                "user": {
+                    "description": "Who deleted it.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/User"
+                        }
+                    ]
+                }
+            }
+        },
         "GraphQLError": {
             "type": "object",
             "properties": {
@@ -267,6 +391,64 @@ const docTemplate = `{
                 }
             }
         },
+        "OrgMessages": {
+            "type": "object",
+            "required": [
+                "messages",
+                "organization",
+                "user"
+            ],
+            "properties": {
+                "messages": {
+                    "description": "The organization's messages.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "Welcome to the organization!"
+                    ]
+                },
+                "organization": {
+                    "description": "The organization the token was issued for: its id (org_id).",
+                    "type": "string",
+                    "example": "org_acme"
+                },
+                "organization_name": {
+                    "description": "Its name (org_name), when the tenant puts it in tokens.",
+                    "type": "string",
+                    "example": "acme"
+                },
+                "user": {
+                    "description": "Who asked.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/User"
+                        }
+                    ]
+                }
+            }
+        },
+        "OrganizationError": {
+            "type": "object",
+            "properties": {
+                "error": {
+                    "description": "Always invalid_organization.",
+                    "type": "string",
+                    "example": "invalid_organization"
+                },
+                "error_description": {
+                    "description": "Why the token was refused.",
+                    "type": "string",
+                    "example": "the token was issued for another organization"
+                },
+                "organization": {
+                    "description": "The organization the route wanted, when a header can carry it: log in again with organization= set to it.",
+                    "type": "string",
+                    "example": "org_acme"
+                }
+            }
+        },
         "PrivateMessage": {
             "type": "object",
             "required": [
@@ -306,6 +488,31 @@ const docTemplate = `{
                     "description": "The scopes that would have been sufficient, space-separated.",
                     "type": "string",
                     "example": "read:messages"
+                }
+            }
+        },
+        "StepUpError": {
+            "type": "object",
+            "properties": {
+                "acr_values": {
+                    "description": "The authentication context to ask /authorize for (acr_values), space-separated.",
+                    "type": "string",
+                    "example": "http://schemas.openid.net/pape/policies/2007/06/multi-factor"
+                },
+                "error": {
+                    "description": "insufficient_user_authentication, invalid_token, or unauthorized when no token was sent.",
+                    "type": "string",
+                    "example": "insufficient_user_authentication"
+                },
+                "error_description": {
+                    "description": "Why the token was refused.",
+                    "type": "string",
+                    "example": "a login within the last 300 seconds is required"
+                },
+                "max_age": {
+                    "description": "The max_age (seconds) to ask /authorize for.",
+                    "type": "integer",
+                    "example": 300
                 }
             }
         },

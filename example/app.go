@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -25,10 +26,11 @@ import (
 // scopes are the scopes the API declares; they feed Swagger UI's checkboxes,
 // and RequireScopes refuses any other at start-up.
 var scopes = map[string]string{
-	"openid":        "OpenID Connect sign-in",
-	"profile":       "Your name and picture",
-	"email":         "Your email address",
-	"read:messages": "Read messages",
+	"openid":         "OpenID Connect sign-in",
+	"profile":        "Your name and picture",
+	"email":          "Your email address",
+	"read:messages":  "Read messages",
+	"write:messages": "Delete messages (after a recent multi-factor login)",
 }
 
 // deviceScopes are what a CLI's device login asks for unless
@@ -120,6 +122,13 @@ func newApp(ctx context.Context, auth *auth0gin.Auth0, log *slog.Logger) (_ *gin
 	api.GET("/api/private", noStore, auth.RequireScopes(), private)
 	api.GET("/api/private-scoped", noStore, auth.RequireScopes("read:messages"), scoped)
 	api.GET("/api/me", noStore, auth.RequireScopes(), me.Require(), currentUser)
+	// Step-up (RFC 9470): deleting needs a multi-factor login of the last 5
+	// minutes; an older or weaker one is answered 401 with the challenge
+	// that says what to ask the next login for (docs/step-up.md).
+	api.DELETE("/api/messages/:id", noStore, auth.Require(auth0gin.Scopes("write:messages"),
+		auth0gin.MaxAge(5*time.Minute), auth0gin.AuthContext("mfa")), deleteMessage)
+	// Auth0 Organizations: a token issued for the organization in the path.
+	api.GET("/api/orgs/:org/messages", noStore, auth.Require(auth0gin.Organization(":org")), orgMessages)
 	api.POST("/graphql", noStore, auth.RequireScopes(), me.Require(), graphqlHandler(gql))
 	for _, m := range []string{http.MethodGet, http.MethodPut, http.MethodPatch, http.MethodDelete} {
 		r.Handle(m, "/graphql", graphqlHandler(gql)) // 405 as a GraphQL error, not Gin's 404 page

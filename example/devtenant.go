@@ -55,6 +55,11 @@ func startDevTenant(addr string, log *slog.Logger) (*devtenant.Server, error) {
 		"AUTH0_M2M_CLIENT_ID":       devtenant.M2MClient.ID,
 		"AUTH0_M2M_CLIENT_SECRET":   devtenant.M2MClient.Secret,
 		"AUTH0_MANAGEMENT_AUDIENCE": "",
+		// The login's time, context and methods, which the dev tenant puts
+		// in access tokens as a real tenant's Action would (docs/step-up.md).
+		"AUTH0_AUTH_TIME_CLAIM": tcfg.AuthTimeClaim,
+		"AUTH0_ACR_CLAIM":       tcfg.ACRClaim,
+		"AUTH0_AMR_CLAIM":       tcfg.AMRClaim,
 	}
 	if os.Getenv("AUTH0GIN_ENCRYPTION_KEYS") == "" {
 		// A key that lives only in memory: refresh tokens it seals are lost
@@ -77,6 +82,9 @@ func startDevTenant(addr string, log *slog.Logger) (*devtenant.Server, error) {
 	log.Info("example: dev users for Swagger UI's Authorize button",
 		"alice", devtenant.Alice.Email+" / "+devtenant.Alice.Password+" (read:messages, write:messages)",
 		"bob", devtenant.Bob.Email+" / "+devtenant.Bob.Password+" (no permissions)")
+	log.Info("example: dev organizations for /api/orgs/{org}/messages (log in with organization=…)",
+		"acme", "org_acme (alice)", "globex", "org_globex (bob)")
+	log.Info("example: DELETE /api/messages/{id} needs MFA within 5 minutes; the one-time code appears in this log (\"devtenant: MFA one-time code\")")
 	return dev, nil
 }
 

@@ -125,3 +125,90 @@ func scoped(c *gin.Context) {
 		User:    userOf(auth0gin.MustUser(c)),
 	})
 }
+
+// StepUpError is the body of a step-up route's 401: the token is missing or
+// invalid (invalid_token), or its login is too old or too weak
+// (insufficient_user_authentication, RFC 9470), and then acr_values and
+// max_age say what to ask the next login for, as WWW-Authenticate does. It
+// has the shape of auth0gin.ErrorBody.
+type StepUpError struct {
+	// insufficient_user_authentication, invalid_token, or unauthorized when no token was sent.
+	Error string `json:"error" example:"insufficient_user_authentication"`
+	// Why the token was refused.
+	Description string `json:"error_description,omitempty" example:"a login within the last 300 seconds is required"`
+	// The authentication context to ask /authorize for (acr_values), space-separated.
+	ACRValues string `json:"acr_values,omitempty" example:"http://schemas.openid.net/pape/policies/2007/06/multi-factor"`
+	// The max_age (seconds) to ask /authorize for.
+	MaxAge int64 `json:"max_age,omitempty" example:"300"`
+} //	@name	StepUpError
+
+// OrganizationError is the body of a 403 on an organization route: the
+// token was issued for another organization, or for none. It has the shape
+// of auth0gin.ErrorBody.
+type OrganizationError struct {
+	// Always invalid_organization.
+	Error string `json:"error" example:"invalid_organization"`
+	// Why the token was refused.
+	Description string `json:"error_description" example:"the token was issued for another organization"`
+	// The organization the route wanted, when a header can carry it: log in again with organization= set to it.
+	Organization string `json:"organization,omitempty" example:"org_acme"`
+} //	@name	OrganizationError
+
+// DeletedMessage is the body of a successful delete.
+type DeletedMessage struct {
+	// What happened.
+	Message string `json:"message" validate:"required" example:"Message 1 deleted."`
+	// The id of the message.
+	ID string `json:"id" validate:"required" example:"1"`
+	// Who deleted it.
+	User User `json:"user" validate:"required"`
+} //	@name	DeletedMessage
+
+// OrgMessages is the body of an organization's messages.
+type OrgMessages struct {
+	// The organization the token was issued for: its id (org_id).
+	Organization string `json:"organization" validate:"required" example:"org_acme"`
+	// Its name (org_name), when the tenant puts it in tokens.
+	OrganizationName string `json:"organization_name,omitempty" example:"acme"`
+	// The organization's messages.
+	Messages []string `json:"messages" validate:"required" example:"Welcome to the organization!"`
+	// Who asked.
+	User User `json:"user" validate:"required"`
+} //	@name	OrgMessages
+
+// deleteMessage godoc
+//
+//	@Summary		Delete a message: needs a multi-factor login of the last 5 minutes
+//	@Description	Needs the write:messages scope (403 insufficient_scope without it), then a login within the last 5 minutes with MFA. A token (or session) of an older or weaker login is answered 401 error="insufficient_user_authentication" (RFC 9470), never 403: its WWW-Authenticate challenge and body carry the acr_values and max_age to send to /authorize, and the new token passes. The example keeps no messages: it only says what it would delete.
+//	@Tags			messages
+//	@Produce		json
+//	@Param			id	path		string	true	"The message's id"	example(1)
+//	@Success		200	{object}	DeletedMessage
+//	@Header			200	{string}	Cache-Control	"no-store"
+//	@Failure		401	{object}	StepUpError	"Missing or invalid token, or a login too old or without MFA"
+//	@Failure		403	{object}	ScopeError	"The token lacks the write:messages scope"
+//	@Router			/api/messages/{id} [delete]
+func deleteMessage(c *gin.Context) {
+	id := c.Param("id")
+	c.JSON(http.StatusOK, DeletedMessage{Message: "Message " + id + " deleted.", ID: id, User: userOf(auth0gin.MustUser(c))})
+}
+
+// orgMessages godoc
+//
+//	@Summary		An organization's messages: needs a token issued for that organization
+//	@Description	org is the organization's id (org_…, compared with the token's org_id) or its name (compared with org_id and, case-insensitively, org_name). A token issued for another organization, or for none, is answered 403 error="invalid_organization"; log in again with organization= set to the one in the path. The dev tenant has acme (org_acme: alice) and globex (org_globex: bob).
+//	@Tags			organizations
+//	@Produce		json
+//	@Param			org	path		string	true	"The organization's id or name"	example(org_acme)
+//	@Success		200	{object}	OrgMessages
+//	@Header			200	{string}	Cache-Control	"no-store"
+//	@Failure		401	{object}	TokenError			"Missing or invalid token"
+//	@Failure		403	{object}	OrganizationError	"The token is not issued for this organization"
+//	@Router			/api/orgs/{org}/messages [get]
+func orgMessages(c *gin.Context) {
+	u := auth0gin.MustUser(c)
+	c.JSON(http.StatusOK, OrgMessages{
+		Organization: u.OrgID, OrganizationName: u.OrgName,
+		Messages: []string{"Welcome to the organization!"}, User: userOf(u),
+	})
+}

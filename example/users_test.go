@@ -23,6 +23,13 @@ import (
 // the users' rows in SQLite in memory, their profiles from the Management API.
 func app(t *testing.T) (*auth0test.Tenant, http.Handler) {
 	t.Helper()
+	return appWith(t, nil)
+}
+
+// appWith is app with the tenant's options, and configure (when not nil)
+// changing the core's configuration before the app is wired.
+func appWith(t *testing.T, configure func(*auth0gin.Config), opts ...auth0test.Option) (*auth0test.Tenant, http.Handler) {
+	t.Helper()
 	for k, v := range map[string]string{
 		"SESSION_STORE_URL": "", "DATABASE_URL": "", "AUTH0_DOMAIN": "",
 		"AUTH0_M2M_CLIENT_ID": devtenant.M2MClient.ID, "AUTH0_M2M_CLIENT_SECRET": devtenant.M2MClient.Secret,
@@ -31,9 +38,12 @@ func app(t *testing.T) (*auth0test.Tenant, http.Handler) {
 	} {
 		t.Setenv(k, v)
 	}
-	tenant := auth0test.NewTenant(t)
+	tenant := auth0test.NewTenant(t, opts...)
 	cfg := tenant.Config()
 	cfg.Scopes = scopes
+	if configure != nil {
+		configure(&cfg)
+	}
 	auth := auth0gin.MustNew(cfg)
 	r, closeApp, err := newApp(context.Background(), auth, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {

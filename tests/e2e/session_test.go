@@ -28,6 +28,10 @@ func tenantEnv(tn *auth0test.Tenant, more ...string) map[string]string {
 		"AUTH0_EMAIL_CLAIM":  c.EmailClaim,
 		"AUTH0_ROLES_CLAIM":  c.RolesClaim,
 		"AUTH0_CLIENT_ID":    c.ClientID,
+		// The step-up claims the tenant stamps in access tokens.
+		"AUTH0_AUTH_TIME_CLAIM": c.AuthTimeClaim,
+		"AUTH0_ACR_CLAIM":       c.ACRClaim,
+		"AUTH0_AMR_CLAIM":       c.AMRClaim,
 	}
 	for i := 0; i+1 < len(more); i += 2 {
 		env[more[i]] = more[i+1]
