@@ -25,9 +25,12 @@ func (m *Manager) CORS() gin.HandlerFunc {
 		return func(*gin.Context) {}
 	}
 	allow := cors.New(cors.Config{
-		AllowOrigins:     origins,
-		AllowMethods:     []string{"GET", "POST", "PUT", "PATCH", "DELETE"},
-		AllowHeaders:     []string{"Authorization", "Content-Type"},
+		AllowOrigins: origins,
+		AllowMethods: []string{"GET", "POST", "PUT", "PATCH", "DELETE"},
+		AllowHeaders: []string{"Authorization", "Content-Type"},
+		// A page reads a refusal's challenge (RFC 6750, RFC 9470 step-up)
+		// and a 429's or 503's wait only when they are exposed.
+		ExposeHeaders:    []string{"WWW-Authenticate", "Retry-After"},
 		AllowCredentials: true,
 		MaxAge:           10 * time.Minute,
 	})

@@ -47,7 +47,8 @@ func TestCORSTrustsOnlyTrustedOrigins(t *testing.T) {
 		r.ServeHTTP(w, req)
 		return w
 	}
-	if w := ping(spa); w.Code != http.StatusNoContent || w.Header().Get("Access-Control-Allow-Origin") != spa {
+	if w := ping(spa); w.Code != http.StatusNoContent || w.Header().Get("Access-Control-Allow-Origin") != spa ||
+		!strings.Contains(w.Header().Get("Access-Control-Expose-Headers"), "Www-Authenticate") {
 		t.Errorf("trusted ping: %d %v", w.Code, w.Header())
 	}
 	if w := ping("https://evil.example"); w.Code != http.StatusForbidden || w.Header().Get("Access-Control-Allow-Origin") != "" {
