@@ -182,12 +182,16 @@ func (m *Manager) refreshLocked(ctx context.Context, g, h string) (Answer, error
 		entries = append(entries, store.Entry{Key: rowK, Value: m.sealRow(rowK, grace), ExpiresAt: until})
 	}
 	if err := m.storeRefreshed(ctx, r.Rows, h, tokenHash(reply.AccessToken), exp, entries); err != nil {
-		// The tenant has rotated the token and the new one cannot be kept:
-		// the session is over. Revoke the family rather than leave it
-		// without a holder, and drop the old row, whose token is spent.
-		m.cfg.Logger.Error("login: storing a refreshed token failed; the user must log in again", "err", err)
-		go func() { _ = m.revoke(context.WithoutCancel(ctx), rt) }()
-		release(rowK)
+		// The tenant has rotated the token and the new one cannot be kept
+		// (the store is failing over, say). A store outage must not log
+		// anyone out: the old row stays as it was, and the answer is 503.
+		// The retry sends the old refresh token again, which the tenant
+		// accepts within its refresh token reuse interval (Auth0's "Reuse
+		// Interval"; see docs/password-login.md) and otherwise treats as
+		// reuse, ending the family as revoking it here would have. The new
+		// token, never handed out, lapses unused.
+		m.cfg.Logger.Error("login: storing a refreshed token failed; the old row is kept for the retry", "err", err)
+		release()
 		return Answer{}, m.storeDown(ctx, err)
 	}
 	if err := m.waitReplica(ctx, newK); err != nil {
