@@ -66,7 +66,7 @@ const docTemplate = `{
                 "parameters": [
                     {
                         "type": "string",
-                        "example": "1",
+                        "x-example": "1",
                         "description": "The message's id",
                         "name": "id",
                         "in": "path",
@@ -114,7 +114,7 @@ const docTemplate = `{
                 "parameters": [
                     {
                         "type": "string",
-                        "example": "org_acme",
+                        "x-example": "org_acme",
                         "description": "The organization's id or name",
                         "name": "org",
                         "in": "path",

@@ -182,7 +182,7 @@ type OrgMessages struct {
 //	@Description	Needs the write:messages scope (403 insufficient_scope without it), then a login within the last 5 minutes with MFA. A token (or session) of an older or weaker login is answered 401 error="insufficient_user_authentication" (RFC 9470), never 403: its WWW-Authenticate challenge and body carry the acr_values and max_age to send to /authorize, and the new token passes. The example keeps no messages: it only says what it would delete.
 //	@Tags			messages
 //	@Produce		json
-//	@Param			id	path		string	true	"The message's id"	example(1)
+//	@Param			id	path		string	true	"The message's id"	extensions(x-example=1)
 //	@Success		200	{object}	DeletedMessage
 //	@Header			200	{string}	Cache-Control	"no-store"
 //	@Failure		401	{object}	StepUpError	"Missing or invalid token, or a login too old or without MFA"
@@ -199,7 +199,7 @@ func deleteMessage(c *gin.Context) {
 //	@Description	org is the organization's id (org_…, compared with the token's org_id) or its name (compared with org_id and, case-insensitively, org_name). A token issued for another organization, or for none, is answered 403 error="invalid_organization"; log in again with organization= set to the one in the path. The dev tenant has acme (org_acme: alice) and globex (org_globex: bob).
 //	@Tags			organizations
 //	@Produce		json
-//	@Param			org	path		string	true	"The organization's id or name"	example(org_acme)
+//	@Param			org	path		string	true	"The organization's id or name"	extensions(x-example=org_acme)
 //	@Success		200	{object}	OrgMessages
 //	@Header			200	{string}	Cache-Control	"no-store"
 //	@Failure		401	{object}	TokenError			"Missing or invalid token"
