@@ -56,6 +56,9 @@ func newApp(ctx context.Context, auth *auth0gin.Auth0, log *slog.Logger) (_ *gin
 
 	scfg := session.FromEnv() // SESSION_*: the store, origins, lifetimes, opaque tokens
 	scfg.Logger = log
+	if len(scfg.Device.Scopes) == 0 {
+		scfg.Device.Scopes = strings.Fields(deviceScopes)
+	}
 	st, err := store.Open(ctx, scfg.StoreURL) // empty: SQLite in memory
 	if err != nil {
 		return nil, nil, fmt.Errorf("opening SESSION_STORE_URL: %w", err)
@@ -78,10 +81,7 @@ func newApp(ctx context.Context, auth *auth0gin.Auth0, log *slog.Logger) (_ *gin
 	} else {
 		log.Info("example: password login is off (no AUTH0_LOGIN_CLIENT_ID)")
 	}
-	dev, err := sess.Device(session.DeviceConfig{
-		ClientID: os.Getenv("AUTH0_DEVICE_CLIENT_ID"), // else AUTH0_CLIENT_ID
-		Scopes:   strings.Fields(envOr("AUTH0_DEVICE_SCOPES", deviceScopes)),
-	})
+	dev, err := sess.Device(session.DeviceConfig{}) // scfg.Device: AUTH0_DEVICE_CLIENT_ID (else AUTH0_CLIENT_ID), AUTH0_DEVICE_SCOPES
 	if err != nil {
 		log.Warn("example: device login is off", "err", err)
 	}

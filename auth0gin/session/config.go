@@ -34,6 +34,8 @@ const (
 	envTrustedOrigins = "SESSION_TRUSTED_ORIGINS"
 	envKeyPrefix      = "SESSION_KEY_PREFIX"
 	envReplicaWait    = "AUTH0GIN_REPLICA_WAIT"
+	envDeviceClientID = "AUTH0_DEVICE_CLIENT_ID"
+	envDeviceScopes   = "AUTH0_DEVICE_SCOPES"
 	envOpaqueTokens   = "SESSION_OPAQUE_TOKENS"
 	envIdleTimeout    = "SESSION_IDLE_TIMEOUT"
 	envMaxLifetime    = "SESSION_MAX_LIFETIME"
@@ -155,6 +157,10 @@ type Config struct {
 	// through the tenant's /userinfo (see OpaqueConfig). Nil, the default,
 	// refuses them.
 	OpaqueTokens *OpaqueConfig
+	// Device is the device login Manager.Device enables when it is given
+	// the zero DeviceConfig: FromEnv reads it, so an app's device login is
+	// configured from the environment like its other flows.
+	Device DeviceConfig
 
 	// KeyPrefix starts every key, set and channel name this manager uses in
 	// the store (default "session:"). Two apps sharing a store use two prefixes.
@@ -190,6 +196,9 @@ type Config struct {
 //     Config.LimitOutage. package login reads these too;
 //   - AUTH0GIN_REPLICA_WAIT: Config.ReplicaWait, a Go duration (package
 //     login reads it too).
+//   - AUTH0_DEVICE_CLIENT_ID, AUTH0_DEVICE_SCOPES: Config.Device's ClientID
+//     (at Auth0, a Native application with the Device Code grant) and
+//     Scopes (space- or comma-separated), for Manager.Device.
 //
 // A value it cannot read is kept in the Config and reported by New, which
 // wraps auth0gin.ErrConfig; a `.env` file that cannot be read too.
@@ -203,6 +212,10 @@ func FromEnv() Config {
 		PublicOrigin:   strings.TrimSpace(os.Getenv(envPublicOrigin)),
 		TrustedOrigins: splitOrigins(os.Getenv(envTrustedOrigins)),
 		KeyPrefix:      strings.TrimSpace(os.Getenv(envKeyPrefix)),
+		Device: DeviceConfig{
+			ClientID: strings.TrimSpace(os.Getenv(envDeviceClientID)),
+			Scopes:   strings.FieldsFunc(os.Getenv(envDeviceScopes), func(r rune) bool { return r == ' ' || r == ',' }),
+		},
 	}
 	if v := strings.TrimSpace(os.Getenv(envOpaqueTokens)); v != "" {
 		on, err := strconv.ParseBool(v)

@@ -117,10 +117,15 @@ const (
 	maxPollBody = 4 << 10
 )
 
-// Device enables device login with cfg. The handlers it returns share the
-// manager's store, cookie, OnLogin hook and login limiter (a started
-// device login counts as a login).
+// Device enables device login with cfg, or, when cfg is the zero
+// DeviceConfig, with Config.Device (which FromEnv reads from
+// AUTH0_DEVICE_CLIENT_ID and AUTH0_DEVICE_SCOPES). The handlers it returns
+// share the manager's store, cookie, OnLogin hook and login limiter (a
+// started device login counts as a login).
 func (m *Manager) Device(cfg DeviceConfig) (*Device, error) {
+	if cfg.ClientID == "" && cfg.ClientSecret == "" && cfg.Audience == "" && cfg.Scopes == nil {
+		cfg = m.cfg.Device
+	}
 	ac := m.auth.Config()
 	if cfg.ClientID == "" {
 		cfg.ClientID = ac.ClientID

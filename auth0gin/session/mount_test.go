@@ -162,10 +162,15 @@ func TestFromEnv(t *testing.T) {
 		"SESSION_MAX_LIFETIME":       "48h",
 		"SESSION_LOCAL_CACHE_TTL":    "-1s",
 		"AUTH0GIN_LOGINS_PER_MINUTE": "-1",
+		"AUTH0_DEVICE_CLIENT_ID":     "cli-native",
+		"AUTH0_DEVICE_SCOPES":        "openid read:messages,offline_access",
 	} {
 		t.Setenv(k, v)
 	}
 	c := session.FromEnv()
+	if c.Device.ClientID != "cli-native" || !reflect.DeepEqual(c.Device.Scopes, []string{"openid", "read:messages", "offline_access"}) {
+		t.Errorf("Device: %+v", c.Device)
+	}
 	if c.StoreURL != "redis://127.0.0.1:6379/0" || c.PublicOrigin != "https://api.example.com" || c.KeyPrefix != "myapp:" ||
 		!reflect.DeepEqual(c.TrustedOrigins, []string{"https://app.example.com", "http://localhost:5173"}) ||
 		c.OpaqueTokens == nil || c.IdleTimeout != 20*time.Minute || c.MaxLifetime != 48*time.Hour ||
