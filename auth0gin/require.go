@@ -258,14 +258,46 @@ func (a *Auth0) checkOrg(g *guard, u *Auth0User, param string) *AuthError {
 		return orgRefusal("the token was issued for no organization", want)
 	case want == "", u.OrgID == want:
 		return nil
-	case !strings.HasPrefix(want, "org_") && a.claims.orgName != "" && u.OrgName != "" && strings.EqualFold(u.OrgName, want):
+	case len(want) >= 4 && strings.EqualFold(want[:4], "org_"):
+		// An organization id, in any case: compared with org_id alone, so
+		// ORG_A can never match an organization named "org_a".
+	case a.claims.orgName != "" && u.OrgName != "" && asciiEqualFold(u.OrgName, want):
 		return nil
 	}
 	return orgRefusal("the token was issued for another organization", want)
 }
 
+// asciiEqualFold reports whether a and b are equal with ASCII letters
+// compared without case and every other byte exactly: Auth0's organization
+// names are lowercase ASCII, and Unicode folding would let the Kelvin sign
+// stand for a "k".
+func asciiEqualFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range len(a) {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
 // checkLogin checks the step-up requirements: the login's age and context.
 func (a *Auth0) checkLogin(g *guard, u *Auth0User) *AuthError {
+	if u.IsM2M() {
+		// Whatever its claims say, a client-credentials token stands for
+		// no user's login.
+		return &AuthError{Status: http.StatusUnauthorized, Code: codeInsufficientUserAuth,
+			Description: "a machine token carries no user login", ACRValues: g.acrValues, MaxAge: g.maxAge, Err: errInsufficientUserAuth}
+	}
 	var why string
 	if g.maxAge > 0 {
 		now := time.Now()
@@ -285,9 +317,6 @@ func (a *Auth0) checkLogin(g *guard, u *Auth0User) *AuthError {
 	}
 	if why == "" {
 		return nil
-	}
-	if u.IsM2M() {
-		why = "a machine token carries no user login: " + why
 	}
 	return &AuthError{Status: http.StatusUnauthorized, Code: codeInsufficientUserAuth, Description: why,
 		ACRValues: g.acrValues, MaxAge: g.maxAge, Err: errInsufficientUserAuth}

@@ -266,7 +266,7 @@ func TestStepUpMachineAndPasswordTokens(t *testing.T) {
 	password := ti.token(t, nil) // gty password
 	passwordFresh := ti.token(t, map[string]any{"auth_time": time.Now().Unix(), "amr": []string{"mfa"}})
 
-	stepUpWant(realm, "a machine token carries no user login: the token does not say when the user logged in, with a stronger authentication", mfaACR, 300).
+	stepUpWant(realm, "a machine token carries no user login", mfaACR, 300).
 		check(t, h, "/fresh-mfa", m2m, "m2m")
 	orgWant(realm, "a machine token issued for no organization", "org_A").check(t, h, "/orgs/org_A/messages", m2m, "m2m")
 	want{code: http.StatusOK}.check(t, h, "/orgs/org_A/messages", m2mOrg, "m2m of org_A")
