@@ -21,7 +21,7 @@ func (s *backend) Get(ctx context.Context, key string) ([]byte, error) {
 		return nil, store.ErrNotFound
 	}
 	if err != nil {
-		return nil, s.done("get", k, err)
+		return nil, s.done(ctx, "get", k, err)
 	}
 	return v, nil
 }
@@ -37,7 +37,7 @@ func (s *backend) Set(ctx context.Context, key string, value []byte, expiresAt t
 		return err
 	}
 	k := s.key(key)
-	return s.done("set", k, s.c.Set(ctx, k, nonNil(value), d).Err())
+	return s.done(ctx, "set", k, s.c.Set(ctx, k, nonNil(value), d).Err())
 }
 
 // SetMany stores entries in one MULTI/EXEC transaction (a SET PX for each
@@ -68,7 +68,7 @@ func (s *backend) SetMany(ctx context.Context, entries ...store.Entry) error {
 		}
 		return nil
 	})
-	return s.done("set many", keys[0], err)
+	return s.done(ctx, "set many", keys[0], err)
 }
 
 // Add stores value under key until expiresAt when key holds nothing (SET NX
@@ -88,7 +88,7 @@ func (s *backend) Add(ctx context.Context, key string, value []byte, expiresAt t
 		return false, nil
 	}
 	if err != nil {
-		return false, s.done("add", k, err)
+		return false, s.done(ctx, "add", k, err)
 	}
 	return true, nil
 }
@@ -108,7 +108,7 @@ func (s *backend) Delete(ctx context.Context, keys ...string) error {
 	if err := s.oneGroup("delete", full); err != nil {
 		return err
 	}
-	return s.done("delete", full[0], s.c.Del(ctx, full...).Err())
+	return s.done(ctx, "delete", full[0], s.c.Del(ctx, full...).Err())
 }
 
 // incr counts and, on the call that created the counter (it has no TTL yet),
@@ -136,7 +136,7 @@ func (s *backend) Incr(ctx context.Context, key string, expiresAt time.Time) (in
 	k := s.key(key)
 	n, err := incr.Run(ctx, s.c, []string{k}, strconv.FormatInt(ttl(expiresAt).Milliseconds(), 10)).Int64()
 	if err != nil {
-		return 0, s.done("incr", k, err)
+		return 0, s.done(ctx, "incr", k, err)
 	}
 	return n, nil
 }

@@ -16,9 +16,9 @@ func (s *backend) Publish(ctx context.Context, channel, message string) error {
 	}
 	ch := s.channel(channel)
 	if s.cluster {
-		return s.done("publish", ch, s.c.SPublish(ctx, ch, message).Err())
+		return s.done(ctx, "publish", ch, s.c.SPublish(ctx, ch, message).Err())
 	}
-	return s.done("publish", ch, s.c.Publish(ctx, ch, message).Err())
+	return s.done(ctx, "publish", ch, s.c.Publish(ctx, ch, message).Err())
 }
 
 // subscription is one Redis subscription (a connection of its own, which

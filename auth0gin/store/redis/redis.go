@@ -226,11 +226,14 @@ func (s *backend) begin(op string) error {
 // done maps an operation's error for its caller (see check), and trips the
 // breaker when the server did not answer in time: later calls are refused
 // at once while a probe of the key's node (EXISTS key) retries.
-func (s *backend) done(op, key string, err error) error {
+func (s *backend) done(ctx context.Context, op, key string, err error) error {
 	if err == nil {
 		return nil
 	}
-	if timedOut(err) {
+	// The caller's own deadline or cancellation (a request's timeout, a
+	// lock's budget) says nothing about the server: only a timeout the
+	// caller did not cause trips the store for everyone.
+	if timedOut(err) && ctx.Err() == nil {
 		s.brk.Trip(err, func(ctx context.Context) error {
 			// A cluster client learns a new slot map only from a MOVED
 			// or every minute: a master that hangs sends no MOVED, so ask

@@ -40,7 +40,7 @@ func (s *backend) AddMember(ctx context.Context, set, member string, expiresAt t
 	if err == goredis.Nil {
 		err = nil
 	}
-	return s.done("add member", k, err)
+	return s.done(ctx, "add member", k, err)
 }
 
 // Members lists the live members of set: those scored after now.
@@ -54,7 +54,7 @@ func (s *backend) Members(ctx context.Context, set string) ([]string, error) {
 		Key: k, Start: "(" + strconv.FormatInt(now, 10), Stop: "+inf", ByScore: true,
 	}).Result()
 	if err != nil {
-		return nil, s.done("members", k, err)
+		return nil, s.done(ctx, "members", k, err)
 	}
 	if members == nil {
 		members = []string{}
@@ -75,5 +75,5 @@ func (s *backend) RemoveMember(ctx context.Context, set string, members ...strin
 		args[i] = m
 	}
 	k := s.set(set)
-	return s.done("remove member", k, s.c.ZRem(ctx, k, args...).Err())
+	return s.done(ctx, "remove member", k, s.c.ZRem(ctx, k, args...).Err())
 }

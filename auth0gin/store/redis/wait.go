@@ -2,7 +2,6 @@ package redis
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -42,7 +41,7 @@ func (s *backend) WaitReplicas(ctx context.Context, key string, n int, timeout t
 		marker = s.prefix + "w:" + k[i:i+j+2] // the same {group}: the same slot
 		m, err := c.MasterForKey(ctx, k)
 		if err != nil {
-			return s.done("wait", k, err)
+			return s.done(ctx, "wait", k, err)
 		}
 		node = m
 	case *goredis.Client:
@@ -53,16 +52,17 @@ func (s *backend) WaitReplicas(ctx context.Context, key string, n int, timeout t
 	conn := node.Conn()
 	defer conn.Close()
 	if err := conn.Set(ctx, marker, 1, time.Second).Err(); err != nil {
-		return s.done("wait", k, err)
+		return s.done(ctx, "wait", k, err)
 	}
-	got, err := conn.Wait(ctx, n, timeout).Result()
+	// WAIT answers by itself once its timeout passes (fewer replicas than
+	// asked for); go-redis would wait timeout+10s for that answer, so a
+	// server that froze after the marker is given a second more, then
+	// counts as hung like any other call.
+	wctx, cancel := context.WithTimeout(ctx, timeout+time.Second)
+	defer cancel()
+	got, err := conn.Wait(wctx, n, timeout).Result()
 	if err != nil {
-		var ne interface{ Timeout() bool }
-		if errors.As(err, &ne) && ne.Timeout() {
-			// WAIT's own deadline, not a hung server: no breaker trip.
-			return fmt.Errorf("redis store: wait: no answer within %s: %w", timeout, auth0gin.ErrUnavailable)
-		}
-		return s.done("wait", k, err)
+		return s.done(ctx, "wait", k, err)
 	}
 	if got < int64(n) {
 		return fmt.Errorf("redis store: wait: %d of %d replicas confirmed within %s: %w", got, n, timeout, auth0gin.ErrUnavailable)

@@ -66,3 +66,26 @@ func TestWaitReplicas(t *testing.T) {
 		}
 	})
 }
+
+// A caller's own deadline (a request's timeout, a lock's budget) says
+// nothing about the server: it must not trip the store for every other
+// caller (review of issue 24: one expired request refused everyone).
+func TestCallerDeadlineDoesNotTripTheStore(t *testing.T) {
+	srv := testenv.StartRedis(t)
+	s, err := store.Open(t.Context(), srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Set(t.Context(), "k", []byte("v"), time.Now().Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	expired, cancel := context.WithDeadline(t.Context(), time.Now().Add(-time.Second))
+	defer cancel()
+	if _, err := s.Get(expired, "k"); err == nil {
+		t.Fatal("a call with an expired context succeeded")
+	}
+	if v, err := s.Get(t.Context(), "k"); err != nil || string(v) != "v" {
+		t.Fatalf("the next caller: %q, %v", v, err)
+	}
+}
