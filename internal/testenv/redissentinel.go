@@ -2,6 +2,7 @@ package testenv
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net"
@@ -33,17 +34,28 @@ func StartRedisSentinel(t testing.TB) *RedisSentinel {
 	t.Helper()
 	bin := redisBin(t)
 	start := time.Now()
-	primary := newRedis(t, bin, freePortT(t), "--repl-diskless-sync-delay", "0")
-	replica := newRedis(t, bin, freePortT(t), "--replicaof", "127.0.0.1", strconv.Itoa(primary.Port()), "--repl-diskless-sync-delay", "0")
-	s := &RedisSentinel{Primary: primary, Replica: replica}
-	if err := startAll([]*RedisServer{primary, replica}); err != nil {
+	// A port freePort found free may be taken before redis-server binds it
+	// (other tests start servers too): try other ports.
+	var primary, replica *RedisServer
+	var err error
+	for range 5 {
+		primary = newRedis(t, bin, freePortT(t), "--repl-diskless-sync-delay", "0")
+		replica = newRedis(t, bin, freePortT(t), "--replicaof", "127.0.0.1", strconv.Itoa(primary.Port()), "--repl-diskless-sync-delay", "0")
+		if err = startAll([]*RedisServer{primary, replica}); err == nil || !errors.Is(err, errExited) {
+			break
+		}
+		primary.Stop()
+		replica.Stop()
+	}
+	if err != nil {
 		t.Fatal(err)
 	}
+	s := &RedisSentinel{Primary: primary, Replica: replica}
 	ctx, cancel := context.WithTimeout(context.Background(), clusterReady)
 	defer cancel()
 	rc := goredis.NewClient(&goredis.Options{Addr: replica.Addr(), DialerRetries: 1})
 	defer rc.Close()
-	err := poll(ctx, func() error {
+	err = poll(ctx, func() error {
 		info, err := rc.Info(ctx, "replication").Result()
 		if err != nil {
 			return err
@@ -59,32 +71,16 @@ func StartRedisSentinel(t testing.TB) *RedisSentinel {
 	// Each sentinel is told its own id, the replica and the other
 	// sentinels up front: found by itself, a replica takes up to 10s (INFO
 	// every 10s) and a sentinel 2s (hello messages).
-	ids := make([]string, 3)
-	ports := make([]int, 3)
-	for i := range ids {
-		ids[i] = fmt.Sprintf("%040x", rand.Uint64())
-		ports[i] = freePortT(t)
-	}
-	for i := range 3 {
-		sn := newRedis(t, bin, ports[i], "--sentinel")
-		sn.conf = filepath.Join(sn.dir, "sentinel.conf")
-		var conf strings.Builder
-		fmt.Fprintf(&conf, "sentinel myid %s\n", ids[i])
-		fmt.Fprintf(&conf, "sentinel monitor %s 127.0.0.1 %d 2\n", MasterName, primary.Port())
-		fmt.Fprintf(&conf, "sentinel down-after-milliseconds %s 1000\n", MasterName)
-		fmt.Fprintf(&conf, "sentinel failover-timeout %s 10000\n", MasterName)
-		fmt.Fprintf(&conf, "sentinel known-replica %s 127.0.0.1 %d\n", MasterName, replica.Port())
-		for j := range 3 {
-			if j != i {
-				fmt.Fprintf(&conf, "sentinel known-sentinel %s 127.0.0.1 %d %s\n", MasterName, ports[j], ids[j])
-			}
+	for attempt := range 5 {
+		if err = s.startSentinels(t, bin); err == nil || !errors.Is(err, errExited) || attempt == 4 {
+			break
 		}
-		if err := os.WriteFile(sn.conf, []byte(conf.String()), 0o600); err != nil {
-			t.Fatal(err)
+		for _, sn := range s.Sentinels {
+			sn.Stop()
 		}
-		s.Sentinels = append(s.Sentinels, sn)
+		s.Sentinels = nil
 	}
-	if err := startAll(s.Sentinels); err != nil {
+	if err != nil {
 		t.Fatal(err)
 	}
 	err = poll(ctx, func() error {
@@ -100,6 +96,37 @@ func StartRedisSentinel(t testing.TB) *RedisSentinel {
 	}
 	t.Logf("redis sentinel setup (1 primary, 1 replica, 3 sentinels) ready in %v", time.Since(start).Round(time.Millisecond))
 	return s
+}
+
+// startSentinels starts three sentinels of s's primary on fresh ports.
+func (s *RedisSentinel) startSentinels(t testing.TB, bin string) error {
+	ids := make([]string, 3)
+	ports := make([]int, 3)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("%040x", rand.Uint64())
+		ports[i] = freePortT(t)
+	}
+	primary, replica := s.Primary, s.Replica
+	for i := range 3 {
+		sn := newRedis(t, bin, ports[i], "--sentinel")
+		sn.conf = filepath.Join(sn.dir, "sentinel.conf")
+		var conf strings.Builder
+		fmt.Fprintf(&conf, "sentinel myid %s\n", ids[i])
+		fmt.Fprintf(&conf, "sentinel monitor %s 127.0.0.1 %d 2\n", MasterName, primary.Port())
+		fmt.Fprintf(&conf, "sentinel down-after-milliseconds %s 1000\n", MasterName)
+		fmt.Fprintf(&conf, "sentinel failover-timeout %s 10000\n", MasterName)
+		fmt.Fprintf(&conf, "sentinel known-replica %s 127.0.0.1 %d\n", MasterName, replica.Port())
+		for j := range 3 {
+			if j != i {
+				fmt.Fprintf(&conf, "sentinel known-sentinel %s 127.0.0.1 %d %s\n", MasterName, ports[j], ids[j])
+			}
+		}
+		if err := os.WriteFile(sn.conf, []byte(conf.String()), 0o600); err != nil {
+			return err
+		}
+		s.Sentinels = append(s.Sentinels, sn)
+	}
+	return startAll(s.Sentinels)
 }
 
 // sentinelKnows checks that sn sees the primary, its replica and the two

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -132,7 +133,11 @@ func (r *RedisServer) waitPing() error {
 	for {
 		err := ping(r.Addr())
 		if err == nil {
-			return nil
+			// The answer may come from another test's server that took the
+			// port after freePort: only ours, by its pid, counts.
+			if err = r.isOurs(); err == nil {
+				return nil
+			}
 		}
 		select {
 		case <-r.exited:
@@ -178,6 +183,36 @@ func (r *RedisServer) signal(sig syscall.Signal) {
 	defer r.mu.Unlock()
 	if r.cmd != nil {
 		_ = r.cmd.Process.Signal(sig)
+	}
+}
+
+// isOurs checks that the server answering on r's port is r's process.
+func (r *RedisServer) isOurs() error {
+	c, err := net.DialTimeout("tcp", r.Addr(), time.Second)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(time.Second))
+	if _, err := c.Write([]byte("INFO server\r\n")); err != nil {
+		return err
+	}
+	br := bufio.NewReader(c)
+	if _, err := br.ReadString('\n'); err != nil { // the bulk string's length
+		return err
+	}
+	want := "process_id:" + strconv.Itoa(r.cmd.Process.Pid)
+	for {
+		line, err := br.ReadString('\n')
+		if err != nil {
+			return err
+		}
+		if strings.HasPrefix(line, "process_id:") {
+			if strings.TrimSpace(line) != want {
+				return fmt.Errorf("another redis-server answers on %s", r.Addr())
+			}
+			return nil
+		}
 	}
 }
 
