@@ -39,7 +39,19 @@ const (
 const (
 	mfaCodeDigits = 6
 	mfaMaxTries   = 5
+	// mfaUserMaxFails wrong codes for one user within mfaUserWindow, over
+	// any number of login transactions, refuse that user's codes until the
+	// window ends: a live session could otherwise open transaction after
+	// transaction without the password.
+	mfaUserMaxFails = 10
+	mfaUserWindow   = 15 * time.Minute
 )
+
+// mfaFailures counts one user's wrong codes since start.
+type mfaFailures struct {
+	n     int
+	start time.Time
+}
 
 // authInfo says how and when the user behind a token authenticated.
 type authInfo struct {
@@ -201,9 +213,28 @@ func (t *Tenant) handleMFA(w http.ResponseWriter, r *http.Request) {
 	}
 	code := strings.TrimSpace(r.PostForm.Get("code"))
 	t.mu.Lock()
+	if t.txs[id] != tx { // used up by a concurrent post
+		t.mu.Unlock()
+		t.errorPage(w, http.StatusBadRequest, "invalid_request", "Invalid or expired login transaction; start the login again.")
+		return
+	}
+	now := t.now()
+	f := t.mfaFails[u.ID]
+	if now.Sub(f.start) > mfaUserWindow {
+		f = mfaFailures{start: now}
+	}
+	if f.n >= mfaUserMaxFails {
+		delete(t.txs, id)
+		t.mu.Unlock()
+		t.log.Info("devtenant: MFA failed too often for this user; codes refused for a while", "user_id", u.ID)
+		t.errorPage(w, http.StatusTooManyRequests, "too_many_attempts", "Too many failed codes. Try again later.")
+		return
+	}
 	good := subtle.ConstantTimeCompare([]byte(code), []byte(tx.mfaCode)) == 1
 	if !good {
 		tx.mfaTries++
+		f.n++
+		t.mfaFails[u.ID] = f
 		if tx.mfaTries >= mfaMaxTries {
 			delete(t.txs, id)
 		}
@@ -221,7 +252,6 @@ func (t *Tenant) handleMFA(w http.ResponseWriter, r *http.Request) {
 		t.render(w, http.StatusBadRequest, "mfa", t.mfaPage(tx, id, u, "The code you entered is invalid"))
 		return
 	}
-	now := t.now()
 	s := session{userID: u.ID, authTime: now, mfa: true}
 	if tx.mfaSession != "" && t.upgradeSession(tx.mfaSession, u.ID, now) {
 		// A step-up of a live session: it keeps its cookie.

@@ -460,3 +460,31 @@ func TestManagementOrganizations(t *testing.T) {
 		}
 	}
 }
+
+// The MFA step's limit holds across login transactions: a browser with a
+// live session opens a fresh transaction with GET /authorize?acr_values=mfa
+// and no password, so five tries per transaction would be no limit (review
+// of issue 26: 400 wrong codes went through). Ten wrong codes in 15 minutes
+// refuse the user's codes, the right one included.
+func TestMFAFailuresCountAcrossTransactions(t *testing.T) {
+	var logs codeLog
+	e := newEnv(t, withLog(&logs))
+	b := e.browser(t)
+	wantStatus(t, b.login(t, e.authorizeCode(t, b), devtenant.Alice.Email, devtenant.Alice.Password), 302)
+	wrong := 0
+	for tx := 0; tx < 3 && wrong < 10; tx++ {
+		page := e.authorizeCode(t, b, "acr_values", "mfa")
+		for i := 0; i < 4 && wrong < 10; i++ {
+			r := b.mfa(t, page, "00000"+string(rune('0'+i)))
+			if r.status != 400 {
+				t.Fatalf("wrong code %d: %d", wrong+1, r.status)
+			}
+			page = r
+			wrong++
+		}
+	}
+	page := e.authorizeCode(t, b, "acr_values", "mfa")
+	if r := b.mfa(t, page, "000009"); r.status != 429 {
+		t.Fatalf("the 11th wrong code: %d, want 429", r.status)
+	}
+}

@@ -40,6 +40,7 @@ type Tenant struct {
 	users       *userStore
 	sessions    map[string]session
 	txs         map[string]*authTx
+	mfaFails    map[string]mfaFailures // by user id: wrong MFA codes across transactions
 	codes       map[string]*authCode
 	rts         map[string]*refreshToken // by hash of the token
 	families    map[string]*rtFamily
@@ -127,6 +128,7 @@ func New(cfg Config) (*Tenant, error) {
 		clients:     map[string]*client{},
 		sessions:    map[string]session{},
 		txs:         map[string]*authTx{},
+		mfaFails:    map[string]mfaFailures{},
 		codes:       map[string]*authCode{},
 		rts:         map[string]*refreshToken{},
 		families:    map[string]*rtFamily{},
