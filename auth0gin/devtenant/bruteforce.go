@@ -110,10 +110,7 @@ func (t *Tenant) bruteForceThreshold() int {
 func (t *Tenant) unblock(user string) int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	rec := t.users.byID[user]
-	if rec == nil {
-		rec = t.users.byEmail("", user)
-	}
+	rec := t.users.find(user)
 	if rec == nil {
 		return 0
 	}

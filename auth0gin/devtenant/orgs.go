@@ -40,10 +40,7 @@ func (t *Tenant) setupOrgs() error {
 		org := &organization{Organization: o, members: map[string][]string{}}
 		org.Members = nil
 		for who, roles := range o.Members {
-			rec := t.users.byID[who]
-			if rec == nil {
-				rec = t.users.byEmail("", who)
-			}
+			rec := t.users.find(who)
 			if rec == nil {
 				return fmt.Errorf("devtenant: organization %q: member %q is not a user of the tenant", o.Name, who)
 			}

@@ -279,10 +279,7 @@ func (t *Tenant) upgradeSession(key, userID string, now time.Time) bool {
 func (t *Tenant) pendingMFACode(user string) string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	rec := t.users.byID[user]
-	if rec == nil {
-		rec = t.users.byEmail("", user)
-	}
+	rec := t.users.find(user)
 	if rec == nil {
 		return ""
 	}

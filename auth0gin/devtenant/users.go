@@ -60,6 +60,15 @@ func (s *userStore) add(u User, now time.Time) (*userRecord, error) {
 	return rec, nil
 }
 
+// find returns the user whose ID, or else whose email (in any connection),
+// is user.
+func (s *userStore) find(user string) *userRecord {
+	if rec := s.byID[user]; rec != nil {
+		return rec
+	}
+	return s.byEmail("", user)
+}
+
 func (s *userStore) byEmail(connection, email string) *userRecord {
 	email = strings.ToLower(email)
 	for _, id := range s.order {
