@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/auth0gin/auth0gin/auth0gin"
+	"github.com/auth0gin/auth0gin/auth0gin/internal/replicas"
 )
 
 // Login is the handler of a password login, POST /auth/login (see Mount). It takes {username, password} as JSON or as a form,
@@ -139,7 +140,7 @@ func (m *Manager) accept(ctx context.Context, reply tokenReply, what string) (An
 		m.cfg.Logger.Warn("login: storing the refresh token failed", "what", what, "err", err)
 		return Answer{}, nil, unavailable("the session store is unavailable; try again later", 0, err)
 	}
-	if err := m.waitReplica(ctx, key); err != nil {
+	if err := replicas.Wait(ctx, m.store, key, m.cfg.ReplicaWait); err != nil {
 		// The access token is not given out: nobody will use the row. End
 		// it, and the refresh token, rather than leave either alive.
 		m.cfg.Logger.Warn("login: no replica confirmed a new refresh row in time (ReplicaWait); refusing the login", "err", err)

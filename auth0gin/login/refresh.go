@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/auth0gin/auth0gin/auth0gin/internal/replicas"
 	"github.com/auth0gin/auth0gin/auth0gin/store"
 )
 
@@ -194,7 +195,7 @@ func (m *Manager) refreshLocked(ctx context.Context, g, h string) (Answer, error
 		release()
 		return Answer{}, m.storeDown(ctx, err)
 	}
-	if err := m.waitReplica(ctx, newK); err != nil {
+	if err := replicas.Wait(ctx, m.store, newK, m.cfg.ReplicaWait); err != nil {
 		// Written, not known to survive a failover. The rows and the lock
 		// stay: a retry with the same token gets the grace answer (and
 		// the new token, if the rows outlive what comes next).

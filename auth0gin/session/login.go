@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/auth0gin/auth0gin/auth0gin"
+	"github.com/auth0gin/auth0gin/auth0gin/internal/replicas"
 )
 
 // sessionInfo is the body of a successful login (SessionInfo in the API
@@ -131,7 +132,7 @@ func (m *Manager) create(ctx context.Context, u *auth0gin.Auth0User, now time.Ti
 	if err := m.st.Set(ctx, m.recordKey(sid), rec.encode(), end); err != nil {
 		return "", sid, end, unavailable(err)
 	}
-	if err := m.waitReplica(ctx, m.recordKey(sid)); err != nil {
+	if err := replicas.Wait(ctx, m.st, m.recordKey(sid), m.cfg.ReplicaWait); err != nil {
 		// Not known to survive a failover: no cookie for it. The record is
 		// dropped (best effort: a lost one is never used, its secret unsent).
 		m.cfg.Logger.Warn("session: no replica confirmed a new session in time (ReplicaWait); refusing the login", "err", err)
