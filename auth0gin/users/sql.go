@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/auth0gin/auth0gin/auth0gin"
+	"github.com/auth0gin/auth0gin/auth0gin/internal/sqliteurl"
 	"github.com/auth0gin/auth0gin/auth0gin/store"
 )
 
@@ -347,31 +348,14 @@ func parseDatabaseURL(rawURL string) (d dialect, dsn, schema string, err error) 
 	}
 }
 
-// sqlitePath is the file of a sqlite URL, as the session store reads it: ""
-// (memory) for sqlite: and sqlite::memory:, an absolute path for
-// sqlite:///abs, a relative one for sqlite:rel or sqlite://./rel.
+// sqlitePath is the file of a sqlite URL, as the session store reads it
+// (package internal/sqliteurl).
 func sqlitePath(u *url.URL) (string, error) {
-	if u.RawQuery != "" || u.User != nil {
-		return "", fmt.Errorf("%w: users: a sqlite DATABASE_URL takes no user or query", auth0gin.ErrConfig)
+	p, err := sqliteurl.Path(u)
+	if err != nil {
+		return "", fmt.Errorf("%w: users: DATABASE_URL: %w", auth0gin.ErrConfig, err)
 	}
-	if u.Opaque != "" { // sqlite:rel/path.db
-		p, err := url.PathUnescape(u.Opaque)
-		if err != nil {
-			return "", fmt.Errorf("%w: users: DATABASE_URL: %w", auth0gin.ErrConfig, err)
-		}
-		if p == ":memory:" {
-			return "", nil
-		}
-		return p, nil
-	}
-	switch u.Host {
-	case "", ":memory:":
-		return u.Path, nil // "" or "/abs/path"
-	case ".", "..":
-		return u.Host + u.Path, nil
-	default:
-		return "", fmt.Errorf("%w: users: DATABASE_URL sqlite://%s names a host; use sqlite:///absolute/path or sqlite:relative/path", auth0gin.ErrConfig, u.Host)
-	}
+	return p, nil
 }
 
 func newSQLStore(db *sql.DB, table string, d dialect, now func() time.Time) *sqlStore {

@@ -6,6 +6,7 @@ import (
 	"net/url"
 
 	"github.com/auth0gin/auth0gin/auth0gin"
+	"github.com/auth0gin/auth0gin/auth0gin/internal/sqliteurl"
 	"github.com/auth0gin/auth0gin/auth0gin/store"
 )
 
@@ -27,29 +28,11 @@ func openURL(ctx context.Context, u *url.URL) (store.Store, error) {
 	return s, nil
 }
 
-// pathOf is the file a sqlite: URL names: "" (memory) for sqlite: and
-// sqlite://, an absolute path for sqlite:///abs, a relative one for
-// sqlite:rel or sqlite://./rel.
+// pathOf is the file a sqlite: URL names (package internal/sqliteurl).
 func pathOf(u *url.URL) (string, error) {
-	if u.RawQuery != "" || u.User != nil {
-		return "", fmt.Errorf("%w: sqlite store: a sqlite URL takes no user or query", auth0gin.ErrConfig)
+	p, err := sqliteurl.Path(u)
+	if err != nil {
+		return "", fmt.Errorf("%w: sqlite store: %w", auth0gin.ErrConfig, err)
 	}
-	if u.Opaque != "" { // sqlite:rel/path.db
-		p, err := url.PathUnescape(u.Opaque)
-		if err != nil {
-			return "", fmt.Errorf("%w: sqlite store: %w", auth0gin.ErrConfig, err)
-		}
-		if p == ":memory:" {
-			return "", nil
-		}
-		return p, nil
-	}
-	switch u.Host {
-	case "":
-		return u.Path, nil // "" or "/abs/path"
-	case ".", "..":
-		return u.Host + u.Path, nil
-	default:
-		return "", fmt.Errorf("%w: sqlite store: sqlite://%s names a host; use sqlite:///absolute/path or sqlite:relative/path", auth0gin.ErrConfig, u.Host)
-	}
+	return p, nil
 }
