@@ -86,7 +86,7 @@ func TestRoutes(t *testing.T) {
 	if app.Tenant != tenant.URL {
 		t.Errorf("the example trusts %s, want the test's tenant %s", app.Tenant, tenant.URL)
 	}
-	if strings.Contains(app.stderr.String(), "embedded dev tenant") {
+	if strings.Contains(app.Log.String(), "embedded dev tenant") {
 		t.Error("the example started its embedded dev tenant although AUTH0_DOMAIN is set")
 	}
 
@@ -187,7 +187,7 @@ func TestRoutes(t *testing.T) {
 		}
 	})
 
-	app.checkLogHasNo(t, alice, bob, m2m, expired, devtenant.M2MClient.Secret)
+	app.CheckLogHasNo(t, alice, bob, m2m, expired, devtenant.M2MClient.Secret)
 }
 
 // TestEmbeddedTenant runs the example with no AUTH0_DOMAIN: it must start its
@@ -212,13 +212,13 @@ func TestEmbeddedTenant(t *testing.T) {
 		t.Errorf("bob: want 403, got %s", describe(res, body))
 	}
 
-	if err := app.stop(t); err != nil {
+	if err := app.Stop(t); err != nil {
 		t.Errorf("the example exited with %v after SIGTERM, want a clean exit", err)
 	}
-	if !strings.Contains(app.stderr.String(), "shutting down") {
+	if !strings.Contains(app.Log.String(), "shutting down") {
 		t.Error("no shutdown log after SIGTERM")
 	}
-	app.checkLogHasNo(t, alice, bob)
+	app.CheckLogHasNo(t, alice, bob)
 }
 
 // passwordGrant logs a user in with Auth0's password grant.
@@ -258,7 +258,7 @@ func TestEmbeddedTenantPortBusy(t *testing.T) {
 	if app.Tenant == "http://127.0.0.1:4000/" {
 		t.Fatalf("the example claims the busy address %s", "127.0.0.1:4000")
 	}
-	if !strings.Contains(app.stderr.String(), "port busy") {
+	if !strings.Contains(app.Log.String(), "port busy") {
 		t.Error("no log line about the busy port")
 	}
 	tok := passwordGrant(t, app.Tenant, devtenant.Alice.Email, devtenant.Alice.Password)

@@ -16,7 +16,7 @@ var listenAddr = regexp.MustCompile(`msg="example: listening" addr=(\S+)`)
 // interface, and the tenant took any DEVTENANT_ADDR.
 func TestExampleBindsLoopbackWithDevTenant(t *testing.T) {
 	a := startExample(t, map[string]string{"DEVTENANT_ADDR": "127.0.0.1:0"})
-	m := listenAddr.FindStringSubmatch(a.stderr.String())
+	m := listenAddr.FindStringSubmatch(a.Log.String())
 	if m == nil || !strings.HasPrefix(m[1], "127.0.0.1:") {
 		t.Fatalf("the example listens on %v, want 127.0.0.1", m)
 	}
@@ -25,7 +25,7 @@ func TestExampleBindsLoopbackWithDevTenant(t *testing.T) {
 	}
 
 	open := startExample(t, map[string]string{"DEVTENANT_ADDR": "127.0.0.1:0", "HOST": "0.0.0.0"})
-	if m := listenAddr.FindStringSubmatch(open.stderr.String()); m == nil || strings.HasPrefix(m[1], "127.") {
+	if m := listenAddr.FindStringSubmatch(open.Log.String()); m == nil || strings.HasPrefix(m[1], "127.") {
 		t.Fatalf("HOST=0.0.0.0: the example listens on %v", m)
 	}
 }

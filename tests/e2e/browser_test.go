@@ -48,7 +48,7 @@ func TestSwaggerUILogin(t *testing.T) {
 		b := newBrowser(t, chromium, filepath.Join(artifacts, "Auth0PKCE-bob"))
 		tokens = append(tokens, b.loginAndCall(t, app, "Auth0PKCE", user{devtenant.Bob.Email, devtenant.Bob.Password, "403"}))
 	})
-	app.checkLogHasNo(t, tokens...)
+	app.CheckLogHasNo(t, tokens...)
 }
 
 // findChromium returns the path of the browser, skipping the test when there

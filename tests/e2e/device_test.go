@@ -200,7 +200,7 @@ func TestDeviceLoginCLI(t *testing.T) {
 		t.Fatalf("tapped %d secrets: the check would prove little", len(secrets))
 	}
 	rc.checkNoLeak(t, append(secrets, secret)...)
-	ex.checkLogHasNo(t, append(secrets, secret, pollID)...)
+	ex.CheckLogHasNo(t, append(secrets, secret, pollID)...)
 }
 
 // TestOpaqueTokensExample: with SESSION_OPAQUE_TOKENS=true an opaque token
@@ -269,6 +269,6 @@ func TestOpaqueTokensExample(t *testing.T) {
 		}
 	}
 	rc.checkNoLeak(t, tok, bobTok, secret)
-	on.checkLogHasNo(t, tok, bobTok, secret)
-	off.checkLogHasNo(t, tok)
+	on.CheckLogHasNo(t, tok, bobTok, secret)
+	off.CheckLogHasNo(t, tok)
 }

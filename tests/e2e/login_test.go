@@ -72,13 +72,13 @@ func TestExamplePasswordLogin(t *testing.T) {
 	if res.StatusCode != 401 || !strings.Contains(string(body), "Wrong email or password.") {
 		t.Errorf("wrong password: %s", describe(res, body))
 	}
-	if !strings.Contains(app.stderr.String(), "ephemeral key") {
+	if !strings.Contains(app.Log.String(), "ephemeral key") {
 		t.Error("no warning about the ephemeral key")
 	}
-	if err := app.stop(t); err != nil {
+	if err := app.Stop(t); err != nil {
 		t.Errorf("exit: %v", err)
 	}
-	app.checkLogHasNo(t, a.AccessToken, b.AccessToken, devtenant.RegularClient.Secret)
+	app.CheckLogHasNo(t, a.AccessToken, b.AccessToken, devtenant.RegularClient.Secret)
 }
 
 // TestExampleRefusesWithoutKey: with a real tenant and a login client but
@@ -159,6 +159,6 @@ func TestExamplePasswordLoginTwoInstances(t *testing.T) {
 	if res, body := postJSON(t, b.URL+"/auth/refresh", got[0], nil); res.StatusCode != 200 {
 		t.Fatalf("refresh of the new token on B: %s", describe(res, body))
 	}
-	a.checkLogHasNo(t, key, devtenant.RegularClient.Secret)
-	b.checkLogHasNo(t, key, devtenant.RegularClient.Secret)
+	a.CheckLogHasNo(t, key, devtenant.RegularClient.Secret)
+	b.CheckLogHasNo(t, key, devtenant.RegularClient.Secret)
 }

@@ -144,7 +144,7 @@ func TestSessionBrowser(t *testing.T) {
 	if r := rc.do(t, "GET", app.URL+"/api/private-scoped", cookie(sid)); r.code != 401 {
 		t.Errorf("the cookie after logout: %d %s", r.code, r.body)
 	}
-	app.checkLogHasNo(t, sid)
+	app.CheckLogHasNo(t, sid)
 	rc.checkNoLeak(t, sid)
 }
 

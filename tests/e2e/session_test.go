@@ -182,8 +182,8 @@ func TestSessionTwoInstances(t *testing.T) {
 				time.Sleep(2 * time.Millisecond)
 			}
 			rc.checkNoLeak(t, sid, tok)
-			a.checkLogHasNo(t, sid, tok)
-			b.checkLogHasNo(t, sid, tok)
+			a.CheckLogHasNo(t, sid, tok)
+			b.CheckLogHasNo(t, sid, tok)
 		})
 	}
 }
@@ -226,10 +226,10 @@ func TestSessionSQLiteFile(t *testing.T) {
 	if len(errs) > 0 || len(sids) != 32 {
 		t.Fatalf("%d sessions; failures: %v", len(sids), errs)
 	}
-	if log := app.stderr.String(); strings.Contains(strings.ToLower(log), "locked") || strings.Contains(log, "SQLITE_BUSY") {
+	if log := app.Log.String(); strings.Contains(strings.ToLower(log), "locked") || strings.Contains(log, "SQLITE_BUSY") {
 		t.Errorf("the example logged a locked database:\n%s", log)
 	}
-	if err := app.stop(t); err != nil {
+	if err := app.Stop(t); err != nil {
 		t.Fatalf("stopping: %v", err)
 	}
 	// The file holds hashes of the secrets, never a secret, and no token (the
@@ -252,7 +252,7 @@ func TestSessionSQLiteFile(t *testing.T) {
 		}
 	}
 	rc.checkNoLeak(t, append(sids, tok)...)
-	again.checkLogHasNo(t, append(sids, tok)...)
+	again.CheckLogHasNo(t, append(sids, tok)...)
 }
 
 // TestSessionRedisOutage stops the test's own Redis under load: cookie
@@ -351,7 +351,7 @@ func TestSessionRedisOutage(t *testing.T) {
 		t.Errorf("cookie requests sent %v after Redis returned still failed", recovery)
 	}
 	rc.checkNoLeak(t, sid, tok)
-	app.checkLogHasNo(t, sid, tok)
+	app.CheckLogHasNo(t, sid, tok)
 }
 
 // TestLogoutEndsPasswordLogin: the one POST /auth/logout ends the cookie's
@@ -390,5 +390,5 @@ func TestLogoutEndsPasswordLogin(t *testing.T) {
 		t.Errorf("refresh after logout: %d %s", r.code, r.body)
 	}
 	rc.checkNoLeak(t, sid)
-	app.checkLogHasNo(t, sid, answer.AccessToken)
+	app.CheckLogHasNo(t, sid, answer.AccessToken)
 }

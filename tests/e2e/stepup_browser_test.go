@@ -141,7 +141,7 @@ func TestStepUpBrowser(t *testing.T) {
 	if a := rc.do(t, http.MethodDelete, app.URL+"/api/messages/1", map[string]string{"Authorization": "Bearer " + stepped}); a.code != 200 {
 		t.Errorf("the new token's delete: %d %s", a.code, a.body)
 	}
-	app.checkLogHasNo(t, old, stepped, code)
+	app.CheckLogHasNo(t, old, stepped, code)
 	rc.checkNoLeak(t, old, stepped)
 }
 

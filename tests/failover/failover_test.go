@@ -285,7 +285,7 @@ func (f *fixture) failover(t *testing.T, name string, pause func(), wait func() 
 	}
 	kept := 0
 	for _, a := range f.apps {
-		kept += strings.Count(a.stderr.String(), "login: storing a refreshed token failed")
+		kept += strings.Count(a.Log.String(), "login: storing a refreshed token failed")
 	}
 
 	slices.SortFunc(seen, func(a, b obs) int { return a.sent.Compare(b.sent) })
@@ -356,7 +356,7 @@ func (f *fixture) failover(t *testing.T, name string, pause func(), wait func() 
 		election.Round(time.Millisecond), rel(first503), rel(last503), window.Round(time.Millisecond), rel(lastFail))
 	for _, a := range f.apps {
 		for _, s := range f.secrets {
-			if strings.Contains(a.stderr.String(), s) {
+			if strings.Contains(a.Log.String(), s) {
 				t.Errorf("a secret (%.8s…) appears in the example's log", s)
 			}
 		}
