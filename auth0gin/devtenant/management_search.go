@@ -13,16 +13,6 @@ import (
 // email or name.
 func (t *Tenant) handleListUsers(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	page, err1 := queryInt(q.Get("page"), 0)
-	perPage, err2 := queryInt(q.Get("per_page"), 50)
-	switch {
-	case err1 != nil || page < 0:
-		writeMgmtError(w, http.StatusBadRequest, "Query validation error: 'Invalid type: expected a non-negative integer' on property page.", "invalid_query_string")
-		return
-	case err2 != nil || perPage < 0 || perPage > 100:
-		writeMgmtError(w, http.StatusBadRequest, "Query validation error: 'per_page must be between 0 and 100' on property per_page.", "invalid_query_string")
-		return
-	}
 	match, ok := parseUserQuery(q.Get("q"))
 	if !ok {
 		writeMgmtError(w, http.StatusBadRequest, "Invalid query: "+q.Get("q"), "invalid_query_string")
@@ -36,16 +26,7 @@ func (t *Tenant) handleListUsers(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	t.mu.Unlock()
-	start := min(page*perPage, len(all))
-	end := min(start+perPage, len(all))
-	users := append([]map[string]any{}, all[start:end]...)
-	if b, _ := strconv.ParseBool(q.Get("include_totals")); b {
-		writeJSON(w, http.StatusOK, map[string]any{
-			"start": page * perPage, "limit": perPage, "length": len(users), "total": len(all), "users": users,
-		})
-		return
-	}
-	writeJSON(w, http.StatusOK, users)
+	writePage(w, r, "users", all)
 }
 
 func queryInt(s string, def int) (int, error) {

@@ -190,8 +190,8 @@ func rolesJSON(roles []string) []map[string]any {
 	return out
 }
 
-// writePage answers a Management API list with page, per_page and
-// include_totals, as its users listing does.
+// writePage answers a Management API list (users, organizations, members)
+// with page, per_page and include_totals.
 func writePage(w http.ResponseWriter, r *http.Request, key string, all []map[string]any) {
 	q := r.URL.Query()
 	page, err1 := queryInt(q.Get("page"), 0)
@@ -208,7 +208,7 @@ func writePage(w http.ResponseWriter, r *http.Request, key string, all []map[str
 	end := min(start+perPage, len(all))
 	items := append([]map[string]any{}, all[start:end]...)
 	if b, _ := strconv.ParseBool(q.Get("include_totals")); b {
-		writeJSON(w, http.StatusOK, map[string]any{"start": page * perPage, "limit": perPage, "total": len(all), key: items})
+		writeJSON(w, http.StatusOK, map[string]any{"start": page * perPage, "limit": perPage, "length": len(items), "total": len(all), key: items})
 		return
 	}
 	writeJSON(w, http.StatusOK, items)
