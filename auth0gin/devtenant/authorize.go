@@ -316,7 +316,7 @@ func (t *Tenant) completeAuthorize(w http.ResponseWriter, tx *authTx, u User, s 
 		if tx.responseType["id_token"] && !contains(scopes, "openid") {
 			scopes = append([]string{"openid"}, scopes...)
 		}
-		resp, _, terr := t.userTokens(c, u, tx.audience, scopes, tx.nonce, "", auth, false)
+		resp, _, terr := t.userTokens(c, u, tx.audience, scopes, tx.nonce, "", auth, false, "")
 		if terr != nil {
 			res.Set("error", terr.code)
 			res.Set("error_description", terr.desc)

@@ -9,7 +9,7 @@ import (
 
 // grantAuthorizationCode exchanges a code from /authorize, once, checking the
 // redirect_uri and the PKCE code_verifier.
-func (t *Tenant) grantAuthorizationCode(r *http.Request, p url.Values) (tokenResponse, *tokenError) {
+func (t *Tenant) grantAuthorizationCode(r *http.Request, p url.Values, jkt string) (tokenResponse, *tokenError) {
 	c, terr := t.authenticateClient(r, p, grantAuthorizationCode)
 	if terr != nil {
 		return tokenResponse{}, terr
@@ -43,7 +43,7 @@ func (t *Tenant) grantAuthorizationCode(r *http.Request, p url.Values) (tokenRes
 	if !ok {
 		return tokenResponse{}, errInvalidGrant("Invalid authorization code")
 	}
-	return t.issueForUser(c, u, ac.audience, ac.scopes, ac.nonce, "", ac.auth)
+	return t.issueForUser(c, u, ac.audience, ac.scopes, ac.nonce, "", ac.auth, jkt)
 }
 
 // pkceOK checks a code_verifier against its challenge (RFC 7636 §4.6).

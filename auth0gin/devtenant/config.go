@@ -107,6 +107,12 @@ type Config struct {
 	// which a real tenant would drop, to stand for an authorization server
 	// that sets them itself.
 	AuthTimeClaim, ACRClaim, AMRClaim string
+	// DPoPNonce makes /oauth/token demand an authorization-server nonce in
+	// DPoP proofs (RFC 9449 §8): a proof without the current one is answered
+	// 400 use_dpop_nonce, and every answer to a request with a proof carries
+	// the nonce to use in a DPoP-Nonce header. Off by default: a proof alone
+	// binds the tokens.
+	DPoPNonce bool
 
 	// Now is the tenant's clock (default time.Now); tests can move it forward.
 	Now func() time.Time

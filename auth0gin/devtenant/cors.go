@@ -18,13 +18,14 @@ func (t *Tenant) cors(w http.ResponseWriter, r *http.Request) bool {
 	h.Set("Access-Control-Allow-Origin", origin)
 	h.Add("Vary", "Origin")
 	h.Set("Access-Control-Allow-Credentials", "true")
-	h.Set("Access-Control-Expose-Headers", "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset")
+	h.Set("Access-Control-Expose-Headers", "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, DPoP-Nonce")
 	if r.Method != http.MethodOptions {
 		return false
 	}
 	h.Set("Access-Control-Allow-Methods", "GET, POST")
-	// Swagger UI and other SPA libraries send X-Requested-With with the token request.
-	h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, Auth0-Client, X-Requested-With")
+	// Swagger UI and other SPA libraries send X-Requested-With with the
+	// token request; a DPoP client sends its proof in DPoP (RFC 9449).
+	h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, Auth0-Client, X-Requested-With, DPoP")
 	h.Set("Access-Control-Max-Age", "600")
 	w.WriteHeader(http.StatusNoContent)
 	return true

@@ -109,7 +109,7 @@ func (t *Tenant) handleDeviceCode(w http.ResponseWriter, r *http.Request) {
 
 // grantDeviceCode is the device's polling: authorization_pending, slow_down,
 // expired_token (once, then invalid_grant), access_denied, or the tokens.
-func (t *Tenant) grantDeviceCode(r *http.Request, p url.Values) (tokenResponse, *tokenError) {
+func (t *Tenant) grantDeviceCode(r *http.Request, p url.Values, jkt string) (tokenResponse, *tokenError) {
 	c, terr := t.authenticateClient(r, p, grantDeviceCode)
 	if terr != nil {
 		return tokenResponse{}, terr
@@ -156,5 +156,5 @@ func (t *Tenant) grantDeviceCode(r *http.Request, p url.Values) (tokenResponse, 
 	if !ok {
 		return tokenResponse{}, errInvalidGrant("Invalid or expired device code.")
 	}
-	return t.issueForUser(c, u, aud, scopes, "", "", auth)
+	return t.issueForUser(c, u, aud, scopes, "", "", auth, jkt)
 }

@@ -3,6 +3,8 @@ package devtenant
 import (
 	"encoding/json"
 	"net/http"
+
+	"github.com/auth0gin/auth0gin/auth0gin/internal/dpop"
 )
 
 // handleDiscovery is GET /.well-known/openid-configuration, shaped as Auth0's.
@@ -29,6 +31,7 @@ func (t *Tenant) handleDiscovery(w http.ResponseWriter, r *http.Request) {
 		"token_endpoint_auth_methods_supported": []string{"client_secret_basic", "client_secret_post", "none"},
 		"grant_types_supported":                 []string{grantAuthorizationCode, grantImplicit, grantRefreshToken, grantClientCredentials, grantPassword, grantPasswordRealm, grantDeviceCode},
 		"claims_supported":                      []string{"aud", "auth_time", "created_at", "email", "email_verified", "exp", "family_name", "given_name", "iat", "identities", "iss", "name", "nickname", "phone_number", "picture", "sub"},
+		"dpop_signing_alg_values_supported":     dpop.DefaultAlgs,
 		"request_uri_parameter_supported":       false,
 		"request_parameter_supported":           false,
 	})

@@ -73,6 +73,10 @@ type TokenRequest struct {
 	// users (User), the user must be a member, and the token carries the
 	// member's roles there; a Subject alone is taken as given.
 	OrgID, OrgName string
+	// JKT binds the token to a DPoP key (RFC 9449 §6.1): the RFC 7638
+	// SHA-256 thumbprint of the key, base64url, written as cnf.jkt. The
+	// guards then want each request to carry a proof of that key.
+	JKT string
 }
 
 // IssueToken mints an access token directly, exactly as the token endpoint
@@ -113,7 +117,7 @@ func (t *Tenant) IssueToken(ctx context.Context, req TokenRequest) (string, erro
 	if req.OpenID && !contains(requested, "openid") {
 		requested = append([]string{"openid"}, requested...)
 	}
-	g := accessGrant{api: a, iat: iat, exp: exp, kid: req.KeyID, extra: req.Claims, gty: req.GrantType}
+	g := accessGrant{api: a, iat: iat, exp: exp, kid: req.KeyID, extra: req.Claims, gty: req.GrantType, jkt: req.JKT}
 
 	if req.ClientCredentials {
 		c, err := t.pickClient(req.ClientID, M2MClient.ID, clientM2M)

@@ -20,6 +20,7 @@ import (
 // organizations, whose members are the built-in users). Keys are snake_case
 // (issuer, default_audience, apis, clients, users, extra_claims,
 // organizations, org_name_in_tokens, auth_time_claim, acr_claim, amr_claim,
+// dpop_nonce,
 // access_token_lifetime, ..., key_file);
 // durations are Go durations ("24h") or numbers of seconds, as Auth0's
 // dashboard has them. Unknown keys are an error, so a typo does not go unseen.
@@ -77,6 +78,7 @@ type fileConfig struct {
 	AuthTimeClaim        *string            `json:"auth_time_claim"`
 	ACRClaim             *string            `json:"acr_claim"`
 	AMRClaim             *string            `json:"amr_claim"`
+	DPoPNonce            *bool              `json:"dpop_nonce"`
 }
 
 type fileAPI struct {
@@ -145,6 +147,9 @@ func (fc fileConfig) apply(c Config) (Config, error) {
 	}
 	if fc.OrgNameInTokens != nil {
 		c.OrgNameInTokens = *fc.OrgNameInTokens
+	}
+	if fc.DPoPNonce != nil {
+		c.DPoPNonce = *fc.DPoPNonce
 	}
 	return c, nil
 }

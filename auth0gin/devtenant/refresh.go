@@ -22,6 +22,7 @@ type rtFamily struct {
 	revoked                    bool
 	revokedBy                  string    // one of tenantprobe.RevokedBy*
 	auth                       *authInfo // the login's: refreshes keep its auth_time, amr, acr and organization
+	jkt                        string    // a public client's DPoP key: every refresh must prove it (RFC 9449 §5)
 }
 
 // revokeFamilyLocked marks the family revoked for reason, once.
@@ -48,19 +49,21 @@ type opaqueToken struct {
 	sub, clientID string
 	scopes        []string
 	exp           time.Time
+	jkt           string // bound to this DPoP key (/userinfo wants a proof)
 }
 
 const invalidRefreshToken = "Unknown or invalid refresh token."
 
-// newRefreshFamily starts a family and returns its first token.
-func (t *Tenant) newRefreshFamily(clientID, userID, aud string, scopes []string, auth *authInfo) string {
+// newRefreshFamily starts a family and returns its first token. jkt, when
+// set, binds the family to that DPoP key.
+func (t *Tenant) newRefreshFamily(clientID, userID, aud string, scopes []string, auth *authInfo, jkt string) string {
 	tok := randomToken(32)
 	h := hashToken(tok)
 	now := t.now()
 	f := &rtFamily{
 		id: randomToken(12), clientID: clientID, userID: userID, audience: aud,
 		scopes: append([]string(nil), scopes...), expires: now.Add(t.cfg.RefreshTokenLifetime),
-		current: []string{h}, auth: auth,
+		current: []string{h}, auth: auth, jkt: jkt,
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -73,8 +76,10 @@ func (t *Tenant) newRefreshFamily(clientID, userID, aud string, scopes []string,
 
 // grantRefreshToken exchanges a refresh token, rotating it. Reusing a rotated
 // token (outside the leeway, for the immediately previous one) revokes the
-// whole family, as Auth0's reuse detection does.
-func (t *Tenant) grantRefreshToken(r *http.Request, p url.Values) (tokenResponse, *tokenError) {
+// whole family, as Auth0's reuse detection does. A family bound to a DPoP
+// key refreshes only with a proof of that key; the new access token is bound
+// to the request's proof key (jkt), if any.
+func (t *Tenant) grantRefreshToken(r *http.Request, p url.Values, jkt string) (tokenResponse, *tokenError) {
 	c, terr := t.authenticateClient(r, p, grantRefreshToken)
 	if terr != nil {
 		return tokenResponse{}, terr
@@ -101,6 +106,14 @@ func (t *Tenant) grantRefreshToken(r *http.Request, p url.Values) (tokenResponse
 		t.mu.Unlock()
 		t.log.Warn("devtenant: refresh token reuse detected; family revoked", "client_id", c.ID, "user_id", f.userID)
 		return tokenResponse{}, errInvalidGrant(invalidRefreshToken)
+	}
+	switch {
+	case f.jkt != "" && jkt == "":
+		t.mu.Unlock()
+		return tokenResponse{}, errInvalidProof("A DPoP proof is required: the refresh token is bound to a DPoP key.")
+	case f.jkt != "" && jkt != f.jkt:
+		t.mu.Unlock()
+		return tokenResponse{}, errInvalidGrant("The DPoP proof's key is not the one the refresh token is bound to.")
 	}
 	rec := t.users.byID[f.userID]
 	if rec == nil {
@@ -133,7 +146,7 @@ func (t *Tenant) grantRefreshToken(r *http.Request, p url.Values) (tokenResponse
 	if auth != nil && auth.org != nil && !auth.org.isMember(u.ID) {
 		return tokenResponse{}, errInvalidGrant(invalidRefreshToken)
 	}
-	resp, _, terr := t.userTokens(c, u, aud, scopes, "", "", auth, true)
+	resp, _, terr := t.userTokens(c, u, aud, scopes, "", "", auth, true, jkt)
 	if terr != nil {
 		return tokenResponse{}, terr
 	}

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/auth0gin/auth0gin/auth0gin/internal/dpop"
 )
 
 // Tenant is an Auth0-compatible tenant; it is an http.Handler. Create it with
@@ -32,6 +34,10 @@ type Tenant struct {
 	keyMu                   sync.RWMutex
 	current, next, previous *signingKey
 
+	tokenURL    string       // <issuer>oauth/token, the htu of token-endpoint proofs
+	userinfoURL string       // <issuer>userinfo, the htu of /userinfo proofs
+	nonces      *dpop.Nonces // the DPoP-Nonce values (Config.DPoPNonce), under a random secret
+
 	failNext atomic.Int64
 	rl       rateLimiter
 	stats    counters
@@ -49,6 +55,7 @@ type Tenant struct {
 	activations map[string]*activation   // activation-form transactions and confirmations
 	userCodes   map[string]string        // user code → hash of its device code
 	attempts    map[attemptKey]*attempts // failed logins and brute-force blocks
+	dpopJTIs    map[string]time.Time     // jti of DPoP proofs seen at /oauth/token → until when
 
 	codeFailures      int // wrong user codes since codeFailuresSince, tenant-wide
 	codeFailuresSince time.Time
@@ -137,7 +144,13 @@ func New(cfg Config) (*Tenant, error) {
 		activations: map[string]*activation{},
 		userCodes:   map[string]string{},
 		attempts:    map[attemptKey]*attempts{},
+		dpopJTIs:    map[string]time.Time{},
+		tokenURL:    dpopURL(issuer + "oauth/token"),
+		userinfoURL: dpopURL(issuer + "userinfo"),
 	}
+	secret := make([]byte, 32)
+	_, _ = rand.Read(secret)
+	t.nonces = dpop.NewNonces(secret, dpopNonceSlot)
 	t.rl.limit = cfg.RateLimit
 	if err := t.setupAPIs(); err != nil {
 		return nil, err

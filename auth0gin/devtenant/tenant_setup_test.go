@@ -148,11 +148,11 @@ extra_claims:
 	}
 
 	js := filepath.Join(dir, "tenant.json")
-	os.WriteFile(js, []byte(`{"apis":[{"identifier":"https://x.example","token_lifetime":"2h","scopes":[{"name":"a"}]}],"dialect":"rfc9068"}`), 0o600)
+	os.WriteFile(js, []byte(`{"apis":[{"identifier":"https://x.example","token_lifetime":"2h","scopes":[{"name":"a"}]}],"dialect":"rfc9068","dpop_nonce":true}`), 0o600)
 	if cfg, err = devtenant.LoadConfig(js); err != nil {
 		t.Fatal(err)
 	}
-	if cfg.APIs[0].TokenLifetime != 2*time.Hour || cfg.Dialect != "rfc9068" {
+	if cfg.APIs[0].TokenLifetime != 2*time.Hour || cfg.Dialect != "rfc9068" || !cfg.DPoPNonce {
 		t.Errorf("json config %+v", cfg)
 	}
 	for name, content := range map[string]string{"typo.json": `{"isuer":"x"}`, "bad.yaml": "users: [", "x.toml": "a=1"} {

@@ -26,20 +26,21 @@ func (t *Tenant) handleToken(w http.ResponseWriter, r *http.Request) {
 	}
 	gt := p.Get("grant_type")
 	var resp tokenResponse
-	var terr *tokenError
-	switch gt {
-	case "":
+	jkt, terr := t.tokenProof(w, r)
+	switch {
+	case terr != nil:
+	case gt == "":
 		terr = errInvalidRequest("Missing required parameter: grant_type")
-	case grantPassword, grantPasswordRealm:
-		resp, terr = t.grantPassword(r, p, gt)
-	case grantClientCredentials:
-		resp, terr = t.grantClientCredentials(r, p)
-	case grantAuthorizationCode:
-		resp, terr = t.grantAuthorizationCode(r, p)
-	case grantRefreshToken:
-		resp, terr = t.grantRefreshToken(r, p)
-	case grantDeviceCode:
-		resp, terr = t.grantDeviceCode(r, p)
+	case gt == grantPassword || gt == grantPasswordRealm:
+		resp, terr = t.grantPassword(r, p, gt, jkt)
+	case gt == grantClientCredentials:
+		resp, terr = t.grantClientCredentials(r, p, jkt)
+	case gt == grantAuthorizationCode:
+		resp, terr = t.grantAuthorizationCode(r, p, jkt)
+	case gt == grantRefreshToken:
+		resp, terr = t.grantRefreshToken(r, p, jkt)
+	case gt == grantDeviceCode:
+		resp, terr = t.grantDeviceCode(r, p, jkt)
 	default:
 		terr = &tokenError{http.StatusBadRequest, "unsupported_grant_type", "Unsupported grant type: " + gt}
 	}
@@ -51,7 +52,7 @@ func (t *Tenant) handleToken(w http.ResponseWriter, r *http.Request) {
 		terr.write(w)
 		return
 	}
-	resp.TokenType = "Bearer"
+	resp.TokenType = tokenType(jkt)
 	writeJSON(w, http.StatusOK, resp)
 }
 
@@ -101,7 +102,7 @@ func (t *Tenant) audience(p url.Values) (string, *tokenError) {
 	return aud, nil
 }
 
-func (t *Tenant) grantPassword(r *http.Request, p url.Values, gt string) (tokenResponse, *tokenError) {
+func (t *Tenant) grantPassword(r *http.Request, p url.Values, gt, jkt string) (tokenResponse, *tokenError) {
 	c, terr := t.authenticateClient(r, p, gt)
 	if terr != nil {
 		return tokenResponse{}, terr
@@ -132,10 +133,10 @@ func (t *Tenant) grantPassword(r *http.Request, p url.Values, gt string) (tokenR
 	// The password grant has no acr_values, max_age or organization: the
 	// password alone, now.
 	auth := &authInfo{time: t.now(), methods: []string{methodPassword}}
-	return t.issueForUser(c, u, aud, scopeList(p.Get("scope")), "", "password", auth)
+	return t.issueForUser(c, u, aud, scopeList(p.Get("scope")), "", "password", auth, jkt)
 }
 
-func (t *Tenant) grantClientCredentials(r *http.Request, p url.Values) (tokenResponse, *tokenError) {
+func (t *Tenant) grantClientCredentials(r *http.Request, p url.Values, jkt string) (tokenResponse, *tokenError) {
 	c, terr := t.authenticateClient(r, p, grantClientCredentials)
 	if terr != nil {
 		return tokenResponse{}, terr
@@ -156,7 +157,7 @@ func (t *Tenant) grantClientCredentials(r *http.Request, p url.Values) (tokenRes
 		return tokenResponse{}, terr
 	}
 	now := t.now()
-	g := accessGrant{clientID: c.ID, sub: c.ID + "@clients", api: a, scopes: scopes, gty: "client-credentials", iat: now, exp: now.Add(a.lifetime)}
+	g := accessGrant{clientID: c.ID, sub: c.ID + "@clients", api: a, scopes: scopes, gty: "client-credentials", iat: now, exp: now.Add(a.lifetime), jkt: jkt}
 	if a.RBAC && a.AddPermissionsInToken {
 		g.permissions = append([]string{}, scopes...)
 	}
@@ -169,14 +170,21 @@ func (t *Tenant) grantClientCredentials(r *http.Request, p url.Values) (tokenRes
 
 // issueForUser answers a user grant: an access token for aud (opaque when
 // empty), an ID token with openid, and a new refresh-token family when
-// offline_access was granted and the client may refresh.
-func (t *Tenant) issueForUser(c *client, u User, aud string, requested []string, nonce, gty string, auth *authInfo) (tokenResponse, *tokenError) {
-	resp, scopes, terr := t.userTokens(c, u, aud, requested, nonce, gty, auth, false)
+// offline_access was granted and the client may refresh. jkt, when set,
+// binds the access token to that DPoP key, and the refresh token too when
+// the client is public (RFC 9449 §5): a confidential client's refresh token
+// is bound by its client authentication already.
+func (t *Tenant) issueForUser(c *client, u User, aud string, requested []string, nonce, gty string, auth *authInfo, jkt string) (tokenResponse, *tokenError) {
+	resp, scopes, terr := t.userTokens(c, u, aud, requested, nonce, gty, auth, false, jkt)
 	if terr != nil {
 		return resp, terr
 	}
 	if contains(scopes, "offline_access") && c.grantTypes[grantRefreshToken] {
-		resp.RefreshToken = t.newRefreshFamily(c.ID, u.ID, aud, requested, auth)
+		rtJKT := ""
+		if c.Secret == "" {
+			rtJKT = jkt
+		}
+		resp.RefreshToken = t.newRefreshFamily(c.ID, u.ID, aud, requested, auth, rtJKT)
 	}
 	return resp, nil
 }
@@ -184,8 +192,8 @@ func (t *Tenant) issueForUser(c *client, u User, aud string, requested []string,
 // userTokens mints the access and ID tokens of a user grant and returns the
 // granted scopes. auth says how the user authenticated (nil: nothing to
 // say); refreshed marks a refresh grant's ID token, which Auth0 issues
-// without amr and acr.
-func (t *Tenant) userTokens(c *client, u User, aud string, requested []string, nonce, gty string, auth *authInfo, refreshed bool) (tokenResponse, []string, *tokenError) {
+// without amr and acr. jkt, when set, binds the access token (cnf.jkt).
+func (t *Tenant) userTokens(c *client, u User, aud string, requested []string, nonce, gty string, auth *authInfo, refreshed bool, jkt string) (tokenResponse, []string, *tokenError) {
 	if auth != nil && auth.org != nil {
 		// Through an organization, the user's roles are those held there,
 		// as an Action sees them in event.authorization.roles.
@@ -204,7 +212,7 @@ func (t *Tenant) userTokens(c *client, u User, aud string, requested []string, n
 	}
 	tok, err := t.signAccess(accessGrant{
 		clientID: c.ID, user: &u, sub: u.ID, api: a, scopes: scopes, permissions: permissions,
-		gty: gty, iat: now, exp: now.Add(lifetime), auth: auth,
+		gty: gty, iat: now, exp: now.Add(lifetime), auth: auth, jkt: jkt,
 	})
 	if err != nil {
 		return tokenResponse{}, nil, t.serverError(err)

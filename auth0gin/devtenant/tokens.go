@@ -24,6 +24,8 @@ type accessGrant struct {
 	auth        *authInfo // users only: org and step-up claims
 	// IssueToken's organization claims, as given (auth.org is nil then).
 	orgID, orgName string
+	// jkt binds the token to a DPoP key: cnf.jkt (RFC 9449 §6.1).
+	jkt string
 }
 
 // oidcScopes are granted whatever the API says.
@@ -71,7 +73,7 @@ func (t *Tenant) signAccess(g accessGrant) (string, error) {
 		t.mu.Lock()
 		t.sweepLocked()
 		capMap(t.opaque)
-		t.opaque[hashToken(tok)] = opaqueToken{sub: g.sub, clientID: g.clientID, scopes: g.scopes, exp: g.exp}
+		t.opaque[hashToken(tok)] = opaqueToken{sub: g.sub, clientID: g.clientID, scopes: g.scopes, exp: g.exp, jkt: g.jkt}
 		t.mu.Unlock()
 		return tok, nil
 	}
@@ -113,6 +115,9 @@ func (t *Tenant) signAccess(g accessGrant) (string, error) {
 		}
 	}
 	t.addExtraClaims(claims, g.user, g.api.Identifier, g.extra)
+	if g.jkt != "" {
+		claims["cnf"] = map[string]string{"jkt": g.jkt}
+	}
 	return t.sign(claims, typ, g.kid)
 }
 

@@ -7,14 +7,18 @@ import (
 
 // handleUserinfo is GET /userinfo: the OIDC claims the token's scopes allow,
 // plus the custom claims. It accepts the tenant's JWTs whose aud includes
-// "<issuer>userinfo" and its opaque tokens.
+// "<issuer>userinfo" and its opaque tokens. A token bound to a DPoP key
+// must come as `Authorization: DPoP` with a proof of that key.
 func (t *Tenant) handleUserinfo(w http.ResponseWriter, r *http.Request) {
-	tok := bearer(r.Header.Get("Authorization"))
+	tok, scheme := bearer(r.Header.Get("Authorization")), "Bearer"
+	if tok == "" {
+		tok, scheme = dpopToken(r.Header.Get("Authorization")), "DPoP"
+	}
 	if tok == "" {
 		t.userinfoUnauthorized(w, "")
 		return
 	}
-	var sub string
+	var sub, jkt string
 	var scopes []string
 	t.mu.Lock()
 	o, opaque := t.opaque[hashToken(tok)]
@@ -24,14 +28,18 @@ func (t *Tenant) handleUserinfo(w http.ResponseWriter, r *http.Request) {
 			t.userinfoUnauthorized(w, "The access token expired")
 			return
 		}
-		sub, scopes = o.sub, o.scopes
+		sub, scopes, jkt = o.sub, o.scopes, o.jkt
 	} else {
 		c, err := t.verifyJWT(tok, t.issuer+"userinfo")
 		if err != nil {
 			t.userinfoUnauthorized(w, "Invalid access token")
 			return
 		}
-		sub, scopes = c.Sub, scopeList(c.Scope)
+		sub, scopes, jkt = c.Sub, scopeList(c.Scope), c.Cnf.JKT
+	}
+	if desc := t.userinfoProof(r, scheme, tok, jkt); desc != "" {
+		t.userinfoUnauthorized(w, desc)
+		return
 	}
 	u, ok := t.user(sub)
 	if !ok {

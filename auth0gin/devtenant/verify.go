@@ -20,6 +20,9 @@ type accessClaims struct {
 	Scope string          `json:"scope"`
 	Azp   string          `json:"azp"`
 	CID   string          `json:"client_id"`
+	Cnf   struct {
+		JKT string `json:"jkt"`
+	} `json:"cnf"`
 }
 
 func (c accessClaims) audiences() []string {
@@ -70,6 +73,14 @@ func (t *Tenant) verifyJWT(token, audience string) (accessClaims, error) {
 }
 
 // bearer extracts the token of an "Authorization: Bearer" header.
+// dpopToken is the token of an `Authorization: DPoP <token>` header.
+func dpopToken(h string) string {
+	if len(h) > 5 && strings.EqualFold(h[:5], "dpop ") {
+		return strings.TrimSpace(h[5:])
+	}
+	return ""
+}
+
 func bearer(h string) string {
 	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
 		return strings.TrimSpace(h[7:])
