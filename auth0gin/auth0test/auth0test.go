@@ -70,6 +70,7 @@ package auth0test
 
 import (
 	"context"
+	"crypto"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -191,6 +192,7 @@ type tokenOptions struct {
 	req                devtenant.TokenRequest
 	scopesSet, permSet bool
 	orgID, orgName     string
+	bound              crypto.Signer // Bound's key
 }
 
 // The claims Authenticated writes the login's time, context and methods
@@ -327,6 +329,7 @@ func (tt *Tenant) Token(t testing.TB, opts ...TokenOption) string {
 			t.Fatalf("auth0test: %v", err)
 		}
 	}
+	bind(t, &o)
 	tok, err := tt.IssueToken(context.Background(), o.req)
 	if err != nil {
 		t.Fatalf("auth0test: %v", err)
