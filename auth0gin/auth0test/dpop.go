@@ -4,7 +4,7 @@ import (
 	"crypto"
 	"testing"
 
-	"github.com/auth0gin/auth0gin/auth0gin/internal/dpop"
+	"github.com/auth0gin/auth0gin/internal/dpop"
 )
 
 // Bound binds the token to a DPoP key (RFC 9449), as Auth0 does when the

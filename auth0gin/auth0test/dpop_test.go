@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/auth0gin/auth0gin/auth0gin/auth0test"
-	"github.com/auth0gin/auth0gin/auth0gin/internal/dpop"
+	"github.com/auth0gin/auth0gin/internal/dpop"
 )
 
 func p256(t *testing.T) *ecdsa.PrivateKey {

@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 
-	"github.com/auth0gin/auth0gin/auth0gin/internal/dpop"
+	"github.com/auth0gin/auth0gin/internal/dpop"
 )
 
 // handleDiscovery is GET /.well-known/openid-configuration, shaped as Auth0's.

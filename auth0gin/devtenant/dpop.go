@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/auth0gin/auth0gin/auth0gin/internal/dpop"
+	"github.com/auth0gin/auth0gin/internal/dpop"
 )
 
 // dpopWindow is how far a proof's iat may be from the tenant's clock, either

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
-	"github.com/auth0gin/auth0gin/auth0gin/internal/dpop"
+	"github.com/auth0gin/auth0gin/internal/dpop"
 )
 
 func newKey(t *testing.T) *ecdsa.PrivateKey {

@@ -14,7 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/auth0gin/auth0gin/auth0gin/internal/dpop"
+	"github.com/auth0gin/auth0gin/internal/dpop"
 )
 
 // Tenant is an Auth0-compatible tenant; it is an http.Handler. Create it with
