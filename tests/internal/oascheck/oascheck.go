@@ -4,22 +4,21 @@
 // by tests/openapi's package.json and package-lock.json, with the ruleset
 // tests/openapi/.spectral.yaml. Any test of this module may call Validate.
 //
-// The tools are installed once (`npm ci`) into tests/openapi/node_modules
-// when it is missing; with no npm a test skips, except when the CI
-// environment variable is set, where it fails.
+// The tools are installed once (`npm ci`, by tests/internal/npmci) into
+// tests/openapi/node_modules when it is missing; with no npm a test skips,
+// except when the CI environment variable is set, where it fails.
 package oascheck
 
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"sync"
 	"testing"
+
+	"github.com/auth0gin/auth0gin/tests/internal/npmci"
 )
 
 // Dir is tests/openapi, where package.json pins the tools.
@@ -28,67 +27,26 @@ func Dir() string {
 	return filepath.Join(filepath.Dir(file), "..", "..", "openapi")
 }
 
-var errNoNPM = errors.New("npm is not on PATH (install Node.js 20 or later)")
+// bin is the directory of the tools' binaries.
+func bin() string { return filepath.Join(Dir(), "node_modules", ".bin") }
 
-// tools installs the validators once per process and returns the directory
-// of their binaries. Several test processes (go test ./... runs packages in
-// parallel) may install at once: each runs npm ci in a directory of its own
-// and renames its node_modules into place, so none sees a half-made one.
-var tools = sync.OnceValues(func() (string, error) {
-	dir := Dir()
-	bin := filepath.Join(dir, "node_modules", ".bin")
-	installed := func() bool {
-		for _, name := range []string{"spectral", "swagger-cli"} {
-			if _, err := os.Stat(filepath.Join(bin, name)); err != nil {
-				return false
-			}
-		}
-		return true
-	}
-	if installed() {
-		return bin, nil
-	}
-	npm, err := exec.LookPath("npm")
-	if err != nil {
-		return "", errNoNPM
-	}
-	tmp, err := os.MkdirTemp(dir, ".npm-ci-")
-	if err != nil {
-		return "", err
-	}
-	defer os.RemoveAll(tmp)
-	for _, f := range []string{"package.json", "package-lock.json"} {
-		b, err := os.ReadFile(filepath.Join(dir, f))
-		if err != nil {
-			return "", err
-		}
-		if err := os.WriteFile(filepath.Join(tmp, f), b, 0o644); err != nil {
-			return "", err
+// installed reports whether both tools are there.
+func installed() bool {
+	for _, name := range []string{"spectral", "swagger-cli"} {
+		if _, err := os.Stat(filepath.Join(bin(), name)); err != nil {
+			return false
 		}
 	}
-	cmd := exec.Command(npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts")
-	cmd.Dir = tmp
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("npm ci: %w\n%s", err, out)
-	}
-	if err := os.Rename(filepath.Join(tmp, "node_modules"), filepath.Join(dir, "node_modules")); err != nil && !installed() {
-		return "", err
-	}
-	return bin, nil
-})
+	return true
+}
 
 // Need returns the directory of the tools' binaries, installing them first
-// if need be. It skips t when npm is missing, unless CI is set.
+// (tests/internal/npmci) if need be. It skips t when npm is missing, unless
+// CI is set.
 func Need(t testing.TB) string {
 	t.Helper()
-	bin, err := tools()
-	if errors.Is(err, errNoNPM) && os.Getenv("CI") == "" {
-		t.Skip(err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return bin
+	npmci.Need(t, Dir(), installed)
+	return bin()
 }
 
 // Validate runs both tools on the spec and fails t on any error, and on the
