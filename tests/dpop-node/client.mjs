@@ -5,7 +5,10 @@
 //
 //	node client.mjs <issuer URL with a trailing slash> <route URL> <M2M client_id> <its secret> <audience> \
 //	  <public client_id> <username> <password> <algs…>
+import { webcrypto } from 'node:crypto'
 import { generateKeyPair, generateProof, calculateThumbprint } from 'dpop'
+
+globalThis.crypto ??= webcrypto // node 18 (Debian 12's) has Web Crypto, but not as a global
 
 const [issuer, route, clientID, clientSecret, audience, publicClient, username, password, ...algs] = process.argv.slice(2)
 
