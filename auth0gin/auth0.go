@@ -24,6 +24,7 @@ type Auth0 struct {
 	cache     TokenCache // nil when disabled
 	creds     credentials
 	docs      operations // routes registered through Router, for the API docs
+	dp        *dpopState // DPoP settings (dpop.go)
 }
 
 // issuer is one trusted issuer: its own key set and validators. A token's
@@ -48,7 +49,7 @@ func New(cfg Config) (*Auth0, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
-	a := &Auth0{cfg: c, claims: names, claimsTag: names.tag()}
+	a := &Auth0{cfg: c, claims: names, claimsTag: names.tag(), dp: newDPoPState(c)}
 	for _, iss := range c.Issuers {
 		base, _ := url.Parse(discoveryBase(iss)) // resolve checked it
 		is := &issuer{iss: iss, userBase: c.userBase(iss), keys: newKeySet(c, base), validators: map[string]*validator.Validator{}}
@@ -110,11 +111,11 @@ func (a *Auth0) issuerOf(iss string) *issuer {
 	return nil
 }
 
-// Verify validates a raw access token (without the "Bearer " prefix) and
-// returns the user it describes. Errors are *AuthError values matching the
+// verifyToken is Verify, bound tokens included: it validates a raw access
+// token (without the "Bearer " prefix) and returns the user it describes. Errors are *AuthError values matching the
 // package's sentinel errors. Verified tokens are cached until they expire, at
 // most Config.CacheMaxTTL.
-func (a *Auth0) Verify(ctx context.Context, token string) (*Auth0User, error) {
+func (a *Auth0) verifyToken(ctx context.Context, token string) (*Auth0User, error) {
 	if len(token) > a.cfg.MaxTokenBytes {
 		return nil, unauthorized(errTokenTooLarge, "token too large", nil)
 	}

@@ -24,8 +24,8 @@ type packedUser struct {
 }
 
 // scalars lists the string fields of u, in packing order.
-func scalars(u *Auth0User) [12]*string {
-	return [12]*string{&u.ID, &u.ClientID, &u.GrantType, &u.OrgID, &u.Issuer, &u.UserBase, &u.KeyID, &u.Algorithm, &u.derivedBy, &u.keyThumb, &u.OrgName, &u.ACR}
+func scalars(u *Auth0User) [13]*string {
+	return [13]*string{&u.ID, &u.ClientID, &u.GrantType, &u.OrgID, &u.Issuer, &u.UserBase, &u.KeyID, &u.Algorithm, &u.derivedBy, &u.keyThumb, &u.OrgName, &u.ACR, &u.jkt}
 }
 
 // lists lists the []string fields of u, in packing order.
@@ -237,8 +237,9 @@ func (p *packedUser) idIssuer() (id, issuer string) {
 // an old entry in a shared store from its own (and treat it as a miss).
 // Version 2 added the verifying key's thumbprint, version 3 the verified
 // claims payload, version 4 the user base, version 5 the login and
-// organization claims (AuthTime, OrgName, ACR, AMR).
-const marshalVersion = 5
+// organization claims (AuthTime, OrgName, ACR, AMR), version 6 the DPoP
+// binding (cnf.jkt).
+const marshalVersion = 6
 
 // MarshalBinary encodes u for a shared TokenCache (Redis, memcached, ...) or
 // a server-side session store: every field, including the unexported state

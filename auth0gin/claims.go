@@ -37,6 +37,9 @@ type tokenClaims struct {
 	AuthTime    float64  // Config.AuthTimeClaim (a NumericDate); 0 when absent
 	ACR         string   // Config.ACRClaim
 	AMR         []string // Config.AMRClaim
+	Cnf         *struct {
+		JKT *string `json:"jkt"`
+	} // cnf (RFC 7800); jkt binds a DPoP token to a key (RFC 9449 §6.1)
 }
 
 // hasNUL reports whether a claim the core reads holds a NUL byte.
@@ -70,7 +73,7 @@ var defaultLoginClaims = [4]string{"auth_time", "acr", "amr", "org_name"}
 // coreClaims are the claims the core reads itself, or registered claims:
 // configured names may not shadow them.
 var coreClaims = []string{"sub", "exp", "iss", "aud", "iat", "nbf", "jti",
-	"scope", "permissions", "gty", "azp", "client_id", "org_id"}
+	"scope", "permissions", "gty", "azp", "client_id", "org_id", "cnf"}
 
 // tag names the claims a user's Email and Roles were read from; "" for the
 // plain `email` claim and no roles claim.
@@ -182,6 +185,8 @@ func (d *claimsDecoder) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 			dst = &d.c.ClientID
 		case n == "org_id":
 			dst = &d.c.OrgID
+		case n == "cnf":
+			dst = &d.c.Cnf
 		case n == "email":
 			dst = &d.c.Email
 		case n == d.names.email && n != "":
@@ -219,6 +224,12 @@ func decodeTokenClaims(segment string, names claimNames) (tokenClaims, error) {
 	}
 	if err := json.Unmarshal(raw, &claimsDecoder{names: names, c: &c}); err != nil {
 		return c, fmt.Errorf("payload: %w", err)
+	}
+	// A cnf binds the token to a key its holder proves on each request; one
+	// without a jkt (an mTLS binding, RFC 8705) names a proof the guards
+	// cannot check, so the token is refused rather than taken as bearer.
+	if c.Cnf != nil && (c.Cnf.JKT == nil || *c.Cnf.JKT == "" || strings.IndexByte(*c.Cnf.JKT, 0) >= 0) {
+		return c, errors.New("payload: cnf holds no DPoP key thumbprint (jkt)")
 	}
 	return c, nil
 }
@@ -261,6 +272,9 @@ func (c *tokenClaims) user(rc validator.RegisteredClaims, h header, payload, tag
 	// past the year 36812) counts as absent: no login happened then.
 	if c.AuthTime >= 1 && c.AuthTime < 1<<40 {
 		u.AuthTime = time.Unix(int64(c.AuthTime), 0)
+	}
+	if c.Cnf != nil && c.Cnf.JKT != nil {
+		u.jkt = *c.Cnf.JKT
 	}
 	return u
 }

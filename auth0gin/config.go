@@ -1,6 +1,7 @@
 package auth0gin
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -153,6 +154,58 @@ type Config struct {
 	// secrets are never logged.
 	Logger *slog.Logger
 
+	// PublicOrigin is the origin clients use to reach the app, such as
+	// "https://api.example.com", for an app behind a reverse proxy or load
+	// balancer (AUTH0GIN_PUBLIC_ORIGIN). It is the one public origin of the
+	// module: the guards build a DPoP proof's expected htu from it (scheme
+	// and host; the path is the request's), and package session takes its
+	// cookie's Secure attribute and CSRF origin from it. Empty means each
+	// request's own: https when it came over TLS, else http, and its Host
+	// header, which a proxy may rewrite and any client may set, so set it in
+	// production. It is an origin (scheme://host[:port], no path); plain
+	// http only for a loopback host.
+	PublicOrigin string
+	// DPoP is the API's policy for DPoP (RFC 9449), sender-constrained
+	// tokens (AUTH0GIN_DPOP), overridden per route by the DPoP requirement:
+	//   - "allowed" (the default, also ""): a request may present
+	//     `Authorization: DPoP <token>` with a `DPoP` proof, or a Bearer token;
+	//   - "required": only `Authorization: DPoP` with a proof is accepted,
+	//     and no CredentialSource (session cookie) is consulted;
+	//   - "off": the DPoP scheme is not accepted.
+	// In every mode a bound token (one with cnf.jkt) needs its proof: sent
+	// as Bearer, or under "off", it is refused.
+	DPoP string
+	// DPoPWindow is how far a proof's iat may lie from now, either way
+	// (default 60s); ClockSkew is added to it. A proof's jti is remembered
+	// for as long as the proof is accepted: until iat + DPoPWindow + ClockSkew.
+	DPoPWindow time.Duration
+	// DPoPAlgorithms lists the signature algorithms a proof may use (default
+	// ES256, ES384, ES512, PS256, PS384, PS512, RS256, RS384, RS512 and
+	// EdDSA); HS* and "none" are always refused.
+	DPoPAlgorithms []string
+	// DPoPReplay remembers the jti of every accepted proof until it expires,
+	// so that a proof is used once: Add inserts key unless present and
+	// reports whether it did (store.Store has this method). Nil means a
+	// bounded in-memory cache, which covers one instance only: an API that
+	// runs several instances passes its shared store (Redis), so that a
+	// proof replayed against another instance is refused too. When Add
+	// fails the request is answered 503 with Retry-After, never accepted.
+	DPoPReplay interface {
+		Add(ctx context.Context, key string, value []byte, expiresAt time.Time) (bool, error)
+	}
+	// DPoPNonceSecret, when set, makes the guards require a server nonce in
+	// DPoP proofs (RFC 9449 §9; AUTH0GIN_DPOP_NONCE_SECRET): a proof without
+	// a current one is answered 401 use_dpop_nonce with a DPoP-Nonce header,
+	// and successful DPoP requests carry the current nonce in DPoP-Nonce. A
+	// nonce is an HMAC of a time slot under this secret, so every instance
+	// given the same secret accepts every other's nonces with no shared
+	// state. At least 32 bytes; never logged.
+	DPoPNonceSecret string
+	// DPoPNonceLifetime is the length of a nonce's time slot (default 5m): a
+	// nonce is accepted during its slot and the next (and the one before, for
+	// an instance whose clock runs ahead), so between one and two lifetimes.
+	DPoPNonceLifetime time.Duration
+
 	envErr error // a value FromEnv could not parse, reported by New
 }
 
@@ -174,6 +227,9 @@ const (
 	envClockSkew   = "AUTH0_CLOCK_SKEW"
 	envJWKSURL     = "AUTH0_JWKS_URL"
 	envCache       = "AUTH0_TOKEN_CACHE"
+	envPublicOrig  = "AUTH0GIN_PUBLIC_ORIGIN"
+	envDPoP        = "AUTH0GIN_DPOP"
+	envDPoPNonce   = "AUTH0GIN_DPOP_NONCE_SECRET"
 )
 
 // FromEnv reads a Config from the environment, loading `.env` from the working
@@ -216,6 +272,10 @@ func configFromLookup(get func(string) string) Config {
 		OrgNameClaim:  strings.TrimSpace(get(envOrgName)),
 		Algorithms:    splitList(get(envAlgorithms)),
 		JWKSURL:       strings.TrimSpace(get(envJWKSURL)),
+		PublicOrigin:  strings.TrimSpace(get(envPublicOrig)),
+		DPoP:          strings.ToLower(strings.TrimSpace(get(envDPoP))),
+		// Not trimmed: a secret is taken as given.
+		DPoPNonceSecret: get(envDPoPNonce),
 	}
 	var errs []error
 	switch v := strings.ToLower(strings.TrimSpace(get(envScopeSource))); v {
@@ -267,6 +327,7 @@ func (c Config) clone() Config {
 	c.Issuers = slices.Clone(c.Issuers)
 	c.Audience = slices.Clone(c.Audience)
 	c.Algorithms = slices.Clone(c.Algorithms)
+	c.DPoPAlgorithms = slices.Clone(c.DPoPAlgorithms)
 	c.Scopes = maps.Clone(c.Scopes)
 	if c.SharedUserBases != nil {
 		groups := make([][]string, len(c.SharedUserBases))
@@ -379,6 +440,9 @@ func (c Config) resolve() (Config, error) {
 	}
 	if c.Realm == "" {
 		c.Realm = c.Audience[0]
+	}
+	if err := c.resolveDPoP(); err != nil {
+		return c, err
 	}
 	for _, n := range []struct {
 		f   *string

@@ -95,6 +95,10 @@ type AuthError struct {
 	RetryAfter time.Duration
 	// Err is the underlying cause.
 	Err error
+
+	// dpop, when set, adds the DPoP challenge (RFC 9449 §7.1) and maybe a
+	// DPoP-Nonce; nil is the Bearer challenge alone.
+	dpop *dpopChallenge
 }
 
 // Error implements error.
@@ -108,7 +112,39 @@ func (e *AuthError) Error() string {
 // Unwrap lets errors.Is find the sentinel and the cause.
 func (e *AuthError) Unwrap() error { return e.Err }
 
-// challenge returns the WWW-Authenticate value for the error (RFC 6750 §3).
+// setChallenges sets the WWW-Authenticate challenges of a 401 or 403: the
+// Bearer one (RFC 6750 §3) and, when the route accepts DPoP, the DPoP one
+// with its algs (RFC 9449 §7.1), the error parameters on the scheme the
+// request used; and DPoP-Nonce when the refusal hands one out.
+func (e *AuthError) setChallenges(h http.Header, realm string) {
+	d := e.dpop
+	if d == nil {
+		h.Set("WWW-Authenticate", e.challenge(realm))
+		return
+	}
+	h.Del("WWW-Authenticate")
+	if d.bearer {
+		if d.onDPoP {
+			h.Add("WWW-Authenticate", `Bearer realm="`+quote(realm)+`"`)
+		} else {
+			h.Add("WWW-Authenticate", e.challenge(realm))
+		}
+	}
+	if d.algs != "" {
+		var c string
+		if d.onDPoP {
+			c = "DPoP" + strings.TrimPrefix(e.challenge(realm), "Bearer")
+		} else {
+			c = `DPoP realm="` + quote(realm) + `"`
+		}
+		h.Add("WWW-Authenticate", c+`, algs="`+d.algs+`"`)
+	}
+	if d.nonce != "" {
+		h.Set("DPoP-Nonce", d.nonce)
+	}
+}
+
+// challenge returns the Bearer WWW-Authenticate value for the error (RFC 6750 §3).
 func (e *AuthError) challenge(realm string) string {
 	var b strings.Builder
 	b.WriteString(`Bearer realm="`)

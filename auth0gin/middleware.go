@@ -62,6 +62,7 @@ func (a *Auth0) admit(c *gin.Context, g *guard) (u *Auth0User, ok bool) {
 		c.Request = c.Request.WithContext(WithUser(c.Request.Context(), u))
 	}
 	noStore(c.Writer.Header())
+	a.dpopAnswered(c.Writer.Header(), c.Request)
 	return u, true
 }
 
@@ -103,6 +104,7 @@ func (a *Auth0) Middleware(reqs ...Requirement) func(http.Handler) http.Handler 
 				r = r.WithContext(WithUser(r.Context(), u))
 			}
 			noStore(w.Header())
+			a.dpopAnswered(w.Header(), r)
 			next.ServeHTTP(w, r)
 		})
 	}
@@ -130,7 +132,7 @@ func (e *AuthError) WriteResponse(w http.ResponseWriter, realm string) {
 	case http.StatusServiceUnavailable, http.StatusTooManyRequests:
 		h.Set("Retry-After", strconv.FormatInt(retryAfterSeconds(e.RetryAfter), 10))
 	case http.StatusUnauthorized, http.StatusForbidden:
-		h.Set("WWW-Authenticate", e.challenge(realm))
+		e.setChallenges(h, realm)
 	}
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("Cache-Control", "no-store")

@@ -122,6 +122,7 @@ type guard struct {
 	// the path parameter that names it.
 	hasOrg        bool
 	org, orgParam string
+	dpop          dpopMode // DPoP: the route's policy; dpopInherit the API's
 }
 
 // compile merges requirements and checks the scopes against Config.Scopes, so
@@ -179,6 +180,8 @@ func (a *Auth0) compile(reqs []Requirement) guard {
 				}
 				g.acrValues = appendNew(g.acrValues, v)
 			}
+		case reqDPoP:
+			compileDPoP(&g, r)
 		case reqOrganization:
 			if g.hasOrg {
 				panic("auth0gin: only one Organization per route")
@@ -356,24 +359,25 @@ func (a *Auth0) hasScope(u *Auth0User, s string) bool {
 // authenticate runs the whole check for one request: the token, then the
 // guard. It returns a nil user and nil error for a guest on an optional route.
 // org is the value of the guard's organization path parameter, if any.
+//
+// The token comes from the Authorization header, as Bearer or, with its
+// proof, as DPoP (see Config.DPoP and the DPoP requirement). Refusals carry
+// the challenges of the schemes the route accepts (RFC 9449 §7.1).
 func (a *Auth0) authenticate(r *http.Request, g *guard, org string) (*Auth0User, *AuthError) {
-	var u *Auth0User
-	token, err := bearer(r.Header)
+	mode := a.modeOf(g)
+	u, _, err := a.fromAuthorization(r, g, mode)
 	switch {
 	case err == nil:
-		var verr error
-		if g.expiredFor > 0 {
-			u, verr = a.VerifyExpired(r.Context(), token, g.expiredFor)
-		} else {
-			u, verr = a.Verify(r.Context(), token)
-		}
-		if verr != nil {
-			return nil, asAuthError(verr)
-		}
 	case err.Err != ErrMissingToken || g.expiredFor > 0:
-		return nil, err
+		return nil, a.withDPoPChallenge(err, mode, r)
+	case mode == dpopRequired:
+		// DPoP only: a session cookie is a bearer credential.
+		if g.optional {
+			return nil, nil
+		}
+		return nil, a.withDPoPChallenge(err, mode, r)
 	default:
-		// No bearer token: an attached source (a session cookie) may know the caller.
+		// No token: an attached source (a session cookie) may know the caller.
 		var serr *AuthError
 		if u, serr = a.fromSources(r); serr != nil {
 			return nil, serr
@@ -382,34 +386,36 @@ func (a *Auth0) authenticate(r *http.Request, g *guard, org string) (*Auth0User,
 			if g.optional {
 				return nil, nil
 			}
-			return nil, err
+			return nil, a.withDPoPChallenge(err, mode, r)
 		}
 	}
 	if ae := a.check(g, u, org); ae != nil {
-		return nil, ae
+		return nil, a.withDPoPChallenge(ae, mode, r)
 	}
 	return u, nil
 }
 
 // bearer extracts the token of an `Authorization: Bearer <token>` header
-// (RFC 6750 §2.1). Another scheme counts as no token; two headers or an empty
-// token are malformed.
-func bearer(h http.Header) (string, *AuthError) {
+// (RFC 6750 §2.1), or of `Authorization: DPoP <token>` when withDPoP
+// (RFC 9449 §7.1; isDPoP then reports it). Another scheme counts as no
+// token; two headers or an empty token are malformed.
+func bearer(h http.Header, withDPoP bool) (token string, isDPoP bool, err *AuthError) {
 	values := h.Values("Authorization")
 	switch {
 	case len(values) == 0:
-		return "", unauthorized(ErrMissingToken, "", nil)
+		return "", false, unauthorized(ErrMissingToken, "", nil)
 	case len(values) > 1:
-		return "", unauthorized(errMalformedToken, "more than one Authorization header", nil)
+		return "", false, unauthorized(errMalformedToken, "more than one Authorization header", nil)
 	}
 	v := values[0]
 	scheme, token, _ := strings.Cut(v, " ")
-	if !strings.EqualFold(scheme, "Bearer") {
-		return "", unauthorized(ErrMissingToken, "", nil)
+	isDPoP = withDPoP && strings.EqualFold(scheme, "DPoP")
+	if !isDPoP && !strings.EqualFold(scheme, "Bearer") {
+		return "", false, unauthorized(ErrMissingToken, "", nil)
 	}
 	token = strings.TrimLeft(token, " ")
 	if token == "" {
-		return "", unauthorized(errMalformedToken, "empty bearer token", nil)
+		return "", isDPoP, unauthorized(errMalformedToken, "empty bearer token", nil)
 	}
-	return token, nil
+	return token, isDPoP, nil
 }

@@ -139,6 +139,7 @@ func (rt *Router) record(methods []string, relativePath string, handlers []gin.H
 		if len(gs) > 0 {
 			op = operationOf(gs)
 			op.Guarded = true
+			op.DPoP = rt.auth.routeDPoP(gs)
 		}
 		op.Method, op.Path, op.Doc = m, full, doc
 		rt.auth.docs.add(op)
@@ -191,6 +192,12 @@ type Operation struct {
 	// one in the path parameter name.
 	OrgRequired  bool
 	Organization string
+	// DPoP is the route's DPoP policy when it is not the default "allowed"
+	// (a Bearer or a DPoP token): "required" (only a DPoP-bound token with
+	// its proof) or "off" (no DPoP scheme); Config.DPoP unless a DPoP
+	// requirement sets it, the strictest of several ("required", then
+	// "off").
+	DPoP string
 }
 
 // Operations returns the routes registered through a's Routers, in order of

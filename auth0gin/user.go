@@ -73,6 +73,13 @@ type Auth0User struct {
 	// that verified the token: a cached verdict counts only while that very
 	// key, not merely its kid, is published by the token's issuer.
 	keyThumb string
+	// jkt is the token's cnf.jkt (RFC 9449 §6.1): the thumbprint of the key
+	// a DPoP-bound token is bound to; "" for a bearer token.
+	jkt string
+	// proof is the DPoP proof this request's guard accepted for the token,
+	// so that a second guard on the same request does not count it again
+	// as a replay. Never cached or encoded.
+	proof string
 }
 
 // IsM2M reports whether the token was issued to a machine through the client

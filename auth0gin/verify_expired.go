@@ -11,7 +11,8 @@ import (
 // passed no more than maxAge ago: a refresh endpoint takes the expired access
 // token as the handle of a refresh token the server holds. A token whose exp
 // lies further back answers ErrExpired; nbf and iat in the future are refused
-// with ClockSkew's leeway only, as Verify does.
+// with ClockSkew's leeway only, as Verify does. A DPoP-bound token is
+// refused, as by Verify.
 //
 // The result is never cached and the cache is not consulted: an expired token
 // must not make its way into the validated-token cache, where Verify would
@@ -29,5 +30,9 @@ func (a *Auth0) VerifyExpired(ctx context.Context, token string, maxAge time.Dur
 	// Never the cache: an expired token must not reach it, where Verify would
 	// serve it to the guards.
 	u, _, err := a.verifyExp(ctx, token, maxAge)
+	if err == nil && u.jkt != "" {
+		// A DPoP-bound token needs its proof, which only a request carries.
+		return nil, boundWithoutProof()
+	}
 	return u, err
 }

@@ -170,6 +170,15 @@ func writeOperation(o map[string]any, op auth0gin.Operation, openAPI3 bool) {
 		}
 		o["x-auth0-organization"] = org
 	}
+	switch op.DPoP {
+	case "required":
+		notes = append(notes, "Requires DPoP (RFC 9449): `Authorization: DPoP <token>` with a DPoP-bound token and a `DPoP` proof header "+
+			"signed by its key; a Bearer token or a session cookie is refused (401). Swagger UI cannot sign proofs: call it with a DPoP client.")
+		o["x-auth0-dpop"] = op.DPoP
+	case "off":
+		notes = append(notes, "Takes no DPoP: a Bearer token only; a DPoP-bound token is refused.")
+		o["x-auth0-dpop"] = op.DPoP
+	}
 	if op.Optional {
 		notes = append(notes, "Authentication is optional: without a token the route answers a guest; an invalid token is still refused.")
 	}
