@@ -91,6 +91,7 @@ func TestIndependentClient(t *testing.T) {
 			t.Cleanup(api.Close)
 
 			for _, res := range runClient(t, tenant.URL, api.URL+"/api/private-bound", "ES256", "PS256", "RS256") {
+				t.Logf("%+v", res)
 				checkResult(t, res)
 			}
 		})
