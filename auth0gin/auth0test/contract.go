@@ -1,6 +1,10 @@
 package auth0test
 
 import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -53,6 +57,13 @@ const contractSubject = "auth0|auth0test-contract"
 // Use the served path when the security comes from the routes (auth0gin's
 // Router and swagger.Handler): ReadDoc() is the spec before they wrote it.
 //
+// A route documented as requiring DPoP (x-auth0-dpop "required") gets
+// tokens bound to a key of the check's own (Bound) with a fresh proof
+// (Proof) for each call, whose htu is the request's own URL (the app's
+// Config.PublicOrigin must be unset); and a Bearer token with the
+// documented scopes, like a bound token without its proof, must be answered
+// 401.
+//
 // Path parameters take the spec's example (`example`, `x-example` or the
 // default), or "1". Handlers really run, with an empty body: point engine at
 // test data. The tenant must be the one engine's auth0gin.Auth0 trusts, with
@@ -81,6 +92,8 @@ type contractCall struct {
 	path          string // with its parameters filled in
 	op            map[string]any
 	meet          []TokenOption // the login and organization the docs require
+	dpopKey       crypto.Signer // the key tokens are bound to, when the docs require DPoP
+	bearer        bool          // send the next token as Bearer, with no proof, whatever dpopKey says
 }
 
 func (c *contractCall) errorf(format string, args ...any) {
@@ -119,6 +132,13 @@ func (c *contractCall) check(doc *openAPIDoc) {
 	}
 	roles := stringList(c.op["x-auth0-roles"])
 	stepUp, org := c.requirements()
+	if c.op["x-auth0-dpop"] == "required" {
+		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		if err != nil {
+			c.t.Fatalf("auth0test: CheckContract: %v", err)
+		}
+		c.dpopKey = key
+	}
 	for _, set := range sets {
 		have, status, refusal := c.learn(set, roles)
 		if extra := slices.DeleteFunc(slices.Clone(have), func(s string) bool { return slices.Contains(set, s) }); len(extra) > 0 {
@@ -147,6 +167,29 @@ func (c *contractCall) check(doc *openAPIDoc) {
 			}
 		}
 		c.checkStepUp(have, roles, stepUp, org)
+		c.checkDPoP(have, roles)
+	}
+}
+
+// checkDPoP checks that a route documented as requiring DPoP refuses a
+// Bearer token and a bound token without its proof, 401 both.
+func (c *contractCall) checkDPoP(scopes, roles []string) {
+	c.t.Helper()
+	if c.dpopKey == nil {
+		return
+	}
+	key := c.dpopKey
+	c.dpopKey = nil
+	bearer := c.token(scopes, roles)
+	c.dpopKey = key
+	bound := c.token(scopes, roles)
+	c.bearer = true
+	defer func() { c.bearer = false }()
+	if status, _ := c.call(bearer); status != http.StatusUnauthorized {
+		c.errorf("the documented DPoP requirement is not enforced: a Bearer token is answered %d, want 401", status)
+	}
+	if status, _ := c.call(bound); status != http.StatusUnauthorized {
+		c.errorf("a DPoP-bound token sent as Bearer, with no proof, is answered %d, want 401", status)
 	}
 }
 
@@ -294,6 +337,9 @@ func (c *contractCall) token(scopes, roles []string, login ...TokenOption) strin
 	if login == nil {
 		login = c.meet
 	}
+	if c.dpopKey != nil {
+		opts = append(opts, Bound(c.dpopKey))
+	}
 	return c.tenant.Token(c.t, append(opts, login...)...)
 }
 
@@ -310,7 +356,11 @@ type refusal struct {
 // the status and, for a 401 or 403, its body.
 func (c *contractCall) call(token string) (int, refusal) {
 	req := httptest.NewRequest(c.method, c.path, nil)
-	if token != "" {
+	switch {
+	case token != "" && c.dpopKey != nil && !c.bearer:
+		req.Header.Set("Authorization", "DPoP "+token)
+		req.Header.Set("DPoP", Proof(c.t, c.dpopKey, c.method, "http://"+req.Host+req.URL.Path, token))
+	case token != "":
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	w := httptest.NewRecorder()
