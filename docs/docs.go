@@ -181,6 +181,47 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/private-bound": {
+            "get": {
+                "description": "Only a DPoP-bound token with a fresh proof of its key passes (docs/dpop.md): ` + "`" + `Authorization: DPoP \u003ctoken\u003e` + "`" + ` and a ` + "`" + `DPoP` + "`" + ` proof header for this request. Swagger UI cannot sign proofs: try it with ` + "`" + `go run ./cmd/dpop call http://127.0.0.1:6060/api/private-bound` + "`" + `.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "messages"
+                ],
+                "summary": "A route for DPoP-bound tokens only (RFC 9449)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "A DPoP proof (RFC 9449) of the token's key for this request",
+                        "name": "DPoP",
+                        "in": "header",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/PrivateMessage"
+                        },
+                        "headers": {
+                            "Cache-Control": {
+                                "type": "string",
+                                "description": "no-store"
+                            }
+                        }
+                    },
+                    "401": {
+                        "description": "No token, a token that is not DPoP-bound, or a missing or invalid proof",
+                        "schema": {
+                            "$ref": "#/definitions/DPoPError"
+                        }
+                    }
+                }
+            }
+        },
         "/api/private-scoped": {
             "get": {
                 "description": "Answers 401 without a valid token and 403 (error=\"insufficient_scope\") when the token lacks a scope the route requires (see its lock) in its scope or permissions. The session cookie from POST /auth/session works too, instead of the token, with the permissions the token had at login (Swagger 2.0 cannot describe a cookie scheme).",
@@ -298,6 +339,21 @@ const docTemplate = `{
         }
     },
     "definitions": {
+        "DPoPError": {
+            "type": "object",
+            "properties": {
+                "error": {
+                    "description": "invalid_dpop_proof, use_dpop_nonce, invalid_token, or unauthorized when no token was sent.",
+                    "type": "string",
+                    "example": "invalid_dpop_proof"
+                },
+                "error_description": {
+                    "description": "Why the request was refused.",
+                    "type": "string",
+                    "example": "the proof's htm is not the request's method"
+                }
+            }
+        },
         "DeletedMessage": {
             "type": "object",
             "required": [

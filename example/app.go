@@ -129,6 +129,9 @@ func newApp(ctx context.Context, auth *auth0gin.Auth0, log *slog.Logger) (_ *gin
 		auth0gin.MaxAge(5*time.Minute), auth0gin.AuthContext("mfa")), deleteMessage)
 	// Auth0 Organizations: a token issued for the organization in the path.
 	api.GET("/api/orgs/:org/messages", noStore, auth.Require(auth0gin.Organization(":org")), orgMessages)
+	// DPoP (RFC 9449): only a token bound to the caller's key, with a fresh
+	// proof of that key on each request (docs/dpop.md; try it with cmd/dpop).
+	api.GET("/api/private-bound", noStore, auth.Require(auth0gin.DPoP("required")), privateBound)
 	api.POST("/graphql", noStore, auth.RequireScopes(), me.Require(), graphqlHandler(gql))
 	for _, m := range []string{http.MethodGet, http.MethodPut, http.MethodPatch, http.MethodDelete} {
 		r.Handle(m, "/graphql", graphqlHandler(gql)) // 405 as a GraphQL error, not Gin's 404 page

@@ -212,3 +212,32 @@ func orgMessages(c *gin.Context) {
 		Messages: []string{"Welcome to the organization!"}, User: userOf(u),
 	})
 }
+
+// DPoPError is the body of a DPoP route's 401: no token, a token without its
+// proof, or a proof that fails a check (RFC 9449). The WWW-Authenticate
+// challenge says the same, as DPoP error="…", algs="…". It has the shape of
+// auth0gin.ErrorBody.
+type DPoPError struct {
+	// invalid_dpop_proof, use_dpop_nonce, invalid_token, or unauthorized when no token was sent.
+	Error string `json:"error" example:"invalid_dpop_proof"`
+	// Why the request was refused.
+	Description string `json:"error_description,omitempty" example:"the proof's htm is not the request's method"`
+} //	@name	DPoPError
+
+// privateBound godoc
+//
+//	@Summary		A route for DPoP-bound tokens only (RFC 9449)
+//	@Description	Only a DPoP-bound token with a fresh proof of its key passes (docs/dpop.md): `Authorization: DPoP <token>` and a `DPoP` proof header for this request. Swagger UI cannot sign proofs: try it with `go run ./cmd/dpop call http://127.0.0.1:6060/api/private-bound`.
+//	@Tags			messages
+//	@Produce		json
+//	@Param			DPoP	header		string	true	"A DPoP proof (RFC 9449) of the token's key for this request"
+//	@Success		200		{object}	PrivateMessage
+//	@Header			200		{string}	Cache-Control	"no-store"
+//	@Failure		401		{object}	DPoPError	"No token, a token that is not DPoP-bound, or a missing or invalid proof"
+//	@Router			/api/private-bound [get]
+func privateBound(c *gin.Context) {
+	c.JSON(http.StatusOK, PrivateMessage{
+		Message: "Hello from a DPoP-bound endpoint! Your token is bound to your key, and you proved you hold it.",
+		User:    userOf(auth0gin.MustUser(c)),
+	})
+}
