@@ -5,12 +5,17 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/gin-gonic/gin"
+
+	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/auth0test"
 	"github.com/auth0gin/auth0gin/auth0gin/devtenant"
 	"github.com/auth0gin/auth0gin/internal/dpop"
@@ -84,5 +89,39 @@ func TestErrors(t *testing.T) {
 		if err := run(context.Background(), args, &out, &errOut); err == nil {
 			t.Errorf("dpop %v: no error; %s", args, out.String())
 		}
+	}
+}
+
+// call end to end: a throwaway key, a login to the dev tenant, and a call
+// to a route that requires DPoP, where both the tenant and the API want
+// their nonces, which the client picks up from DPoP-Nonce. A route refusing
+// the call (a Bearer-only route) is an error with the challenge printed.
+func TestCall(t *testing.T) {
+	gin.SetMode(gin.TestMode)
+	tenant := auth0test.NewTenant(t, func(c *devtenant.Config) { c.DPoPNonce = true })
+	cfg := tenant.Config()
+	cfg.DPoPNonceSecret = strings.Repeat("n", 32)
+	auth := auth0gin.MustNew(cfg)
+	r := gin.New()
+	r.GET("/api/private-bound", auth.Require(auth0gin.DPoP("required")), func(c *gin.Context) {
+		c.JSON(http.StatusOK, gin.H{"user": auth0gin.MustUser(c).ID})
+	})
+	r.GET("/api/bearer-only", auth.Require(auth0gin.DPoP("off")), func(c *gin.Context) { c.Status(http.StatusOK) })
+	api := httptest.NewServer(r)
+	defer api.Close()
+
+	out := runOK(t, "call", "-tenant", tenant.URL, api.URL+"/api/private-bound")
+	if !strings.Contains(out, "200 OK") || !strings.Contains(out, devtenant.M2MClient.ID+"@clients") {
+		t.Errorf("client credentials: %s", out)
+	}
+	out = runOK(t, "call", "-tenant", tenant.URL, "-username", devtenant.Alice.Email, "-password", devtenant.Alice.Password,
+		api.URL+"/api/private-bound")
+	if !strings.Contains(out, "200 OK") || !strings.Contains(out, devtenant.Alice.ID) {
+		t.Errorf("password: %s", out)
+	}
+	var stdout, stderr bytes.Buffer
+	err := run(t.Context(), []string{"call", "-tenant", tenant.URL, api.URL + "/api/bearer-only"}, &stdout, &stderr)
+	if err == nil || !strings.Contains(stdout.String(), "401") || !strings.Contains(stdout.String(), "WWW-Authenticate: Bearer") {
+		t.Errorf("a Bearer-only route: %v\n%s", err, stdout.String())
 	}
 }
