@@ -45,6 +45,7 @@ type load struct {
 	headers     []string           // Authorization values; request i carries headers[i%len]; none when empty
 	auth        func(i int) string // when set, the Authorization value of request i (instead of headers)
 	cookies     []string           // Cookie values; request i carries cookies[i%len]; none when empty
+	dpop        func(i int) string // when set, the DPoP proof header of request i (tests/load/dpop.go)
 	method      string             // default GET
 	concurrency int
 	requests    int           // at most this many requests (0: no count bound)
@@ -168,6 +169,9 @@ func (l load) do(ctx context.Context, client *http.Client, i int) (status int, d
 		req.Header["Authorization"] = []string{l.auth(i)}
 	case len(l.headers) > 0:
 		req.Header["Authorization"] = []string{l.headers[i%len(l.headers)]}
+	}
+	if l.dpop != nil {
+		req.Header["Dpop"] = []string{l.dpop(i)}
 	}
 	t := time.Now()
 	res, err := client.Do(req)

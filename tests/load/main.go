@@ -45,6 +45,7 @@ func cli(log *slog.Logger) error {
 	prof := flag.String("profile", "", "save a server CPU profile of every measurement in this directory")
 	sessionsOnly := flag.Bool("sessions", false, "only the session measurements (package session), as a Markdown section")
 	refreshOnly := flag.Bool("refresh", false, "measure only the password-login refresh endpoint and print its section")
+	dpopOnly := flag.Bool("dpop", false, "measure only DPoP (tests/load/dpop.go) and print its section")
 	flag.Parse()
 
 	p := quickPlan()
@@ -65,6 +66,13 @@ func cli(log *slog.Logger) error {
 	ctx, cancel := context.WithTimeout(ctx, 45*time.Minute)
 	defer cancel()
 
+	if *dpopOnly {
+		md, err := dpopReport(ctx, p, log)
+		if err == nil {
+			_, err = os.Stdout.WriteString(md)
+		}
+		return err
+	}
 	if *refreshOnly {
 		md, err := refreshReport(ctx, *full, log)
 		if err != nil {
@@ -103,7 +111,11 @@ func cli(log *slog.Logger) error {
 		if err != nil {
 			return err
 		}
-		md, problems = render(rep, faults)+lr+renderSessions(srep), len(rep.problems)+len(srep.problems)
+		dmd, err := dpopReport(ctx, p, log)
+		if err != nil {
+			return err
+		}
+		md, problems = render(rep, faults)+lr+renderSessions(srep)+dmd, len(rep.problems)+len(srep.problems)
 	}
 	if *out == "" {
 		_, err = os.Stdout.WriteString(md)
