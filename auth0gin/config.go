@@ -177,7 +177,8 @@ type Config struct {
 	DPoP string
 	// DPoPWindow is how far a proof's iat may lie from now, either way
 	// (default 60s); ClockSkew is added to it. A proof's jti is remembered
-	// for as long as the proof is accepted: until iat + DPoPWindow + ClockSkew.
+	// (Config.DPoPReplay) for one window more than the proof is accepted,
+	// so that an instance whose clock lags still finds it.
 	DPoPWindow time.Duration
 	// DPoPAlgorithms lists the signature algorithms a proof may use (default
 	// ES256, ES384, ES512, PS256, PS384, PS512, RS256, RS384, RS512 and

@@ -324,7 +324,9 @@ func (a *Auth0) checkProof(r *http.Request, token string, u *Auth0User) *AuthErr
 	case pr.Thumbprint != u.jkt:
 		return proofRefusal("the DPoP proof's key is not the one the token is bound to (cnf.jkt)", nil)
 	}
-	added, err := d.replay.Add(r.Context(), replayKey(pr), []byte{1}, pr.Expires)
+	// Kept a window past the proof's expiry: an instance whose clock lags
+	// by up to a window still finds it.
+	added, err := d.replay.Add(r.Context(), replayKey(pr), []byte{1}, pr.Expires.Add(d.window))
 	switch {
 	case err != nil:
 		a.cfg.Logger.Warn("auth0gin: the DPoP replay cache cannot answer; refusing DPoP requests", "err", err)
@@ -337,13 +339,20 @@ func (a *Auth0) checkProof(r *http.Request, token string, u *Auth0User) *AuthErr
 }
 
 // proofDescription is the part of a dpop.Check error safe and short enough
-// to show the caller.
+// to show the caller: printable ASCII (it may quote the client's own
+// claims), at most 200 bytes.
 func proofDescription(err error) string {
 	s := strings.TrimPrefix(err.Error(), dpop.ErrInvalidProof.Error()+": ")
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r > 0x7e {
+			return -1
+		}
+		return r
+	}, s)
 	if len(s) > 200 {
 		s = s[:200]
 	}
-	return "invalid DPoP proof: " + strings.ToValidUTF8(s, "")
+	return "invalid DPoP proof: " + s
 }
 
 // replayKey is the replay cache's key of a proof: its jti, per proof key,

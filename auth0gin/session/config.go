@@ -30,7 +30,6 @@ const (
 // The environment variables FromEnv reads.
 const (
 	envStoreURL       = "SESSION_STORE_URL"
-	envPublicOrigin   = "SESSION_PUBLIC_ORIGIN"
 	envTrustedOrigins = "SESSION_TRUSTED_ORIGINS"
 	envKeyPrefix      = "SESSION_KEY_PREFIX"
 	envReplicaWait    = "AUTH0GIN_REPLICA_WAIT"
@@ -51,7 +50,7 @@ type Config struct {
 	StoreURL string
 
 	// CookieName is the cookie's name. By default it is chosen per request,
-	// with the Secure attribute (see PublicOrigin): "__Host-auth0gin_session"
+	// with the Secure attribute (see the public origin below): "__Host-auth0gin_session"
 	// for a Secure cookie with no CookieDomain and CookiePath "/", which a
 	// browser accepts only from this very host, so that no sibling site can
 	// plant one (cookie tossing); "auth0gin_session" otherwise, as on
@@ -59,7 +58,7 @@ type Config struct {
 	// whatever the request; a "__Host-" or "__Secure-" name makes the cookie
 	// always Secure, and New refuses a "__Host-" name with a CookieDomain or
 	// a CookiePath other than "/", and either prefix with a plain-http
-	// PublicOrigin: browsers would drop the cookie.
+	// public origin: browsers would drop the cookie.
 	CookieName string
 	// CookieDomain is the cookie's Domain attribute; empty (the default)
 	// makes a host-only cookie, which is what most apps want.
@@ -67,13 +66,14 @@ type Config struct {
 	// CookiePath is the cookie's Path attribute (default "/").
 	CookiePath string
 
-	// PublicOrigin is the origin browsers use to reach the app, such as
-	// "https://api.example.com", for an app behind a reverse proxy. When set,
-	// it decides the cookie's Secure attribute (on for https) and is trusted
-	// by the CSRF check, whatever Host header the proxy forwards. When empty,
-	// Secure is on except for a plain-http request to a loopback host (a
-	// development machine).
-	PublicOrigin string
+	// The public origin, the origin browsers use to reach the app behind a
+	// reverse proxy, is the Auth0's (auth0gin.Config.PublicOrigin,
+	// AUTH0GIN_PUBLIC_ORIGIN), one setting for the guards and sessions. When
+	// set, it decides the cookie's Secure attribute (on for https) and is
+	// trusted by the CSRF check, whatever Host header the proxy forwards.
+	// When empty, Secure is on except for a plain-http request to a loopback
+	// host (a development machine).
+
 	// TrustedOrigins are the other origins whose pages may send unsafe
 	// requests (POST, PUT, PATCH, DELETE) with the cookie: the SPA's origin,
 	// such as "https://app.example.com" or "http://localhost:5173". Configure
@@ -176,6 +176,8 @@ type Config struct {
 
 	envErr  error          // what FromEnv could not read, reported by New
 	proxies []netip.Prefix // TrustedProxies, parsed by resolve
+	// publicOrigin is the Auth0's Config.PublicOrigin, set by resolve.
+	publicOrigin string
 }
 
 // FromEnv reads a Config from the environment, after loading `.env.<AUTH0_ENV>`
@@ -183,7 +185,6 @@ type Config struct {
 // win). Every variable is optional:
 //
 //   - SESSION_STORE_URL: Config.StoreURL, the store to open with package store.
-//   - SESSION_PUBLIC_ORIGIN: Config.PublicOrigin.
 //   - SESSION_TRUSTED_ORIGINS: Config.TrustedOrigins, a comma list.
 //   - SESSION_KEY_PREFIX: Config.KeyPrefix.
 //   - SESSION_OPAQUE_TOKENS: true accepts opaque tokens at login
@@ -209,7 +210,6 @@ func FromEnv() Config {
 	}
 	c := Config{
 		StoreURL:       strings.TrimSpace(os.Getenv(envStoreURL)),
-		PublicOrigin:   strings.TrimSpace(os.Getenv(envPublicOrigin)),
 		TrustedOrigins: splitOrigins(os.Getenv(envTrustedOrigins)),
 		KeyPrefix:      strings.TrimSpace(os.Getenv(envKeyPrefix)),
 		Device: DeviceConfig{
@@ -266,6 +266,9 @@ func (c Config) resolve(auth *auth0gin.Auth0) (Config, error) {
 	if c.envErr != nil {
 		return bad("%w", c.envErr)
 	}
+	// One public origin for the guards and sessions; New checked it (an
+	// origin, plain http only for a loopback host).
+	c.publicOrigin = auth.Config().PublicOrigin
 	if c.CookieName != "" && !validCookieName(c.CookieName) {
 		return bad("cookie name %q is not an HTTP token", c.CookieName)
 	}
@@ -279,21 +282,11 @@ func (c Config) resolve(auth *auth0gin.Auth0) (Config, error) {
 		return bad("cookie name %q: a __Host- cookie has no Domain and Path /", c.CookieName)
 	}
 	if (hasPrefixFold(c.CookieName, "__Host-") || hasPrefixFold(c.CookieName, "__Secure-")) &&
-		strings.HasPrefix(strings.ToLower(c.PublicOrigin), "http:") {
+		strings.HasPrefix(c.publicOrigin, "http:") {
 		return bad("cookie name %q must be Secure, which a plain-http public origin cannot set", c.CookieName)
 	}
 	if strings.ContainsAny(c.CookieDomain, ";\r\n ") {
 		return bad("cookie domain %q", c.CookieDomain)
-	}
-	if c.PublicOrigin != "" {
-		o, err := origin(c.PublicOrigin)
-		if err != nil {
-			return bad("public origin: %v", err)
-		}
-		if strings.HasPrefix(o, "http://") && !loopback(hostOf(o)) {
-			return bad("public origin %q: plain http is only for loopback hosts in development", o)
-		}
-		c.PublicOrigin = o
 	}
 	trusted := make([]string, 0, len(c.TrustedOrigins))
 	for _, t := range c.TrustedOrigins {

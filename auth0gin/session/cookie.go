@@ -13,8 +13,8 @@ func (m *Manager) secure(r *http.Request) bool {
 	if hasPrefixFold(m.cfg.CookieName, "__Host-") || hasPrefixFold(m.cfg.CookieName, "__Secure-") {
 		return true
 	}
-	if m.cfg.PublicOrigin != "" {
-		return m.cfg.PublicOrigin[:len("https:")] == "https:"
+	if m.cfg.publicOrigin != "" {
+		return m.cfg.publicOrigin[:len("https:")] == "https:"
 	}
 	if r.TLS != nil || !loopback(hostOf(r.Host)) {
 		return true
@@ -25,7 +25,7 @@ func (m *Manager) secure(r *http.Request) bool {
 		// __Host- prefix, so no defence against cookie tossing. The header
 		// is no proof (any client may send it), so it only warns.
 		m.warnProxy.Do(func() {
-			m.cfg.Logger.Warn("session: a proxied request reached a loopback Host with no Config.PublicOrigin (SESSION_PUBLIC_ORIGIN): " +
+			m.cfg.Logger.Warn("session: a proxied request reached a loopback Host with no public origin (auth0gin.Config.PublicOrigin, AUTH0GIN_PUBLIC_ORIGIN): " +
 				"the session cookie is the development one, without Secure or the __Host- prefix; set the public origin")
 		})
 	}
@@ -35,7 +35,7 @@ func (m *Manager) secure(r *http.Request) bool {
 // cookieName is the session cookie's name for a request: Config.CookieName
 // when set; else the __Host- name when the cookie is Secure, host-only and
 // Path=/, the development name otherwise. It follows secure, so it is one
-// name for every request of a deployment with a PublicOrigin, and for every
+// name for every request of a deployment with a public origin, and for every
 // request a browser sends to one host without: the answers that set the
 // cookie and the requests that carry it agree.
 func (m *Manager) cookieName(r *http.Request) string {

@@ -44,21 +44,24 @@ func TestCookieName(t *testing.T) {
 	bearer := map[string]string{"Authorization": "Bearer " + tn.Token(t)}
 	for _, tc := range []struct {
 		name, host string
+		origin     string // the Auth0's PublicOrigin
 		cfg        session.Config
 		want       string
 		secure     bool
 	}{
-		{"https public origin", "api.example.com", session.Config{PublicOrigin: "https://api.example.com"}, "__Host-auth0gin_session", true},
-		{"behind a proxy, no public origin", "api.example.com", session.Config{}, "__Host-auth0gin_session", true},
-		{"plain-http loopback", "127.0.0.1:8080", session.Config{}, "auth0gin_session", false},
-		{"loopback public origin", "127.0.0.1:8080", session.Config{PublicOrigin: "http://localhost:8080"}, "auth0gin_session", false},
-		{"a Domain", "api.example.com", session.Config{CookieDomain: "example.com"}, "auth0gin_session", true},
-		{"a Path", "api.example.com", session.Config{CookiePath: "/api"}, "auth0gin_session", true},
-		{"the app's name", "api.example.com", session.Config{CookieName: "sid"}, "sid", true},
-		{"the app's __Host- name", "127.0.0.1:8080", session.Config{CookieName: "__Host-sid"}, "__Host-sid", true},
+		{"https public origin", "api.example.com", "https://api.example.com", session.Config{}, "__Host-auth0gin_session", true},
+		{"behind a proxy, no public origin", "api.example.com", "", session.Config{}, "__Host-auth0gin_session", true},
+		{"plain-http loopback", "127.0.0.1:8080", "", session.Config{}, "auth0gin_session", false},
+		{"loopback public origin", "127.0.0.1:8080", "http://localhost:8080", session.Config{}, "auth0gin_session", false},
+		{"a Domain", "api.example.com", "", session.Config{CookieDomain: "example.com"}, "auth0gin_session", true},
+		{"a Path", "api.example.com", "", session.Config{CookiePath: "/api"}, "auth0gin_session", true},
+		{"the app's name", "api.example.com", "", session.Config{CookieName: "sid"}, "sid", true},
+		{"the app's __Host- name", "127.0.0.1:8080", "", session.Config{CookieName: "__Host-sid"}, "__Host-sid", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e := newEnv(t, newStore(t), tn, tc.cfg)
+			ac := tn.Config()
+			ac.PublicOrigin = tc.origin
+			e := newEnvAuth(t, newStore(t), tn, ac, tc.cfg)
 			ck := sessionCookie(t, e.serve("POST", tc.host, "/auth/session", bearer))
 			if ck.Name != tc.want || ck.Secure != tc.secure {
 				t.Fatalf("cookie %s (Secure %v), want %s (Secure %v)", ck.Name, ck.Secure, tc.want, tc.secure)
@@ -84,14 +87,20 @@ func TestCookieName(t *testing.T) {
 func TestCookieNameRefused(t *testing.T) {
 	tn := auth0test.NewTenant(t)
 	auth := auth0gin.MustNew(tn.Config())
-	for _, cfg := range []session.Config{
-		{CookieName: "__Host-sid", CookieDomain: "example.com"},
-		{CookieName: "__host-sid", CookiePath: "/api"},
-		{CookieName: "__Host-sid", PublicOrigin: "http://localhost:8080"},
-		{CookieName: "__Secure-sid", PublicOrigin: "http://localhost:8080"},
+	ac := tn.Config()
+	ac.PublicOrigin = "http://localhost:8080"
+	httpAuth := auth0gin.MustNew(ac)
+	for _, tc := range []struct {
+		auth *auth0gin.Auth0
+		cfg  session.Config
+	}{
+		{auth, session.Config{CookieName: "__Host-sid", CookieDomain: "example.com"}},
+		{auth, session.Config{CookieName: "__host-sid", CookiePath: "/api"}},
+		{httpAuth, session.Config{CookieName: "__Host-sid"}},
+		{httpAuth, session.Config{CookieName: "__Secure-sid"}},
 	} {
-		if _, err := session.New(context.Background(), auth, newStore(t), cfg); !errors.Is(err, auth0gin.ErrConfig) {
-			t.Errorf("%+v: %v, want ErrConfig", cfg, err)
+		if _, err := session.New(context.Background(), tc.auth, newStore(t), tc.cfg); !errors.Is(err, auth0gin.ErrConfig) {
+			t.Errorf("%+v: %v, want ErrConfig", tc.cfg, err)
 		}
 	}
 }

@@ -27,10 +27,12 @@ func (m *Manager) CORS() gin.HandlerFunc {
 	allow := cors.New(cors.Config{
 		AllowOrigins: origins,
 		AllowMethods: []string{"GET", "POST", "PUT", "PATCH", "DELETE"},
-		AllowHeaders: []string{"Authorization", "Content-Type"},
-		// A page reads a refusal's challenge (RFC 6750, RFC 9470 step-up)
-		// and a 429's or 503's wait only when they are exposed.
-		ExposeHeaders:    []string{"WWW-Authenticate", "Retry-After"},
+		// DPoP: a page sends its proof (RFC 9449) and reads the server's
+		// nonce (DPoP-Nonce, on a use_dpop_nonce refusal and on success).
+		AllowHeaders: []string{"Authorization", "Content-Type", "DPoP"},
+		// A page reads a refusal's challenge (RFC 6750, RFC 9470 step-up,
+		// RFC 9449) and a 429's or 503's wait only when they are exposed.
+		ExposeHeaders:    []string{"WWW-Authenticate", "Retry-After", "DPoP-Nonce"},
 		AllowCredentials: true,
 		MaxAge:           10 * time.Minute,
 	})

@@ -72,7 +72,7 @@ func TestCORSWithoutTrustedOrigins(t *testing.T) {
 }
 
 // Behind a proxy that forwards a loopback Host (nginx's default), with no
-// PublicOrigin the cookie would be the development one, without Secure or
+// public origin the cookie would be the development one, without Secure or
 // __Host-: the manager says so once in its log (review of issue 23).
 func TestProxiedLoopbackWithoutPublicOriginWarns(t *testing.T) {
 	e := newEnv(t, newStore(t), auth0test.NewTenant(t), session.Config{})
@@ -88,7 +88,7 @@ func TestProxiedLoopbackWithoutPublicOriginWarns(t *testing.T) {
 			t.Fatalf("login: %d %s", w.Code, w.Body)
 		}
 	}
-	if n := strings.Count(e.logs.String(), "no Config.PublicOrigin"); n != 1 {
+	if n := strings.Count(e.logs.String(), "no public origin"); n != 1 {
 		t.Errorf("%d warnings, want 1:\n%s", n, e.logs.String())
 	}
 }

@@ -67,7 +67,7 @@
 // Every unsafe request (POST, PUT, PATCH, DELETE) that the cookie
 // authenticates is therefore checked with net/http.CrossOriginProtection:
 // a browser request from an origin other than the app's own, its
-// Config.PublicOrigin or one of Config.TrustedOrigins is refused with 403
+// public origin (auth0gin.Config.PublicOrigin) or one of Config.TrustedOrigins is refused with 403
 // {"error":"csrf_rejected"}. Requests with neither Sec-Fetch-Site nor Origin
 // (curl, CLIs, servers) pass; bearer requests are never checked. The cookie is
 // SameSite=Lax as a second line.

@@ -42,17 +42,34 @@ var errLoginRefused = errors.New("session: login refused")
 // the answer is 200 with Set-Cookie and a SessionInfo body. Each login gets a new
 // secret; a session cookie the request already carried is ended. Logins are
 // limited per client address (429 with Retry-After; see Config.LoginsPerMinute).
+//
+// A DPoP-bound access token (RFC 9449) is traded only as
+// `Authorization: DPoP <token>` with a valid `DPoP` proof of this request,
+// checked as the guards check one (auth0gin.Auth0.VerifyRequest: signature,
+// method and URI, age, single use, token hash, the token's key); sent as
+// Bearer it is refused. The session keeps nothing of the binding: its
+// cookie is a bearer credential like any session cookie (HttpOnly,
+// SameSite=Lax, CSRF-checked), and the requests it authenticates carry no
+// proof. A route that must see a proof on every request requires
+// auth0gin.DPoP("required"), which accepts no session cookie.
 func (m *Manager) Login(c *gin.Context) {
 	if !m.allowLogin(c) {
 		return
 	}
-	token, ok := bearerToken(c.Request)
+	token, isDPoP, ok := bearerToken(c.Request)
 	if !ok {
 		m.fail(c, &auth0gin.AuthError{Status: http.StatusUnauthorized, Code: "invalid_token",
-			Description: "login needs an Authorization: Bearer access token", Err: auth0gin.ErrMissingToken})
+			Description: "login needs an Authorization: Bearer (or DPoP) access token", Err: auth0gin.ErrMissingToken})
 		return
 	}
-	u, err := m.opaque.verify(c.Request.Context(), m.auth, token)
+	var u *auth0gin.Auth0User
+	var err error
+	if isDPoP || !m.opaque.handles(m.auth, token) {
+		// A JWT, DPoP-bound or not: checked as the guards check it.
+		u, err = m.auth.VerifyRequest(c.Request)
+	} else {
+		u, err = m.opaque.verify(c.Request.Context(), m.auth, token)
+	}
 	if err != nil {
 		m.fail(c, err)
 		return
@@ -155,13 +172,15 @@ func copyEntryUser(e *entry) *entry {
 	return e
 }
 
-// bearerToken returns the token of an `Authorization: Bearer` header.
-func bearerToken(r *http.Request) (string, bool) {
+// bearerToken returns the token of an `Authorization: Bearer` or
+// `Authorization: DPoP` header; isDPoP reports the latter.
+func bearerToken(r *http.Request) (token string, isDPoP, ok bool) {
 	v := r.Header.Values("Authorization")
 	if len(v) != 1 {
-		return "", false
+		return "", false, false
 	}
 	scheme, token, _ := strings.Cut(v[0], " ")
 	token = strings.TrimLeft(token, " ")
-	return token, strings.EqualFold(scheme, "Bearer") && token != ""
+	isDPoP = strings.EqualFold(scheme, "DPoP")
+	return token, isDPoP, (isDPoP || strings.EqualFold(scheme, "Bearer")) && token != ""
 }

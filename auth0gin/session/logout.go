@@ -69,7 +69,7 @@ func (m *Manager) logout(c *gin.Context, also []Ender) {
 			}
 		}
 	}
-	if token, ok := bearerToken(c.Request); ok {
+	if token, isDPoP, ok := bearerToken(c.Request); ok && !isDPoP {
 		for _, e := range also {
 			if err := e.LogoutToken(ctx, token); err != nil {
 				var ae *auth0gin.AuthError

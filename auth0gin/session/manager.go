@@ -31,7 +31,7 @@ type Manager struct {
 	stop   func()      // ends the invalidation subscription
 	also   []Ender     // given to Mount: LogoutUser ends what they hold too
 	// warnProxy logs once that a proxied request reached a loopback Host
-	// with no PublicOrigin (see secure).
+	// with no public origin (see secure).
 	warnProxy sync.Once
 }
 
@@ -56,7 +56,7 @@ func New(ctx context.Context, auth *auth0gin.Auth0, st store.Store, cfg Config) 
 		return nil, err
 	}
 	m := &Manager{auth: auth, st: st, cfg: c, realm: auth.Config().Realm, csrf: http.NewCrossOriginProtection()}
-	for _, o := range slices.Concat([]string{c.PublicOrigin}, c.TrustedOrigins) {
+	for _, o := range slices.Concat([]string{c.publicOrigin}, c.TrustedOrigins) {
 		if o == "" {
 			continue
 		}

@@ -13,7 +13,7 @@ import (
 // Mount registers the session routes on r, documented in the spec that
 // package swagger serves (no annotation needed in the app):
 //
-//	POST /auth/session  Authorization: Bearer <access token> → Set-Cookie (createSession)
+//	POST /auth/session  Authorization: Bearer <access token> (or DPoP with a proof) → Set-Cookie (createSession)
 //	POST /auth/ping     keep-alive, 204 (pingSession)
 //	POST /auth/logout   ends the session and clears the cookie, 204 (logout)
 //
@@ -75,7 +75,8 @@ var (
 var createSessionDoc = &apidoc.Doc{
 	ID:      "createSession",
 	Summary: "Trade an access token for a session cookie",
-	Description: "Verifies the Bearer token and answers Set-Cookie with an HttpOnly session cookie (never the secret in the body). " +
+	Description: "Verifies the Bearer token (a DPoP-bound token as `Authorization: DPoP` with a `DPoP` proof of this request; " +
+		"the cookie keeps nothing of the binding) and answers Set-Cookie with an HttpOnly session cookie (never the secret in the body). " +
 		"Every protected route then accepts the cookie instead of the token. A session cookie the request already carried is ended. " +
 		"Limited per client address, an IPv4 address or IPv6 /64 (429 with Retry-After).",
 	Tag: "session",

@@ -149,12 +149,11 @@ func TestMountOpaque(t *testing.T) {
 	}
 }
 
-// FromEnv reads the nine SESSION_* variables; a value it cannot read is
+// FromEnv reads the SESSION_* variables; a value it cannot read is
 // reported by New as a configuration error naming the variable.
 func TestFromEnv(t *testing.T) {
 	for k, v := range map[string]string{
 		"SESSION_STORE_URL":          "redis://127.0.0.1:6379/0",
-		"SESSION_PUBLIC_ORIGIN":      "https://api.example.com",
 		"SESSION_TRUSTED_ORIGINS":    " https://app.example.com/ ,http://localhost:5173,",
 		"SESSION_KEY_PREFIX":         "myapp:",
 		"SESSION_OPAQUE_TOKENS":      "true",
@@ -171,7 +170,7 @@ func TestFromEnv(t *testing.T) {
 	if c.Device.ClientID != "cli-native" || !reflect.DeepEqual(c.Device.Scopes, []string{"openid", "read:messages", "offline_access"}) {
 		t.Errorf("Device: %+v", c.Device)
 	}
-	if c.StoreURL != "redis://127.0.0.1:6379/0" || c.PublicOrigin != "https://api.example.com" || c.KeyPrefix != "myapp:" ||
+	if c.StoreURL != "redis://127.0.0.1:6379/0" || c.KeyPrefix != "myapp:" ||
 		!reflect.DeepEqual(c.TrustedOrigins, []string{"https://app.example.com", "http://localhost:5173"}) ||
 		c.OpaqueTokens == nil || c.IdleTimeout != 20*time.Minute || c.MaxLifetime != 48*time.Hour ||
 		c.LocalCacheTTL != -time.Second || c.LoginsPerMinute != -1 {

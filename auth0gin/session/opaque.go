@@ -121,13 +121,20 @@ func newOpaque(auth *auth0gin.Auth0, cfg OpaqueConfig) *opaque {
 		cache: make(map[[sha256.Size]byte]opaqueAnswer), limited: make(map[[sha256.Size]byte]time.Time)}
 }
 
+// handles reports whether token goes to /userinfo: o is enabled (not nil)
+// and token is no JWT (Auth0's opaque tokens are JWEs, five segments, or at
+// the dev tenant random strings) and not over the core's size limit.
+func (o *opaque) handles(auth *auth0gin.Auth0, token string) bool {
+	return o != nil && strings.Count(token, ".") != 2 && len(token) <= auth.Config().MaxTokenBytes
+}
+
 // verify checks a login's token: a JWT with the core, anything else through
 // /userinfo when o is enabled (not nil), else with the core too (which
 // refuses it).
 func (o *opaque) verify(ctx context.Context, auth *auth0gin.Auth0, token string) (*auth0gin.Auth0User, error) {
 	// A JWT has three segments; Auth0's opaque tokens are JWEs (five) or,
 	// at the dev tenant, random strings.
-	if o == nil || strings.Count(token, ".") == 2 || len(token) > auth.Config().MaxTokenBytes {
+	if !o.handles(auth, token) {
 		return auth.Verify(ctx, token)
 	}
 	key := sha256.Sum256([]byte(token))

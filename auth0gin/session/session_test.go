@@ -411,7 +411,6 @@ func TestConfigRefusals(t *testing.T) {
 	for name, cfg := range map[string]session.Config{
 		"wildcard origin":  {TrustedOrigins: []string{"*"}},
 		"origin with path": {TrustedOrigins: []string{"https://app.example.com/x"}},
-		"http public":      {PublicOrigin: "http://api.example.com"},
 		"cookie name":      {CookieName: "a b"},
 		"touch too long":   {IdleTimeout: time.Minute, TouchInterval: time.Minute},
 	} {
@@ -422,7 +421,10 @@ func TestConfigRefusals(t *testing.T) {
 }
 
 func TestPublicOriginDecidesSecure(t *testing.T) {
-	e := newEnv(t, newStore(t), auth0test.NewTenant(t), session.Config{PublicOrigin: "https://api.example.test"})
+	tenant := auth0test.NewTenant(t)
+	ac := tenant.Config()
+	ac.PublicOrigin = "https://api.example.test" // the Auth0's, one for the guards and sessions
+	e := newEnvAuth(t, newStore(t), tenant, ac, session.Config{})
 	c := e.login(e.tenant.Token(t))
 	if !c.Secure || c.Name != "__Host-auth0gin_session" {
 		t.Errorf("https public origin: cookie %s, Secure %v", c.Name, c.Secure)
