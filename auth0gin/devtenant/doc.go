@@ -59,6 +59,18 @@
 // them. Refresh grants keep the login's auth_time, amr, acr and
 // organization; their ID tokens leave amr and acr out, as Auth0's do.
 //
+// # DPoP
+//
+// A DPoP proof (RFC 9449) on /oauth/token, any grant, binds the tokens to
+// the proof's key: token_type "DPoP" and cnf.jkt in the access token (an
+// opaque token is bound too, for /userinfo), and a public client's refresh
+// token bound to the same key (a refresh without a proof is answered 400
+// invalid_dpop_proof, with another key's 403 invalid_grant). The proof's
+// htu must be the tenant's own token URL; an invalid, doubled or replayed
+// proof is answered 400 invalid_dpop_proof. Config.DPoPNonce makes the tenant
+// demand its nonce (400 use_dpop_nonce with DPoP-Nonce). /userinfo takes a
+// bound token only as Authorization: DPoP with a proof of its key.
+//
 // Config.Organizations are Auth0 Organizations: a login through one
 // (organization=org_… or its name) is refused for a non-member with
 // access_denied, and its tokens carry org_id, org_name with
@@ -100,7 +112,7 @@
 // Organization invitations, membership changes or per-client
 // organization_usage, no consent screens for browser logins, and no Actions
 // beyond Config.ExtraClaims and the step-up claim names); the password grant
-// takes no organization;
+// takes no organization; no DPoP binding of authorization codes (dpop_jkt);
 // opaque access tokens are random strings rather than JWEs; browser flows use
 // the API's token lifetime (Auth0 caps implicit tokens at 7,200 s); the user
 // search understands field:value terms joined by AND, not all of Lucene;
