@@ -170,6 +170,8 @@ func printBanner(w io.Writer, s *devtenant.Server, cfg devtenant.Config, showSec
 	if who, curl := tokenCurl(s, cfg, showSecrets); curl != "" {
 		fmt.Fprintf(w, "\nthen get a token for %s:\n\n%s\n", who, curl)
 	}
+	fmt.Fprintf(w, "\nor a DPoP-bound one, and call a DPoP route with it (docs/dpop.md):\n\n"+
+		"go run ./cmd/dpop call -tenant %s http://127.0.0.1:6060/api/private-bound\n", shellQuote(s.Issuer()))
 }
 
 // appEnv lists the variables an app sets to trust the tenant and to use its
