@@ -4,6 +4,7 @@ import (
 	"errors"
 	"maps"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/auth0gin/auth0gin/internal/dpop"
@@ -43,7 +44,7 @@ func (t *Tenant) tokenProof(w http.ResponseWriter, r *http.Request) (jkt string,
 		return "", &tokenError{http.StatusBadRequest, "use_dpop_nonce", "Authorization server requires nonce in DPoP proof"}
 	case err != nil:
 		t.log.Info("devtenant: DPoP proof refused", "err", err)
-		return "", errInvalidProof("Invalid DPoP proof.")
+		return "", errInvalidProof("Invalid DPoP proof: " + strings.TrimPrefix(err.Error(), dpop.ErrInvalidProof.Error()+": "))
 	}
 	if !t.seeJTI(proof.JTI, proof.Expires) {
 		return "", errInvalidProof("DPoP proof jti was already used.")

@@ -226,7 +226,11 @@ func TestDPoPInvalidProofs(t *testing.T) {
 		}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			wantOAuthError(t, e.postDPoP(t, m2mForm, tc.proof()...), 400, "invalid_dpop_proof", "")
+			r := e.postDPoP(t, m2mForm, tc.proof()...)
+			wantOAuthError(t, r, 400, "invalid_dpop_proof", "")
+			if !strings.HasPrefix(r.str("error_description"), "Only one") && !strings.HasPrefix(r.str("error_description"), "Invalid DPoP proof: ") {
+				t.Errorf("error_description %q does not say why", r.str("error_description"))
+			}
 			if tc.passes != nil {
 				wantBound(t, e.postDPoP(t, m2mForm, tc.passes()...), key)
 			}
