@@ -224,6 +224,7 @@ func TestCheckHeaders(t *testing.T) {
 		"no jwk":           raw(t, header("ES256", Type, nil), goodClaims(), es256(t, k)),
 		"other key's sig":  raw(t, header("ES256", Type, pub), goodClaims(), es256(t, ecKey(t))),
 		"crit":             raw(t, withCrit, goodClaims(), es256(t, k)),
+		"b64":              raw(t, map[string]any{"alg": "ES256", "typ": Type, "jwk": pub, "b64": true}, goodClaims(), es256(t, k)),
 		"alg mismatch":     raw(t, header("ES384", Type, pub), goodClaims(), es256(t, k)),
 	} {
 		t.Run(name, func(t *testing.T) { mustRefuse(t, proof, params(), ErrInvalidProof) })
@@ -242,6 +243,8 @@ func TestCheckShape(t *testing.T) {
 		"four parts":    good + ".x",
 		"json form":     `{"payload":"e30","signatures":[]}`,
 		"bad signature": good[:len(good)-4] + "AAAA",
+		"whitespace":    good[:10] + " " + good[10:],
+		"padding":       good + "=",
 	} {
 		t.Run(name, func(t *testing.T) { mustRefuse(t, proof, params(), ErrInvalidProof) })
 	}
