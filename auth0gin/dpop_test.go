@@ -8,7 +8,6 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -24,6 +23,7 @@ import (
 
 	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/internal/dpop"
+	"github.com/auth0gin/auth0gin/auth0gin/internal/dpop/dpoptest"
 	"github.com/auth0gin/auth0gin/internal/testenv/redistest"
 )
 
@@ -112,30 +112,10 @@ func proof(t testing.TB, key crypto.Signer, htm, htu, token string, edit func(*d
 	return p
 }
 
-// rawProof is a compact JWS with any header, signed by sign (nil: no signature).
-func rawProof(t testing.TB, header map[string]any, claims any, sign func([]byte) []byte) string {
-	t.Helper()
-	in := b64(header) + "." + b64(claims)
-	var sig []byte
-	if sign != nil {
-		sig = sign([]byte(in))
-	}
-	return in + "." + base64.RawURLEncoding.EncodeToString(sig)
-}
-
-func es256Signer(t testing.TB, k *ecdsa.PrivateKey) func([]byte) []byte {
-	return func(in []byte) []byte {
-		sum := sha256.Sum256(in)
-		r, s, err := ecdsa.Sign(rand.Reader, k, sum[:])
-		if err != nil {
-			t.Fatal(err)
-		}
-		out := make([]byte, 64)
-		r.FillBytes(out[:32])
-		s.FillBytes(out[32:])
-		return out
-	}
-}
+var (
+	rawProof    = dpoptest.Raw
+	es256Signer = dpoptest.ES256
+)
 
 type dpopAnswer struct {
 	code       int

@@ -9,14 +9,14 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	jose "gopkg.in/go-jose/go-jose.v2"
+
+	"github.com/auth0gin/auth0gin/auth0gin/internal/dpop/dpoptest"
 )
 
 const (
@@ -52,39 +52,10 @@ func sign(t testing.TB, key crypto.Signer, c Claims) string {
 	return p
 }
 
-// raw builds a compact JWS with any header, signed by signFn over the
-// signing input (nil: no signature).
-func raw(t testing.TB, header map[string]any, payload any, signFn func([]byte) []byte) string {
-	t.Helper()
-	h, err := json.Marshal(header)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := json.Marshal(payload)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := base64.RawURLEncoding.EncodeToString(h) + "." + base64.RawURLEncoding.EncodeToString(p)
-	var sig []byte
-	if signFn != nil {
-		sig = signFn([]byte(in))
-	}
-	return in + "." + base64.RawURLEncoding.EncodeToString(sig)
-}
-
-func es256(t testing.TB, k *ecdsa.PrivateKey) func([]byte) []byte {
-	return func(in []byte) []byte {
-		sum := sha256.Sum256(in)
-		r, s, err := ecdsa.Sign(rand.Reader, k, sum[:])
-		if err != nil {
-			t.Fatal(err)
-		}
-		out := make([]byte, 64)
-		r.FillBytes(out[:32])
-		s.FillBytes(out[32:])
-		return out
-	}
-}
+var (
+	raw   = dpoptest.Raw
+	es256 = dpoptest.ES256
+)
 
 func publicJWK(k crypto.Signer) jose.JSONWebKey { return jose.JSONWebKey{Key: k.Public()} }
 
