@@ -548,3 +548,27 @@ func TestDPoPFromEnv(t *testing.T) {
 		t.Errorf("FromEnv: DPoP %q, PublicOrigin %q, secret of %d bytes", c.DPoP, c.PublicOrigin, len(c.DPoPNonceSecret))
 	}
 }
+
+// A user of an earlier request, put in a later request's context by the
+// app, never lets that request's proof skip the replay check.
+func TestDPoPReplayWithAnEarlierUser(t *testing.T) {
+	e := newDPoPEnv(t, nil)
+	var earlier *auth0gin.Auth0User
+	r := gin.New()
+	r.Use(func(c *gin.Context) {
+		if earlier != nil {
+			c.Request = c.Request.WithContext(auth0gin.WithUser(c.Request.Context(), earlier))
+		}
+	})
+	r.GET(dpopPath, e.a.Require(), func(c *gin.Context) {
+		earlier = auth0gin.MustUser(c)
+		c.JSON(http.StatusOK, gin.H{"user": earlier.ID})
+	})
+	p := proof(t, e.key, "GET", dpopURL, e.bound, nil)
+	if a := send(t, r, "GET", dpopPath, "Authorization", "DPoP "+e.bound, "DPoP", p); !a.ok() {
+		t.Fatalf("first use: %d %v", a.code, a.body)
+	}
+	if a := send(t, r, "GET", dpopPath, "Authorization", "DPoP "+e.bound, "DPoP", p); !a.refusedWith("invalid_dpop_proof") {
+		t.Errorf("replayed beside the earlier user: %d %v", a.code, a.body)
+	}
+}
