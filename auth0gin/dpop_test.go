@@ -572,3 +572,20 @@ func TestDPoPReplayWithAnEarlierUser(t *testing.T) {
 		t.Errorf("replayed beside the earlier user: %d %v", a.code, a.body)
 	}
 }
+
+// An ExpiredWithin route takes Bearer tokens only: no DPoP scheme, and no
+// bound token, whose proof it would not check.
+func TestDPoPExpiredWithin(t *testing.T) {
+	e := newDPoPEnv(t, nil)
+	r := gin.New()
+	r.POST("/refresh", e.a.Require(auth0gin.ExpiredWithin(time.Hour)), userJSON)
+	expired := func(over map[string]any) string {
+		c := map[string]any{"iat": time.Now().Add(-2 * time.Hour).Unix(), "exp": time.Now().Add(-time.Minute).Unix()}
+		return e.ti.token(t, mergeClaims(c, over))
+	}
+	plain, bound := expired(nil), expired(map[string]any{"cnf": map[string]any{"jkt": thumb(t, e.key)}})
+	good := send(t, r, "POST", "/refresh", "Authorization", "Bearer "+plain)
+	twin(t, "bound token on an ExpiredWithin route", good, send(t, r, "POST", "/refresh", "Authorization", "Bearer "+bound), "invalid_token")
+	twin(t, "DPoP scheme on an ExpiredWithin route", good, send(t, r, "POST", "/refresh", "Authorization", "DPoP "+bound,
+		"DPoP", proof(t, e.key, "POST", dpopOrigin+"/refresh", bound, nil)), "invalid_token")
+}
