@@ -112,9 +112,9 @@ func (a *Auth0) issuerOf(iss string) *issuer {
 }
 
 // verifyToken is Verify, bound tokens included: it validates a raw access
-// token (without the "Bearer " prefix) and returns the user it describes. Errors are *AuthError values matching the
-// package's sentinel errors. Verified tokens are cached until they expire, at
-// most Config.CacheMaxTTL.
+// token (without the "Bearer " prefix) and returns the user it describes.
+// Errors are *AuthError values matching the package's sentinel errors.
+// Verified tokens are cached until they expire, at most Config.CacheMaxTTL.
 func (a *Auth0) verifyToken(ctx context.Context, token string) (*Auth0User, error) {
 	if len(token) > a.cfg.MaxTokenBytes {
 		return nil, unauthorized(errTokenTooLarge, "token too large", nil)

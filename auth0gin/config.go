@@ -104,9 +104,10 @@ type Config struct {
 	// Swagger security definitions, and when it is not empty RequireScopes
 	// panics at route registration for a scope it does not declare.
 	Scopes map[string]string
-	// ClockSkew is the leeway allowed on exp, nbf and iat (default 0). The
-	// token cache takes it off instead: a cached token is trusted only until
-	// exp − ClockSkew, and verified in full after that.
+	// ClockSkew is the leeway allowed on exp, nbf and iat (default 0), and
+	// on a DPoP proof's iat beyond DPoPWindow. The token cache takes it off
+	// instead: a cached token is trusted only until exp − ClockSkew, and
+	// verified in full after that.
 	ClockSkew time.Duration
 	// Realm is the realm of WWW-Authenticate challenges (default: the first audience).
 	Realm string

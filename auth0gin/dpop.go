@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"time"
 
@@ -302,8 +303,10 @@ func (a *Auth0) checkProof(r *http.Request, token string, u *Auth0User) *AuthErr
 		return proofRefusal(fmt.Sprintf("the DPoP proof is over %d bytes", dpop.MaxSize), nil)
 	}
 	proof := proofs[0]
-	if prev, ok := r.Context().Value(userKey{}).(*Auth0User); ok && prev != nil && prev.proof == proof && prev.jkt == u.jkt {
-		u.proof = proof
+	req := reflect.ValueOf(r.Header).Pointer() // shared by r.WithContext's copies
+	if prev, ok := r.Context().Value(userKey{}).(*Auth0User); ok && prev != nil &&
+		prev.proof == proof && prev.proofReq == req && prev.jkt == u.jkt {
+		u.proof, u.proofReq = proof, req
 		return nil
 	}
 	d := a.dp
@@ -334,7 +337,7 @@ func (a *Auth0) checkProof(r *http.Request, token string, u *Auth0User) *AuthErr
 	case !added:
 		return proofRefusal("the DPoP proof was used before (jti)", nil)
 	}
-	u.proof = proof
+	u.proof, u.proofReq = proof, req
 	return nil
 }
 

@@ -8,7 +8,6 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -24,6 +23,7 @@ import (
 
 	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/internal/dpop"
+	"github.com/auth0gin/auth0gin/internal/dpop/dpoptest"
 	"github.com/auth0gin/auth0gin/internal/testenv/redistest"
 )
 
@@ -112,30 +112,10 @@ func proof(t testing.TB, key crypto.Signer, htm, htu, token string, edit func(*d
 	return p
 }
 
-// rawProof is a compact JWS with any header, signed by sign (nil: no signature).
-func rawProof(t testing.TB, header map[string]any, claims any, sign func([]byte) []byte) string {
-	t.Helper()
-	in := b64(header) + "." + b64(claims)
-	var sig []byte
-	if sign != nil {
-		sig = sign([]byte(in))
-	}
-	return in + "." + base64.RawURLEncoding.EncodeToString(sig)
-}
-
-func es256Signer(t testing.TB, k *ecdsa.PrivateKey) func([]byte) []byte {
-	return func(in []byte) []byte {
-		sum := sha256.Sum256(in)
-		r, s, err := ecdsa.Sign(rand.Reader, k, sum[:])
-		if err != nil {
-			t.Fatal(err)
-		}
-		out := make([]byte, 64)
-		r.FillBytes(out[:32])
-		s.FillBytes(out[32:])
-		return out
-	}
-}
+var (
+	rawProof    = dpoptest.Raw
+	es256Signer = dpoptest.ES256
+)
 
 type dpopAnswer struct {
 	code       int
@@ -567,4 +547,45 @@ func TestDPoPFromEnv(t *testing.T) {
 	if c.DPoP != "required" || c.PublicOrigin != "https://api.example.com" || len(c.DPoPNonceSecret) != 40 {
 		t.Errorf("FromEnv: DPoP %q, PublicOrigin %q, secret of %d bytes", c.DPoP, c.PublicOrigin, len(c.DPoPNonceSecret))
 	}
+}
+
+// A user of an earlier request, put in a later request's context by the
+// app, never lets that request's proof skip the replay check.
+func TestDPoPReplayWithAnEarlierUser(t *testing.T) {
+	e := newDPoPEnv(t, nil)
+	var earlier *auth0gin.Auth0User
+	r := gin.New()
+	r.Use(func(c *gin.Context) {
+		if earlier != nil {
+			c.Request = c.Request.WithContext(auth0gin.WithUser(c.Request.Context(), earlier))
+		}
+	})
+	r.GET(dpopPath, e.a.Require(), func(c *gin.Context) {
+		earlier = auth0gin.MustUser(c)
+		c.JSON(http.StatusOK, gin.H{"user": earlier.ID})
+	})
+	p := proof(t, e.key, "GET", dpopURL, e.bound, nil)
+	if a := send(t, r, "GET", dpopPath, "Authorization", "DPoP "+e.bound, "DPoP", p); !a.ok() {
+		t.Fatalf("first use: %d %v", a.code, a.body)
+	}
+	if a := send(t, r, "GET", dpopPath, "Authorization", "DPoP "+e.bound, "DPoP", p); !a.refusedWith("invalid_dpop_proof") {
+		t.Errorf("replayed beside the earlier user: %d %v", a.code, a.body)
+	}
+}
+
+// An ExpiredWithin route takes Bearer tokens only: no DPoP scheme, and no
+// bound token, whose proof it would not check.
+func TestDPoPExpiredWithin(t *testing.T) {
+	e := newDPoPEnv(t, nil)
+	r := gin.New()
+	r.POST("/refresh", e.a.Require(auth0gin.ExpiredWithin(time.Hour)), userJSON)
+	expired := func(over map[string]any) string {
+		c := map[string]any{"iat": time.Now().Add(-2 * time.Hour).Unix(), "exp": time.Now().Add(-time.Minute).Unix()}
+		return e.ti.token(t, mergeClaims(c, over))
+	}
+	plain, bound := expired(nil), expired(map[string]any{"cnf": map[string]any{"jkt": thumb(t, e.key)}})
+	good := send(t, r, "POST", "/refresh", "Authorization", "Bearer "+plain)
+	twin(t, "bound token on an ExpiredWithin route", good, send(t, r, "POST", "/refresh", "Authorization", "Bearer "+bound), "invalid_token")
+	twin(t, "DPoP scheme on an ExpiredWithin route", good, send(t, r, "POST", "/refresh", "Authorization", "DPoP "+bound,
+		"DPoP", proof(t, e.key, "POST", dpopOrigin+"/refresh", bound, nil)), "invalid_token")
 }

@@ -76,10 +76,13 @@ type Auth0User struct {
 	// jkt is the token's cnf.jkt (RFC 9449 §6.1): the thumbprint of the key
 	// a DPoP-bound token is bound to; "" for a bearer token.
 	jkt string
-	// proof is the DPoP proof this request's guard accepted for the token,
-	// so that a second guard on the same request does not count it again
-	// as a replay. Never cached or encoded.
-	proof string
+	// proof is the DPoP proof a guard accepted for the token, and proofReq
+	// the identity of that request's header map (no reference to it), so
+	// that a second guard on the same request does not count the proof
+	// again as a replay, and a user from another request never passes for
+	// it. Never cached or encoded.
+	proof    string
+	proofReq uintptr
 }
 
 // IsM2M reports whether the token was issued to a machine through the client

@@ -132,7 +132,7 @@ func Check(proof string, p Params) (Proof, error) {
 	if len(proof) > MaxSize {
 		return Proof{}, invalid("proof of %d bytes is over the limit of %d", len(proof), MaxSize)
 	}
-	if strings.Count(proof, ".") != 2 || strings.HasPrefix(proof, "{") {
+	if strings.Count(proof, ".") != 2 || !compactChars(proof) {
 		return Proof{}, invalid("not a compact JWS")
 	}
 	jws, err := jose.ParseSigned(proof)
@@ -148,6 +148,9 @@ func Check(proof string, p Params) (Proof, error) {
 	}
 	if _, crit := h.ExtraHeaders["crit"]; crit {
 		return Proof{}, invalid("crit header not supported")
+	}
+	if _, b64 := h.ExtraHeaders["b64"]; b64 {
+		return Proof{}, invalid("b64 header not supported")
 	}
 	if !allowed(h.Algorithm, p.Algs) {
 		return Proof{}, invalid("alg %q not accepted", h.Algorithm)
@@ -216,6 +219,19 @@ func Check(proof string, p Params) (Proof, error) {
 		Algorithm:  h.Algorithm,
 		Nonce:      nonce,
 	}, nil
+}
+
+// compactChars reports whether s holds only base64url characters and dots,
+// as a compact JWS does: go-jose would strip whitespace and take the JSON
+// serialization, neither of which a proof may use.
+func compactChars(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 func allowed(alg string, algs []string) bool {

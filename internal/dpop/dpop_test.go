@@ -9,14 +9,14 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	jose "gopkg.in/go-jose/go-jose.v2"
+
+	"github.com/auth0gin/auth0gin/internal/dpop/dpoptest"
 )
 
 const (
@@ -52,39 +52,10 @@ func sign(t testing.TB, key crypto.Signer, c Claims) string {
 	return p
 }
 
-// raw builds a compact JWS with any header, signed by signFn over the
-// signing input (nil: no signature).
-func raw(t testing.TB, header map[string]any, payload any, signFn func([]byte) []byte) string {
-	t.Helper()
-	h, err := json.Marshal(header)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := json.Marshal(payload)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := base64.RawURLEncoding.EncodeToString(h) + "." + base64.RawURLEncoding.EncodeToString(p)
-	var sig []byte
-	if signFn != nil {
-		sig = signFn([]byte(in))
-	}
-	return in + "." + base64.RawURLEncoding.EncodeToString(sig)
-}
-
-func es256(t testing.TB, k *ecdsa.PrivateKey) func([]byte) []byte {
-	return func(in []byte) []byte {
-		sum := sha256.Sum256(in)
-		r, s, err := ecdsa.Sign(rand.Reader, k, sum[:])
-		if err != nil {
-			t.Fatal(err)
-		}
-		out := make([]byte, 64)
-		r.FillBytes(out[:32])
-		s.FillBytes(out[32:])
-		return out
-	}
-}
+var (
+	raw   = dpoptest.Raw
+	es256 = dpoptest.ES256
+)
 
 func publicJWK(k crypto.Signer) jose.JSONWebKey { return jose.JSONWebKey{Key: k.Public()} }
 
@@ -224,6 +195,7 @@ func TestCheckHeaders(t *testing.T) {
 		"no jwk":           raw(t, header("ES256", Type, nil), goodClaims(), es256(t, k)),
 		"other key's sig":  raw(t, header("ES256", Type, pub), goodClaims(), es256(t, ecKey(t))),
 		"crit":             raw(t, withCrit, goodClaims(), es256(t, k)),
+		"b64":              raw(t, map[string]any{"alg": "ES256", "typ": Type, "jwk": pub, "b64": true}, goodClaims(), es256(t, k)),
 		"alg mismatch":     raw(t, header("ES384", Type, pub), goodClaims(), es256(t, k)),
 	} {
 		t.Run(name, func(t *testing.T) { mustRefuse(t, proof, params(), ErrInvalidProof) })
@@ -242,6 +214,8 @@ func TestCheckShape(t *testing.T) {
 		"four parts":    good + ".x",
 		"json form":     `{"payload":"e30","signatures":[]}`,
 		"bad signature": good[:len(good)-4] + "AAAA",
+		"whitespace":    good[:10] + " " + good[10:],
+		"padding":       good + "=",
 	} {
 		t.Run(name, func(t *testing.T) { mustRefuse(t, proof, params(), ErrInvalidProof) })
 	}

@@ -50,8 +50,8 @@ func Normalize(s string) (string, error) {
 		return "", errors.New("dpop: htu has no host, or has user information")
 	}
 	host := strings.ToLower(u.Hostname())
-	if host == "" {
-		return "", errors.New("dpop: htu has no host")
+	if host == "" || (strings.Contains(host, ":") && !strings.HasPrefix(u.Host, "[")) {
+		return "", errors.New("dpop: htu has no host, or an IPv6 address without brackets")
 	}
 	port := u.Port()
 	if (scheme == "http" && port == "80") || (scheme == "https" && port == "443") {
