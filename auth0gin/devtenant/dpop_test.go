@@ -332,3 +332,20 @@ func TestDPoPCORSAndDiscovery(t *testing.T) {
 		t.Errorf("dpop_signing_alg_values_supported %v", d.json["dpop_signing_alg_values_supported"])
 	}
 }
+
+// The device code grant binds the tokens to the proof of the poll that
+// gets them, and the public client's refresh token with them.
+func TestDPoPDeviceCode(t *testing.T) {
+	e := newEnv(t)
+	key := newKey(t)
+	d := e.deviceCode(t)
+	if ok := e.activate(t, d.str("verification_uri_complete"), "confirm"); ok.status != 200 {
+		t.Fatalf("activation: %d %s", ok.status, ok.body)
+	}
+	e.clock.Advance(5 * time.Second)
+	r := e.postDPoP(t, url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:device_code"}, "client_id": {devtenant.SPAClient.ID},
+		"device_code": {d.str("device_code")}}, e.tokenProof(t, key, ""))
+	wantBound(t, r, key)
+	wantOAuthError(t, e.postDPoP(t, refreshForm(devtenant.SPAClient, r.str("refresh_token"))), 400, "invalid_dpop_proof", "")
+	wantBound(t, e.postDPoP(t, refreshForm(devtenant.SPAClient, r.str("refresh_token")), e.tokenProof(t, key, "")), key)
+}
