@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/auth0gin/auth0gin/auth0gin/internal/dpop"
+	"github.com/auth0gin/auth0gin/internal/dpop"
 )
 
 // The DPoP policies (Config.DPoP, the DPoP requirement, AUTH0GIN_DPOP).

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/auth0gin/auth0gin/auth0gin/internal/dpop"
+	"github.com/auth0gin/auth0gin/internal/dpop"
 )
 
 // The hot path of a bound token: the token's verdict is cached, and each

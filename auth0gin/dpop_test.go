@@ -22,8 +22,8 @@ import (
 	jose "gopkg.in/go-jose/go-jose.v2"
 
 	"github.com/auth0gin/auth0gin/auth0gin"
-	"github.com/auth0gin/auth0gin/auth0gin/internal/dpop"
-	"github.com/auth0gin/auth0gin/auth0gin/internal/dpop/dpoptest"
+	"github.com/auth0gin/auth0gin/internal/dpop"
+	"github.com/auth0gin/auth0gin/internal/dpop/dpoptest"
 	"github.com/auth0gin/auth0gin/internal/testenv/redistest"
 )
 

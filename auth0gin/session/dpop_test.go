@@ -18,8 +18,8 @@ import (
 
 	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/auth0test"
-	"github.com/auth0gin/auth0gin/auth0gin/internal/dpop"
 	"github.com/auth0gin/auth0gin/auth0gin/session"
+	"github.com/auth0gin/auth0gin/internal/dpop"
 )
 
 // boundIssuer is an issuer of DPoP-bound tokens (cnf.jkt), which the dev

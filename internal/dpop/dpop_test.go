@@ -16,7 +16,7 @@ import (
 
 	jose "gopkg.in/go-jose/go-jose.v2"
 
-	"github.com/auth0gin/auth0gin/auth0gin/internal/dpop/dpoptest"
+	"github.com/auth0gin/auth0gin/internal/dpop/dpoptest"
 )
 
 const (
