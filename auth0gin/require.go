@@ -396,10 +396,16 @@ func (a *Auth0) authenticate(r *http.Request, g *guard, org string) (*Auth0User,
 }
 
 // bearer extracts the token of an `Authorization: Bearer <token>` header
-// (RFC 6750 §2.1), or of `Authorization: DPoP <token>` when withDPoP
-// (RFC 9449 §7.1; isDPoP then reports it). Another scheme counts as no
-// token; two headers or an empty token are malformed.
-func bearer(h http.Header, withDPoP bool) (token string, isDPoP bool, err *AuthError) {
+// (RFC 6750 §2.1). Another scheme counts as no token; two headers or an
+// empty token are malformed.
+func bearer(h http.Header) (string, *AuthError) {
+	token, _, err := credential(h, false)
+	return token, err
+}
+
+// credential is bearer that also takes `Authorization: DPoP <token>` when
+// withDPoP (RFC 9449 §7.1; isDPoP then reports it).
+func credential(h http.Header, withDPoP bool) (token string, isDPoP bool, err *AuthError) {
 	values := h.Values("Authorization")
 	switch {
 	case len(values) == 0:
