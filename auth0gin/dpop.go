@@ -253,7 +253,12 @@ func (a *Auth0) VerifyRequest(r *http.Request) (*Auth0User, error) {
 // fromAuthorization verifies the token of r's Authorization header under
 // mode, its DPoP proof included. isDPoP reports the DPoP scheme.
 func (a *Auth0) fromAuthorization(r *http.Request, g *guard, mode dpopMode) (u *Auth0User, isDPoP bool, ae *AuthError) {
-	token, isDPoP, ae := credential(r.Header, mode != dpopOff)
+	var token string
+	if mode == dpopOff {
+		token, ae = bearer(r.Header) // the DPoP scheme counts as no token
+	} else {
+		token, isDPoP, ae = credential(r.Header)
+	}
 	if ae != nil {
 		return nil, isDPoP, ae
 	}

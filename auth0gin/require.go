@@ -399,13 +399,16 @@ func (a *Auth0) authenticate(r *http.Request, g *guard, org string) (*Auth0User,
 // (RFC 6750 §2.1). Another scheme counts as no token; two headers or an
 // empty token are malformed.
 func bearer(h http.Header) (string, *AuthError) {
-	token, _, err := credential(h, false)
+	token, isDPoP, err := credential(h)
+	if isDPoP {
+		return "", unauthorized(ErrMissingToken, "", nil)
+	}
 	return token, err
 }
 
-// credential is bearer that also takes `Authorization: DPoP <token>` when
-// withDPoP (RFC 9449 §7.1; isDPoP then reports it).
-func credential(h http.Header, withDPoP bool) (token string, isDPoP bool, err *AuthError) {
+// credential is bearer that also takes `Authorization: DPoP <token>`
+// (RFC 9449 §7.1; isDPoP then reports it).
+func credential(h http.Header) (token string, isDPoP bool, err *AuthError) {
 	values := h.Values("Authorization")
 	switch {
 	case len(values) == 0:
@@ -415,7 +418,7 @@ func credential(h http.Header, withDPoP bool) (token string, isDPoP bool, err *A
 	}
 	v := values[0]
 	scheme, token, _ := strings.Cut(v, " ")
-	isDPoP = withDPoP && strings.EqualFold(scheme, "DPoP")
+	isDPoP = strings.EqualFold(scheme, "DPoP")
 	if !isDPoP && !strings.EqualFold(scheme, "Bearer") {
 		return "", false, unauthorized(ErrMissingToken, "", nil)
 	}
