@@ -253,7 +253,12 @@ func (a *Auth0) VerifyRequest(r *http.Request) (*Auth0User, error) {
 // fromAuthorization verifies the token of r's Authorization header under
 // mode, its DPoP proof included. isDPoP reports the DPoP scheme.
 func (a *Auth0) fromAuthorization(r *http.Request, g *guard, mode dpopMode) (u *Auth0User, isDPoP bool, ae *AuthError) {
-	token, isDPoP, ae := bearer(r.Header, mode != dpopOff)
+	var token string
+	if mode == dpopOff {
+		token, ae = bearer(r.Header) // the DPoP scheme counts as no token
+	} else {
+		token, isDPoP, ae = credential(r.Header)
+	}
 	if ae != nil {
 		return nil, isDPoP, ae
 	}
@@ -282,32 +287,35 @@ func (a *Auth0) fromAuthorization(r *http.Request, g *guard, mode dpopMode) (u *
 	case u.jkt == "":
 		return nil, true, unauthorized(errDPoPBinding, "the token is not DPoP-bound", nil)
 	}
-	if ae := a.checkProof(r, token, u); ae != nil {
-		return nil, true, ae
-	}
-	return u, true, nil
+	return a.checkProof(r, token, u)
 }
 
 // checkProof checks the request's DPoP proof for token, whose user u is
 // bound to the key thumbprint u.jkt: one proof verification, one replay
 // cache Add. A proof a guard before this one on the same request already
 // accepted (Router.Use plus a route's guard) is not checked or added again.
-func (a *Auth0) checkProof(r *http.Request, token string, u *Auth0User) *AuthError {
+// It returns the request's own copy of u, marked with the proof (u itself
+// may be shared with the token cache: it is never changed).
+func (a *Auth0) checkProof(r *http.Request, token string, u *Auth0User) (*Auth0User, bool, *AuthError) {
 	proofs := r.Header.Values("DPoP")
 	switch {
 	case len(proofs) == 0:
-		return proofRefusal("the request carries no DPoP proof", nil)
+		return nil, true, proofRefusal("the request carries no DPoP proof", nil)
 	case len(proofs) > 1:
-		return proofRefusal("more than one DPoP proof header", nil)
+		return nil, true, proofRefusal("more than one DPoP proof header", nil)
 	case len(proofs[0]) > dpop.MaxSize:
-		return proofRefusal(fmt.Sprintf("the DPoP proof is over %d bytes", dpop.MaxSize), nil)
+		return nil, true, proofRefusal(fmt.Sprintf("the DPoP proof is over %d bytes", dpop.MaxSize), nil)
 	}
 	proof := proofs[0]
 	req := reflect.ValueOf(r.Header).Pointer() // shared by r.WithContext's copies
+	marked := func() *Auth0User {
+		cp := *u
+		cp.proof, cp.proofReq = proof, req
+		return &cp
+	}
 	if prev, ok := r.Context().Value(userKey{}).(*Auth0User); ok && prev != nil &&
 		prev.proof == proof && prev.proofReq == req && prev.jkt == u.jkt {
-		u.proof, u.proofReq = proof, req
-		return nil
+		return marked(), true, nil
 	}
 	d := a.dp
 	now := time.Now()
@@ -319,13 +327,13 @@ func (a *Auth0) checkProof(r *http.Request, token string, u *Auth0User) *AuthErr
 	pr, err := dpop.Check(proof, p)
 	switch {
 	case errors.Is(err, dpop.ErrUseNonce):
-		return &AuthError{Status: http.StatusUnauthorized, Code: codeUseDPoPNonce,
+		return nil, true, &AuthError{Status: http.StatusUnauthorized, Code: codeUseDPoPNonce,
 			Description: "the DPoP proof must carry the server's nonce (DPoP-Nonce)", Err: errDPoPNonce,
 			dpop: &dpopChallenge{nonce: d.nonces.Current(now)}}
 	case err != nil:
-		return proofRefusal(proofDescription(err), err)
+		return nil, true, proofRefusal(proofDescription(err), err)
 	case pr.Thumbprint != u.jkt:
-		return proofRefusal("the DPoP proof's key is not the one the token is bound to (cnf.jkt)", nil)
+		return nil, true, proofRefusal("the DPoP proof's key is not the one the token is bound to (cnf.jkt)", nil)
 	}
 	// Kept a window past the proof's expiry: an instance whose clock lags
 	// by up to a window still finds it.
@@ -333,12 +341,11 @@ func (a *Auth0) checkProof(r *http.Request, token string, u *Auth0User) *AuthErr
 	switch {
 	case err != nil:
 		a.cfg.Logger.Warn("auth0gin: the DPoP replay cache cannot answer; refusing DPoP requests", "err", err)
-		return Unavailable("the DPoP replay cache cannot answer", replayRetryAfter, err)
+		return nil, true, Unavailable("the DPoP replay cache cannot answer", replayRetryAfter, err)
 	case !added:
-		return proofRefusal("the DPoP proof was used before (jti)", nil)
+		return nil, true, proofRefusal("the DPoP proof was used before (jti)", nil)
 	}
-	u.proof, u.proofReq = proof, req
-	return nil
+	return marked(), true, nil
 }
 
 // proofDescription is the part of a dpop.Check error safe and short enough

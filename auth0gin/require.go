@@ -396,10 +396,19 @@ func (a *Auth0) authenticate(r *http.Request, g *guard, org string) (*Auth0User,
 }
 
 // bearer extracts the token of an `Authorization: Bearer <token>` header
-// (RFC 6750 §2.1), or of `Authorization: DPoP <token>` when withDPoP
-// (RFC 9449 §7.1; isDPoP then reports it). Another scheme counts as no
-// token; two headers or an empty token are malformed.
-func bearer(h http.Header, withDPoP bool) (token string, isDPoP bool, err *AuthError) {
+// (RFC 6750 §2.1). Another scheme counts as no token; two headers or an
+// empty token are malformed.
+func bearer(h http.Header) (string, *AuthError) {
+	token, isDPoP, err := credential(h)
+	if isDPoP {
+		return "", unauthorized(ErrMissingToken, "", nil)
+	}
+	return token, err
+}
+
+// credential is bearer that also takes `Authorization: DPoP <token>`
+// (RFC 9449 §7.1; isDPoP then reports it).
+func credential(h http.Header) (token string, isDPoP bool, err *AuthError) {
 	values := h.Values("Authorization")
 	switch {
 	case len(values) == 0:
@@ -409,7 +418,7 @@ func bearer(h http.Header, withDPoP bool) (token string, isDPoP bool, err *AuthE
 	}
 	v := values[0]
 	scheme, token, _ := strings.Cut(v, " ")
-	isDPoP = withDPoP && strings.EqualFold(scheme, "DPoP")
+	isDPoP = strings.EqualFold(scheme, "DPoP")
 	if !isDPoP && !strings.EqualFold(scheme, "Bearer") {
 		return "", false, unauthorized(ErrMissingToken, "", nil)
 	}
