@@ -5,6 +5,7 @@ import (
 	"hash/maphash"
 	"sync"
 	"time"
+	"unsafe"
 )
 
 // TokenCache remembers validated tokens so each is verified once and then
@@ -18,9 +19,11 @@ import (
 // cache may be shared between APIs; an entry that lost fields on the way is
 // simply verified again.
 type TokenCache interface {
-	// Get returns the user a token was validated as, if still cached: a copy
-	// the caller owns, since Verify hands it to one request, whose handler may
-	// change it.
+	// Get returns the user a token was validated as, if still cached. It may
+	// be shared with every other request carrying the token (the memory cache
+	// returns the same immutable user on every hit): neither the cache nor
+	// its callers may change it after Set. Verify copies it before adjusting
+	// anything.
 	Get(ctx context.Context, token string) (*Auth0User, bool)
 	// Set remembers that token was valid for u until expiresAt. u goes on to
 	// serve the request that verified it: Set must keep a copy, not u itself.
@@ -60,12 +63,12 @@ func (a *Auth0) ForgetUser(ctx context.Context, userBase, userID string) {
 
 const cacheShards = 16
 
-// entryOverhead approximates the memory an entry costs beyond its token and
-// its packed user: the entry itself, its map slot, and the allocator rounding
-// the string that holds both up to a size class. Measure it again when the
-// entry changes: TestCacheMemoryFlat and the load harness's flood report the
-// heap a full cache holds.
-const entryOverhead = 256
+// entryOverhead approximates the memory an entry costs beyond its token, its
+// packed strings and its list array: the entry itself (with the unpacked user
+// inside), its map slot, and the allocator rounding up to size classes.
+// Measure it again when the entry changes: TestCacheMemoryFlat and the load
+// harness's flood report the heap a full cache holds.
+const entryOverhead = 128 + int64(unsafe.Sizeof(cacheEntry{}))
 
 // memoryCache is the default TokenCache: an LRU bounded both in entries and
 // in approximate bytes, split into 16 shards (each holding a sixteenth of the
@@ -86,11 +89,17 @@ type cacheShard struct {
 	maxBytes   int64
 }
 
+// cacheEntry holds a token and the user it was verified as, unpacked once
+// at Set and handed to every hit as is: a hit allocates nothing. The user's
+// strings share one allocation with the token (see pack) and its lists one
+// array, so an entry is three objects for the garbage collector, whatever
+// the claims. The user is never changed once stored: its slices are capped
+// at their length, so an append by a careless handler copies them.
 type cacheEntry struct {
 	hash       uint64
-	key        string     // the token; it and user.data share one allocation
-	user       packedUser // never changed once stored
-	expires    int64      // unix nanoseconds
+	key        string    // the token; it and the user's strings share one allocation
+	user       Auth0User // immutable once stored; its payload is key's
+	expires    int64     // unix nanoseconds
 	size       int64
 	prev, next *cacheEntry
 }
@@ -122,16 +131,29 @@ func NewMemoryCache(maxEntries int, maxBytes int64) TokenCache {
 	return c
 }
 
+// hashedTail is how much of a token's end the cache hashes: part of the
+// signature, which differs between any two tokens an issuer signed. Hashing
+// the whole token (up to several KiB) would cost more than the rest of a hit;
+// a hit still compares the token in full, and two tokens that share a tail
+// only share a map slot, the later replacing the earlier.
+const hashedTail = 64
+
 // shard hashes token once: the hash picks the shard and keys its map.
 func (c *memoryCache) shard(token string) (*cacheShard, uint64) {
-	h := maphash.String(c.seed, token)
+	h := maphash.String(c.seed, token[max(0, len(token)-hashedTail):])
 	return &c.shards[h%cacheShards], h
 }
 
-// Get implements TokenCache. Each call returns a new copy of the user.
+// Get implements TokenCache. Every hit on a token returns the same user,
+// which nobody may change: it allocates nothing.
 func (c *memoryCache) Get(_ context.Context, token string) (*Auth0User, bool) {
+	return c.get(token, time.Now().UnixNano())
+}
+
+// get is Get at now (unix nanoseconds), which Verify reads once for the
+// lookup and the checks of the hit.
+func (c *memoryCache) get(token string, now int64) (*Auth0User, bool) {
 	s, h := c.shard(token)
-	now := time.Now().UnixNano()
 	s.mu.Lock()
 	e, ok := s.m[h]
 	if !ok || e.key != token {
@@ -146,7 +168,7 @@ func (c *memoryCache) Get(_ context.Context, token string) (*Auth0User, bool) {
 	s.unlink(e)
 	s.pushFront(e)
 	s.mu.Unlock()
-	return e.user.unpack(), true // outside the lock: an entry never changes
+	return &e.user, true // an entry never changes
 }
 
 // Set implements TokenCache.
@@ -158,7 +180,11 @@ func (c *memoryCache) Set(_ context.Context, token string, u *Auth0User, expires
 	// larger header value, which the entry would otherwise keep alive unbounded.
 	s, h := c.shard(token)
 	all, p := pack(token, u)
-	e := &cacheEntry{hash: h, key: all[:len(token)], user: p, expires: expiresAt.UnixNano(), size: int64(len(all)) + entryOverhead}
+	e := &cacheEntry{hash: h, key: all[:len(token)], expires: expiresAt.UnixNano()}
+	listBytes := p.unpackTo(&e.user)
+	lo, hi, _ := payloadSpan(e.key) // Verify cached only a verified JWS
+	e.user.payload, e.user.UserBase = e.key[lo:hi], u.UserBase
+	e.size = int64(len(all)) + int64(listBytes) + entryOverhead
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if e.size > s.maxBytes || s.maxEntries == 0 {
@@ -192,7 +218,7 @@ func (c *memoryCache) DeleteUser(_ context.Context, issuer, userID string) {
 		s := &c.shards[i]
 		s.mu.Lock()
 		for _, e := range s.m {
-			if id, iss := e.user.idIssuer(); id == userID && iss == issuer {
+			if e.user.ID == userID && e.user.Issuer == issuer {
 				s.remove(e)
 			}
 		}

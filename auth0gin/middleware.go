@@ -72,9 +72,16 @@ func (a *Auth0) admit(c *gin.Context, g *guard) (u *Auth0User, ok bool) {
 // handler may still set its own Cache-Control, which replaces this one.
 func noStore(h http.Header) {
 	if _, set := h["Cache-Control"]; !set {
-		h["Cache-Control"] = []string{"no-store"}
+		h["Cache-Control"] = noStoreValue
 	}
 }
+
+// noStoreValue is the one value every guarded answer shares, which saves an
+// allocation per request. Its capacity is its length, so Header.Add appends
+// to a copy; Header.Set and Del replace it. Only writing an element in place
+// (h["Cache-Control"][0] = ...) would change it for every answer, and
+// nothing in this module does.
+var noStoreValue = []string{"no-store"}[:1:1]
 
 // RequireScopes requires a valid token holding every one of the scopes (in
 // `scope` or `permissions`, per Config.ScopeSource). With no scopes, any valid
