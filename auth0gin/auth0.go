@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/auth0/go-jwt-middleware/v2/validator"
+
+	"github.com/auth0gin/auth0gin/auth0gin/internal/verified"
 	jose "gopkg.in/go-jose/go-jose.v2"
 )
 
@@ -270,6 +272,7 @@ func (a *Auth0) verifyExp(ctx context.Context, token string, expiredFor time.Dur
 			}
 		}
 		// Keys sharing a kid are tried in turn; only a bad signature moves on.
+		verified.Signature()
 		res, err = v.ValidateToken(context.WithValue(ctx, verifyKey{}, k.jwk), token)
 		if err == nil {
 			used = k

@@ -151,12 +151,15 @@ func BenchmarkStepUpRoute(b *testing.B) {
 // BenchmarkPaired runs each variant against its reference in the same
 // process, in interleaved rounds (see internal/benchpair), and reports each
 // variant's ratio (reference ns / variant ns) with its spread:
+//
 //   - hot: one hot token through the cached guard, against bare Gin;
+//
 //   - distinct: 1,024 distinct cached tokens in turn, against bare Gin;
+//
 //   - new: every token unseen (cached with a cache too small to hit, and
 //     uncached), against go-jwt-middleware wired by hand.
 //
-//	go test -run '^$' -bench Paired -benchtime 20x ./auth0gin/
+//     go test -run '^$' -bench Paired -benchtime 20x ./auth0gin/
 //
 // CI runs it with -benchtime 1x as a smoke test: every arm answers 200.
 func BenchmarkPaired(b *testing.B) {

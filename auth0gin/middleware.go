@@ -7,6 +7,8 @@ import (
 	"strconv"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/auth0gin/auth0gin/auth0gin/internal/verified"
 )
 
 // Require returns Gin middleware that lets a request through only when its
@@ -60,6 +62,13 @@ func (a *Auth0) admit(c *gin.Context, g *guard) (u *Auth0User, ok bool) {
 	}
 	if u != nil {
 		c.Request = c.Request.WithContext(WithUser(c.Request.Context(), u))
+		if g.expiredFor > 0 {
+			// Only here: the refresh handler behind this guard takes the
+			// verified user instead of verifying the token a second time.
+			if tok, err := bearer(c.Request.Header); err == nil {
+				verified.Set(c, tok, g.expiredFor, u)
+			}
+		}
 	}
 	noStore(c.Writer.Header())
 	return u, true
