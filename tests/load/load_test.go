@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"log/slog"
 	"math"
 	"net/http"
@@ -10,6 +11,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/auth0gin/auth0gin/auth0gin"
 )
 
 // TestMain lets the test binary serve as a child server, as the command does.
@@ -237,5 +240,41 @@ func TestSessions(t *testing.T) {
 	}
 	if md := renderSessions(rep); !strings.Contains(md, "bare Gin") {
 		t.Errorf("report:\n%s", md)
+	}
+}
+
+// A file registers a variant and a section without editing the harness: the
+// variant is served by name (as a child process finds it), the section's
+// Markdown and problems join the report.
+func TestRegistration(t *testing.T) {
+	const name variant = "test-registered"
+	registerVariant(name, func(string, func(*auth0gin.Config)) (*gin.Engine, error) {
+		r := gin.New()
+		r.GET(route, answer)
+		return r, nil
+	})
+	registerSection("test", func(context.Context, plan, *slog.Logger) (string, []string, error) {
+		return "## Test\n\n", []string{"one"}, nil
+	})
+	t.Cleanup(func() { delete(extraVariants, name); sections = sections[:len(sections)-1] })
+	if v, err := parseVariant(string(name)); err != nil || v != name {
+		t.Fatalf("parseVariant: %v %v", v, err)
+	}
+	srv, err := startInProcess(name, "http://127.0.0.1:9/", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = srv.stop() }()
+	res, err := http.Get(srv.url + route)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("registered variant: %d", res.StatusCode)
+	}
+	md, n, err := runSections(t.Context(), plan{}, quiet())
+	if err != nil || n != 1 || !strings.Contains(md, "## Test") || !strings.Contains(md, "problem (test): one") {
+		t.Fatalf("sections: %q, %d, %v", md, n, err)
 	}
 }
