@@ -129,9 +129,12 @@ func (a *Auth0) Verify(ctx context.Context, token string) (*Auth0User, error) {
 	if a.cache != nil {
 		now := time.Now()
 		var u *Auth0User
-		var ok bool
+		var ok, samePayload bool
 		if mc, mine := a.cache.(*memoryCache); mine {
-			u, ok = mc.get(token, now.UnixNano()) // no second clock read
+			// No second clock read; and the entry's payload is its own copy
+			// of this very token's.
+			u, ok = mc.get(token, now.UnixNano())
+			samePayload = true
 		} else {
 			u, ok = a.cache.Get(ctx, token)
 		}
@@ -144,7 +147,7 @@ func (a *Auth0) Verify(ctx context.Context, token string) (*Auth0User, error) {
 				// cache's entry has both right already and is handed out as
 				// is; another is copied first, as a hit may be shared.
 				lo, hi, _ := payloadSpan(token)
-				if u.payload != token[lo:hi] || u.UserBase != is.userBase {
+				if !samePayload && u.payload != token[lo:hi] || u.UserBase != is.userBase {
 					cp := *u
 					cp.payload, cp.UserBase = token[lo:hi], is.userBase
 					u = &cp

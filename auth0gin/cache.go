@@ -165,8 +165,10 @@ func (c *memoryCache) get(token string, now int64) (*Auth0User, bool) {
 		s.mu.Unlock()
 		return nil, false
 	}
-	s.unlink(e)
-	s.pushFront(e)
+	if s.head.next != e { // a hot token is at the front already: no pointer to move
+		s.unlink(e)
+		s.pushFront(e)
+	}
 	s.mu.Unlock()
 	return &e.user, true // an entry never changes
 }
