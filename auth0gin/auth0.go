@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/auth0/go-jwt-middleware/v2/validator"
+	jose "gopkg.in/go-jose/go-jose.v2"
 
 	"github.com/auth0gin/auth0gin/auth0gin/internal/verified"
-	jose "gopkg.in/go-jose/go-jose.v2"
 )
 
 // Auth0 validates access tokens of one Auth0 tenant (or a list of issuers)
