@@ -63,12 +63,16 @@ func (a *Auth0) ForgetUser(ctx context.Context, userBase, userID string) {
 
 const cacheShards = 16
 
-// entryOverhead approximates the memory an entry costs beyond its token, its
-// packed strings and its list array: the entry itself (with the unpacked user
-// inside), its map slot, and the allocator rounding up to size classes.
-// Measure it again when the entry changes: TestCacheMemoryFlat and the load
-// harness's flood report the heap a full cache holds.
-const entryOverhead = 128 + int64(unsafe.Sizeof(cacheEntry{}))
+// entryOverhead approximates the memory an entry costs beyond its token and
+// its packed user: the entry itself, its map slot, and the allocator rounding
+// the string that holds both up to a size class. Measure it again when the
+// entry changes: TestCacheMemoryFlat and the load harness's flood report the
+// heap a full cache holds. An entry's first hit adds the unpacked user
+// (unpackedOverhead and its list array) to its size.
+const entryOverhead = 256
+
+// unpackedOverhead is the unpacked user an entry gains at its first hit.
+const unpackedOverhead = int64(unsafe.Sizeof(Auth0User{}))
 
 // memoryCache is the default TokenCache: an LRU bounded both in entries and
 // in approximate bytes, split into 16 shards (each holding a sixteenth of the
@@ -89,17 +93,20 @@ type cacheShard struct {
 	maxBytes   int64
 }
 
-// cacheEntry holds a token and the user it was verified as, unpacked once
-// at Set and handed to every hit as is: a hit allocates nothing. The user's
-// strings share one allocation with the token (see pack) and its lists one
-// array, so an entry is three objects for the garbage collector, whatever
-// the claims. The user is never changed once stored: its slices are capped
-// at their length, so an append by a careless handler copies them.
+// cacheEntry holds a token and the user it was verified as. The user is
+// kept packed (see packedUser: a few pointers for the garbage collector,
+// whatever the claims), and unpacked once, at the entry's first hit, into a
+// user every later hit returns as is: a hot token's hit allocates nothing,
+// and a flood of tokens seen once each (the cache full of entries never hit)
+// costs the collector no more than before. The unpacked user is never
+// changed once made: its slices are capped at their length, so an append by
+// a careless handler copies them.
 type cacheEntry struct {
 	hash       uint64
-	key        string    // the token; it and the user's strings share one allocation
-	user       Auth0User // immutable once stored; its payload is key's
-	expires    int64     // unix nanoseconds
+	key        string     // the token; it and packed.data share one allocation
+	packed     packedUser // never changed once stored
+	user       *Auth0User // nil until the first hit; guarded by the shard's lock
+	expires    int64      // unix nanoseconds
 	size       int64
 	prev, next *cacheEntry
 }
@@ -145,7 +152,7 @@ func (c *memoryCache) shard(token string) (*cacheShard, uint64) {
 }
 
 // Get implements TokenCache. Every hit on a token returns the same user,
-// which nobody may change: it allocates nothing.
+// which nobody may change: only the first hit allocates, to unpack it.
 func (c *memoryCache) Get(_ context.Context, token string) (*Auth0User, bool) {
 	return c.get(token, time.Now().UnixNano())
 }
@@ -169,8 +176,19 @@ func (c *memoryCache) get(token string, now int64) (*Auth0User, bool) {
 		s.unlink(e)
 		s.pushFront(e)
 	}
+	u := e.user
+	if u == nil {
+		// The first hit: unpack once, under the lock so that no two hits
+		// race to do it, and count the user in the shard's bytes. The next
+		// Set evicts if that went over the bound.
+		u = new(Auth0User)
+		grew := unpackedOverhead + int64(e.packed.unpackTo(u))
+		lo, hi, _ := payloadSpan(e.key) // Verify cached only a verified JWS
+		u.payload = e.key[lo:hi]
+		e.user, e.size, s.bytes = u, e.size+grew, s.bytes+grew
+	}
 	s.mu.Unlock()
-	return &e.user, true // an entry never changes
+	return u, true
 }
 
 // Set implements TokenCache.
@@ -182,11 +200,7 @@ func (c *memoryCache) Set(_ context.Context, token string, u *Auth0User, expires
 	// larger header value, which the entry would otherwise keep alive unbounded.
 	s, h := c.shard(token)
 	all, p := pack(token, u)
-	e := &cacheEntry{hash: h, key: all[:len(token)], expires: expiresAt.UnixNano()}
-	listBytes := p.unpackTo(&e.user)
-	lo, hi, _ := payloadSpan(e.key) // Verify cached only a verified JWS
-	e.user.payload, e.user.UserBase = e.key[lo:hi], u.UserBase
-	e.size = int64(len(all)) + int64(listBytes) + entryOverhead
+	e := &cacheEntry{hash: h, key: all[:len(token)], packed: p, expires: expiresAt.UnixNano(), size: int64(len(all)) + entryOverhead}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if e.size > s.maxBytes || s.maxEntries == 0 {
@@ -220,7 +234,7 @@ func (c *memoryCache) DeleteUser(_ context.Context, issuer, userID string) {
 		s := &c.shards[i]
 		s.mu.Lock()
 		for _, e := range s.m {
-			if e.user.ID == userID && e.user.Issuer == issuer {
+			if id, iss := e.packed.idIssuer(); id == userID && iss == issuer {
 				s.remove(e)
 			}
 		}

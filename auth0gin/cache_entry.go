@@ -231,6 +231,17 @@ func (r *reader) str() string {
 	return s
 }
 
+// idIssuer returns the packed user's ID and Issuer (the first and fifth
+// strings, see scalars) without unpacking.
+func (p *packedUser) idIssuer() (id, issuer string) {
+	r := reader{d: p.data}
+	id = r.str()
+	for range 3 { // ClientID, GrantType, OrgID
+		r.str()
+	}
+	return id, r.str()
+}
+
 // marshalVersion leads MarshalBinary's encoding, so a later layout can tell
 // an old entry in a shared store from its own (and treat it as a miss).
 // Version 2 added the verifying key's thumbprint, version 3 the verified

@@ -37,6 +37,9 @@ func TestPackRoundTrip(t *testing.T) {
 		if !reflect.DeepEqual(got, u) {
 			t.Errorf("%d: unpacked %#v\nwant %#v", i, got, u)
 		}
+		if id, iss := p.idIssuer(); id != u.ID || iss != u.Issuer {
+			t.Errorf("%d: id %q, issuer %q", i, id, iss)
+		}
 		if u.Email != nil && got.Email == u.Email {
 			t.Errorf("%d: email shared", i)
 		}
