@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -203,6 +204,34 @@ func TestClaimsDecodedStrictly(t *testing.T) {
 		_, err := a.Verify(t.Context(), ti.signRaw(t, "k0", base(extra)))
 		if !errors.Is(err, auth0gin.ErrInvalidClaims) {
 			t.Errorf("%s: err = %v, want auth0gin.ErrInvalidClaims", name, err)
+		}
+	}
+}
+
+// Concurrent first hits on a cached token unpack its user once: every hit
+// gets the same user (run with -race).
+func TestCachedUserFirstHitsConcurrent(t *testing.T) {
+	ti := newTestIssuer(t)
+	a := mustNew(t, ti.config())
+	tok := ti.token(t, nil)
+	if _, err := a.Verify(t.Context(), tok); err != nil {
+		t.Fatal(err)
+	}
+	got := make([]*auth0gin.Auth0User, 16)
+	var wg sync.WaitGroup
+	for i := range got {
+		wg.Go(func() {
+			u, err := a.Verify(t.Context(), tok)
+			if err != nil {
+				t.Error(err)
+			}
+			got[i] = u
+		})
+	}
+	wg.Wait()
+	for _, u := range got {
+		if u != got[0] || u.ID != "auth0|alice" {
+			t.Fatalf("hits returned different users: %p %p", u, got[0])
 		}
 	}
 }
