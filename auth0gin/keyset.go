@@ -132,11 +132,10 @@ func (k *keySet) keys(ctx context.Context, kid string) ([]*verifyingKey, error) 
 	// After a failed fetch nobody waits: the next one runs in the background.
 	// Otherwise a request shares the fetch in flight: for as long as it takes
 	// when keys are held (the kid is likely a rotation, which a 401 would
-	// wrongly refuse), at most KeyFetchWait when none are (a tenant that
-	// never answers must not cost every request the HTTP timeout).
-	// The wait ends KeyFetchWait after the fetch started, not after this
-	// request came: once one request has waited that long for a fetch that
-	// has not answered, the later ones answer 503 at once.
+	// wrongly refuse), and when none are, until KeyFetchWait after the fetch
+	// started, not after this request came (a tenant that never answers must
+	// not cost every request the HTTP timeout, nor a KeyFetchWait each): once
+	// one request has waited that long, the later ones answer 503 at once.
 	if done, failed, deadline := k.start(now, seen); done != nil && !failed {
 		var timeout <-chan time.Time
 		if seen == nil || now.Sub(seen.fetched) > k.maxStale {
