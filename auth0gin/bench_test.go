@@ -63,12 +63,7 @@ func BenchmarkRouteNewToken(b *testing.B) {
 	for i := range tokens {
 		tokens[i] = ti.token(b, map[string]any{"jti": fmt.Sprint(i)})
 	}
-	small := ti.config()
-	small.Cache = auth0gin.NewMemoryCache(len(tokens)/4, 0)
-	cached := gin.New()
-	cached.GET("/scoped", mustNew(b, small).RequireScopes("read:messages"), ok)
-	uncached := gin.New()
-	uncached.GET("/scoped", mustNew(b, noCache(ti.config())).RequireScopes("read:messages"), ok)
+	cached, uncached := missingAndUncached(b, ti, len(tokens))
 	for _, bc := range []struct {
 		name string
 		h    http.Handler
@@ -169,12 +164,7 @@ func BenchmarkPaired(b *testing.B) {
 	bare.GET("/scoped", ok)
 	cached := gin.New()
 	cached.GET("/scoped", mustNew(b, ti.config()).RequireScopes("read:messages"), ok)
-	small := ti.config()
-	small.Cache = auth0gin.NewMemoryCache(len(tokens)/4, 0)
-	missing := gin.New()
-	missing.GET("/scoped", mustNew(b, small).RequireScopes("read:messages"), ok)
-	uncached := gin.New()
-	uncached.GET("/scoped", mustNew(b, noCache(ti.config())).RequireScopes("read:messages"), ok)
+	missing, uncached := missingAndUncached(b, ti, len(tokens))
 	hand := handWired(b, ti)
 	b.Run("hot", func(b *testing.B) {
 		benchpair.Run(b, 0, arm("bare-gin", bare, []string{hot}), arm("auth0gin", cached, []string{hot}))
@@ -191,6 +181,19 @@ func BenchmarkPaired(b *testing.B) {
 		benchpair.Run(b, 200, arm("go-jwt-middleware-by-hand", hand, tokens),
 			arm("auth0gin", missing, tokens), arm("auth0gin-nocache", uncached, tokens))
 	})
+}
+
+// missingAndUncached serves the scoped route with a cache too small for n
+// tokens cycling through it (each request misses, each insert evicts), and
+// with no cache.
+func missingAndUncached(b *testing.B, ti *testIssuer, n int) (missing, uncached *gin.Engine) {
+	small := ti.config()
+	small.Cache = auth0gin.NewMemoryCache(n/4, 0)
+	missing = gin.New()
+	missing.GET("/scoped", mustNew(b, small).RequireScopes("read:messages"), ok)
+	uncached = gin.New()
+	uncached.GET("/scoped", mustNew(b, noCache(ti.config())).RequireScopes("read:messages"), ok)
+	return missing, uncached
 }
 
 // arm serves GET /scoped through h with the tokens in turn, and fails on any
