@@ -11,6 +11,8 @@ import (
 
 	"github.com/auth0/go-jwt-middleware/v2/validator"
 	jose "gopkg.in/go-jose/go-jose.v2"
+
+	"github.com/auth0gin/auth0gin/auth0gin/internal/verified"
 )
 
 // Auth0 validates access tokens of one Auth0 tenant (or a list of issuers)
@@ -126,15 +128,33 @@ func (a *Auth0) verifyToken(ctx context.Context, token string) (*Auth0User, erro
 		return nil, unauthorized(errMalformedToken, "malformed token", nil)
 	}
 	if a.cache != nil {
-		if u, ok := a.cache.Get(ctx, token); ok && a.trusted(u, time.Now()) {
-			// Caches keep no payload: it is the token's own, verified when cached.
-			lo, hi, _ := payloadSpan(token)
-			u.payload = token[lo:hi]
-			// Our own configuration names the user base, never the cache's
-			// entry: a cache shared with an API that groups issuers otherwise
-			// cannot merge or split identities here.
-			u.UserBase = a.issuerOf(u.Issuer).userBase
-			return u, nil
+		now := time.Now()
+		var u *Auth0User
+		var ok, samePayload bool
+		if mc, mine := a.cache.(*memoryCache); mine {
+			// No second clock read; and the entry's payload is its own copy
+			// of this very token's.
+			u, ok = mc.get(token, now.UnixNano())
+			samePayload = true
+		} else {
+			u, ok = a.cache.Get(ctx, token)
+		}
+		if ok {
+			if is := a.trusted(u, now); is != nil {
+				// The payload is the token's own, verified when cached, and our
+				// own configuration names the user base, never the cache's
+				// entry: a cache shared with an API that groups issuers
+				// otherwise could merge or split identities here. The memory
+				// cache's entry has both right already and is handed out as
+				// is; another is copied first, as a hit may be shared.
+				lo, hi, _ := payloadSpan(token)
+				if !samePayload && u.payload != token[lo:hi] || u.UserBase != is.userBase {
+					cp := *u
+					cp.payload, cp.UserBase = token[lo:hi], is.userBase
+					u = &cp
+				}
+				return u, nil
+			}
 		}
 	}
 	u, early, err := a.verify(ctx, token)
@@ -172,27 +192,29 @@ func (a *Auth0) trustEnd(u *Auth0User) time.Time {
 // verified it (by RFC 7638 thumbprint, not by kid) still published by that
 // issuer (a revoked key's tokens stop at the next key refresh, not at
 // CacheMaxTTL).
-func (a *Auth0) trusted(u *Auth0User, now time.Time) bool {
+//
+// It returns the user's issuer when the verdict holds, nil otherwise.
+func (a *Auth0) trusted(u *Auth0User, now time.Time) *issuer {
 	if u == nil {
-		return false
+		return nil
 	}
 	// A verification from the future (another instance's clock runs ahead, or
 	// ours stepped back) would stretch CacheMaxTTL: it counts as too old.
 	age := now.UnixNano() - u.verifiedAt
 	if age < 0 || age >= int64(a.cfg.CacheMaxTTL) || !now.Before(a.trustEnd(u)) || u.derivedBy != a.claimsTag {
-		return false
+		return nil
 	}
 	is := a.issuerOf(u.Issuer)
 	if is == nil || is.validators[u.Algorithm] == nil ||
 		!slices.ContainsFunc(a.cfg.Audience, func(aud string) bool { return slices.Contains(u.Audience, aud) }) {
-		return false
+		return nil
 	}
 	for _, k := range is.keys.known(u.KeyID, now) {
 		if k.thumb == u.keyThumb {
-			return true
+			return is
 		}
 	}
-	return false
+	return nil
 }
 
 // verify checks token in full. early reports that the validator accepted it
@@ -254,6 +276,7 @@ func (a *Auth0) verifyExp(ctx context.Context, token string, expiredFor time.Dur
 			}
 		}
 		// Keys sharing a kid are tried in turn; only a bad signature moves on.
+		verified.Signature()
 		res, err = v.ValidateToken(context.WithValue(ctx, verifyKey{}, k.jwk), token)
 		if err == nil {
 			used = k

@@ -11,6 +11,7 @@ import (
 
 	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/internal/baseline"
+	"github.com/auth0gin/auth0gin/internal/benchpair"
 )
 
 // handWired is the same route protected by go-jwt-middleware wired by hand.
@@ -62,12 +63,7 @@ func BenchmarkRouteNewToken(b *testing.B) {
 	for i := range tokens {
 		tokens[i] = ti.token(b, map[string]any{"jti": fmt.Sprint(i)})
 	}
-	small := ti.config()
-	small.Cache = auth0gin.NewMemoryCache(len(tokens)/4, 0)
-	cached := gin.New()
-	cached.GET("/scoped", mustNew(b, small).RequireScopes("read:messages"), ok)
-	uncached := gin.New()
-	uncached.GET("/scoped", mustNew(b, noCache(ti.config())).RequireScopes("read:messages"), ok)
+	cached, uncached := missingAndUncached(b, ti, len(tokens))
 	for _, bc := range []struct {
 		name string
 		h    http.Handler
@@ -83,18 +79,10 @@ func BenchmarkRouteNewToken(b *testing.B) {
 // serveEach serves GET /scoped through h once per iteration, with the tokens
 // in turn as bearer tokens, and fails on any answer but 200.
 func serveEach(b *testing.B, h http.Handler, tokens []string) {
-	reqs := make([]*http.Request, len(tokens))
-	for i, tok := range tokens {
-		reqs[i] = httptest.NewRequest(http.MethodGet, "/scoped", nil)
-		reqs[i].Header.Set("Authorization", "Bearer "+tok)
-	}
+	a := arm("", h, tokens)
 	b.ReportAllocs()
-	for i := 0; b.Loop(); i++ {
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, reqs[i%len(reqs)])
-		if rec.Code != http.StatusOK {
-			b.Fatalf("status %d: %s", rec.Code, rec.Body)
-		}
+	for b.Loop() {
+		a.Call(b, 0)
 	}
 }
 
@@ -145,4 +133,84 @@ func BenchmarkStepUpRoute(b *testing.B) {
 	b.ReportMetric(float64(tScoped.Nanoseconds())/float64(n*batch), "ns/scoped")
 	b.ReportMetric(float64(tStep.Nanoseconds())/float64(n*batch), "ns/stepup")
 	b.ReportMetric(float64(tStep)/float64(tScoped), "stepup/scoped")
+}
+
+// BenchmarkPaired runs each variant against its reference in the same
+// process, in interleaved rounds (see internal/benchpair), and reports each
+// variant's ratio (reference ns / variant ns) with its spread:
+//
+//   - hot: one hot token through the cached guard, against bare Gin;
+//
+//   - distinct: 1,024 distinct cached tokens in turn, against bare Gin;
+//
+//   - new: every token unseen (cached with a cache too small to hit, and
+//     uncached), against go-jwt-middleware wired by hand.
+//
+//     go test -run '^$' -bench Paired -benchtime 20x ./auth0gin/
+//
+// CI runs it with -benchtime 1x as a smoke test: every arm answers 200.
+func BenchmarkPaired(b *testing.B) {
+	ti := newTestIssuer(b)
+	hot := ti.token(b, nil)
+	n := 1024
+	if testing.Short() {
+		n = 64
+	}
+	tokens := make([]string, n)
+	for i := range tokens {
+		tokens[i] = ti.token(b, map[string]any{"jti": fmt.Sprint(i)})
+	}
+	bare := gin.New()
+	bare.GET("/scoped", ok)
+	cached := gin.New()
+	cached.GET("/scoped", mustNew(b, ti.config()).RequireScopes("read:messages"), ok)
+	missing, uncached := missingAndUncached(b, ti, len(tokens))
+	hand := handWired(b, ti)
+	b.Run("hot", func(b *testing.B) {
+		benchpair.Run(b, 0, arm("bare-gin", bare, []string{hot}), arm("auth0gin", cached, []string{hot}))
+	})
+	b.Run("distinct", func(b *testing.B) {
+		warm := arm("warm-up", cached, tokens)
+		for i := range tokens { // every token verified and hit once before timing
+			warm.Call(b, i)
+			warm.Call(b, i)
+		}
+		benchpair.Run(b, 0, arm("bare-gin", bare, tokens), arm("auth0gin", cached, tokens))
+	})
+	b.Run("new", func(b *testing.B) {
+		benchpair.Run(b, 200, arm("go-jwt-middleware-by-hand", hand, tokens),
+			arm("auth0gin", missing, tokens), arm("auth0gin-nocache", uncached, tokens))
+	})
+}
+
+// missingAndUncached serves the scoped route with a cache too small for n
+// tokens cycling through it (each request misses, each insert evicts), and
+// with no cache.
+func missingAndUncached(b *testing.B, ti *testIssuer, n int) (missing, uncached *gin.Engine) {
+	small := ti.config()
+	small.Cache = auth0gin.NewMemoryCache(n/4, 0)
+	missing = gin.New()
+	missing.GET("/scoped", mustNew(b, small).RequireScopes("read:messages"), ok)
+	uncached = gin.New()
+	uncached.GET("/scoped", mustNew(b, noCache(ti.config())).RequireScopes("read:messages"), ok)
+	return missing, uncached
+}
+
+// arm serves GET /scoped through h with the tokens in turn, and fails on any
+// answer but 200.
+func arm(name string, h http.Handler, tokens []string) benchpair.Arm {
+	reqs := make([]*http.Request, len(tokens))
+	for i, tok := range tokens {
+		reqs[i] = httptest.NewRequest(http.MethodGet, "/scoped", nil)
+		reqs[i].Header.Set("Authorization", "Bearer "+tok)
+	}
+	next := 0
+	return benchpair.Arm{Name: name, Call: func(b *testing.B, _ int) {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, reqs[next%len(reqs)])
+		next++
+		if rec.Code != http.StatusOK {
+			b.Fatalf("%s: status %d: %s", name, rec.Code, rec.Body)
+		}
+	}}
 }

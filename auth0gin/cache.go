@@ -5,6 +5,7 @@ import (
 	"hash/maphash"
 	"sync"
 	"time"
+	"unsafe"
 )
 
 // TokenCache remembers validated tokens so each is verified once and then
@@ -18,9 +19,11 @@ import (
 // cache may be shared between APIs; an entry that lost fields on the way is
 // simply verified again.
 type TokenCache interface {
-	// Get returns the user a token was validated as, if still cached: a copy
-	// the caller owns, since Verify hands it to one request, whose handler may
-	// change it.
+	// Get returns the user a token was validated as, if still cached. It may
+	// be shared with every other request carrying the token (the memory cache
+	// returns the same immutable user on every hit): neither the cache nor
+	// its callers may change it after Set. Verify copies it before adjusting
+	// anything.
 	Get(ctx context.Context, token string) (*Auth0User, bool)
 	// Set remembers that token was valid for u until expiresAt. u goes on to
 	// serve the request that verified it: Set must keep a copy, not u itself.
@@ -64,8 +67,12 @@ const cacheShards = 16
 // its packed user: the entry itself, its map slot, and the allocator rounding
 // the string that holds both up to a size class. Measure it again when the
 // entry changes: TestCacheMemoryFlat and the load harness's flood report the
-// heap a full cache holds.
+// heap a full cache holds. An entry's first hit adds the unpacked user
+// (unpackedOverhead and its list array) to its size.
 const entryOverhead = 256
+
+// unpackedOverhead is the unpacked user an entry gains at its first hit.
+const unpackedOverhead = int64(unsafe.Sizeof(Auth0User{}))
 
 // memoryCache is the default TokenCache: an LRU bounded both in entries and
 // in approximate bytes, split into 16 shards (each holding a sixteenth of the
@@ -86,10 +93,19 @@ type cacheShard struct {
 	maxBytes   int64
 }
 
+// cacheEntry holds a token and the user it was verified as. The user is
+// kept packed (see packedUser: a few pointers for the garbage collector,
+// whatever the claims), and unpacked once, at the entry's first hit, into a
+// user every later hit returns as is: a hot token's hit allocates nothing,
+// and a flood of tokens seen once each (the cache full of entries never hit)
+// costs the collector no more than before. The unpacked user is never
+// changed once made: its slices are capped at their length, so an append by
+// a careless handler copies them.
 type cacheEntry struct {
 	hash       uint64
-	key        string     // the token; it and user.data share one allocation
-	user       packedUser // never changed once stored
+	key        string     // the token; it and packed.data share one allocation
+	packed     packedUser // never changed once stored
+	user       *Auth0User // nil until the first hit; guarded by the shard's lock
 	expires    int64      // unix nanoseconds
 	size       int64
 	prev, next *cacheEntry
@@ -122,16 +138,29 @@ func NewMemoryCache(maxEntries int, maxBytes int64) TokenCache {
 	return c
 }
 
+// hashedTail is how much of a token's end the cache hashes: part of the
+// signature, which differs between any two tokens an issuer signed. Hashing
+// the whole token (up to several KiB) would cost more than the rest of a hit;
+// a hit still compares the token in full, and two tokens that share a tail
+// only share a map slot, the later replacing the earlier.
+const hashedTail = 64
+
 // shard hashes token once: the hash picks the shard and keys its map.
 func (c *memoryCache) shard(token string) (*cacheShard, uint64) {
-	h := maphash.String(c.seed, token)
+	h := maphash.String(c.seed, token[max(0, len(token)-hashedTail):])
 	return &c.shards[h%cacheShards], h
 }
 
-// Get implements TokenCache. Each call returns a new copy of the user.
+// Get implements TokenCache. Every hit on a token returns the same user,
+// which nobody may change: only the first hit allocates, to unpack it.
 func (c *memoryCache) Get(_ context.Context, token string) (*Auth0User, bool) {
+	return c.get(token, time.Now().UnixNano())
+}
+
+// get is Get at now (unix nanoseconds), which Verify reads once for the
+// lookup and the checks of the hit.
+func (c *memoryCache) get(token string, now int64) (*Auth0User, bool) {
 	s, h := c.shard(token)
-	now := time.Now().UnixNano()
 	s.mu.Lock()
 	e, ok := s.m[h]
 	if !ok || e.key != token {
@@ -143,10 +172,23 @@ func (c *memoryCache) Get(_ context.Context, token string) (*Auth0User, bool) {
 		s.mu.Unlock()
 		return nil, false
 	}
-	s.unlink(e)
-	s.pushFront(e)
+	if s.head.next != e { // a hot token is at the front already: no pointer to move
+		s.unlink(e)
+		s.pushFront(e)
+	}
+	u := e.user
+	if u == nil {
+		// The first hit: unpack once, under the lock so that no two hits
+		// race to do it, and count the user in the shard's bytes. The next
+		// Set evicts if that went over the bound.
+		u = new(Auth0User)
+		grew := unpackedOverhead + int64(e.packed.unpackTo(u))
+		lo, hi, _ := payloadSpan(e.key) // Verify cached only a verified JWS
+		u.payload = e.key[lo:hi]
+		e.user, e.size, s.bytes = u, e.size+grew, s.bytes+grew
+	}
 	s.mu.Unlock()
-	return e.user.unpack(), true // outside the lock: an entry never changes
+	return u, true
 }
 
 // Set implements TokenCache.
@@ -158,7 +200,7 @@ func (c *memoryCache) Set(_ context.Context, token string, u *Auth0User, expires
 	// larger header value, which the entry would otherwise keep alive unbounded.
 	s, h := c.shard(token)
 	all, p := pack(token, u)
-	e := &cacheEntry{hash: h, key: all[:len(token)], user: p, expires: expiresAt.UnixNano(), size: int64(len(all)) + entryOverhead}
+	e := &cacheEntry{hash: h, key: all[:len(token)], packed: p, expires: expiresAt.UnixNano(), size: int64(len(all)) + entryOverhead}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if e.size > s.maxBytes || s.maxEntries == 0 {
@@ -192,7 +234,7 @@ func (c *memoryCache) DeleteUser(_ context.Context, issuer, userID string) {
 		s := &c.shards[i]
 		s.mu.Lock()
 		for _, e := range s.m {
-			if id, iss := e.user.idIssuer(); id == userID && iss == issuer {
+			if id, iss := e.packed.idIssuer(); id == userID && iss == issuer {
 				s.remove(e)
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unsafe"
 )
 
 // packedUser is an Auth0User as the memory cache keeps it: every string in
@@ -128,9 +129,17 @@ func payloadSpan(token string) (lo, hi int, ok bool) {
 // unpack returns a new Auth0User from p: its strings share p's memory (they
 // are immutable), its slices and Email are its own.
 func (p *packedUser) unpack() *Auth0User {
-	u := &Auth0User{ExpiresAt: time.Unix(p.expires, 0), verifiedAt: p.verified, AuthTime: fromUnixOrZero(p.authTime)}
-	_ = unpackInto(p.data, u) // pack wrote it: it cannot fail
+	u := new(Auth0User)
+	p.unpackTo(u)
 	return u
+}
+
+// unpackTo fills u from p as unpack does and returns the bytes of the one
+// array its lists and Email share.
+func (p *packedUser) unpackTo(u *Auth0User) (listBytes int) {
+	u.ExpiresAt, u.verifiedAt, u.AuthTime = time.Unix(p.expires, 0), p.verified, fromUnixOrZero(p.authTime)
+	_ = unpackInto(p.data, u) // pack wrote it: it cannot fail
+	return (len(u.Permissions) + len(u.Scopes) + len(u.Roles) + len(u.Audience) + len(u.AMR) + 1) * int(unsafe.Sizeof(""))
 }
 
 var errPacked = errors.New("auth0gin: malformed packed user")

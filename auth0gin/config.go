@@ -125,13 +125,14 @@ type Config struct {
 	// KeyMinRefetch is the least time between two fetches of the key set, which
 	// bounds what a flood of tokens with unknown `kid`s can cost the tenant (default 5s).
 	KeyMinRefetch time.Duration
-	// KeyFetchWait is the longest a request waits for a key-set fetch in
-	// flight while no usable keys are held (default 1s); it is then answered
-	// 503 with Retry-After. Once a fetch has failed, requests that need a
-	// fetch do not wait at all (503 with no usable keys, 401 for a kid not
-	// among the keys held) while the next fetch runs in the background,
-	// KeyMinRefetch after the failure and twice as long after each further
-	// one, up to a minute. Tokens whose key is known never wait.
+	// KeyFetchWait bounds the wait for a key-set fetch while no usable keys
+	// are held: requests wait until KeyFetchWait after the fetch started
+	// (default 1s), then are answered 503 with Retry-After, and later ones at
+	// once. Once a fetch has failed, requests that need a fetch do not wait
+	// at all (503 with no usable keys, 401 for a kid not among the keys held)
+	// while the next fetch runs in the background, KeyMinRefetch after the
+	// failure and twice as long after each further one, up to a minute.
+	// Tokens whose key is known never wait.
 	KeyFetchWait time.Duration
 	// MinRSAKeyBits is the smallest RSA key accepted from the JWKS (default
 	// and least 2048, what Auth0 signs with); smaller keys are skipped. It

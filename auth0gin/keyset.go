@@ -33,11 +33,12 @@ const maxBackoff = time.Minute
 //     and fetches are at least KeyMinRefetch apart, so a flood of random kids
 //     costs the tenant one request per interval (go-oidc's remote key set does
 //     the first half; RFC 7517 §5 leaves rotation to us);
-//   - with no usable keys a request waits for a fetch at most KeyFetchWait,
-//     and no request waits at all once the latest fetch has failed: a tenant
-//     that accepts connections and never answers costs requests a quick 503,
-//     not the HTTP timeout, while the next attempt runs in the background,
-//     later after each failure;
+//   - with no usable keys a request waits for a fetch only until KeyFetchWait
+//     after that fetch started, and no request waits at all once the latest
+//     fetch has failed: a tenant that accepts connections and never answers
+//     costs the requests of its first KeyFetchWait that wait, and every later
+//     one a quick 503, not the HTTP timeout, while the fetch goes on (and the
+//     next attempts run, later after each failure) in the background;
 //   - when a refresh fails the known keys keep working (stale-if-error) for up
 //     to KeyMaxStale; a key the tenant stops publishing is gone at the next
 //     successful refresh;
@@ -60,6 +61,7 @@ type keySet struct {
 
 	mu       sync.Mutex
 	flight   chan struct{}   // closed when the fetch in progress ends; nil when idle
+	deadline time.Time       // flight's start + KeyFetchWait: no request without keys waits past it
 	lastErr  error           // outcome of the latest fetch
 	failures int             // fetches failed in a row, for the backoff
 	jwksURI  string          // discovered; "" until discovery succeeds
@@ -130,12 +132,18 @@ func (k *keySet) keys(ctx context.Context, kid string) ([]*verifyingKey, error) 
 	// After a failed fetch nobody waits: the next one runs in the background.
 	// Otherwise a request shares the fetch in flight: for as long as it takes
 	// when keys are held (the kid is likely a rotation, which a 401 would
-	// wrongly refuse), at most KeyFetchWait when none are (a tenant that
-	// never answers must not cost every request the HTTP timeout).
-	if done, failed := k.start(now, seen); done != nil && !failed {
+	// wrongly refuse), and when none are, until KeyFetchWait after the fetch
+	// started, not after this request came (a tenant that never answers must
+	// not cost every request the HTTP timeout, nor a KeyFetchWait each): once
+	// one request has waited that long, the later ones answer 503 at once.
+	if done, failed, deadline := k.start(now, seen); done != nil && !failed {
 		var timeout <-chan time.Time
 		if seen == nil || now.Sub(seen.fetched) > k.maxStale {
-			wait := time.NewTimer(k.fetchWait)
+			left := deadline.Sub(now)
+			if left <= 0 {
+				return nil, k.unavailable(now)
+			}
+			wait := time.NewTimer(left)
 			defer wait.Stop()
 			timeout = wait.C
 		}
@@ -192,22 +200,24 @@ func (k *keySet) known(kid string, now time.Time) []*verifyingKey {
 // reports that the latest fetch failed. seen is the key snapshot the caller
 // looked in: if a fetch has stored newer keys since, there is nothing to
 // fetch (the caller reads the keys again), so requests that read the keys
-// just before a shared fetch ended do not start a second one.
-func (k *keySet) start(now time.Time, seen *keySnapshot) (done <-chan struct{}, failed bool) {
+// just before a shared fetch ended do not start a second one. deadline is
+// the fetch's start plus KeyFetchWait, past which a request holding no
+// usable keys does not wait for it.
+func (k *keySet) start(now time.Time, seen *keySnapshot) (done <-chan struct{}, failed bool, deadline time.Time) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	failed = k.lastErr != nil
 	if k.flight != nil {
-		return k.flight, failed
+		return k.flight, failed, k.deadline
 	}
 	if k.snap.Load() != seen || now.UnixNano() < k.nextTry.Load() {
-		return nil, failed
+		return nil, failed, time.Time{}
 	}
 	k.nextTry.Store(now.Add(k.minRefetch).UnixNano())
 	ch := make(chan struct{})
-	k.flight = ch
+	k.flight, k.deadline = ch, now.Add(k.fetchWait)
 	go k.refresh(ch)
-	return ch, failed
+	return ch, failed, k.deadline
 }
 
 // backoff is the wait after the n-th failed fetch in a row: KeyMinRefetch,

@@ -7,6 +7,8 @@ import (
 	"strconv"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/auth0gin/auth0gin/auth0gin/internal/verified"
 )
 
 // Require returns Gin middleware that lets a request through only when its
@@ -60,6 +62,13 @@ func (a *Auth0) admit(c *gin.Context, g *guard) (u *Auth0User, ok bool) {
 	}
 	if u != nil {
 		c.Request = c.Request.WithContext(WithUser(c.Request.Context(), u))
+		if g.expiredFor > 0 {
+			// Only here: the refresh handler behind this guard takes the
+			// verified user instead of verifying the token a second time.
+			if tok, err := bearer(c.Request.Header); err == nil {
+				verified.Set(c, tok, g.expiredFor, u)
+			}
+		}
 	}
 	noStore(c.Writer.Header())
 	a.dpopAnswered(c.Writer.Header(), c.Request)
@@ -73,9 +82,16 @@ func (a *Auth0) admit(c *gin.Context, g *guard) (u *Auth0User, ok bool) {
 // handler may still set its own Cache-Control, which replaces this one.
 func noStore(h http.Header) {
 	if _, set := h["Cache-Control"]; !set {
-		h["Cache-Control"] = []string{"no-store"}
+		h["Cache-Control"] = noStoreValue
 	}
 }
+
+// noStoreValue is the one value every guarded answer shares, which saves an
+// allocation per request. Its capacity is its length, so Header.Add appends
+// to a copy; Header.Set and Del replace it. Only writing an element in place
+// (h["Cache-Control"][0] = ...) would change it for every answer, and
+// nothing in this module does.
+var noStoreValue = []string{"no-store"}[:1:1]
 
 // RequireScopes requires a valid token holding every one of the scopes (in
 // `scope` or `permissions`, per Config.ScopeSource). With no scopes, any valid

@@ -100,6 +100,48 @@ func TestBlackHoleTenant(t *testing.T) {
 	})
 }
 
+// A tenant that never answers, in its first seconds: the requests that come
+// during the first fetch's KeyFetchWait wait until it ends, not a full
+// KeyFetchWait each; once it has passed, while that fetch still hangs until
+// the HTTP timeout, every request answers 503 with Retry-After at once.
+func TestBlackHoleFailsFastFromTheFirstWait(t *testing.T) {
+	ti := newTestIssuer(t)
+	tok := ti.token(t, map[string]any{"iss": "http://127.0.0.1:9/"})
+	synctest.Test(t, func(t *testing.T) {
+		var hole blackHole
+		var logs testutil.SyncBuffer
+		a := mustNew(t, bubbleConfig(&hole, &logs))
+		wait := auth0gin.DefaultKeyFetchWait
+		verify := func() (time.Duration, error) {
+			start := time.Now()
+			_, err := a.Verify(t.Context(), tok)
+			return time.Since(start), err
+		}
+		t0 := time.Now()
+		first := make(chan time.Duration, 1)
+		go func() { d, _ := verify(); first <- d }()
+		time.Sleep(wait / 2)
+		if d, err := verify(); d != wait/2 || !errors.Is(err, auth0gin.ErrKeysUnavailable) {
+			t.Errorf("a request during the first wait waited %v (%v), want %v: until the fetch's KeyFetchWait ends", d, err, wait/2)
+		}
+		if d := <-first; d != wait {
+			t.Errorf("the first request waited %v, want %v", d, wait)
+		}
+		for time.Since(t0) < tenantTimeout-wait {
+			d, err := verify()
+			var ae *auth0gin.AuthError
+			if d != 0 || !errors.As(err, &ae) || ae.Status != http.StatusServiceUnavailable || ae.RetryAfter <= 0 {
+				t.Fatalf("at %v, with the fetch still hanging: waited %v, %v", time.Since(t0), d, err)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		if got := hole.requests.Load(); got != 1 {
+			t.Errorf("%d fetches while the first hangs, want 1", got)
+		}
+		time.Sleep(tenantTimeout) // let the fetch in flight time out
+	})
+}
+
 // Known keys keep serving while the tenant black-holes: no 5xx, no wait.
 func TestBlackHoleWithKnownKeys(t *testing.T) {
 	ti := newTestIssuer(t)

@@ -11,8 +11,14 @@ import (
 	json "github.com/go-json-experiment/json"
 )
 
-// Auth0User is the caller a validated access token describes. Each request
-// gets its own copy: changing it affects nobody else.
+// Auth0User is the caller a validated access token describes.
+//
+// It is read-only. Every request carrying a cached token receives the very
+// same *Auth0User, so a handler must not change it: not its fields, nor an
+// element of its slices, nor *Email. Its slices are capped at their length,
+// so append copies them; to change a user, change a copy (u2 := *u, then
+// give u2 new slices). Handing each request a copy would cost two
+// allocations and the unpacking of every claim on each cache hit.
 type Auth0User struct {
 	// ID is the `sub` claim: "auth0|…", "google-oauth2|…", or "<client>@clients" for M2M tokens.
 	ID string `json:"id"`
@@ -136,7 +142,7 @@ func WithUser(ctx context.Context, u *Auth0User) context.Context {
 	return context.WithValue(ctx, userKey{}, u)
 }
 
-// UserFrom returns the authenticated user, from a *gin.Context or from any
+// UserFrom returns the authenticated user (read-only: see Auth0User), from a *gin.Context or from any
 // context.Context derived from the request's (c.Request.Context()), so
 // services and resolvers below the handler can read it. ok is false on a
 // route without auth, or in guest mode when no token was sent.

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -32,8 +34,10 @@ func TestSharedCacheKeepsEachAPIsRules(t *testing.T) {
 	}
 }
 
-// A handler that edits its user edits its own copy, not the cached one.
-func TestCachedUserIsNotShared(t *testing.T) {
+// A cached token's user is one immutable value, shared by every request that
+// carries the token: hits return it without a copy, and an append by a
+// careless handler copies the slice instead of growing the shared array.
+func TestCachedUserIsShared(t *testing.T) {
 	ti := newTestIssuer(t)
 	a := mustNew(t, ti.config())
 	tok := ti.token(t, nil)
@@ -41,19 +45,30 @@ func TestCachedUserIsNotShared(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	first.Permissions[0] = "admin:everything"
-	first.ID = "auth0|mallory"
-	*first.Email = "mallory@example.com"
+	hit, err := a.Verify(t.Context(), tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hit == first {
+		t.Fatal("the verifying request's user is the cached one: Set must keep a copy")
+	}
+	mine := *hit
+	mine.Permissions = append(mine.Permissions, "admin") // must not reach the shared array
+	mine.Scopes = append(mine.Scopes, "admin")
 	for range 2 {
 		u, err := a.Verify(t.Context(), tok)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if u.ID != "auth0|alice" || u.Permissions[0] != "read:messages" || *u.Email != "alice@example.com" {
+		if u != hit {
+			t.Fatal("a cache hit copied the user")
+		}
+		if u.ID != "auth0|alice" || !slices.Equal(u.Permissions, first.Permissions) || !slices.Equal(u.Scopes, first.Scopes) || *u.Email != "alice@example.com" {
 			t.Fatalf("an edit leaked into the cache: %+v", u)
 		}
-		u.Permissions = append(u.Permissions, "admin") // append must not reach a shared array either
-		u.Scopes[0] = "changed"
+		if cap(u.Permissions) != len(u.Permissions) || cap(u.Scopes) != len(u.Scopes) {
+			t.Fatal("a cached user's slice has room to grow into a neighbour")
+		}
 	}
 }
 
@@ -189,6 +204,34 @@ func TestClaimsDecodedStrictly(t *testing.T) {
 		_, err := a.Verify(t.Context(), ti.signRaw(t, "k0", base(extra)))
 		if !errors.Is(err, auth0gin.ErrInvalidClaims) {
 			t.Errorf("%s: err = %v, want auth0gin.ErrInvalidClaims", name, err)
+		}
+	}
+}
+
+// Concurrent first hits on a cached token unpack its user once: every hit
+// gets the same user (run with -race).
+func TestCachedUserFirstHitsConcurrent(t *testing.T) {
+	ti := newTestIssuer(t)
+	a := mustNew(t, ti.config())
+	tok := ti.token(t, nil)
+	if _, err := a.Verify(t.Context(), tok); err != nil {
+		t.Fatal(err)
+	}
+	got := make([]*auth0gin.Auth0User, 16)
+	var wg sync.WaitGroup
+	for i := range got {
+		wg.Go(func() {
+			u, err := a.Verify(t.Context(), tok)
+			if err != nil {
+				t.Error(err)
+			}
+			got[i] = u
+		})
+	}
+	wg.Wait()
+	for _, u := range got {
+		if u != got[0] || u.ID != "auth0|alice" {
+			t.Fatalf("hits returned different users: %p %p", u, got[0])
 		}
 	}
 }

@@ -15,7 +15,8 @@ import (
 //
 // /auth/refresh sits behind auth.Require(auth0gin.ExpiredWithin(RefreshLifetime)),
 // so the spec shows its security: the guard checks the token, allowing the
-// expiry that is the point of a refresh. The paths move with r: mounted on
+// expiry that is the point of a refresh, and hands the verified user to the
+// handler (one signature verification per refresh). The paths move with r: mounted on
 // auth.Router(r).Group("/v1"), they are /v1/auth/login and /v1/auth/refresh.
 // The handlers (Login, Refresh, Logout) stay usable one by one.
 //

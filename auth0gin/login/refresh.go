@@ -8,7 +8,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/internal/replicas"
+	"github.com/auth0gin/auth0gin/auth0gin/internal/verified"
 	"github.com/auth0gin/auth0gin/auth0gin/store"
 )
 
@@ -26,7 +28,18 @@ func (m *Manager) Refresh(c *gin.Context) {
 		m.answerError(c, e)
 		return
 	}
-	ans, err := m.RefreshAccessToken(c.Request.Context(), tok)
+	// Behind Mount's guard the token is verified already: one RSA
+	// verification per refresh, not two. Mounted by hand without it, the
+	// handler verifies.
+	user, _ := verified.Get(c, tok, m.cfg.RefreshLifetime).(*auth0gin.Auth0User)
+	if user == nil {
+		var err error
+		if user, err = m.auth.VerifyExpired(c.Request.Context(), tok, m.cfg.RefreshLifetime); err != nil {
+			m.answerError(c, err)
+			return
+		}
+	}
+	ans, err := m.refreshVerified(c.Request.Context(), tok, user)
 	if err != nil {
 		m.answerError(c, err)
 		return
@@ -42,6 +55,11 @@ func (m *Manager) RefreshAccessToken(ctx context.Context, accessToken string) (A
 	if err != nil {
 		return Answer{}, err
 	}
+	return m.refreshVerified(ctx, accessToken, user)
+}
+
+// refreshVerified is RefreshAccessToken once accessToken verified as user.
+func (m *Manager) refreshVerified(ctx context.Context, accessToken string, user *auth0gin.Auth0User) (Answer, error) {
 	h := tokenHash(accessToken)
 	return m.once(ctx, h, func(ctx context.Context) (Answer, error) {
 		ctx, cancel := context.WithTimeout(ctx, m.cfg.LockTimeout)

@@ -368,6 +368,9 @@ func hostOf(hostport string) string {
 	if i := strings.Index(hostport, "://"); i >= 0 {
 		hostport = hostport[i+3:]
 	}
+	if strings.IndexByte(hostport, ':') < 0 { // a name with no port: no error to build
+		return hostport
+	}
 	if h, _, err := net.SplitHostPort(hostport); err == nil {
 		return h
 	}
@@ -378,6 +381,9 @@ func hostOf(hostport string) string {
 func loopback(host string) bool {
 	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
 		return true
+	}
+	if host == "" || host[0] > '9' && strings.IndexByte(host, ':') < 0 {
+		return false // a name, not an IP literal: nothing to parse
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()

@@ -11,7 +11,7 @@ import (
 // entry is a session as one instance remembers it between store reads.
 // Everything but the two activity times is fixed when the entry is made.
 type entry struct {
-	user    *auth0gin.Auth0User // a template: each request gets a copy
+	user    *auth0gin.Auth0User // read-only: every request of the session gets it
 	userID  string
 	created time.Time
 	end     time.Time

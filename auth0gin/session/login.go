@@ -106,7 +106,7 @@ func (m *Manager) start(c *gin.Context, u *auth0gin.Auth0User) (sessionInfo, err
 			return sessionInfo{}, ae
 		}
 	}
-	for _, old := range m.cookies(c.Request) {
+	for _, old := range m.cookies(c.Request, new([maxCookies + 1]string)) {
 		// Best effort: the new login replaces it either way.
 		_ = m.endValue(ctx, old)
 	}

@@ -16,7 +16,7 @@ import (
 // store is written at most once per TouchInterval). Without a cookie it is
 // 401; from an untrusted origin, 403 csrf_rejected.
 func (m *Manager) Ping(c *gin.Context) {
-	values := m.cookies(c.Request)
+	values := m.cookies(c.Request, new([maxCookies + 1]string))
 	if len(values) == 0 {
 		m.fail(c, refused(errUnknownSession, "no session cookie"))
 		return
@@ -56,7 +56,7 @@ type Ender interface {
 
 func (m *Manager) logout(c *gin.Context, also []Ender) {
 	ctx := c.Request.Context()
-	if values := m.cookies(c.Request); len(values) > 0 {
+	if values := m.cookies(c.Request, new([maxCookies + 1]string)); len(values) > 0 {
 		// A cross-origin form must not log anybody out either.
 		if err := m.checkOrigin(c.Request); err != nil {
 			m.fail(c, err)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/textproto"
 	"slices"
 	"strings"
 	"sync"
@@ -107,7 +108,8 @@ func (m *Manager) channel() string           { return m.cfg.KeyPrefix + "ended" 
 // for an unsafe cross-origin browser request, a 401 for a cookie that opens
 // no live session, or a 503 when the store cannot answer.
 func (m *Manager) Authenticate(r *http.Request) (*auth0gin.Auth0User, error) {
-	values := m.cookies(r)
+	var buf [maxCookies + 1]string
+	values := m.cookies(r, &buf)
 	if len(values) == 0 {
 		return nil, nil
 	}
@@ -169,24 +171,46 @@ const maxCookies = 3
 // two when the browser holds a host-only cookie and a Domain one (after
 // Config.CookieDomain changed), and the stale one may come first. Other
 // cookies, well formed or not, are none of its business: a browser sends
-// whatever other apps on the host set.
-func (m *Manager) cookies(r *http.Request) []string {
-	// A cheap test first: most requests to most routes carry no session.
-	name := m.cookieName(r)
-	found := false
-	for _, line := range r.Header.Values("Cookie") {
-		found = found || strings.Contains(line, name)
-	}
-	if !found {
+// whatever other apps on the host set. It reads them as
+// http.Request.CookiesNamed does, into buf (one more than session looks up,
+// which then refuses the request), so that the hot path allocates nothing.
+func (m *Manager) cookies(r *http.Request, buf *[maxCookies + 1]string) []string {
+	lines := r.Header["Cookie"]
+	if len(lines) == 0 { // most requests to most routes carry no session
 		return nil
 	}
-	cs := r.CookiesNamed(name)
-	cs = cs[:min(len(cs), maxCookies+1)] // one more than looked up: session refuses it
-	values := make([]string, 0, len(cs))
-	for _, c := range cs {
-		values = append(values, c.Value)
+	name := m.cookieName(r)
+	n := 0
+	for _, line := range lines {
+		for part := range strings.SplitSeq(line, ";") {
+			k, v, _ := strings.Cut(textproto.TrimString(part), "=")
+			if textproto.TrimString(k) != name {
+				continue
+			}
+			if v, ok := cookieValue(v); ok {
+				buf[n] = v
+				if n++; n == len(buf) {
+					return buf[:n]
+				}
+			}
+		}
 	}
-	return values
+	return buf[:n]
+}
+
+// cookieValue is net/http's reading of a cookie's value: surrounding double
+// quotes stripped, and only RFC 6265 cookie-octets (and space and comma,
+// which browsers send) accepted.
+func cookieValue(raw string) (string, bool) {
+	if len(raw) > 1 && raw[0] == '"' && raw[len(raw)-1] == '"' {
+		raw = raw[1 : len(raw)-1]
+	}
+	for i := range len(raw) {
+		if b := raw[i]; b < 0x20 || b >= 0x7f || b == '"' || b == ';' || b == '\\' {
+			return "", false
+		}
+	}
+	return raw, true
 }
 
 // Errors a refused session cookie is answered with (401, invalid_token).
@@ -238,7 +262,7 @@ func (m *Manager) lookup(ctx context.Context, value string) (*auth0gin.Auth0User
 	if err := m.touch(ctx, sid, e, now); err != nil {
 		return nil, sid, err
 	}
-	return copyUser(e.user), sid, nil
+	return e.user, sid, nil // shared and read-only: no copy per request
 }
 
 // alive reports whether e is within both of its lifetimes at now.
@@ -385,13 +409,16 @@ func (m *Manager) invalidated(msg string) {
 	}
 }
 
-// copyUser gives a request its own copy of a cached user.
+// copyUser gives the cache its own copy of a user, its slices capped at
+// their length so that an append by a handler copies them: every request of
+// the session is then handed that copy, read-only (see auth0gin.Auth0User).
 func copyUser(t *auth0gin.Auth0User) *auth0gin.Auth0User {
 	u := *t
-	u.Permissions = slices.Clone(t.Permissions)
-	u.Scopes = slices.Clone(t.Scopes)
-	u.Roles = slices.Clone(t.Roles)
-	u.Audience = slices.Clone(t.Audience)
+	u.Permissions = slices.Clip(slices.Clone(t.Permissions))
+	u.Scopes = slices.Clip(slices.Clone(t.Scopes))
+	u.Roles = slices.Clip(slices.Clone(t.Roles))
+	u.Audience = slices.Clip(slices.Clone(t.Audience))
+	u.AMR = slices.Clip(slices.Clone(t.AMR))
 	if t.Email != nil {
 		e := *t.Email
 		u.Email = &e

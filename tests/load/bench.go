@@ -11,53 +11,62 @@ import (
 	"strings"
 )
 
-// benchCommand is the core's in-process benchmarks the report quotes:
-// BenchmarkRoute (one hot token) and BenchmarkRouteNewToken (every request a
-// token the server never saw). runBench runs it benchTurns times: -count
-// would repeat each sub-benchmark back to back, leaving minutes between the
-// runs a ratio compares, while one turn measures every sub-benchmark in a row.
-var benchCommand = []string{"go", "test", "-run", "^$", "-bench", "^BenchmarkRoute", "-count", "1", "./auth0gin/"}
+// benchCommand is the paired in-process benchmarks the report quotes: each
+// variant against its reference in one process, in interleaved rounds (see
+// internal/benchpair): the core's tokens (hot, distinct, new) against bare
+// Gin and go-jwt-middleware by hand, sessions against bare Gin, the resolved
+// user and the refresh endpoint. Each reports, per arm, its median ns/op and
+// allocations, and the ratio reference ns / arm ns with its spread over the
+// rounds.
+var benchCommand = []string{"go", "test", "-run", "^$", "-bench", "Paired", "-benchtime", "20x", "-count", "1",
+	"./auth0gin/", "./auth0gin/session/", "./tests/load/"}
 
-const benchTurns = 5
-
-// benchResult is the ns/op of each sub-benchmark, one per turn, keyed by
-// "<benchmark>/<sub-benchmark>" without the "Benchmark" prefix, as in
-// "Route/bare-gin" or "RouteNewToken/auth0gin-cached".
-type benchResult struct {
-	nsPerOp map[string][]float64
-	order   []string
+// benchArm is one arm of a paired benchmark.
+type benchArm struct {
+	name                      string
+	ns, allocs                float64
+	ratio, ratioMin, ratioMax float64
+	reference                 bool // the arm the others are divided into
 }
 
-// median ns/op of a sub-benchmark; 0 when absent.
-func (b *benchResult) median(name string) float64 { return median(b.nsPerOp[name]) }
+// benchResult is every paired benchmark's arms, keyed by
+// "<package>: <benchmark>" ("auth0gin: Paired/hot"), in output order.
+type benchResult struct {
+	arms  map[string][]benchArm
+	order []string
+}
 
-// runBench runs benchCommand benchTurns times from the module root and parses
-// the output of all turns.
+// runBench runs benchCommand once from the module root and parses it.
 func runBench(ctx context.Context) (*benchResult, error) {
 	gomod, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
 	if err != nil {
 		return nil, fmt.Errorf("go env GOMOD: %w", err)
 	}
-	var all []byte
-	for range benchTurns {
-		cmd := exec.CommandContext(ctx, benchCommand[0], benchCommand[1:]...)
-		cmd.Dir = filepath.Dir(strings.TrimSpace(string(gomod)))
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w\n%s", strings.Join(benchCommand, " "), err, out)
-		}
-		all = append(all, out...)
+	cmd := exec.CommandContext(ctx, benchCommand[0], benchCommand[1:]...)
+	cmd.Dir = filepath.Dir(strings.TrimSpace(string(gomod)))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w\n%s", strings.Join(benchCommand, " "), err, out)
 	}
-	return parseBench(all)
+	return parseBench(out)
 }
 
-// parseBench reads `BenchmarkRoute…/<name>-<procs>  <n>  <ns> ns/op ...` lines.
+// parseBench reads `pkg: …` lines and `BenchmarkPaired…-<procs> <n> <ns> ns/op
+// <v> <unit> …` lines, whose units are ns/op-<arm>, allocs-<arm>,
+// ratio-<arm>, ratio-min-<arm> and ratio-max-<arm>. An arm with no ratio is
+// the reference.
 func parseBench(out []byte) (*benchResult, error) {
-	b := &benchResult{nsPerOp: map[string][]float64{}}
+	b := &benchResult{arms: map[string][]benchArm{}}
+	pkg := ""
 	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
+		if p, ok := strings.CutPrefix(sc.Text(), "pkg: "); ok {
+			pkg = strings.TrimPrefix(strings.TrimSpace(p), "github.com/auth0gin/auth0gin/")
+			continue
+		}
 		f := strings.Fields(sc.Text())
-		if len(f) < 4 || !strings.HasPrefix(f[0], "BenchmarkRoute") || !strings.Contains(f[0], "/") || f[3] != "ns/op" {
+		if len(f) < 4 || !strings.HasPrefix(f[0], "BenchmarkPaired") {
 			continue
 		}
 		name := strings.TrimPrefix(f[0], "Benchmark")
@@ -66,17 +75,63 @@ func parseBench(out []byte) (*benchResult, error) {
 				name = name[:i]
 			}
 		}
-		ns, err := strconv.ParseFloat(f[2], 64)
-		if err != nil {
-			return nil, fmt.Errorf("benchmark line %q: %w", sc.Text(), err)
+		key := pkg + ": " + name
+		byName := map[string]*benchArm{}
+		var names []string
+		for i := 2; i+1 < len(f); i += 2 {
+			v, err := strconv.ParseFloat(f[i], 64)
+			if err != nil {
+				return nil, fmt.Errorf("benchmark line %q: %w", sc.Text(), err)
+			}
+			unit := f[i+1]
+			var field func(*benchArm) *float64
+			var arm string
+			for _, u := range []struct {
+				prefix string
+				field  func(*benchArm) *float64
+			}{
+				{"ns/op-", func(a *benchArm) *float64 { return &a.ns }},
+				{"allocs-", func(a *benchArm) *float64 { return &a.allocs }},
+				{"ratio-min-", func(a *benchArm) *float64 { return &a.ratioMin }},
+				{"ratio-max-", func(a *benchArm) *float64 { return &a.ratioMax }},
+				{"ratio-", func(a *benchArm) *float64 { return &a.ratio }},
+			} {
+				if rest, ok := strings.CutPrefix(unit, u.prefix); ok {
+					field, arm = u.field, rest
+					break
+				}
+			}
+			if field == nil {
+				continue
+			}
+			a := byName[arm]
+			if a == nil {
+				a = &benchArm{name: arm}
+				byName[arm] = a
+				names = append(names, arm)
+			}
+			*field(a) = v
 		}
-		if _, seen := b.nsPerOp[name]; !seen {
-			b.order = append(b.order, name)
+		if len(names) == 0 {
+			continue
 		}
-		b.nsPerOp[name] = append(b.nsPerOp[name], ns)
+		var arms []benchArm
+		for _, n := range names {
+			a := *byName[n]
+			a.reference = a.ratio == 0
+			if a.reference {
+				arms = append([]benchArm{a}, arms...)
+			} else {
+				arms = append(arms, a)
+			}
+		}
+		if _, seen := b.arms[key]; !seen {
+			b.order = append(b.order, key)
+		}
+		b.arms[key] = arms
 	}
 	if len(b.order) == 0 {
-		return nil, fmt.Errorf("no BenchmarkRoute results in:\n%s", out)
+		return nil, fmt.Errorf("no BenchmarkPaired results in:\n%s", out)
 	}
 	return b, nil
 }

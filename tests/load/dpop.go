@@ -96,6 +96,14 @@ func newRig() (*dpopRig, error) {
 	return rig, nil
 }
 
+// The DPoP section joins the default and -full reports.
+func init() {
+	registerSection("dpop", func(ctx context.Context, p plan, log *slog.Logger) (string, []string, error) {
+		md, err := dpopReport(ctx, p, log)
+		return md, nil, err
+	})
+}
+
 // dpopReport measures the three variants and renders the section.
 func dpopReport(ctx context.Context, p plan, log *slog.Logger) (string, error) {
 	rig, err := newRig()

@@ -39,7 +39,7 @@ func main() {
 }
 
 func cli(log *slog.Logger) error {
-	full := flag.Bool("full", false, "the full measured run (about 10 minutes)")
+	full := flag.Bool("full", false, "the full measured run (5 interleaved rounds, at most 25 minutes)")
 	out := flag.String("out", "", "write the Markdown report here (default: standard output)")
 	pin := flag.Bool("pin", true, "pin the server to CPU 0 and the load generator to CPU 1 with taskset")
 	prof := flag.String("profile", "", "save a server CPU profile of every measurement in this directory")
@@ -111,11 +111,12 @@ func cli(log *slog.Logger) error {
 		if err != nil {
 			return err
 		}
-		dmd, err := dpopReport(ctx, p, log)
+		extra, xproblems, err := runSections(ctx, p, log)
 		if err != nil {
 			return err
 		}
-		md, problems = render(rep, faults)+lr+renderSessions(srep)+dmd, len(rep.problems)+len(srep.problems)
+		md = render(rep, faults) + lr + renderSessions(srep) + extra + renderAcceptance(rep, faults, srep)
+		problems = len(rep.problems) + len(srep.problems) + xproblems
 	}
 	if *out == "" {
 		_, err = os.Stdout.WriteString(md)
@@ -128,10 +129,11 @@ func cli(log *slog.Logger) error {
 	return nil
 }
 
-// fullPlan is the documented run: about ten minutes on two cores.
+// fullPlan is the documented run: 5 interleaved rounds of every cell, at
+// most 25 minutes on two cores with the faults, refresh and session sections.
 func fullPlan() plan {
 	return plan{
-		concurrency: 32, rounds: 7, duration: 3 * time.Second, hotWarm: 500 * time.Millisecond,
+		concurrency: 32, rounds: 5, duration: 3 * time.Second, hotWarm: 500 * time.Millisecond,
 		distinct: 10_000, fresh: 40_000, flood: 100_000,
 		child: true, bench: true,
 	}

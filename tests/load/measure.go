@@ -30,7 +30,7 @@ type plan struct {
 	flood       int           // tokens of the heap flood through the cached variant
 	child       bool          // serve from a child process (else in this process)
 	pin         bool          // pin the server to CPU 0 and this process to CPU 1
-	bench       bool          // also run the core's in-process BenchmarkRoute
+	bench       bool          // also run the paired in-process benchmarks (benchCommand)
 	profileDir  string        // save a CPU profile of every measurement here
 }
 
@@ -95,7 +95,8 @@ type report struct {
 	pinned     string // how the cores were split, in words
 	loadBefore string
 	loadAfter  string
-	steal      string // share of the machine's CPU time the hypervisor took during the run
+	steal      string   // share of the machine's CPU time the hypervisor took during the run
+	roundLoad  []string // "<workload> <round>: <loadavg before> → <after>", one per round
 	cells      map[workload]*[variantN]cell
 	flood      []heapPoint
 	floodNon2x int64
@@ -134,7 +135,7 @@ func measure(ctx context.Context, p plan, log *slog.Logger) (*report, error) {
 	hotSet, distinctSet, freshSet := auth[:1], auth[1:1+p.distinct], auth[1+p.distinct:1+p.distinct+p.fresh]
 
 	if p.bench {
-		log.Info("running the core's BenchmarkRoute")
+		log.Info("running the paired in-process benchmarks")
 		b, err := runBench(ctx)
 		if err != nil {
 			return nil, err
@@ -157,6 +158,7 @@ func measure(ctx context.Context, p plan, log *slog.Logger) (*report, error) {
 		cells := &[variantN]cell{}
 		rep.cells[w] = cells
 		for r := range p.rounds {
+			before := loadAvg()
 			for j := range variantN {
 				vi := (j + r) % variantN // rotate the order so no variant always runs first
 				v := variants[vi]
@@ -200,6 +202,7 @@ func measure(ctx context.Context, p plan, log *slog.Logger) (*report, error) {
 					"rps", int(res.rps), "p50_us", int(res.p50), "p99_us", int(res.p99),
 					"server_cpu", fmt.Sprintf("%.2f", res.serverCPU), "client_cpu", fmt.Sprintf("%.2f", res.clientCPU))
 			}
+			rep.roundLoad = append(rep.roundLoad, fmt.Sprintf("%s %d: %s → %s", slug(w), r+1, before, loadAvg()))
 		}
 	}
 

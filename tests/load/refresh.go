@@ -138,8 +138,7 @@ func refreshOnce(ctx context.Context, p refreshPlan, round int, s refreshStore, 
 		return res, err
 	}
 	r := gin.New()
-	r.POST("/auth/login", mgr.Login)
-	r.POST("/auth/refresh", mgr.Refresh)
+	mgr.Mount(auth.Router(r)) // as an app mounts it: the guard verifies, the handler does not again
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return res, err

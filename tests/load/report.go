@@ -9,7 +9,8 @@ import (
 	"time"
 )
 
-// target is one acceptance target of the performance issue.
+// target is one acceptance target of the performance issue (25): the
+// median over rounds must reach min, and the worst round min - slack.
 type target struct {
 	what   string
 	w      workload
@@ -17,11 +18,25 @@ type target struct {
 	min    float64
 }
 
+// slack is how far below its target a target's worst round may fall.
+const slack = 0.03
+
 var targets = []target{
-	{"one hot token: auth0gin ≥ 0.90× bare Gin", hot, cached, bareGin, 0.90},
+	{"one hot token: auth0gin ≥ 0.95× bare Gin", hot, cached, bareGin, 0.95},
+	{"10k distinct tokens round-robin: auth0gin ≥ 0.90× bare Gin", distinct, cached, bareGin, 0.90},
+	{"every request a new token: auth0gin ≥ 0.97× go-jwt-middleware by hand", fresh, cached, byHand, 0.97},
+	{"every request a new token, no cache: auth0gin-nocache ≥ 0.97× go-jwt-middleware by hand", fresh, nocache, byHand, 0.97},
 	{"one hot token, its user's row resolved: auth0gin+users ≥ 0.80× bare Gin", hot, withUser, bareGin, 0.80},
-	{"10k distinct tokens round-robin: auth0gin ≥ 0.80× bare Gin", distinct, cached, bareGin, 0.80},
-	{"every request a new token: auth0gin ≥ 0.95× go-jwt-middleware by hand", fresh, cached, byHand, 0.95},
+}
+
+// spread is v's req/s over ref's under w, per round: the median and the
+// worst round.
+func (rep *report) spread(w workload, v, ref variant) (med, worst float64) {
+	rs := rep.roundRatios(w, v, ref, func(r run) float64 { return r.rps })
+	if len(rs) == 0 {
+		return 0, 0
+	}
+	return median(rs), slices.Min(rs)
 }
 
 // ratio is v's req/s over ref's under w: the median over rounds of the ratio
@@ -39,9 +54,14 @@ func (rep *report) cpuRatio(w workload, v, ref variant) float64 {
 }
 
 func (rep *report) pairedRatio(w workload, v, ref variant, metric func(run) float64) float64 {
+	return median(rep.roundRatios(w, v, ref, metric))
+}
+
+// roundRatios is metric of v over metric of ref, one per round.
+func (rep *report) roundRatios(w workload, v, ref variant, metric func(run) float64) []float64 {
 	cells := rep.cells[w]
 	if cells == nil {
-		return 0
+		return nil
 	}
 	a, b := cells[index(v)].runs, cells[index(ref)].runs
 	var rs []float64
@@ -50,7 +70,7 @@ func (rep *report) pairedRatio(w workload, v, ref variant, metric func(run) floa
 			rs = append(rs, x/y)
 		}
 	}
-	return median(rs)
+	return rs
 }
 
 // perCore is a run's requests per second of server CPU; 0 when unknown.
@@ -98,6 +118,9 @@ func render(rep *report, faults []faultResult) string {
 	f("- %s, %d CPUs, %s, Linux %s\n", cpuModel(), runtime.NumCPU(), runtime.Version(), kernel())
 	f("- cores: %s\n", rep.pinned)
 	f("- load average before / after the run: %s / %s; CPU time the hypervisor stole from this VM during the run: %s\n", rep.loadBefore, rep.loadAfter, rep.steal)
+	if len(rep.roundLoad) > 0 {
+		f("- load average (1, 5, 15 min) before → after each round: %s\n", strings.Join(rep.roundLoad, "; "))
+	}
 	f("- run started %s\n\n", rep.started.UTC().Format(time.RFC3339))
 
 	f("## Method\n\n")
@@ -134,40 +157,41 @@ func render(rep *report, faults []faultResult) string {
 	}
 
 	f("## Targets\n\n")
-	f("| target | measured (req/s) | holds | per server core |\n|---|---:|---|---:|\n")
+	f("Each holds when the median over rounds meets it and the worst round is within %.2f of it.\n\n", slack)
+	f("| target | median (req/s) | worst round | holds | per server core |\n|---|---:|---:|---|---:|\n")
 	for _, t := range targets {
-		r := rep.ratio(t.w, t.v, t.ref)
-		f("| %s | %.3f× | %s | %.3f× |\n", t.what, r, yesNo(r >= t.min), rep.cpuRatio(t.w, t.v, t.ref))
+		med, worst := rep.spread(t.w, t.v, t.ref)
+		f("| %s | %.3f× | %.3f× | %s | %.3f× |\n", t.what, med, worst, yesNo(med >= t.min && worst >= t.min-slack), rep.cpuRatio(t.w, t.v, t.ref))
 	}
 	f("\n")
 
 	if rep.bench != nil {
-		f("## In-process benchmarks\n\n")
-		f("`%s`, run %d times — the route served through a Gin engine with `httptest` (no network). Each run measures every sub-benchmark in a row; ns/op is the median of the runs, and the ratio the median over runs of the reference's ns/op over the sub-benchmark's in the same run.\n\n", strings.Join(benchCommand, " "), benchTurns)
-		for _, t := range []struct{ bench, what, ref string }{
-			{"Route", "**BenchmarkRoute**: one hot token.", "bare-gin"},
-			{"RouteNewToken", "**BenchmarkRouteNewToken**: every request a token the server never saw (1,024 tokens cycle through a cache of 256 entries, so each request misses and each insert evicts).", string(byHand)},
-		} {
-			f("%s\n\n| sub-benchmark | ns/op (median) | ops/s × %s | all runs (ns/op) |\n|---|---:|---:|---|\n", t.what, t.ref)
-			ref := rep.bench.nsPerOp[t.bench+"/"+t.ref]
-			for _, name := range rep.bench.order {
-				sub, ok := strings.CutPrefix(name, t.bench+"/")
-				if !ok {
+		f("## In-process pairs\n\n")
+		f("`%s`: each variant against its reference in one process, through a Gin engine with `httptest` (no network), in 20 interleaved rounds (each round times 2,000 calls of every arm, 200 for new tokens and 20 for refreshes, starting with a different arm). ns/op is the median over rounds; × is the reference's ns over the arm's, per round: the median, then [worst, best].\n\n", strings.Join(benchCommand, " "))
+		f("| benchmark | arm | ns/op | allocs/op | × reference [worst, best] | ns/op over the reference |\n|---|---|---:|---:|---|---:|\n")
+		for _, key := range rep.bench.order {
+			arms := rep.bench.arms[key]
+			for _, a := range arms {
+				if a.reference {
+					f("| %s | %s (reference) | %.0f | %.0f | — | — |\n", key, a.name, a.ns, a.allocs)
 					continue
 				}
-				var all []string
-				var ratios []float64 // each paired with the reference of the same turn
-				for i, v := range rep.bench.nsPerOp[name] {
-					all = append(all, fmt.Sprintf("%.0f", v))
-					if i < len(ref) && v > 0 {
-						ratios = append(ratios, ref[i]/v)
-					}
-				}
-				f("| %s | %.0f | %.3f | %s |\n", sub, rep.bench.median(name), median(ratios), strings.Join(all, " "))
+				f("| %s | %s | %.0f | %.0f | %.3f [%.3f, %.3f] | %+.0f |\n", key, a.name, a.ns, a.allocs, a.ratio, a.ratioMin, a.ratioMax, a.ns-arms[0].ns)
 			}
-			f("\n")
 		}
+		f("\n")
 	}
+
+	f("## Where a cached request's time goes\n\n")
+	f("The floor for a new token is one RSA-2048 verification (go-jwt-middleware by hand pays it too); for a hot token, one hash-map lookup and the scope check. What a hot token's request costs beyond bare Gin, each kept for what it buys (profile it with `-cpuprofile` on `Paired/hot`):\n\n")
+	f("| step | allocations | what it buys |\n|---|---:|---|\n")
+	f("| `Authorization` header read, `Bearer` scheme, size and canonical-shape checks | 0 | one spelling per token, so one cache entry; RFC 6750 errors for malformed headers |\n")
+	f("| cache lookup: hash of the token's last 64 bytes, shard lock, full compare, LRU front | 0 | a bounded cache (entries and bytes) that a flood of tokens cannot grow |\n")
+	f("| one clock read; expiry less ClockSkew, CacheMaxTTL, audience, algorithm, claims tag | 0 | a cached verdict never outlives the token or the API's own rules, even in a shared cache |\n")
+	f("| the verifying key's thumbprint still published (one atomic load, one map lookup) | 0 | a revoked key's tokens stop at the next key refresh, not at CacheMaxTTL |\n")
+	f("| the cached user handed out as is (read-only, shared) | 0 | nothing: a copy per request cost 2 allocations and the unpacking of every claim |\n")
+	f("| `c.Request.WithContext` with the user | 2 | `UserFrom(c.Request.Context())` in services below the handler; net/http allows no cheaper way to change a request's context |\n")
+	f("| `Cache-Control: no-store` (one map insert of a shared value) | 0 | answers that depend on who asks stay out of shared and browser caches |\n\n")
 
 	if len(rep.flood) > 0 {
 		f("## Memory under a distinct-token flood\n\n")
@@ -213,7 +237,8 @@ func render(rep *report, faults []faultResult) string {
 	}
 
 	f("## Reproduce\n\n")
-	f("```sh\ngo run ./tests/load -full -out docs/performance.md   # this page (about 10 minutes; needs taskset from util-linux for pinning)\ngo run ./tests/load -full -profile /tmp/prof          # the same, saving a server CPU profile per measurement\ngo test -race ./tests/load/                           # the CI check: correctness only, under a minute\n%s\n```\n", strings.Join(benchCommand, " "))
+	f("```sh\ngo run ./tests/load -full -out docs/performance.md   # this page (at most 25 minutes on 2 cores; needs taskset from util-linux for pinning)\ngo run ./tests/load -full -profile /tmp/prof          # the same, saving a server CPU profile per measurement\ngo test -race ./tests/load/                           # the CI check: correctness only, under a minute\n%s   # the in-process pairs alone\n```\n\n", strings.Join(benchCommand, " "))
+	f("CI runs the pairs once each as a smoke test (`-short -benchtime 1x`: every arm answers 200; no timing asserted). To profile one side, add `-cpuprofile` or `-memprofile` to a single package's run, e.g. `go test -run '^$' -bench 'Paired/hot' -benchtime 200x -cpuprofile cpu.out ./auth0gin/`.\n")
 	return b.String()
 }
 
@@ -259,4 +284,35 @@ func kernel() string {
 		return "?"
 	}
 	return strings.TrimSpace(string(b))
+}
+
+// renderAcceptance is the table of issue 25's acceptance: every target with
+// its median and worst round, side by side in this one run.
+func renderAcceptance(rep *report, faults []faultResult, srep *sessionReport) string {
+	var b strings.Builder
+	f := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	f("## Acceptance\n\n")
+	f("Measured side by side in this run over %d interleaved rounds: a target holds when the median meets it and the worst round is within %.2f of it.\n\n", rep.plan.rounds, slack)
+	f("| measure | target | median | worst round | holds |\n|---|---|---:|---:|---|\n")
+	for _, t := range targets[:4] {
+		med, worst := rep.spread(t.w, t.v, t.ref)
+		f("| %s, %s | ≥ %.2f× %s | %.3f× | %.3f× | %s |\n", t.v, t.w, t.min, t.ref, med, worst, yesNo(med >= t.min && worst >= t.min-slack))
+	}
+	if srep != nil {
+		for _, v := range []string{hotCookie, hotCookieRedis} {
+			if srep.hot[v] == nil {
+				f("| %s, c%d | ≥ %.2f× bare Gin | skipped | | |\n", v, srep.plan.concurrency, sessionTarget)
+				continue
+			}
+			med, worst := pairedSpread(srep, v, hotBare)
+			f("| %s, c%d | ≥ %.2f× bare Gin | %.3f× | %.3f× | %s |\n", v, srep.plan.concurrency, sessionTarget, med, worst, yesNo(med >= sessionTarget && worst >= sessionTarget-slack))
+		}
+	}
+	for _, r := range faults {
+		if strings.HasPrefix(r.name, "black-hole tenant") {
+			f("| %s | p99 ≤ %v, all 503 with Retry-After | p99 %v | — | %s |\n", r.name, blackHoleP99, r.p99, yesNo(r.check() == nil))
+		}
+	}
+	f("| `/auth/refresh`, mounted by `Mount` | exactly 1 RSA verification per call | 1 | — | asserted by `TestRefreshVerifiesOnce` (auth0gin/login), which counts them |\n\n")
+	return b.String()
 }

@@ -226,7 +226,7 @@ func childMain() int {
 	}
 	var h http.Handler
 	if os.Getenv(envSessions) != "" {
-		h, err = sessionHandler(os.Getenv(envIssuer))
+		h, err = sessionHandler(os.Getenv(envIssuer), os.Getenv(envSessions))
 	} else {
 		h, err = handler(v, os.Getenv(envIssuer), tune)
 	}

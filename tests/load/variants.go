@@ -1,3 +1,25 @@
+// The load harness: go run ./tests/load [-full] (see main.go and
+// docs/performance.md).
+//
+// # Adding a measurement (dpop.go, otel.go, ...)
+//
+// A new file registers itself from an init function, with no edit to the
+// harness's other files:
+//
+//   - registerVariant(name, build) adds a way of serving route: build returns
+//     its Gin engine for the issuer at issuerURL. startInProcess(name, …) and
+//     startChild(name, …) then serve it like the built-in variants (a child
+//     process finds it by name), so a section can measure it with load{…}.run
+//     and measureOne beside bareGin or cached. It does not join the main
+//     tables, whose variants are fixed.
+//   - registerSection(name, run) adds a section to the report of the default
+//     and -full runs: run gets the plan (p.rounds > 1 in the full run), does
+//     its measurements and returns its Markdown (a "## …" section) and the
+//     problems it found. Sections run after the core, fault, refresh and
+//     session measurements, in registration order (file name order).
+//
+// In-process pairs go in paired_test.go's style with internal/benchpair, as
+// a BenchmarkPaired… function: benchCommand runs every BenchmarkPaired.
 package main
 
 import (
@@ -5,6 +27,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -38,7 +62,58 @@ func parseVariant(s string) (variant, error) {
 			return v, nil
 		}
 	}
+	if _, ok := extraVariants[variant(s)]; ok {
+		return variant(s), nil
+	}
 	return "", fmt.Errorf("unknown variant %q", s)
+}
+
+// extraVariants are the variants other files registered, by name.
+var extraVariants = map[variant]func(issuerURL string, tune func(*auth0gin.Config)) (*gin.Engine, error){}
+
+// registerVariant adds a variant serving route through build's engine (see
+// the package comment). Call it from init.
+func registerVariant(name variant, build func(issuerURL string, tune func(*auth0gin.Config)) (*gin.Engine, error)) {
+	if _, dup := extraVariants[name]; dup || slices.Contains(variants[:], name) {
+		panic(fmt.Sprintf("load: variant %q registered twice", name))
+	}
+	extraVariants[name] = build
+}
+
+// section is a report section another file registered.
+type section struct {
+	name string
+	run  func(ctx context.Context, p plan, log *slog.Logger) (md string, problems []string, err error)
+}
+
+var sections []section
+
+// registerSection adds a section to the report (see the package comment).
+// Call it from init.
+func registerSection(name string, run func(ctx context.Context, p plan, log *slog.Logger) (md string, problems []string, err error)) {
+	sections = append(sections, section{name: name, run: run})
+}
+
+// runSections runs the registered sections and joins their Markdown, each
+// section's problems listed under it.
+func runSections(ctx context.Context, p plan, log *slog.Logger) (md string, problems int, err error) {
+	var b strings.Builder
+	for _, s := range sections {
+		log.Info("section", "name", s.name)
+		out, probs, err := s.run(ctx, p, log)
+		if err != nil {
+			return "", 0, fmt.Errorf("section %s: %w", s.name, err)
+		}
+		b.WriteString(out)
+		for _, pr := range probs {
+			fmt.Fprintf(&b, "- problem (%s): %s\n", s.name, pr)
+		}
+		if len(probs) > 0 {
+			b.WriteString("\n")
+		}
+		problems += len(probs)
+	}
+	return b.String(), problems, nil
 }
 
 // userResolver is the withUser variant's resolver: the ready store on SQLite
@@ -104,7 +179,13 @@ func engine(v variant, issuerURL string, tune func(*auth0gin.Config)) (r *gin.En
 		}
 		r.GET(route, append(mw, answer)...)
 	default:
-		return nil, nil, fmt.Errorf("unknown variant %q", v)
+		build, ok := extraVariants[v]
+		if !ok {
+			return nil, nil, fmt.Errorf("unknown variant %q", v)
+		}
+		if r, err = build(issuerURL, tune); err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", v, err)
+		}
 	}
 	return r, cache, nil
 }
