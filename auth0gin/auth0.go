@@ -24,6 +24,7 @@ type Auth0 struct {
 	cache     TokenCache // nil when disabled
 	creds     credentials
 	docs      operations // routes registered through Router, for the API docs
+	tel       *coreTel   // OpenTelemetry instruments (telemetry.go)
 }
 
 // issuer is one trusted issuer: its own key set and validators. A token's
@@ -72,6 +73,7 @@ func New(cfg Config) (*Auth0, error) {
 	default:
 		a.cache = NewMemoryCache(0, 0) // bounded; a different bound is a Cache of one's own
 	}
+	a.tel = newCoreTel(a)
 	return a, nil
 }
 
@@ -133,10 +135,13 @@ func (a *Auth0) Verify(ctx context.Context, token string) (*Auth0User, error) {
 			// entry: a cache shared with an API that groups issuers otherwise
 			// cannot merge or split identities here.
 			u.UserBase = a.issuerOf(u.Issuer).userBase
+			a.tel.cacheHit(ctx)
 			return u, nil
 		}
 	}
+	start := time.Now() // telemetry
 	u, early, err := a.verify(ctx, token)
+	a.tel.verified(ctx, a, start, err)
 	if err != nil {
 		return nil, err
 	}

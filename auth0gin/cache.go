@@ -4,6 +4,7 @@ import (
 	"context"
 	"hash/maphash"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -84,6 +85,7 @@ type cacheShard struct {
 	bytes      int64
 	maxEntries int
 	maxBytes   int64
+	evicted    int64 // entries evicted for room, read atomically by telemetry.go
 }
 
 type cacheEntry struct {
@@ -172,6 +174,7 @@ func (c *memoryCache) Set(_ context.Context, token string, u *Auth0User, expires
 	s.pushFront(e)
 	for len(s.m) > s.maxEntries || s.bytes > s.maxBytes {
 		s.remove(s.head.prev)
+		atomic.AddInt64(&s.evicted, 1)
 	}
 }
 
