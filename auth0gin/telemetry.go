@@ -81,7 +81,7 @@ func newCoreTel(a *Auth0) *coreTel {
 	for _, is := range a.issuers {
 		is.keys.tel = newKeyTel(t.tracer, m, is.iss)
 		if ct, ok := is.keys.client.Transport.(checkedTransport); ok {
-			ct.base = telemetry.Transport(ct.base, t.tracer, keySpanName)
+			ct.base = telemetry.Transport(ct.base, t.tracer, keySpanName, nil)
 			is.keys.client.Transport = ct
 		}
 	}

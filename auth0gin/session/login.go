@@ -43,6 +43,7 @@ var errLoginRefused = errors.New("session: login refused")
 // secret; a session cookie the request already carried is ended. Logins are
 // limited per client address (429 with Retry-After; see Config.LoginsPerMinute).
 func (m *Manager) Login(c *gin.Context) {
+	defer m.tel.login(c)
 	if !m.allowLogin(c) {
 		return
 	}
@@ -73,6 +74,7 @@ func (m *Manager) Login(c *gin.Context) {
 // OnLogin refuses, 503 when the store is down.
 func (m *Manager) StartSession(c *gin.Context, u *auth0gin.Auth0User) error {
 	_, err := m.start(c, u)
+	m.tel.started(c.Request.Context(), err)
 	return err
 }
 

@@ -33,6 +33,7 @@ type Manager struct {
 	// warnProxy logs once that a proxied request reached a loopback Host
 	// with no PublicOrigin (see secure).
 	warnProxy sync.Once
+	tel       *sessTel // OpenTelemetry instruments (telemetry.go)
 }
 
 // retryAfter is the Retry-After of a 503 when the store is down.
@@ -55,7 +56,9 @@ func New(ctx context.Context, auth *auth0gin.Auth0, st store.Store, cfg Config) 
 	if err != nil {
 		return nil, err
 	}
-	m := &Manager{auth: auth, st: st, cfg: c, realm: auth.Config().Realm, csrf: http.NewCrossOriginProtection()}
+	tel := newSessTel(auth)
+	st = tel.st.Instrument(st, tel.message) // store round trips are spans and metrics
+	m := &Manager{tel: tel, auth: auth, st: st, cfg: c, realm: auth.Config().Realm, csrf: http.NewCrossOriginProtection()}
 	for _, o := range slices.Concat([]string{c.PublicOrigin}, c.TrustedOrigins) {
 		if o == "" {
 			continue
@@ -223,6 +226,7 @@ func (m *Manager) lookup(ctx context.Context, value string) (*auth0gin.Auth0User
 	var e, old *entry
 	if m.cache != nil {
 		e = m.cache.get(sid)
+		m.tel.localHit(ctx, e)
 		if e != nil && (now.Sub(e.fetched) >= m.cfg.LocalCacheTTL || now.Before(e.fetched) || !m.alive(e, now)) {
 			// Stale here: the store decides (another instance may have seen
 			// activity), but this instance's own unwritten activity still counts.
