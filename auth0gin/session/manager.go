@@ -226,12 +226,12 @@ func (m *Manager) lookup(ctx context.Context, value string) (*auth0gin.Auth0User
 	var e, old *entry
 	if m.cache != nil {
 		e = m.cache.get(sid)
-		m.tel.localHit(ctx, e)
 		if e != nil && (now.Sub(e.fetched) >= m.cfg.LocalCacheTTL || now.Before(e.fetched) || !m.alive(e, now)) {
 			// Stale here: the store decides (another instance may have seen
 			// activity), but this instance's own unwritten activity still counts.
 			e, old = nil, e
 		}
+		m.tel.localHit(ctx, e)
 	}
 	if e == nil {
 		var err error
