@@ -291,7 +291,7 @@ func (t *coreTel) observe(m metric.Meter, a *Auth0) {
 		metric.WithDescription("Signing keys held, by issuer.")))
 	age := telemetry.Must(m.Float64ObservableGauge(telemetry.KeysAge, metric.WithUnit("s"),
 		metric.WithDescription("Seconds since the last successful key-set fetch, by issuer (absent before the first).")))
-	stale := telemetry.Must(m.Int64ObservableGauge(telemetry.KeysStale, metric.WithUnit("1"),
+	stale := telemetry.Must(m.Int64ObservableGauge(telemetry.KeysStale,
 		metric.WithDescription("1 when an issuer has no usable keys (none fetched yet, or older than KeyMaxStale): its tokens are answered 503.")))
 	byIssuer := make([]telemetry.Opts, len(a.issuers))
 	for i, is := range a.issuers {
@@ -346,7 +346,8 @@ func newKeyTel(tr trace.Tracer, m metric.Meter, iss string) *keyTel {
 	k.fetches = telemetry.Must(m.Int64Counter(telemetry.KeyFetches, metric.WithUnit("{fetch}"),
 		metric.WithDescription("Key-set fetches (discovery and JWKS), by issuer and result.")))
 	k.duration = telemetry.Must(m.Float64Histogram(telemetry.KeyFetchDuration, metric.WithUnit("s"),
-		metric.WithDescription("Duration of a key-set fetch, discovery included, by issuer and result.")))
+		metric.WithDescription("Duration of a key-set fetch, discovery included, by issuer and result."),
+		metric.WithExplicitBucketBoundaries(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)))
 	is := telemetry.KeyIssuer.String(iss)
 	k.ok = telemetry.NewOpts(is, telemetry.KeyResult.String(telemetry.OK))
 	k.fail = telemetry.NewOpts(is, telemetry.KeyResult.String(telemetry.Error))

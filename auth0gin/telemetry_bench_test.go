@@ -3,7 +3,9 @@ package auth0gin_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"go.opentelemetry.io/contrib/instrumentation/github.com/gin-gonic/gin/otelgin"
@@ -91,4 +93,45 @@ func BenchmarkOtelOverhead(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkOtelOverheadPaired measures the two arms in interleaved rounds
+// (their order alternating), so that a noisy machine slows both alike, and
+// reports the median per-round ratio instrumented/baseline with its range:
+//
+//	go test -run '^$' -bench OtelOverheadPaired -benchtime 1x ./auth0gin/
+func BenchmarkOtelOverheadPaired(b *testing.B) {
+	token, arms := otelArms(b)
+	req := httptest.NewRequest(http.MethodGet, "/api/private", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	w := &sink{h: http.Header{}}
+	timeArm := func(h http.Handler, n int) float64 {
+		start := time.Now()
+		for range n {
+			serve(b, h, req, w)
+		}
+		return float64(time.Since(start).Nanoseconds()) / float64(n)
+	}
+	for _, h := range arms { // warm: the key fetch and the cache entry
+		timeArm(h, 1000)
+	}
+	const rounds, n = 21, 20_000
+	var ratios, base, inst []float64
+	for b.Loop() {
+		for i := range rounds {
+			var tb, ti float64
+			if i%2 == 0 {
+				tb, ti = timeArm(arms["baseline"], n), timeArm(arms["instrumented"], n)
+			} else {
+				ti, tb = timeArm(arms["instrumented"], n), timeArm(arms["baseline"], n)
+			}
+			base, inst, ratios = append(base, tb), append(inst, ti), append(ratios, ti/tb)
+		}
+	}
+	med := func(v []float64) float64 { s := slices.Clone(v); slices.Sort(s); return s[len(s)/2] }
+	b.ReportMetric(med(base), "baseline-ns/req")
+	b.ReportMetric(med(inst), "instrumented-ns/req")
+	b.ReportMetric(med(ratios), "ratio-median")
+	b.ReportMetric(slices.Min(ratios), "ratio-min")
+	b.ReportMetric(slices.Max(ratios), "ratio-max")
 }
