@@ -84,7 +84,7 @@ func (s *SDK) Collect(t testing.TB) []Point {
 	attrs := func(set attribute.Set) map[string]string {
 		m := map[string]string{}
 		for _, kv := range set.ToSlice() {
-			m[string(kv.Key)] = kv.Value.Emit()
+			m[string(kv.Key)] = kv.Value.String()
 		}
 		return m
 	}
@@ -199,7 +199,7 @@ func Events(sp sdktrace.ReadOnlySpan, name string) []map[string]string {
 		}
 		m := map[string]string{}
 		for _, kv := range e.Attributes {
-			m[string(kv.Key)] = kv.Value.Emit()
+			m[string(kv.Key)] = kv.Value.String()
 		}
 		out = append(out, m)
 	}
