@@ -33,6 +33,13 @@ const otelMetricsPath = "/metrics"
 // otelEngine is the engine of withOtel; its cache is the cached variant's,
 // for its size.
 func otelEngine(issuerURL string, tune func(*auth0gin.Config)) (*gin.Engine, auth0gin.TokenCache, error) {
+	return otelEngineWith(issuerURL, tune, true)
+}
+
+// otelEngineWith is otelEngine, behind otelgin or not: without it, what is
+// measured is auth0gin's own instruments on the SDK (no request span, so no
+// decision event), which the in-process benchmark tells apart.
+func otelEngineWith(issuerURL string, tune func(*auth0gin.Config), withOtelgin bool) (*gin.Engine, auth0gin.TokenCache, error) {
 	reg := prometheus.NewRegistry()
 	exp, err := otelprom.New(otelprom.WithRegisterer(reg))
 	if err != nil {
@@ -58,7 +65,9 @@ func otelEngine(issuerURL string, tune func(*auth0gin.Config)) (*gin.Engine, aut
 	}
 	r := gin.New()
 	r.GET(otelMetricsPath, gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
-	r.Use(otelgin.Middleware(string(withOtel), otelgin.WithMeterProvider(mp), otelgin.WithTracerProvider(tp)))
+	if withOtelgin {
+		r.Use(otelgin.Middleware(string(withOtel), otelgin.WithMeterProvider(mp), otelgin.WithTracerProvider(tp)))
+	}
 	r.GET(route, a.RequireScopes(scope), answer)
 	return r, cache, nil
 }

@@ -14,7 +14,6 @@ package telemetry
 import (
 	"context"
 	"errors"
-	"time"
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
@@ -51,24 +50,10 @@ func NewOpts(kvs ...attribute.KeyValue) Opts {
 	return Opts{Add: []metric.AddOption{o}, Rec: []metric.RecordOption{o}, Obs: []metric.ObserveOption{o}}
 }
 
-// Bucket returns the issuer attribute value for iss: iss itself when it is
-// one of named (the issuers the configuration names), else Other. Only the
-// configuration's issuers ever become attribute values, so a flood of forged
-// issuers adds no series.
-func Bucket(named []string, iss string) string {
-	for _, n := range named {
-		if n == iss {
-			return n
-		}
-	}
-	if iss == "" {
-		return None
-	}
-	return Other
-}
-
 // Index returns the position of v in list, or len(list) when it is absent
-// (the "other" slot of a table built over list plus one).
+// (the "other" slot of a table built over list plus one). It buckets
+// issuers: only the issuers the configuration names become attribute
+// values, any other is Other, so a flood of forged issuers adds no series.
 func Index(list []string, v string) int {
 	for i, s := range list {
 		if s == v {
@@ -78,12 +63,6 @@ func Index(list []string, v string) int {
 	return len(list)
 }
 
-// Seconds is d in seconds, as the duration histograms record it.
-func Seconds(d time.Duration) float64 { return d.Seconds() }
-
-// Since is the seconds elapsed since start.
-func Since(start time.Time) float64 { return time.Since(start).Seconds() }
-
 // Must returns the instrument, or the no-op one when err is set: an
 // instrument the SDK refuses (a bad name) must never stop the library. The
 // names are constants, tested, so this is never expected to happen.
@@ -92,12 +71,6 @@ func Must[T any](inst T, err error) T {
 		otel.Handle(err)
 	}
 	return inst
-}
-
-// Span starts a client span named name under ctx's span, for a call that
-// leaves the process. Callers end it with End.
-func Span(ctx context.Context, t trace.Tracer, name string, attrs ...attribute.KeyValue) (context.Context, trace.Span) {
-	return t.Start(ctx, name, trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(attrs...))
 }
 
 // End ends span, marking it failed with err's type (never its text, which
@@ -119,11 +92,4 @@ func errorType(err error) string {
 		return "canceled"
 	}
 	return "error"
-}
-
-// Event adds the event name with attrs to ctx's span, only when it records.
-func Event(ctx context.Context, name string, attrs ...attribute.KeyValue) {
-	if s := trace.SpanFromContext(ctx); s.IsRecording() {
-		s.AddEvent(name, trace.WithAttributes(attrs...))
-	}
 }
