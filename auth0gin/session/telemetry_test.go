@@ -3,6 +3,7 @@ package session_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -68,6 +69,7 @@ func newTelEnv(t *testing.T) *telEnv {
 	e.router = gin.New()
 	e.router.POST("/auth/session", e.sess.Login)
 	e.router.POST("/auth/logout", e.sess.Logout)
+	e.router.POST("/auth/logout-everywhere", e.auth.Require(), e.sess.LogoutEverywhere)
 	e.router.POST("/auth/device", dev.Start)
 	e.router.POST("/auth/device/poll", dev.Poll)
 	e.router.GET("/api/private", e.auth.Require(), func(c *gin.Context) { c.Status(http.StatusNoContent) })
@@ -115,7 +117,8 @@ func cookieOf(t *testing.T, rec *httptest.ResponseRecorder) map[string]string {
 }
 
 // A session login, two requests on its cookie (from the local cache the
-// login filled) and a logout; then the store is cut: a request on an unseen cookie
+// login filled), a logout and a log-out everywhere (each heard back on the
+// invalidation channel); then the store is cut: a request on an unseen cookie
 // is a 503 counted as the store's, and the failed round trip an error.
 func TestTelemetrySessionLoginLogoutOutage(t *testing.T) {
 	e := newTelEnv(t)
@@ -136,6 +139,9 @@ func TestTelemetrySessionLoginLogoutOutage(t *testing.T) {
 	if rec, _ := e.do(t, "POST", "/auth/logout", ck, ""); rec.Code != http.StatusNoContent {
 		t.Fatalf("logout: %d %s", rec.Code, rec.Body)
 	}
+	if rec, _ := e.do(t, "POST", "/auth/logout-everywhere", bearer, ""); rec.Code != http.StatusNoContent {
+		t.Fatalf("logout everywhere: %d %s", rec.Code, rec.Body)
+	}
 	rec, _ = e.do(t, "POST", "/auth/session", bearer, "")
 	unseen := cookieOf(t, rec)
 
@@ -148,6 +154,15 @@ func TestTelemetrySessionLoginLogoutOutage(t *testing.T) {
 	p := e.sdk.Collect(t)
 	telemetrytest.Want(t, p, 2, "auth0gin.session.logins", "source", "bearer", "result", "ok")
 	telemetrytest.Want(t, p, 1, "auth0gin.session.logouts")
+	telemetrytest.Want(t, p, 1, "auth0gin.session.logouts_everywhere")
+	if err := testenv.Eventually(t.Context(), 10*time.Second, func() error { // delivery is asynchronous
+		if n, _ := telemetrytest.Value(e.sdk.Collect(t), "auth0gin.session.pubsub.messages"); n < 2 {
+			return fmt.Errorf("%v invalidation messages heard, want 2", n)
+		}
+		return nil
+	}); err != nil {
+		t.Error(err)
+	}
 	telemetrytest.Want(t, p, 2, "auth0gin.session.local_cache.hits") // the login filled it
 	telemetrytest.Want(t, p, 2, "auth0gin.token.checks", "outcome", "ok", "source", "session", "issuer", e.tenant.URL)
 	telemetrytest.Want(t, p, 1, "auth0gin.token.checks", "outcome", "unavailable", "reason", "store_unavailable", "source", "session")

@@ -27,7 +27,6 @@ const (
 	SessionLogoutEverywhere = "auth0gin.session.logouts_everywhere" // {logout}
 	SessionLocalHits        = "auth0gin.session.local_cache.hits"   // {hit}
 	PubSubMessages          = "auth0gin.session.pubsub.messages"    // {message}
-	PubSubReconnects        = "auth0gin.session.pubsub.reconnects"  // {reconnect}
 	StoreDuration           = "db.client.operation.duration"        // s: db.system.name, db.operation.name, error.type
 	StoreErrors             = "auth0gin.store.errors"               // {error}: db.system.name, db.operation.name
 
