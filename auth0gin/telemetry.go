@@ -23,13 +23,13 @@ type coreTel struct {
 	tracer  trace.Tracer
 	issuers []string // Config.Issuers: the only issuer attribute values besides other and none
 
-	checks    metric.Int64Counter
-	duration  metric.Float64Histogram
-	hits      metric.Int64Counter
-	misses    metric.Int64Counter
-	verifyOK  telemetry.Opts
-	verifyErr telemetry.Opts
-	noAttrs   telemetry.Opts
+	checks   metric.Int64Counter
+	duration metric.Float64Histogram
+	// hits and misses are counted here and observed by the gauges'
+	// callback: a cache hit costs an atomic add, even with the SDK.
+	hits, misses atomic.Int64
+	verifyOK     telemetry.Opts
+	verifyErr    telemetry.Opts
 
 	// hot holds the sets of accepted checks, by issuer and source; other
 	// holds the rest, built at first use.
@@ -60,13 +60,8 @@ func newCoreTel(a *Auth0) *coreTel {
 	t.duration = telemetry.Must(m.Float64Histogram(telemetry.TokenVerifyDuration, metric.WithUnit("s"),
 		metric.WithDescription("Duration of a full token verification (a cache miss), key fetch included."),
 		metric.WithExplicitBucketBoundaries(0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25, 1, 5)))
-	t.hits = telemetry.Must(m.Int64Counter(telemetry.TokenCacheHits, metric.WithUnit("{hit}"),
-		metric.WithDescription("Tokens answered from the validated-token cache.")))
-	t.misses = telemetry.Must(m.Int64Counter(telemetry.TokenCacheMisses, metric.WithUnit("{miss}"),
-		metric.WithDescription("Tokens not in the validated-token cache, verified in full.")))
 	t.verifyOK = telemetry.NewOpts(telemetry.KeyResult.String(telemetry.OK))
 	t.verifyErr = telemetry.NewOpts(telemetry.KeyResult.String(telemetry.Error))
-	t.noAttrs = telemetry.NewOpts()
 	t.hot = make([][]telemetry.Opts, len(t.issuers)+2)
 	for i := range t.hot {
 		t.hot[i] = make([]telemetry.Opts, len(sourceNames))
@@ -257,9 +252,9 @@ func classifyRefusal(err *AuthError, src int) (outcome, reason uint8) {
 }
 
 // cacheHit counts a token answered from the cache.
-func (t *coreTel) cacheHit(ctx context.Context) {
+func (t *coreTel) cacheHit(context.Context) {
 	if t != nil {
-		t.hits.Add(ctx, 1, t.noAttrs.Add...)
+		t.hits.Add(1)
 	}
 }
 
@@ -270,7 +265,7 @@ func (t *coreTel) verified(ctx context.Context, a *Auth0, start time.Time, err e
 		return
 	}
 	if a.cache != nil {
-		t.misses.Add(ctx, 1, t.noAttrs.Add...)
+		t.misses.Add(1)
 	}
 	o := &t.verifyOK
 	if err != nil {
@@ -279,10 +274,14 @@ func (t *coreTel) verified(ctx context.Context, a *Auth0, start time.Time, err e
 	t.duration.Record(ctx, time.Since(start).Seconds(), o.Rec...)
 }
 
-// observe registers the callback of the core's gauges, once: the cache's
-// entries and evictions, and each issuer's keys held, their age and whether
-// they are stale.
+// observe registers the callback of the core's observed instruments, once:
+// the cache's hits, misses, entries and evictions, and each issuer's keys
+// held, their age and whether they are stale.
 func (t *coreTel) observe(m metric.Meter, a *Auth0) {
+	hits := telemetry.Must(m.Int64ObservableCounter(telemetry.TokenCacheHits, metric.WithUnit("{hit}"),
+		metric.WithDescription("Tokens answered from the validated-token cache.")))
+	misses := telemetry.Must(m.Int64ObservableCounter(telemetry.TokenCacheMisses, metric.WithUnit("{miss}"),
+		metric.WithDescription("Tokens not in the validated-token cache, verified in full.")))
 	entries := telemetry.Must(m.Int64ObservableGauge(telemetry.TokenCacheEntries, metric.WithUnit("{entry}"),
 		metric.WithDescription("Tokens held by the in-memory validated-token cache.")))
 	evictions := telemetry.Must(m.Int64ObservableCounter(telemetry.TokenCacheEvictions, metric.WithUnit("{entry}"),
@@ -299,6 +298,10 @@ func (t *coreTel) observe(m metric.Meter, a *Auth0) {
 	}
 	mc, _ := a.cache.(*memoryCache)
 	_, _ = m.RegisterCallback(func(_ context.Context, o metric.Observer) error {
+		if a.cache != nil {
+			o.ObserveInt64(hits, t.hits.Load())
+			o.ObserveInt64(misses, t.misses.Load())
+		}
 		if mc != nil {
 			o.ObserveInt64(entries, int64(mc.Len()))
 			o.ObserveInt64(evictions, mc.evictions())
@@ -320,7 +323,7 @@ func (t *coreTel) observe(m metric.Meter, a *Auth0) {
 			o.ObserveInt64(stale, bad, byIssuer[i].Obs...)
 		}
 		return nil
-	}, entries, evictions, held, age, stale)
+	}, hits, misses, entries, evictions, held, age, stale)
 }
 
 // evictions is how many entries the cache evicted for room.
