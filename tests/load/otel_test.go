@@ -10,8 +10,9 @@ import (
 	"time"
 )
 
-// otelArms are the hot-token arms: withOtel (otelgin and auth0gin on the
-// SDK), lib (auth0gin alone on the SDK) and cached (no provider, no otelgin).
+// otelArms are the hot-token arms: full (otelgin and auth0gin on the SDK),
+// lib (withOtel: auth0gin alone on the SDK) and off (cached: no provider, no
+// otelgin).
 func otelArms(tb testing.TB) (token string, on, lib, off http.Handler) {
 	tb.Helper()
 	k, err := newSigningKey("k1")
@@ -26,11 +27,11 @@ func otelArms(tb testing.TB) (token string, on, lib, off http.Handler) {
 	if token, err = is.sign(k, 0); err != nil {
 		tb.Fatal(err)
 	}
-	onEngine, _, err := otelEngine(is.url(), nil)
+	onEngine, _, err := otelEngineWith(is.url(), nil, true)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	libEngine, _, err := otelEngineWith(is.url(), nil, false)
+	libEngine, _, err := otelEngine(is.url(), nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
