@@ -150,7 +150,7 @@ func (m *Manager) Device(cfg DeviceConfig) (*Device, error) {
 			},
 		},
 		audience: cfg.Audience,
-		hc:       ac.HTTPClient,
+		hc:       m.tel.client(ac.HTTPClient), // its calls to the tenant are spans
 	}, nil
 }
 

@@ -73,6 +73,7 @@ func New(ctx context.Context, auth *auth0gin.Auth0, st store.Store, cfg Config) 
 			oc.Logger = c.Logger
 		}
 		m.opaque = newOpaque(auth, oc)
+		m.opaque.hc = tel.client(m.opaque.hc) // its /userinfo calls are spans
 	}
 	if c.LoginsPerMinute > 0 {
 		m.limit = newLimiter(c, st)

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/internal/telemetry"
@@ -25,6 +27,7 @@ type sessTel struct {
 	pollOpts                                         map[string]telemetry.Opts    // by answer
 	none                                             telemetry.Opts
 	st                                               *tstore.StoreTel
+	tracer                                           trace.Tracer
 }
 
 // loginResults are the results of a session login, by the answer's status.
@@ -73,8 +76,26 @@ func newSessTel(auth *auth0gin.Auth0) *sessTel {
 	for _, a := range pollAnswers {
 		t.pollOpts[a] = telemetry.NewOpts(telemetry.KeyAnswer.String(a))
 	}
-	t.st = tstore.NewStoreTel(m, tp.Tracer(telemetry.ScopeName+"/session"))
+	t.tracer = tp.Tracer(telemetry.ScopeName + "/session")
+	t.st = tstore.NewStoreTel(m, t.tracer)
 	return t
+}
+
+// client returns a copy of hc whose calls to the tenant (/userinfo for
+// opaque tokens, the device flow's /oauth/device/code and /oauth/token) are
+// client spans under the request's.
+func (t *sessTel) client(hc *http.Client) *http.Client {
+	return telemetry.Client(hc, 10*time.Second, t.tracer, tenantEndpoint, nil)
+}
+
+// tenantEndpoint names a call to the tenant by its endpoint.
+func tenantEndpoint(r *http.Request) (string, string) {
+	for _, e := range []string{"/userinfo", "/oauth/device/code", "/oauth/token"} {
+		if strings.HasSuffix(r.URL.Path, e) {
+			return r.Method + " " + e, e
+		}
+	}
+	return r.Method + " " + telemetry.Other, telemetry.Other
 }
 
 // result is the result of an answer of status.

@@ -177,12 +177,17 @@ func TestTelemetrySessionLoginLogoutOutage(t *testing.T) {
 	}
 }
 
-// A device login: started, polled while pending, approved.
+// A device login: started (its call to the tenant a client span), polled
+// while pending, approved.
 func TestTelemetryDeviceApproval(t *testing.T) {
 	e := newTelEnv(t)
 	rec, _ := e.do(t, "POST", "/auth/device", nil, "")
 	if rec.Code != http.StatusOK {
 		t.Fatalf("start: %d %s", rec.Code, rec.Body)
+	}
+	// x/oauth2 sends it without the request's context: a span of its own.
+	if sp := e.sdk.Ended("POST /oauth/device/code"); len(sp) != 1 || sp[0].SpanKind() != trace.SpanKindClient {
+		t.Errorf("the device code request's span: %v", e.sdk.Names())
 	}
 	var start struct {
 		PollID   string `json:"poll_id"`
