@@ -27,6 +27,7 @@ type Auth0 struct {
 	creds     credentials
 	docs      operations // routes registered through Router, for the API docs
 	dp        *dpopState // DPoP settings (dpop.go)
+	tel       *coreTel   // OpenTelemetry instruments (telemetry.go)
 }
 
 // issuer is one trusted issuer: its own key set and validators. A token's
@@ -75,6 +76,7 @@ func New(cfg Config) (*Auth0, error) {
 	default:
 		a.cache = NewMemoryCache(0, 0) // bounded; a different bound is a Cache of one's own
 	}
+	a.tel = newCoreTel(a)
 	return a, nil
 }
 
@@ -153,11 +155,14 @@ func (a *Auth0) verifyToken(ctx context.Context, token string) (*Auth0User, erro
 					cp.payload, cp.UserBase = token[lo:hi], is.userBase
 					u = &cp
 				}
+				a.tel.cacheHit(ctx)
 				return u, nil
 			}
 		}
 	}
+	start := time.Now() // telemetry
 	u, early, err := a.verify(ctx, token)
+	a.tel.verified(ctx, a, start, err)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"hash/maphash"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 )
@@ -91,6 +92,7 @@ type cacheShard struct {
 	bytes      int64
 	maxEntries int
 	maxBytes   int64
+	evicted    int64 // entries evicted for room, read atomically by telemetry.go
 }
 
 // cacheEntry holds a token and the user it was verified as. The user is
@@ -214,6 +216,7 @@ func (c *memoryCache) Set(_ context.Context, token string, u *Auth0User, expires
 	s.pushFront(e)
 	for len(s.m) > s.maxEntries || s.bytes > s.maxBytes {
 		s.remove(s.head.prev)
+		atomic.AddInt64(&s.evicted, 1)
 	}
 }
 

@@ -14,7 +14,11 @@ import (
 	"strings"
 	"time"
 
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/auth0gin/auth0gin/auth0gin/internal/envfile"
+	"github.com/auth0gin/auth0gin/auth0gin/internal/telemetry"
 	"github.com/auth0gin/auth0gin/auth0gin/internal/tenanturl"
 )
 
@@ -155,6 +159,14 @@ type Config struct {
 	// Logger receives the package's logs (default slog.Default()). Tokens and
 	// secrets are never logged.
 	Logger *slog.Logger
+	// MeterProvider and TracerProvider receive the package's metrics and
+	// spans (default: OpenTelemetry's global providers, which discard them
+	// until the app installs an SDK); session, login, users and device take
+	// them from the Auth0. The library never configures an exporter; see
+	// docs/observability.md for every metric. Its logs carry trace_id and
+	// span_id when a span is active.
+	MeterProvider  metric.MeterProvider
+	TracerProvider trace.TracerProvider
 
 	// PublicOrigin is the origin clients use to reach the app, such as
 	// "https://api.example.com", for an app behind a reverse proxy or load
@@ -441,6 +453,7 @@ func (c Config) resolve() (Config, error) {
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
+	c.Logger = telemetry.Logger(c.Logger) // records carry trace_id and span_id
 	if c.Realm == "" {
 		c.Realm = c.Audience[0]
 	}

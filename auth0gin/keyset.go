@@ -71,6 +71,8 @@ type keySet struct {
 	// the latest start, and a growing backoff after a failure. Reading it keeps
 	// requests off the mutex during an outage.
 	nextTry atomic.Int64
+
+	tel *keyTel // set by New (telemetry.go)
 }
 
 // verifyingKey is a public key of the set with its RFC 7638 thumbprint,
@@ -136,6 +138,7 @@ func (k *keySet) keys(ctx context.Context, kid string) ([]*verifyingKey, error) 
 	// started, not after this request came (a tenant that never answers must
 	// not cost every request the HTTP timeout, nor a KeyFetchWait each): once
 	// one request has waited that long, the later ones answer 503 at once.
+	k.tel.cause(ctx) // telemetry: the fetch's span is this request's child
 	if done, failed, deadline := k.start(now, seen); done != nil && !failed {
 		var timeout <-chan time.Time
 		if seen == nil || now.Sub(seen.fetched) > k.maxStale {
@@ -235,7 +238,9 @@ func (k *keySet) refresh(done chan struct{}) {
 	// client's timeout rather than by any one request's context.
 	ctx, cancel := context.WithTimeout(context.Background(), k.client.Timeout)
 	defer cancel()
+	ctx, tf := k.tel.start(ctx)
 	s, skipped, err := k.fetch(ctx)
+	k.tel.fetched(ctx, tf, err)
 	k.mu.Lock()
 	var retry time.Duration
 	if err == nil {

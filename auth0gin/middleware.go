@@ -54,7 +54,9 @@ func (a *Auth0) admit(c *gin.Context, g *guard) (u *Auth0User, ok bool) {
 	if g.orgParam != "" {
 		org = c.Param(g.orgParam)
 	}
+	t := a.tel.begin(c.Request)
 	u, err := a.authenticate(c.Request, g, org)
+	a.tel.decided(c.Request, u, err, t)
 	if err != nil {
 		a.fail(c.Writer, c.Request, err)
 		c.Abort()
@@ -111,7 +113,9 @@ func (a *Auth0) Middleware(reqs ...Requirement) func(http.Handler) http.Handler 
 			if g.orgParam != "" {
 				org = r.PathValue(g.orgParam)
 			}
+			t := a.tel.begin(r)
 			u, err := a.authenticate(r, &g, org)
+			a.tel.decided(r, u, err, t)
 			if err != nil {
 				a.fail(w, r, err)
 				return

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"go.opentelemetry.io/contrib/instrumentation/github.com/gin-gonic/gin/otelgin"
 
 	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/login"
@@ -105,7 +106,7 @@ func newApp(ctx context.Context, auth *auth0gin.Auth0, log *slog.Logger) (_ *gin
 	// header a client can write. (The login limiters never use Gin's list:
 	// they count the peer unless AUTH0GIN_TRUSTED_PROXIES names it.)
 	_ = r.SetTrustedProxies(nil)
-	r.Use(gin.Recovery(), accessLog(log), sess.CORS())
+	r.Use(gin.Recovery(), otelgin.Middleware("auth0gin-example"), accessLog(log), sess.CORS())
 	api := auth.Router(r) // what a route requires is written into its API docs
 	if lg != nil {
 		sess.Mount(api, lg) // POST /auth/session, /auth/ping, /auth/logout (also revokes lg's refresh token)

@@ -29,6 +29,11 @@ func run(ctx context.Context, log *slog.Logger) error {
 		cfg = auth0gin.FromEnv()          // now naming the dev tenant
 	}
 	cfg.Logger, cfg.Scopes = log, scopes
+	stopTelemetry, err := startTelemetry(ctx, log) // /metrics on METRICS_ADDR; OTLP traces (metrics.go)
+	if err != nil {
+		return err
+	}
+	defer stopTelemetry()
 	auth, err := auth0gin.New(cfg)
 	if err != nil {
 		return fmt.Errorf("configuring auth0gin: %w", err)

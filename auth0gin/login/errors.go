@@ -209,6 +209,7 @@ func orDefault(s, def string) string {
 func (m *Manager) answerError(c *gin.Context, err error) {
 	var ae *auth0gin.AuthError
 	if errors.As(err, &ae) && !errors.As(err, new(*Error)) {
+		c.Set(errorCodeKey, ae.Code)        // telemetry: the outcome
 		ae.WriteResponse(c.Writer, m.realm) // its challenge, Retry-After and body, as the guards answer
 		c.Abort()
 		return
@@ -217,6 +218,7 @@ func (m *Manager) answerError(c *gin.Context, err error) {
 	if !errors.As(err, &e) {
 		e = unavailable("temporarily unavailable; try again later", 0, err)
 	}
+	c.Set(errorCodeKey, e.Code) // telemetry: the outcome
 	if e.RetryAfter > 0 {
 		c.Header("Retry-After", seconds(e.RetryAfter))
 	}

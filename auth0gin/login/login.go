@@ -21,6 +21,7 @@ import (
 // with 403, see Config.CrossOrigin). Attempts are limited per client address and
 // per username (429 with Retry-After; see Config.LoginsPerMinute). The refresh token is never part of the answer.
 func (m *Manager) Login(c *gin.Context) {
+	defer m.tel.answered(c, flowPassword)
 	noStore(c)
 	if m.cfg.Sessions != nil {
 		if err := m.cfg.CrossOrigin.Check(c.Request); err != nil {

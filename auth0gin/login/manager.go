@@ -25,6 +25,7 @@ type Manager struct {
 	mu      sync.Mutex
 	flights map[string]*flight // refreshes in progress in this process, by token hash
 	ghosts  ghosts             // locks this process may hold unknowingly
+	tel     *loginTel          // OpenTelemetry instruments (telemetry.go)
 }
 
 // New checks cfg and returns a Manager. It contacts neither the tenant nor
@@ -44,8 +45,11 @@ func New(auth *auth0gin.Auth0, st store.Store, cfg Config) (*Manager, error) {
 		}
 		return r
 	}, auth.Config().Realm)
+	tel := newLoginTel(auth)
+	c.HTTPClient = tel.client(auth, c.HTTPClient, c.TenantTimeout) // tenant calls are spans, timed
+	st = tel.st.Instrument(st, nil)                                // store round trips are spans and metrics
 	return &Manager{
-		cfg: c, auth: auth, store: st, keys: c.Keys, realm: realm,
+		tel: tel, cfg: c, auth: auth, store: st, keys: c.Keys, realm: realm,
 		rate:    newLimiter(c, st),
 		flights: map[string]*flight{},
 	}, nil

@@ -22,6 +22,7 @@ import (
 // process or in other instances sharing the store, make one call to the
 // tenant and all get the same answer.
 func (m *Manager) Refresh(c *gin.Context) {
+	defer m.tel.answered(c, flowRefresh)
 	noStore(c)
 	tok, e := bearer(c.GetHeader("Authorization"))
 	if e != nil {
@@ -255,6 +256,7 @@ func (m *Manager) graceAnswer(ctx context.Context, g string, r row) (Answer, err
 	if err := m.chainAlive(ctx, g, r.AccessToken); err != nil {
 		return Answer{}, err
 	}
+	m.tel.graced(ctx)
 	return Answer{AccessToken: r.AccessToken, TokenType: "Bearer", ExpiresIn: max(r.TokenExpires-now, 0)}, nil
 }
 

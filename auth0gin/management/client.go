@@ -29,6 +29,7 @@ type Client struct {
 	hc         *http.Client
 	tokens     *tokenCache
 	log        *slog.Logger
+	tel        *mgmtTel // OpenTelemetry instruments (telemetry.go)
 	maxRetries int
 	maxWait    time.Duration
 
@@ -44,7 +45,9 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	tel := newMgmtTel(&cfg) // wraps cfg.HTTPClient: every exchange is a span
 	c := &Client{
+		tel:        tel,
 		base:       base,
 		hc:         cfg.HTTPClient,
 		log:        cfg.Logger,
@@ -100,6 +103,7 @@ func (c *Client) do(ctx context.Context, r request) error {
 			c.tokens.reject(tok)
 		case http.StatusTooManyRequests:
 			wait, giveUp := c.rateLimitWait(ctx, e, retries)
+			c.tel.rateLimited(ctx, r.path, wait, giveUp)
 			if giveUp != nil {
 				return giveUp
 			}

@@ -8,8 +8,12 @@ import (
 	"strings"
 	"time"
 
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/internal/envfile"
+	"github.com/auth0gin/auth0gin/auth0gin/internal/telemetry"
 	"github.com/auth0gin/auth0gin/auth0gin/internal/tenanturl"
 )
 
@@ -64,6 +68,12 @@ type Config struct {
 	// fetches, rejected tokens and rate-limit waits. No token or secret is
 	// ever logged.
 	Logger *slog.Logger
+	// MeterProvider and TracerProvider receive the client's metrics and
+	// spans (default: OpenTelemetry's global providers): every exchange is
+	// a client span, counted by route template and status; 429s with the
+	// wait taken; machine-token fetches. See docs/observability.md.
+	MeterProvider  metric.MeterProvider
+	TracerProvider trace.TracerProvider
 
 	envErr error // a .env FromEnv could not read, reported by New
 }
@@ -142,5 +152,6 @@ func (c Config) resolve() (cfg Config, base string, err error) {
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
+	c.Logger = telemetry.Logger(c.Logger) // records carry trace_id and span_id
 	return c, base, nil
 }

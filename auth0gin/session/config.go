@@ -16,6 +16,7 @@ import (
 	"github.com/auth0gin/auth0gin/auth0gin"
 	"github.com/auth0gin/auth0gin/auth0gin/internal/envfile"
 	"github.com/auth0gin/auth0gin/auth0gin/internal/ratelimit"
+	"github.com/auth0gin/auth0gin/auth0gin/internal/telemetry"
 )
 
 // The session cookie's names unless Config.CookieName says otherwise (see
@@ -344,6 +345,7 @@ func (c Config) resolve(auth *auth0gin.Auth0) (Config, error) {
 	if c.Logger == nil {
 		c.Logger = auth.Config().Logger
 	}
+	c.Logger = telemetry.Logger(c.Logger) // records carry trace_id and span_id
 	if c.Now == nil {
 		c.Now = time.Now
 	}

@@ -150,7 +150,7 @@ func (m *Manager) Device(cfg DeviceConfig) (*Device, error) {
 			},
 		},
 		audience: cfg.Audience,
-		hc:       ac.HTTPClient,
+		hc:       m.tel.client(ac.HTTPClient), // its calls to the tenant are spans
 	}, nil
 }
 
@@ -201,6 +201,7 @@ func (d *Device) Start(c *gin.Context) {
 		m.fail(c, err)
 		return
 	}
+	m.tel.deviceStarted(ctx)
 	m.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "session: device login started", slog.String("login", sid.String()[:12]))
 	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusOK, deviceStart{
@@ -240,6 +241,7 @@ type devicePollRequest struct {
 // browser request is 403 csrf_rejected, as the cookie's unsafe requests are.
 func (d *Device) Poll(c *gin.Context) {
 	m := d.m
+	defer m.tel.polled(c)
 	ctx := c.Request.Context()
 	// The approved poll sets the session cookie: a page of another site
 	// must not make a visitor's browser poll a login its author approved
@@ -406,6 +408,7 @@ func (d *Device) finish(c *gin.Context, sid id, u *auth0gin.Auth0User) {
 		return
 	}
 	_ = m.st.Delete(c.Request.Context(), m.stateKey(sid))
+	m.tel.deviceApproved(c.Request.Context())
 	var value string
 	for _, ck := range (&http.Response{Header: c.Writer.Header()}).Cookies() {
 		if ck.Name == info.Name {
@@ -418,6 +421,7 @@ func (d *Device) finish(c *gin.Context, sid id, u *auth0gin.Auth0User) {
 
 // pollError answers 400 {"error", "error_description"}.
 func pollError(c *gin.Context, code, desc string) {
+	c.Set(pollAnswerKey, code) // telemetry: the poll's answer
 	c.Header("Cache-Control", "no-store")
 	c.AbortWithStatusJSON(http.StatusBadRequest, auth0gin.ErrorBody{Error: code, Description: desc})
 }

@@ -131,6 +131,7 @@ func (m *Manager) logoutUser(ctx context.Context, userBase, id string, u *auth0g
 		return unavailable(err)
 	}
 	m.forgetUser(ctx, key)
+	m.tel.everywhereDone(ctx, nil)
 	var errs []error
 	for _, e := range m.also {
 		if ue, ok := e.(userEnder); ok {

@@ -53,6 +53,7 @@ var errLoginRefused = errors.New("session: login refused")
 // proof. A route that must see a proof on every request requires
 // auth0gin.DPoP("required"), which accepts no session cookie.
 func (m *Manager) Login(c *gin.Context) {
+	defer m.tel.login(c)
 	if !m.allowLogin(c) {
 		return
 	}
@@ -90,6 +91,7 @@ func (m *Manager) Login(c *gin.Context) {
 // OnLogin refuses, 503 when the store is down.
 func (m *Manager) StartSession(c *gin.Context, u *auth0gin.Auth0User) error {
 	_, err := m.start(c, u)
+	m.tel.started(c.Request.Context(), err)
 	return err
 }
 

@@ -55,6 +55,7 @@ type Ender interface {
 }
 
 func (m *Manager) logout(c *gin.Context, also []Ender) {
+	defer m.tel.loggedOut(c)
 	ctx := c.Request.Context()
 	if values := m.cookies(c.Request, new([maxCookies + 1]string)); len(values) > 0 {
 		// A cross-origin form must not log anybody out either.

@@ -34,6 +34,7 @@ type Manager struct {
 	// warnProxy logs once that a proxied request reached a loopback Host
 	// with no public origin (see secure).
 	warnProxy sync.Once
+	tel       *sessTel // OpenTelemetry instruments (telemetry.go)
 }
 
 // retryAfter is the Retry-After of a 503 when the store is down.
@@ -56,7 +57,9 @@ func New(ctx context.Context, auth *auth0gin.Auth0, st store.Store, cfg Config) 
 	if err != nil {
 		return nil, err
 	}
-	m := &Manager{auth: auth, st: st, cfg: c, realm: auth.Config().Realm, csrf: http.NewCrossOriginProtection()}
+	tel := newSessTel(auth)
+	st = tel.st.Instrument(st, tel.message) // store round trips are spans and metrics
+	m := &Manager{tel: tel, auth: auth, st: st, cfg: c, realm: auth.Config().Realm, csrf: http.NewCrossOriginProtection()}
 	for _, o := range slices.Concat([]string{c.publicOrigin}, c.TrustedOrigins) {
 		if o == "" {
 			continue
@@ -71,6 +74,7 @@ func New(ctx context.Context, auth *auth0gin.Auth0, st store.Store, cfg Config) 
 			oc.Logger = c.Logger
 		}
 		m.opaque = newOpaque(auth, oc)
+		m.opaque.hc = tel.client(m.opaque.hc) // its /userinfo calls are spans
 	}
 	if c.LoginsPerMinute > 0 {
 		m.limit = newLimiter(c, st)
@@ -252,6 +256,7 @@ func (m *Manager) lookup(ctx context.Context, value string) (*auth0gin.Auth0User
 			// activity), but this instance's own unwritten activity still counts.
 			e, old = nil, e
 		}
+		m.tel.localHit(ctx, e)
 	}
 	if e == nil {
 		var err error

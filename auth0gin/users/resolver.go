@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/auth0gin/auth0gin/auth0gin"
+	"github.com/auth0gin/auth0gin/auth0gin/internal/telemetry"
 	"github.com/auth0gin/auth0gin/auth0gin/management"
 	"github.com/auth0gin/auth0gin/auth0gin/store"
 )
@@ -28,6 +29,7 @@ type Resolver[U any] struct {
 	cache   *cache[U]
 	flight  singleflight.Group
 	close   func() error // closes the database New opened; nil for the app's Store
+	tel     *usersTel    // OpenTelemetry instruments (telemetry.go)
 
 	warnMu sync.Mutex
 	warned map[string]struct{} // Auth0 ids whose empty profile was logged
@@ -72,10 +74,11 @@ func New[U any](ctx context.Context, auth *auth0gin.Auth0, cfg Config[U]) (*Reso
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	cfg.Logger = telemetry.Logger(cfg.Logger) // records carry trace_id and span_id
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	r := &Resolver[U]{claims: claimsOf(cfg), warned: map[string]struct{}{}}
+	r := &Resolver[U]{claims: claimsOf(cfg), warned: map[string]struct{}{}, tel: newUsersTel(auth)}
 
 	if cfg.Management == nil && cfg.mgmt != nil {
 		mc := *cfg.mgmt
@@ -84,6 +87,9 @@ func New[U any](ctx context.Context, auth *auth0gin.Auth0, cfg Config[U]) (*Reso
 		}
 		if mc.Logger == nil {
 			mc.Logger = cfg.Logger
+		}
+		if auth != nil && mc.MeterProvider == nil && mc.TracerProvider == nil {
+			mc.MeterProvider, mc.TracerProvider = auth.Config().MeterProvider, auth.Config().TracerProvider
 		}
 		client, err := management.New(mc)
 		if err != nil {
@@ -109,7 +115,7 @@ func New[U any](ctx context.Context, auth *auth0gin.Auth0, cfg Config[U]) (*Reso
 	case cfg.Management != nil:
 		r.source, r.srcKind = managementSource{client: cfg.Management, home: home}, "management"
 	case auth != nil:
-		r.source, r.srcKind = userinfoSource{}, "userinfo"
+		r.source, r.srcKind = userinfoSource{client: r.tel.client(nil)}, "userinfo"
 	}
 
 	if cfg.Store == nil {
@@ -124,6 +130,7 @@ func New[U any](ctx context.Context, auth *auth0gin.Auth0, cfg Config[U]) (*Reso
 		if cfg.DatabaseURL == "" {
 			cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "users: DATABASE_URL is empty: users are kept in SQLite in memory, lost on exit")
 		}
+		st.tel = r.tel // counts the creation races it loses
 		cfg.Store, r.close = any(st).(Store[U]), st.Close
 	} else if cfg.DatabaseURL != "" || cfg.Table != "" {
 		return bad("Config.DatabaseURL and Table are for the library's table; with a Store of your own, leave them empty")
@@ -219,6 +226,7 @@ func (r *Resolver[U]) Resolve(ctx context.Context, u *auth0gin.Auth0User) (*Curr
 func (r *Resolver[U]) resolve(ctx context.Context, u *auth0gin.Auth0User) (*Current[U], error) {
 	row, err := r.cfg.Store.FindByAuth0ID(ctx, u.UserBase, u.ID)
 	if err == nil {
+		r.tel.resolved(ctx, pathID)
 		return &Current[U]{User: row}, nil
 	}
 	if !errors.Is(err, store.ErrNotFound) {
@@ -230,6 +238,7 @@ func (r *Resolver[U]) resolve(ctx context.Context, u *auth0gin.Auth0User) (*Curr
 		// A zero Profile (nothing to ask, as for a cookie request and
 		// /userinfo) merges into the claims alone.
 		fetched, err := r.source.Profile(ctx, u.UserBase, u.ID)
+		r.tel.profile(ctx, r.srcKind, err)
 		if err != nil {
 			return r.outage(ctx, p, err)
 		}
@@ -241,6 +250,7 @@ func (r *Resolver[U]) resolve(ctx context.Context, u *auth0gin.Auth0User) (*Curr
 		row, err := r.cfg.Store.LinkByEmail(ctx, p.Email, u.UserBase, u.ID)
 		switch {
 		case err == nil:
+			r.tel.resolved(ctx, pathEmailLink)
 			return &Current[U]{User: row}, nil
 		case !errors.Is(err, store.ErrNotFound):
 			return nil, r.storeDown(ctx, err)
@@ -254,6 +264,7 @@ func (r *Resolver[U]) resolve(ctx context.Context, u *auth0gin.Auth0User) (*Curr
 	if err != nil {
 		return nil, r.storeDown(ctx, err)
 	}
+	r.tel.resolved(ctx, pathCreate)
 	return &Current[U]{User: row}, nil
 }
 

@@ -250,6 +250,7 @@ type sqlStore struct {
 	// legacyBase is the user base rows of the first layout (keyed by
 	// auth0_id alone) belong to; "" when it is not known.
 	legacyBase string
+	tel        *usersTel // nil outside a Resolver
 
 	findSQL, linkSQL, createSQL string
 }
@@ -518,6 +519,7 @@ func (s *sqlStore) Create(ctx context.Context, p Profile) (User, error) {
 	if errors.Is(err, store.ErrNotFound) {
 		// Another request or instance created it between our lookup and
 		// our insert: read the winner's row.
+		s.tel.raceLost(ctx)
 		if u, err = s.FindByAuth0ID(ctx, p.UserBase, p.Auth0ID); errors.Is(err, store.ErrNotFound) {
 			return User{}, fmt.Errorf("users: the row of %s was created and deleted at once", p.Auth0ID)
 		}

@@ -1,0 +1,402 @@
+package auth0gin
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/auth0gin/auth0gin/auth0gin/internal/telemetry"
+)
+
+// coreTel holds the core's instruments and their attribute sets, built once
+// by New. With the API's no-op providers every recording is a call into a
+// no-op instrument with a ready option slice: no allocation.
+type coreTel struct {
+	tracer  trace.Tracer
+	issuers []string // Config.Issuers: the only issuer attribute values besides other and none
+
+	checks   metric.Int64Counter
+	duration metric.Float64Histogram
+	// hits and misses are counted here and observed by the gauges'
+	// callback: a cache hit costs an atomic add, even with the SDK.
+	hits, misses atomic.Int64
+	verifyOK     telemetry.Opts
+	verifyErr    telemetry.Opts
+
+	// hot holds the sets of accepted checks, by issuer and source; other
+	// holds the rest, built at first use.
+	hot   [][]telemetry.Opts // [issuer][source]
+	mu    sync.Mutex
+	other map[checkKey]*telemetry.Opts
+	// the event attributes of accepted checks, by cached or not
+	okEvent [2][]attribute.KeyValue
+}
+
+// checkKey indexes a token check's attribute set.
+type checkKey struct{ outcome, reason, issuer, source uint8 }
+
+// source indexes past telemetry.Sources: a request with no credential.
+var sourceNames = append(append([]string{}, telemetry.Sources...), telemetry.None)
+
+const sourceNone = 3
+
+// newCoreTel makes the core's instruments from the Config's providers, and
+// instruments the key sets of a's issuers (their fetches become spans, and
+// their state gauges).
+func newCoreTel(a *Auth0) *coreTel {
+	mp, tp := telemetry.Providers(a.cfg.MeterProvider, a.cfg.TracerProvider)
+	m := mp.Meter(telemetry.ScopeName)
+	t := &coreTel{tracer: tp.Tracer(telemetry.ScopeName), issuers: a.cfg.Issuers, other: map[checkKey]*telemetry.Opts{}}
+	t.checks = telemetry.Must(m.Int64Counter(telemetry.TokenChecks, metric.WithUnit("{check}"),
+		metric.WithDescription("Token checks by outcome (ok, the RFC 6750 code, forbidden, unavailable), reason, issuer and source.")))
+	t.duration = telemetry.Must(m.Float64Histogram(telemetry.TokenVerifyDuration, metric.WithUnit("s"),
+		metric.WithDescription("Duration of a full token verification (a cache miss), key fetch included."),
+		metric.WithExplicitBucketBoundaries(0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25, 1, 5)))
+	t.verifyOK = telemetry.NewOpts(telemetry.KeyResult.String(telemetry.OK))
+	t.verifyErr = telemetry.NewOpts(telemetry.KeyResult.String(telemetry.Error))
+	t.hot = make([][]telemetry.Opts, len(t.issuers)+2)
+	for i := range t.hot {
+		t.hot[i] = make([]telemetry.Opts, len(sourceNames))
+		for s := range sourceNames {
+			t.hot[i][s] = t.opts(checkKey{0, 0, uint8(i), uint8(s)})
+		}
+	}
+	for c := range 2 {
+		t.okEvent[c] = []attribute.KeyValue{telemetry.KeyOutcome.String(telemetry.OK), telemetry.KeyCode.String(""), telemetry.KeyCached.Bool(c == 1)}
+	}
+	t.observe(m, a)
+	for _, is := range a.issuers {
+		is.keys.tel = newKeyTel(t.tracer, m, is.iss)
+		if ct, ok := is.keys.client.Transport.(checkedTransport); ok {
+			ct.base = telemetry.Transport(ct.base, t.tracer, keySpanName, nil)
+			is.keys.client.Transport = ct
+		}
+	}
+	return t
+}
+
+// keySpanName names a key-set fetch's span: the discovery document or the JWKS.
+func keySpanName(r *http.Request) (string, string) {
+	if strings.HasSuffix(r.URL.Path, "/.well-known/openid-configuration") {
+		return "auth0gin.discovery", "/.well-known/openid-configuration"
+	}
+	return "auth0gin.jwks", "jwks_uri"
+}
+
+// issuerIndex is iss's position in the table: a configured issuer, else other
+// (len), and none (len+1) for "".
+func (t *coreTel) issuerIndex(iss string) int {
+	if iss == "" {
+		return len(t.issuers) + 1
+	}
+	return telemetry.Index(t.issuers, iss)
+}
+
+func (t *coreTel) issuerName(i int) string {
+	switch {
+	case i < len(t.issuers):
+		return t.issuers[i]
+	case i == len(t.issuers):
+		return telemetry.Other
+	}
+	return telemetry.None
+}
+
+// opts builds the attribute set of k.
+func (t *coreTel) opts(k checkKey) telemetry.Opts {
+	return telemetry.NewOpts(telemetry.KeyOutcome.String(telemetry.Outcomes[k.outcome]),
+		telemetry.KeyReason.String(telemetry.Reasons[k.reason]),
+		telemetry.KeyIssuer.String(t.issuerName(int(k.issuer))), telemetry.KeySource.String(sourceNames[k.source]))
+}
+
+// lookup returns the set of k, building it at its first use.
+func (t *coreTel) lookup(k checkKey) *telemetry.Opts {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	o, ok := t.other[k]
+	if !ok {
+		v := t.opts(k)
+		o = &v
+		t.other[k] = o
+	}
+	return o
+}
+
+// begin returns when a guard started on r, for the decision event's cached
+// flag, or 0 when r's span does not record (the flag is then not needed).
+func (t *coreTel) begin(r *http.Request) int64 {
+	if t == nil || !trace.SpanFromContext(r.Context()).IsRecording() {
+		return 0
+	}
+	return time.Now().UnixNano()
+}
+
+// decided records a guard's decision on r: the token check counted by
+// outcome, reason, issuer and source, and one event on the request's span.
+// start is begin's answer.
+func (t *coreTel) decided(r *http.Request, u *Auth0User, err *AuthError, start int64) {
+	if t == nil {
+		return
+	}
+	ctx := r.Context()
+	src := requestSource(r, u, err)
+	if err == nil {
+		iss := len(t.issuers) + 1
+		if u != nil {
+			iss = t.issuerIndex(u.Issuer)
+		}
+		t.checks.Add(ctx, 1, t.hot[iss][src].Add...)
+		if start != 0 {
+			// A token verified during this request carries its verification
+			// time; one served from the cache (or a session) an older one.
+			cached := u != nil && u.verifiedAt < start
+			trace.SpanFromContext(ctx).AddEvent("auth0gin.auth", trace.WithAttributes(t.okEvent[b2i(cached)]...))
+		}
+		return
+	}
+	outcome, reason := classifyRefusal(err, src)
+	iss := len(t.issuers) + 1
+	if src == 0 && t.checks.Enabled(ctx) {
+		// The unverified iss, bucketed: only configured issuers become values.
+		if token, berr := bearer(r.Header); berr == nil {
+			if v, ok := peekIssuer(token); ok {
+				iss = t.issuerIndex(v)
+				if iss == len(t.issuers)+1 {
+					iss = len(t.issuers)
+				}
+			}
+		}
+	}
+	t.checks.Add(ctx, 1, t.lookup(checkKey{outcome, reason, uint8(iss), uint8(src)}).Add...)
+	if span := trace.SpanFromContext(ctx); span.IsRecording() {
+		span.AddEvent("auth0gin.auth", trace.WithAttributes(
+			telemetry.KeyOutcome.String(telemetry.Outcomes[outcome]), telemetry.KeyCode.String(err.Code),
+			telemetry.KeyReason.String(telemetry.Reasons[reason]), telemetry.KeyCached.Bool(false)))
+	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// requestSource says where r's credential came from: a bearer token (the
+// Authorization header, any scheme but Basic), a source such as a session
+// cookie, or none.
+func requestSource(r *http.Request, u *Auth0User, err *AuthError) int {
+	if v := r.Header["Authorization"]; len(v) > 0 && !strings.HasPrefix(v[0], "Basic ") {
+		return 0
+	}
+	if u != nil || err != nil && !errors.Is(err, ErrMissingToken) {
+		return 1
+	}
+	return sourceNone
+}
+
+// refusalReasons maps the core's sentinels to reasons, in telemetry.Reasons.
+var refusalReasons = []struct {
+	err    error
+	reason string
+}{
+	{ErrMissingToken, "missing_token"}, {errTokenTooLarge, "too_large"}, {errMalformedToken, "malformed"},
+	{errAlgorithm, "algorithm"}, {errUnknownKey, "unknown_key"}, {errKeysUnavailable, "keys_unavailable"},
+	{errInvalidSignature, "bad_signature"}, {ErrExpired, "expired"}, {errNotYetValid, "not_yet_valid"},
+	{errMissingExpiry, "missing_exp"}, {errIssuer, "wrong_issuer"}, {errAudience, "wrong_audience"},
+	{errInvalidClaims, "invalid_claims"}, {ErrInsufficientScope, "insufficient_scope"},
+	{errInsufficientUserAuth, "insufficient_user_authentication"}, {errOrganization, "wrong_organization"},
+}
+
+// classifyRefusal returns the outcome and reason indexes of a refusal.
+func classifyRefusal(err *AuthError, src int) (outcome, reason uint8) {
+	r := telemetry.Other
+	for _, rr := range refusalReasons {
+		if errors.Is(err, rr.err) {
+			r = rr.reason
+			break
+		}
+	}
+	o := err.Code
+	switch {
+	case err.Status == http.StatusServiceUnavailable:
+		o = "unavailable"
+		if r == telemetry.Other && src == 1 {
+			r = "store_unavailable"
+		}
+	case err.Status == http.StatusTooManyRequests:
+		o = "rate_limited"
+	case err.Code == "" && err.Status == http.StatusUnauthorized:
+		o = "missing"
+	case err.Code == "csrf_rejected":
+		o, r = "forbidden", "csrf"
+	case r == telemetry.Other && src == 1 && err.Status == http.StatusUnauthorized:
+		r = "session_unknown"
+	}
+	oi := telemetry.Index(telemetry.Outcomes, o)
+	if oi == len(telemetry.Outcomes) {
+		oi = telemetry.Index(telemetry.Outcomes, "invalid_token")
+		if err.Status == http.StatusForbidden {
+			oi = telemetry.Index(telemetry.Outcomes, "forbidden")
+		}
+	}
+	return uint8(oi), uint8(telemetry.Index(telemetry.Reasons, r))
+}
+
+// cacheHit counts a token answered from the cache.
+func (t *coreTel) cacheHit(context.Context) {
+	if t != nil {
+		t.hits.Add(1)
+	}
+}
+
+// verified records a full verification that started at start: its
+// duration, and a cache miss when a cache is in use.
+func (t *coreTel) verified(ctx context.Context, a *Auth0, start time.Time, err error) {
+	if t == nil {
+		return
+	}
+	if a.cache != nil {
+		t.misses.Add(1)
+	}
+	o := &t.verifyOK
+	if err != nil {
+		o = &t.verifyErr
+	}
+	t.duration.Record(ctx, time.Since(start).Seconds(), o.Rec...)
+}
+
+// observe registers the callback of the core's observed instruments, once:
+// the cache's hits, misses, entries and evictions, and each issuer's keys
+// held, their age and whether they are stale.
+func (t *coreTel) observe(m metric.Meter, a *Auth0) {
+	hits := telemetry.Must(m.Int64ObservableCounter(telemetry.TokenCacheHits, metric.WithUnit("{hit}"),
+		metric.WithDescription("Tokens answered from the validated-token cache.")))
+	misses := telemetry.Must(m.Int64ObservableCounter(telemetry.TokenCacheMisses, metric.WithUnit("{miss}"),
+		metric.WithDescription("Tokens not in the validated-token cache, verified in full.")))
+	entries := telemetry.Must(m.Int64ObservableGauge(telemetry.TokenCacheEntries, metric.WithUnit("{entry}"),
+		metric.WithDescription("Tokens held by the in-memory validated-token cache.")))
+	evictions := telemetry.Must(m.Int64ObservableCounter(telemetry.TokenCacheEvictions, metric.WithUnit("{entry}"),
+		metric.WithDescription("Tokens the in-memory cache evicted to stay within its bounds.")))
+	held := telemetry.Must(m.Int64ObservableGauge(telemetry.KeysHeld, metric.WithUnit("{key}"),
+		metric.WithDescription("Signing keys held, by issuer.")))
+	age := telemetry.Must(m.Float64ObservableGauge(telemetry.KeysAge, metric.WithUnit("s"),
+		metric.WithDescription("Seconds since the last successful key-set fetch, by issuer (absent before the first).")))
+	stale := telemetry.Must(m.Int64ObservableGauge(telemetry.KeysStale,
+		metric.WithDescription("1 when an issuer has no usable keys (none fetched yet, or older than KeyMaxStale): its tokens are answered 503.")))
+	byIssuer := make([]telemetry.Opts, len(a.issuers))
+	for i, is := range a.issuers {
+		byIssuer[i] = telemetry.NewOpts(telemetry.KeyIssuer.String(is.iss))
+	}
+	mc, _ := a.cache.(*memoryCache)
+	_, _ = m.RegisterCallback(func(_ context.Context, o metric.Observer) error {
+		if a.cache != nil {
+			o.ObserveInt64(hits, t.hits.Load())
+			o.ObserveInt64(misses, t.misses.Load())
+		}
+		if mc != nil {
+			o.ObserveInt64(entries, int64(mc.Len()))
+			o.ObserveInt64(evictions, mc.evictions())
+		}
+		now := time.Now()
+		for i, is := range a.issuers {
+			s := is.keys.snap.Load()
+			n, bad := 0, int64(1)
+			if s != nil {
+				for _, ks := range s.byKid {
+					n += len(ks)
+				}
+				o.ObserveFloat64(age, now.Sub(s.fetched).Seconds(), byIssuer[i].Obs...)
+				if now.Sub(s.fetched) <= is.keys.maxStale {
+					bad = 0
+				}
+			}
+			o.ObserveInt64(held, int64(n), byIssuer[i].Obs...)
+			o.ObserveInt64(stale, bad, byIssuer[i].Obs...)
+		}
+		return nil
+	}, hits, misses, entries, evictions, held, age, stale)
+}
+
+// evictions is how many entries the cache evicted for room.
+func (c *memoryCache) evictions() int64 {
+	var n int64
+	for i := range c.shards {
+		n += atomic.LoadInt64(&c.shards[i].evicted)
+	}
+	return n
+}
+
+// keyTel is one key set's instruments.
+type keyTel struct {
+	tracer   trace.Tracer
+	fetches  metric.Int64Counter
+	duration metric.Float64Histogram
+	ok, fail telemetry.Opts
+	parent   atomic.Pointer[trace.SpanContext] // the span of the request that started the fetch
+}
+
+func newKeyTel(tr trace.Tracer, m metric.Meter, iss string) *keyTel {
+	k := &keyTel{tracer: tr}
+	k.fetches = telemetry.Must(m.Int64Counter(telemetry.KeyFetches, metric.WithUnit("{fetch}"),
+		metric.WithDescription("Key-set fetches (discovery and JWKS), by issuer and result.")))
+	k.duration = telemetry.Must(m.Float64Histogram(telemetry.KeyFetchDuration, metric.WithUnit("s"),
+		metric.WithDescription("Duration of a key-set fetch, discovery included, by issuer and result."),
+		metric.WithExplicitBucketBoundaries(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)))
+	is := telemetry.KeyIssuer.String(iss)
+	k.ok = telemetry.NewOpts(is, telemetry.KeyResult.String(telemetry.OK))
+	k.fail = telemetry.NewOpts(is, telemetry.KeyResult.String(telemetry.Error))
+	return k
+}
+
+// cause remembers the span of a request about to start (or wait on) a
+// fetch, so the fetch's span is its child. Only requests that miss a key
+// get here, never the hot path.
+func (k *keyTel) cause(ctx context.Context) {
+	if k == nil {
+		return
+	}
+	if sc := trace.SpanContextFromContext(ctx); sc.IsValid() {
+		k.parent.Store(&sc)
+	}
+}
+
+// keyFetch is one fetch in progress: its span and when it started.
+type keyFetch struct {
+	span  trace.Span
+	start time.Time
+}
+
+// start opens the span of a fetch under the request that caused it, if any.
+func (k *keyTel) start(ctx context.Context) (context.Context, keyFetch) {
+	if k == nil {
+		return ctx, keyFetch{span: trace.SpanFromContext(ctx), start: time.Now()}
+	}
+	if sc := k.parent.Swap(nil); sc != nil {
+		ctx = trace.ContextWithSpanContext(ctx, *sc)
+	}
+	ctx, span := k.tracer.Start(ctx, "auth0gin.keys.fetch", trace.WithSpanKind(trace.SpanKindInternal))
+	return ctx, keyFetch{span: span, start: time.Now()}
+}
+
+// fetched records the fetch f and ends its span.
+func (k *keyTel) fetched(ctx context.Context, f keyFetch, err error) {
+	if k == nil {
+		return
+	}
+	o := &k.ok
+	if err != nil {
+		o = &k.fail
+	}
+	k.fetches.Add(ctx, 1, o.Add...)
+	k.duration.Record(ctx, time.Since(f.start).Seconds(), o.Rec...)
+	telemetry.End(f.span, err)
+}
