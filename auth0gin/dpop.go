@@ -245,7 +245,7 @@ func (a *Auth0) VerifyRequest(r *http.Request) (*Auth0User, error) {
 	g := guard{}
 	u, _, err := a.fromAuthorization(r, &g, a.dp.mode)
 	if err != nil {
-		return nil, a.withDPoPChallenge(err, a.dp.mode, r)
+		return nil, a.withDPoPChallenge(own(err), a.dp.mode, r)
 	}
 	return u, nil
 }

@@ -369,13 +369,13 @@ func (a *Auth0) authenticate(r *http.Request, g *guard, org string) (*Auth0User,
 	switch {
 	case err == nil:
 	case err.Err != ErrMissingToken || g.expiredFor > 0:
-		return nil, a.withDPoPChallenge(err, mode, r)
+		return nil, a.withDPoPChallenge(own(err), mode, r)
 	case mode == dpopRequired:
 		// DPoP only: a session cookie is a bearer credential.
 		if g.optional {
 			return nil, nil
 		}
-		return nil, a.withDPoPChallenge(err, mode, r)
+		return nil, a.withDPoPChallenge(own(err), mode, r)
 	default:
 		// No token: an attached source (a session cookie) may know the caller.
 		var serr *AuthError
@@ -386,7 +386,7 @@ func (a *Auth0) authenticate(r *http.Request, g *guard, org string) (*Auth0User,
 			if g.optional {
 				return nil, nil
 			}
-			return nil, a.withDPoPChallenge(err, mode, r)
+			return nil, a.withDPoPChallenge(own(err), mode, r)
 		}
 	}
 	if ae := a.check(g, u, org); ae != nil {
@@ -401,9 +401,24 @@ func (a *Auth0) authenticate(r *http.Request, g *guard, org string) (*Auth0User,
 func bearer(h http.Header) (string, *AuthError) {
 	token, isDPoP, err := credential(h)
 	if isDPoP {
-		return "", unauthorized(ErrMissingToken, "", nil)
+		return "", noCredential
 	}
 	return token, err
+}
+
+// noCredential is what credential and bearer answer for a request without
+// a token of their schemes. It is shared, so that a request a session cookie
+// authenticates allocates no error; whoever answers a request with it, or
+// hands it to code outside the package, takes its own copy (own).
+var noCredential = unauthorized(ErrMissingToken, "", nil)
+
+// own returns err, or a new copy of it when it is the shared noCredential.
+func own(err *AuthError) *AuthError {
+	if err == noCredential {
+		cp := *err
+		return &cp
+	}
+	return err
 }
 
 // credential is bearer that also takes `Authorization: DPoP <token>`
@@ -412,7 +427,7 @@ func credential(h http.Header) (token string, isDPoP bool, err *AuthError) {
 	values := h.Values("Authorization")
 	switch {
 	case len(values) == 0:
-		return "", false, unauthorized(ErrMissingToken, "", nil)
+		return "", false, noCredential
 	case len(values) > 1:
 		return "", false, unauthorized(errMalformedToken, "more than one Authorization header", nil)
 	}
@@ -420,7 +435,7 @@ func credential(h http.Header) (token string, isDPoP bool, err *AuthError) {
 	scheme, token, _ := strings.Cut(v, " ")
 	isDPoP = strings.EqualFold(scheme, "DPoP")
 	if !isDPoP && !strings.EqualFold(scheme, "Bearer") {
-		return "", false, unauthorized(ErrMissingToken, "", nil)
+		return "", false, noCredential
 	}
 	token = strings.TrimLeft(token, " ")
 	if token == "" {
