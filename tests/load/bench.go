@@ -14,8 +14,9 @@ import (
 // benchCommand is the paired in-process benchmarks the report quotes: each
 // variant against its reference in one process, in interleaved rounds (see
 // internal/benchpair): the core's tokens (hot, distinct, new) against bare
-// Gin and go-jwt-middleware by hand, sessions against bare Gin, the resolved
-// user and the refresh endpoint. Each reports, per arm, its median ns/op and
+// Gin and go-jwt-middleware by hand, sessions against bare Gin (beside scs
+// and gorilla/sessions in tests/load's Paired/sessions), the resolved user
+// and the refresh endpoint. Each reports, per arm, its median ns/op and
 // allocations, and the ratio reference ns / arm ns with its spread over the
 // rounds.
 var benchCommand = []string{"go", "test", "-run", "^$", "-bench", "Paired", "-benchtime", "20x", "-count", "1",

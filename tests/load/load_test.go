@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"log/slog"
 	"math"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -222,7 +225,7 @@ func TestSessions(t *testing.T) {
 		t.Error(s)
 	}
 	for _, v := range hotVariants {
-		if rep.hot[v] == nil && v == hotCookieRedis { // no Redis here: listed among the problems
+		if rep.hot[v] == nil && slices.Contains(hotOnRedis, v) { // no Redis here: listed among the problems
 			continue
 		}
 		if m := rep.hot[v].median(); m.requests == 0 {
@@ -238,8 +241,98 @@ func TestSessions(t *testing.T) {
 				s.store, s.verifications, s.writes, s.reads, s.first.requests, s.firstReads, s.firstWrites)
 		}
 	}
-	if md := renderSessions(rep); !strings.Contains(md, "bare Gin") {
+	if md := renderSessions(rep); !strings.Contains(md, "bare Gin") || !strings.Contains(md, "| "+hotGorilla+" |") {
 		t.Errorf("report:\n%s", md)
+	}
+}
+
+// TestSessionLibs checks each session library's server as the session
+// section serves it, in this process and as a child: a login with a valid
+// token sets the session cookie and the route answers 200 with it; with no
+// cookie, a forged one or no token at login, 401.
+func TestSessionLibs(t *testing.T) {
+	k0, err := newSigningKey("k0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	is, err := newIssuer(k0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer is.close()
+	tok, err := is.sign(k0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	redisDown := dialCheck(redisAddr)
+	for _, lib := range []string{libSCSMem, libSCSRedis, libGorilla} {
+		for _, child := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/child=%v", lib, child), func(t *testing.T) {
+				if lib == libSCSRedis && redisDown != nil {
+					t.Skipf("Redis: %v", redisDown)
+				}
+				var srv *server
+				var err error
+				if child {
+					srv, err = startChild(cached, is.url(), false, 0, false, envSessions+"="+lib)
+				} else {
+					h, release, err1 := sessionServer(is.url(), lib)
+					if err1 != nil {
+						t.Fatal(err1)
+					}
+					defer func() {
+						if err := release(); err != nil {
+							t.Error(err)
+						}
+					}()
+					srv, err = serveOn(h)
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer func() {
+					if err := srv.stop(); err != nil {
+						t.Error(err)
+					}
+				}()
+				c := newClient(1)
+				defer c.CloseIdleConnections()
+				if _, err := loginCookie(t.Context(), c, srv.url, "", libCookie(lib)); err == nil || !strings.Contains(err.Error(), "401") {
+					t.Errorf("login with no token: %v", err)
+				}
+				cookie, err := loginCookie(t.Context(), c, srv.url, tok, libCookie(lib))
+				if err != nil {
+					t.Fatal(err)
+				}
+				name, value, _ := strings.Cut(cookie, "=")
+				forged := name + "=" + strings.Repeat("A", len(value))
+				for _, tc := range []struct {
+					cookie string
+					want   int
+				}{{cookie, http.StatusOK}, {"", http.StatusUnauthorized}, {forged, http.StatusUnauthorized}} {
+					req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.url+route, nil)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if tc.cookie != "" {
+						req.Header.Set("Cookie", tc.cookie)
+					}
+					res, err := c.Do(req)
+					if err != nil {
+						t.Fatal(err)
+					}
+					var body struct{ Message string }
+					derr := json.NewDecoder(res.Body).Decode(&body)
+					res.Body.Close()
+					if res.StatusCode != tc.want {
+						t.Errorf("cookie %q: %d, want %d", tc.cookie, res.StatusCode, tc.want)
+					}
+					if tc.want == http.StatusOK && (derr != nil || !strings.HasPrefix(body.Message, "Hello")) {
+						t.Errorf("answer %+v, %v", body, derr)
+					}
+				}
+			})
+		}
 	}
 }
 
@@ -253,13 +346,14 @@ func TestRegistration(t *testing.T) {
 		r.GET(route, answer)
 		return r, nil
 	})
-	// Only this test's section runs: the real ones (DPoP, OTel) measure.
-	registered := sections
+	// Only the test's section runs: the real ones (dpop.go, otel.go) measure
+	// for seconds, and cannot with the empty plan given here.
+	saved := sections
 	sections = nil
 	registerSection("test", func(context.Context, plan, *slog.Logger) (string, []string, error) {
 		return "## Test\n\n", []string{"one"}, nil
 	})
-	t.Cleanup(func() { delete(extraVariants, name); sections = registered })
+	t.Cleanup(func() { delete(extraVariants, name); sections = saved })
 	if v, err := parseVariant(string(name)); err != nil || v != name {
 		t.Fatalf("parseVariant: %v %v", v, err)
 	}

@@ -26,11 +26,16 @@ import (
 //     users.Require (the resolved user), against bare Gin;
 //   - refresh: POST /auth/refresh as Mount serves it (guard, one signature
 //     verification, the store, the tenant's refresh grant), against the same
-//     refresh grant asked of the tenant directly.
+//     refresh grant asked of the tenant directly;
+//   - sessions: one hot session cookie through package session (SQLite in
+//     memory; and Redis when it answers at redisAddr) and through the
+//     session libraries of sessionlibs.go (scs on its memstore, and on
+//     redisstore when Redis answers; gorilla/sessions' CookieStore), each
+//     serving the session section's route, against bare Gin.
 //
 // Tokens through the core alone (hot, distinct, new, against bare Gin and
-// go-jwt-middleware by hand) are auth0gin's BenchmarkPaired; sessions are
-// auth0gin/session's. Run them all:
+// go-jwt-middleware by hand) are auth0gin's BenchmarkPaired; sessions
+// against bare Gin and a bearer token alone are auth0gin/session's. Run them all:
 //
 //	go test -run '^$' -bench Paired -benchtime 20x ./auth0gin/ ./auth0gin/session/ ./tests/load/
 //
@@ -82,6 +87,90 @@ func BenchmarkPaired(b *testing.B) {
 		}}
 		benchpair.Run(b, 20, ref, endpoint)
 	})
+	b.Run("sessions", func(b *testing.B) {
+		k, err := newSigningKey("k0")
+		if err != nil {
+			b.Fatal(err)
+		}
+		is, err := newIssuer(k)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(is.close)
+		tok, err := is.sign(k, 0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		bare, _, err := engine(bareGin, is.url(), nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		arms := []benchpair.Arm{cookieArm("bare-gin", bare, "")}
+		specs := []struct{ name, spec string }{
+			{"auth0gin-session-sqlite-memory", "1"}, {"auth0gin-session-redis", redisSessions},
+			{"scs-memstore", libSCSMem}, {"scs-redisstore", libSCSRedis}, {"gorilla-cookiestore", libGorilla},
+		}
+		redisDown := dialCheck(redisAddr)
+		for _, s := range specs {
+			if (s.spec == redisSessions || s.spec == libSCSRedis) && redisDown != nil {
+				b.Logf("%s skipped: Redis: %v", s.name, redisDown)
+				continue
+			}
+			h, release, err := sessionServer(is.url(), s.spec)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() {
+				if err := release(); err != nil {
+					b.Error(err)
+				}
+			})
+			c, err := loginInProcess(h, tok, sessionCookie(s.spec))
+			if err != nil {
+				b.Fatalf("%s: %v", s.name, err)
+			}
+			arms = append(arms, cookieArm(s.name, h, c))
+		}
+		benchpair.Run(b, 0, arms[0], arms[1:]...)
+	})
+}
+
+// cookieArm serves GET route through h with cookie (none when ""), and fails
+// on any answer but 200. Each call serves its own shallow copy of the
+// request, as net/http gives every request its own: gorilla/sessions'
+// registry writes itself into the request it is given, so a request served
+// twice would find its session already decoded.
+func cookieArm(name string, h http.Handler, cookie string) benchpair.Arm {
+	req := httptest.NewRequest(http.MethodGet, "http://127.0.0.1"+route, nil) // loopback, as served: package session names its cookie for plain http
+	if cookie != "" {
+		req.Header.Set("Cookie", cookie)
+	}
+	ctx := req.Context()
+	return benchpair.Arm{Name: name, Call: func(b *testing.B, _ int) {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req.WithContext(ctx))
+		if rec.Code != http.StatusOK {
+			b.Fatalf("%s: %d %s", name, rec.Code, rec.Body)
+		}
+	}}
+}
+
+// loginInProcess logs in with token through h and returns the Cookie header
+// value of the session cookie, named name.
+func loginInProcess(h http.Handler, token, name string) (string, error) {
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodPost, "http://127.0.0.1"+loginRoute, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		return "", fmt.Errorf("login: %d %s", rec.Code, rec.Body)
+	}
+	for _, c := range rec.Result().Cookies() {
+		if c.Name == name {
+			return c.Name + "=" + c.Value, nil
+		}
+	}
+	return "", fmt.Errorf("login set no cookie %q", name)
 }
 
 // serveArm serves method path through h with a bearer token, and fails on

@@ -78,9 +78,24 @@ const (
 	hotCookie      = "auth0gin, session cookie (SQLite in memory)"
 	hotCookieRedis = "auth0gin, session cookie (Redis)"
 	hotBearer      = "auth0gin, bearer token"
+	hotSCSMem      = "scs, memstore"
+	hotSCSRedis    = "scs, redisstore"
+	hotGorilla     = "gorilla/sessions, CookieStore"
 )
 
-var hotVariants = []string{hotBare, hotCookie, hotCookieRedis, hotBearer}
+var hotVariants = []string{hotBare, hotCookie, hotCookieRedis, hotBearer, hotSCSMem, hotSCSRedis, hotGorilla}
+
+// hotSpec is what a hot variant's server serves, bare Gin's aside: the
+// envSessions value (a store URL, "1" for SQLite in memory, or a session
+// library; see sessionHandler). The bearer token goes to the session server
+// on SQLite in memory, whose route takes a token too.
+var hotSpec = map[string]string{
+	hotCookie: "1", hotCookieRedis: redisSessions, hotBearer: "1",
+	hotSCSMem: libSCSMem, hotSCSRedis: libSCSRedis, hotGorilla: libGorilla,
+}
+
+// hotOnRedis are the hot variants skipped when Redis does not answer.
+var hotOnRedis = []string{hotCookieRedis, hotSCSRedis}
 
 // redisSessions is the store URL of the Redis hot-session variant, which is
 // skipped when nothing answers at its address.
@@ -197,25 +212,46 @@ func newSessionApp(ctx context.Context, issuerURL string, st store.Store, prefix
 
 // sessionHandler is the session variant of a child server: the route takes a
 // token or a session cookie, sessions in SQLite in memory, or in the store at
-// storeURL when it is not "" nor "1".
+// storeURL when it is not "" nor "1"; or, when storeURL names a session
+// library (libSCSMem, ...), the route served with that library's sessions
+// (see sessionlibs.go).
 func sessionHandler(issuerURL, storeURL string) (http.Handler, error) {
+	h, _, err := sessionServer(issuerURL, storeURL)
+	return h, err
+}
+
+// sessionServer is sessionHandler, with a release of what it holds.
+func sessionServer(issuerURL, storeURL string) (http.Handler, func() error, error) {
+	if isSessionLib(storeURL) {
+		return libSessionHandler(storeURL, issuerURL)
+	}
 	ctx := context.Background()
 	if storeURL == "1" {
 		storeURL = ""
 	}
 	st, err := store.Open(ctx, storeURL)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	app, err := newSessionApp(ctx, issuerURL, st, fmt.Sprintf("load-%d:", time.Now().UnixNano()))
 	if err != nil {
-		return nil, err
+		return nil, nil, errors.Join(err, st.Close())
 	}
-	return app.r, nil
+	return app.r, func() error { return errors.Join(app.mgr.Close(), st.Close()) }, nil
 }
 
-// loginCookie logs in with token at base and returns the Cookie header value.
-func loginCookie(ctx context.Context, client *http.Client, base, token string) (string, error) {
+// sessionCookie is the cookie a session server's login sets: package
+// session's on plain-http loopback, or the library's.
+func sessionCookie(storeURL string) string {
+	if isSessionLib(storeURL) {
+		return libCookie(storeURL)
+	}
+	return "auth0gin_session"
+}
+
+// loginCookie logs in with token at base and returns the Cookie header value
+// of the session cookie, named name.
+func loginCookie(ctx context.Context, client *http.Client, base, token, name string) (string, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+loginRoute, nil)
 	if err != nil {
 		return "", err
@@ -230,7 +266,7 @@ func loginCookie(ctx context.Context, client *http.Client, base, token string) (
 		return "", fmt.Errorf("login: %s", res.Status)
 	}
 	for _, c := range res.Cookies() {
-		if c.Name == "auth0gin_session" {
+		if c.Name == name {
 			return c.Name + "=" + c.Value, nil
 		}
 	}
@@ -277,14 +313,14 @@ func measureSessions(ctx context.Context, sp sessionPlan, log *slog.Logger) (*se
 	return rep, nil
 }
 
-// measureHot measures one hot session against bare Gin and a hot bearer
-// token, rounds of the three back to back in rotating order, each from a
-// fresh server process.
+// measureHot measures one hot session of package session and of each
+// session library against bare Gin and a hot bearer token, rounds of them
+// all back to back in rotating order, each from a fresh server process.
 func measureHot(ctx context.Context, client *http.Client, is *issuer, token string, sp sessionPlan, rep *sessionReport, log *slog.Logger) error {
 	variants := hotVariants
 	if err := dialCheck(redisAddr); err != nil {
-		variants = slices.DeleteFunc(slices.Clone(variants), func(v string) bool { return v == hotCookieRedis })
-		rep.problems = append(rep.problems, fmt.Sprintf("hot session on Redis skipped: %v", err))
+		variants = slices.DeleteFunc(slices.Clone(variants), func(v string) bool { return slices.Contains(hotOnRedis, v) })
+		rep.problems = append(rep.problems, fmt.Sprintf("hot sessions on Redis (%s) skipped: %v", strings.Join(hotOnRedis, ", "), err))
 	}
 	for _, v := range variants {
 		rep.hot[v] = &cell{}
@@ -293,10 +329,7 @@ func measureHot(ctx context.Context, client *http.Client, is *issuer, token stri
 	for r := range sp.rounds {
 		for j := range variants {
 			v := variants[(j+r)%len(variants)]
-			storeURL := "1"
-			if v == hotCookieRedis {
-				storeURL = redisSessions
-			}
+			spec := hotSpec[v]
 			var srv *server
 			var err error
 			switch {
@@ -305,26 +338,31 @@ func measureHot(ctx context.Context, client *http.Client, is *issuer, token stri
 			case v == hotBare:
 				srv, err = startInProcess(bareGin, is.url(), nil)
 			case sp.child:
-				srv, err = startChild(cached, is.url(), sp.pin, 0, false, envSessions+"="+storeURL)
+				srv, err = startChild(cached, is.url(), sp.pin, 0, false, envSessions+"="+spec)
 			default:
-				var h http.Handler
-				if h, err = sessionHandler(is.url(), storeURL); err == nil {
-					srv, err = serveOn(h)
+				h, release, err1 := sessionServer(is.url(), spec)
+				if err = err1; err == nil {
+					if srv, err = serveOn(h); err == nil {
+						stop := srv.stop
+						srv.stop = func() error { return errors.Join(stop(), release()) }
+					} else {
+						err = errors.Join(err, release())
+					}
 				}
 			}
 			if err != nil {
 				return err
 			}
 			l := load{url: srv.url + route, concurrency: sp.concurrency}
-			switch v {
-			case hotCookie, hotCookieRedis:
-				c, err := loginCookie(ctx, client, srv.url, token)
+			switch {
+			case v == hotBearer:
+				l.headers = []string{"Bearer " + token}
+			case v != hotBare:
+				c, err := loginCookie(ctx, client, srv.url, token, sessionCookie(spec))
 				if err != nil {
-					return errors.Join(err, srv.stop())
+					return errors.Join(fmt.Errorf("%s: %w", v, err), srv.stop())
 				}
 				l.cookies = []string{c}
-			case hotBearer:
-				l.headers = []string{"Bearer " + token}
 			}
 			warm, meas := l, l
 			warm.duration, meas.duration = sp.warm, sp.duration
@@ -407,7 +445,7 @@ func measureStore(ctx context.Context, client *http.Client, is *issuer, tokens [
 		go func() {
 			defer func() { <-sem }()
 			t := time.Now()
-			c, err := loginCookie(ctx, client, srvA.url, tokens[i])
+			c, err := loginCookie(ctx, client, srvA.url, tokens[i], sessionCookie(sc.url))
 			if err != nil {
 				failed.Add(1)
 			}
@@ -469,17 +507,38 @@ func renderSessions(rep *sessionReport) string {
 	f("Generated by `go run ./tests/load -full -sessions` (the full run includes it), %s, in %s; cores: %s. ", rep.started.UTC().Format(time.RFC3339), time.Since(rep.started).Round(time.Second), rep.pinned)
 	f("A session request is answered from the instance's local cache (the secret's SHA-256, one map lookup, the lifetimes checked; the user is shared, read-only); the store is read on a session's first request on an instance and again every `LocalCacheTTL` (5 s), and written at most once per `TouchInterval` (1 min).\n\n")
 	f("### One hot session against bare Gin\n\n")
-	f("The route `GET %s` with `RequireScopes(%q)`, served as in the tables above (a fresh server process per measurement%s), %d connections, %v per measurement after %v of warm-up, %d rounds of the three back to back in rotating order; × is the median over rounds of the ratio within a round.\n\n",
-		route, scope, map[bool]string{true: ", pinned to its own core", false: ""}[sp.pin], sp.concurrency, sp.duration, sp.warm, sp.rounds)
-	f("| variant | req/s | × bare Gin | p50 | p99 | server CPU | req/s per server core |\n|---|---:|---:|---:|---:|---:|---:|\n")
+	n := 0
+	for _, v := range hotVariants {
+		if rep.hot[v] != nil {
+			n++
+		}
+	}
+	f("The route `GET %s` with `RequireScopes(%q)`, served as in the tables above (a fresh server process per measurement%s), %d connections, %v per measurement after %v of warm-up, %d rounds of the %d variants back to back in rotating order; × is the median over rounds of the ratio within a round.\n\n",
+		route, scope, map[bool]string{true: ", pinned to its own core", false: ""}[sp.pin], sp.concurrency, sp.duration, sp.warm, sp.rounds, n)
+	f("Beside them, the best-known Go session libraries on the same route and answer, one hot session cookie each, logged in with the same token (see `tests/load/sessionlibs.go`): "+
+		"**scs** %s (`LoadAndSave` around the Gin engine, `GetString` of the user; on its memstore, and on redisstore %s over a redigo pool, one Redis GET per request) and "+
+		"**gorilla/sessions** %s (a `CookieStore` with one authentication key, as its README shows: `Get`, then the user read from the signed cookie). They check the session alone, no scope.\n\n",
+		modVersion("github.com/alexedwards/scs/v2"), modVersion("github.com/alexedwards/scs/redisstore"), modVersion("github.com/gorilla/sessions"))
+	f("| variant | req/s | × bare Gin | p50 | p99 | server CPU | req/s per server core | server CPU per request |\n|---|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, v := range hotVariants {
 		if rep.hot[v] == nil {
 			continue
 		}
 		m := rep.hot[v].median()
-		f("| %s | %.0f | %.2f | %s | %s | %s | %.0f |\n", v, m.rps, pairedHot(rep, v, hotBare, func(r run) float64 { return r.rps }), µs(m.p50), µs(m.p99), cpu(m.serverCPU), perCore(m))
+		f("| %s | %.0f | %.2f | %s | %s | %s | %.0f | %s |\n", v, m.rps, pairedHot(rep, v, hotBare, func(r run) float64 { return r.rps }), µs(m.p50), µs(m.p99), cpu(m.serverCPU), perCore(m), cpuPerRequest(m))
 	}
 	f("\n")
+	for _, lib := range []string{hotSCSMem, hotSCSRedis, hotGorilla} {
+		ours := hotCookie
+		if lib == hotSCSRedis {
+			ours = hotCookieRedis
+		}
+		if rep.hot[lib] == nil || rep.hot[ours] == nil {
+			continue
+		}
+		med, worst := pairedSpread(rep, ours, lib)
+		f("%s ÷ %s: median %.2f×, worst round %.2f× (per server core %.2f×).\n\n", ours, lib, med, worst, pairedHot(rep, ours, lib, perCore))
+	}
 	for _, v := range []string{hotCookie, hotCookieRedis} {
 		if rep.hot[v] == nil {
 			continue
@@ -546,4 +605,14 @@ func pairedHot(rep *sessionReport, v, ref string, metric func(run) float64) floa
 		}
 	}
 	return median(rs)
+}
+
+// cpuPerRequest is the server CPU time a run's requests cost each, in µs;
+// "—" when unknown.
+func cpuPerRequest(r run) string {
+	pc := perCore(r)
+	if pc <= 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.1f µs", 1e6/pc)
 }
