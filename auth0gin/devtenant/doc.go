@@ -71,6 +71,13 @@
 // demand its nonce (400 use_dpop_nonce with DPoP-Nonce). /userinfo takes a
 // bound token only as Authorization: DPoP with a proof of its key.
 //
+// Each proof's jti is remembered, per key, until the proof expires, in a
+// cache of 50,000 proofs of which one key may hold a tenth. A live jti is
+// never forgotten to make room: when the cache, or the key's share, is
+// full, a new proof is answered 503 temporarily_unavailable with a
+// Retry-After (the seconds until entries next expire), as a server out of
+// capacity would; Auth0 documents no such limit.
+//
 // Config.Organizations are Auth0 Organizations: a login through one
 // (organization=org_… or its name) is refused for a non-member with
 // access_denied, and its tokens carry org_id, org_name with

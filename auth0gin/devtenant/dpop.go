@@ -2,8 +2,8 @@ package devtenant
 
 import (
 	"errors"
-	"maps"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -46,8 +46,11 @@ func (t *Tenant) tokenProof(w http.ResponseWriter, r *http.Request) (jkt string,
 		t.log.Info("devtenant: DPoP proof refused", "err", err)
 		return "", errInvalidProof("Invalid DPoP proof: " + strings.TrimPrefix(err.Error(), dpop.ErrInvalidProof.Error()+": "))
 	}
-	if !t.seeJTI(proof.JTI, proof.Expires) {
+	switch r, retry := t.jtis.add(proof.Thumbprint, proof.JTI, proof.Expires, t.now()); r {
+	case jtiReplay:
 		return "", errInvalidProof("DPoP proof jti was already used.")
+	case jtiFull, jtiKeyFull:
+		return "", t.jtiBusy(w, r, retry)
 	}
 	return proof.Thumbprint, nil
 }
@@ -56,21 +59,21 @@ func errInvalidProof(desc string) *tokenError {
 	return &tokenError{http.StatusBadRequest, "invalid_dpop_proof", desc}
 }
 
-// seeJTI records a proof's jti until it expires and reports whether it was
-// new (RFC 9449 §11.1). The tenant is one process: a map does.
-func (t *Tenant) seeJTI(jti string, expires time.Time) bool {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	now := t.now()
-	if len(t.dpopJTIs) >= maxPending {
-		maps.DeleteFunc(t.dpopJTIs, func(_ string, exp time.Time) bool { return !now.Before(exp) })
-		capMap(t.dpopJTIs)
+// jtiBusy answers a proof the replay cache has no room for: 503
+// temporarily_unavailable with a Retry-After, as a server out of capacity
+// does, rather than a 400 that would tell the client its proof is wrong
+// (and rather than forgetting a live jti). Auth0 documents no such limit;
+// the tenant's is maxPending proofs in all and a tenth of it per key.
+func (t *Tenant) jtiBusy(w http.ResponseWriter, r jtiResult, retry time.Duration) *tokenError {
+	desc := "Too many recent DPoP proofs: try again later."
+	if r == jtiKeyFull {
+		desc = "Too many recent DPoP proofs with this key: try again later."
 	}
-	if exp, seen := t.dpopJTIs[jti]; seen && now.Before(exp) {
-		return false
+	if t.jtis.warnNow(t.now()) { // once a minute at most: a flood must not flood the log too
+		t.log.Warn("devtenant: DPoP replay cache full, proofs refused", "per_key", r == jtiKeyFull)
 	}
-	t.dpopJTIs[jti] = expires
-	return true
+	w.Header().Set("Retry-After", strconv.Itoa(int((retry+time.Second-1)/time.Second)))
+	return &tokenError{http.StatusServiceUnavailable, "temporarily_unavailable", desc}
 }
 
 // tokenType is the token_type of an answer: DPoP for tokens bound to a key.
@@ -84,27 +87,34 @@ func tokenType(jkt string) string {
 // userinfoProof checks /userinfo's DPoP: a bound token (jkt) must come with
 // the DPoP scheme and one valid, unseen proof of its key for this request;
 // a DPoP scheme with an unbound token is refused too (RFC 9449 §7.1). It
-// returns why the request is refused, or "".
-func (t *Tenant) userinfoProof(r *http.Request, scheme, token, jkt string) string {
+// returns why the request is refused, or "", or the 503 to answer when the
+// replay cache has no room for the proof.
+func (t *Tenant) userinfoProof(w http.ResponseWriter, r *http.Request, scheme, token, jkt string) (string, *tokenError) {
 	switch {
 	case jkt == "" && scheme == "Bearer":
-		return ""
+		return "", nil
 	case jkt == "":
-		return "The access token is not bound to a DPoP key"
+		return "The access token is not bound to a DPoP key", nil
 	case scheme != "DPoP":
-		return "The access token is bound to a DPoP key: send it with the DPoP scheme and a proof"
+		return "The access token is bound to a DPoP key: send it with the DPoP scheme and a proof", nil
 	}
 	proofs := r.Header.Values("DPoP")
 	if len(proofs) != 1 {
-		return "Exactly one DPoP proof is required"
+		return "Exactly one DPoP proof is required", nil
 	}
 	proof, err := dpop.Check(proofs[0], dpop.Params{
 		Method: r.Method, URL: t.userinfoURL, AccessToken: token, Now: t.now(), Window: dpopWindow,
 	})
-	if err != nil || proof.Thumbprint != jkt || !t.seeJTI(proof.JTI, proof.Expires) {
-		return "Invalid DPoP proof"
+	if err != nil || proof.Thumbprint != jkt {
+		return "Invalid DPoP proof", nil
 	}
-	return ""
+	switch res, retry := t.jtis.add(proof.Thumbprint, proof.JTI, proof.Expires, t.now()); res {
+	case jtiReplay:
+		return "Invalid DPoP proof", nil
+	case jtiFull, jtiKeyFull:
+		return "", t.jtiBusy(w, res, retry)
+	}
+	return "", nil
 }
 
 // dpopURL is u as proofs' htu are compared: normalised (RFC 9449 §4.3).

@@ -41,6 +41,7 @@ type Tenant struct {
 	failNext atomic.Int64
 	rl       rateLimiter
 	stats    counters
+	jtis     *jtiSet // the jti of DPoP proofs seen, until they expire
 
 	mu          sync.Mutex // guards everything below
 	users       *userStore
@@ -55,7 +56,6 @@ type Tenant struct {
 	activations map[string]*activation   // activation-form transactions and confirmations
 	userCodes   map[string]string        // user code → hash of its device code
 	attempts    map[attemptKey]*attempts // failed logins and brute-force blocks
-	dpopJTIs    map[string]time.Time     // jti of DPoP proofs seen at /oauth/token → until when
 
 	codeFailures      int // wrong user codes since codeFailuresSince, tenant-wide
 	codeFailuresSince time.Time
@@ -144,7 +144,7 @@ func New(cfg Config) (*Tenant, error) {
 		activations: map[string]*activation{},
 		userCodes:   map[string]string{},
 		attempts:    map[attemptKey]*attempts{},
-		dpopJTIs:    map[string]time.Time{},
+		jtis:        newJTISet(maxPending),
 		tokenURL:    dpopURL(issuer + "oauth/token"),
 		userinfoURL: dpopURL(issuer + "userinfo"),
 	}

@@ -37,7 +37,10 @@ func (t *Tenant) handleUserinfo(w http.ResponseWriter, r *http.Request) {
 		}
 		sub, scopes, jkt = c.Sub, scopeList(c.Scope), c.Cnf.JKT
 	}
-	if desc := t.userinfoProof(r, scheme, tok, jkt); desc != "" {
+	if desc, busy := t.userinfoProof(w, r, scheme, tok, jkt); busy != nil {
+		busy.write(w)
+		return
+	} else if desc != "" {
 		t.userinfoUnauthorized(w, desc)
 		return
 	}

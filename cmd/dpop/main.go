@@ -36,6 +36,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -301,13 +302,16 @@ func call(ctx context.Context, key crypto.Signer, method, target, token, nonce s
 		if err != nil {
 			return err
 		}
+		// A route that accepts Bearer tokens too answers two challenges,
+		// Bearer first: use_dpop_nonce is on the DPoP one.
+		challenges := res.Header.Values("WWW-Authenticate")
 		if n := res.Header.Get("DPoP-Nonce"); res.StatusCode == http.StatusUnauthorized && try == 0 && n != "" &&
-			strings.Contains(res.Header.Get("WWW-Authenticate"), "use_dpop_nonce") {
+			slices.ContainsFunc(challenges, func(ch string) bool { return strings.Contains(ch, "use_dpop_nonce") }) {
 			nonce = n
 			continue
 		}
 		fmt.Fprintln(stdout, res.Proto, res.Status)
-		if ch := res.Header.Get("WWW-Authenticate"); ch != "" {
+		for _, ch := range challenges {
 			fmt.Fprintln(stdout, "WWW-Authenticate:", ch)
 		}
 		fmt.Fprintln(stdout)

@@ -125,3 +125,39 @@ func TestCall(t *testing.T) {
 		t.Errorf("a Bearer-only route: %v\n%s", err, stdout.String())
 	}
 }
+
+// On a route that accepts Bearer tokens too (DPoP "allowed", the default),
+// the API's use_dpop_nonce error is on its second WWW-Authenticate header
+// (the DPoP challenge, after the Bearer one): call still retries with the
+// nonce. And a refusal prints every challenge, not only the first.
+func TestCallReadsEveryChallenge(t *testing.T) {
+	gin.SetMode(gin.TestMode)
+	tenant := auth0test.NewTenant(t)
+	cfg := tenant.Config()
+	cfg.DPoPNonceSecret = strings.Repeat("n", 32)
+	auth := auth0gin.MustNew(cfg)
+	r := gin.New()
+	r.GET("/api/private", auth.Require(), func(c *gin.Context) {
+		c.JSON(http.StatusOK, gin.H{"user": auth0gin.MustUser(c).ID})
+	})
+	api := httptest.NewServer(r)
+	defer api.Close()
+
+	var stdout, stderr bytes.Buffer
+	err := run(t.Context(), []string{"call", "-tenant", tenant.URL, api.URL + "/api/private"}, &stdout, &stderr)
+	if err != nil || !strings.Contains(stdout.String(), "200 OK") {
+		t.Errorf("an allowed route asking for its nonce: %v\n%s", err, stdout.String())
+	}
+	stdout.Reset()
+	err = run(t.Context(), []string{"call", "-tenant", tenant.URL, "-token", "not-a-token", "-key", writeKey(t), api.URL + "/api/private"}, &stdout, &stderr)
+	if err == nil || !strings.Contains(stdout.String(), "WWW-Authenticate: Bearer") || !strings.Contains(stdout.String(), "WWW-Authenticate: DPoP") {
+		t.Errorf("a refusal on an allowed route prints both challenges: %v\n%s", err, stdout.String())
+	}
+}
+
+func writeKey(t *testing.T) string {
+	t.Helper()
+	keyFile := filepath.Join(t.TempDir(), "key.pem")
+	runOK(t, "key", "-out", keyFile)
+	return keyFile
+}
