@@ -203,7 +203,8 @@ type Config struct {
 	// DPoPReplay remembers the jti of every accepted proof until it expires,
 	// so that a proof is used once: Add inserts key unless present and
 	// reports whether it did (store.Store has this method). Nil means a
-	// bounded in-memory cache, which covers one instance only: an API that
+	// bounded in-memory cache (one proof key may hold a 16th of it; past
+	// that its proofs are refused), which covers one instance only: an API that
 	// runs several instances passes its shared store (Redis), so that a
 	// proof replayed against another instance is refused too. When Add
 	// fails the request is answered 503 with Retry-After, never accepted.

@@ -6,10 +6,12 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/auth0gin/auth0gin/internal/dpop"
@@ -159,6 +161,23 @@ type dpopState struct {
 	nonces *dpop.Nonces // nil: no nonces
 	// challengeAlgs is the algs parameter of the DPoP challenge.
 	challengeAlgs string
+	// lastWarn is when warn last logged (unix ns).
+	lastWarn atomic.Int64
+}
+
+// replayWarnEvery is the least time between two replay cache warnings:
+// one refused request in a flood logs, the rest do not.
+const replayWarnEvery = time.Minute
+
+// warn logs msg at Warn, unless a warning was logged within replayWarnEvery.
+func (d *dpopState) warn(log *slog.Logger, now time.Time, msg string, args ...any) {
+	last := d.lastWarn.Load()
+	if last != 0 && now.UnixNano()-last < int64(replayWarnEvery) {
+		return
+	}
+	if d.lastWarn.CompareAndSwap(last, now.UnixNano()) {
+		log.Warn(msg, args...)
+	}
 }
 
 // newDPoPState builds the DPoP state of a resolved Config.
@@ -339,8 +358,11 @@ func (a *Auth0) checkProof(r *http.Request, token string, u *Auth0User) (*Auth0U
 	// by up to a window still finds it.
 	added, err := d.replay.Add(r.Context(), replayKey(pr), []byte{1}, pr.Expires.Add(d.window))
 	switch {
+	case errors.Is(err, errReplayKeyFull):
+		d.warn(a.cfg.Logger, now, "auth0gin: one DPoP key holds its share of the in-memory replay cache; refusing its proofs", "err", err)
+		return nil, true, proofRefusal("too many proofs of this key within the replay window: retry later", err)
 	case err != nil:
-		a.cfg.Logger.Warn("auth0gin: the DPoP replay cache cannot answer; refusing DPoP requests", "err", err)
+		d.warn(a.cfg.Logger, now, "auth0gin: the DPoP replay cache cannot answer; refusing DPoP requests", "err", err)
 		return nil, true, Unavailable("the DPoP replay cache cannot answer", replayRetryAfter, err)
 	case !added:
 		return nil, true, proofRefusal("the DPoP proof was used before (jti)", nil)
@@ -365,11 +387,17 @@ func proofDescription(err error) string {
 	return "invalid DPoP proof: " + s
 }
 
-// replayKey is the replay cache's key of a proof: its jti, per proof key,
-// hashed to a fixed length.
+// replayKeyPrefix begins every replayKey.
+const replayKeyPrefix = "auth0gin:dpop:"
+
+// replayKey is the replay cache's key of a proof: a hash of its proof key
+// (which the in-memory cache counts to bound each key's share), a dot, and
+// a hash of its jti per proof key, each of a fixed length.
 func replayKey(p dpop.Proof) string {
+	owner := sha256.Sum256([]byte(p.Thumbprint))
 	sum := sha256.Sum256([]byte(p.Thumbprint + "\x00" + p.JTI))
-	return "auth0gin:dpop:" + base64.RawURLEncoding.EncodeToString(sum[:18])
+	return replayKeyPrefix + base64.RawURLEncoding.EncodeToString(owner[:9]) + "." +
+		base64.RawURLEncoding.EncodeToString(sum[:18])
 }
 
 // dpopChallenge says how a refusal challenges for DPoP (RFC 9449 §7.1).
