@@ -63,11 +63,41 @@ const reqDPoP reqKind = 100
 // "required" accepts only `Authorization: DPoP <token>` with a valid `DPoP`
 // proof (and no session cookie), "allowed" a DPoP or a Bearer token, "off"
 // no DPoP scheme. A bound token always needs its proof. Another mode panics
-// at route registration. The API docs say which routes need DPoP.
+// at route registration, and so do "required" (the route's or Config.DPoP)
+// with ExpiredWithin, which takes Bearer tokens only, and, on a Router,
+// guards of one route of which one requires DPoP and another turns it off.
+// The API docs say which routes need DPoP.
 //
 //	r.GET("/api/transfer", auth.Require(auth0gin.DPoP("required"), auth0gin.Scopes("transfer")), transfer)
 func DPoP(mode string) Requirement {
 	return Requirement{kind: reqDPoP, values: []string{mode}}
+}
+
+// expiredWithinRequired is the panic of a route with ExpiredWithin under
+// the DPoP policy "required", its own or Config.DPoP's: ExpiredWithin takes
+// a Bearer token only, so the route could not require DPoP.
+const expiredWithinRequired = `auth0gin: ExpiredWithin takes a Bearer token only, so its route cannot be under DPoP "required" (the route's or Config.DPoP's): put DPoP("off") beside it`
+
+// checkRouteDPoP panics when the guards gs of one route contradict each
+// other: one requires DPoP and another turns it off (no request could pass
+// both), or one requires DPoP and another is ExpiredWithin.
+func (a *Auth0) checkRouteDPoP(gs []guard, route string) {
+	var required, off, expired bool
+	for i := range gs {
+		switch a.modeOf(&gs[i]) {
+		case dpopRequired:
+			required = true
+		case dpopOff:
+			off = true
+		}
+		expired = expired || gs[i].expiredFor > 0
+	}
+	switch {
+	case required && off:
+		panic(fmt.Sprintf("auth0gin: %s: one guard requires DPoP and another turns it off: no request can pass both", route))
+	case required && expired:
+		panic(route + ": " + expiredWithinRequired)
+	}
 }
 
 // compileDPoP reads a DPoP requirement into g.
