@@ -380,6 +380,12 @@ func (a *Auth0) checkProof(r *http.Request, token string, u *Auth0User) (*Auth0U
 			Description: "the DPoP proof must carry the server's nonce (DPoP-Nonce)", Err: errDPoPNonce,
 			dpop: &dpopChallenge{nonce: d.nonces.Current(now)}}
 	case err != nil:
+		if he := (*dpop.HTUError)(nil); errors.As(err, &he) {
+			// The caller is told only that htu does not match: the URI
+			// computed here may name an internal host behind a proxy.
+			a.cfg.Logger.Debug("auth0gin: a DPoP proof's htu does not match the request's URI",
+				"htu", printable(he.Claim), "request_uri", he.Request)
+		}
 		return nil, true, proofRefusal(proofDescription(err), err)
 	case pr.Thumbprint != u.jkt:
 		return nil, true, proofRefusal("the DPoP proof's key is not the one the token is bound to (cnf.jkt)", nil)

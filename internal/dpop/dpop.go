@@ -183,7 +183,7 @@ func Check(proof string, p Params) (Proof, error) {
 		return Proof{}, invalid("htm %q is not the request's method %q", c.HTM, p.Method)
 	}
 	if htu, err := Normalize(c.HTU); err != nil || htu != p.URL {
-		return Proof{}, invalid("htu %q is not the request's URI %q", c.HTU, p.URL)
+		return Proof{}, fmt.Errorf("%w: %w", ErrInvalidProof, &HTUError{Claim: c.HTU, Request: p.URL})
 	}
 	iat, ok := numericDate(*c.IAT)
 	if !ok {
@@ -220,6 +220,17 @@ func Check(proof string, p Params) (Proof, error) {
 		Nonce:      nonce,
 	}, nil
 }
+
+// HTUError is Check's refusal of a proof whose htu is not the request's
+// URI. Its message names neither: the request's URI is the one the server
+// computed, which behind a proxy names an internal host, and the caller
+// sees the message. The fields are for a debug log.
+type HTUError struct {
+	Claim   string // the proof's htu, as sent
+	Request string // the request's URI, as HTU computed it
+}
+
+func (e *HTUError) Error() string { return "htu does not match the request's URI" }
 
 // privateJWKMembers are the JWK members of private or symmetric keys (RFC
 // 7518 §6.2.2, §6.3.2, §6.4; RFC 8037 for OKP's d).
