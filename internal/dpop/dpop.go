@@ -230,6 +230,7 @@ type HTUError struct {
 	Request string // the request's URI, as HTU computed it
 }
 
+// Error is the message the caller may see: it names neither URI.
 func (e *HTUError) Error() string { return "htu does not match the request's URI" }
 
 // privateJWKMembers are the JWK members of private or symmetric keys (RFC
