@@ -33,7 +33,7 @@ func TestDPoPReplayShareRefusesOnlyTheFloodingKey(t *testing.T) {
 	if a := send(t, e.h, "GET", dpopPath, "Authorization", "DPoP "+tok, "DPoP", proof(t, other, "GET", dpopURL, tok, nil)); !a.ok() {
 		t.Errorf("another key's proof while one key is over its share: %d %v", a.code, a.body)
 	}
-	if n := strings.Count(logs.String(), "level=WARN"); n != 1 {
+	if n := strings.Count(logs.String(), "refusing its proofs"); n != 1 {
 		t.Errorf("%d warnings for 3 refused proofs, want 1:\n%s", n, logs.String())
 	}
 }
