@@ -170,7 +170,9 @@ type Config struct {
 
 	// PublicOrigin is the origin clients use to reach the app, such as
 	// "https://api.example.com", for an app behind a reverse proxy or load
-	// balancer (AUTH0GIN_PUBLIC_ORIGIN). It is the one public origin of the
+	// balancer (AUTH0GIN_PUBLIC_ORIGIN; FromEnv reads the deprecated
+	// SESSION_PUBLIC_ORIGIN when it is unset, logs a warning at New, and
+	// reports both set to different origins as ErrConfig). It is the one public origin of the
 	// module: the guards build a DPoP proof's expected htu from it (scheme
 	// and host; the path is the request's), and package session takes its
 	// cookie's Secure attribute and CSRF origin from it. Empty means each
@@ -201,7 +203,8 @@ type Config struct {
 	// DPoPReplay remembers the jti of every accepted proof until it expires,
 	// so that a proof is used once: Add inserts key unless present and
 	// reports whether it did (store.Store has this method). Nil means a
-	// bounded in-memory cache, which covers one instance only: an API that
+	// bounded in-memory cache (one proof key may hold a 16th of it; past
+	// that its proofs are refused), which covers one instance only: an API that
 	// runs several instances passes its shared store (Redis), so that a
 	// proof replayed against another instance is refused too. When Add
 	// fails the request is answered 503 with Retry-After, never accepted.
@@ -222,6 +225,9 @@ type Config struct {
 	DPoPNonceLifetime time.Duration
 
 	envErr error // a value FromEnv could not parse, reported by New
+	// legacyOrigin: FromEnv took PublicOrigin from the deprecated
+	// SESSION_PUBLIC_ORIGIN; New logs one warning naming the new variable.
+	legacyOrigin bool
 }
 
 // Environment variables read by FromEnv (the configuration table of
@@ -243,6 +249,10 @@ const (
 	envJWKSURL     = "AUTH0_JWKS_URL"
 	envCache       = "AUTH0_TOKEN_CACHE"
 	envPublicOrig  = "AUTH0GIN_PUBLIC_ORIGIN"
+	// envSessionOrig is the deprecated alias of envPublicOrig, read when
+	// envPublicOrig is unset (package session read it before the public
+	// origin moved to the core).
+	envSessionOrig = "SESSION_PUBLIC_ORIGIN"
 	envDPoP        = "AUTH0GIN_DPOP"
 	envDPoPNonce   = "AUTH0GIN_DPOP_NONCE_SECRET"
 )
@@ -293,6 +303,15 @@ func configFromLookup(get func(string) string) Config {
 		DPoPNonceSecret: get(envDPoPNonce),
 	}
 	var errs []error
+	if old := strings.TrimSpace(get(envSessionOrig)); old != "" {
+		switch {
+		case c.PublicOrigin == "":
+			c.PublicOrigin, c.legacyOrigin = old, true
+		case !sameOrigin(c.PublicOrigin, old):
+			errs = append(errs, fmt.Errorf("%s=%q and the deprecated %s=%q differ: set %s only",
+				envPublicOrig, printable(c.PublicOrigin), envSessionOrig, printable(old), envPublicOrig))
+		}
+	}
 	switch v := strings.ToLower(strings.TrimSpace(get(envScopeSource))); v {
 	case "", "either", "any", "both":
 	case "scope":
@@ -320,6 +339,18 @@ func configFromLookup(get func(string) string) Config {
 		c.envErr = fmt.Errorf("auth0gin: environment: %w", errors.Join(errs...))
 	}
 	return c
+}
+
+// sameOrigin reports whether a and b name one origin, once normalised
+// (each compared as given when it is not an origin).
+func sameOrigin(a, b string) bool {
+	if na, err := publicOrigin(a); err == nil {
+		a = na
+	}
+	if nb, err := publicOrigin(b); err == nil {
+		b = nb
+	}
+	return a == b
 }
 
 func splitList(s string) []string {
@@ -454,6 +485,10 @@ func (c Config) resolve() (Config, error) {
 		c.Logger = slog.Default()
 	}
 	c.Logger = telemetry.Logger(c.Logger) // records carry trace_id and span_id
+	if c.legacyOrigin {
+		c.Logger.Warn("auth0gin: SESSION_PUBLIC_ORIGIN is deprecated: rename it " + envPublicOrig + " (one setting for the guards and sessions)")
+		c.legacyOrigin = false
+	}
 	if c.Realm == "" {
 		c.Realm = c.Audience[0]
 	}

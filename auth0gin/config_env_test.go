@@ -2,6 +2,7 @@ package auth0gin_test
 
 import (
 	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -119,5 +120,47 @@ func TestAuth0EnvMustBeAPlainName(t *testing.T) {
 		if _, err := auth0gin.New(auth0gin.FromEnv()); !errors.Is(err, auth0gin.ErrConfig) || !strings.Contains(err.Error(), "AUTH0_ENV") {
 			t.Errorf("AUTH0_ENV=%q: err = %v, want ErrConfig naming AUTH0_ENV", name, err)
 		}
+	}
+}
+
+// SESSION_PUBLIC_ORIGIN, package session's variable before the public origin
+// moved to the core, is still read as a deprecated alias of
+// AUTH0GIN_PUBLIC_ORIGIN: New logs one warning naming the new variable.
+func TestFromEnvReadsDeprecatedSessionPublicOrigin(t *testing.T) {
+	inDotEnvDir(t, nil)
+	t.Setenv("AUTH0GIN_PUBLIC_ORIGIN", "")
+	t.Setenv("SESSION_PUBLIC_ORIGIN", "https://App.example.com/")
+	cfg := auth0gin.FromEnv()
+	cfg.Domain, cfg.Audience = "tenant.example.com", []string{"https://api"}
+	var logs strings.Builder
+	cfg.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	a, err := auth0gin.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := a.Config().PublicOrigin; got != "https://app.example.com" {
+		t.Errorf("PublicOrigin %q, want https://app.example.com from SESSION_PUBLIC_ORIGIN", got)
+	}
+	if n := strings.Count(logs.String(), "AUTH0GIN_PUBLIC_ORIGIN"); n != 1 {
+		t.Errorf("%d warnings naming AUTH0GIN_PUBLIC_ORIGIN, want 1:\n%s", n, logs.String())
+	}
+}
+
+// Both variables set to different origins is a configuration error; the
+// same origin (once normalised) is not.
+func TestFromEnvRefusesTwoDifferentPublicOrigins(t *testing.T) {
+	inDotEnvDir(t, nil)
+	t.Setenv("AUTH0GIN_PUBLIC_ORIGIN", "https://api.example.com")
+	t.Setenv("SESSION_PUBLIC_ORIGIN", "https://app.example.com")
+	cfg := auth0gin.FromEnv()
+	cfg.Domain, cfg.Audience = "tenant.example.com", []string{"https://api"}
+	if _, err := auth0gin.New(cfg); !errors.Is(err, auth0gin.ErrConfig) || !strings.Contains(err.Error(), "SESSION_PUBLIC_ORIGIN") {
+		t.Errorf("two different public origins: err = %v, want ErrConfig naming SESSION_PUBLIC_ORIGIN", err)
+	}
+	t.Setenv("SESSION_PUBLIC_ORIGIN", "https://API.example.com:443")
+	cfg = auth0gin.FromEnv()
+	cfg.Domain, cfg.Audience = "tenant.example.com", []string{"https://api"}
+	if _, err := auth0gin.New(cfg); err != nil {
+		t.Errorf("the same origin under both names: %v", err)
 	}
 }

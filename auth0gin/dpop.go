@@ -6,10 +6,12 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/auth0gin/auth0gin/internal/dpop"
@@ -61,11 +63,41 @@ const reqDPoP reqKind = 100
 // "required" accepts only `Authorization: DPoP <token>` with a valid `DPoP`
 // proof (and no session cookie), "allowed" a DPoP or a Bearer token, "off"
 // no DPoP scheme. A bound token always needs its proof. Another mode panics
-// at route registration. The API docs say which routes need DPoP.
+// at route registration, and so do "required" (the route's or Config.DPoP)
+// with ExpiredWithin, which takes Bearer tokens only, and, on a Router,
+// guards of one route of which one requires DPoP and another turns it off.
+// The API docs say which routes need DPoP.
 //
 //	r.GET("/api/transfer", auth.Require(auth0gin.DPoP("required"), auth0gin.Scopes("transfer")), transfer)
 func DPoP(mode string) Requirement {
 	return Requirement{kind: reqDPoP, values: []string{mode}}
+}
+
+// expiredWithinRequired is the panic of a route with ExpiredWithin under
+// the DPoP policy "required", its own or Config.DPoP's: ExpiredWithin takes
+// a Bearer token only, so the route could not require DPoP.
+const expiredWithinRequired = `auth0gin: ExpiredWithin takes a Bearer token only, so its route cannot be under DPoP "required" (the route's or Config.DPoP's): put DPoP("off") beside it`
+
+// checkRouteDPoP panics when the guards gs of one route contradict each
+// other: one requires DPoP and another turns it off (no request could pass
+// both), or one requires DPoP and another is ExpiredWithin.
+func (a *Auth0) checkRouteDPoP(gs []guard, route string) {
+	var required, off, expired bool
+	for i := range gs {
+		switch a.modeOf(&gs[i]) {
+		case dpopRequired:
+			required = true
+		case dpopOff:
+			off = true
+		}
+		expired = expired || gs[i].expiredFor > 0
+	}
+	switch {
+	case required && off:
+		panic(fmt.Sprintf("auth0gin: %s: one guard requires DPoP and another turns it off: no request can pass both", route))
+	case required && expired:
+		panic(route + ": " + expiredWithinRequired)
+	}
 }
 
 // compileDPoP reads a DPoP requirement into g.
@@ -159,6 +191,23 @@ type dpopState struct {
 	nonces *dpop.Nonces // nil: no nonces
 	// challengeAlgs is the algs parameter of the DPoP challenge.
 	challengeAlgs string
+	// lastWarn is when warn last logged (unix ns).
+	lastWarn atomic.Int64
+}
+
+// replayWarnEvery is the least time between two replay cache warnings:
+// one refused request in a flood logs, the rest do not.
+const replayWarnEvery = time.Minute
+
+// warn logs msg at Warn, unless a warning was logged within replayWarnEvery.
+func (d *dpopState) warn(log *slog.Logger, now time.Time, msg string, args ...any) {
+	last := d.lastWarn.Load()
+	if last != 0 && now.UnixNano()-last < int64(replayWarnEvery) {
+		return
+	}
+	if d.lastWarn.CompareAndSwap(last, now.UnixNano()) {
+		log.Warn(msg, args...)
+	}
 }
 
 // newDPoPState builds the DPoP state of a resolved Config.
@@ -331,6 +380,12 @@ func (a *Auth0) checkProof(r *http.Request, token string, u *Auth0User) (*Auth0U
 			Description: "the DPoP proof must carry the server's nonce (DPoP-Nonce)", Err: errDPoPNonce,
 			dpop: &dpopChallenge{nonce: d.nonces.Current(now)}}
 	case err != nil:
+		if he := (*dpop.HTUError)(nil); errors.As(err, &he) {
+			// The caller is told only that htu does not match: the URI
+			// computed here may name an internal host behind a proxy.
+			a.cfg.Logger.Debug("auth0gin: a DPoP proof's htu does not match the request's URI",
+				"htu", printable(he.Claim), "request_uri", he.Request)
+		}
 		return nil, true, proofRefusal(proofDescription(err), err)
 	case pr.Thumbprint != u.jkt:
 		return nil, true, proofRefusal("the DPoP proof's key is not the one the token is bound to (cnf.jkt)", nil)
@@ -339,8 +394,11 @@ func (a *Auth0) checkProof(r *http.Request, token string, u *Auth0User) (*Auth0U
 	// by up to a window still finds it.
 	added, err := d.replay.Add(r.Context(), replayKey(pr), []byte{1}, pr.Expires.Add(d.window))
 	switch {
+	case errors.Is(err, errReplayKeyFull):
+		d.warn(a.cfg.Logger, now, "auth0gin: one DPoP key holds its share of the in-memory replay cache; refusing its proofs", "err", err)
+		return nil, true, proofRefusal("too many proofs of this key within the replay window: retry later", err)
 	case err != nil:
-		a.cfg.Logger.Warn("auth0gin: the DPoP replay cache cannot answer; refusing DPoP requests", "err", err)
+		d.warn(a.cfg.Logger, now, "auth0gin: the DPoP replay cache cannot answer; refusing DPoP requests", "err", err)
 		return nil, true, Unavailable("the DPoP replay cache cannot answer", replayRetryAfter, err)
 	case !added:
 		return nil, true, proofRefusal("the DPoP proof was used before (jti)", nil)
@@ -365,11 +423,17 @@ func proofDescription(err error) string {
 	return "invalid DPoP proof: " + s
 }
 
-// replayKey is the replay cache's key of a proof: its jti, per proof key,
-// hashed to a fixed length.
+// replayKeyPrefix begins every replayKey.
+const replayKeyPrefix = "auth0gin:dpop:"
+
+// replayKey is the replay cache's key of a proof: a hash of its proof key
+// (which the in-memory cache counts to bound each key's share), a dot, and
+// a hash of its jti per proof key, each of a fixed length.
 func replayKey(p dpop.Proof) string {
+	owner := sha256.Sum256([]byte(p.Thumbprint))
 	sum := sha256.Sum256([]byte(p.Thumbprint + "\x00" + p.JTI))
-	return "auth0gin:dpop:" + base64.RawURLEncoding.EncodeToString(sum[:18])
+	return replayKeyPrefix + base64.RawURLEncoding.EncodeToString(owner[:9]) + "." +
+		base64.RawURLEncoding.EncodeToString(sum[:18])
 }
 
 // dpopChallenge says how a refusal challenges for DPoP (RFC 9449 §7.1).

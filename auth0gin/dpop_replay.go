@@ -3,6 +3,7 @@ package auth0gin
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"time"
 )
@@ -10,6 +11,17 @@ import (
 // errReplayFull: the in-memory replay cache holds its maximum of unexpired
 // proofs. It fails closed: a proof it cannot remember is not accepted.
 var errReplayFull = errors.New("auth0gin: the in-memory DPoP replay cache is full")
+
+// errReplayKeyFull: one proof key holds its share of the in-memory replay
+// cache (replayShare of the bound). Its proofs are refused (401
+// invalid_dpop_proof) until some expire; other keys' proofs still pass.
+var errReplayKeyFull = errors.New("auth0gin: one DPoP key holds its share of the in-memory replay cache")
+
+// replayShare: a proof key may hold at most 1/replayShare of the in-memory
+// replay cache's bound (65,536 proofs at the default bound, some 400 a
+// second over the two windows an entry is kept), so that one client with
+// one bound token cannot fill it and lock every other client out.
+const replayShare = 16
 
 // memoryReplay is the default replay cache (Config.DPoPReplay): one
 // instance's memory, bounded. Entries are kept in buckets by expiry, each
@@ -21,12 +33,25 @@ type memoryReplay struct {
 	max     int
 	n       int
 	buckets map[int64]map[string]struct{} // by expiry / span
+	share   int                           // the most entries one proof key may hold
+	perKey  map[string]int                // entries by replayOwner
 	now     func() time.Time
 }
 
-func newMemoryReplay(max int, window time.Duration) *memoryReplay {
+func newMemoryReplay(maxEntries int, window time.Duration) *memoryReplay {
 	span := max64(int64(window/2), int64(time.Second))
-	return &memoryReplay{span: span, max: max, buckets: map[int64]map[string]struct{}{}, now: time.Now}
+	return &memoryReplay{span: span, max: maxEntries, buckets: map[int64]map[string]struct{}{},
+		share: max(1, maxEntries/replayShare), perKey: map[string]int{}, now: time.Now}
+}
+
+// replayOwner is the proof key part of a replayKey ("" for another key).
+func replayOwner(key string) string {
+	rest, ok := strings.CutPrefix(key, replayKeyPrefix)
+	if !ok {
+		return ""
+	}
+	owner, _, _ := strings.Cut(rest, ".")
+	return owner
 }
 
 func max64(a, b int64) int64 {
@@ -48,6 +73,13 @@ func (m *memoryReplay) Add(_ context.Context, key string, _ []byte, expiresAt ti
 	for b, set := range m.buckets {
 		if (b+1)*m.span <= now { // every entry of b has expired
 			m.n -= len(set)
+			for k := range set {
+				if o := replayOwner(k); o != "" {
+					if m.perKey[o]--; m.perKey[o] <= 0 {
+						delete(m.perKey, o)
+					}
+				}
+			}
 			delete(m.buckets, b)
 			continue
 		}
@@ -55,8 +87,15 @@ func (m *memoryReplay) Add(_ context.Context, key string, _ []byte, expiresAt ti
 			return false, nil
 		}
 	}
+	owner := replayOwner(key)
+	if owner != "" && m.perKey[owner] >= m.share {
+		return false, errReplayKeyFull
+	}
 	if m.n >= m.max {
 		return false, errReplayFull
+	}
+	if owner != "" {
+		m.perKey[owner]++
 	}
 	b := exp / m.span
 	set := m.buckets[b]

@@ -1,5 +1,10 @@
 package auth0gin
 
+import (
+	"context"
+	"time"
+)
+
 // MemoryCache is the default TokenCache, for tests that read its size.
 type MemoryCache = memoryCache
 
@@ -37,3 +42,10 @@ var (
 	CodeInvalidOrganization   = codeInvalidOrganization
 	MFAACR                    = mfaACR
 )
+
+// NewTestReplay is the default in-memory DPoP replay cache, bounded to max entries.
+func NewTestReplay(max int) interface {
+	Add(ctx context.Context, key string, value []byte, expiresAt time.Time) (bool, error)
+} {
+	return newMemoryReplay(max, time.Minute)
+}

@@ -54,8 +54,10 @@ func Optional() Requirement { return Requirement{kind: reqOptional} }
 // ExpiredWithin accepts a bearer token whose exp passed at most d ago, checked
 // otherwise in full (VerifyExpired): a refresh endpoint takes the expired
 // access token as the handle of a refresh token the server holds. Such a
-// route takes a bearer token only (no session cookie), and its verdicts are
-// never cached. Never put it on a route that serves data.
+// route takes a bearer token only (no session cookie, no DPoP scheme), and
+// its verdicts are never cached; it panics at registration under DPoP
+// "required" (the route's or Config.DPoP: put DPoP("off") beside it). Never
+// put it on a route that serves data.
 func ExpiredWithin(d time.Duration) Requirement {
 	return Requirement{kind: reqExpiredWithin, within: d}
 }
@@ -199,6 +201,9 @@ func (a *Auth0) compile(reqs []Requirement) guard {
 				g.org = org
 			}
 		}
+	}
+	if g.expiredFor > 0 && a.modeOf(&g) == dpopRequired {
+		panic(expiredWithinRequired)
 	}
 	for _, s := range slices.Concat(g.all, g.any, g.roles) {
 		if s == "" || strings.ContainsFunc(s, unicode.IsSpace) {

@@ -129,6 +129,7 @@ func (rt *Router) record(methods []string, relativePath string, handlers []gin.H
 		return
 	}
 	full := joinPaths(rt.base, relativePath)
+	rt.auth.checkRouteDPoP(gs, full)
 	for _, g := range gs {
 		if g.orgParam != "" && !slices.Contains(strings.Split(full, "/"), ":"+g.orgParam) {
 			panic(fmt.Sprintf("auth0gin: Organization(%q) on %s, which has no path parameter :%s", ":"+g.orgParam, full, g.orgParam))

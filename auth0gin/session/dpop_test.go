@@ -22,8 +22,8 @@ import (
 	"github.com/auth0gin/auth0gin/internal/dpop"
 )
 
-// boundIssuer is an issuer of DPoP-bound tokens (cnf.jkt), which the dev
-// tenant does not mint yet: a key of its own, published over discovery.
+// boundIssuer is an issuer of DPoP-bound tokens (cnf.jkt) whose claims the
+// test chooses freely: a key of its own, published over discovery.
 type boundIssuer struct {
 	srv *httptest.Server
 	key *rsa.PrivateKey

@@ -47,6 +47,12 @@ func (m *Manager) Logout(c *gin.Context) { m.logout(c, nil) }
 //
 //	sess.Mount(api, lg) // POST /auth/logout ends the cookie's session and lg's refresh token
 //
+// A token under the DPoP scheme is never passed to an Ender: the logout
+// route checks no DPoP proof, and a bound token's string alone is not its
+// credential (RFC 9449: a leaked one is useless without the key), so acting
+// on it would let whoever saw the string end its holder's login; package
+// login hands out Bearer tokens only, so it holds nothing for one anyway.
+//
 // LogoutToken returns nil when it holds nothing for the token. An
 // *auth0gin.AuthError it returns is answered as it says; any other error
 // is a 503 with Retry-After, and the cookie is kept for a retry.
@@ -70,6 +76,7 @@ func (m *Manager) logout(c *gin.Context, also []Ender) {
 			}
 		}
 	}
+	// Bearer only: a DPoP token's proof is not checked here (see Ender).
 	if token, isDPoP, ok := bearerToken(c.Request); ok && !isDPoP {
 		for _, e := range also {
 			if err := e.LogoutToken(ctx, token); err != nil {

@@ -159,7 +159,7 @@ func Check(proof string, p Params) (Proof, error) {
 	if jwk == nil {
 		return Proof{}, invalid("no jwk header")
 	}
-	if !jwk.IsPublic() || !jwk.Valid() {
+	if !jwk.IsPublic() || !jwk.Valid() || privateMembers(proof) {
 		return Proof{}, invalid("jwk header is not a public key")
 	}
 	if k, ok := jwk.Key.(*rsa.PublicKey); ok && k.N.BitLen() < minRSABits {
@@ -183,7 +183,7 @@ func Check(proof string, p Params) (Proof, error) {
 		return Proof{}, invalid("htm %q is not the request's method %q", c.HTM, p.Method)
 	}
 	if htu, err := Normalize(c.HTU); err != nil || htu != p.URL {
-		return Proof{}, invalid("htu %q is not the request's URI %q", c.HTU, p.URL)
+		return Proof{}, fmt.Errorf("%w: %w", ErrInvalidProof, &HTUError{Claim: c.HTU, Request: p.URL})
 	}
 	iat, ok := numericDate(*c.IAT)
 	if !ok {
@@ -219,6 +219,46 @@ func Check(proof string, p Params) (Proof, error) {
 		Algorithm:  h.Algorithm,
 		Nonce:      nonce,
 	}, nil
+}
+
+// HTUError is Check's refusal of a proof whose htu is not the request's
+// URI. Its message names neither: the request's URI is the one the server
+// computed, which behind a proxy names an internal host, and the caller
+// sees the message. The fields are for a debug log.
+type HTUError struct {
+	Claim   string // the proof's htu, as sent
+	Request string // the request's URI, as HTU computed it
+}
+
+// Error is the message the caller may see: it names neither URI.
+func (e *HTUError) Error() string { return "htu does not match the request's URI" }
+
+// privateJWKMembers are the JWK members of private or symmetric keys (RFC
+// 7518 §6.2.2, §6.3.2, §6.4; RFC 8037 for OKP's d).
+var privateJWKMembers = []string{"d", "p", "q", "dp", "dq", "qi", "oth", "k"}
+
+// privateMembers reports whether the protected header of the compact JWS
+// proof has a jwk holding any private or symmetric key member: go-jose
+// takes an RSA jwk with p and q but no d as public, so its members are
+// read here. A header that does not decode counts as holding them.
+func privateMembers(proof string) bool {
+	seg, _, _ := strings.Cut(proof, ".")
+	raw, err := base64.RawURLEncoding.DecodeString(seg)
+	if err != nil {
+		return true
+	}
+	var h struct {
+		JWK map[string]json.RawMessage `json:"jwk"`
+	}
+	if err := json.Unmarshal(raw, &h); err != nil {
+		return true
+	}
+	for _, m := range privateJWKMembers {
+		if _, ok := h.JWK[m]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 // compactChars reports whether s holds only base64url characters and dots,

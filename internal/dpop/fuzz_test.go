@@ -1,6 +1,8 @@
 package dpop
 
 import (
+	"net/http"
+	"net/url"
 	"testing"
 	"time"
 )
@@ -23,5 +25,30 @@ func FuzzCheck(f *testing.F) {
 			}
 		}
 		_ = NewNonces([]byte(htu), time.Minute).Valid(proof, testNow)
+	})
+}
+
+// HTU of any request path is "" or a normalised URI with no dot segment,
+// and "" whenever the path has one.
+func FuzzHTU(f *testing.F) {
+	f.Add("/api/orders")
+	f.Add("/api/files/../orders")
+	f.Add("/api/users/%2e%2E/orders")
+	f.Fuzz(func(t *testing.T, path string) {
+		u, err := url.Parse("http://api.example.com" + path)
+		if err != nil {
+			return
+		}
+		r := &http.Request{Method: "GET", URL: u, Host: "api.example.com"}
+		got := HTU(r, "")
+		if got == "" {
+			return
+		}
+		if hasDotSegment(u.EscapedPath()) {
+			t.Fatalf("path %q has a dot segment, but HTU is %q", path, got)
+		}
+		if again, err := Normalize(got); err != nil || again != got {
+			t.Fatalf("HTU %q normalises to %q, %v", got, again, err)
+		}
 	})
 }

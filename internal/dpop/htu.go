@@ -14,7 +14,16 @@ import (
 // reach, in front of a proxy: "https://api.example.com"); otherwise https
 // when r came over TLS, else http, and r.Host. It is "" when the result is
 // not a URI, which no proof matches.
+//
+// It is "" too when r's path has a "." or ".." segment (also
+// percent-encoded, as %2e): the router serves such a path literally (Gin
+// routes /api/files/../orders to /api/files/*path), so removing its dot
+// segments would let a proof made for /api/orders pass on another handler.
+// A proof's htu is normalised in full, dot segments removed.
 func HTU(r *http.Request, publicOrigin string) string {
+	if hasDotSegment(r.URL.EscapedPath()) {
+		return ""
+	}
 	var origin string
 	if publicOrigin != "" {
 		origin = strings.TrimRight(publicOrigin, "/")
@@ -67,6 +76,22 @@ func Normalize(s string) (string, error) {
 		return "", err
 	}
 	return scheme + "://" + host + p, nil
+}
+
+// hasDotSegment reports whether the escaped path p has a "." or ".."
+// segment, once %2e and %2E are decoded (the only percent-encoding that
+// can spell one).
+func hasDotSegment(p string) bool {
+	if !strings.Contains(p, ".") && !strings.Contains(p, "%2") {
+		return false
+	}
+	for _, seg := range strings.Split(p, "/") {
+		seg = strings.ReplaceAll(strings.ReplaceAll(seg, "%2e", "."), "%2E", ".")
+		if seg == "." || seg == ".." {
+			return true
+		}
+	}
+	return false
 }
 
 // stripQuery drops a URI's query and fragment, as a proof's htu must.

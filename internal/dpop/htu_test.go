@@ -64,3 +64,29 @@ func TestHTU(t *testing.T) {
 		t.Errorf("bad host: %q", got)
 	}
 }
+
+// A request path with a "." or ".." segment, plain or percent-encoded,
+// matches no proof: the router serves it literally, so it is not the path
+// a proof for its normalised form was made for.
+func TestHTURequestDotSegmentsMatchNoProof(t *testing.T) {
+	for _, target := range []string{
+		"/api/files/../orders", "/api/users/%2e%2e/orders", "/api/users/%2E./orders", "/api/./orders",
+		"/api/orders/.", "/api/orders/..", "/api/%2e/orders",
+	} {
+		r := httptest.NewRequest("GET", "http://api.example.com"+target, nil)
+		if got := HTU(r, ""); got != "" {
+			t.Errorf("request %s: HTU %q, want \"\" (no proof matches)", target, got)
+		}
+	}
+	for target, want := range map[string]string{
+		"/api/orders":        "http://api.example.com/api/orders",
+		"/api/v1.2/orders":   "http://api.example.com/api/v1.2/orders",
+		"/api/...":           "http://api.example.com/api/...",
+		"/api/.well-known/x": "http://api.example.com/api/.well-known/x",
+		"/api/%2e%2e%2e":     "http://api.example.com/api/...",
+	} {
+		if got := HTU(httptest.NewRequest("GET", "http://api.example.com"+target, nil), ""); got != want {
+			t.Errorf("request %s: HTU %q, want %q", target, got, want)
+		}
+	}
+}
