@@ -42,8 +42,9 @@ type issuer struct {
 
 // New checks cfg and returns an Auth0 ready to protect routes. It does not
 // contact the tenant: keys are fetched on first use and retried, so an app
-// starts even while the tenant is unreachable. It logs one warning when
-// DPoP is not "off" and PublicOrigin is empty (docs/dpop.md).
+// starts even while the tenant is unreachable. With PublicOrigin empty, it
+// logs one warning (docs/dpop.md): at once when DPoP is "required", else at
+// the first DPoP proof a guard checks.
 func New(cfg Config) (*Auth0, error) {
 	c, err := cfg.resolve()
 	if err != nil {
@@ -54,10 +55,8 @@ func New(cfg Config) (*Auth0, error) {
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
 	a := &Auth0{cfg: c, claims: names, claimsTag: names.tag(), dp: newDPoPState(c)}
-	if c.DPoP != dpopOffName && c.PublicOrigin == "" {
-		c.Logger.Warn("auth0gin: DPoP is " + c.DPoP + " and PublicOrigin (" + envPublicOrig + ") is empty: " +
-			"a proof's htu is checked against each request's Host header, which a proxy may rewrite and any client may set; " +
-			"set PublicOrigin in production, or DPoP \"off\"")
+	if c.DPoP == dpopRequiredName {
+		a.warnNoOrigin()
 	}
 	for _, iss := range c.Issuers {
 		base, _ := url.Parse(discoveryBase(iss)) // resolve checked it

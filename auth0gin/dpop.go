@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"reflect"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -193,6 +194,22 @@ type dpopState struct {
 	challengeAlgs string
 	// lastWarn is when warn last logged (unix ns).
 	lastWarn atomic.Int64
+	// noOrigin logs once that proofs are checked without PublicOrigin.
+	noOrigin sync.Once
+}
+
+// warnNoOrigin logs, once, that proofs are checked against the request's
+// Host header because PublicOrigin is empty. An API that never sees a DPoP
+// request never logs it under "allowed" (the default).
+func (a *Auth0) warnNoOrigin() {
+	if a.cfg.PublicOrigin != "" {
+		return
+	}
+	a.dp.noOrigin.Do(func() {
+		a.cfg.Logger.Warn("auth0gin: DPoP proofs are checked while PublicOrigin (" + envPublicOrig + ") is empty: " +
+			"a proof's htu is checked against each request's Host header, which a proxy may rewrite and any client may set; " +
+			"set PublicOrigin in production, or DPoP \"off\"")
+	})
 }
 
 // replayWarnEvery is the least time between two replay cache warnings:
@@ -368,6 +385,7 @@ func (a *Auth0) checkProof(r *http.Request, token string, u *Auth0User) (*Auth0U
 	}
 	d := a.dp
 	now := time.Now()
+	a.warnNoOrigin()
 	p := dpop.Params{Method: r.Method, URL: dpop.HTU(r, a.cfg.PublicOrigin), AccessToken: token,
 		Now: now, Window: d.window, Algs: d.algs}
 	if d.nonces != nil {

@@ -13,8 +13,9 @@ import (
 //	POST /auth/login    {username, password} → {access_token, token_type, expires_in} (login)
 //	POST /auth/refresh  Authorization: Bearer <access token, expired or not> → a new one (refreshToken)
 //
-// /auth/refresh sits behind auth.Require(auth0gin.ExpiredWithin(RefreshLifetime)),
-// so the spec shows its security: the guard checks the token, allowing the
+// /auth/refresh sits behind auth.Require(auth0gin.ExpiredWithin(RefreshLifetime),
+// auth0gin.DPoP("off")) — the password login issues Bearer tokens, and the
+// route stands under an API whose Config.DPoP is "required" — so the spec shows its security: the guard checks the token, allowing the
 // expiry that is the point of a refresh, and hands the verified user to the
 // handler (one signature verification per refresh). The paths move with r: mounted on
 // auth.Router(r).Group("/v1"), they are /v1/auth/login and /v1/auth/refresh.
@@ -27,7 +28,7 @@ import (
 //	api.POST("/auth/logout", lg.Logout)
 func (m *Manager) Mount(r *auth0gin.Router) {
 	r.POST("/auth/login", apidoc.Describe(loginDoc, m.Login))
-	r.POST("/auth/refresh", m.auth.Require(auth0gin.ExpiredWithin(m.cfg.RefreshLifetime)), apidoc.Describe(refreshDoc, m.Refresh))
+	r.POST("/auth/refresh", m.auth.Require(auth0gin.ExpiredWithin(m.cfg.RefreshLifetime), auth0gin.DPoP("off")), apidoc.Describe(refreshDoc, m.Refresh))
 }
 
 // retryHeader documents Retry-After.

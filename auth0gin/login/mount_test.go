@@ -158,3 +158,31 @@ func TestMountWithSessions(t *testing.T) {
 		t.Errorf("outside the prefix: %d", code)
 	}
 }
+
+// An API that requires DPoP everywhere still mounts password login: its
+// refresh route takes the Bearer tokens the login issues (DPoP "off" on
+// that route), where ExpiredWithin under "required" would panic.
+func TestMountUnderDPoPRequired(t *testing.T) {
+	tenant := newTenant(t)
+	cfg := tenant.Config()
+	cfg.DPoP = "required"
+	cfg.PublicOrigin = "https://api.example.com"
+	auth := auth0gin.MustNew(cfg)
+	keys, err := login.ParseKeys(keyA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lg, err := login.New(auth, newMemStore(), login.Config{
+		ClientID: regularClientID, ClientSecret: regularClientSecret, Keys: keys, LoginsPerMinute: -1,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := gin.New()
+	lg.Mount(auth.Router(r)) // panicked before the route said DPoP "off"
+	for _, op := range auth.Operations() {
+		if op.Path == "/auth/refresh" && op.DPoP != "off" {
+			t.Errorf("/auth/refresh documents DPoP %q, want off", op.DPoP)
+		}
+	}
+}
