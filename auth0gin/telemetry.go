@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"reflect"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"weak"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
@@ -274,56 +277,185 @@ func (t *coreTel) verified(ctx context.Context, a *Auth0, start time.Time, err e
 	t.duration.Record(ctx, time.Since(start).Seconds(), o.Rec...)
 }
 
-// observe registers the callback of the core's observed instruments, once:
-// the cache's hits, misses, entries and evictions, and each issuer's keys
-// held, their age and whether they are stale.
+// meterGroup observes the cache and key-set instruments of every live Auth0
+// reporting to one Meter, in one callback: the series carry no instance
+// attribute, so each is the sum (or, for the key age and staleness, the
+// worst) over the instances. A member holds its Auth0 by a weak pointer:
+// the callback never keeps a dropped Auth0 (its key sets, its cache)
+// alive, and a cleanup removes it, unregistering the callback with the
+// last member.
+type meterGroup struct {
+	key                              metric.Meter // in meterGroups; nil when the Meter cannot be a map key
+	hits, misses, entries, evictions metric.Int64Observable
+	held, stale                      metric.Int64Observable
+	age                              metric.Float64Observable
+	reg                              metric.Registration
+	mu                               sync.Mutex
+	members                          map[*telMember]struct{}
+	cache, mem                       bool  // a member ever had a cache, a memory cache
+	retHits, retMisses, retEvictions int64 // the counts of members gone: counters stay monotonic
+}
+
+// telMember is one Auth0 in a meterGroup.
+type telMember struct {
+	a       weak.Pointer[Auth0]
+	t       *coreTel // holds no *Auth0: the counts outlive it
+	cache   bool
+	evicted int64 // the memory cache's evictions at the latest collection; guarded by the group's mu
+}
+
+// meterGroups are the groups by Meter.
+var meterGroups struct {
+	sync.Mutex
+	m map[metric.Meter]*meterGroup
+}
+
+// observe adds a to the group of m's observed instruments: the cache's
+// hits, misses, entries and evictions, and each issuer's keys held, their
+// age and whether they are stale.
 func (t *coreTel) observe(m metric.Meter, a *Auth0) {
-	hits := telemetry.Must(m.Int64ObservableCounter(telemetry.TokenCacheHits, metric.WithUnit("{hit}"),
-		metric.WithDescription("Tokens answered from the validated-token cache.")))
-	misses := telemetry.Must(m.Int64ObservableCounter(telemetry.TokenCacheMisses, metric.WithUnit("{miss}"),
-		metric.WithDescription("Tokens not in the validated-token cache, verified in full.")))
-	entries := telemetry.Must(m.Int64ObservableGauge(telemetry.TokenCacheEntries, metric.WithUnit("{entry}"),
-		metric.WithDescription("Tokens held by the in-memory validated-token cache.")))
-	evictions := telemetry.Must(m.Int64ObservableCounter(telemetry.TokenCacheEvictions, metric.WithUnit("{entry}"),
-		metric.WithDescription("Tokens the in-memory cache evicted to stay within its bounds.")))
-	held := telemetry.Must(m.Int64ObservableGauge(telemetry.KeysHeld, metric.WithUnit("{key}"),
-		metric.WithDescription("Signing keys held, by issuer.")))
-	age := telemetry.Must(m.Float64ObservableGauge(telemetry.KeysAge, metric.WithUnit("s"),
-		metric.WithDescription("Seconds since the last successful key-set fetch, by issuer (absent before the first).")))
-	stale := telemetry.Must(m.Int64ObservableGauge(telemetry.KeysStale,
-		metric.WithDescription("1 when an issuer has no usable keys (none fetched yet, or older than KeyMaxStale): its tokens are answered 503.")))
-	byIssuer := make([]telemetry.Opts, len(a.issuers))
-	for i, is := range a.issuers {
-		byIssuer[i] = telemetry.NewOpts(telemetry.KeyIssuer.String(is.iss))
+	shared := m != nil && reflect.TypeOf(m).Comparable()
+	meterGroups.Lock()
+	defer meterGroups.Unlock()
+	var g *meterGroup
+	if shared {
+		g = meterGroups.m[m]
 	}
-	mc, _ := a.cache.(*memoryCache)
-	_, _ = m.RegisterCallback(func(_ context.Context, o metric.Observer) error {
-		if a.cache != nil {
-			o.ObserveInt64(hits, t.hits.Load())
-			o.ObserveInt64(misses, t.misses.Load())
+	if g == nil {
+		g = newMeterGroup(m)
+		if shared {
+			if meterGroups.m == nil {
+				meterGroups.m = map[metric.Meter]*meterGroup{}
+			}
+			g.key = m
+			meterGroups.m[m] = g
 		}
-		if mc != nil {
-			o.ObserveInt64(entries, int64(mc.Len()))
-			o.ObserveInt64(evictions, mc.evictions())
+	}
+	_, mem := a.cache.(*memoryCache)
+	mb := &telMember{a: weak.Make(a), t: t, cache: a.cache != nil}
+	g.mu.Lock()
+	g.members[mb] = struct{}{}
+	g.cache, g.mem = g.cache || mb.cache, g.mem || mem
+	g.mu.Unlock()
+	runtime.AddCleanup(a, g.drop, mb)
+}
+
+func newMeterGroup(m metric.Meter) *meterGroup {
+	g := &meterGroup{members: map[*telMember]struct{}{}}
+	g.hits = telemetry.Must(m.Int64ObservableCounter(telemetry.TokenCacheHits, metric.WithUnit("{hit}"),
+		metric.WithDescription("Tokens answered from the validated-token cache.")))
+	g.misses = telemetry.Must(m.Int64ObservableCounter(telemetry.TokenCacheMisses, metric.WithUnit("{miss}"),
+		metric.WithDescription("Tokens not in the validated-token cache, verified in full.")))
+	g.entries = telemetry.Must(m.Int64ObservableGauge(telemetry.TokenCacheEntries, metric.WithUnit("{entry}"),
+		metric.WithDescription("Tokens held by the in-memory validated-token cache.")))
+	g.evictions = telemetry.Must(m.Int64ObservableCounter(telemetry.TokenCacheEvictions, metric.WithUnit("{entry}"),
+		metric.WithDescription("Tokens the in-memory cache evicted to stay within its bounds.")))
+	g.held = telemetry.Must(m.Int64ObservableGauge(telemetry.KeysHeld, metric.WithUnit("{key}"),
+		metric.WithDescription("Signing keys held, by issuer.")))
+	g.age = telemetry.Must(m.Float64ObservableGauge(telemetry.KeysAge, metric.WithUnit("s"),
+		metric.WithDescription("Seconds since the last successful key-set fetch, by issuer (absent before the first).")))
+	g.stale = telemetry.Must(m.Int64ObservableGauge(telemetry.KeysStale,
+		metric.WithDescription("1 when an issuer has no usable keys (none fetched yet, or older than KeyMaxStale): its tokens are answered 503.")))
+	g.reg, _ = m.RegisterCallback(g.observe, g.hits, g.misses, g.entries, g.evictions, g.held, g.age, g.stale)
+	return g
+}
+
+// drop removes mb, whose Auth0 is gone, keeping its counts; it unregisters
+// the callback with the last member. It runs on the runtime's cleanup
+// goroutine, never inside the callback (the SDK holds its lock there).
+func (g *meterGroup) drop(mb *telMember) {
+	meterGroups.Lock()
+	defer meterGroups.Unlock()
+	g.mu.Lock()
+	delete(g.members, mb)
+	if mb.cache {
+		g.retHits += mb.t.hits.Load()
+		g.retMisses += mb.t.misses.Load()
+	}
+	g.retEvictions += mb.evicted
+	empty := len(g.members) == 0
+	g.mu.Unlock()
+	if !empty {
+		return
+	}
+	if g.key != nil && meterGroups.m[g.key] == g {
+		delete(meterGroups.m, g.key)
+	}
+	if g.reg != nil {
+		_ = g.reg.Unregister()
+	}
+}
+
+// keyObs is one issuer's key gauges over the group's instances.
+type keyObs struct {
+	held, stale int64
+	age         float64
+	fetched     bool
+}
+
+// observe is the group's callback.
+func (g *meterGroup) observe(_ context.Context, o metric.Observer) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	hits, misses, evictions, entries := g.retHits, g.retMisses, g.retEvictions, int64(0)
+	var keys map[string]*keyObs
+	now := time.Now()
+	for mb := range g.members {
+		if mb.cache {
+			hits += mb.t.hits.Load()
+			misses += mb.t.misses.Load()
 		}
-		now := time.Now()
-		for i, is := range a.issuers {
+		a := mb.a.Value()
+		if a != nil {
+			if mc, ok := a.cache.(*memoryCache); ok {
+				entries += int64(mc.Len())
+				mb.evicted = mc.evictions()
+			}
+		}
+		evictions += mb.evicted
+		if a == nil {
+			continue // collected: its cleanup is on its way
+		}
+		for _, is := range a.issuers {
+			if keys == nil {
+				keys = map[string]*keyObs{}
+			}
+			k := keys[is.iss]
+			if k == nil {
+				k = &keyObs{}
+				keys[is.iss] = k
+			}
 			s := is.keys.snap.Load()
-			n, bad := 0, int64(1)
+			bad := int64(1)
 			if s != nil {
 				for _, ks := range s.byKid {
-					n += len(ks)
+					k.held += int64(len(ks))
 				}
-				o.ObserveFloat64(age, now.Sub(s.fetched).Seconds(), byIssuer[i].Obs...)
+				k.age, k.fetched = max(k.age, now.Sub(s.fetched).Seconds()), true
 				if now.Sub(s.fetched) <= is.keys.maxStale {
 					bad = 0
 				}
 			}
-			o.ObserveInt64(held, int64(n), byIssuer[i].Obs...)
-			o.ObserveInt64(stale, bad, byIssuer[i].Obs...)
+			k.stale = max(k.stale, bad)
 		}
-		return nil
-	}, hits, misses, entries, evictions, held, age, stale)
+	}
+	if g.cache {
+		o.ObserveInt64(g.hits, hits)
+		o.ObserveInt64(g.misses, misses)
+	}
+	if g.mem {
+		o.ObserveInt64(g.entries, entries)
+		o.ObserveInt64(g.evictions, evictions)
+	}
+	for iss, k := range keys {
+		by := metric.WithAttributes(telemetry.KeyIssuer.String(iss))
+		if k.fetched {
+			o.ObserveFloat64(g.age, k.age, by)
+		}
+		o.ObserveInt64(g.held, k.held, by)
+		o.ObserveInt64(g.stale, k.stale, by)
+	}
+	return nil
 }
 
 // evictions is how many entries the cache evicted for room.
