@@ -473,7 +473,6 @@ type keyTel struct {
 	fetches  metric.Int64Counter
 	duration metric.Float64Histogram
 	ok, fail telemetry.Opts
-	parent   atomic.Pointer[trace.SpanContext] // the span of the request that started the fetch
 }
 
 func newKeyTel(tr trace.Tracer, m metric.Meter, iss string) *keyTel {
@@ -489,31 +488,20 @@ func newKeyTel(tr trace.Tracer, m metric.Meter, iss string) *keyTel {
 	return k
 }
 
-// cause remembers the span of a request about to start (or wait on) a
-// fetch, so the fetch's span is its child. Only requests that miss a key
-// get here, never the hot path.
-func (k *keyTel) cause(ctx context.Context) {
-	if k == nil {
-		return
-	}
-	if sc := trace.SpanContextFromContext(ctx); sc.IsValid() {
-		k.parent.Store(&sc)
-	}
-}
-
 // keyFetch is one fetch in progress: its span and when it started.
 type keyFetch struct {
 	span  trace.Span
 	start time.Time
 }
 
-// start opens the span of a fetch under the request that caused it, if any.
-func (k *keyTel) start(ctx context.Context) (context.Context, keyFetch) {
+// start opens the span of a fetch under parent, the span of the request
+// that started it, if any.
+func (k *keyTel) start(ctx context.Context, parent trace.SpanContext) (context.Context, keyFetch) {
 	if k == nil {
 		return ctx, keyFetch{span: trace.SpanFromContext(ctx), start: time.Now()}
 	}
-	if sc := k.parent.Swap(nil); sc != nil {
-		ctx = trace.ContextWithSpanContext(ctx, *sc)
+	if parent.IsValid() {
+		ctx = trace.ContextWithSpanContext(ctx, parent)
 	}
 	ctx, span := k.tracer.Start(ctx, "auth0gin.keys.fetch", trace.WithSpanKind(trace.SpanKindInternal))
 	return ctx, keyFetch{span: span, start: time.Now()}
