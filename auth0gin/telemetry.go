@@ -35,10 +35,10 @@ type coreTel struct {
 	verifyErr    telemetry.Opts
 
 	// hot holds the sets of accepted checks, by issuer and source; other
-	// holds the rest, built at first use.
+	// holds every combination's, each built at its first use and read with
+	// no lock (outcomes × reasons × issuers+2 × sources pointers).
 	hot   [][]telemetry.Opts // [issuer][source]
-	mu    sync.Mutex
-	other map[checkKey]*telemetry.Opts
+	other []atomic.Pointer[telemetry.Opts]
 	// the event attributes of accepted checks, by cached or not
 	okEvent [2][]attribute.KeyValue
 }
@@ -57,7 +57,8 @@ const sourceNone = 3
 func newCoreTel(a *Auth0) *coreTel {
 	mp, tp := telemetry.Providers(a.cfg.MeterProvider, a.cfg.TracerProvider)
 	m := mp.Meter(telemetry.ScopeName)
-	t := &coreTel{tracer: tp.Tracer(telemetry.ScopeName), issuers: a.cfg.Issuers, other: map[checkKey]*telemetry.Opts{}}
+	t := &coreTel{tracer: tp.Tracer(telemetry.ScopeName), issuers: a.cfg.Issuers}
+	t.other = make([]atomic.Pointer[telemetry.Opts], len(telemetry.Outcomes)*len(telemetry.Reasons)*(len(t.issuers)+2)*len(sourceNames))
 	t.checks = telemetry.Must(m.Int64Counter(telemetry.TokenChecks, metric.WithUnit("{check}"),
 		metric.WithDescription("Token checks by outcome (ok, the RFC 6750 code, forbidden, unavailable), reason, issuer and source.")))
 	t.duration = telemetry.Must(m.Float64Histogram(telemetry.TokenVerifyDuration, metric.WithUnit("s"),
@@ -120,17 +121,19 @@ func (t *coreTel) opts(k checkKey) telemetry.Opts {
 		telemetry.KeyIssuer.String(t.issuerName(int(k.issuer))), telemetry.KeySource.String(sourceNames[k.source]))
 }
 
-// lookup returns the set of k, building it at its first use.
+// lookup returns the set of k, building it at its first use, with no lock:
+// two first uses may both build it, one is kept.
 func (t *coreTel) lookup(k checkKey) *telemetry.Opts {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	o, ok := t.other[k]
-	if !ok {
-		v := t.opts(k)
-		o = &v
-		t.other[k] = o
+	i := ((int(k.outcome)*len(telemetry.Reasons)+int(k.reason))*(len(t.issuers)+2)+int(k.issuer))*len(sourceNames) + int(k.source)
+	p := &t.other[i]
+	if o := p.Load(); o != nil {
+		return o
 	}
-	return o
+	v := t.opts(k)
+	if p.CompareAndSwap(nil, &v) {
+		return &v
+	}
+	return p.Load()
 }
 
 // begin returns when a guard started on r, for the decision event's cached
