@@ -265,17 +265,19 @@ func (t *coreTel) cacheHit(context.Context) {
 }
 
 // verified records a full verification that started at start: its
-// duration, and a cache miss when a cache is in use.
+// duration, and a cache miss when a cache is in use and the token verified.
+// A miss is a token the cache could have answered: a refused one (a forged
+// signature, an expired token) never could, and counting those would sink
+// the hit ratio during an attack, which token.checks shows by reason.
 func (t *coreTel) verified(ctx context.Context, a *Auth0, start time.Time, err error) {
 	if t == nil {
 		return
 	}
-	if a.cache != nil {
-		t.misses.Add(1)
-	}
 	o := &t.verifyOK
 	if err != nil {
 		o = &t.verifyErr
+	} else if a.cache != nil {
+		t.misses.Add(1)
 	}
 	t.duration.Record(ctx, time.Since(start).Seconds(), o.Rec...)
 }
@@ -348,7 +350,7 @@ func newMeterGroup(m metric.Meter) *meterGroup {
 	g.hits = telemetry.Must(m.Int64ObservableCounter(telemetry.TokenCacheHits, metric.WithUnit("{hit}"),
 		metric.WithDescription("Tokens answered from the validated-token cache.")))
 	g.misses = telemetry.Must(m.Int64ObservableCounter(telemetry.TokenCacheMisses, metric.WithUnit("{miss}"),
-		metric.WithDescription("Tokens not in the validated-token cache, verified in full.")))
+		metric.WithDescription("Tokens not in the validated-token cache that verified in full (refused tokens are not counted).")))
 	g.entries = telemetry.Must(m.Int64ObservableGauge(telemetry.TokenCacheEntries, metric.WithUnit("{entry}"),
 		metric.WithDescription("Tokens held by the in-memory validated-token cache.")))
 	g.evictions = telemetry.Must(m.Int64ObservableCounter(telemetry.TokenCacheEvictions, metric.WithUnit("{entry}"),

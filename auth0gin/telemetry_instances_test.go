@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"strings"
 	"testing"
 	"weak"
 
@@ -78,4 +79,26 @@ func TestTelemetryTwoInstancesOneProviderAreSummed(t *testing.T) {
 	if v, ok := telemetrytest.Value(pts, "auth0gin.keys.stale", "issuer", iss); !ok || v != 0 {
 		t.Errorf("keys.stale %v (found %v), want 0", v, ok)
 	}
+}
+
+// A cache miss is a token the cache could have answered: one that
+// verified. Forged tokens (a flood of them during an attack) are counted by
+// token.checks and verification.duration{result=error}, not as misses, so
+// the hit ratio keeps measuring the cache on real traffic.
+func TestTelemetryForgedTokensAreNotCacheMisses(t *testing.T) {
+	e := newOtelEnv(t)
+	tok := e.tenant.Token(t)
+	if code, _ := e.get(t, tok); code != http.StatusNoContent {
+		t.Fatalf("token: %d", code)
+	}
+	forged := tok[:strings.LastIndexByte(tok, '.')+1] + "AAAA" + tok[strings.LastIndexByte(tok, '.')+5:]
+	for range 3 {
+		if code, _ := e.get(t, forged); code != http.StatusUnauthorized {
+			t.Fatalf("forged: %d", code)
+		}
+	}
+	p := e.sdk.Collect(t)
+	telemetrytest.Want(t, p, 3, "auth0gin.token.checks", "reason", "bad_signature")
+	telemetrytest.Want(t, p, 3, "auth0gin.token.verification.duration", "result", "error")
+	telemetrytest.Want(t, p, 1, "auth0gin.token.cache.misses")
 }
