@@ -319,13 +319,9 @@ var meterGroups struct {
 // hits, misses, entries and evictions, and each issuer's keys held, their
 // age and whether they are stale.
 func (t *coreTel) observe(m metric.Meter, a *Auth0) {
-	shared := m != nil && reflect.TypeOf(m).Comparable()
 	meterGroups.Lock()
 	defer meterGroups.Unlock()
-	var g *meterGroup
-	if shared {
-		g = meterGroups.m[m]
-	}
+	g, shared := sharedGroup(m)
 	if g == nil {
 		g = newMeterGroup(m)
 		if shared {
@@ -343,6 +339,21 @@ func (t *coreTel) observe(m metric.Meter, a *Auth0) {
 	g.cache, g.mem = g.cache || mb.cache, g.mem || mem
 	g.mu.Unlock()
 	runtime.AddCleanup(a, g.drop, mb)
+}
+
+// sharedGroup returns m's group, if any, and whether m can key the map: a
+// comparable type may still hold an uncomparable value (and panic), so
+// such a Meter gets a group of its own.
+func sharedGroup(m metric.Meter) (g *meterGroup, shared bool) {
+	if m == nil || !reflect.TypeOf(m).Comparable() {
+		return nil, false
+	}
+	defer func() {
+		if recover() != nil {
+			g, shared = nil, false
+		}
+	}()
+	return meterGroups.m[m], true
 }
 
 func newMeterGroup(m metric.Meter) *meterGroup {
