@@ -69,7 +69,7 @@ const cacheShards = 16
 // the string that holds both up to a size class. Measure it again when the
 // entry changes: TestCacheMemoryFlat and the load harness's flood report the
 // heap a full cache holds. An entry's first hit adds the unpacked user
-// (unpackedOverhead and its list array) to its size.
+// (unpackedOverhead and its list array) to its size, and evicts for it.
 const entryOverhead = 256
 
 // unpackedOverhead is the unpacked user an entry gains at its first hit.
@@ -181,13 +181,19 @@ func (c *memoryCache) get(token string, now int64) (*Auth0User, bool) {
 	u := e.user
 	if u == nil {
 		// The first hit: unpack once, under the lock so that no two hits
-		// race to do it, and count the user in the shard's bytes. The next
-		// Set evicts if that went over the bound.
+		// race to do it, and count the user in the shard's bytes, evicting
+		// from the LRU tail (never e, now at the front) to stay within the
+		// bound: a cache whose entries are all hit once, with no Set to
+		// evict, would otherwise hold up to twice its bound.
 		u = new(Auth0User)
 		grew := unpackedOverhead + int64(e.packed.unpackTo(u))
 		lo, hi, _ := payloadSpan(e.key) // Verify cached only a verified JWS
 		u.payload = e.key[lo:hi]
 		e.user, e.size, s.bytes = u, e.size+grew, s.bytes+grew
+		for s.bytes > s.maxBytes && s.head.prev != e {
+			s.remove(s.head.prev)
+			atomic.AddInt64(&s.evicted, 1)
+		}
 	}
 	s.mu.Unlock()
 	return u, true

@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
 	jose "gopkg.in/go-jose/go-jose.v2"
 )
 
@@ -138,8 +139,7 @@ func (k *keySet) keys(ctx context.Context, kid string) ([]*verifyingKey, error) 
 	// started, not after this request came (a tenant that never answers must
 	// not cost every request the HTTP timeout, nor a KeyFetchWait each): once
 	// one request has waited that long, the later ones answer 503 at once.
-	k.tel.cause(ctx) // telemetry: the fetch's span is this request's child
-	if done, failed, deadline := k.start(now, seen); done != nil && !failed {
+	if done, failed, deadline := k.start(ctx, now, seen); done != nil && !failed {
 		var timeout <-chan time.Time
 		if seen == nil || now.Sub(seen.fetched) > k.maxStale {
 			left := deadline.Sub(now)
@@ -193,7 +193,7 @@ func (k *keySet) known(kid string, now time.Time) []*verifyingKey {
 		return nil
 	}
 	if now.Sub(s.fetched) > k.refreshAge && now.UnixNano() >= k.nextTry.Load() {
-		k.start(now, s)
+		k.start(context.Background(), now, s) // a background refresh: a root span
 	}
 	return s.byKid[kid]
 }
@@ -205,8 +205,10 @@ func (k *keySet) known(kid string, now time.Time) []*verifyingKey {
 // fetch (the caller reads the keys again), so requests that read the keys
 // just before a shared fetch ended do not start a second one. deadline is
 // the fetch's start plus KeyFetchWait, past which a request holding no
-// usable keys does not wait for it.
-func (k *keySet) start(now time.Time, seen *keySnapshot) (done <-chan struct{}, failed bool, deadline time.Time) {
+// usable keys does not wait for it. The fetch a call starts is a child of
+// the span in ctx, the request's that needed it: only the request that
+// starts a fetch is its parent, never one that joins or is refused one.
+func (k *keySet) start(ctx context.Context, now time.Time, seen *keySnapshot) (done <-chan struct{}, failed bool, deadline time.Time) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	failed = k.lastErr != nil
@@ -219,7 +221,7 @@ func (k *keySet) start(now time.Time, seen *keySnapshot) (done <-chan struct{}, 
 	k.nextTry.Store(now.Add(k.minRefetch).UnixNano())
 	ch := make(chan struct{})
 	k.flight, k.deadline = ch, now.Add(k.fetchWait)
-	go k.refresh(ch)
+	go k.refresh(ch, trace.SpanContextFromContext(ctx))
 	return ch, failed, k.deadline
 }
 
@@ -233,12 +235,14 @@ func (k *keySet) backoff(n int) time.Duration {
 	return max(min(d, maxBackoff), k.minRefetch)
 }
 
-func (k *keySet) refresh(done chan struct{}) {
+// refresh fetches the key set; its span is parent's child when parent is
+// valid (the request that started it), else a root.
+func (k *keySet) refresh(done chan struct{}, parent trace.SpanContext) {
 	// The fetch is shared by every waiting request, so it is bounded by the
 	// client's timeout rather than by any one request's context.
 	ctx, cancel := context.WithTimeout(context.Background(), k.client.Timeout)
 	defer cancel()
-	ctx, tf := k.tel.start(ctx)
+	ctx, tf := k.tel.start(ctx, parent)
 	s, skipped, err := k.fetch(ctx)
 	k.tel.fetched(ctx, tf, err)
 	k.mu.Lock()

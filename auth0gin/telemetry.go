@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"reflect"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"weak"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
@@ -32,10 +35,10 @@ type coreTel struct {
 	verifyErr    telemetry.Opts
 
 	// hot holds the sets of accepted checks, by issuer and source; other
-	// holds the rest, built at first use.
+	// holds every combination's, each built at its first use and read with
+	// no lock (outcomes × reasons × issuers+2 × sources pointers).
 	hot   [][]telemetry.Opts // [issuer][source]
-	mu    sync.Mutex
-	other map[checkKey]*telemetry.Opts
+	other []atomic.Pointer[telemetry.Opts]
 	// the event attributes of accepted checks, by cached or not
 	okEvent [2][]attribute.KeyValue
 }
@@ -54,7 +57,8 @@ const sourceNone = 3
 func newCoreTel(a *Auth0) *coreTel {
 	mp, tp := telemetry.Providers(a.cfg.MeterProvider, a.cfg.TracerProvider)
 	m := mp.Meter(telemetry.ScopeName)
-	t := &coreTel{tracer: tp.Tracer(telemetry.ScopeName), issuers: a.cfg.Issuers, other: map[checkKey]*telemetry.Opts{}}
+	t := &coreTel{tracer: tp.Tracer(telemetry.ScopeName), issuers: a.cfg.Issuers}
+	t.other = make([]atomic.Pointer[telemetry.Opts], len(telemetry.Outcomes)*len(telemetry.Reasons)*(len(t.issuers)+2)*len(sourceNames))
 	t.checks = telemetry.Must(m.Int64Counter(telemetry.TokenChecks, metric.WithUnit("{check}"),
 		metric.WithDescription("Token checks by outcome (ok, the RFC 6750 code, forbidden, unavailable), reason, issuer and source.")))
 	t.duration = telemetry.Must(m.Float64Histogram(telemetry.TokenVerifyDuration, metric.WithUnit("s"),
@@ -117,17 +121,19 @@ func (t *coreTel) opts(k checkKey) telemetry.Opts {
 		telemetry.KeyIssuer.String(t.issuerName(int(k.issuer))), telemetry.KeySource.String(sourceNames[k.source]))
 }
 
-// lookup returns the set of k, building it at its first use.
+// lookup returns the set of k, building it at its first use, with no lock:
+// two first uses may both build it, one is kept.
 func (t *coreTel) lookup(k checkKey) *telemetry.Opts {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	o, ok := t.other[k]
-	if !ok {
-		v := t.opts(k)
-		o = &v
-		t.other[k] = o
+	i := ((int(k.outcome)*len(telemetry.Reasons)+int(k.reason))*(len(t.issuers)+2)+int(k.issuer))*len(sourceNames) + int(k.source)
+	p := &t.other[i]
+	if o := p.Load(); o != nil {
+		return o
 	}
-	return o
+	v := t.opts(k)
+	if p.CompareAndSwap(nil, &v) {
+		return &v
+	}
+	return p.Load()
 }
 
 // begin returns when a guard started on r, for the decision event's cached
@@ -259,71 +265,213 @@ func (t *coreTel) cacheHit(context.Context) {
 }
 
 // verified records a full verification that started at start: its
-// duration, and a cache miss when a cache is in use.
+// duration, and a cache miss when a cache is in use and the token verified.
+// A miss is a token the cache could have answered: a refused one (a forged
+// signature, an expired token) never could, and counting those would sink
+// the hit ratio during an attack, which token.checks shows by reason.
 func (t *coreTel) verified(ctx context.Context, a *Auth0, start time.Time, err error) {
 	if t == nil {
 		return
 	}
-	if a.cache != nil {
-		t.misses.Add(1)
-	}
 	o := &t.verifyOK
 	if err != nil {
 		o = &t.verifyErr
+	} else if a.cache != nil {
+		t.misses.Add(1)
 	}
 	t.duration.Record(ctx, time.Since(start).Seconds(), o.Rec...)
 }
 
-// observe registers the callback of the core's observed instruments, once:
-// the cache's hits, misses, entries and evictions, and each issuer's keys
-// held, their age and whether they are stale.
+// meterGroup observes the cache and key-set instruments of every live Auth0
+// reporting to one Meter, in one callback: the series carry no instance
+// attribute, so each is the sum (or, for the key age and staleness, the
+// worst) over the instances. A member holds its Auth0 by a weak pointer:
+// the callback never keeps a dropped Auth0 (its key sets, its cache)
+// alive, and a cleanup removes it, unregistering the callback with the
+// last member.
+type meterGroup struct {
+	key                              metric.Meter // in meterGroups; nil when the Meter cannot be a map key
+	hits, misses, entries, evictions metric.Int64Observable
+	held, stale                      metric.Int64Observable
+	age                              metric.Float64Observable
+	reg                              metric.Registration
+	mu                               sync.Mutex
+	members                          map[*telMember]struct{}
+	cache, mem                       bool  // a member ever had a cache, a memory cache
+	retHits, retMisses, retEvictions int64 // the counts of members gone: counters stay monotonic
+}
+
+// telMember is one Auth0 in a meterGroup.
+type telMember struct {
+	a       weak.Pointer[Auth0]
+	t       *coreTel // holds no *Auth0: the counts outlive it
+	cache   bool
+	evicted int64 // the memory cache's evictions at the latest collection; guarded by the group's mu
+}
+
+// meterGroups are the groups by Meter.
+var meterGroups struct {
+	sync.Mutex
+	m map[metric.Meter]*meterGroup
+}
+
+// observe adds a to the group of m's observed instruments: the cache's
+// hits, misses, entries and evictions, and each issuer's keys held, their
+// age and whether they are stale.
 func (t *coreTel) observe(m metric.Meter, a *Auth0) {
-	hits := telemetry.Must(m.Int64ObservableCounter(telemetry.TokenCacheHits, metric.WithUnit("{hit}"),
-		metric.WithDescription("Tokens answered from the validated-token cache.")))
-	misses := telemetry.Must(m.Int64ObservableCounter(telemetry.TokenCacheMisses, metric.WithUnit("{miss}"),
-		metric.WithDescription("Tokens not in the validated-token cache, verified in full.")))
-	entries := telemetry.Must(m.Int64ObservableGauge(telemetry.TokenCacheEntries, metric.WithUnit("{entry}"),
-		metric.WithDescription("Tokens held by the in-memory validated-token cache.")))
-	evictions := telemetry.Must(m.Int64ObservableCounter(telemetry.TokenCacheEvictions, metric.WithUnit("{entry}"),
-		metric.WithDescription("Tokens the in-memory cache evicted to stay within its bounds.")))
-	held := telemetry.Must(m.Int64ObservableGauge(telemetry.KeysHeld, metric.WithUnit("{key}"),
-		metric.WithDescription("Signing keys held, by issuer.")))
-	age := telemetry.Must(m.Float64ObservableGauge(telemetry.KeysAge, metric.WithUnit("s"),
-		metric.WithDescription("Seconds since the last successful key-set fetch, by issuer (absent before the first).")))
-	stale := telemetry.Must(m.Int64ObservableGauge(telemetry.KeysStale,
-		metric.WithDescription("1 when an issuer has no usable keys (none fetched yet, or older than KeyMaxStale): its tokens are answered 503.")))
-	byIssuer := make([]telemetry.Opts, len(a.issuers))
-	for i, is := range a.issuers {
-		byIssuer[i] = telemetry.NewOpts(telemetry.KeyIssuer.String(is.iss))
+	meterGroups.Lock()
+	defer meterGroups.Unlock()
+	g, shared := sharedGroup(m)
+	if g == nil {
+		g = newMeterGroup(m)
+		if shared {
+			if meterGroups.m == nil {
+				meterGroups.m = map[metric.Meter]*meterGroup{}
+			}
+			g.key = m
+			meterGroups.m[m] = g
+		}
 	}
-	mc, _ := a.cache.(*memoryCache)
-	_, _ = m.RegisterCallback(func(_ context.Context, o metric.Observer) error {
-		if a.cache != nil {
-			o.ObserveInt64(hits, t.hits.Load())
-			o.ObserveInt64(misses, t.misses.Load())
+	_, mem := a.cache.(*memoryCache)
+	mb := &telMember{a: weak.Make(a), t: t, cache: a.cache != nil}
+	g.mu.Lock()
+	g.members[mb] = struct{}{}
+	g.cache, g.mem = g.cache || mb.cache, g.mem || mem
+	g.mu.Unlock()
+	runtime.AddCleanup(a, g.drop, mb)
+}
+
+// sharedGroup returns m's group, if any, and whether m can key the map: a
+// comparable type may still hold an uncomparable value (and panic), so
+// such a Meter gets a group of its own.
+func sharedGroup(m metric.Meter) (g *meterGroup, shared bool) {
+	if m == nil || !reflect.TypeOf(m).Comparable() {
+		return nil, false
+	}
+	defer func() {
+		if recover() != nil {
+			g, shared = nil, false
 		}
-		if mc != nil {
-			o.ObserveInt64(entries, int64(mc.Len()))
-			o.ObserveInt64(evictions, mc.evictions())
+	}()
+	return meterGroups.m[m], true
+}
+
+func newMeterGroup(m metric.Meter) *meterGroup {
+	g := &meterGroup{members: map[*telMember]struct{}{}}
+	g.hits = telemetry.Must(m.Int64ObservableCounter(telemetry.TokenCacheHits, metric.WithUnit("{hit}"),
+		metric.WithDescription("Tokens answered from the validated-token cache.")))
+	g.misses = telemetry.Must(m.Int64ObservableCounter(telemetry.TokenCacheMisses, metric.WithUnit("{miss}"),
+		metric.WithDescription("Tokens not in the validated-token cache that verified in full (refused tokens are not counted).")))
+	g.entries = telemetry.Must(m.Int64ObservableGauge(telemetry.TokenCacheEntries, metric.WithUnit("{entry}"),
+		metric.WithDescription("Tokens held by the in-memory validated-token cache.")))
+	g.evictions = telemetry.Must(m.Int64ObservableCounter(telemetry.TokenCacheEvictions, metric.WithUnit("{entry}"),
+		metric.WithDescription("Tokens the in-memory cache evicted to stay within its bounds.")))
+	g.held = telemetry.Must(m.Int64ObservableGauge(telemetry.KeysHeld, metric.WithUnit("{key}"),
+		metric.WithDescription("Signing keys held, by issuer.")))
+	g.age = telemetry.Must(m.Float64ObservableGauge(telemetry.KeysAge, metric.WithUnit("s"),
+		metric.WithDescription("Seconds since the last successful key-set fetch, by issuer (absent before the first).")))
+	g.stale = telemetry.Must(m.Int64ObservableGauge(telemetry.KeysStale,
+		metric.WithDescription("1 when an issuer has no usable keys (none fetched yet, or older than KeyMaxStale): its tokens are answered 503.")))
+	g.reg, _ = m.RegisterCallback(g.observe, g.hits, g.misses, g.entries, g.evictions, g.held, g.age, g.stale)
+	return g
+}
+
+// drop removes mb, whose Auth0 is gone, keeping its counts; it unregisters
+// the callback with the last member. It runs on the runtime's cleanup
+// goroutine, never inside the callback (the SDK holds its lock there).
+func (g *meterGroup) drop(mb *telMember) {
+	meterGroups.Lock()
+	defer meterGroups.Unlock()
+	g.mu.Lock()
+	delete(g.members, mb)
+	if mb.cache {
+		g.retHits += mb.t.hits.Load()
+		g.retMisses += mb.t.misses.Load()
+	}
+	g.retEvictions += mb.evicted
+	empty := len(g.members) == 0
+	g.mu.Unlock()
+	if !empty {
+		return
+	}
+	if g.key != nil && meterGroups.m[g.key] == g {
+		delete(meterGroups.m, g.key)
+	}
+	if g.reg != nil {
+		_ = g.reg.Unregister()
+	}
+}
+
+// keyObs is one issuer's key gauges over the group's instances.
+type keyObs struct {
+	held, stale int64
+	age         float64
+	fetched     bool
+}
+
+// observe is the group's callback.
+func (g *meterGroup) observe(_ context.Context, o metric.Observer) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	hits, misses, evictions, entries := g.retHits, g.retMisses, g.retEvictions, int64(0)
+	var keys map[string]*keyObs
+	now := time.Now()
+	for mb := range g.members {
+		if mb.cache {
+			hits += mb.t.hits.Load()
+			misses += mb.t.misses.Load()
 		}
-		now := time.Now()
-		for i, is := range a.issuers {
+		a := mb.a.Value()
+		if a != nil {
+			if mc, ok := a.cache.(*memoryCache); ok {
+				entries += int64(mc.Len())
+				mb.evicted = mc.evictions()
+			}
+		}
+		evictions += mb.evicted
+		if a == nil {
+			continue // collected: its cleanup is on its way
+		}
+		for _, is := range a.issuers {
+			if keys == nil {
+				keys = map[string]*keyObs{}
+			}
+			k := keys[is.iss]
+			if k == nil {
+				k = &keyObs{}
+				keys[is.iss] = k
+			}
 			s := is.keys.snap.Load()
-			n, bad := 0, int64(1)
+			bad := int64(1)
 			if s != nil {
 				for _, ks := range s.byKid {
-					n += len(ks)
+					k.held += int64(len(ks))
 				}
-				o.ObserveFloat64(age, now.Sub(s.fetched).Seconds(), byIssuer[i].Obs...)
+				k.age, k.fetched = max(k.age, now.Sub(s.fetched).Seconds()), true
 				if now.Sub(s.fetched) <= is.keys.maxStale {
 					bad = 0
 				}
 			}
-			o.ObserveInt64(held, int64(n), byIssuer[i].Obs...)
-			o.ObserveInt64(stale, bad, byIssuer[i].Obs...)
+			k.stale = max(k.stale, bad)
 		}
-		return nil
-	}, hits, misses, entries, evictions, held, age, stale)
+	}
+	if g.cache {
+		o.ObserveInt64(g.hits, hits)
+		o.ObserveInt64(g.misses, misses)
+	}
+	if g.mem {
+		o.ObserveInt64(g.entries, entries)
+		o.ObserveInt64(g.evictions, evictions)
+	}
+	for iss, k := range keys {
+		by := metric.WithAttributes(telemetry.KeyIssuer.String(iss))
+		if k.fetched {
+			o.ObserveFloat64(g.age, k.age, by)
+		}
+		o.ObserveInt64(g.held, k.held, by)
+		o.ObserveInt64(g.stale, k.stale, by)
+	}
+	return nil
 }
 
 // evictions is how many entries the cache evicted for room.
@@ -341,7 +489,6 @@ type keyTel struct {
 	fetches  metric.Int64Counter
 	duration metric.Float64Histogram
 	ok, fail telemetry.Opts
-	parent   atomic.Pointer[trace.SpanContext] // the span of the request that started the fetch
 }
 
 func newKeyTel(tr trace.Tracer, m metric.Meter, iss string) *keyTel {
@@ -357,31 +504,20 @@ func newKeyTel(tr trace.Tracer, m metric.Meter, iss string) *keyTel {
 	return k
 }
 
-// cause remembers the span of a request about to start (or wait on) a
-// fetch, so the fetch's span is its child. Only requests that miss a key
-// get here, never the hot path.
-func (k *keyTel) cause(ctx context.Context) {
-	if k == nil {
-		return
-	}
-	if sc := trace.SpanContextFromContext(ctx); sc.IsValid() {
-		k.parent.Store(&sc)
-	}
-}
-
 // keyFetch is one fetch in progress: its span and when it started.
 type keyFetch struct {
 	span  trace.Span
 	start time.Time
 }
 
-// start opens the span of a fetch under the request that caused it, if any.
-func (k *keyTel) start(ctx context.Context) (context.Context, keyFetch) {
+// start opens the span of a fetch under parent, the span of the request
+// that started it, if any.
+func (k *keyTel) start(ctx context.Context, parent trace.SpanContext) (context.Context, keyFetch) {
 	if k == nil {
 		return ctx, keyFetch{span: trace.SpanFromContext(ctx), start: time.Now()}
 	}
-	if sc := k.parent.Swap(nil); sc != nil {
-		ctx = trace.ContextWithSpanContext(ctx, *sc)
+	if parent.IsValid() {
+		ctx = trace.ContextWithSpanContext(ctx, parent)
 	}
 	ctx, span := k.tracer.Start(ctx, "auth0gin.keys.fetch", trace.WithSpanKind(trace.SpanKindInternal))
 	return ctx, keyFetch{span: span, start: time.Now()}
