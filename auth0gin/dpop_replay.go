@@ -12,15 +12,19 @@ import (
 // proofs. It fails closed: a proof it cannot remember is not accepted.
 var errReplayFull = errors.New("auth0gin: the in-memory DPoP replay cache is full")
 
-// errReplayKeyFull: one proof key holds its share of the in-memory replay
-// cache (replayShare of the bound). Its proofs are refused (401
-// invalid_dpop_proof) until some expire; other keys' proofs still pass.
+// errReplayKeyFull: the in-memory replay cache is half full and one proof
+// key holds more than its share of it (1/replayShare of the bound). Its
+// proofs are refused (401 invalid_dpop_proof) until some expire; other
+// keys' proofs still pass.
 var errReplayKeyFull = errors.New("auth0gin: one DPoP key holds its share of the in-memory replay cache")
 
-// replayShare: a proof key may hold at most 1/replayShare of the in-memory
-// replay cache's bound (65,536 proofs at the default bound, some 400 a
-// second over the two windows an entry is kept), so that one client with
-// one bound token cannot fill it and lock every other client out.
+// replayShare: once the in-memory replay cache is half full, a proof key
+// holding more than 1/replayShare of its bound (65,536 proofs at the
+// default bound) has its proofs refused, so that one client with one bound
+// token cannot fill it and lock every other client out. Below half full
+// the share does not apply: a busy legitimate client (a backend sending
+// thousands of requests a second with one key) is never refused for its
+// rate while there is room.
 const replayShare = 16
 
 // memoryReplay is the default replay cache (Config.DPoPReplay): one
@@ -88,7 +92,7 @@ func (m *memoryReplay) Add(_ context.Context, key string, _ []byte, expiresAt ti
 		}
 	}
 	owner := replayOwner(key)
-	if owner != "" && m.perKey[owner] >= m.share {
+	if owner != "" && m.perKey[owner] >= m.share && m.n >= m.max/2 {
 		return false, errReplayKeyFull
 	}
 	if m.n >= m.max {

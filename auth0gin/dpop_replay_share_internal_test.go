@@ -30,6 +30,9 @@ func TestMemoryReplayOneKeyCannotFillTheCache(t *testing.T) {
 	if added >= 1000 {
 		t.Errorf("one key added %d proofs: the whole cache", added)
 	}
+	if added < 500 {
+		t.Errorf("one key was refused after %d proofs, with the cache less than half full", added)
+	}
 	ok, err := m.Add(ctx, replayKey(dpop.Proof{Thumbprint: "victim", JTI: "fresh"}), []byte{1}, exp)
 	if !ok || err != nil {
 		t.Errorf("another key's fresh proof after one key took its share: added %v, err %v", ok, err)

@@ -15,10 +15,10 @@ import (
 func TestDPoPReplayShareRefusesOnlyTheFloodingKey(t *testing.T) {
 	logs := &testutil.SyncBuffer{}
 	e := newDPoPEnv(t, func(c *auth0gin.Config) {
-		c.DPoPReplay = auth0gin.NewTestReplay(32) // a share of 2 proofs per key
+		c.DPoPReplay = auth0gin.NewTestReplay(32) // a share of 2 proofs per key, once 16 are held
 		c.Logger = slog.New(slog.NewTextHandler(logs, nil))
 	})
-	for i := range 2 {
+	for i := range 16 { // below half full, the share does not apply
 		if a := e.get(t, dpopPath, proof(t, e.key, "GET", dpopURL, e.bound, nil)); !a.ok() {
 			t.Fatalf("proof %d within the key's share: %d %v", i+1, a.code, a.body)
 		}
