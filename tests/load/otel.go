@@ -151,7 +151,7 @@ func otelReport(ctx context.Context, p plan, log *slog.Logger) (string, []string
 		p.rounds, withOtel, cached)
 	fmt.Fprintf(&b, "| variant | req/s (median) | × no instrumentation |\n|---|---:|---:|\n")
 	fmt.Fprintf(&b, "| %s | %.0f | 1.00 |\n", cached, median(rps[0]))
-	fmt.Fprintf(&b, "| %s | %.0f | %.3f (%.3f–%.3f) |\n", withOtel, median(rps[1]), median(ratios), slices.Min(ratios), slices.Max(ratios))
+	fmt.Fprintf(&b, "| %s | %.0f | %.3f (%.3f–%.3f) |\n\n", withOtel, median(rps[1]), median(ratios), slices.Min(ratios), slices.Max(ratios))
 	if m := median(ratios); m < 0.95 {
 		problems = append(problems, fmt.Sprintf("auth0gin on the OTel SDK keeps %.3f× the rate without instrumentation (target ≥ 0.95)", m))
 	}
