@@ -172,7 +172,7 @@ func (t *coreTel) decided(r *http.Request, u *Auth0User, err *AuthError, start i
 	iss := len(t.issuers) + 1
 	if src == 0 && t.checks.Enabled(ctx) {
 		// The unverified iss, bucketed: only configured issuers become values.
-		if token, berr := bearer(r.Header); berr == nil {
+		if token, _, berr := credential(r.Header); berr == nil { // Bearer or DPoP
 			if v, ok := peekIssuer(token); ok {
 				iss = t.issuerIndex(v)
 				if iss == len(t.issuers)+1 {

@@ -288,3 +288,18 @@ func TestTelemetryLogsCarryTrace(t *testing.T) {
 		t.Errorf("logs %s lack %s", logs.String(), want)
 	}
 }
+
+// A refusal under the DPoP scheme is counted by its token's issuer, as
+// under Bearer: the issuer is read from whichever scheme carried it.
+func TestTelemetryDPoPRefusalKeepsItsIssuer(t *testing.T) {
+	e := newOtelEnv(t)
+	req := httptest.NewRequest(http.MethodGet, "/private", nil)
+	req.Header.Set("Authorization", "DPoP "+e.tenant.Token(t, auth0test.Expired()))
+	rec := httptest.NewRecorder()
+	e.router.ServeHTTP(rec, req)
+	if rec.Code != http.StatusUnauthorized {
+		t.Fatalf("an expired token under the DPoP scheme: %d", rec.Code)
+	}
+	p := e.sdk.Collect(t)
+	telemetrytest.Want(t, p, 1, "auth0gin.token.checks", "outcome", "invalid_token", "reason", "expired", "issuer", e.tenant.URL, "source", "bearer")
+}
