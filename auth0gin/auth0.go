@@ -256,7 +256,23 @@ func (a *Auth0) verifyExp(ctx context.Context, token string, expiredFor time.Dur
 	// again): an issuer outside the list costs no fetch. A payload with no
 	// readable iss goes to the only issuer, if there is one, whose validator
 	// then refuses it for what is really wrong (often the signature).
-	iss, ok := peekIssuer(token)
+	//
+	// The payload is decoded once, strictly, here: its claims serve the user
+	// once the signature holds, and its iss chooses the key set now. A
+	// payload the strict decoder refuses (a name twice, invalid UTF-8, a
+	// claim of the wrong type) is peeked at leniently for its iss instead,
+	// and refused as invalid claims only after its signature is checked, as
+	// a token whose signature fails is refused for that.
+	lo, hi, _ := payloadSpan(token) // canonicalJWS found three segments
+	tc, claimsErr := decodeTokenClaims(token[lo:hi], a.claims)
+	var iss string
+	var ok bool
+	switch {
+	case claimsErr != nil:
+		iss, ok = peekIssuer(token)
+	case tc.Iss != nil:
+		iss, ok = *tc.Iss, true
+	}
 	is := a.issuerOf(iss)
 	if !ok && len(a.issuers) == 1 {
 		is = a.issuers[0]
@@ -319,10 +335,8 @@ func (a *Auth0) verifyExp(ctx context.Context, token string, expiredFor time.Dur
 	if latest := time.Now().Add(a.cfg.ClockSkew).Unix(); expiredFor > 0 && (rc.NotBefore > latest || rc.IssuedAt > latest) {
 		return nil, false, unauthorized(errNotYetValid, "token not valid yet", nil)
 	}
-	lo, hi, _ := payloadSpan(token) // a verified JWS has one
-	tc, err := decodeTokenClaims(token[lo:hi], a.claims)
-	if err != nil {
-		return nil, false, unauthorized(errInvalidClaims, "invalid claims", err)
+	if claimsErr != nil {
+		return nil, false, unauthorized(errInvalidClaims, "invalid claims", claimsErr)
 	}
 	// A NUL byte names no user and no address: PostgreSQL refuses it in text,
 	// and C code truncates at it. The token is refused here, as invalid, so

@@ -40,6 +40,10 @@ type tokenClaims struct {
 	Cnf         *struct {
 		JKT *string `json:"jkt"`
 	} // cnf (RFC 7800); jkt binds a DPoP token to a key (RFC 9449 §6.1)
+	// Iss is the payload's iss, read in the same pass: before the signature
+	// is checked it only chooses the issuer whose keys may verify it (the
+	// validator checks it again); nil when absent.
+	Iss *string
 }
 
 // hasNUL reports whether a claim the core reads holds a NUL byte.
@@ -187,6 +191,8 @@ func (d *claimsDecoder) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 			dst = &d.c.OrgID
 		case n == "cnf":
 			dst = &d.c.Cnf
+		case n == "iss":
+			dst = &d.c.Iss
 		case n == "email":
 			dst = &d.c.Email
 		case n == d.names.email && n != "":
@@ -215,7 +221,10 @@ func (d *claimsDecoder) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	return err
 }
 
-// decodeTokenClaims decodes the claims of a verified token's payload segment.
+// decodeTokenClaims decodes the claims of a token's payload segment. Verify
+// decodes them once, before the signature check, and uses them only once it
+// holds (until then, only Iss, to choose the issuer); an error is reported
+// after the signature check too.
 func decodeTokenClaims(segment string, names claimNames) (tokenClaims, error) {
 	var c tokenClaims
 	raw, err := base64.RawURLEncoding.DecodeString(segment)

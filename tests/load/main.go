@@ -46,6 +46,7 @@ func cli(log *slog.Logger) error {
 	sessionsOnly := flag.Bool("sessions", false, "only the session measurements (package session), as a Markdown section")
 	refreshOnly := flag.Bool("refresh", false, "measure only the password-login refresh endpoint and print its section")
 	dpopOnly := flag.Bool("dpop", false, "measure only DPoP (tests/load/dpop.go) and print its section")
+	coreOnly := flag.Bool("core", false, "measure only the core tables (the three token workloads), without the in-process pairs, and print them")
 	flag.Parse()
 
 	p := quickPlan()
@@ -71,6 +72,15 @@ func cli(log *slog.Logger) error {
 		if err == nil {
 			_, err = os.Stdout.WriteString(md)
 		}
+		return err
+	}
+	if *coreOnly {
+		p.bench, p.flood = false, 0
+		rep, err := measure(ctx, p, log)
+		if err != nil {
+			return err
+		}
+		_, err = os.Stdout.WriteString(render(rep, nil))
 		return err
 	}
 	if *refreshOnly {
