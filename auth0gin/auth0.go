@@ -227,6 +227,10 @@ func (a *Auth0) trusted(u *Auth0User, now time.Time) *issuer {
 	return nil
 }
 
+// errNoFittingKey marks, within verifyExp, that no key of the token's kid
+// fits its algorithm; it never leaves verifyExp.
+var errNoFittingKey = errors.New("no fitting key")
+
 // verify checks token in full. early reports that the validator accepted it
 // only thanks to ClockSkew's leeway on nbf or iat.
 func (a *Auth0) verify(ctx context.Context, token string) (u *Auth0User, early bool, err error) {
@@ -286,7 +290,7 @@ func (a *Auth0) verifyExp(ctx context.Context, token string, expiredFor time.Dur
 	}
 	var res any
 	var used *verifyingKey
-	err = unauthorized(errAlgorithm, "signing algorithm not allowed", fmt.Errorf("no key %q for %s", printable(h.Kid), h.Alg))
+	err = errNoFittingKey // replaced below when no key fits (not built on every request)
 	for _, k := range keys {
 		if !fits(k.jwk, h.Alg) {
 			continue
@@ -311,6 +315,9 @@ func (a *Auth0) verifyExp(ctx context.Context, token string, expiredFor time.Dur
 		if !errors.Is(err, jose.ErrCryptoFailure) {
 			break
 		}
+	}
+	if err == errNoFittingKey {
+		err = unauthorized(errAlgorithm, "signing algorithm not allowed", fmt.Errorf("no key %q for %s", printable(h.Kid), h.Alg))
 	}
 	if err != nil {
 		var ae *AuthError

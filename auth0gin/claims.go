@@ -1,13 +1,16 @@
 package auth0gin
 
 import (
+	"bytes"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/auth0/go-jwt-middleware/v2/validator"
 	json "github.com/go-json-experiment/json"
@@ -171,54 +174,155 @@ func (d *claimsDecoder) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 		return errors.New("the payload is not a JSON object")
 	}
 	for dec.PeekKind() != '}' {
-		name, err := dec.ReadToken() // an error here also ends a truncated object
+		// The name is read raw, as the decoder holds it, and compared in
+		// place: it is needed only for the switch below. One with an escape
+		// (the decoder has checked it) is unquoted into a string of its own.
+		raw, err := dec.ReadValue() // an error here also ends a truncated object
 		if err != nil {
 			return err
 		}
-		var dst any
-		switch n := name.String(); {
-		case n == "scope":
-			dst = &d.c.Scope
-		case n == "permissions":
-			dst = &d.c.Permissions
-		case n == "gty":
-			dst = &d.c.Gty
-		case n == "azp":
-			dst = &d.c.Azp
-		case n == "client_id":
-			dst = &d.c.ClientID
-		case n == "org_id":
-			dst = &d.c.OrgID
-		case n == "cnf":
-			dst = &d.c.Cnf
-		case n == "iss":
-			dst = &d.c.Iss
-		case n == "email":
-			dst = &d.c.Email
-		case n == d.names.email && n != "":
-			dst = &d.c.NsEmail
-		case n == d.names.roles && n != "":
-			dst = &d.c.Roles
-		case n == d.names.authTime && n != "":
-			dst = &d.c.AuthTime
-		case n == d.names.acr && n != "":
-			dst = &d.c.ACR
-		case n == d.names.amr && n != "":
-			dst = &d.c.AMR
-		case n == d.names.orgName && n != "":
-			dst = &d.c.OrgName
-		default:
-			if err := dec.SkipValue(); err != nil {
-				return err
-			}
-			continue
+		var n string
+		if bytes.IndexByte(raw, '\\') < 0 {
+			n = unsafe.String(unsafe.SliceData(raw[1:]), len(raw)-2) // valid until the next read
+		} else if u, err := jsontext.AppendUnquote(nil, raw); err == nil {
+			n = string(u)
+		} else {
+			return err
 		}
-		if err := json.UnmarshalDecode(dec, dst); err != nil {
-			return err // it names the member by its JSON pointer
+		// The claims' values are read token by token, with the type each
+		// must have (json.UnmarshalDecode per member costs a reflective
+		// lookup each, a good part of a verification's own time). null
+		// leaves a member at its zero value, as json.Unmarshal does.
+		c := d.c
+		switch {
+		case n == "scope":
+			err = readString(dec, "scope", &c.Scope)
+		case n == "permissions":
+			err = readStrings(dec, "permissions", &c.Permissions)
+		case n == "gty":
+			err = readString(dec, "gty", &c.Gty)
+		case n == "azp":
+			err = readString(dec, "azp", &c.Azp)
+		case n == "client_id":
+			err = readString(dec, "client_id", &c.ClientID)
+		case n == "org_id":
+			err = readString(dec, "org_id", &c.OrgID)
+		case n == "cnf": // rare: the generic decoder will do
+			err = json.UnmarshalDecode(dec, &c.Cnf)
+		case n == "iss":
+			err = readStringPtr(dec, "iss", &c.Iss)
+		case n == "email":
+			err = readStringPtr(dec, "email", &c.Email)
+		case n == d.names.email && n != "":
+			err = readStringPtr(dec, d.names.email, &c.NsEmail)
+		case n == d.names.roles && n != "":
+			err = readStrings(dec, d.names.roles, &c.Roles)
+		case n == d.names.authTime && n != "":
+			err = readNumber(dec, d.names.authTime, &c.AuthTime)
+		case n == d.names.acr && n != "":
+			err = readString(dec, d.names.acr, &c.ACR)
+		case n == d.names.amr && n != "":
+			err = readStrings(dec, d.names.amr, &c.AMR)
+		case n == d.names.orgName && n != "":
+			err = readString(dec, d.names.orgName, &c.OrgName)
+		default:
+			err = dec.SkipValue()
+		}
+		if err != nil {
+			return err
 		}
 	}
 	_, err = dec.ReadToken() // the closing brace
 	return err
+}
+
+// readString reads a JSON string (or null, leaving dst as it is) into dst.
+func readString(dec *jsontext.Decoder, name string, dst *string) error {
+	tok, err := dec.ReadToken()
+	switch {
+	case err != nil:
+		return err
+	case tok.Kind() == '"':
+		*dst = tok.String()
+	case tok.Kind() != 'n':
+		return wrongType(name, "a string", tok.Kind())
+	}
+	return nil
+}
+
+// readStringPtr is readString into a new string, nil for null.
+func readStringPtr(dec *jsontext.Decoder, name string, dst **string) error {
+	var v string
+	tok, err := dec.ReadToken()
+	switch {
+	case err != nil:
+		return err
+	case tok.Kind() == 'n':
+		*dst = nil
+		return nil
+	case tok.Kind() != '"':
+		return wrongType(name, "a string", tok.Kind())
+	}
+	v = tok.String()
+	*dst = &v
+	return nil
+}
+
+// readStrings reads a JSON array of strings (or null, nil) into dst; a
+// null element is "".
+func readStrings(dec *jsontext.Decoder, name string, dst *[]string) error {
+	tok, err := dec.ReadToken()
+	switch {
+	case err != nil:
+		return err
+	case tok.Kind() == 'n':
+		*dst = nil
+		return nil
+	case tok.Kind() != '[':
+		return wrongType(name, "an array of strings", tok.Kind())
+	}
+	out := []string{}
+	for dec.PeekKind() != ']' {
+		el, err := dec.ReadToken() // an error here also ends a truncated array
+		switch {
+		case err != nil:
+			return err
+		case el.Kind() == '"':
+			out = append(out, el.String())
+		case el.Kind() == 'n':
+			out = append(out, "")
+		default:
+			return wrongType(name, "an array of strings", el.Kind())
+		}
+	}
+	if _, err := dec.ReadToken(); err != nil { // the closing bracket
+		return err
+	}
+	*dst = out
+	return nil
+}
+
+// readNumber reads a JSON number (or null, leaving dst as it is) into dst.
+func readNumber(dec *jsontext.Decoder, name string, dst *float64) error {
+	tok, err := dec.ReadToken()
+	switch {
+	case err != nil:
+		return err
+	case tok.Kind() == 'n':
+		return nil
+	case tok.Kind() != '0':
+		return wrongType(name, "a number", tok.Kind())
+	}
+	f, err := strconv.ParseFloat(tok.String(), 64)
+	if err != nil {
+		return fmt.Errorf("claim %q: %w", name, err)
+	}
+	*dst = f
+	return nil
+}
+
+func wrongType(name, want string, got jsontext.Kind) error {
+	return fmt.Errorf("claim %q: want %s, got %v", name, want, got)
 }
 
 // decodeTokenClaims decodes the claims of a token's payload segment. Verify
