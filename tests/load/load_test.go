@@ -37,7 +37,7 @@ func quiet() *slog.Logger { return slog.New(slog.DiscardHandler) }
 // asserts on timing or throughput.
 func TestLoad(t *testing.T) {
 	p := plan{
-		concurrency: 8, rounds: 1, duration: 200 * time.Millisecond, hotWarm: 50 * time.Millisecond,
+		concurrency: 8, rounds: 1, duration: 200 * time.Millisecond, slices: 3, hotWarm: 50 * time.Millisecond,
 		distinct: 40, fresh: 40, flood: 80,
 	}
 	rep, err := measure(t.Context(), p, quiet())
@@ -51,6 +51,9 @@ func TestLoad(t *testing.T) {
 		for i, v := range variants {
 			if m := rep.cells[w][i].median(); m.requests == 0 {
 				t.Errorf("%s, %s: no request answered", v, w)
+			}
+			if m := rep.cells[w][i].median(); w == fresh && m.requests != int64(p.fresh) {
+				t.Errorf("%s, %s: %d requests over %d slices, want %d (each token once)", v, w, m.requests, p.slices, p.fresh)
 			}
 		}
 	}

@@ -22,15 +22,17 @@ import (
 // alternating 3 s pairs, vegeta reached a median 0.85× the req/s of this loop.
 
 // newClient is a keep-alive HTTP client for up to conns parallel connections
-// to one loopback server. It ignores proxy settings: the load never leaves
-// 127.0.0.1.
+// to each loopback server. It keeps every idle connection to every server (no
+// limit across servers): a round of measure holds conns connections open to
+// each of its servers from one slice to the next. It ignores proxy settings:
+// the load never leaves 127.0.0.1.
 func newClient(conns int) *http.Client {
 	return &http.Client{
 		Timeout: 30 * time.Second,
 		Transport: &http.Transport{
 			Proxy:               nil,
 			DialContext:         (&net.Dialer{Timeout: 10 * time.Second}).DialContext,
-			MaxIdleConns:        conns,
+			MaxIdleConns:        0, // no limit across servers; MaxIdleConnsPerHost bounds each
 			MaxIdleConnsPerHost: conns,
 			MaxConnsPerHost:     conns,
 			DisableCompression:  true,
@@ -42,7 +44,8 @@ func newClient(conns int) *http.Client {
 // load is one bounded burst of requests against a URL.
 type load struct {
 	url         string
-	headers     []string           // Authorization values; request i carries headers[i%len]; none when empty
+	headers     []string           // Authorization values; request i carries headers[(offset+i)%len]; none when empty
+	offset      int                // where in headers request 0 starts
 	auth        func(i int) string // when set, the Authorization value of request i (instead of headers)
 	cookies     []string           // Cookie values; request i carries cookies[i%len]; none when empty
 	dpop        func(i int) string // when set, the DPoP proof header of request i (tests/load/dpop.go)
@@ -50,6 +53,10 @@ type load struct {
 	concurrency int
 	requests    int           // at most this many requests (0: no count bound)
 	duration    time.Duration // and for at most this long (0: no time bound)
+	// drain, at the time bound, lets the requests in flight finish (and
+	// counts them) instead of cancelling them: a cancelled request closes
+	// its connection, and the server would still serve it after the load.
+	drain bool
 	// onResponse, when set, sees every answer: the fault tests check each one.
 	onResponse func(i, status int)
 }
@@ -93,10 +100,14 @@ func (l load) run(ctx context.Context, client *http.Client) (*result, error) {
 	if l.concurrency <= 0 {
 		l.concurrency = 1
 	}
+	reqCtx := ctx // the requests' context: with drain, the time bound only stops new ones
 	if l.duration > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, l.duration)
 		defer cancel()
+		if !l.drain {
+			reqCtx = ctx
+		}
 	}
 	var (
 		next    atomic.Int64
@@ -116,10 +127,10 @@ func (l load) run(ctx context.Context, client *http.Client) (*result, error) {
 				if l.requests > 0 && i >= l.requests {
 					break
 				}
-				code, d, err := l.do(ctx, client, i)
+				code, d, err := l.do(reqCtx, client, i)
 				if err != nil {
-					if ctx.Err() != nil {
-						break // the time bound cut this request: not a failure
+					if reqCtx.Err() != nil {
+						break // the time bound (or ctx) cut this request: not a failure
 					}
 					fails++
 					if firstErr == nil {
@@ -168,7 +179,7 @@ func (l load) do(ctx context.Context, client *http.Client, i int) (status int, d
 	case l.auth != nil:
 		req.Header["Authorization"] = []string{l.auth(i)}
 	case len(l.headers) > 0:
-		req.Header["Authorization"] = []string{l.headers[i%len(l.headers)]}
+		req.Header["Authorization"] = []string{l.headers[(l.offset+i)%len(l.headers)]}
 	}
 	if l.dpop != nil {
 		req.Header["Dpop"] = []string{l.dpop(i)}

@@ -8,7 +8,9 @@
 //
 // It serves each variant from a child process pinned to CPU 0 with
 // GOMAXPROCS=1 and generates load from CPU 1, so one core serves and one
-// core loads. Without -full it makes a quick, small run and prints the
+// core loads. A round of the token workloads runs a server per variant at
+// once and measures them in short interleaved slices (measureRound), so that
+// a ratio's two sides see the same machine. Without -full it makes a quick, small run and prints the
 // report. The same scenarios, small, are what `go test ./tests/load/` checks
 // (correctness only: never timing).
 package main
@@ -39,10 +41,10 @@ func main() {
 }
 
 func cli(log *slog.Logger) error {
-	full := flag.Bool("full", false, "the full measured run (5 interleaved rounds, at most 25 minutes)")
+	full := flag.Bool("full", false, "the full measured run (5 rounds, each interleaving the variants in 0.5 s slices; at most 25 minutes)")
 	out := flag.String("out", "", "write the Markdown report here (default: standard output)")
 	pin := flag.Bool("pin", true, "pin the server to CPU 0 and the load generator to CPU 1 with taskset")
-	prof := flag.String("profile", "", "save a server CPU profile of every measurement in this directory")
+	prof := flag.String("profile", "", "save a server CPU profile of every measurement in this directory (token workloads: one per variant and round, over its slices)")
 	sessionsOnly := flag.Bool("sessions", false, "only the session measurements (package session), as a Markdown section")
 	refreshOnly := flag.Bool("refresh", false, "measure only the password-login refresh endpoint and print its section")
 	dpopOnly := flag.Bool("dpop", false, "measure only DPoP (tests/load/dpop.go) and print its section")
@@ -139,11 +141,13 @@ func cli(log *slog.Logger) error {
 	return nil
 }
 
-// fullPlan is the documented run: 5 interleaved rounds of every cell, at
-// most 25 minutes on two cores with the faults, refresh and session sections.
+// fullPlan is the documented run: 5 rounds of every cell, each measuring
+// every variant for 3 s in 6 interleaved slices of 0.5 s; at most 25 minutes
+// on two cores with the faults, refresh and session sections (slicing adds
+// only a few milliseconds per slice).
 func fullPlan() plan {
 	return plan{
-		concurrency: 32, rounds: 5, duration: 3 * time.Second, hotWarm: 500 * time.Millisecond,
+		concurrency: 32, rounds: 5, duration: 3 * time.Second, slices: 6, hotWarm: 500 * time.Millisecond,
 		distinct: 10_000, fresh: 40_000, flood: 100_000,
 		child: true, bench: true,
 	}
@@ -152,7 +156,7 @@ func fullPlan() plan {
 // quickPlan is a run of a few seconds, to try the harness.
 func quickPlan() plan {
 	return plan{
-		concurrency: 16, rounds: 1, duration: 500 * time.Millisecond, hotWarm: 100 * time.Millisecond,
+		concurrency: 16, rounds: 1, duration: 500 * time.Millisecond, slices: 2, hotWarm: 100 * time.Millisecond,
 		distinct: 200, fresh: 200, flood: 400,
 		child: true,
 	}

@@ -24,6 +24,7 @@ type plan struct {
 	concurrency int           // parallel keep-alive connections
 	rounds      int           // measurements per cell; the median is reported
 	duration    time.Duration // length of one time-bound measurement
+	slices      int           // a round measures each variant in this many interleaved slices (measureRound); 0 is 1
 	hotWarm     time.Duration // warm-up before a measurement
 	distinct    int           // tokens of the round-robin workload
 	fresh       int           // tokens of the every-request-a-new-token workload
@@ -31,7 +32,7 @@ type plan struct {
 	child       bool          // serve from a child process (else in this process)
 	pin         bool          // pin the server to CPU 0 and this process to CPU 1
 	bench       bool          // also run the paired in-process benchmarks (benchCommand)
-	profileDir  string        // save a CPU profile of every measurement here
+	profileDir  string        // save a CPU profile of every measurement (in measure, every variant's round) here
 }
 
 // workload names one of the three token mixes.
@@ -51,7 +52,7 @@ type run struct {
 	rps, p50, p99 float64 // requests/s; latencies in µs
 	requests      int64
 	non2xx        int64
-	fetches       int64   // JWKS requests the issuer received during this run (warm-up included)
+	fetches       int64   // JWKS requests the issuer received during this run (start and warm-up included)
 	serverCPU     float64 // fraction of one core the server used; -1 when unknown
 	clientCPU     float64 // fraction of one core this process used
 	firstErr      error
@@ -157,40 +158,29 @@ func measure(ctx context.Context, p plan, log *slog.Logger) (*report, error) {
 	for _, w := range workloads {
 		cells := &[variantN]cell{}
 		rep.cells[w] = cells
+		var warm, meas load
+		switch w {
+		case hot:
+			warm = load{headers: hotSet, duration: p.hotWarm}
+			meas = load{headers: hotSet, duration: p.duration}
+		case distinct:
+			warm = load{headers: distinctSet, requests: len(distinctSet)}
+			meas = load{headers: distinctSet, duration: p.duration}
+		case fresh:
+			warm = load{headers: hotSet, duration: p.hotWarm}
+			meas = load{headers: freshSet, requests: len(freshSet)}
+		}
+		for _, l := range []*load{&warm, &meas} {
+			l.concurrency, l.drain = p.concurrency, true
+		}
 		for r := range p.rounds {
 			before := loadAvg()
-			for j := range variantN {
-				vi := (j + r) % variantN // rotate the order so no variant always runs first
-				v := variants[vi]
-				srv, err := start(v)
-				if err != nil {
-					return nil, err
-				}
-				hits0 := is.hits()
-				var warm, meas load
-				switch w {
-				case hot:
-					warm = load{headers: hotSet, duration: p.hotWarm}
-					meas = load{headers: hotSet, duration: p.duration}
-				case distinct:
-					warm = load{headers: distinctSet, requests: len(distinctSet)}
-					meas = load{headers: distinctSet, duration: p.duration}
-				case fresh:
-					warm = load{headers: hotSet, duration: p.hotWarm}
-					meas = load{headers: freshSet, requests: len(freshSet)}
-				}
-				for _, l := range []*load{&warm, &meas} {
-					l.url, l.concurrency = srv.url+route, p.concurrency
-				}
-				res, err := measureOne(ctx, client, srv, warm, meas, p, fmt.Sprintf("%s-%s-%d", v, slug(w), r))
-				if err == nil {
-					res.fetches = is.hits() - hits0
-				}
-				err = errors.Join(err, srv.stop())
-				client.CloseIdleConnections()
-				if err != nil {
-					return nil, err
-				}
+			runs, order, err := measureRound(ctx, client, is, start, warm, meas, p, r, fmt.Sprintf("%s-%d", slug(w), r))
+			if err != nil {
+				return nil, err
+			}
+			for _, vi := range order {
+				v, res := variants[vi], runs[vi]
 				cells[vi].runs = append(cells[vi].runs, res)
 				if res.non2xx > 0 {
 					rep.problems = append(rep.problems, fmt.Sprintf("%s, %s, round %d: %d answers out of 2xx (first error: %v)", v, w, r+1, res.non2xx, res.firstErr))
@@ -217,8 +207,147 @@ func measure(ctx context.Context, p plan, log *slog.Logger) (*report, error) {
 	return rep, nil
 }
 
+// measureRound is round r of one workload: it starts a fresh server for every
+// variant and warms each up, in turn, then measures them in p.slices slices
+// each, interleaved: a slice of every variant in order, then a second slice
+// of every variant, and so on, so that both sides of a ratio see the same
+// machine to within a slice. The order, returned as order, starts at variant
+// r mod variantN, so that it rotates from round to round. A slice is a
+// p.slices-th of meas, of its duration or of its request count; a variant's
+// slices continue through meas's headers where the previous one stopped, so
+// that under the fresh workload each server still sees each token once.
+// Keep-alive connections stay open from slice to slice and close at the
+// round's end. A variant's run adds up its slices (sliceSum); its fetches
+// count from its server's start, plus any during its slices.
+//
+// With p.profileDir, every server is profiled from the first slice of the
+// round to the end of the last, as <variant>-<name>.pprof: a server is idle
+// between its own slices, so the profile holds its slices' work.
+func measureRound(ctx context.Context, client *http.Client, is *issuer, start func(variant) (*server, error), warm, meas load, p plan, r int, name string) (runs [variantN]run, order [variantN]int, err error) {
+	var srvs [variantN]*server
+	defer func() {
+		for _, srv := range srvs {
+			if srv != nil {
+				err = errors.Join(err, srv.stop())
+			}
+		}
+		client.CloseIdleConnections()
+	}()
+	var sums [variantN]sliceSum
+	for j := range order {
+		vi := (j + r) % variantN
+		order[j] = vi
+		hits0 := is.hits()
+		srv, err := start(variants[vi])
+		if err != nil {
+			return runs, order, err
+		}
+		srvs[vi] = srv
+		w := warm
+		w.url = srv.url + route
+		if _, err := w.run(ctx, client); err != nil {
+			return runs, order, err
+		}
+		sums[vi].fetches = is.hits() - hits0
+	}
+	hits := is.hits()
+	if p.profileDir != "" {
+		for _, srv := range srvs {
+			if err := startProfile(ctx, client, srv.url); err != nil {
+				return runs, order, err
+			}
+		}
+	}
+	k := max(1, p.slices)
+	for i := range k {
+		for _, vi := range order {
+			l := meas
+			l.url, l.offset = srvs[vi].url+route, sums[vi].sent
+			if l.requests > 0 {
+				l.requests = meas.requests*(i+1)/k - meas.requests*i/k
+			} else {
+				l.duration = meas.duration / time.Duration(k)
+			}
+			if err := sums[vi].measure(ctx, client, srvs[vi], l); err != nil {
+				return runs, order, err
+			}
+			h := is.hits()
+			sums[vi].fetches += h - hits
+			hits = h
+		}
+	}
+	if p.profileDir != "" {
+		for vi, srv := range srvs {
+			if err := stopProfile(ctx, client, srv.url, filepath.Join(p.profileDir, fmt.Sprintf("%s-%s.pprof", variants[vi], name))); err != nil {
+				return runs, order, err
+			}
+		}
+	}
+	for vi := range runs {
+		runs[vi] = sums[vi].run()
+	}
+	return runs, order, nil
+}
+
+// sliceSum adds up the slices of one server's measurement.
+type sliceSum struct {
+	requests, non2xx int64
+	sent             int // requests sent, answered or not: where the next slice starts in the headers
+	firstErr         error
+	elapsed          time.Duration
+	latency          histogram
+	serverCPU        time.Duration // -1 when unknown
+	clientCPU        time.Duration
+	fetches          int64
+}
+
+// measure runs one slice, l, against srv and adds it up, with the CPU both
+// sides used meanwhile.
+func (s *sliceSum) measure(ctx context.Context, client *http.Client, srv *server, l load) error {
+	sc0, cc0 := serverCPU(srv), selfCPU()
+	res, err := l.run(ctx, client)
+	if err != nil {
+		return err
+	}
+	sc1, cc1 := serverCPU(srv), selfCPU()
+	s.requests += res.requests
+	s.non2xx += res.non2xx()
+	s.sent += int(res.requests + res.errors)
+	if s.firstErr == nil {
+		s.firstErr = res.firstErr
+	}
+	s.elapsed += res.elapsed
+	s.latency.merge(&res.latency)
+	s.clientCPU += cc1 - cc0
+	if srv.pid == 0 {
+		s.serverCPU = -1
+	} else if s.serverCPU >= 0 {
+		s.serverCPU += sc1 - sc0
+	}
+	return nil
+}
+
+// run is the sum as one run: req/s and CPU over the slices' summed time.
+func (s *sliceSum) run() run {
+	r := run{
+		requests: s.requests, non2xx: s.non2xx, fetches: s.fetches, firstErr: s.firstErr,
+		p50:       float64(s.latency.quantile(0.50)) / 1e3,
+		p99:       float64(s.latency.quantile(0.99)) / 1e3,
+		serverCPU: -1,
+	}
+	if sec := s.elapsed.Seconds(); sec > 0 {
+		r.rps = float64(s.requests) / sec
+		r.clientCPU = s.clientCPU.Seconds() / sec
+		if s.serverCPU >= 0 {
+			r.serverCPU = s.serverCPU.Seconds() / sec
+		}
+	}
+	return r
+}
+
 // measureOne warms a server up, then measures meas, with the CPU both sides
-// used meanwhile.
+// used meanwhile: a round of one variant in one slice, for the sections that
+// measure their own servers (otel, sessions).
 func measureOne(ctx context.Context, client *http.Client, srv *server, warm, meas load, p plan, name string) (run, error) {
 	if _, err := warm.run(ctx, client); err != nil {
 		return run{}, err
@@ -228,28 +357,16 @@ func measureOne(ctx context.Context, client *http.Client, srv *server, warm, mea
 		profDone = make(chan error, 1)
 		go func() { profDone <- saveProfile(ctx, srv.url, p.duration, filepath.Join(p.profileDir, name+".pprof")) }()
 	}
-	sc0, cc0 := serverCPU(srv), selfCPU()
-	res, err := meas.run(ctx, client)
-	if err != nil {
+	var s sliceSum
+	if err := s.measure(ctx, client, srv, meas); err != nil {
 		return run{}, err
 	}
-	sc1, cc1 := serverCPU(srv), selfCPU()
 	if profDone != nil {
 		if err := <-profDone; err != nil {
 			return run{}, err
 		}
 	}
-	r := run{
-		rps: res.rps(), requests: res.requests, non2xx: res.non2xx(), firstErr: res.firstErr,
-		p50:       float64(res.latency.quantile(0.50)) / 1e3,
-		p99:       float64(res.latency.quantile(0.99)) / 1e3,
-		serverCPU: -1,
-		clientCPU: (cc1 - cc0).Seconds() / res.elapsed.Seconds(),
-	}
-	if srv.pid != 0 {
-		r.serverCPU = (sc1 - sc0).Seconds() / res.elapsed.Seconds()
-	}
-	return r, nil
+	return s.run(), nil
 }
 
 // floodHeap sends every token of the flood, each once, through a fresh
@@ -348,6 +465,48 @@ func saveProfile(ctx context.Context, base string, d time.Duration, path string)
 	}
 	_, err = io.Copy(f, res.Body)
 	return errors.Join(err, f.Close())
+}
+
+// startProfile starts a CPU profile of the server at base (handler's
+// profileStart); stopProfile ends it and saves it to path.
+func startProfile(ctx context.Context, client *http.Client, base string) error {
+	_, err := postDebug(ctx, client, base+profileStart)
+	return err
+}
+
+func stopProfile(ctx context.Context, client *http.Client, base, path string) error {
+	b, err := postDebug(ctx, client, base+profileStop)
+	if err != nil {
+		return err
+	}
+	if len(b) == 0 {
+		return fmt.Errorf("profile: %s: empty profile", base)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		return fmt.Errorf("profile: %w", err)
+	}
+	return nil
+}
+
+// postDebug POSTs to one of handler's debug routes and reads the answer.
+func postDebug(ctx context.Context, client *http.Client, url string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, nil)
+	if err != nil {
+		return nil, fmt.Errorf("profile: %w", err)
+	}
+	res, err := client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("profile: %w", err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		return nil, fmt.Errorf("profile: %s: %w", url, err)
+	}
+	if res.StatusCode/100 != 2 {
+		return nil, fmt.Errorf("profile: %s: %s: %s", url, res.Status, b)
+	}
+	return b, nil
 }
 
 func loadAvg() string {

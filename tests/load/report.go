@@ -40,9 +40,10 @@ func (rep *report) spread(w workload, v, ref variant) (med, worst float64) {
 }
 
 // ratio is v's req/s over ref's under w: the median over rounds of the ratio
-// within a round. The variants of one round run back to back, so a swing of
-// the shared machine that outlasts a round moves both sides of a ratio alike
-// and cancels, where a ratio of two independent medians would keep it.
+// within a round. The variants of one round are measured in interleaved
+// slices (measureRound), so a swing of the shared machine that outlasts a few
+// slices moves both sides of a ratio alike and cancels, where a ratio of two
+// independent medians would keep it.
 func (rep *report) ratio(w workload, v, ref variant) float64 {
 	return rep.pairedRatio(w, v, ref, func(r run) float64 { return r.rps })
 }
@@ -127,7 +128,7 @@ func render(rep *report, faults []faultResult) string {
 	f("- %d variants serve `GET %s` with the same handler body (a fixed small JSON): **%s** (no auth); **%s** (`RequireScopes(%q)`, default config, validated-token cache on); **%s** (the same with `Config.DisableCache`); **%s** (`validator.New` + `jwks.NewCachingProvider` + `jwtmiddleware.New(v.ValidateToken).CheckJWT` adapted to Gin, the scope checked from custom claims, as its README shows); **%s** (%s, then `users.Require()`: the caller's row in SQLite in memory, created from the claims on first sight of each of the tokens' 100 subjects, then served from the resolver's per-user cache).\n", variantN, route, bareGin, cached, scope, nocache, byHand, withUser, cached)
 	f("- Tokens are RS256 (2048-bit key), Auth0-shaped access tokens from a JWKS issuer on 127.0.0.1 (discovery + JWKS); %d were signed before any load, in %s.\n", rep.tokens, rep.signing.Round(100*time.Millisecond))
 	f("- Load: %d keep-alive connections from Go's `http.Client`, one worker each, bounded by a request count and a duration; latencies go to a log-linear histogram (≤3%% error). The generator is the harness's own lean loop rather than vegeta's attacker, which sustained 0.85× its request rate here while the client is already what bounds bare Gin (`tests/load/loadgen.go` says more).\n", p.concurrency)
-	f("- Each measurement starts a fresh server process (empty cache, no keys), warms it, then measures. Each cell is measured %d times; a round measures the variants back to back, in rotating order. req/s, latencies and CPU are the round with the median req/s; **every ratio (×) is the median over rounds of the ratio within a round**, so that the shared machine's swings, which last longer than a round, cancel out of it.\n", p.rounds)
+	f("- Each cell is measured %d times, in rounds. A round starts a fresh server process for every variant (empty cache, no keys) and warms each up, then %s; every server's keep-alive connections stay open until the round ends (a slice's time bound stops new requests and lets those in flight finish, and counts them, so that no connection is cut). A variant's figures in a round add up its slices (requests, time, CPU, latency histogram). req/s, latencies and CPU are the round with the median req/s; **every ratio (×) is the median over rounds of the ratio within a round**: its two sides were measured in alternating slices over the same seconds, so that the shared machine's swings, which last about as long as a whole measurement, largely cancel out of it.\n", p.rounds, sliceWords(p))
 	f("- Workloads: **%s** — warm-up %v, then %v; **%s** — %d tokens, one warm-up pass over all of them, then %v of round-robin; **%s** — warm-up %v on another token, then %d requests each with a token the server never saw.\n", hot, p.hotWarm, p.duration, distinct, p.distinct, p.duration, fresh, p.hotWarm, p.fresh)
 	f("- CPU columns: the share of one core the server process and the load generator used while measuring. A server near 1.00 means the server was the bottleneck, as intended; well below, the machine (another tenant of the host, or the load generator's core) held it back. **req/s per server core** divides req/s by that share: what a request costs the server, whichever way the machine swung.\n\n")
 
@@ -237,9 +238,18 @@ func render(rep *report, faults []faultResult) string {
 	}
 
 	f("## Reproduce\n\n")
-	f("```sh\ngo run ./tests/load -full -out docs/performance.md   # this page (at most 25 minutes on 2 cores; needs taskset from util-linux for pinning)\ngo run ./tests/load -full -profile /tmp/prof          # the same, saving a server CPU profile per measurement\ngo test -race ./tests/load/                           # the CI check: correctness only, under a minute\n%s   # the in-process pairs alone\n```\n\n", strings.Join(benchCommand, " "))
+	f("```sh\ngo run ./tests/load -full -out docs/performance.md   # this page (at most 25 minutes on 2 cores; needs taskset from util-linux for pinning)\ngo run ./tests/load -full -profile /tmp/prof          # the same, saving a server CPU profile per variant and round\ngo test -race ./tests/load/                           # the CI check: correctness only, under a minute\n%s   # the in-process pairs alone\n```\n\n", strings.Join(benchCommand, " "))
 	f("CI runs the pairs once each as a smoke test (`-short -benchtime 1x`: every arm answers 200; no timing asserted). To profile one side, add `-cpuprofile` or `-memprofile` to a single package's run, e.g. `go test -run '^$' -bench 'Paired/hot' -benchtime 200x -cpuprofile cpu.out ./auth0gin/`.\n")
 	return b.String()
+}
+
+// sliceWords says how a round of measure interleaves the variants.
+func sliceWords(p plan) string {
+	k := max(1, p.slices)
+	if k == 1 {
+		return "measures them one after another (one slice each), in an order that rotates from round to round"
+	}
+	return fmt.Sprintf("measures them interleaved: each variant's measurement is cut into %d slices (%v each under the time-bound workloads; under the request-bound one, %d consecutive shares of its tokens, so that each server still sees each token once), and the round runs the first slice of every variant in turn, then the second, and so on, the order of variants rotating from round to round", k, p.duration/time.Duration(k), k)
 }
 
 func µs(v float64) string {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	rpprof "runtime/pprof"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -53,7 +55,9 @@ type heapStats struct {
 }
 
 // handler is v's engine plus the harness's debug routes: /debug/heap and, for
-// profiling a run, /debug/pprof/profile. Neither is on the measured route.
+// profiling a run, /debug/pprof/profile (a profile of so many seconds) and
+// profileStart/profileStop (a profile of whatever the server does between the
+// two). None is on the measured route.
 func handler(v variant, issuerURL string, tune func(*auth0gin.Config)) (http.Handler, error) {
 	r, cache, err := engine(v, issuerURL, tune)
 	if err != nil {
@@ -70,8 +74,27 @@ func handler(v variant, issuerURL string, tune func(*auth0gin.Config)) (http.Han
 		c.JSON(http.StatusOK, hs)
 	})
 	r.GET("/debug/pprof/profile", gin.WrapF(pprof.Profile))
+	var prof bytes.Buffer
+	r.POST(profileStart, func(c *gin.Context) {
+		prof.Reset()
+		if err := rpprof.StartCPUProfile(&prof); err != nil {
+			c.String(http.StatusConflict, "%v", err)
+			return
+		}
+		c.Status(http.StatusNoContent)
+	})
+	r.POST(profileStop, func(c *gin.Context) {
+		rpprof.StopCPUProfile() // returns once the profile is written to prof
+		c.Data(http.StatusOK, "application/octet-stream", prof.Bytes())
+	})
 	return r, nil
 }
+
+// The routes that start and stop a server's CPU profile (handler).
+const (
+	profileStart = "/debug/profile/start"
+	profileStop  = "/debug/profile/stop"
+)
 
 // serveOn serves h on a fresh 127.0.0.1 port until stop.
 func serveOn(h http.Handler) (*server, error) {
