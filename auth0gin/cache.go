@@ -3,6 +3,7 @@ package auth0gin
 import (
 	"context"
 	"hash/maphash"
+	"math"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -65,7 +66,8 @@ func (a *Auth0) ForgetUser(ctx context.Context, userBase, userID string) {
 const cacheShards = 16
 
 // entryOverhead approximates the memory an entry costs beyond its token and
-// its packed user: the entry itself, its map slot, and the allocator rounding
+// its packed user: its slot (and the slots slice's spare capacity), its map
+// slot, and the allocator rounding
 // the string that holds both up to a size class. Measure it again when the
 // entry changes: TestCacheMemoryFlat and the load harness's flood report the
 // heap a full cache holds. An entry's first hit adds the unpacked user
@@ -86,9 +88,18 @@ type memoryCache struct {
 }
 
 type cacheShard struct {
-	mu         sync.Mutex
-	m          map[uint64]*cacheEntry // by the token's hash; a hit compares the token in full
-	head       cacheEntry             // sentinel: head.next is the most recently used
+	mu sync.Mutex
+	// m finds a token's slot by the token's hash; a hit compares the token
+	// in full. Entries live in slots, linked by index: neither m nor the
+	// links hold a pointer, so a full cache is one slice for the garbage
+	// collector to scan, with one pointer per entry (its token and packed
+	// user, a single pointer-free string) and one per user unpacked, not a
+	// map of pointers to tens of thousands of objects each holding five.
+	// With one core, a cache filling with tokens seen once each paid a
+	// few percent of every request for that marking.
+	m          map[uint64]int32
+	slots      []cacheEntry // slots[0] is the sentinel: its next is the most recently used
+	free       int32        // the first free slot, chained through next; 0 when none
 	bytes      int64
 	maxEntries int
 	maxBytes   int64
@@ -96,21 +107,32 @@ type cacheShard struct {
 }
 
 // cacheEntry holds a token and the user it was verified as. The user is
-// kept packed (see packedUser: a few pointers for the garbage collector,
-// whatever the claims), and unpacked once, at the entry's first hit, into a
-// user every later hit returns as is: a hot token's hit allocates nothing,
-// and a flood of tokens seen once each (the cache full of entries never hit)
-// costs the collector no more than before. The unpacked user is never
-// changed once made: its slices are capped at their length, so an append by
-// a careless handler copies them.
+// kept packed (see packedUser: pointer-free, whatever the claims), and
+// unpacked once, at the entry's first hit, into a user every later hit
+// returns as is: a hot token's hit allocates nothing, and a flood of tokens
+// seen once each (the cache full of entries never hit) costs the collector
+// one pointer each. The unpacked user is never changed once made: its
+// slices are capped at their length, so an append by a careless handler
+// copies them.
 type cacheEntry struct {
-	hash       uint64
-	key        string     // the token; it and packed.data share one allocation
-	packed     packedUser // never changed once stored
+	all        string     // the token, then its packed user's data: one allocation
 	user       *Auth0User // nil until the first hit; guarded by the shard's lock
-	expires    int64      // unix nanoseconds
+	packed     packedUser // its data is "": it is all[keyLen:] (see unpacked)
+	hash       uint64
+	expires    int64 // unix nanoseconds
 	size       int64
-	prev, next *cacheEntry
+	keyLen     int32
+	prev, next int32
+}
+
+// key is the entry's token.
+func (e *cacheEntry) key() string { return e.all[:e.keyLen] }
+
+// unpacked is the entry's packed user, with its data.
+func (e *cacheEntry) unpacked() packedUser {
+	p := e.packed
+	p.data = e.all[e.keyLen:]
+	return p
 }
 
 // NewMemoryCache returns an in-memory LRU holding at most maxEntries tokens
@@ -128,8 +150,8 @@ func NewMemoryCache(maxEntries int, maxBytes int64) TokenCache {
 	perBytes := max(3*defaultMaxTokenBytes+entryOverhead, maxBytes/cacheShards)
 	for i := range c.shards {
 		s := &c.shards[i]
-		s.m = make(map[uint64]*cacheEntry)
-		s.head.next, s.head.prev = &s.head, &s.head
+		s.m = make(map[uint64]int32)
+		s.slots = make([]cacheEntry, 1) // the sentinel, linked to itself
 		// The shards' entry bounds add up to maxEntries exactly; under 16,
 		// some shards hold none, and their tokens are verified every time.
 		s.maxEntries, s.maxBytes = maxEntries/cacheShards, perBytes
@@ -164,19 +186,24 @@ func (c *memoryCache) Get(_ context.Context, token string) (*Auth0User, bool) {
 func (c *memoryCache) get(token string, now int64) (*Auth0User, bool) {
 	s, h := c.shard(token)
 	s.mu.Lock()
-	e, ok := s.m[h]
-	if !ok || e.key != token {
+	i, ok := s.m[h]
+	if !ok {
+		s.mu.Unlock()
+		return nil, false
+	}
+	e := &s.slots[i] // nothing below appends to slots
+	if e.key() != token {
 		s.mu.Unlock()
 		return nil, false
 	}
 	if now >= e.expires {
-		s.remove(e)
+		s.remove(i)
 		s.mu.Unlock()
 		return nil, false
 	}
-	if s.head.next != e { // a hot token is at the front already: no pointer to move
-		s.unlink(e)
-		s.pushFront(e)
+	if s.slots[0].next != i { // a hot token is at the front already: no link to move
+		s.unlink(i)
+		s.pushFront(i)
 	}
 	u := e.user
 	if u == nil {
@@ -186,12 +213,14 @@ func (c *memoryCache) get(token string, now int64) (*Auth0User, bool) {
 		// bound: a cache whose entries are all hit once, with no Set to
 		// evict, would otherwise hold up to twice its bound.
 		u = new(Auth0User)
-		grew := unpackedOverhead + int64(e.packed.unpackTo(u))
-		lo, hi, _ := payloadSpan(e.key) // Verify cached only a verified JWS
-		u.payload = e.key[lo:hi]
+		p := e.unpacked()
+		grew := unpackedOverhead + int64(p.unpackTo(u))
+		key := e.key()
+		lo, hi, _ := payloadSpan(key) // Verify cached only a verified JWS
+		u.payload = key[lo:hi]
 		e.user, e.size, s.bytes = u, e.size+grew, s.bytes+grew
-		for s.bytes > s.maxBytes && s.head.prev != e {
-			s.remove(s.head.prev)
+		for s.bytes > s.maxBytes && s.slots[0].prev != i {
+			s.remove(s.slots[0].prev)
 			atomic.AddInt64(&s.evicted, 1)
 		}
 	}
@@ -201,27 +230,30 @@ func (c *memoryCache) get(token string, now int64) (*Auth0User, bool) {
 
 // Set implements TokenCache.
 func (c *memoryCache) Set(_ context.Context, token string, u *Auth0User, expiresAt time.Time) {
-	if !expiresAt.After(time.Now()) {
+	if !expiresAt.After(time.Now()) || len(token) > math.MaxInt32/2 {
 		return
 	}
 	// Outside the lock. pack copies the token: it may be a substring of a much
 	// larger header value, which the entry would otherwise keep alive unbounded.
 	s, h := c.shard(token)
 	all, p := pack(token, u)
-	e := &cacheEntry{hash: h, key: all[:len(token)], packed: p, expires: expiresAt.UnixNano(), size: int64(len(all)) + entryOverhead}
+	p.data = "" // it is all[len(token):]
+	size := int64(len(all)) + entryOverhead
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if e.size > s.maxBytes || s.maxEntries == 0 {
+	if size > s.maxBytes || s.maxEntries == 0 {
 		return
 	}
 	if old, ok := s.m[h]; ok { // this token, or (once in 2^64) another: replaced either way
 		s.remove(old)
 	}
-	s.m[h] = e
-	s.bytes += e.size
-	s.pushFront(e)
+	i := s.alloc()
+	s.slots[i] = cacheEntry{all: all, keyLen: int32(len(token)), packed: p, hash: h, expires: expiresAt.UnixNano(), size: size}
+	s.m[h] = i
+	s.bytes += size
+	s.pushFront(i)
 	for len(s.m) > s.maxEntries || s.bytes > s.maxBytes {
-		s.remove(s.head.prev)
+		s.remove(s.slots[0].prev)
 		atomic.AddInt64(&s.evicted, 1)
 	}
 }
@@ -231,20 +263,21 @@ func (c *memoryCache) Delete(_ context.Context, token string) {
 	s, h := c.shard(token)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if e, ok := s.m[h]; ok && e.key == token {
-		s.remove(e)
+	if i, ok := s.m[h]; ok && s.slots[i].key() == token {
+		s.remove(i)
 	}
 }
 
 // DeleteUser implements TokenCache. It scans every entry: logouts are rare
 // and a per-user index would cost every insert.
 func (c *memoryCache) DeleteUser(_ context.Context, issuer, userID string) {
-	for i := range c.shards {
-		s := &c.shards[i]
+	for k := range c.shards {
+		s := &c.shards[k]
 		s.mu.Lock()
-		for _, e := range s.m {
-			if id, iss := e.packed.idIssuer(); id == userID && iss == issuer {
-				s.remove(e)
+		for _, i := range s.m {
+			p := s.slots[i].unpacked()
+			if id, iss := p.idIssuer(); id == userID && iss == issuer {
+				s.remove(i)
 			}
 		}
 		s.mu.Unlock()
@@ -263,18 +296,34 @@ func (c *memoryCache) Len() int {
 	return n
 }
 
-func (s *cacheShard) pushFront(e *cacheEntry) {
-	e.prev, e.next = &s.head, s.head.next
-	s.head.next.prev = e
-	s.head.next = e
+// alloc returns a free slot: a freed one, or a new one at the end.
+func (s *cacheShard) alloc() int32 {
+	if i := s.free; i != 0 {
+		s.free = s.slots[i].next
+		return i
+	}
+	s.slots = append(s.slots, cacheEntry{})
+	return int32(len(s.slots) - 1)
 }
 
-func (s *cacheShard) unlink(e *cacheEntry) {
-	e.prev.next, e.next.prev = e.next, e.prev
+func (s *cacheShard) pushFront(i int32) {
+	first := s.slots[0].next
+	s.slots[i].prev, s.slots[i].next = 0, first
+	s.slots[first].prev = i
+	s.slots[0].next = i
 }
 
-func (s *cacheShard) remove(e *cacheEntry) {
-	s.unlink(e)
-	delete(s.m, e.hash)
-	s.bytes -= e.size
+func (s *cacheShard) unlink(i int32) {
+	p, n := s.slots[i].prev, s.slots[i].next
+	s.slots[p].next, s.slots[n].prev = n, p
+}
+
+// remove unlinks slot i, forgets it and frees it, dropping its token and
+// user for the collector.
+func (s *cacheShard) remove(i int32) {
+	s.unlink(i)
+	delete(s.m, s.slots[i].hash)
+	s.bytes -= s.slots[i].size
+	s.slots[i] = cacheEntry{next: s.free}
+	s.free = i
 }

@@ -23,6 +23,8 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -48,6 +50,7 @@ func cli(log *slog.Logger) error {
 	sessionsOnly := flag.Bool("sessions", false, "only the session measurements (package session), as a Markdown section")
 	refreshOnly := flag.Bool("refresh", false, "measure only the password-login refresh endpoint and print its section")
 	dpopOnly := flag.Bool("dpop", false, "measure only DPoP (tests/load/dpop.go) and print its section")
+	only := flag.String("workloads", "", "with -core: only these workloads (comma-separated slugs: hot, distinct, fresh)")
 	coreOnly := flag.Bool("core", false, "measure only the core tables (the three token workloads), without the in-process pairs, and print them")
 	flag.Parse()
 
@@ -78,6 +81,9 @@ func cli(log *slog.Logger) error {
 	}
 	if *coreOnly {
 		p.bench, p.flood = false, 0
+		if *only != "" {
+			workloads = slices.DeleteFunc(workloads, func(w workload) bool { return !strings.Contains(","+*only+",", ","+slug(w)+",") })
+		}
 		rep, err := measure(ctx, p, log)
 		if err != nil {
 			return err
