@@ -67,8 +67,8 @@ const cacheShards = 16
 
 // entryOverhead approximates the memory an entry costs beyond its token and
 // its packed user: its slot (and the slots slice's spare capacity), its map
-// slot, and the allocator rounding
-// the string that holds both up to a size class. Measure it again when the
+// slot, and the allocator rounding the string that holds both up to a size
+// class. Measure it again when the
 // entry changes: TestCacheMemoryFlat and the load harness's flood report the
 // heap a full cache holds. An entry's first hit adds the unpacked user
 // (unpackedOverhead and its list array) to its size, and evicts for it.
