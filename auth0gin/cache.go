@@ -77,8 +77,12 @@ const entryOverhead = 256
 // unpackedOverhead is the unpacked user an entry gains at its first hit.
 const unpackedOverhead = int64(unsafe.Sizeof(Auth0User{}))
 
-// memoryCache is the default TokenCache: an LRU bounded both in entries and
-// in approximate bytes, split into 16 shards (each holding a sixteenth of the
+// memoryCache is the default TokenCache: a cache bounded both in entries and
+// in approximate bytes, evicting with CLOCK (second chance, an approximation
+// of least recently used: a hit only marks its entry, so a hit on any of
+// thousands of tokens touches its own slot and nothing else; moving it to
+// the front of a list touched two other slots at random, which cost a
+// round-robin over 10,000 tokens about a microsecond a request), split into 16 shards (each holding a sixteenth of the
 // bounds) so that concurrent requests rarely share a lock. A flood of distinct
 // tokens evicts old entries; it cannot grow memory past the bounds. Make one
 // with NewMemoryCache.
@@ -98,8 +102,9 @@ type cacheShard struct {
 	// With one core, a cache filling with tokens seen once each paid a
 	// few percent of every request for that marking.
 	m          map[uint64]int32
-	slots      []cacheEntry // slots[0] is the sentinel: its next is the most recently used
+	slots      []cacheEntry // slots[0] is never used: index 0 means none
 	free       int32        // the first free slot, chained through next; 0 when none
+	hand       int32        // CLOCK's hand: the slot evict looks at next
 	bytes      int64
 	maxEntries int
 	maxBytes   int64
@@ -122,7 +127,8 @@ type cacheEntry struct {
 	expires    int64 // unix nanoseconds
 	size       int64
 	keyLen     int32
-	prev, next int32
+	next       int32 // the next free slot, while this one is free
+	referenced bool  // hit since the hand last passed (CLOCK)
 }
 
 // key is the entry's token.
@@ -135,7 +141,7 @@ func (e *cacheEntry) unpacked() packedUser {
 	return p
 }
 
-// NewMemoryCache returns an in-memory LRU holding at most maxEntries tokens
+// NewMemoryCache returns an in-memory cache holding at most maxEntries tokens
 // and about maxBytes bytes; zero or less means defaultCacheMaxEntries and
 // defaultCacheMaxBytes. The byte bound is raised, if needed, so that every
 // shard can hold a token of defaultMaxTokenBytes.
@@ -151,7 +157,7 @@ func NewMemoryCache(maxEntries int, maxBytes int64) TokenCache {
 	for i := range c.shards {
 		s := &c.shards[i]
 		s.m = make(map[uint64]int32)
-		s.slots = make([]cacheEntry, 1) // the sentinel, linked to itself
+		s.slots = make([]cacheEntry, 1) // slot 0: none
 		// The shards' entry bounds add up to maxEntries exactly; under 16,
 		// some shards hold none, and their tokens are verified every time.
 		s.maxEntries, s.maxBytes = maxEntries/cacheShards, perBytes
@@ -201,17 +207,16 @@ func (c *memoryCache) get(token string, now int64) (*Auth0User, bool) {
 		s.mu.Unlock()
 		return nil, false
 	}
-	if s.slots[0].next != i { // a hot token is at the front already: no link to move
-		s.unlink(i)
-		s.pushFront(i)
+	if !e.referenced { // a hot token is marked already: no write
+		e.referenced = true
 	}
 	u := e.user
 	if u == nil {
 		// The first hit: unpack once, under the lock so that no two hits
 		// race to do it, and count the user in the shard's bytes, evicting
-		// from the LRU tail (never e, now at the front) to stay within the
-		// bound: a cache whose entries are all hit once, with no Set to
-		// evict, would otherwise hold up to twice its bound.
+		// others (never e) to stay within the bound: a cache whose entries
+		// are all hit once, with no Set to evict, would otherwise hold up
+		// to twice its bound.
 		u = new(Auth0User)
 		p := e.unpacked()
 		grew := unpackedOverhead + int64(p.unpackTo(u))
@@ -219,9 +224,7 @@ func (c *memoryCache) get(token string, now int64) (*Auth0User, bool) {
 		lo, hi, _ := payloadSpan(key) // Verify cached only a verified JWS
 		u.payload = key[lo:hi]
 		e.user, e.size, s.bytes = u, e.size+grew, s.bytes+grew
-		for s.bytes > s.maxBytes && s.slots[0].prev != i {
-			s.remove(s.slots[0].prev)
-			atomic.AddInt64(&s.evicted, 1)
+		for s.bytes > s.maxBytes && s.evict(i) {
 		}
 	}
 	s.mu.Unlock()
@@ -251,10 +254,7 @@ func (c *memoryCache) Set(_ context.Context, token string, u *Auth0User, expires
 	s.slots[i] = cacheEntry{all: all, keyLen: int32(len(token)), packed: p, hash: h, expires: expiresAt.UnixNano(), size: size}
 	s.m[h] = i
 	s.bytes += size
-	s.pushFront(i)
-	for len(s.m) > s.maxEntries || s.bytes > s.maxBytes {
-		s.remove(s.slots[0].prev)
-		atomic.AddInt64(&s.evicted, 1)
+	for (len(s.m) > s.maxEntries || s.bytes > s.maxBytes) && s.evict(i) {
 	}
 }
 
@@ -306,22 +306,35 @@ func (s *cacheShard) alloc() int32 {
 	return int32(len(s.slots) - 1)
 }
 
-func (s *cacheShard) pushFront(i int32) {
-	first := s.slots[0].next
-	s.slots[i].prev, s.slots[i].next = 0, first
-	s.slots[first].prev = i
-	s.slots[0].next = i
+// evict removes one entry other than keep, the first the hand finds that
+// was not hit since it last passed (clearing the marks of those that were),
+// and counts it. It reports false when keep is the only entry.
+func (s *cacheShard) evict(keep int32) bool {
+	if len(s.m) <= 1 {
+		return false
+	}
+	// Two turns at most: the first clears every mark it passes.
+	for range 2 * len(s.slots) {
+		if s.hand++; int(s.hand) >= len(s.slots) {
+			s.hand = 1
+		}
+		e := &s.slots[s.hand]
+		switch {
+		case e.all == "" || s.hand == keep: // free, or kept
+		case e.referenced:
+			e.referenced = false
+		default:
+			s.remove(s.hand)
+			atomic.AddInt64(&s.evicted, 1)
+			return true
+		}
+	}
+	return false
 }
 
-func (s *cacheShard) unlink(i int32) {
-	p, n := s.slots[i].prev, s.slots[i].next
-	s.slots[p].next, s.slots[n].prev = n, p
-}
-
-// remove unlinks slot i, forgets it and frees it, dropping its token and
-// user for the collector.
+// remove forgets slot i and frees it, dropping its token and user for the
+// collector.
 func (s *cacheShard) remove(i int32) {
-	s.unlink(i)
 	delete(s.m, s.slots[i].hash)
 	s.bytes -= s.slots[i].size
 	s.slots[i] = cacheEntry{next: s.free}

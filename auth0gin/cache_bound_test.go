@@ -8,7 +8,7 @@ import (
 )
 
 // An entry's first hit unpacks its user and grows the shard's bytes: the
-// hit itself evicts from the LRU tail, so a full cache whose entries are all
+// hit itself evicts another entry, so a full cache whose entries are all
 // hit once stays within its byte bound with no Set to evict.
 func TestCacheFirstHitsStayWithinByteBound(t *testing.T) {
 	const maxBytes = 16 * 64 << 10 // 64 KiB a shard
@@ -54,5 +54,32 @@ func TestCacheFirstHitsStayWithinByteBound(t *testing.T) {
 	}
 	if hits == 0 {
 		t.Error("no hit at all")
+	}
+}
+
+// TestCacheSecondChance: eviction spares an entry hit since the hand last
+// passed it (CLOCK), and takes one that was not.
+func TestCacheSecondChance(t *testing.T) {
+	c := NewTestCache(2*cacheShards, 0) // two entries a shard
+	var same []string                   // tokens of one shard
+	for i := 0; len(same) < 3; i++ {
+		tok := fmt.Sprintf("h.p.sig%04d", i)
+		if s, _ := c.shard(tok); s == &c.shards[0] {
+			same = append(same, tok)
+		}
+	}
+	a, b, d := same[0], same[1], same[2]
+	u := &Auth0User{ID: "auth0|x", ExpiresAt: time.Now().Add(time.Hour)}
+	until := time.Now().Add(time.Hour)
+	c.Set(t.Context(), a, u, until)
+	c.Set(t.Context(), b, u, until)
+	if _, ok := c.Get(t.Context(), a); !ok {
+		t.Fatal("a: miss")
+	}
+	c.Set(t.Context(), d, u, until) // evicts b, never hit, and spares a
+	for tok, want := range map[string]bool{a: true, b: false, d: true} {
+		if _, ok := c.Get(t.Context(), tok); ok != want {
+			t.Errorf("%s cached: %v, want %v", tok, ok, want)
+		}
 	}
 }

@@ -146,7 +146,7 @@ type Config struct {
 	// reached or answers garbage (default 12h). It must be longer than
 	// KeyRefreshInterval.
 	KeyMaxStale time.Duration
-	// Cache holds validated tokens. Nil means an in-memory LRU of at most
+	// Cache holds validated tokens. Nil means an in-memory cache of at most
 	// 100,000 entries and about 64 MiB (NewMemoryCache(0, 0)); pass
 	// NewMemoryCache with other bounds, or a shared cache, to change it. Set
 	// DisableCache to verify every request.

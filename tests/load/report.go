@@ -187,7 +187,7 @@ func render(rep *report, faults []faultResult) string {
 	f("The floor for a new token is one RSA-2048 verification (go-jwt-middleware by hand pays it too); for a hot token, one hash-map lookup and the scope check. What a hot token's request costs beyond bare Gin, each kept for what it buys (profile it with `-cpuprofile` on `Paired/hot`):\n\n")
 	f("| step | allocations | what it buys |\n|---|---:|---|\n")
 	f("| `Authorization` header read, `Bearer` scheme, size and canonical-shape checks | 0 | one spelling per token, so one cache entry; RFC 6750 errors for malformed headers |\n")
-	f("| cache lookup: hash of the token's last 64 bytes, shard lock, full compare, LRU front | 0 | a bounded cache (entries and bytes) that a flood of tokens cannot grow |\n")
+	f("| cache lookup: hash of the token's last 64 bytes, shard lock, full compare, a hit mark (CLOCK) | 0 | a bounded cache (entries and bytes) that a flood of tokens cannot grow |\n")
 	f("| one clock read; expiry less ClockSkew, CacheMaxTTL, audience, algorithm, claims tag | 0 | a cached verdict never outlives the token or the API's own rules, even in a shared cache |\n")
 	f("| the verifying key's thumbprint still published (one atomic load, one map lookup) | 0 | a revoked key's tokens stop at the next key refresh, not at CacheMaxTTL |\n")
 	f("| the cached user handed out as is (read-only, shared) | 0 | nothing: a copy per request cost 2 allocations and the unpacking of every claim |\n")
