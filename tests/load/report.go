@@ -193,6 +193,13 @@ func render(rep *report, faults []faultResult) string {
 	f("| the cached user handed out as is (read-only, shared) | 0 | nothing: a copy per request cost 2 allocations and the unpacking of every claim |\n")
 	f("| `c.Request.WithContext` with the user | 2 | `UserFrom(c.Request.Context())` in services below the handler; net/http allows no cheaper way to change a request's context |\n")
 	f("| `Cache-Control: no-store` (one map insert of a shared value) | 0 | answers that depend on who asks stay out of shared and browser caches |\n\n")
+	f("A new token's floor is go-jwt-middleware's `ValidateToken` itself (its JOSE parse, the RSA verification, the registered claims), which auth0gin calls as the hand-wired route does; the RSA step alone re-derives the public modulus on every call (crypto/rsa keeps no precomputation for public keys), for both. What auth0gin adds around it, profiled with `BenchmarkRoute/auth0gin-nocache` against `go-jwt-middleware-by-hand` (which decodes its custom claims with reflection instead):\n\n")
+	f("| step | before → now | what it buys |\n|---|---|---|\n")
+	f("| canonical base64url scan of the whole token | kept (about 0.3 µs) | one spelling per token, so one cache entry that `Forget` really removes |\n")
+	f("| the JOSE header read for `alg`, `typ`, `kid`, `crit` | kept | an algorithm outside the allow-list, a `crit` or an ID token is refused before any key is fetched |\n")
+	f("| the payload's claims | two JSON passes (a lenient peek at `iss`, then the strict decode) → one strict pass, read token by token (about 3.1 → 1.5 µs) | the issuer's key set is chosen before the signature check; strict claims (no duplicate names, valid UTF-8) |\n")
+	f("| the \"no key fits\" error | built on every verification → only when no key fits | nothing: it cost 2 allocations a request |\n")
+	f("| the cache insert: token and packed user in one pointer-free string, one slot of a per-shard slice | map of pointers to five-pointer entries → one pointer per entry | the next request with that token costs a lookup; the collector marks one pointer per cached token |\n\n")
 
 	if len(rep.flood) > 0 {
 		f("## Memory under a distinct-token flood\n\n")
