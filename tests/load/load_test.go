@@ -218,7 +218,7 @@ func TestPairedRatio(t *testing.T) {
 // from the store.
 func TestSessions(t *testing.T) {
 	dir := t.TempDir()
-	sp := sessionPlan{concurrency: 4, rounds: 1, duration: 200 * time.Millisecond, warm: 50 * time.Millisecond, sessions: 40,
+	sp := sessionPlan{concurrency: 4, rounds: 2, duration: 200 * time.Millisecond, slices: 2, warm: 50 * time.Millisecond, sessions: 40,
 		stores: sessionStores(dir)[:2], dir: dir}
 	rep, err := measureSessions(t.Context(), sp, quiet())
 	if err != nil {
@@ -230,6 +230,9 @@ func TestSessions(t *testing.T) {
 	for _, v := range hotVariants {
 		if rep.hot[v] == nil && slices.Contains(hotOnRedis, v) { // no Redis here: listed among the problems
 			continue
+		}
+		if n := len(rep.hot[v].runs); n != sp.rounds {
+			t.Errorf("hot %s: %d runs, want one per round (%d)", v, n, sp.rounds)
 		}
 		if m := rep.hot[v].median(); m.requests == 0 {
 			t.Errorf("hot %s: no request answered", v)

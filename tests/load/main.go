@@ -10,9 +10,10 @@
 // GOMAXPROCS=1 and generates load from CPU 1, so one core serves and one
 // core loads. A round of the token workloads runs a server per variant at
 // once and measures them in short interleaved slices (measureRound), so that
-// a ratio's two sides see the same machine. Without -full it makes a quick, small run and prints the
-// report. The same scenarios, small, are what `go test ./tests/load/` checks
-// (correctness only: never timing).
+// a ratio's two sides see the same machine; so does a round of the session
+// section's hot variants (hotRound). Without -full it makes a quick, small
+// run and prints the report. The same scenarios, small, are what
+// `go test ./tests/load/` checks (correctness only: never timing).
 package main
 
 import (

@@ -233,7 +233,7 @@ func measureRound(ctx context.Context, client *http.Client, is *issuer, start fu
 		}
 		client.CloseIdleConnections()
 	}()
-	var sums [variantN]sliceSum
+	var ts [variantN]*slicedRun // in order
 	for j := range order {
 		vi := (j + r) % variantN
 		order[j] = vi
@@ -248,7 +248,9 @@ func measureRound(ctx context.Context, client *http.Client, is *issuer, start fu
 		if _, err := w.run(ctx, client); err != nil {
 			return runs, order, err
 		}
-		sums[vi].fetches = is.hits() - hits0
+		m := meas
+		m.url = srv.url + route
+		ts[j] = &slicedRun{srv: srv, meas: m, sum: sliceSum{fetches: is.hits() - hits0}}
 	}
 	hits := is.hits()
 	if p.profileDir != "" {
@@ -258,23 +260,12 @@ func measureRound(ctx context.Context, client *http.Client, is *issuer, start fu
 			}
 		}
 	}
-	k := max(1, p.slices)
-	for i := range k {
-		for _, vi := range order {
-			l := meas
-			l.url, l.offset = srvs[vi].url+route, sums[vi].sent
-			if l.requests > 0 {
-				l.requests = meas.requests*(i+1)/k - meas.requests*i/k
-			} else {
-				l.duration = meas.duration / time.Duration(k)
-			}
-			if err := sums[vi].measure(ctx, client, srvs[vi], l); err != nil {
-				return runs, order, err
-			}
-			h := is.hits()
-			sums[vi].fetches += h - hits
-			hits = h
-		}
+	if err := measureSlices(ctx, client, ts[:], p.slices, func(t *slicedRun) {
+		h := is.hits()
+		t.sum.fetches += h - hits
+		hits = h
+	}); err != nil {
+		return runs, order, err
 	}
 	if p.profileDir != "" {
 		for vi, srv := range srvs {
@@ -283,10 +274,47 @@ func measureRound(ctx context.Context, client *http.Client, is *issuer, start fu
 			}
 		}
 	}
-	for vi := range runs {
-		runs[vi] = sums[vi].run()
+	for j, vi := range order {
+		runs[vi] = ts[j].sum.run()
 	}
 	return runs, order, nil
+}
+
+// slicedRun is one server of a round, the load that measures it (its url
+// set) and the sum of its slices so far.
+type slicedRun struct {
+	srv  *server
+	meas load
+	sum  sliceSum
+}
+
+// measureSlices measures each of ts in k interleaved slices (k < 1 is 1): a
+// slice of every one in ts's order, then a second slice of every one, and so
+// on. A slice is a k-th of t.meas, of its duration or of its request count;
+// t's slices continue through t.meas's headers where the previous one
+// stopped. Each slice adds up into t.sum; after, when not nil, runs after
+// every slice. It leaves the connections open: the caller closes them when
+// its round ends.
+func measureSlices(ctx context.Context, client *http.Client, ts []*slicedRun, k int, after func(t *slicedRun)) error {
+	k = max(1, k)
+	for i := range k {
+		for _, t := range ts {
+			l := t.meas
+			l.offset = t.sum.sent
+			if l.requests > 0 {
+				l.requests = t.meas.requests*(i+1)/k - t.meas.requests*i/k
+			} else {
+				l.duration = t.meas.duration / time.Duration(k)
+			}
+			if err := t.sum.measure(ctx, client, t.srv, l); err != nil {
+				return err
+			}
+			if after != nil {
+				after(t)
+			}
+		}
+	}
+	return nil
 }
 
 // sliceSum adds up the slices of one server's measurement.

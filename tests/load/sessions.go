@@ -34,7 +34,8 @@ const loginRoute = "/auth/session"
 type sessionPlan struct {
 	concurrency int
 	rounds      int
-	duration    time.Duration
+	duration    time.Duration // a variant's measurement in a round, over its slices
+	slices      int           // a round measures each hot variant in this many interleaved slices (measureSlices); 0 is 1
 	warm        time.Duration
 	sessions    int // logins, then first requests, per store
 	child, pin  bool
@@ -49,7 +50,7 @@ func newSessionPlan(p plan) (sessionPlan, error) {
 	if err != nil {
 		return sessionPlan{}, err
 	}
-	sp := sessionPlan{concurrency: p.concurrency, rounds: max(p.rounds, 3), duration: p.duration, warm: p.hotWarm,
+	sp := sessionPlan{concurrency: p.concurrency, rounds: max(p.rounds, 3), duration: p.duration, slices: p.slices, warm: p.hotWarm,
 		sessions: 500, child: p.child, pin: p.pin, stores: sessionStores(dir), dir: dir}
 	if p.rounds > 1 {
 		sp.sessions = 5000
@@ -314,8 +315,9 @@ func measureSessions(ctx context.Context, sp sessionPlan, log *slog.Logger) (*se
 }
 
 // measureHot measures one hot session of package session and of each
-// session library against bare Gin and a hot bearer token, rounds of them
-// all back to back in rotating order, each from a fresh server process.
+// session library against bare Gin and a hot bearer token, in rounds
+// (hotRound) that measure every variant in interleaved slices, in an order
+// that rotates from round to round.
 func measureHot(ctx context.Context, client *http.Client, is *issuer, token string, sp sessionPlan, rep *sessionReport, log *slog.Logger) error {
 	variants := hotVariants
 	if err := dialCheck(redisAddr); err != nil {
@@ -325,53 +327,13 @@ func measureHot(ctx context.Context, client *http.Client, is *issuer, token stri
 	for _, v := range variants {
 		rep.hot[v] = &cell{}
 	}
-	p := plan{duration: sp.duration, pin: sp.pin}
 	for r := range sp.rounds {
-		for j := range variants {
-			v := variants[(j+r)%len(variants)]
-			spec := hotSpec[v]
-			var srv *server
-			var err error
-			switch {
-			case v == hotBare && sp.child:
-				srv, err = startChild(bareGin, is.url(), sp.pin, 0, false)
-			case v == hotBare:
-				srv, err = startInProcess(bareGin, is.url(), nil)
-			case sp.child:
-				srv, err = startChild(cached, is.url(), sp.pin, 0, false, envSessions+"="+spec)
-			default:
-				h, release, err1 := sessionServer(is.url(), spec)
-				if err = err1; err == nil {
-					if srv, err = serveOn(h); err == nil {
-						stop := srv.stop
-						srv.stop = func() error { return errors.Join(stop(), release()) }
-					} else {
-						err = errors.Join(err, release())
-					}
-				}
-			}
-			if err != nil {
-				return err
-			}
-			l := load{url: srv.url + route, concurrency: sp.concurrency}
-			switch {
-			case v == hotBearer:
-				l.headers = []string{"Bearer " + token}
-			case v != hotBare:
-				c, err := loginCookie(ctx, client, srv.url, token, sessionCookie(spec))
-				if err != nil {
-					return errors.Join(fmt.Errorf("%s: %w", v, err), srv.stop())
-				}
-				l.cookies = []string{c}
-			}
-			warm, meas := l, l
-			warm.duration, meas.duration = sp.warm, sp.duration
-			res, err := measureOne(ctx, client, srv, warm, meas, p, "session-hot")
-			err = errors.Join(err, srv.stop())
-			client.CloseIdleConnections()
-			if err != nil {
-				return err
-			}
+		runs, order, err := hotRound(ctx, client, is, token, variants, sp, r)
+		if err != nil {
+			return err
+		}
+		for j, v := range order {
+			res := runs[j]
 			rep.hot[v].runs = append(rep.hot[v].runs, res)
 			if res.non2xx > 0 {
 				rep.problems = append(rep.problems, fmt.Sprintf("hot %s, round %d: %d answers out of 2xx (%v)", v, r+1, res.non2xx, res.firstErr))
@@ -380,6 +342,84 @@ func measureHot(ctx context.Context, client *http.Client, is *issuer, token stri
 		}
 	}
 	return nil
+}
+
+// hotRound is round r of measureHot, as measureRound is of a token workload:
+// in an order that starts at variants[r mod len], it starts a fresh server
+// for every variant, logs the session variants in and warms each up, in
+// turn, then measures them all in sp.slices interleaved slices of
+// sp.duration/sp.slices each (measureSlices), the keep-alive connections
+// open from slice to slice. runs[j] is order[j]'s slices added up. Every
+// server stops, and the connections close, when the round ends, even on an
+// error.
+func hotRound(ctx context.Context, client *http.Client, is *issuer, token string, variants []string, sp sessionPlan, r int) (runs []run, order []string, err error) {
+	var srvs []*server
+	defer func() {
+		for _, srv := range srvs {
+			err = errors.Join(err, srv.stop())
+		}
+		client.CloseIdleConnections()
+	}()
+	ts := make([]*slicedRun, 0, len(variants))
+	for j := range variants {
+		v := variants[(j+r)%len(variants)]
+		order = append(order, v)
+		srv, err := startHot(v, is.url(), sp)
+		if err != nil {
+			return nil, order, fmt.Errorf("%s: %w", v, err)
+		}
+		srvs = append(srvs, srv)
+		l := load{url: srv.url + route, concurrency: sp.concurrency, drain: true}
+		switch {
+		case v == hotBearer:
+			l.headers = []string{"Bearer " + token}
+		case v != hotBare:
+			c, err := loginCookie(ctx, client, srv.url, token, sessionCookie(hotSpec[v]))
+			if err != nil {
+				return nil, order, fmt.Errorf("%s: %w", v, err)
+			}
+			l.cookies = []string{c}
+		}
+		warm, meas := l, l
+		warm.duration, meas.duration = sp.warm, sp.duration
+		if _, err := warm.run(ctx, client); err != nil {
+			return nil, order, fmt.Errorf("%s: %w", v, err)
+		}
+		ts = append(ts, &slicedRun{srv: srv, meas: meas})
+	}
+	if err := measureSlices(ctx, client, ts, sp.slices, nil); err != nil {
+		return nil, order, err
+	}
+	for _, t := range ts {
+		runs = append(runs, t.sum.run())
+	}
+	return runs, order, nil
+}
+
+// startHot starts the server of hot variant v: a child process when
+// sp.child, else in this process, where stop also releases the session
+// server's store and manager.
+func startHot(v, issuerURL string, sp sessionPlan) (*server, error) {
+	spec := hotSpec[v]
+	switch {
+	case v == hotBare && sp.child:
+		return startChild(bareGin, issuerURL, sp.pin, 0, false)
+	case v == hotBare:
+		return startInProcess(bareGin, issuerURL, nil)
+	case sp.child:
+		return startChild(cached, issuerURL, sp.pin, 0, false, envSessions+"="+spec)
+	}
+	h, release, err := sessionServer(issuerURL, spec)
+	if err != nil {
+		return nil, err
+	}
+	srv, err := serveOn(h)
+	if err != nil {
+		return nil, errors.Join(err, release())
+	}
+	stop := srv.stop
+	srv.stop = func() error { return errors.Join(stop(), release()) }
+	return srv, nil
 }
 
 // measureStore logs in every token on instance A, then sends each session's
@@ -513,8 +553,11 @@ func renderSessions(rep *sessionReport) string {
 			n++
 		}
 	}
-	f("The route `GET %s` with `RequireScopes(%q)`, served as in the tables above (a fresh server process per measurement%s), %d connections, %v per measurement after %v of warm-up, %d rounds of the %d variants back to back in rotating order; × is the median over rounds of the ratio within a round.\n\n",
-		route, scope, map[bool]string{true: ", pinned to its own core", false: ""}[sp.pin], sp.concurrency, sp.duration, sp.warm, sp.rounds, n)
+	f("The route `GET %s` with `RequireScopes(%q)`, served as in the tables above (%s), %d connections, %d rounds. "+
+		"A round starts a fresh server for each of the %d variants and, in turn, logs each session variant in (one login with the same token) and warms each up for %v; "+
+		"then it measures them for %v each, %s. Every server's keep-alive connections stay open until the round ends, when every server stops. "+
+		"A variant's figures in a round add up its slices (requests, time, CPU, latency histogram); × is the median over rounds of the ratio within a round.\n\n",
+		route, scope, hotServing(sp), sp.concurrency, sp.rounds, n, sp.warm, sp.duration, hotSliceWords(sp))
 	f("Beside them, the best-known Go session libraries on the same route and answer, one hot session cookie each, logged in with the same token (see `tests/load/sessionlibs.go`): "+
 		"**scs** %s (`LoadAndSave` around the Gin engine, `GetString` of the user; on its memstore, and on redisstore %s over a redigo pool, one Redis GET per request) and "+
 		"**gorilla/sessions** %s (a `CookieStore` with one authentication key, as its README shows: `Get`, then the user read from the signed cookie). They check the session alone, no scope.\n\n",
@@ -568,6 +611,26 @@ func renderSessions(rep *sessionReport) string {
 		f("\n")
 	}
 	return b.String()
+}
+
+// hotServing says in words where the hot variants' servers run.
+func hotServing(sp sessionPlan) string {
+	switch {
+	case !sp.child:
+		return "every server in the harness's process"
+	case sp.pin:
+		return "every server a child process pinned to the servers' core, idle outside its own slices"
+	}
+	return "every server a child process, unpinned"
+}
+
+// hotSliceWords says in words how a round of hot variants is sliced.
+func hotSliceWords(sp sessionPlan) string {
+	k := max(1, sp.slices)
+	if k == 1 {
+		return "one after another (one slice each), in an order that rotates from round to round"
+	}
+	return fmt.Sprintf("interleaved in %d slices of %v: the first slice of every variant in turn, then the second, and so on, the order of variants rotating from round to round, so that a ratio's two sides see the same seconds of the machine", k, sp.duration/time.Duration(k))
 }
 
 // sessionTarget is issue 25's target for a hot session request at 32
