@@ -53,7 +53,7 @@ func BenchmarkRoute(b *testing.B) {
 }
 
 // BenchmarkRouteNewToken serves the same route when every request carries a
-// token the server has not seen: the cache misses (its LRU holds fewer
+// token the server has not seen: the cache misses (it holds fewer
 // entries than the tokens cycle through, so each insert also evicts), and
 // each request pays for the full verification. It is the in-process view of
 // the load harness's every-request-a-new-token workload.
