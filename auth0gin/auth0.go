@@ -154,11 +154,13 @@ func (a *Auth0) verifyToken(ctx context.Context, token string) (*Auth0User, erro
 				// otherwise could merge or split identities here. The memory
 				// cache's entry has both right already and is handed out as
 				// is; another is copied first, as a hit may be shared.
-				lo, hi, _ := payloadSpan(token)
-				if !samePayload && u.payload != token[lo:hi] || u.UserBase != is.userBase {
-					cp := *u
-					cp.payload, cp.UserBase = token[lo:hi], is.userBase
-					u = &cp
+				if !samePayload || u.UserBase != is.userBase {
+					lo, hi, _ := payloadSpan(token)
+					if u.payload != token[lo:hi] || u.UserBase != is.userBase {
+						cp := *u
+						cp.payload, cp.UserBase = token[lo:hi], is.userBase
+						u = &cp
+					}
 				}
 				a.tel.cacheHit(ctx)
 				return u, nil
@@ -215,7 +217,7 @@ func (a *Auth0) trusted(u *Auth0User, now time.Time) *issuer {
 		return nil
 	}
 	is := a.issuerOf(u.Issuer)
-	if is == nil || is.validators[u.Algorithm] == nil ||
+	if is == nil || !slices.Contains(a.cfg.Algorithms, u.Algorithm) || // a few strings: cheaper than the validators map
 		!slices.ContainsFunc(a.cfg.Audience, func(aud string) bool { return slices.Contains(u.Audience, aud) }) {
 		return nil
 	}

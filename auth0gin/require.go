@@ -429,7 +429,7 @@ func own(err *AuthError) *AuthError {
 // credential is bearer that also takes `Authorization: DPoP <token>`
 // (RFC 9449 §7.1; isDPoP then reports it).
 func credential(h http.Header) (token string, isDPoP bool, err *AuthError) {
-	values := h.Values("Authorization")
+	values := h["Authorization"] // net/http canonicalizes the keys it reads; Values would canonicalize this one again
 	switch {
 	case len(values) == 0:
 		return "", false, noCredential
