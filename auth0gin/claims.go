@@ -236,63 +236,63 @@ func (d *claimsDecoder) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	return err
 }
 
-// readString reads a JSON string (or null, leaving dst as it is) into dst.
-func readString(dec *jsontext.Decoder, name string, dst *string) error {
-	tok, err := dec.ReadToken()
+// next reads a claim's value: a token of kind want (what names it for the
+// error), or null.
+func next(dec *jsontext.Decoder, name string, want jsontext.Kind, what string) (tok jsontext.Token, null bool, err error) {
+	tok, err = dec.ReadToken()
 	switch {
 	case err != nil:
-		return err
-	case tok.Kind() == '"':
-		*dst = tok.String()
-	case tok.Kind() != 'n':
-		return wrongType(name, "a string", tok.Kind())
+		return tok, false, err
+	case tok.Kind() == 'n':
+		return tok, true, nil
+	case tok.Kind() != want:
+		return tok, false, wrongType(name, what, tok.Kind())
 	}
-	return nil
+	return tok, false, nil
+}
+
+// readString reads a JSON string (or null, leaving dst as it is) into dst.
+func readString(dec *jsontext.Decoder, name string, dst *string) error {
+	tok, null, err := next(dec, name, '"', "a string")
+	if err == nil && !null {
+		*dst = tok.String()
+	}
+	return err
 }
 
 // readStringPtr is readString into a new string, nil for null.
 func readStringPtr(dec *jsontext.Decoder, name string, dst **string) error {
-	var v string
-	tok, err := dec.ReadToken()
+	tok, null, err := next(dec, name, '"', "a string")
 	switch {
 	case err != nil:
 		return err
-	case tok.Kind() == 'n':
+	case null:
 		*dst = nil
-		return nil
-	case tok.Kind() != '"':
-		return wrongType(name, "a string", tok.Kind())
+	default:
+		v := tok.String()
+		*dst = &v
 	}
-	v = tok.String()
-	*dst = &v
 	return nil
 }
 
 // readStrings reads a JSON array of strings (or null, nil) into dst; a
 // null element is "".
 func readStrings(dec *jsontext.Decoder, name string, dst *[]string) error {
-	tok, err := dec.ReadToken()
-	switch {
-	case err != nil:
-		return err
-	case tok.Kind() == 'n':
+	const what = "an array of strings"
+	if _, null, err := next(dec, name, '[', what); err != nil || null {
 		*dst = nil
-		return nil
-	case tok.Kind() != '[':
-		return wrongType(name, "an array of strings", tok.Kind())
+		return err
 	}
 	out := []string{}
 	for dec.PeekKind() != ']' {
-		el, err := dec.ReadToken() // an error here also ends a truncated array
+		el, null, err := next(dec, name, '"', what) // an error here also ends a truncated array
 		switch {
 		case err != nil:
 			return err
-		case el.Kind() == '"':
-			out = append(out, el.String())
-		case el.Kind() == 'n':
+		case null:
 			out = append(out, "")
 		default:
-			return wrongType(name, "an array of strings", el.Kind())
+			out = append(out, el.String())
 		}
 	}
 	if _, err := dec.ReadToken(); err != nil { // the closing bracket
@@ -304,14 +304,9 @@ func readStrings(dec *jsontext.Decoder, name string, dst *[]string) error {
 
 // readNumber reads a JSON number (or null, leaving dst as it is) into dst.
 func readNumber(dec *jsontext.Decoder, name string, dst *float64) error {
-	tok, err := dec.ReadToken()
-	switch {
-	case err != nil:
+	tok, null, err := next(dec, name, '0', "a number")
+	if err != nil || null {
 		return err
-	case tok.Kind() == 'n':
-		return nil
-	case tok.Kind() != '0':
-		return wrongType(name, "a number", tok.Kind())
 	}
 	f, err := strconv.ParseFloat(tok.String(), 64)
 	if err != nil {
