@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
@@ -88,9 +91,9 @@ func init() {
 
 // otelReport measures one hot token through the cached variant (no
 // provider installed) and through withOtel, served like the main tables'
-// variants (a pinned child process in the full run), in rounds of rotating
-// order: the ratio of each round is what auth0gin's instruments cost on a
-// real SDK.
+// variants (a pinned child process in the full run), side by side in
+// interleaved slices (otelRound): the ratio of each round is what
+// auth0gin's instruments cost on a real SDK.
 func otelReport(ctx context.Context, p plan, log *slog.Logger) (string, []string, error) {
 	k, err := newSigningKey("otel-k0")
 	if err != nil {
@@ -112,26 +115,12 @@ func otelReport(ctx context.Context, p plan, log *slog.Logger) (string, []string
 	rps := make([][]float64, len(arms))
 	var problems []string
 	for round := range p.rounds {
-		for j := range arms {
-			vi := (j + round) % len(arms)
-			v := arms[vi]
-			var srv *server
-			if p.child {
-				srv, err = startChild(v, is.url(), p.pin, 0, false)
-			} else {
-				srv, err = startInProcess(v, is.url(), nil)
-			}
-			if err != nil {
-				return "", nil, err
-			}
-			warm := load{url: srv.url + route, headers: hot, duration: p.hotWarm, concurrency: p.concurrency}
-			meas := load{url: srv.url + route, headers: hot, duration: p.duration, concurrency: p.concurrency}
-			res, err := measureOne(ctx, client, srv, warm, meas, p, fmt.Sprintf("otel-%s-%d", v, round))
-			err = errors.Join(err, srv.stop())
-			client.CloseIdleConnections()
-			if err != nil {
-				return "", nil, err
-			}
+		runs, order, err := otelRound(ctx, client, is.url(), hot, arms, p, round)
+		if err != nil {
+			return "", nil, err
+		}
+		for _, vi := range order {
+			v, res := arms[vi], runs[vi]
 			if res.non2xx > 0 {
 				problems = append(problems, fmt.Sprintf("%s, round %d: %d answers out of 2xx (first error: %v)", v, round+1, res.non2xx, res.firstErr))
 			}
@@ -145,10 +134,11 @@ func otelReport(ctx context.Context, p plan, log *slog.Logger) (string, []string
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n## OpenTelemetry: the hot token on a real SDK\n\n")
-	fmt.Fprintf(&b, "One hot token, %d rounds in rotating order, served like the tables above. **%s** reports to the "+
+	fmt.Fprintf(&b, "One hot token, served like the tables above, in %d rounds: a round starts a server per variant and warms each, "+
+		"then measures them side by side in %d interleaved slices of %v each, the order rotating from round to round. **%s** reports to the "+
 		"OpenTelemetry SDK (metrics to the Prometheus exporter, every span sampled and recorded, no otelgin); "+
 		"**%s** has no provider installed. The ratio is the median of the per-round ratios (min–max); the target is ≥ 0.95.\n\n",
-		p.rounds, withOtel, cached)
+		p.rounds, max(1, p.slices), p.duration/time.Duration(max(1, p.slices)), withOtel, cached)
 	fmt.Fprintf(&b, "| variant | req/s (median) | × no instrumentation |\n|---|---:|---:|\n")
 	fmt.Fprintf(&b, "| %s | %.0f | 1.00 |\n", cached, median(rps[0]))
 	fmt.Fprintf(&b, "| %s | %.0f | %.3f (%.3f–%.3f) |\n\n", withOtel, median(rps[1]), median(ratios), slices.Min(ratios), slices.Max(ratios))
@@ -156,4 +146,68 @@ func otelReport(ctx context.Context, p plan, log *slog.Logger) (string, []string
 		problems = append(problems, fmt.Sprintf("auth0gin on the OTel SDK keeps %.3f× the rate without instrumentation (target ≥ 0.95)", m))
 	}
 	return b.String(), problems, nil
+}
+
+// otelRound is round r of otelReport, as measureRound is of a token
+// workload: in an order that starts at arms[r mod len], it starts a fresh
+// server for every arm and warms it up, in turn, then measures them all in
+// p.slices interleaved slices of p.duration/p.slices each (measureSlices),
+// the keep-alive connections open from slice to slice, so that both sides
+// of the ratio see the same machine to within a slice. runs[i] is arms[i]'s
+// slices added up; order is the order they ran in. With p.profileDir, every
+// server is profiled over the round's slices, as otel-<variant>-<r>.pprof.
+// Every server stops, and the connections close, when the round ends, even
+// on an error.
+func otelRound(ctx context.Context, client *http.Client, issuerURL string, hot []string, arms []variant, p plan, r int) (runs []run, order []int, err error) {
+	var srvs []*server
+	defer func() {
+		for _, srv := range srvs {
+			err = errors.Join(err, srv.stop())
+		}
+		client.CloseIdleConnections()
+	}()
+	ts := make([]*slicedRun, 0, len(arms))
+	for j := range arms {
+		vi := (j + r) % len(arms)
+		order = append(order, vi)
+		var srv *server
+		var err error
+		if p.child {
+			srv, err = startChild(arms[vi], issuerURL, p.pin, 0, false)
+		} else {
+			srv, err = startInProcess(arms[vi], issuerURL, nil)
+		}
+		if err != nil {
+			return nil, order, fmt.Errorf("%s: %w", arms[vi], err)
+		}
+		srvs = append(srvs, srv)
+		l := load{url: srv.url + route, headers: hot, concurrency: p.concurrency, drain: true}
+		warm, meas := l, l
+		warm.duration, meas.duration = p.hotWarm, p.duration
+		if _, err := warm.run(ctx, client); err != nil {
+			return nil, order, fmt.Errorf("%s: %w", arms[vi], err)
+		}
+		ts = append(ts, &slicedRun{srv: srv, meas: meas})
+	}
+	if p.profileDir != "" {
+		for _, srv := range srvs {
+			if err := startProfile(ctx, client, srv.url); err != nil {
+				return nil, order, err
+			}
+		}
+	}
+	if err := measureSlices(ctx, client, ts, p.slices, nil); err != nil {
+		return nil, order, err
+	}
+	runs = make([]run, len(arms))
+	for j, vi := range order {
+		runs[vi] = ts[j].sum.run()
+		if p.profileDir != "" {
+			path := filepath.Join(p.profileDir, fmt.Sprintf("otel-%s-%d.pprof", arms[vi], r))
+			if err := stopProfile(ctx, client, srvs[j].url, path); err != nil {
+				return nil, order, err
+			}
+		}
+	}
+	return runs, order, nil
 }

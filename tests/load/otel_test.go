@@ -66,6 +66,29 @@ func TestOtelVariant(t *testing.T) {
 	}
 }
 
+// TestOtelSection runs the otel section small, in-process, in 2 rounds of
+// 2 interleaved slices, and checks correctness only: every request answered
+// 2xx and a row per arm. It never asserts on throughput, so the ratio's
+// target is not checked.
+func TestOtelSection(t *testing.T) {
+	p := plan{concurrency: 4, rounds: 2, duration: 200 * time.Millisecond, slices: 2, hotWarm: 50 * time.Millisecond}
+	md, problems, err := otelReport(t.Context(), p, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range problems {
+		if !strings.Contains(s, "(target ≥ 0.95)") {
+			t.Error(s)
+		}
+	}
+	for _, v := range []variant{cached, withOtel} {
+		if !strings.Contains(md, "| "+string(v)+" |") {
+			t.Errorf("no row for %s:\n%s", v, md)
+		}
+	}
+	t.Log(md)
+}
+
 // BenchmarkOtelHotToken measures the arms in-process, in interleaved rounds
 // (the order rotating), and reports the ratios of requests per second to
 // the arm without instrumentation (median and quartiles): full
