@@ -374,8 +374,8 @@ func (s *sliceSum) run() run {
 }
 
 // measureOne warms a server up, then measures meas, with the CPU both sides
-// used meanwhile: a round of one variant in one slice, for the sections that
-// measure their own servers (otel, sessions).
+// used meanwhile, in one slice: for a measurement with nothing to compare
+// side by side (the session section's first requests).
 func measureOne(ctx context.Context, client *http.Client, srv *server, warm, meas load, p plan, name string) (run, error) {
 	if _, err := warm.run(ctx, client); err != nil {
 		return run{}, err

@@ -9,8 +9,8 @@
 //   - registerVariant(name, build) adds a way of serving route: build returns
 //     its Gin engine for the issuer at issuerURL. startInProcess(name, …) and
 //     startChild(name, …) then serve it like the built-in variants (a child
-//     process finds it by name), so a section can measure it with load{…}.run
-//     and measureOne beside bareGin or cached. It does not join the main
+//     process finds it by name), so a section can measure it beside bareGin
+//     or cached with measureSlices (otel.go's otelRound). It does not join the main
 //     tables, whose variants are fixed.
 //   - registerSection(name, run) adds a section to the report of the default
 //     and -full runs: run gets the plan (p.rounds > 1 in the full run), does
