@@ -68,24 +68,23 @@ const cacheShards = 16
 // entryOverhead approximates the memory an entry costs beyond its token and
 // its packed user: its slot (and the slots slice's spare capacity), its map
 // slot, and the allocator rounding the string that holds both up to a size
-// class. Measure it again when the
-// entry changes: TestCacheMemoryFlat and the load harness's flood report the
-// heap a full cache holds. An entry's first hit adds the unpacked user
-// (unpackedOverhead and its list array) to its size, and evicts for it.
+// class. Measure it again when the entry changes: TestCacheMemoryFlat and the
+// load harness's flood report the heap a full cache holds. An entry's first
+// hit adds the unpacked user (unpackedOverhead and its list array) to its
+// size, and evicts for it.
 const entryOverhead = 256
 
 // unpackedOverhead is the unpacked user an entry gains at its first hit.
 const unpackedOverhead = int64(unsafe.Sizeof(Auth0User{}))
 
 // memoryCache is the default TokenCache: a cache bounded both in entries and
-// in approximate bytes, evicting with CLOCK (second chance, an approximation
-// of least recently used: a hit only marks its entry, so a hit on any of
-// thousands of tokens touches its own slot and nothing else; moving it to
-// the front of a list touched two other slots at random, which cost a
-// round-robin over 10,000 tokens about a microsecond a request), split into 16 shards (each holding a sixteenth of the
+// in approximate bytes, split into 16 shards (each holding a sixteenth of the
 // bounds) so that concurrent requests rarely share a lock. A flood of distinct
-// tokens evicts old entries; it cannot grow memory past the bounds. Make one
-// with NewMemoryCache.
+// tokens evicts old entries; it cannot grow memory past the bounds. It evicts
+// with CLOCK (second chance, an approximation of least recently used): a hit
+// only marks its own entry, where moving it to the front of a list wrote two
+// other entries, cache misses of their own when thousands of tokens take
+// turns. Make one with NewMemoryCache.
 type memoryCache struct {
 	seed   maphash.Seed
 	shards [cacheShards]cacheShard
