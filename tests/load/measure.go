@@ -207,75 +207,115 @@ func measure(ctx context.Context, p plan, log *slog.Logger) (*report, error) {
 	return rep, nil
 }
 
-// measureRound is round r of one workload: it starts a fresh server for every
-// variant and warms each up, in turn, then measures them in p.slices slices
-// each, interleaved: a slice of every variant in order, then a second slice
-// of every variant, and so on, so that both sides of a ratio see the same
-// machine to within a slice. The order, returned as order, starts at variant
-// r mod variantN, so that it rotates from round to round. A slice is a
-// p.slices-th of meas, of its duration or of its request count; a variant's
-// slices continue through meas's headers where the previous one stopped, so
-// that under the fresh workload each server still sees each token once.
-// Keep-alive connections stay open from slice to slice and close at the
-// round's end. A variant's run adds up its slices (sliceSum); its fetches
+// measureRound is round r of one workload, side by side (sideBySide): a
+// fresh server for every variant, warmed with warm, then measured with meas
+// in p.slices interleaved slices, so that both sides of a ratio see the same
+// machine to within a slice. A slice is a p.slices-th of meas, of its
+// duration or of its request count; a variant's slices continue through
+// meas's headers where the previous one stopped, so that under the fresh
+// workload each server still sees each token once. A variant's fetches
 // count from its server's start, plus any during its slices.
 //
 // With p.profileDir, every server is profiled from the first slice of the
 // round to the end of the last, as <variant>-<name>.pprof: a server is idle
 // between its own slices, so the profile holds its slices' work.
-func measureRound(ctx context.Context, client *http.Client, is *issuer, start func(variant) (*server, error), warm, meas load, p plan, r int, name string) (runs [variantN]run, order [variantN]int, err error) {
-	var srvs [variantN]*server
+func measureRound(ctx context.Context, client *http.Client, is *issuer, start func(variant) (*server, error), warm, meas load, p plan, r int, name string) (runs []run, order []int, err error) {
+	var fetches [variantN]int64
+	var hits int64 // the issuer's count when last read
+	rd := round{n: variantN, r: r, slices: p.slices,
+		start: func(vi int) (*server, error) {
+			hits = is.hits()
+			return start(variants[vi])
+		},
+		warm: func(vi int, srv *server) (load, error) {
+			w, m := warm, meas
+			w.url, m.url = srv.url+route, srv.url+route
+			_, err := w.run(ctx, client)
+			h := is.hits()
+			fetches[vi], hits = h-hits, h
+			return m, err
+		},
+		after: func(vi int) {
+			h := is.hits()
+			fetches[vi], hits = fetches[vi]+h-hits, h
+		},
+	}
+	if p.profileDir != "" {
+		rd.profile = func(vi int) string {
+			return filepath.Join(p.profileDir, fmt.Sprintf("%s-%s.pprof", variants[vi], name))
+		}
+	}
+	runs, order, err = sideBySide(ctx, client, rd)
+	for vi := range runs {
+		runs[vi].fetches = fetches[vi]
+	}
+	return runs, order, err
+}
+
+// round is one round of n variants measured side by side (sideBySide).
+type round struct {
+	n, r, slices int
+	// start starts variant vi's server; warm warms it up and returns the
+	// load that measures it, its url set.
+	start func(vi int) (*server, error)
+	warm  func(vi int, srv *server) (load, error)
+	// after, when not nil, runs after each of vi's slices.
+	after func(vi int)
+	// profile, when not nil, is where vi's CPU profile over the round's
+	// slices goes.
+	profile func(vi int) string
+}
+
+// sideBySide runs rd: in an order that starts at variant rd.r mod rd.n (so
+// that it rotates from round to round), it starts a fresh server for every
+// variant and warms it up, in turn, then measures them all in rd.slices
+// interleaved slices (measureSlices), the keep-alive connections open from
+// slice to slice. runs[vi] is variant vi's slices added up; order lists the
+// variants as they ran. Every server stops, and the connections close, when
+// the round ends, even on an error.
+func sideBySide(ctx context.Context, client *http.Client, rd round) (runs []run, order []int, err error) {
+	var ts []*slicedRun // in order
 	defer func() {
-		for _, srv := range srvs {
-			if srv != nil {
-				err = errors.Join(err, srv.stop())
-			}
+		for _, t := range ts {
+			err = errors.Join(err, t.srv.stop())
 		}
 		client.CloseIdleConnections()
 	}()
-	var ts [variantN]*slicedRun // in order
-	for j := range order {
-		vi := (j + r) % variantN
-		order[j] = vi
-		hits0 := is.hits()
-		srv, err := start(variants[vi])
+	for j := range rd.n {
+		vi := (j + rd.r) % rd.n
+		order = append(order, vi)
+		srv, err := rd.start(vi)
 		if err != nil {
-			return runs, order, err
+			return nil, order, err
 		}
-		srvs[vi] = srv
-		w := warm
-		w.url = srv.url + route
-		if _, err := w.run(ctx, client); err != nil {
-			return runs, order, err
+		t := &slicedRun{srv: srv, vi: vi}
+		ts = append(ts, t)
+		if t.meas, err = rd.warm(vi, srv); err != nil {
+			return nil, order, err
 		}
-		m := meas
-		m.url = srv.url + route
-		ts[j] = &slicedRun{srv: srv, meas: m, sum: sliceSum{fetches: is.hits() - hits0}}
 	}
-	hits := is.hits()
-	if p.profileDir != "" {
-		for _, srv := range srvs {
-			if err := startProfile(ctx, client, srv.url); err != nil {
-				return runs, order, err
+	if rd.profile != nil {
+		for _, t := range ts {
+			if err := startProfile(ctx, client, t.srv.url); err != nil {
+				return nil, order, err
 			}
 		}
 	}
-	if err := measureSlices(ctx, client, ts[:], p.slices, func(t *slicedRun) {
-		h := is.hits()
-		t.sum.fetches += h - hits
-		hits = h
-	}); err != nil {
-		return runs, order, err
+	var after func(*slicedRun)
+	if rd.after != nil {
+		after = func(t *slicedRun) { rd.after(t.vi) }
 	}
-	if p.profileDir != "" {
-		for vi, srv := range srvs {
-			if err := stopProfile(ctx, client, srv.url, filepath.Join(p.profileDir, fmt.Sprintf("%s-%s.pprof", variants[vi], name))); err != nil {
-				return runs, order, err
+	if err := measureSlices(ctx, client, ts, rd.slices, after); err != nil {
+		return nil, order, err
+	}
+	runs = make([]run, rd.n)
+	for _, t := range ts {
+		if rd.profile != nil {
+			if err := stopProfile(ctx, client, t.srv.url, rd.profile(t.vi)); err != nil {
+				return nil, order, err
 			}
 		}
-	}
-	for j, vi := range order {
-		runs[vi] = ts[j].sum.run()
+		runs[t.vi] = t.sum.run()
 	}
 	return runs, order, nil
 }
@@ -284,6 +324,7 @@ func measureRound(ctx context.Context, client *http.Client, is *issuer, start fu
 // set) and the sum of its slices so far.
 type slicedRun struct {
 	srv  *server
+	vi   int // its variant, in the caller's list
 	meas load
 	sum  sliceSum
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -148,66 +147,40 @@ func otelReport(ctx context.Context, p plan, log *slog.Logger) (string, []string
 	return b.String(), problems, nil
 }
 
-// otelRound is round r of otelReport, as measureRound is of a token
-// workload: in an order that starts at arms[r mod len], it starts a fresh
-// server for every arm and warms it up, in turn, then measures them all in
-// p.slices interleaved slices of p.duration/p.slices each (measureSlices),
-// the keep-alive connections open from slice to slice, so that both sides
-// of the ratio see the same machine to within a slice. runs[i] is arms[i]'s
-// slices added up; order is the order they ran in. With p.profileDir, every
-// server is profiled over the round's slices, as otel-<variant>-<r>.pprof.
-// Every server stops, and the connections close, when the round ends, even
-// on an error.
+// otelRound is round r of otelReport, side by side (sideBySide): a fresh
+// server for every arm, warmed up, then both measured in p.slices
+// interleaved slices of p.duration/p.slices each. runs[i] is arms[i]'s
+// slices added up. With p.profileDir, every server is profiled over the
+// round's slices, as otel-<variant>-<r>.pprof.
 func otelRound(ctx context.Context, client *http.Client, issuerURL string, hot []string, arms []variant, p plan, r int) (runs []run, order []int, err error) {
-	var srvs []*server
-	defer func() {
-		for _, srv := range srvs {
-			err = errors.Join(err, srv.stop())
-		}
-		client.CloseIdleConnections()
-	}()
-	ts := make([]*slicedRun, 0, len(arms))
-	for j := range arms {
-		vi := (j + r) % len(arms)
-		order = append(order, vi)
-		var srv *server
-		var err error
-		if p.child {
-			srv, err = startChild(arms[vi], issuerURL, p.pin, 0, false)
-		} else {
-			srv, err = startInProcess(arms[vi], issuerURL, nil)
-		}
-		if err != nil {
-			return nil, order, fmt.Errorf("%s: %w", arms[vi], err)
-		}
-		srvs = append(srvs, srv)
-		l := load{url: srv.url + route, headers: hot, concurrency: p.concurrency, drain: true}
-		warm, meas := l, l
-		warm.duration, meas.duration = p.hotWarm, p.duration
-		if _, err := warm.run(ctx, client); err != nil {
-			return nil, order, fmt.Errorf("%s: %w", arms[vi], err)
-		}
-		ts = append(ts, &slicedRun{srv: srv, meas: meas})
+	rd := round{n: len(arms), r: r, slices: p.slices,
+		start: func(vi int) (*server, error) {
+			var srv *server
+			var err error
+			if p.child {
+				srv, err = startChild(arms[vi], issuerURL, p.pin, 0, false)
+			} else {
+				srv, err = startInProcess(arms[vi], issuerURL, nil)
+			}
+			if err != nil {
+				err = fmt.Errorf("%s: %w", arms[vi], err)
+			}
+			return srv, err
+		},
+		warm: func(vi int, srv *server) (load, error) {
+			l := load{url: srv.url + route, headers: hot, concurrency: p.concurrency, drain: true}
+			warm, meas := l, l
+			warm.duration, meas.duration = p.hotWarm, p.duration
+			if _, err := warm.run(ctx, client); err != nil {
+				return l, fmt.Errorf("%s: %w", arms[vi], err)
+			}
+			return meas, nil
+		},
 	}
 	if p.profileDir != "" {
-		for _, srv := range srvs {
-			if err := startProfile(ctx, client, srv.url); err != nil {
-				return nil, order, err
-			}
+		rd.profile = func(vi int) string {
+			return filepath.Join(p.profileDir, fmt.Sprintf("otel-%s-%d.pprof", arms[vi], r))
 		}
 	}
-	if err := measureSlices(ctx, client, ts, p.slices, nil); err != nil {
-		return nil, order, err
-	}
-	runs = make([]run, len(arms))
-	for j, vi := range order {
-		runs[vi] = ts[j].sum.run()
-		if p.profileDir != "" {
-			path := filepath.Join(p.profileDir, fmt.Sprintf("otel-%s-%d.pprof", arms[vi], r))
-			if err := stopProfile(ctx, client, srvs[j].url, path); err != nil {
-				return nil, order, err
-			}
-		}
-	}
-	return runs, order, nil
+	return sideBySide(ctx, client, rd)
 }

@@ -332,8 +332,8 @@ func measureHot(ctx context.Context, client *http.Client, is *issuer, token stri
 		if err != nil {
 			return err
 		}
-		for j, v := range order {
-			res := runs[j]
+		for _, vi := range order {
+			v, res := variants[vi], runs[vi]
 			rep.hot[v].runs = append(rep.hot[v].runs, res)
 			if res.non2xx > 0 {
 				rep.problems = append(rep.problems, fmt.Sprintf("hot %s, round %d: %d answers out of 2xx (%v)", v, r+1, res.non2xx, res.firstErr))
@@ -344,56 +344,40 @@ func measureHot(ctx context.Context, client *http.Client, is *issuer, token stri
 	return nil
 }
 
-// hotRound is round r of measureHot, as measureRound is of a token workload:
-// in an order that starts at variants[r mod len], it starts a fresh server
-// for every variant, logs the session variants in and warms each up, in
-// turn, then measures them all in sp.slices interleaved slices of
-// sp.duration/sp.slices each (measureSlices), the keep-alive connections
-// open from slice to slice. runs[j] is order[j]'s slices added up. Every
-// server stops, and the connections close, when the round ends, even on an
-// error.
-func hotRound(ctx context.Context, client *http.Client, is *issuer, token string, variants []string, sp sessionPlan, r int) (runs []run, order []string, err error) {
-	var srvs []*server
-	defer func() {
-		for _, srv := range srvs {
-			err = errors.Join(err, srv.stop())
-		}
-		client.CloseIdleConnections()
-	}()
-	ts := make([]*slicedRun, 0, len(variants))
-	for j := range variants {
-		v := variants[(j+r)%len(variants)]
-		order = append(order, v)
-		srv, err := startHot(v, is.url(), sp)
-		if err != nil {
-			return nil, order, fmt.Errorf("%s: %w", v, err)
-		}
-		srvs = append(srvs, srv)
-		l := load{url: srv.url + route, concurrency: sp.concurrency, drain: true}
-		switch {
-		case v == hotBearer:
-			l.headers = []string{"Bearer " + token}
-		case v != hotBare:
-			c, err := loginCookie(ctx, client, srv.url, token, sessionCookie(hotSpec[v]))
+// hotRound is round r of measureHot, side by side (sideBySide): a fresh
+// server for every variant, the session variants logged in and each warmed
+// up, then all measured in sp.slices interleaved slices of
+// sp.duration/sp.slices each. runs[vi] is variants[vi]'s slices added up.
+func hotRound(ctx context.Context, client *http.Client, is *issuer, token string, variants []string, sp sessionPlan, r int) (runs []run, order []int, err error) {
+	return sideBySide(ctx, client, round{n: len(variants), r: r, slices: sp.slices,
+		start: func(vi int) (*server, error) {
+			srv, err := startHot(variants[vi], is.url(), sp)
 			if err != nil {
-				return nil, order, fmt.Errorf("%s: %w", v, err)
+				err = fmt.Errorf("%s: %w", variants[vi], err)
 			}
-			l.cookies = []string{c}
-		}
-		warm, meas := l, l
-		warm.duration, meas.duration = sp.warm, sp.duration
-		if _, err := warm.run(ctx, client); err != nil {
-			return nil, order, fmt.Errorf("%s: %w", v, err)
-		}
-		ts = append(ts, &slicedRun{srv: srv, meas: meas})
-	}
-	if err := measureSlices(ctx, client, ts, sp.slices, nil); err != nil {
-		return nil, order, err
-	}
-	for _, t := range ts {
-		runs = append(runs, t.sum.run())
-	}
-	return runs, order, nil
+			return srv, err
+		},
+		warm: func(vi int, srv *server) (load, error) {
+			v := variants[vi]
+			l := load{url: srv.url + route, concurrency: sp.concurrency, drain: true}
+			switch {
+			case v == hotBearer:
+				l.headers = []string{"Bearer " + token}
+			case v != hotBare:
+				c, err := loginCookie(ctx, client, srv.url, token, sessionCookie(hotSpec[v]))
+				if err != nil {
+					return l, fmt.Errorf("%s: %w", v, err)
+				}
+				l.cookies = []string{c}
+			}
+			warm, meas := l, l
+			warm.duration, meas.duration = sp.warm, sp.duration
+			if _, err := warm.run(ctx, client); err != nil {
+				return l, fmt.Errorf("%s: %w", v, err)
+			}
+			return meas, nil
+		},
+	})
 }
 
 // startHot starts the server of hot variant v: a child process when
