@@ -33,13 +33,16 @@ const (
 	// before and after are how long the load runs before the master is
 	// paused and after the new one is elected.
 	before = 1500 * time.Millisecond
-	after  = 9 * time.Second
+	after  = 14 * time.Second
 	// resumeWithin bounds how long after the election requests may still
 	// fail. Measured on a cluster: a request to the hung master waits out
 	// go-redis's attempts (~4 s: four 1 s reads, MaxRedirects 3), the
 	// store's breaker trips, and its probe, which reloads the slot map,
 	// answers ~2 s later: ~6.3 s after the pause, ~4 s after the election.
-	resumeWithin = 7 * time.Second
+	// On the 2-core AMD VM of 2026-12-06 the same sequence took up to ~9 s
+	// after the election (two CI runs of four failed a 7 s bound, one on a
+	// quiet machine); the bound allows that, and after runs past it.
+	resumeWithin = 11 * time.Second
 	// reuseLeeway is the tenant's refresh-token reuse interval (Auth0's
 	// "Reuse Interval"). A refresh whose grant the tenant made but whose
 	// new row the hung master never stored is answered 503; the client
