@@ -131,9 +131,11 @@ func (a *Auth0) verifyToken(ctx context.Context, token string) (*Auth0User, erro
 	if token == "" {
 		return nil, unauthorized(errMalformedToken, "empty token", nil)
 	}
-	if !canonicalShape(token) { // one spelling per token, so one cache entry
-		return nil, unauthorized(errMalformedToken, "malformed token", nil)
-	}
+	// One spelling per token, so one cache entry: canonicalShape before a
+	// shared cache is asked. The memory cache is asked first: its entries
+	// know whether their token passed it when set, so a hit on one, byte for
+	// byte that token, needs no check; any other answer is checked below.
+	shaped := false
 	if a.cache != nil {
 		now := time.Now()
 		var u *Auth0User
@@ -141,10 +143,20 @@ func (a *Auth0) verifyToken(ctx context.Context, token string) (*Auth0User, erro
 		if mc, mine := a.cache.(*memoryCache); mine {
 			// No second clock read; and the entry's payload is its own copy
 			// of this very token's.
-			u, ok = mc.get(token, now.UnixNano())
+			u, shaped, ok = mc.get(token, now.UnixNano())
 			samePayload = true
 		} else {
+			if !canonicalShape(token) {
+				return nil, unauthorized(errMalformedToken, "malformed token", nil)
+			}
+			shaped = true
 			u, ok = a.cache.Get(ctx, token)
+		}
+		if ok && !shaped { // an entry Set by hand, under another spelling, say
+			if !canonicalShape(token) {
+				return nil, unauthorized(errMalformedToken, "malformed token", nil)
+			}
+			shaped = true
 		}
 		if ok {
 			if is := a.trusted(u, now); is != nil {
@@ -166,6 +178,9 @@ func (a *Auth0) verifyToken(ctx context.Context, token string) (*Auth0User, erro
 				return u, nil
 			}
 		}
+	}
+	if !shaped && !canonicalShape(token) {
+		return nil, unauthorized(errMalformedToken, "malformed token", nil)
 	}
 	start := time.Now() // telemetry
 	u, early, err := a.verify(ctx, token)

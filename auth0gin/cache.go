@@ -128,6 +128,7 @@ type cacheEntry struct {
 	keyLen     int32
 	next       int32 // the next free slot, while this one is free
 	referenced bool  // hit since the hand last passed (CLOCK)
+	shaped     bool  // the token passed canonicalShape when it was set
 }
 
 // key is the entry's token.
@@ -183,33 +184,35 @@ func (c *memoryCache) shard(token string) (*cacheShard, uint64) {
 // Get implements TokenCache. Every hit on a token returns the same user,
 // which nobody may change: only the first hit allocates, to unpack it.
 func (c *memoryCache) Get(_ context.Context, token string) (*Auth0User, bool) {
-	return c.get(token, time.Now().UnixNano())
+	u, _, ok := c.get(token, time.Now().UnixNano())
+	return u, ok
 }
 
 // get is Get at now (unix nanoseconds), which Verify reads once for the
-// lookup and the checks of the hit.
-func (c *memoryCache) get(token string, now int64) (*Auth0User, bool) {
+// lookup and the checks of the hit. shaped reports that the token passed
+// canonicalShape when it was set.
+func (c *memoryCache) get(token string, now int64) (u *Auth0User, shaped, ok bool) {
 	s, h := c.shard(token)
 	s.mu.Lock()
 	i, ok := s.m[h]
 	if !ok {
 		s.mu.Unlock()
-		return nil, false
+		return nil, false, false
 	}
 	e := &s.slots[i] // nothing below appends to slots
 	if e.key() != token {
 		s.mu.Unlock()
-		return nil, false
+		return nil, false, false
 	}
 	if now >= e.expires {
 		s.remove(i)
 		s.mu.Unlock()
-		return nil, false
+		return nil, false, false
 	}
 	if !e.referenced { // a hot token is marked already: no write
 		e.referenced = true
 	}
-	u := e.user
+	u, shaped = e.user, e.shaped
 	if u == nil {
 		// The first hit: unpack once, under the lock so that no two hits
 		// race to do it, and count the user in the shard's bytes, evicting
@@ -227,7 +230,7 @@ func (c *memoryCache) get(token string, now int64) (*Auth0User, bool) {
 		}
 	}
 	s.mu.Unlock()
-	return u, true
+	return u, shaped, true
 }
 
 // Set implements TokenCache.
@@ -235,6 +238,9 @@ func (c *memoryCache) Set(_ context.Context, token string, u *Auth0User, expires
 	if !expiresAt.After(time.Now()) || len(token) > math.MaxInt32/2 {
 		return
 	}
+	// Checked here, outside the lock and off the hot path, so that Verify
+	// serves a hit on a shaped entry without checking the shape again.
+	shaped := canonicalShape(token)
 	// Outside the lock. pack copies the token: it may be a substring of a much
 	// larger header value, which the entry would otherwise keep alive unbounded.
 	s, h := c.shard(token)
@@ -250,7 +256,7 @@ func (c *memoryCache) Set(_ context.Context, token string, u *Auth0User, expires
 		s.remove(old)
 	}
 	i := s.alloc()
-	s.slots[i] = cacheEntry{all: all, keyLen: int32(len(token)), packed: p, hash: h, expires: expiresAt.UnixNano(), size: size}
+	s.slots[i] = cacheEntry{all: all, keyLen: int32(len(token)), packed: p, hash: h, expires: expiresAt.UnixNano(), size: size, shaped: shaped}
 	s.m[h] = i
 	s.bytes += size
 	for (len(s.m) > s.maxEntries || s.bytes > s.maxBytes) && s.evict(i) {

@@ -20,8 +20,8 @@ var b64url = func() (t [256]byte) {
 // dangling character, and zero pad bits in the last character (RFC 4648
 // §3.5). A lenient decoder reads 16 spellings of a 2048-bit RSA signature as
 // the same bytes; refusing all but one gives each token one cache entry, which
-// Forget then really removes. Verify checks canonicalShape before anything
-// else and this full check before verifying a token it has not cached.
+// Forget then really removes. Verify checks canonicalShape before it asks a
+// shared cache or verifies, and this full check before verifying.
 func canonicalJWS(token string) bool {
 	h, p, sig, ok := splitJWS(token)
 	return ok && canonicalSegment(h) && canonicalSegment(p) && canonicalSegment(sig)
@@ -70,9 +70,11 @@ func canonicalSegment(seg string) bool {
 // character of the alphabet with zero pad bits. It refuses every other
 // spelling a lenient decoder would read as a canonical token's bytes (other
 // pad bits, '=' padding), at a cost independent of the token's length, so
-// Verify runs it before the cache lookup. A token with a byte outside the
-// alphabet elsewhere never verified, so it is in no cache: canonicalJWS
-// refuses it before verification.
+// Verify runs it before a shared cache's lookup. The memory cache runs it
+// when a token is set and keeps the answer in the entry, so Verify serves a
+// hit on a token that passed without running it again. A token with a byte
+// outside the alphabet elsewhere never verified, so it is in no cache:
+// canonicalJWS refuses it before verification.
 func canonicalShape(token string) bool {
 	h, p, sig, ok := splitJWS(token)
 	return ok && shapeOK(h) && shapeOK(p) && shapeOK(sig)

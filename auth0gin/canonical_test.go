@@ -60,13 +60,18 @@ func TestOneSpellingPerToken(t *testing.T) {
 			tok = c
 		}
 	}
-	if _, err := a.Verify(t.Context(), tok); err != nil {
+	u, err := a.Verify(t.Context(), tok)
+	if err != nil {
 		t.Fatal(err)
 	}
 	n := 0
 	for seg := range 3 {
 		for _, alt := range spellings(tok, seg) {
 			n++
+			// Verify serves the memory cache's hits on tokens that passed
+			// the shape check when set without checking again: another
+			// spelling set by hand must still be refused.
+			cache.Set(t.Context(), alt, u, u.ExpiresAt)
 			_, err := a.Verify(t.Context(), alt)
 			if !errors.Is(err, auth0gin.ErrMalformedToken) {
 				t.Errorf("segment %d spelled %q: got %v, want auth0gin.ErrMalformedToken", seg, alt[len(alt)-8:], err)
@@ -75,6 +80,16 @@ func TestOneSpellingPerToken(t *testing.T) {
 	}
 	if n < 3 {
 		t.Fatalf("only %d other spellings tried", n)
+	}
+	// The entries set by hand shared the token's slot (the cache keys a
+	// token by its tail): gone, and the token cached again.
+	for seg := range 3 {
+		for _, alt := range spellings(tok, seg) {
+			cache.Delete(t.Context(), alt)
+		}
+	}
+	if _, err := a.Verify(t.Context(), tok); err != nil {
+		t.Fatal(err)
 	}
 	if got := cache.Len(); got != 1 {
 		t.Errorf("%d cache entries, want 1", got)

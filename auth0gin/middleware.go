@@ -63,7 +63,7 @@ func (a *Auth0) admit(c *gin.Context, g *guard) (u *Auth0User, ok bool) {
 		return nil, false
 	}
 	if u != nil {
-		c.Request = c.Request.WithContext(WithUser(c.Request.Context(), u))
+		c.Request = requestWithUser(c.Request, u)
 		if g.expiredFor > 0 {
 			// Only here: the refresh handler behind this guard takes the
 			// verified user instead of verifying the token a second time.
@@ -121,7 +121,7 @@ func (a *Auth0) Middleware(reqs ...Requirement) func(http.Handler) http.Handler 
 				return
 			}
 			if u != nil {
-				r = r.WithContext(WithUser(r.Context(), u))
+				r = requestWithUser(r, u)
 			}
 			noStore(w.Header())
 			a.dpopAnswered(w.Header(), r)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"net/http"
 	"slices"
 	"time"
 
@@ -136,10 +137,42 @@ func (u *Auth0User) Claims(v any) error {
 
 type userKey struct{}
 
+// userContext is a context carrying a user: what context.WithValue would
+// build, in a type that requestWithUser can allocate with the request.
+type userContext struct {
+	context.Context
+	u *Auth0User
+}
+
+func (c *userContext) Value(key any) any {
+	if _, mine := key.(userKey); mine {
+		return c.u
+	}
+	return c.Context.Value(key)
+}
+
+func (c *userContext) String() string { return fmt.Sprint(c.Context) + ".WithUser" }
+
 // WithUser returns a copy of ctx carrying u; the middleware does this for the
 // request's context, and tests of code below the handler can do it too.
 func WithUser(ctx context.Context, u *Auth0User) context.Context {
-	return context.WithValue(ctx, userKey{}, u)
+	if ctx == nil {
+		panic("auth0gin: WithUser on a nil context")
+	}
+	return &userContext{ctx, u}
+}
+
+// requestWithUser is r.WithContext(WithUser(r.Context(), u)) in one
+// allocation instead of two: the request's copy and its context share one
+// object, which lives as long as either is reachable. The guards run it on
+// every admitted request.
+func requestWithUser(r *http.Request, u *Auth0User) *http.Request {
+	ur := &struct {
+		r   http.Request
+		ctx userContext
+	}{ctx: userContext{r.Context(), u}}
+	ur.r = *r.WithContext(&ur.ctx) // WithContext inlines: its copy stays on the stack
+	return &ur.r
 }
 
 // UserFrom returns the authenticated user (read-only: see Auth0User), from a *gin.Context or from any

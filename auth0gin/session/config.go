@@ -387,8 +387,11 @@ func loopback(host string) bool {
 	if host == "" || host[0] > '9' && strings.IndexByte(host, ':') < 0 {
 		return false // a name, not an IP literal: nothing to parse
 	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	// netip reads the literal without allocating (net.ParseIP does, on every
+	// request of a development server). A zone is refused, as net.ParseIP
+	// refuses it.
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.Zone() == "" && ip.IsLoopback()
 }
 
 // hasPrefixFold reports whether s starts with prefix, ignoring ASCII case,

@@ -19,7 +19,9 @@ func (m *Manager) secure(r *http.Request) bool {
 	if r.TLS != nil || !loopback(hostOf(r.Host)) {
 		return true
 	}
-	if r.Header.Get("X-Forwarded-Proto") != "" || r.Header.Get("Forwarded") != "" {
+	// The names as net/http canonicalizes what it reads: Get would
+	// canonicalize them again on every request.
+	if forwarded(r.Header["X-Forwarded-Proto"]) || forwarded(r.Header["Forwarded"]) {
 		// A proxy that forwards Host: 127.0.0.1 (nginx's default) would make
 		// an https deployment's cookie the development one: no Secure, no
 		// __Host- prefix, so no defence against cookie tossing. The header
@@ -76,4 +78,10 @@ func (m *Manager) clearCookie(r *http.Request) *http.Cookie {
 		HttpOnly: true,
 		SameSite: http.SameSiteLaxMode,
 	}
+}
+
+// forwarded reports whether a header's values, as Header.Get reads them,
+// are present and not empty.
+func forwarded(values []string) bool {
+	return len(values) > 0 && values[0] != ""
 }

@@ -41,3 +41,23 @@ func TestCookiesReadAsNetHTTP(t *testing.T) {
 		}
 	}
 }
+
+// loopback reads a Host as net.ParseIP did before it, without allocating:
+// IP literals of the loopback ranges (IPv4-mapped included), localhost
+// names, and nothing else (no zone, no leading zeros, no name that merely
+// starts with 127).
+func TestLoopbackHosts(t *testing.T) {
+	for host, want := range map[string]bool{
+		"127.0.0.1": true, "127.1.2.3": true, "::1": true, "::ffff:127.0.0.1": true,
+		"localhost": true, "LocalHost": true, "app.localhost": true,
+		"": false, "10.0.0.1": false, "::2": false, "::1%lo": false, "fe80::1%eth0": false,
+		"0127.0.0.1": false, "127.0.0.1.nip.io": false, "example.com": false, "localhost.example": false,
+	} {
+		if got := loopback(host); got != want {
+			t.Errorf("loopback(%q) = %v, want %v", host, got, want)
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { loopback("127.0.0.1") }); n != 0 {
+		t.Errorf("loopback allocates %v times", n)
+	}
+}

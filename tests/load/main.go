@@ -47,7 +47,7 @@ func cli(log *slog.Logger) error {
 	full := flag.Bool("full", false, "the full measured run (5 rounds, each interleaving the variants in 0.5 s slices; at most 25 minutes)")
 	out := flag.String("out", "", "write the Markdown report here (default: standard output)")
 	pin := flag.Bool("pin", true, "pin the server to CPU 0 and the load generator to CPU 1 with taskset")
-	prof := flag.String("profile", "", "save a server CPU profile of every measurement in this directory (token workloads: one per variant and round, over its slices)")
+	prof := flag.String("profile", "", "save a server CPU profile of every measurement in this directory (one per variant and round, over its slices: the token workloads and the hot sessions)")
 	sessionsOnly := flag.Bool("sessions", false, "only the session measurements (package session), as a Markdown section")
 	refreshOnly := flag.Bool("refresh", false, "measure only the password-login refresh endpoint and print its section")
 	dpopOnly := flag.Bool("dpop", false, "measure only DPoP (tests/load/dpop.go) and print its section")

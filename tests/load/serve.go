@@ -74,21 +74,53 @@ func handler(v variant, issuerURL string, tune func(*auth0gin.Config)) (http.Han
 		c.JSON(http.StatusOK, hs)
 	})
 	r.GET("/debug/pprof/profile", gin.WrapF(pprof.Profile))
-	var prof bytes.Buffer
-	r.POST(profileStart, func(c *gin.Context) {
-		prof.Reset()
-		if err := rpprof.StartCPUProfile(&prof); err != nil {
-			c.String(http.StatusConflict, "%v", err)
-			return
-		}
-		c.Status(http.StatusNoContent)
-	})
-	r.POST(profileStop, func(c *gin.Context) {
-		rpprof.StopCPUProfile() // returns once the profile is written to prof
-		c.Data(http.StatusOK, "application/octet-stream", prof.Bytes())
-	})
+	start, stop := profileHandlers()
+	r.POST(profileStart, gin.WrapF(start))
+	r.POST(profileStop, gin.WrapF(stop))
 	return r, nil
 }
+
+// profileHandlers are the handlers of profileStart and profileStop.
+func profileHandlers() (start, stop http.HandlerFunc) {
+	var prof bytes.Buffer
+	start = func(w http.ResponseWriter, _ *http.Request) {
+		prof.Reset()
+		if err := rpprof.StartCPUProfile(&prof); err != nil {
+			http.Error(w, err.Error(), http.StatusConflict)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}
+	stop = func(w http.ResponseWriter, _ *http.Request) {
+		rpprof.StopCPUProfile() // returns once the profile is written to prof
+		w.Header().Set("Content-Type", "application/octet-stream")
+		_, _ = w.Write(prof.Bytes())
+	}
+	return start, stop
+}
+
+// profiled adds profileStart and profileStop to h, a handler that has no
+// debug routes of its own (a session server's); every other request goes
+// to h after one comparison of its method.
+func profiled(h http.Handler) http.Handler {
+	start, stop := profileHandlers()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method != http.MethodPost:
+		case r.URL.Path == profileStart:
+			start(w, r)
+			return
+		case r.URL.Path == profileStop:
+			stop(w, r)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// envProfiled makes a session child serve profileStart and profileStop
+// (profiled), which a variant's child always does.
+const envProfiled = "AUTH0GIN_LOAD_PROFILED"
 
 // The routes that start and stop a server's CPU profile (handler).
 const (
@@ -250,6 +282,9 @@ func childMain() int {
 	var h http.Handler
 	if os.Getenv(envSessions) != "" {
 		h, err = sessionHandler(os.Getenv(envIssuer), os.Getenv(envSessions))
+		if err == nil && os.Getenv(envProfiled) != "" {
+			h = profiled(h)
+		}
 	} else {
 		h, err = handler(v, os.Getenv(envIssuer), tune)
 	}

@@ -41,6 +41,7 @@ type sessionPlan struct {
 	child, pin  bool
 	stores      []storeCase
 	dir         string // the SQLite file's directory
+	profileDir  string // save a server CPU profile of every hot variant's round here
 }
 
 // newSessionPlan sizes the session measurements like p: the full run's or
@@ -51,7 +52,7 @@ func newSessionPlan(p plan) (sessionPlan, error) {
 		return sessionPlan{}, err
 	}
 	sp := sessionPlan{concurrency: p.concurrency, rounds: max(p.rounds, 3), duration: p.duration, slices: p.slices, warm: p.hotWarm,
-		sessions: 500, child: p.child, pin: p.pin, stores: sessionStores(dir), dir: dir}
+		sessions: 500, child: p.child, pin: p.pin, stores: sessionStores(dir), dir: dir, profileDir: p.profileDir}
 	if p.rounds > 1 {
 		sp.sessions = 5000
 	}
@@ -349,7 +350,13 @@ func measureHot(ctx context.Context, client *http.Client, is *issuer, token stri
 // up, then all measured in sp.slices interleaved slices of
 // sp.duration/sp.slices each. runs[vi] is variants[vi]'s slices added up.
 func hotRound(ctx context.Context, client *http.Client, is *issuer, token string, variants []string, sp sessionPlan, r int) (runs []run, order []int, err error) {
-	return sideBySide(ctx, client, round{n: len(variants), r: r, slices: sp.slices,
+	var profile func(vi int) string
+	if sp.profileDir != "" {
+		profile = func(vi int) string {
+			return filepath.Join(sp.profileDir, fmt.Sprintf("session-%s-round%d.pprof", strings.NewReplacer(" ", "-", "/", "-", ",", "", "(", "", ")", "").Replace(variants[vi]), r))
+		}
+	}
+	return sideBySide(ctx, client, round{n: len(variants), r: r, slices: sp.slices, profile: profile,
 		start: func(vi int) (*server, error) {
 			srv, err := startHot(variants[vi], is.url(), sp)
 			if err != nil {
@@ -391,7 +398,11 @@ func startHot(v, issuerURL string, sp sessionPlan) (*server, error) {
 	case v == hotBare:
 		return startInProcess(bareGin, issuerURL, nil)
 	case sp.child:
-		return startChild(cached, issuerURL, sp.pin, 0, false, envSessions+"="+spec)
+		env := []string{envSessions + "=" + spec}
+		if sp.profileDir != "" {
+			env = append(env, envProfiled+"=1")
+		}
+		return startChild(cached, issuerURL, sp.pin, 0, false, env...)
 	}
 	h, release, err := sessionServer(issuerURL, spec)
 	if err != nil {
