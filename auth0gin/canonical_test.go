@@ -72,6 +72,9 @@ func TestOneSpellingPerToken(t *testing.T) {
 			// the shape check when set without checking again: another
 			// spelling set by hand must still be refused.
 			cache.Set(t.Context(), alt, u, u.ExpiresAt)
+			if _, ok := cache.Get(t.Context(), alt); !ok {
+				t.Fatalf("the cache did not keep %q set by hand: the check below would prove nothing", alt[len(alt)-8:])
+			}
 			_, err := a.Verify(t.Context(), alt)
 			if !errors.Is(err, auth0gin.ErrMalformedToken) {
 				t.Errorf("segment %d spelled %q: got %v, want auth0gin.ErrMalformedToken", seg, alt[len(alt)-8:], err)

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
+	"reflect"
 	"slices"
 	"time"
 
@@ -151,7 +152,15 @@ func (c *userContext) Value(key any) any {
 	return c.Context.Value(key)
 }
 
-func (c *userContext) String() string { return fmt.Sprint(c.Context) + ".WithUser" }
+// String names the context as the context package names its own: the
+// parent's String when it has one, else its type, never its fields (a
+// *gin.Context's would print the request's keys).
+func (c *userContext) String() string {
+	if s, ok := c.Context.(fmt.Stringer); ok {
+		return s.String() + ".WithUser"
+	}
+	return reflect.TypeOf(c.Context).String() + ".WithUser"
+}
 
 // WithUser returns a copy of ctx carrying u; the middleware does this for the
 // request's context, and tests of code below the handler can do it too.
@@ -165,7 +174,10 @@ func WithUser(ctx context.Context, u *Auth0User) context.Context {
 // requestWithUser is r.WithContext(WithUser(r.Context(), u)) in one
 // allocation instead of two: the request's copy and its context share one
 // object, which lives as long as either is reachable. The guards run it on
-// every admitted request.
+// every admitted request. So a context derived from the request's and kept
+// past the request (context.WithoutCancel for background work) keeps the
+// request's copy in memory too, its headers included, until it is dropped;
+// nothing reads them through it.
 func requestWithUser(r *http.Request, u *Auth0User) *http.Request {
 	ur := &struct {
 		r   http.Request
