@@ -132,31 +132,29 @@ func (a *Auth0) verifyToken(ctx context.Context, token string) (*Auth0User, erro
 		return nil, unauthorized(errMalformedToken, "empty token", nil)
 	}
 	// One spelling per token, so one cache entry: canonicalShape before a
-	// shared cache is asked. The memory cache is asked first: its entries
-	// know whether their token passed it when set, so a hit on one, byte for
-	// byte that token, needs no check; any other answer is checked below.
+	// shared cache is asked, and before verifying. The memory cache is asked
+	// first: its entries know whether their token passed it when set, so a
+	// hit on one, byte for byte that token, needs no check.
 	shaped := false
 	if a.cache != nil {
 		now := time.Now()
 		var u *Auth0User
 		var ok, samePayload bool
-		if mc, mine := a.cache.(*memoryCache); mine {
+		mc, mine := a.cache.(*memoryCache)
+		if mine {
 			// No second clock read; and the entry's payload is its own copy
 			// of this very token's.
 			u, shaped, ok = mc.get(token, now.UnixNano())
 			samePayload = true
-		} else {
-			if !canonicalShape(token) {
-				return nil, unauthorized(errMalformedToken, "malformed token", nil)
-			}
-			shaped = true
-			u, ok = a.cache.Get(ctx, token)
 		}
-		if ok && !shaped { // an entry Set by hand, under another spelling, say
+		if !shaped { // a miss, an entry Set by hand (another spelling, say), or a shared cache
 			if !canonicalShape(token) {
 				return nil, unauthorized(errMalformedToken, "malformed token", nil)
 			}
 			shaped = true
+		}
+		if !mine {
+			u, ok = a.cache.Get(ctx, token)
 		}
 		if ok {
 			if is := a.trusted(u, now); is != nil {
