@@ -240,11 +240,7 @@ func measureRound(ctx context.Context, client *http.Client, is *issuer, start fu
 			fetches[vi], hits = fetches[vi]+h-hits, h
 		},
 	}
-	if p.profileDir != "" {
-		rd.profile = func(vi int) string {
-			return filepath.Join(p.profileDir, fmt.Sprintf("%s-%s.pprof", variants[vi], name))
-		}
-	}
+	rd.profile = profilePath(p.profileDir, func(vi int) string { return fmt.Sprintf("%s-%s", variants[vi], name) })
 	runs, order, err = sideBySide(ctx, client, rd)
 	for vi := range runs {
 		runs[vi].fetches = fetches[vi]
@@ -650,3 +646,17 @@ func fetchProblem(v variant, n int64) string {
 	}
 	return ""
 }
+
+// profilePath is a round's profile (see round): variant vi's profile is
+// saved in dir under name(vi), made a file name; nil without a dir, when
+// nothing is profiled.
+func profilePath(dir string, name func(vi int) string) func(vi int) string {
+	if dir == "" {
+		return nil
+	}
+	return func(vi int) string { return filepath.Join(dir, fileName.Replace(name(vi))+".pprof") }
+}
+
+// fileName turns a variant's name ("gorilla/sessions, CookieStore") into
+// part of a file name.
+var fileName = strings.NewReplacer(" ", "-", "/", "-", ",", "", "(", "", ")", "")

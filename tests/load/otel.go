@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -177,10 +176,6 @@ func otelRound(ctx context.Context, client *http.Client, issuerURL string, hot [
 			return meas, nil
 		},
 	}
-	if p.profileDir != "" {
-		rd.profile = func(vi int) string {
-			return filepath.Join(p.profileDir, fmt.Sprintf("otel-%s-%d.pprof", arms[vi], r))
-		}
-	}
+	rd.profile = profilePath(p.profileDir, func(vi int) string { return fmt.Sprintf("otel-%s-%d", arms[vi], r) })
 	return sideBySide(ctx, client, rd)
 }

@@ -361,12 +361,7 @@ func measureHot(ctx context.Context, client *http.Client, is *issuer, token stri
 // up, then all measured in sp.slices interleaved slices of
 // sp.duration/sp.slices each. runs[vi] is variants[vi]'s slices added up.
 func hotRound(ctx context.Context, client *http.Client, is *issuer, token string, variants []string, sp sessionPlan, r int) (runs []run, order []int, err error) {
-	var profile func(vi int) string
-	if sp.profileDir != "" {
-		profile = func(vi int) string {
-			return filepath.Join(sp.profileDir, fmt.Sprintf("session-%s-round%d.pprof", strings.NewReplacer(" ", "-", "/", "-", ",", "", "(", "", ")", "").Replace(variants[vi]), r))
-		}
-	}
+	profile := profilePath(sp.profileDir, func(vi int) string { return fmt.Sprintf("session-%s-round%d", variants[vi], r) })
 	return sideBySide(ctx, client, round{n: len(variants), r: r, slices: sp.slices, profile: profile,
 		start: func(vi int) (*server, error) {
 			srv, err := startHot(variants[vi], is.url(), sp)
