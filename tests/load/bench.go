@@ -136,3 +136,31 @@ func parseBench(out []byte) (*benchResult, error) {
 	}
 	return b, nil
 }
+
+// over returns how many ns per call the arm named arm of the paired
+// benchmark key costs over that benchmark's reference; ok is false when b,
+// the benchmark or the arm is missing.
+func (b *benchResult) over(key, arm string) (ns float64, ok bool) {
+	if b == nil || len(b.arms[key]) == 0 || !b.arms[key][0].reference {
+		return 0, false
+	}
+	arms := b.arms[key]
+	for _, a := range arms[1:] {
+		if a.name == arm {
+			return a.ns - arms[0].ns, true
+		}
+	}
+	return 0, false
+}
+
+// hotFloor returns, from the core's Paired/hot, the ns per request that the
+// floor arm (internal/baseline.Floor) and auth0gin cost over bare Gin; ok is
+// false when either is missing.
+func (b *benchResult) hotFloor() (floor, guard float64, ok bool) {
+	floor, okFloor := b.over(coreHot, "floor")
+	guard, okGuard := b.over(coreHot, "auth0gin")
+	return floor, guard, okFloor && okGuard
+}
+
+// coreHot is the key of the core's paired hot-token benchmark.
+const coreHot = "auth0gin: Paired/hot"

@@ -187,6 +187,18 @@ func TestParseBench(t *testing.T) {
 	if r := b.arms["tests/load: Paired/refresh"]; len(r) != 2 || r[0].name != "tenant-refresh-grant" || r[1].ratio != 0.9 {
 		t.Fatalf("%+v", r)
 	}
+	if _, _, ok := b.hotFloor(); ok {
+		t.Fatal("hotFloor without a floor arm")
+	}
+	withFloor, err := parseBench([]byte("pkg: github.com/auth0gin/auth0gin/auth0gin\n" +
+		"BenchmarkPaired/hot-2 \t 20\t 9000 ns/op\t 1900 ns/op-auth0gin\t 1500 ns/op-bare-gin\t 1700 ns/op-floor\t" +
+		" 0.79 ratio-auth0gin\t 0.88 ratio-floor\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if floor, guard, ok := withFloor.hotFloor(); !ok || floor != 200 || guard != 400 {
+		t.Fatalf("hotFloor = %v, %v, %v", floor, guard, ok)
+	}
 }
 
 // A ratio pairs the variants of one round: the machine's swing from round to
