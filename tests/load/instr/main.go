@@ -8,7 +8,9 @@
 //	instr -dir DIR serve N VARIANT [hot] # serve the first N of them through VARIANT
 //	                                      # (hot: the first token N times, the cache-hit path)
 //
-// VARIANT is auth0gin (cache on), auth0gin-nocache, or go-jwt-middleware-by-hand.
+// VARIANT is auth0gin (cache on), auth0gin-nocache, go-jwt-middleware-by-hand,
+// bare-gin (no auth), or floor (hot only: internal/baseline.Floor, the least a
+// cached guard does).
 package main
 
 import (
@@ -76,7 +78,9 @@ func run(dir, addr string, args []string) error {
 		return err
 	}
 	toks := strings.Split(string(b), "\n")
-	if len(args) < 3 || n >= len(toks) {
+	// "hot" as a fourth argument serves one token n times: the cache-hit path.
+	hot := len(args) > 3 && args[3] == "hot"
+	if len(args) < 3 || (!hot && n >= len(toks)) {
 		return fmt.Errorf("serve needs N < %d tokens and a variant", len(toks))
 	}
 	ok := func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"message": "ok"}) }
@@ -91,6 +95,11 @@ func run(dir, addr string, args []string) error {
 	case "auth0gin-nocache":
 		base.DisableCache = true
 		r.GET("/x", auth0gin.MustNew(base).RequireScopes("read:messages"), ok)
+	case "floor": // hot only: the least a cached guard does (baseline.Floor)
+		if !hot {
+			return fmt.Errorf("the floor serves one hot token only")
+		}
+		r.GET("/x", baseline.Floor(toks[0], "read:messages", "read:messages"), ok)
 	case "go-jwt-middleware-by-hand":
 		mw, err := baseline.HandWired(tenant.URL, devtenant.Audience, "read:messages")
 		if err != nil {
@@ -107,15 +116,17 @@ func run(dir, addr string, args []string) error {
 		r.ServeHTTP(rec, req)
 		return rec.Code
 	}
-	if c := serve(toks[len(toks)-1]); c != http.StatusOK { // warm-up: fetch the keys
+	warm := toks[len(toks)-1] // a token the count does not serve
+	if hot {
+		warm = toks[0] // verified and cached before the count: every counted request is a hit
+	}
+	if c := serve(warm); c != http.StatusOK { // warm-up: fetch the keys
 		return fmt.Errorf("warm-up answered %d", c)
 	}
-	// "hot" as a fourth argument serves one token n times: the cache-hit path.
-	hot := len(args) > 3 && args[3] == "hot"
 	for i := range n {
-		tok := toks[i]
-		if hot {
-			tok = toks[0]
+		tok := toks[0]
+		if !hot {
+			tok = toks[i]
 		}
 		if c := serve(tok); c != http.StatusOK {
 			return fmt.Errorf("token %d answered %d", i, c)
