@@ -135,50 +135,43 @@ func (a *Auth0) verifyToken(ctx context.Context, token string) (*Auth0User, erro
 	// shared cache is asked, and before verifying. The memory cache is asked
 	// first: its entries know whether their token passed it when set, so a
 	// hit on one, byte for byte that token, needs no check.
-	shaped := false
-	if a.cache != nil {
-		now := time.Now()
-		var u *Auth0User
-		var ok, samePayload bool
-		mc, mine := a.cache.(*memoryCache)
-		if mine {
-			// No second clock read; and the entry's payload is its own copy
-			// of this very token's.
-			u, shaped, ok = mc.get(token, now.UnixNano())
-			samePayload = true
-		}
-		if !shaped { // a miss, an entry Set by hand (another spelling, say), or a shared cache
-			if !canonicalShape(token) {
-				return nil, unauthorized(errMalformedToken, "malformed token", nil)
-			}
-			shaped = true
-		}
-		if !mine {
-			u, ok = a.cache.Get(ctx, token)
-		}
-		if ok {
-			if is := a.trusted(u, now); is != nil {
-				// The payload is the token's own, verified when cached, and our
-				// own configuration names the user base, never the cache's
-				// entry: a cache shared with an API that groups issuers
-				// otherwise could merge or split identities here. The memory
-				// cache's entry has both right already and is handed out as
-				// is; another is copied first, as a hit may be shared.
-				if !samePayload || u.UserBase != is.userBase {
-					lo, hi, _ := payloadSpan(token)
-					if u.payload != token[lo:hi] || u.UserBase != is.userBase {
-						cp := *u
-						cp.payload, cp.UserBase = token[lo:hi], is.userBase
-						u = &cp
-					}
-				}
-				a.tel.cacheHit(ctx)
-				return u, nil
-			}
-		}
+	var (
+		u          *Auth0User
+		ok, shaped bool
+		now        time.Time
+	)
+	mc, mine := a.cache.(*memoryCache)
+	if mine {
+		now = time.Now() // read once, for the lookup and the checks of the hit
+		u, shaped, ok = mc.get(token, now.UnixNano())
 	}
-	if !shaped && !canonicalShape(token) {
+	if !shaped && !canonicalShape(token) { // a miss, an entry Set by hand (another spelling, say), a shared cache, no cache
 		return nil, unauthorized(errMalformedToken, "malformed token", nil)
+	}
+	if a.cache != nil && !mine {
+		now = time.Now()
+		u, ok = a.cache.Get(ctx, token)
+	}
+	if ok {
+		if is := a.trusted(u, now); is != nil {
+			// The payload is the token's own, verified when cached, and our
+			// own configuration names the user base, never the cache's
+			// entry: a cache shared with an API that groups issuers
+			// otherwise could merge or split identities here. The memory
+			// cache's entry (its payload its own copy of this very token's)
+			// has both right already and is handed out as is; another is
+			// copied first, as a hit may be shared.
+			if !mine || u.UserBase != is.userBase {
+				lo, hi, _ := payloadSpan(token)
+				if u.payload != token[lo:hi] || u.UserBase != is.userBase {
+					cp := *u
+					cp.payload, cp.UserBase = token[lo:hi], is.userBase
+					u = &cp
+				}
+			}
+			a.tel.cacheHit(ctx)
+			return u, nil
+		}
 	}
 	start := time.Now() // telemetry
 	u, early, err := a.verify(ctx, token)
