@@ -568,7 +568,7 @@ func renderSessions(rep *sessionReport) string {
 		"Bare Gin's requests carry a cookie with auth0gin's session cookie name and a value of its size, which it ignores, as the token workloads send bare Gin the token: "+
 		"the load generator then writes, and the server reads, the same request for auth0gin's session rows and bare Gin, so their ratio is what checking the cookie costs. "+
 		"The libraries' cookies differ in name and size (gorilla's value is much longer), and the bearer row's requests carry a token instead, so those ratios also count the difference in the request. "+
-		"With 32 connections the load generator, on its own core, bounds req/s (the server uses about 0.75 of its core): the per-server-core ratio and the server CPU per request show the server's side alone.\n\n",
+		"With 32 connections the load generator, on its own core, bounds req/s (the server CPU column: the server does not use all of its core): the per-server-core ratio and the server CPU per request show the server's side alone.\n\n",
 		route, scope, hotServing(sp), sp.concurrency, sp.rounds, n, sp.warm, sp.duration, hotSliceWords(sp))
 	f("Beside them, the best-known Go session libraries on the same route and answer, one hot session cookie each, logged in with the same token (see `tests/load/sessionlibs.go`): "+
 		"**scs** %s (`LoadAndSave` around the Gin engine, `GetString` of the user; on its memstore, and on redisstore %s over a redigo pool, one Redis GET per request) and "+
